@@ -1,0 +1,28 @@
+package dev.memvault.core.crypto;
+
+/**
+ * Everything that gives a record ciphertext its meaning, all bound into its associated data:
+ * which vault, scope, record and revision it is, and which device wrote it.
+ */
+public record RecordAddress(
+    byte[] vaultId, byte[] scopeId, byte[] recordId, long revision, byte[] authorDeviceId) {
+
+  public RecordAddress {
+    vaultId = vaultId.clone();
+    scopeId = scopeId.clone();
+    recordId = recordId.clone();
+    authorDeviceId = authorDeviceId.clone();
+  }
+
+  /** The canonical associated-data encoding for this address under a format version. */
+  public byte[] associatedData(int formatVersion) {
+    return AssociatedData.labeled("memvault.v1.record")
+        .uint32(formatVersion)
+        .bytes(vaultId)
+        .bytes(scopeId)
+        .bytes(recordId)
+        .uint64(revision)
+        .bytes(authorDeviceId)
+        .encode();
+  }
+}

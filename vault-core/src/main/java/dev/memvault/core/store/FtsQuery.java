@@ -1,0 +1,58 @@
+package dev.memvault.core.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns what a person types into a safe FTS5 query.
+ *
+ * <p>Every word becomes a quoted FTS5 string, so FTS5 operators and syntax characters in the
+ * input ({@code AND}, {@code NEAR}, {@code -}, {@code .}, {@code :}, brackets, stray quotes) are
+ * searched for as text and never cause a syntax error. Text inside double quotes stays one
+ * phrase; a trailing {@code *} on a word makes it a prefix search. All words must match.
+ */
+public final class FtsQuery {
+  private FtsQuery() {}
+
+  /** The FTS5 MATCH expression, or empty if the input holds no searchable characters. */
+  public static Optional<String> from(String input) {
+    List<String> terms = new ArrayList<>();
+    int i = 0;
+    int n = input.length();
+    while (i < n) {
+      char c = input.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '"') {
+        int end = input.indexOf('"', i + 1);
+        // An unbalanced quote takes the rest of the input as its phrase.
+        String phrase = end < 0 ? input.substring(i + 1) : input.substring(i + 1, end);
+        addTerm(terms, phrase, false);
+        i = end < 0 ? n : end + 1;
+      } else {
+        int end = i;
+        while (end < n && !Character.isWhitespace(input.charAt(end)) && input.charAt(end) != '"') {
+          end++;
+        }
+        String word = input.substring(i, end);
+        boolean prefix = word.endsWith("*");
+        addTerm(terms, prefix ? word.replaceAll("\\*+$", "") : word, prefix);
+        i = end;
+      }
+    }
+    return terms.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", terms));
+  }
+
+  private static void addTerm(List<String> terms, String text, boolean prefix) {
+    if (!hasSearchableCharacter(text)) {
+      return;
+    }
+    String quoted = "\"" + text.replace("\"", "\"\"") + "\"";
+    terms.add(prefix ? quoted + "*" : quoted);
+  }
+
+  private static boolean hasSearchableCharacter(String text) {
+    return text.codePoints().anyMatch(Character::isLetterOrDigit);
+  }
+}

@@ -1,0 +1,316 @@
+package dev.memvault.core.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and writes the memories, memory_revisions, memory_tags and memory_fts tables. Callers own
+ * transactions: every method here runs inside the caller's.
+ */
+public final class MemoryRows {
+  private static final String COLUMNS =
+      "m.seq, m.id, m.scope_id, m.kind, m.conversation_id, m.created_at, m.updated_at,"
+          + " m.revision, m.deleted, m.envelope";
+
+  private final Connection connection;
+
+  public MemoryRows(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** A search hit: the row and an FTS snippet with matches in [brackets]. */
+  public record SearchRow(StoredMemory memory, String snippet, double score) {}
+
+  /** A stored earlier revision. */
+  public record Revision(long revision, byte[] envelope) {}
+
+  /** Inserts a new live memory with its search text and tags; returns its seq. */
+  public long insert(StoredMemory row, String text, List<String> tags) throws SQLException {
+    long seq;
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
+                + " revision, deleted, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+      insert.setString(1, row.id());
+      insert.setBytes(2, row.scopeId());
+      insert.setInt(3, row.kind());
+      if (row.conversationId() == null) {
+        insert.setNull(4, Types.VARCHAR);
+      } else {
+        insert.setString(4, row.conversationId());
+      }
+      insert.setLong(5, row.createdAtMillis());
+      insert.setLong(6, row.updatedAtMillis());
+      insert.setLong(7, row.revision());
+      insert.setBytes(8, row.envelope());
+      insert.executeUpdate();
+    }
+    try (PreparedStatement lastId = connection.prepareStatement("SELECT last_insert_rowid()");
+        ResultSet rows = lastId.executeQuery()) {
+      rows.next();
+      seq = rows.getLong(1);
+    }
+    index(seq, text, tags);
+    return seq;
+  }
+
+  /**
+   * Makes {@code envelope} the current revision of a live memory, keeping the previous one in
+   * the history, and re-indexes its text and tags.
+   */
+  public void replaceCurrent(
+      StoredMemory previous, long revision, long updatedAtMillis, byte[] envelope, String text,
+      List<String> tags)
+      throws SQLException {
+    try (PreparedStatement keep =
+        connection.prepareStatement(
+            "INSERT INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
+      keep.setString(1, previous.id());
+      keep.setLong(2, previous.revision());
+      keep.setBytes(3, previous.envelope());
+      keep.executeUpdate();
+    }
+    setCurrent(previous.seq(), revision, updatedAtMillis, envelope, false);
+    unindex(previous.seq());
+    index(previous.seq(), text, tags);
+  }
+
+  /**
+   * Replaces a memory by its tombstone: the text leaves the search index, and every earlier
+   * revision is deleted, so nothing of what was forgotten stays readable.
+   */
+  public void tombstone(StoredMemory previous, long revision, long updatedAtMillis, byte[] envelope)
+      throws SQLException {
+    try (PreparedStatement purge =
+        connection.prepareStatement("DELETE FROM memory_revisions WHERE id = ?")) {
+      purge.setString(1, previous.id());
+      purge.executeUpdate();
+    }
+    setCurrent(previous.seq(), revision, updatedAtMillis, envelope, true);
+    unindex(previous.seq());
+  }
+
+  public Optional<StoredMemory> find(String id) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT " + COLUMNS + " FROM memories m WHERE m.id = ?")) {
+      query.setString(1, id);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Earlier revisions of a memory, oldest first. */
+  public List<Revision> history(String id) throws SQLException {
+    List<Revision> revisions = new ArrayList<>();
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT revision, envelope FROM memory_revisions WHERE id = ? ORDER BY revision")) {
+      query.setString(1, id);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          revisions.add(new Revision(rows.getLong(1), rows.getBytes(2)));
+        }
+      }
+    }
+    return revisions;
+  }
+
+  /** Live memories, newest update first. */
+  public List<StoredMemory> list(MemoryFilter filter, int messageKind) throws SQLException {
+    Where where = where(filter, messageKind);
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM memories m WHERE "
+            + where.sql
+            + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?";
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      int next = where.bind(query, 1);
+      query.setInt(next, filter.limit());
+      return readAll(query);
+    }
+  }
+
+  /** Live messages of a conversation, in storage order. */
+  public List<StoredMemory> messagesOf(String conversationId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM memories m"
+                + " WHERE m.conversation_id = ? AND m.deleted = 0 ORDER BY m.seq")) {
+      query.setString(1, conversationId);
+      return readAll(query);
+    }
+  }
+
+  /**
+   * Full-text search ranked by bm25 (best first). Messages are included: the caller decides how
+   * to present a hit inside a conversation.
+   */
+  public List<SearchRow> search(String match, MemoryFilter filter, int limit) throws SQLException {
+    Where where = where(filter, -1);
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + ", snippet(memory_fts, 0, '[', ']', '…', 12), bm25(memory_fts) AS score"
+            + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
+            + " WHERE memory_fts MATCH ? AND "
+            + where.sql
+            + " ORDER BY score LIMIT ?";
+    List<SearchRow> hits = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, match);
+      int next = where.bind(query, 2);
+      query.setInt(next, limit);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          hits.add(new SearchRow(read(rows), rows.getString(11), rows.getDouble(12)));
+        }
+      }
+    }
+    return hits;
+  }
+
+  /** Live memories per scope id, messages not counted. */
+  public long countLive(byte[] scopeId, int messageKind) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT count(*) FROM memories WHERE scope_id = ? AND deleted = 0 AND kind != ?")) {
+      query.setBytes(1, scopeId);
+      query.setInt(2, messageKind);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  private void setCurrent(
+      long seq, long revision, long updatedAtMillis, byte[] envelope, boolean deleted)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE memories SET revision = ?, updated_at = ?, envelope = ?, deleted = ?"
+                + " WHERE seq = ?")) {
+      update.setLong(1, revision);
+      update.setLong(2, updatedAtMillis);
+      update.setBytes(3, envelope);
+      update.setInt(4, deleted ? 1 : 0);
+      update.setLong(5, seq);
+      update.executeUpdate();
+    }
+  }
+
+  private void index(long seq, String text, List<String> tags) throws SQLException {
+    try (PreparedStatement fts =
+        connection.prepareStatement(
+            "INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)")) {
+      fts.setLong(1, seq);
+      fts.setString(2, text);
+      fts.setString(3, String.join(" ", tags));
+      fts.executeUpdate();
+    }
+    if (!tags.isEmpty()) {
+      try (PreparedStatement tag =
+          connection.prepareStatement(
+              "INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)")) {
+        for (String t : tags) {
+          tag.setString(1, t);
+          tag.setLong(2, seq);
+          tag.addBatch();
+        }
+        tag.executeBatch();
+      }
+    }
+  }
+
+  private void unindex(long seq) throws SQLException {
+    try (PreparedStatement fts =
+            connection.prepareStatement("DELETE FROM memory_fts WHERE rowid = ?");
+        PreparedStatement tags = connection.prepareStatement("DELETE FROM memory_tags WHERE seq = ?")) {
+      fts.setLong(1, seq);
+      fts.executeUpdate();
+      tags.setLong(1, seq);
+      tags.executeUpdate();
+    }
+  }
+
+  private static List<StoredMemory> readAll(PreparedStatement query) throws SQLException {
+    List<StoredMemory> result = new ArrayList<>();
+    try (ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        result.add(read(rows));
+      }
+    }
+    return result;
+  }
+
+  private static StoredMemory read(ResultSet rows) throws SQLException {
+    return new StoredMemory(
+        rows.getLong(1),
+        rows.getString(2),
+        rows.getBytes(3),
+        rows.getInt(4),
+        rows.getString(5),
+        rows.getLong(6),
+        rows.getLong(7),
+        rows.getLong(8),
+        rows.getInt(9) != 0,
+        rows.getBytes(10));
+  }
+
+  /** The WHERE clause of a filter, with its parameters bound in order. */
+  private static final class Where {
+    final String sql;
+    final List<Object> parameters;
+
+    Where(String sql, List<Object> parameters) {
+      this.sql = sql;
+      this.parameters = parameters;
+    }
+
+    int bind(PreparedStatement statement, int first) throws SQLException {
+      int index = first;
+      for (Object parameter : parameters) {
+        statement.setObject(index++, parameter);
+      }
+      return index;
+    }
+  }
+
+  /** messageKind < 0: keep messages; else leave out that kind unless the filter asks for it. */
+  private static Where where(MemoryFilter filter, int messageKind) {
+    StringBuilder sql = new StringBuilder("m.deleted = 0");
+    List<Object> parameters = new ArrayList<>();
+    filter.scopeId().ifPresent(id -> {
+      sql.append(" AND m.scope_id = ?");
+      parameters.add(id);
+    });
+    if (filter.kind().isPresent()) {
+      sql.append(" AND m.kind = ?");
+      parameters.add(filter.kind().getAsInt());
+    } else if (messageKind >= 0) {
+      sql.append(" AND m.kind != ?");
+      parameters.add(messageKind);
+    }
+    filter.tag().ifPresent(tag -> {
+      sql.append(" AND m.seq IN (SELECT seq FROM memory_tags WHERE tag = ?)");
+      parameters.add(tag);
+    });
+    filter.createdFromMillis().ifPresent(from -> {
+      sql.append(" AND m.created_at >= ?");
+      parameters.add(from);
+    });
+    filter.createdBeforeMillis().ifPresent(before -> {
+      sql.append(" AND m.created_at < ?");
+      parameters.add(before);
+    });
+    return new Where(sql.toString(), parameters);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.memvault.core.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema migrations, tracked in SQLite's {@code user_version}. Each step runs in one
+ * transaction with the version bump, so a crash leaves the schema at one version or the next.
+ * Steps are only ever appended.
+ */
+public final class Migrations {
+  private static final List<String[]> STEPS =
+      List.<String[]>of(
+          new String[] {
+            "CREATE TABLE vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+            "CREATE TABLE scopes ("
+                + " scope_id BLOB PRIMARY KEY,"
+                + " name TEXT NOT NULL UNIQUE,"
+                + " keyset BLOB NOT NULL,"
+                + " created_at INTEGER NOT NULL)",
+            // seq is the rowid shared with memory_fts; id is the memory's UUIDv7.
+            "CREATE TABLE memories ("
+                + " seq INTEGER PRIMARY KEY,"
+                + " id TEXT NOT NULL UNIQUE,"
+                + " scope_id BLOB NOT NULL REFERENCES scopes(scope_id),"
+                + " kind INTEGER NOT NULL,"
+                + " conversation_id TEXT,"
+                + " created_at INTEGER NOT NULL,"
+                + " updated_at INTEGER NOT NULL,"
+                + " revision INTEGER NOT NULL,"
+                + " deleted INTEGER NOT NULL DEFAULT 0,"
+                + " envelope BLOB NOT NULL)",
+            "CREATE INDEX memories_by_scope ON memories (scope_id, deleted, updated_at)",
+            "CREATE INDEX memories_by_conversation ON memories (conversation_id)"
+                + " WHERE conversation_id IS NOT NULL",
+            // Earlier revisions of live memories; the current one is in memories.envelope.
+            "CREATE TABLE memory_revisions ("
+                + " id TEXT NOT NULL,"
+                + " revision INTEGER NOT NULL,"
+                + " envelope BLOB NOT NULL,"
+                + " PRIMARY KEY (id, revision)) WITHOUT ROWID",
+            "CREATE TABLE memory_tags ("
+                + " tag TEXT NOT NULL,"
+                + " seq INTEGER NOT NULL,"
+                + " PRIMARY KEY (tag, seq)) WITHOUT ROWID",
+            // remove_diacritics 2 folds accents ("café" matches "cafe") for all Latin scripts.
+            "CREATE VIRTUAL TABLE memory_fts USING fts5("
+                + " text, tags, tokenize = 'unicode61 remove_diacritics 2')",
+          });
+
+  private Migrations() {}
+
+  /** The schema version this code writes. */
+  public static int latestVersion() {
+    return STEPS.size();
+  }
+
+  /**
+   * Brings the schema up to date.
+   *
+   * @throws SQLException if the database is newer than this code understands
+   */
+  public static void migrate(Connection connection) throws SQLException {
+    int version = currentVersion(connection);
+    if (version > latestVersion()) {
+      throw new SQLException(
+          "vault schema version " + version + " is newer than this memvault (" + latestVersion() + ")");
+    }
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      for (int step = version; step < STEPS.size(); step++) {
+        try (Statement statement = connection.createStatement()) {
+          for (String sql : STEPS.get(step)) {
+            statement.execute(sql);
+          }
+          statement.execute("PRAGMA user_version = " + (step + 1));
+        }
+        connection.commit();
+      }
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  public static int currentVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+      return rows.next() ? rows.getInt(1) : 0;
+    }
+  }
+}

@@ -1,0 +1,919 @@
+package dev.memvault.core.vault;
+
+import com.google.crypto.tink.util.SecretBytes;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import dev.memvault.core.VaultException;
+import dev.memvault.core.crypto.AssociatedData;
+import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.crypto.KeyWrap;
+import dev.memvault.core.crypto.PassphraseKdf;
+import dev.memvault.core.crypto.RecordAddress;
+import dev.memvault.core.crypto.RecordCipher;
+import dev.memvault.core.crypto.RecoveryKey;
+import dev.memvault.core.crypto.RootKey;
+import dev.memvault.core.crypto.ScopeKeyset;
+import dev.memvault.core.store.MemoryFilter;
+import dev.memvault.core.store.MemoryRows;
+import dev.memvault.core.store.MetaRows;
+import dev.memvault.core.store.Migrations;
+import dev.memvault.core.store.FtsQuery;
+import dev.memvault.core.store.ScopeRows;
+import dev.memvault.core.store.SqlCipherDatabase;
+import dev.memvault.core.store.StoredMemory;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Memory;
+import dev.memvault.proto.v1.RecordEnvelope;
+import dev.memvault.proto.v1.VaultHeader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * An open local vault: one person's memories, encrypted per scope, in a SQLCipher database.
+ *
+ * <p>Key hierarchy: the passphrase (Argon2id) and the recovery key each wrap the random root key;
+ * the root key wraps each scope's Tink keyset and the database key. Every memory revision is
+ * sealed into a {@link RecordEnvelope} under its scope's keyset; the envelope is stored, and is
+ * what sync carries. Every write is one SQLite transaction with synchronous=FULL: once a method
+ * returns, the write survives a crash.
+ *
+ * <p>Thread-safe: methods are serialized on the instance.
+ */
+public final class Vault implements AutoCloseable {
+  public static final int FORMAT_VERSION = 1;
+  public static final String DATABASE_FILE = "vault.db";
+  public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
+
+  private static final Pattern SCOPE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern TAG = Pattern.compile("[^\\s\\p{Cntrl}]{1,64}");
+  private static final String META_VAULT_ID = "vault_id";
+
+  private final Path directory;
+  private final VaultHeader header;
+  private final RootKey rootKey;
+  private final Connection connection;
+  private final MemoryRows memories;
+  private final ScopeRows scopeRows;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Uuid7 ids;
+  private final byte[] vaultId;
+  private final byte[] deviceId;
+  private final Map<String, Scope> scopesByName = new HashMap<>();
+  private final Map<String, Scope> scopesById = new HashMap<>();
+
+  /** A scope with its decrypted keyset. */
+  private record Scope(byte[] id, String name, ScopeKeyset keyset) {}
+
+  private Vault(
+      Path directory,
+      VaultHeader header,
+      RootKey rootKey,
+      Connection connection,
+      Clock clock,
+      SecureRandom random)
+      throws SQLException, GeneralSecurityException {
+    this.directory = directory;
+    this.header = header;
+    this.rootKey = rootKey;
+    this.connection = connection;
+    this.memories = new MemoryRows(connection);
+    this.scopeRows = new ScopeRows(connection);
+    this.clock = clock;
+    this.random = random;
+    this.ids = new Uuid7(clock, random);
+    this.vaultId = header.getVaultId().toByteArray();
+    this.deviceId = header.getDeviceId().toByteArray();
+    for (ScopeRows.StoredScope stored : scopeRows.all()) {
+      ScopeKeyset keyset =
+          ScopeKeyset.decrypt(stored.encryptedKeyset(), rootKey, vaultId, stored.scopeId());
+      remember(new Scope(stored.scopeId(), stored.name(), keyset));
+    }
+  }
+
+  // ---------------------------------------------------------------- creating and opening
+
+  public static CreatedVault create(Path directory, char[] passphrase) {
+    return create(directory, passphrase, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /**
+   * Creates a vault in {@code directory} (made if missing). Refuses, touching nothing, if a vault
+   * or any part of one is already there.
+   */
+  public static CreatedVault create(
+      Path directory, char[] passphrase, Clock clock, SecureRandom random) {
+    requirePassphrase(passphrase);
+    Path headerFile = VaultHeaderFile.path(directory);
+    Path database = directory.resolve(DATABASE_FILE);
+    if (Files.exists(headerFile)) {
+      throw new VaultException.AlreadyExists(
+          "a vault already exists at " + directory + "; nothing was changed");
+    }
+    if (Files.exists(database)) {
+      throw new VaultException.AlreadyExists(
+          database + " exists without a vault header; move it away to create a new vault there");
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new VaultException("cannot create " + directory + ": " + e.getMessage(), e);
+    }
+
+    byte[] vaultId = randomBytes(random, 16);
+    byte[] deviceId = randomBytes(random, 16);
+    RootKey root = RootKey.generate();
+    RecoveryKey recovery = RecoveryKey.generate();
+    SecretBytes databaseKey = SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES);
+    KdfParameters kdf = KdfParameters.defaults(random);
+    VaultHeader header;
+    try {
+      header =
+          VaultHeader.newBuilder()
+              .setFormatVersion(FORMAT_VERSION)
+              .setVaultId(ByteString.copyFrom(vaultId))
+              .setDeviceId(ByteString.copyFrom(deviceId))
+              .setKdf(kdf.toProto())
+              .setRootKeyByPassphrase(wrapRootByPassphrase(root, passphrase, kdf, vaultId))
+              .setRootKeyByRecovery(wrapRootByRecovery(root, recovery, vaultId))
+              .setDatabaseKey(
+                  ByteString.copyFrom(
+                      KeyWrap.wrap(root.secret(), databaseKey, databaseKeyAd(vaultId, deviceId))))
+              .setCreatedAt(clock.instant().getEpochSecond())
+              .build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("key wrapping failed", e);
+    }
+
+    // The database is complete before the header appears: a vault without a header is not a
+    // vault, and create() can be run again after a crash here once vault.db is moved away.
+    try (Connection connection = SqlCipherDatabase.open(database, databaseKey)) {
+      Migrations.migrate(connection);
+      new MetaRows(connection).put(META_VAULT_ID, vaultId);
+    } catch (SQLException e) {
+      throw new VaultException("cannot create the vault database: " + e.getMessage(), e);
+    }
+    VaultHeaderFile.write(directory, header);
+    Vault vault = openWithRoot(directory, header, root, clock, random);
+    return new CreatedVault(vault, recovery.toDisplayString());
+  }
+
+  public static Vault open(Path directory, char[] passphrase) {
+    return open(directory, passphrase, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /**
+   * Opens a vault with its passphrase.
+   *
+   * @throws VaultException.WrongKey if the passphrase is wrong
+   * @throws VaultException.NotFound if there is no vault
+   * @throws VaultException.Corrupt if the header or database fails an integrity check
+   */
+  public static Vault open(Path directory, char[] passphrase, Clock clock, SecureRandom random) {
+    VaultHeader header = readHeader(directory);
+    RootKey root = unwrapRootByPassphrase(directory, header, passphrase);
+    return openWithRoot(directory, header, root, clock, random);
+  }
+
+  /**
+   * Opens a vault with its recovery key and sets a new passphrase; the old passphrase stops
+   * working. The recovery key stays valid.
+   *
+   * @throws VaultException.WrongKey if the recovery key is mistyped or belongs to another vault
+   */
+  public static Vault recover(Path directory, String recoveryKeyText, char[] newPassphrase) {
+    requirePassphrase(newPassphrase);
+    VaultHeader header = readHeader(directory);
+    RecoveryKey recovery;
+    try {
+      recovery = RecoveryKey.parse(recoveryKeyText);
+    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
+      throw new VaultException.WrongKey(e.getMessage());
+    }
+    byte[] vaultId = header.getVaultId().toByteArray();
+    RootKey root;
+    try {
+      root =
+          RootKey.of(
+              KeyWrap.unwrap(
+                  recovery.wrappingKey(vaultId),
+                  header.getRootKeyByRecovery().toByteArray(),
+                  recoveryAd(vaultId)));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.WrongKey(
+          "this recovery key does not open the vault at " + directory + "; nothing was changed");
+    }
+    Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
+    vault.changePassphrase(newPassphrase);
+    return vault;
+  }
+
+  /**
+   * Sets a new passphrase by re-wrapping the root key under a new Argon2id key with a fresh
+   * salt. No memory is re-encrypted.
+   */
+  public synchronized void changePassphrase(char[] newPassphrase) {
+    requirePassphrase(newPassphrase);
+    KdfParameters kdf = KdfParameters.defaults(random);
+    VaultHeader current = readHeader(directory);
+    try {
+      VaultHeaderFile.write(
+          directory,
+          current.toBuilder()
+              .setKdf(kdf.toProto())
+              .setRootKeyByPassphrase(wrapRootByPassphrase(rootKey, newPassphrase, kdf, vaultId))
+              .build());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("key wrapping failed", e);
+    }
+  }
+
+  private static Vault openWithRoot(
+      Path directory, VaultHeader header, RootKey root, Clock clock, SecureRandom random) {
+    byte[] vaultId = header.getVaultId().toByteArray();
+    byte[] deviceId = header.getDeviceId().toByteArray();
+    SecretBytes databaseKey;
+    try {
+      databaseKey =
+          KeyWrap.unwrap(
+              root.secret(), header.getDatabaseKey().toByteArray(), databaseKeyAd(vaultId, deviceId));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.Corrupt(
+          "the vault header at " + directory + " has been altered; restore it from a backup");
+    }
+    Path database = directory.resolve(DATABASE_FILE);
+    if (!Files.isRegularFile(database)) {
+      throw new VaultException.Corrupt(
+          "the vault database " + database + " is missing; restore it from a backup");
+    }
+    Connection connection;
+    try {
+      connection = SqlCipherDatabase.open(database, databaseKey);
+    } catch (SQLException e) {
+      throw databaseDamaged(database);
+    }
+    try {
+      Migrations.migrate(connection);
+      byte[] storedVaultId = new MetaRows(connection).get(META_VAULT_ID);
+      if (!Arrays.equals(storedVaultId, vaultId)) {
+        throw new VaultException.Corrupt(
+            "the vault database " + database + " does not belong to this vault header");
+      }
+      return new Vault(directory, header, root, connection, clock, random);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw databaseDamaged(database);
+    } catch (GeneralSecurityException e) {
+      closeQuietly(connection);
+      throw new VaultException.Corrupt(
+          "a scope key in " + database + " fails its integrity check; restore from a backup");
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- memories
+
+  /**
+   * Adds a new memory. An empty id gets a fresh UUIDv7; missing timestamps get the current time;
+   * the revision is 1. The scope is created on first use.
+   */
+  public synchronized Memory add(Memory draft) {
+    return addAll(List.of(draft)).get(0);
+  }
+
+  /** Adds memories in one transaction: all of them, or none. */
+  public synchronized List<Memory> addAll(List<Memory> drafts) {
+    return inTransaction(() -> {
+      List<Memory> added = new ArrayList<>(drafts.size());
+      for (Memory draft : drafts) {
+        added.add(insert(draft));
+      }
+      return added;
+    });
+  }
+
+  /**
+   * Writes a new revision of a live memory. {@code change} edits a copy of the current revision;
+   * the id, scope, kind and creation time cannot change. The previous revision stays in the
+   * history.
+   */
+  public synchronized Memory update(String id, Consumer<Memory.Builder> change) {
+    return inTransaction(() -> {
+      StoredMemory row = liveRow(id);
+      Memory current = decrypt(row);
+      Memory.Builder builder = current.toBuilder();
+      change.accept(builder);
+      Instant now = clock.instant();
+      Memory next =
+          builder
+              .setId(current.getId())
+              .setScope(current.getScope())
+              .setKind(current.getKind())
+              .setCreatedAt(current.getCreatedAt())
+              .setRevision(current.getRevision() + 1)
+              .setUpdatedAt(timestamp(now))
+              .build();
+      validate(next);
+      Scope scope = scopeById(row.scopeId());
+      byte[] envelope = seal(scope, next).toByteArray();
+      memories.replaceCurrent(
+          row, next.getRevision(), now.toEpochMilli(), envelope, searchText(next), next.getTagsList());
+      return next;
+    });
+  }
+
+  /**
+   * Forgets a memory: it leaves listings and search, its earlier revisions are deleted, and a
+   * tombstone revision remains so that other devices learn of the deletion. Forgetting a
+   * conversation forgets its messages too.
+   */
+  public synchronized void forget(String id) {
+    inTransaction(() -> {
+      StoredMemory row = liveRow(id);
+      tombstone(row);
+      if (row.kind() == Kind.CONVERSATION_VALUE) {
+        for (StoredMemory message : memories.messagesOf(row.id())) {
+          tombstone(message);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The current revision of a live memory. */
+  public synchronized Memory get(String id) {
+    try {
+      return decrypt(liveRow(id));
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /** Every revision of a live memory, oldest first, the current one last. */
+  public synchronized List<Memory> history(String id) {
+    try {
+      StoredMemory row = liveRow(id);
+      Scope scope = scopeById(row.scopeId());
+      List<Memory> revisions = new ArrayList<>();
+      for (MemoryRows.Revision revision : memories.history(row.id())) {
+        revisions.add(decrypt(scope, row.id(), revision.revision(), revision.envelope()));
+      }
+      revisions.add(decrypt(row));
+      return revisions;
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /** The live messages of a conversation, in the order they were stored. */
+  public synchronized List<Memory> messages(String conversationId) {
+    try {
+      liveRow(conversationId);
+      List<Memory> result = new ArrayList<>();
+      for (StoredMemory row : memories.messagesOf(conversationId)) {
+        result.add(decrypt(row));
+      }
+      return result;
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /** Live memories, most recently updated first. Messages only when the kind asks for them. */
+  public synchronized List<Memory> list(Selection selection) {
+    try {
+      List<Memory> result = new ArrayList<>();
+      for (StoredMemory row : memories.list(filter(selection), Kind.MESSAGE_VALUE)) {
+        result.add(decrypt(row));
+      }
+      return result;
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /**
+   * Full-text search, best match first. The query is taken as a person typed it (see {@link
+   * FtsQuery}). A match in a conversation's message is reported as the conversation, once.
+   *
+   * @throws VaultException.InvalidInput if the query has no searchable characters
+   */
+  public synchronized List<SearchResult> search(String query, Selection selection) {
+    String match =
+        FtsQuery.from(query)
+            .orElseThrow(
+                () -> new VaultException.InvalidInput("the search has no words to look for"));
+    try {
+      // Several hits can fold into one conversation, so ask for more rows than will be shown.
+      List<MemoryRows.SearchRow> rows =
+          memories.search(match, filter(selection), Math.min(selection.limit() * 4, 40_000));
+      Map<String, SearchResult> results = new LinkedHashMap<>();
+      for (MemoryRows.SearchRow row : rows) {
+        if (results.size() == selection.limit()) {
+          break;
+        }
+        StoredMemory hit = row.memory();
+        String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
+        if (results.containsKey(shownId)) {
+          continue;
+        }
+        Memory shown;
+        if (hit.kind() == Kind.MESSAGE_VALUE) {
+          Optional<StoredMemory> conversation = memories.find(shownId);
+          if (conversation.isEmpty() || conversation.get().deleted()) {
+            continue;
+          }
+          shown = decrypt(conversation.get());
+        } else {
+          shown = decrypt(hit);
+        }
+        results.put(shownId, new SearchResult(shown, row.snippet(), row.score()));
+      }
+      return new ArrayList<>(results.values());
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  // ---------------------------------------------------------------- scopes and keys
+
+  public synchronized List<ScopeSummary> scopes() {
+    try {
+      List<ScopeSummary> result = new ArrayList<>();
+      for (ScopeRows.StoredScope stored : scopeRows.all()) {
+        Scope scope = scopeById(stored.scopeId());
+        result.add(
+            new ScopeSummary(
+                stored.name(),
+                memories.countLive(stored.scopeId(), Kind.MESSAGE_VALUE),
+                scope.keyset().keyCount()));
+      }
+      return result;
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /**
+   * Adds a new primary key to a scope's keyset: later writes use it, existing records still
+   * decrypt under their own keys.
+   */
+  public synchronized void rotateScopeKey(String scopeName) {
+    inTransaction(() -> {
+      Scope scope = existingScope(scopeName);
+      ScopeKeyset rotated = scope.keyset().rotate();
+      scopeRows.updateKeyset(scope.id(), rotated.encrypt(rootKey, vaultId, scope.id()));
+      remember(new Scope(scope.id(), scope.name(), rotated));
+      return null;
+    });
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** The 16-byte vault id, as lowercase hex. */
+  public String vaultIdHex() {
+    return HexFormat.of().formatHex(vaultId);
+  }
+
+  /** The 16-byte id of this device, as lowercase hex. */
+  public String deviceIdHex() {
+    return HexFormat.of().formatHex(deviceId);
+  }
+
+  /** The Argon2id parameters the header holds now. */
+  public KdfParameters kdfParameters() {
+    try {
+      return KdfParameters.fromProto(header.getKdf());
+    } catch (KdfParameters.WeakParametersException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly(connection);
+  }
+
+  @Override
+  public String toString() {
+    return "Vault[" + directory + "]";
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private Memory insert(Memory draft) throws SQLException, GeneralSecurityException {
+    Instant now = clock.instant();
+    Memory.Builder builder = draft.toBuilder().setRevision(1);
+    if (builder.getId().isEmpty()) {
+      builder.setId(ids.next().toString());
+    } else {
+      builder.setId(canonicalId(builder.getId()));
+      if (memories.find(builder.getId()).isPresent()) {
+        throw new VaultException.InvalidInput("a memory with id " + builder.getId() + " exists");
+      }
+    }
+    if (!builder.hasCreatedAt()) {
+      builder.setCreatedAt(timestamp(now));
+    }
+    if (!builder.hasUpdatedAt()) {
+      builder.setUpdatedAt(builder.getCreatedAt());
+    }
+    Memory memory = builder.build();
+    validate(memory);
+    Scope scope = scopeFor(memory.getScope());
+    RecordEnvelope envelope = seal(scope, memory);
+    String conversationId =
+        memory.getKind() == Kind.MESSAGE ? memory.getMessage().getConversationId() : null;
+    memories.insert(
+        new StoredMemory(
+            0,
+            memory.getId(),
+            scope.id(),
+            memory.getKindValue(),
+            conversationId,
+            millis(memory.getCreatedAt()),
+            millis(memory.getUpdatedAt()),
+            memory.getRevision(),
+            false,
+            envelope.toByteArray()),
+        searchText(memory),
+        memory.getTagsList());
+    return memory;
+  }
+
+  private void tombstone(StoredMemory row) throws SQLException, GeneralSecurityException {
+    Memory current = decrypt(row);
+    Instant now = clock.instant();
+    Memory tombstone =
+        Memory.newBuilder()
+            .setId(current.getId())
+            .setScope(current.getScope())
+            .setKind(current.getKind())
+            .setCreatedAt(current.getCreatedAt())
+            .setUpdatedAt(timestamp(now))
+            .setRevision(current.getRevision() + 1)
+            .setDeleted(true)
+            .build();
+    Scope scope = scopeById(row.scopeId());
+    memories.tombstone(
+        row, tombstone.getRevision(), now.toEpochMilli(), seal(scope, tombstone).toByteArray());
+  }
+
+  private RecordEnvelope seal(Scope scope, Memory memory) throws GeneralSecurityException {
+    RecordAddress address =
+        new RecordAddress(
+            vaultId,
+            scope.id(),
+            Uuid7.toBytes(UUID.fromString(memory.getId())),
+            memory.getRevision(),
+            deviceId);
+    return RecordCipher.seal(scope.keyset().aead(), address, memory.toByteArray());
+  }
+
+  private Memory decrypt(StoredMemory row) {
+    Scope scope = scopeById(row.scopeId());
+    Memory memory = decrypt(scope, row.id(), row.revision(), row.envelope());
+    if (!Arrays.equals(scope.id(), parseEnvelope(row.id(), row.envelope()).getScopeId().toByteArray())) {
+      throw tampered(row.id());
+    }
+    return memory;
+  }
+
+  private Memory decrypt(Scope scope, String id, long revision, byte[] envelopeBytes) {
+    RecordEnvelope envelope = parseEnvelope(id, envelopeBytes);
+    if (!Arrays.equals(scope.id(), envelope.getScopeId().toByteArray())) {
+      throw tampered(id);
+    }
+    try {
+      byte[] plain =
+          RecordCipher.open(
+              scope.keyset().aead(),
+              envelope,
+              vaultId,
+              Uuid7.toBytes(UUID.fromString(id)),
+              revision);
+      Memory memory = Memory.parseFrom(plain);
+      if (!memory.getId().equals(id)) {
+        throw tampered(id);
+      }
+      return memory;
+    } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
+      throw tampered(id);
+    }
+  }
+
+  private static RecordEnvelope parseEnvelope(String id, byte[] bytes) {
+    try {
+      return RecordEnvelope.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw tampered(id);
+    }
+  }
+
+  private static VaultException tampered(String id) {
+    return new VaultException.Corrupt(
+        "memory " + id + " fails its integrity check: the vault database was altered or damaged;"
+            + " restore it from a backup");
+  }
+
+  private StoredMemory liveRow(String id) throws SQLException {
+    String canonical;
+    try {
+      canonical = canonicalId(id);
+    } catch (VaultException.InvalidInput e) {
+      throw new VaultException.UnknownItem("no memory with id '" + id + "'");
+    }
+    Optional<StoredMemory> row = memories.find(canonical);
+    if (row.isEmpty()) {
+      throw new VaultException.UnknownItem("no memory with id " + canonical);
+    }
+    if (row.get().deleted()) {
+      throw new VaultException.UnknownItem("memory " + canonical + " was forgotten");
+    }
+    return row.get();
+  }
+
+  private MemoryFilter filter(Selection selection) {
+    MemoryFilter filter = MemoryFilter.all().withLimit(selection.limit());
+    if (selection.scope().isPresent()) {
+      filter = filter.withScopeId(existingScope(selection.scope().get()).id());
+    }
+    if (selection.kind().isPresent()) {
+      filter = filter.withKind(selection.kind().get().getNumber());
+    }
+    if (selection.tag().isPresent()) {
+      filter = filter.withTag(selection.tag().get());
+    }
+    if (selection.createdFrom().isPresent()) {
+      filter = filter.withCreatedFrom(selection.createdFrom().get().toEpochMilli());
+    }
+    if (selection.createdBefore().isPresent()) {
+      filter = filter.withCreatedBefore(selection.createdBefore().get().toEpochMilli());
+    }
+    return filter;
+  }
+
+  private Scope existingScope(String name) {
+    Scope scope = scopesByName.get(name);
+    if (scope == null) {
+      List<String> names = new ArrayList<>(scopesByName.keySet());
+      names.sort(null);
+      throw new VaultException.UnknownItem(
+          "no scope named '"
+              + name
+              + "'"
+              + (names.isEmpty() ? "; the vault has no scopes yet" : "; scopes: " + String.join(", ", names)));
+    }
+    return scope;
+  }
+
+  private Scope scopeFor(String name) throws SQLException, GeneralSecurityException {
+    Scope existing = scopesByName.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    byte[] id = randomBytes(random, 16);
+    ScopeKeyset keyset = ScopeKeyset.generate();
+    scopeRows.insert(
+        new ScopeRows.StoredScope(
+            id, name, keyset.encrypt(rootKey, vaultId, id), clock.millis()));
+    Scope scope = new Scope(id, name, keyset);
+    remember(scope);
+    return scope;
+  }
+
+  private Scope scopeById(byte[] id) {
+    Scope scope = scopesById.get(HexFormat.of().formatHex(id));
+    if (scope == null) {
+      throw new VaultException.Corrupt(
+          "a memory names a scope the vault does not have: the database was altered or damaged");
+    }
+    return scope;
+  }
+
+  private void remember(Scope scope) {
+    scopesByName.put(scope.name(), scope);
+    scopesById.put(HexFormat.of().formatHex(scope.id()), scope);
+  }
+
+  /** A unit of work inside one transaction. */
+  private interface Work<T> {
+    T run() throws SQLException, GeneralSecurityException;
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    Map<String, Scope> byName = new HashMap<>(scopesByName);
+    Map<String, Scope> byId = new HashMap<>(scopesById);
+    try {
+      connection.setAutoCommit(false);
+      T result = work.run();
+      connection.commit();
+      return result;
+    } catch (SQLException | GeneralSecurityException | RuntimeException e) {
+      rollback();
+      // A scope created inside the failed transaction does not exist after it.
+      scopesByName.clear();
+      scopesByName.putAll(byName);
+      scopesById.clear();
+      scopesById.putAll(byId);
+      if (e instanceof VaultException vaultException) {
+        throw vaultException;
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e instanceof GeneralSecurityException) {
+        throw new IllegalStateException("encryption failed", e);
+      }
+      throw new VaultException(
+          "the vault database could not be written: " + e.getMessage() + "; nothing was changed",
+          e);
+    } finally {
+      try {
+        connection.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        // The connection is unusable; the next call reports it.
+      }
+    }
+  }
+
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // Nothing was committed; SQLite discards an open transaction when the connection closes.
+    }
+  }
+
+  static void validate(Memory memory) {
+    if (!SCOPE_NAME.matcher(memory.getScope()).matches()) {
+      throw new VaultException.InvalidInput(
+          "scope '"
+              + memory.getScope()
+              + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_'");
+    }
+    if (memory.getKind() == Kind.KIND_UNSPECIFIED || memory.getKind() == Kind.UNRECOGNIZED) {
+      throw new VaultException.InvalidInput("a memory needs a kind");
+    }
+    boolean hasTitle =
+        memory.getKind() == Kind.CONVERSATION && !memory.getConversation().getTitle().isBlank();
+    if (memory.getText().isBlank() && !hasTitle && !memory.getDeleted()) {
+      throw new VaultException.InvalidInput("the memory text is empty");
+    }
+    if (memory.getText().length() > MAX_TEXT_CHARS) {
+      throw new VaultException.InvalidInput(
+          "the memory text is longer than " + MAX_TEXT_CHARS + " characters");
+    }
+    if (memory.getKind() == Kind.MESSAGE && memory.getMessage().getConversationId().isEmpty()) {
+      throw new VaultException.InvalidInput("a message needs the id of its conversation");
+    }
+    for (String tag : memory.getTagsList()) {
+      if (!TAG.matcher(tag).matches()) {
+        throw new VaultException.InvalidInput(
+            "tag '" + tag + "' is not valid: use 1 to 64 characters without spaces");
+      }
+    }
+  }
+
+  private static String searchText(Memory memory) {
+    if (memory.getKind() == Kind.CONVERSATION) {
+      return (memory.getConversation().getTitle() + "\n" + memory.getText()).strip();
+    }
+    return memory.getText();
+  }
+
+  private static String canonicalId(String id) {
+    try {
+      return Uuid7.parse(id).toString();
+    } catch (IllegalArgumentException e) {
+      throw new VaultException.InvalidInput("'" + id + "' is not a memory id");
+    }
+  }
+
+  private static VaultHeader readHeader(Path directory) {
+    VaultHeader header = VaultHeaderFile.read(directory);
+    if (header.getFormatVersion() != FORMAT_VERSION) {
+      throw new VaultException(
+          "the vault at " + directory + " has format version " + header.getFormatVersion()
+              + ", which this memvault cannot read; upgrade memvault");
+    }
+    if (header.getVaultId().size() != 16 || header.getDeviceId().size() != 16) {
+      throw new VaultException.Corrupt(
+          "the vault header at " + directory + " is damaged; restore it from a backup");
+    }
+    return header;
+  }
+
+  private static RootKey unwrapRootByPassphrase(
+      Path directory, VaultHeader header, char[] passphrase) {
+    KdfParameters kdf;
+    try {
+      kdf = KdfParameters.fromProto(header.getKdf());
+    } catch (KdfParameters.WeakParametersException e) {
+      throw new VaultException.Corrupt(
+          "refusing to open " + directory + ": its header asks for " + e.getMessage()
+              + "; the header may have been tampered with");
+    }
+    byte[] vaultId = header.getVaultId().toByteArray();
+    SecretBytes kek = PassphraseKdf.derive(passphrase, kdf);
+    try {
+      return RootKey.of(
+          KeyWrap.unwrap(
+              kek, header.getRootKeyByPassphrase().toByteArray(), passphraseAd(vaultId, kdf)));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.WrongKey("wrong passphrase for the vault at " + directory);
+    }
+  }
+
+  private static ByteString wrapRootByPassphrase(
+      RootKey root, char[] passphrase, KdfParameters kdf, byte[] vaultId)
+      throws GeneralSecurityException {
+    SecretBytes kek = PassphraseKdf.derive(passphrase, kdf);
+    return ByteString.copyFrom(KeyWrap.wrap(kek, root.secret(), passphraseAd(vaultId, kdf)));
+  }
+
+  private static ByteString wrapRootByRecovery(RootKey root, RecoveryKey recovery, byte[] vaultId)
+      throws GeneralSecurityException {
+    return ByteString.copyFrom(
+        KeyWrap.wrap(recovery.wrappingKey(vaultId), root.secret(), recoveryAd(vaultId)));
+  }
+
+  /** Binds the KDF parameters too, so that editing them in the header breaks the unwrap. */
+  private static byte[] passphraseAd(byte[] vaultId, KdfParameters kdf) {
+    return AssociatedData.labeled("memvault.v1.root-key.passphrase")
+        .bytes(vaultId)
+        .bytes(KdfParameters.ALGORITHM.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .uint32(kdf.memoryKib())
+        .uint32(kdf.iterations())
+        .uint32(kdf.parallelism())
+        .bytes(kdf.salt())
+        .encode();
+  }
+
+  private static byte[] recoveryAd(byte[] vaultId) {
+    return AssociatedData.labeled("memvault.v1.root-key.recovery").bytes(vaultId).encode();
+  }
+
+  private static byte[] databaseKeyAd(byte[] vaultId, byte[] deviceId) {
+    return AssociatedData.labeled("memvault.v1.database-key").bytes(vaultId).bytes(deviceId).encode();
+  }
+
+  private static void requirePassphrase(char[] passphrase) {
+    if (passphrase == null || passphrase.length == 0) {
+      throw new VaultException.InvalidInput("the passphrase is empty");
+    }
+  }
+
+  private static VaultException databaseDamaged(Path database) {
+    return new VaultException.Corrupt(
+        "the vault database " + database + " is damaged or was altered; restore it from a backup");
+  }
+
+  private static byte[] randomBytes(SecureRandom random, int count) {
+    byte[] bytes = new byte[count];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  static long millis(Timestamp timestamp) {
+    return timestamp.getSeconds() * 1000 + timestamp.getNanos() / 1_000_000;
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // Closing a damaged or already closed database has nothing left to report.
+    }
+  }
+}
