@@ -13,7 +13,11 @@ public final class Padme {
 
   private Padme() {}
 
-  /** The padded length for a plaintext of {@code length} bytes. */
+  /**
+   * The padded length for a plaintext of {@code length} bytes.
+   *
+   * @throws IllegalArgumentException if the length is negative or its bucket exceeds 2^31 - 1
+   */
   public static int paddedLength(int length) {
     if (length < 0) {
       throw new IllegalArgumentException("negative length");
@@ -24,7 +28,12 @@ public final class Padme {
     int exponent = 31 - Integer.numberOfLeadingZeros(length);
     int exponentBits = 32 - Integer.numberOfLeadingZeros(exponent);
     int lastBits = exponent - exponentBits;
-    int mask = (1 << lastBits) - 1;
-    return (length + mask) & ~mask;
+    long mask = (1L << lastBits) - 1;
+    long padded = (length + mask) & ~mask;
+    // Lengths just below 2^31 round up past the largest int; refuse rather than wrap negative.
+    if (padded > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("length " + length + " is too large to pad");
+    }
+    return (int) padded;
   }
 }

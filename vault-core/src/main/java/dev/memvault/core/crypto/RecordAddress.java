@@ -14,6 +14,26 @@ public record RecordAddress(
     authorDeviceId = authorDeviceId.clone();
   }
 
+  @Override
+  public byte[] vaultId() {
+    return vaultId.clone();
+  }
+
+  @Override
+  public byte[] scopeId() {
+    return scopeId.clone();
+  }
+
+  @Override
+  public byte[] recordId() {
+    return recordId.clone();
+  }
+
+  @Override
+  public byte[] authorDeviceId() {
+    return authorDeviceId.clone();
+  }
+
   /** The canonical associated-data encoding for this address under a format version. */
   public byte[] associatedData(int formatVersion) {
     return AssociatedData.labeled("memvault.v1.record")

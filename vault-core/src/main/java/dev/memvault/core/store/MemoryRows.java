@@ -158,7 +158,7 @@ public final class MemoryRows {
     String sql =
         "SELECT "
             + COLUMNS
-            + ", snippet(memory_fts, 0, '[', ']', '…', 12), bm25(memory_fts) AS score"
+            + ", snippet(memory_fts, 0, '[', ']', '…', 16), bm25(memory_fts) AS score"
             + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
             + " WHERE memory_fts MATCH ? AND "
             + where.sql

@@ -1,0 +1,271 @@
+package dev.memvault.bench;
+
+import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.crypto.PassphraseKdf;
+import dev.memvault.core.vault.Vault;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Measures memvault against plain baselines in one run and prints the results as a markdown
+ * report on standard output; progress goes to standard error. See BENCHMARKS.md for the method.
+ */
+public final class BenchMain {
+  private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+  private static final int OPEN_REPEATS = 5;
+
+  private final BenchOptions options;
+  private final Report report = new Report();
+
+  private BenchMain(BenchOptions options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.print(BenchOptions.USAGE);
+        return;
+      }
+    }
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.print(BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    new BenchMain(options).run();
+  }
+
+  private void run() throws Exception {
+    ZonedDateTime started = ZonedDateTime.now();
+    String loadAtStart = MachineInfo.loadAverage();
+    Path root = options.directory().orElse(null);
+    if (root == null) {
+      root = Files.createTempDirectory("memvault-bench-");
+    } else if (Files.exists(root)) {
+      try (Stream<Path> entries = Files.list(root)) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalArgumentException(root + " is not empty");
+        }
+      }
+    }
+    Files.createDirectories(root);
+    Path baselineJar =
+        options.baselineJar().orElse(PlainFtsStore.findJar(jarDirectory().resolve("baseline-lib")));
+    PlainFtsStore.Opener xerial = PlainFtsStore.isolatedXerial(baselineJar);
+    byte[] sqlCipherKey = new byte[32];
+    new SecureRandom().nextBytes(sqlCipherKey);
+
+    progress("building the corpus");
+    Corpus corpus = new Corpus(options.seed(), Math.max(100_000, 10 * options.memories()), 1.0);
+    int[] df = corpus.documentFrequencies(options.memories());
+
+    progress("envelope encryption");
+    List<EnvelopeBenchmark.Result> envelope =
+        new EnvelopeBenchmark(2_000, 1_000, 5).run(1024, 64 * 1024);
+
+    progress("warming up the add path");
+    Path warmup = root.resolve("warmup");
+    try (Stores stores = openStores(warmup, xerial, sqlCipherKey)) {
+      InsertBenchmark.run(
+          stores.all, corpus, options.memories(), 3 * options.batchSize(), options.batchSize(), false);
+    }
+    deleteRecursively(warmup);
+
+    Path data = root.resolve("data");
+    List<InsertBenchmark.Result> inserts;
+    List<SearchBenchmark.Result> searches = new ArrayList<>();
+    List<SearchBenchmark.TermClass> classes = new ArrayList<>();
+    KdfParameters kdf;
+    String plainSqlite;
+    try (Stores stores = openStores(data, xerial, sqlCipherKey)) {
+      plainSqlite = stores.plain.sqliteVersion();
+      progress("adding " + options.memories() + " memories to each of " + stores.all.size() + " stores");
+      inserts =
+          InsertBenchmark.run(
+              stores.all, corpus, 0, options.memories(), options.batchSize(), true);
+      kdf = stores.memvault.vault().kdfParameters();
+
+      int n = options.memories();
+      classes.add(select("rare", 1, Math.max(2, n / 10_000), df, corpus));
+      classes.add(select("medium", Math.max(3, n / 1_000), Math.max(4, n / 100), df, corpus));
+      classes.add(select("common", Math.max(5, n / 10), n, df, corpus));
+      for (SearchBenchmark.TermClass terms : classes) {
+        progress("searching " + terms.name() + " terms");
+        searches.addAll(SearchBenchmark.run(stores.all, terms));
+      }
+    }
+
+    progress("opening");
+    Samples vaultOpen = new Samples();
+    Samples argon = new Samples();
+    Samples plainOpen = new Samples();
+    Path vaultDirectory = data.resolve("memvault");
+    Path plainFile = data.resolve("plain").resolve("plain.db");
+    Vault.open(vaultDirectory, PASSPHRASE).close();
+    PassphraseKdf.derive(PASSPHRASE, kdf);
+    PlainFtsStore.open("plain", xerial, plainFile).close();
+    for (int i = 0; i < OPEN_REPEATS; i++) {
+      long start = System.nanoTime();
+      Vault vault = Vault.open(vaultDirectory, PASSPHRASE);
+      vaultOpen.add(System.nanoTime() - start);
+      vault.close();
+      start = System.nanoTime();
+      PassphraseKdf.derive(PASSPHRASE, kdf);
+      argon.add(System.nanoTime() - start);
+      start = System.nanoTime();
+      PlainFtsStore plain = PlainFtsStore.open("plain", xerial, plainFile);
+      plainOpen.add(System.nanoTime() - start);
+      plain.close();
+    }
+
+    ZonedDateTime finished = ZonedDateTime.now();
+    report.machine(
+        started, finished, loadAtStart, MachineInfo.loadAverage(), root, baselineJar,
+        plainSqlite, vaultCoreSqliteVersion(), options);
+    report.inserts(inserts, options, sizes(data));
+    report.searches(searches, classes, options);
+    report.open(vaultOpen, argon, plainOpen, kdf);
+    report.envelope(envelope);
+    System.out.print(report);
+    System.out.flush();
+
+    if (options.keep()) {
+      progress("kept the databases in " + root);
+    } else {
+      deleteRecursively(root);
+    }
+  }
+
+  private SearchBenchmark.TermClass select(
+      String name, int minDf, int maxDf, int[] df, Corpus corpus) {
+    return SearchBenchmark.select(
+        name, minDf, maxDf, df, corpus, options.warmupQueriesPerClass(),
+        options.queriesPerClass(), options.seed());
+  }
+
+  /** The stores under test, each in its own directory, closed together. */
+  private final class Stores implements AutoCloseable {
+    final PlainFtsStore plain;
+    final MemvaultStore memvault;
+    final List<Store> all = new ArrayList<>();
+
+    Stores(Path directory, PlainFtsStore.Opener xerial, byte[] sqlCipherKey) throws SQLException,
+        IOException {
+      plain = PlainFtsStore.open(Report.PLAIN, xerial, file(directory, "plain", "plain.db"));
+      all.add(plain);
+      if (options.breakdown()) {
+        all.add(
+            PlainFtsStore.open(
+                Report.NO_KEY,
+                PlainFtsStore.vaultCoreDriverWithoutKey(),
+                file(directory, "nokey", "nokey.db")));
+        all.add(
+            PlainFtsStore.open(
+                Report.SQLCIPHER,
+                PlainFtsStore.vaultCoreDriverWithSqlCipher(sqlCipherKey),
+                file(directory, "sqlcipher", "sqlcipher.db")));
+      }
+      memvault = MemvaultStore.create(directory.resolve("memvault"), PASSPHRASE);
+      all.add(memvault);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (Store store : all) {
+        store.close();
+      }
+    }
+  }
+
+  private Stores openStores(Path directory, PlainFtsStore.Opener xerial, byte[] key)
+      throws SQLException, IOException {
+    return new Stores(directory, xerial, key);
+  }
+
+  private static Path file(Path directory, String subdirectory, String name) throws IOException {
+    Path parent = directory.resolve(subdirectory);
+    Files.createDirectories(parent);
+    return parent.resolve(name);
+  }
+
+  /** Bytes on disk per store directory (database, WAL and, for memvault, the header). */
+  private static Map<String, Long> sizes(Path data) throws IOException {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    try (Stream<Path> directories = Files.list(data)) {
+      for (Path directory : directories.sorted().toList()) {
+        try (Stream<Path> files = Files.walk(directory)) {
+          long total = 0;
+          for (Path file : files.filter(Files::isRegularFile).toList()) {
+            total += Files.size(file);
+          }
+          sizes.put(directory.getFileName().toString(), total);
+        }
+      }
+    }
+    return sizes;
+  }
+
+  private static String vaultCoreSqliteVersion() throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite::memory:");
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT sqlite_version()")) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  private static Path jarDirectory() {
+    try {
+      Path location =
+          Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // target/memvault-bench.jar or, when run from an IDE, target/classes: both in target/.
+      return location.getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static final long START = System.nanoTime();
+
+  static void progress(String message) {
+    System.err.printf(
+        Locale.ROOT, "[%6.1f s] %s (load %s)%n", (System.nanoTime() - START) / 1e9, message,
+        MachineInfo.loadAverage());
+  }
+
+}

@@ -1,0 +1,79 @@
+package dev.memvault.bench;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Command-line options of the benchmark. */
+record BenchOptions(
+    int memories,
+    int batchSize,
+    int queriesPerClass,
+    int warmupQueriesPerClass,
+    long seed,
+    Optional<Path> directory,
+    boolean keep,
+    boolean breakdown,
+    Optional<Path> baselineJar) {
+
+  static final String USAGE =
+      """
+      usage: bench/run [options]
+        --memories N         memories to add to each store (default 100000)
+        --batch N            memories per transaction (default 1000)
+        --queries N          measured searches per term class (default 300)
+        --warmup-queries N   unmeasured searches per term class first (default 50)
+        --seed N             corpus seed (default 20261128)
+        --dir PATH           where to put the databases (default: a new temporary directory)
+        --keep               keep the databases afterwards
+        --no-breakdown       skip the two extra stores that split the add cost
+        --baseline-jar PATH  the org.xerial sqlite-jdbc jar (default: baseline-lib/ next to
+                             the benchmark jar)
+      """;
+
+  static BenchOptions parse(String[] args) {
+    int memories = 100_000;
+    int batch = 1_000;
+    int queries = 300;
+    int warmup = 50;
+    long seed = 20261128L;
+    Optional<Path> directory = Optional.empty();
+    boolean keep = false;
+    boolean breakdown = true;
+    Optional<Path> baselineJar = Optional.empty();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--memories" -> memories = positive(arg, value(args, ++i, arg));
+        case "--batch" -> batch = positive(arg, value(args, ++i, arg));
+        case "--queries" -> queries = positive(arg, value(args, ++i, arg));
+        case "--warmup-queries" -> warmup = Integer.parseInt(value(args, ++i, arg));
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
+        case "--dir" -> directory = Optional.of(Path.of(value(args, ++i, arg)));
+        case "--keep" -> keep = true;
+        case "--no-breakdown" -> breakdown = false;
+        case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i, arg)));
+        default -> throw new IllegalArgumentException("unknown option " + arg);
+      }
+    }
+    if (batch > memories) {
+      throw new IllegalArgumentException("--batch must not exceed --memories");
+    }
+    return new BenchOptions(
+        memories, batch, queries, warmup, seed, directory, keep, breakdown, baselineJar);
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+
+  private static int positive(String option, String text) {
+    int value = Integer.parseInt(text.replace("_", ""));
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1");
+    }
+    return value;
+  }
+}

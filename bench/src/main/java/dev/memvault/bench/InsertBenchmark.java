@@ -1,0 +1,76 @@
+package dev.memvault.bench;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adds the same documents to several stores in the same batches, one transaction per batch,
+ * taking turns batch by batch so that load elsewhere on the machine and the state of the page
+ * cache affect every store alike. Only the write of a batch is timed; generating the documents
+ * and building each store's input are not.
+ */
+final class InsertBenchmark {
+  /** The timings of one store. */
+  record Result(String name, long rows, long textBytes, Samples batchNanos) {
+    double rowsPerSecond() {
+      return rows * 1e9 / batchNanos.total();
+    }
+
+    double textMegabytesPerSecond() {
+      return textBytes / 1e6 / (batchNanos.total() / 1e9);
+    }
+  }
+
+  private InsertBenchmark() {}
+
+  /**
+   * @param firstDocument index of the first corpus document to add
+   * @param progress whether to report progress on standard error
+   */
+  static List<Result> run(
+      List<? extends Store> stores,
+      Corpus corpus,
+      long firstDocument,
+      int count,
+      int batchSize,
+      boolean progress)
+      throws SQLException {
+    List<Samples> samples = new ArrayList<>();
+    for (int i = 0; i < stores.size(); i++) {
+      samples.add(new Samples());
+    }
+    long textBytes = 0;
+    int batches = (count + batchSize - 1) / batchSize;
+    long started = System.nanoTime();
+    for (int batch = 0; batch < batches; batch++) {
+      int size = Math.min(batchSize, count - batch * batchSize);
+      List<Corpus.Document> documents = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        Corpus.Document document = corpus.document(firstDocument + (long) batch * batchSize + i);
+        documents.add(document);
+        textBytes += document.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      }
+      List<Store.Batch> prepared = new ArrayList<>();
+      for (Store store : stores) {
+        prepared.add(store.prepare(documents));
+      }
+      for (int turn = 0; turn < stores.size(); turn++) {
+        int which = (batch + turn) % stores.size();
+        long start = System.nanoTime();
+        prepared.get(which).write();
+        samples.get(which).add(System.nanoTime() - start);
+      }
+      if (progress && (batch + 1) % 10 == 0) {
+        System.err.printf(
+            "  added %d/%d to each store (%.0f s)%n",
+            (long) (batch + 1) * batchSize, count, (System.nanoTime() - started) / 1e9);
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < stores.size(); i++) {
+      results.add(new Result(stores.get(i).name(), count, textBytes, samples.get(i)));
+    }
+    return results;
+  }
+}

@@ -1,0 +1,242 @@
+package dev.memvault.bench;
+
+import dev.memvault.core.crypto.KdfParameters;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results as markdown, with every memvault number next to its baseline from the same run. */
+final class Report {
+  static final String PLAIN = "plain FTS5 (xerial)";
+  static final String NO_KEY = "FTS5 only, vault-core's SQLite, no key";
+  static final String SQLCIPHER = "FTS5 only, vault-core's SQLite, SQLCipher";
+  static final String MEMVAULT = "memvault";
+  private static final double ADD_RATIO_GOAL = 0.6;
+  private static final double SEARCH_RATIO_GOAL = 1.5;
+  private static final long SEARCH_P50_GOAL_NANOS = 5_000_000;
+
+  private final StringBuilder out = new StringBuilder();
+
+  void machine(
+      ZonedDateTime started,
+      ZonedDateTime finished,
+      String loadAtStart,
+      String loadAtEnd,
+      Path directory,
+      Path baselineJar,
+      String plainSqlite,
+      String vaultCoreSqlite,
+      BenchOptions options) {
+    line("# memvault benchmark");
+    line("");
+    line("| | |");
+    line("| --- | --- |");
+    row("date", started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+        + " to " + finished.format(DateTimeFormatter.ISO_LOCAL_TIME));
+    row("cpu", MachineInfo.cpuModel() + ", " + MachineInfo.cores() + " cores (Runtime)");
+    row("memory", MachineInfo.memory() + ", JVM max heap " + MachineInfo.maxHeap());
+    row("os", MachineInfo.os());
+    row("java", MachineInfo.java());
+    row("data directory", directory + " on " + MachineInfo.fileSystem(directory));
+    row("load average (1/5/15 min)", "start " + loadAtStart + ", end " + loadAtEnd);
+    row("baseline driver", baselineJar.getFileName() + ", SQLite " + plainSqlite
+        + ", own class loader");
+    row("vault-core driver", "io.github.willena sqlite-jdbc (SQLite3 Multiple Ciphers), SQLite "
+        + vaultCoreSqlite);
+    row("options", "--memories " + options.memories() + " --batch " + options.batchSize()
+        + " --queries " + options.queriesPerClass() + " --warmup-queries "
+        + options.warmupQueriesPerClass() + " --seed " + options.seed()
+        + (options.breakdown() ? "" : " --no-breakdown"));
+    line("");
+  }
+
+  void inserts(List<InsertBenchmark.Result> results, BenchOptions options, Map<String, Long> sizes) {
+    InsertBenchmark.Result plain = find(results, PLAIN);
+    InsertBenchmark.Result memvault = find(results, MEMVAULT);
+    line("## Add throughput");
+    line("");
+    line(String.format(Locale.ROOT,
+        "%,d memories of %,.0f bytes of text on average, in batches of %,d, one transaction per"
+            + " batch (memvault: `Vault.addAll`); journal_mode=WAL, synchronous=FULL. The stores"
+            + " take turns batch by batch; only the writes are timed.",
+        plain.rows(), (double) plain.textBytes() / plain.rows(), options.batchSize()));
+    line("");
+    line("| store | rows/s | text MB/s | batch p50 | batch max | on disk | rows/s vs plain |");
+    line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (InsertBenchmark.Result result : results) {
+      Long bytes = sizes.get(directoryOf(result.name()));
+      line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %.2f |",
+          result.name(), result.rowsPerSecond(), result.textMegabytesPerSecond(),
+          millis(result.batchNanos().median()), millis(result.batchNanos().max()),
+          bytes == null ? "?" : String.format(Locale.ROOT, "%.0f MB", bytes / 1e6),
+          result.rowsPerSecond() / plain.rowsPerSecond()));
+    }
+    double ratio = memvault.rowsPerSecond() / plain.rowsPerSecond();
+    line("");
+    line(String.format(Locale.ROOT,
+        "**memvault / plain = %.2f** (goal: at least %.1f): **%s**.",
+        ratio, ADD_RATIO_GOAL, ratio >= ADD_RATIO_GOAL ? "met" : "not met"));
+    line("");
+  }
+
+  void searches(
+      List<SearchBenchmark.Result> results, List<SearchBenchmark.TermClass> classes,
+      BenchOptions options) {
+    line("## Search latency");
+    line("");
+    line(String.format(Locale.ROOT,
+        "One word per query, ten best by bm25 with a snippet (memvault: `Vault.search(word,"
+            + " Selection.all().limitedTo(10))`, which also decrypts each hit). Per class, %d"
+            + " warm-up queries, then %d measured queries; the stores take turns on every query."
+            + " p99 of %d samples is nearest-rank.",
+        options.warmupQueriesPerClass(), options.queriesPerClass(), options.queriesPerClass()));
+    line("");
+    line("| terms | documents per term: class (measured median) | plain p50 | memvault p50 |"
+        + " p50 ratio | plain p99 | memvault p99 | hits/query plain, memvault | goals |");
+    line("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    for (SearchBenchmark.TermClass terms : classes) {
+      SearchBenchmark.Result plain = find(results, terms, PLAIN);
+      SearchBenchmark.Result memvault = find(results, terms, MEMVAULT);
+      double ratio = (double) memvault.nanos().median() / plain.nanos().median();
+      List<String> goals = new ArrayList<>();
+      goals.add("p50 ≤ 1.5× plain: " + (ratio <= SEARCH_RATIO_GOAL ? "met" : "**not met**"));
+      if (!terms.name().equals("common")) {
+        goals.add("p50 < 5 ms: "
+            + (memvault.nanos().median() < SEARCH_P50_GOAL_NANOS ? "met" : "**not met**"));
+      }
+      int queries = terms.measured().size();
+      line(String.format(Locale.ROOT, "| %s | %,d–%,d, %,d words (%,d) | %s | %s | %.2f | %s | %s | %.1f, %.1f | %s |",
+          terms.name(), terms.minDf(), terms.maxDf(), terms.candidates(),
+          terms.measuredDf().median(),
+          millis(plain.nanos().median()), millis(memvault.nanos().median()), ratio,
+          millis(plain.nanos().percentile(0.99)), millis(memvault.nanos().percentile(0.99)),
+          (double) plain.hits() / queries, (double) memvault.hits() / queries,
+          String.join("; ", goals)));
+    }
+    line("");
+    Map<String, List<SearchBenchmark.Result>> byStore = new LinkedHashMap<>();
+    for (SearchBenchmark.Result result : results) {
+      byStore.computeIfAbsent(result.store(), s -> new ArrayList<>()).add(result);
+    }
+    if (byStore.size() > 2) {
+      line("Every store, p50 / p99:");
+      line("");
+      StringBuilder header = new StringBuilder("| store |");
+      StringBuilder rule = new StringBuilder("| --- |");
+      for (SearchBenchmark.TermClass terms : classes) {
+        header.append(' ').append(terms.name()).append(" |");
+        rule.append(" ---: |");
+      }
+      line(header.toString());
+      line(rule.toString());
+      for (Map.Entry<String, List<SearchBenchmark.Result>> entry : byStore.entrySet()) {
+        StringBuilder row = new StringBuilder("| " + entry.getKey() + " |");
+        for (SearchBenchmark.Result result : entry.getValue()) {
+          row.append(' ').append(millis(result.nanos().median())).append(" / ")
+              .append(millis(result.nanos().percentile(0.99))).append(" |");
+        }
+        line(row.toString());
+      }
+      line("");
+    }
+  }
+
+  void open(Samples vaultOpen, Samples argon, Samples plainOpen, KdfParameters kdf) {
+    line("## Opening");
+    line("");
+    line(String.format(Locale.ROOT,
+        "The vault after the adds above, opened and closed %d times after one unmeasured open;"
+            + " Argon2id timed alone with the vault's own parameters (%,d KiB, %d passes,"
+            + " parallelism %d) in between.",
+        vaultOpen.size(), kdf.memoryKib(), kdf.iterations(), kdf.parallelism()));
+    line("");
+    line("| measure | median | min | max |");
+    line("| --- | ---: | ---: | ---: |");
+    timing("`Vault.open`, total", vaultOpen);
+    timing("Argon2id alone (`PassphraseKdf.derive`)", argon);
+    line("| `Vault.open` without Argon2id (difference of medians) | "
+        + millis(vaultOpen.median() - argon.median()) + " | | |");
+    timing("plain: connect, first read, pragmas (baseline)", plainOpen);
+    line("");
+  }
+
+  void envelope(List<EnvelopeBenchmark.Result> results) {
+    line("## Envelope encryption");
+    line("");
+    line("`RecordCipher.seal`/`open` with a `ScopeKeyset.generate().aead()` (Tink AES-256-GCM,"
+        + " padding, protobuf envelope) against bare JCE `AES/GCM/NoPadding` with a 256-bit key,"
+        + " a fresh random 12-byte nonce per message and associated data of the same length."
+        + " MB = 10^6 bytes of plaintext; median of 5 rounds of 1 s after 2 s of warm-up"
+        + " (range in brackets).");
+    line("");
+    line("| size | operation | memvault MB/s | JCE AES-GCM MB/s | memvault / JCE |");
+    line("| ---: | --- | ---: | ---: | ---: |");
+    for (EnvelopeBenchmark.Result result : results) {
+      line(String.format(Locale.ROOT, "| %s | %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f |",
+          result.size() >= 1024 ? (result.size() / 1024) + " KiB" : result.size() + " B",
+          result.operation(), result.memvaultMbps(), result.memvaultMin(), result.memvaultMax(),
+          result.jceMbps(), result.jceMin(), result.jceMax(),
+          result.memvaultMbps() / result.jceMbps()));
+    }
+    line("");
+  }
+
+  /** The data subdirectory a store's files are in. */
+  static String directoryOf(String store) {
+    return switch (store) {
+      case PLAIN -> "plain";
+      case NO_KEY -> "nokey";
+      case SQLCIPHER -> "sqlcipher";
+      default -> "memvault";
+    };
+  }
+
+  private void timing(String name, Samples samples) {
+    line("| " + name + " | " + millis(samples.median()) + " | " + millis(samples.min()) + " | "
+        + millis(samples.max()) + " |");
+  }
+
+  static String millis(long nanos) {
+    double ms = nanos / 1e6;
+    if (Math.abs(ms) < 1) {
+      return String.format(Locale.ROOT, "%.3f ms", ms);
+    }
+    if (Math.abs(ms) < 10) {
+      return String.format(Locale.ROOT, "%.2f ms", ms);
+    }
+    if (Math.abs(ms) < 100) {
+      return String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+    return String.format(Locale.ROOT, "%.0f ms", ms);
+  }
+
+  private static InsertBenchmark.Result find(List<InsertBenchmark.Result> results, String name) {
+    return results.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static SearchBenchmark.Result find(
+      List<SearchBenchmark.Result> results, SearchBenchmark.TermClass terms, String name) {
+    return results.stream()
+        .filter(r -> r.terms() == terms && r.store().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private void row(String key, String value) {
+    line("| " + key + " | " + value + " |");
+  }
+
+  private void line(String text) {
+    out.append(text).append('\n');
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
+  }
+}

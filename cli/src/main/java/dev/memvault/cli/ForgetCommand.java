@@ -1,0 +1,32 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "forget",
+    description = {
+      "Delete a memory and all its earlier revisions.",
+      "It disappears from list, search and show; a conversation goes with its messages."
+    })
+final class ForgetCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+
+  @Parameters(paramLabel = "ID", description = "The memory's id.")
+  String id;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    try (MemoryVault opened = vault.open(context)) {
+      opened.forget(id);
+      context.out().println("forgot " + id);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "init",
+    description = {
+      "Create a new vault and print its recovery key once.",
+      "Asks for a passphrase twice, or reads MEMVAULT_PASSPHRASE.",
+      "Refuses, changing nothing, if a vault is already there."
+    })
+final class InitCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    Path directory = vault.directory(context);
+    char[] passphrase = new Secrets(context).newPassphrase(Secrets.PASSPHRASE);
+    MemoryVault.Created created;
+    try {
+      created = MemoryVault.create(directory, passphrase);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+    created.vault().close();
+    context.out().println("Created a vault at " + directory);
+    context.out().println();
+    context.out().println("Recovery key (shown this once; write it down and keep it apart from");
+    context.out().println("this device: it is the only way in if you forget the passphrase):");
+    context.out().println();
+    context.out().println("    " + created.recoveryKey());
+    context.out().println();
+    return Main.OK;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "passwd",
+    description = {
+      "Change the passphrase.",
+      "Reads the current one from MEMVAULT_PASSPHRASE and the new one from",
+      "MEMVAULT_NEW_PASSPHRASE, or asks. Keys are re-wrapped; no memory is re-encrypted."
+    })
+final class PasswdCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    try (MemoryVault opened = vault.open(context)) {
+      char[] next = new Secrets(context).newPassphrase(Secrets.NEW_PASSPHRASE);
+      try {
+        opened.changePassphrase(next);
+      } finally {
+        Arrays.fill(next, '\0');
+      }
+    }
+    context.out().println("passphrase changed");
+    return Main.OK;
+  }
+}

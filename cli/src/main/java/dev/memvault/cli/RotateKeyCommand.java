@@ -1,0 +1,32 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "rotate-key",
+    description = {
+      "Give a scope a new key for new memories.",
+      "Existing memories stay readable under their old keys; nothing is re-encrypted."
+    })
+final class RotateKeyCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+
+  @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "The scope.")
+  String scope;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    try (MemoryVault opened = vault.open(context)) {
+      opened.rotateScopeKey(scope);
+      context.out().println("scope " + scope + " has a new key for new memories");
+    }
+    return Main.OK;
+  }
+}

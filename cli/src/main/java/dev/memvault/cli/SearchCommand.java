@@ -1,0 +1,54 @@
+package dev.memvault.cli;
+
+import dev.memvault.core.vault.SearchResult;
+import dev.memvault.sdk.MemoryJson;
+import dev.memvault.core.vault.Selection;
+import dev.memvault.sdk.MemoryVault;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "search",
+    description = {
+      "Search memories, best match first.",
+      "Prints id, scope, kind and a snippet with matches in [brackets].",
+      "Type the query as you would anywhere: every word must match; \"quotes\" keep a phrase;",
+      "word* matches a prefix; accents are ignored. A conversation is found by its messages."
+    })
+final class SearchCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+  @Mixin SelectionOptions selection;
+
+  @Option(names = "--json", description = "One JSON object per line.")
+  boolean json;
+
+  @Parameters(paramLabel = "QUERY", arity = "1..*", description = "What to look for.")
+  List<String> words;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    String query = String.join(" ", words);
+    // Checked before opening, so a typo costs no key derivation.
+    Selection filters = selection.toSelection();
+    try (MemoryVault opened = vault.open(context)) {
+      List<SearchResult> results = opened.search(query, filters);
+      for (SearchResult result : results) {
+        context.out().println(
+            json
+                ? MemoryJson.line(result)
+                : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
+      }
+      if (results.isEmpty() && !json) {
+        context.err().println("no memories match '" + query + "'");
+      }
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.memvault.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Drives the real CLI in child processes, in a temporary --vault, as a person would. */
+class CliEndToEndTest {
+  private static final String PASSPHRASE = "correct horse battery";
+  private static final Pattern RECOVERY_KEY =
+      Pattern.compile("([0-9A-Z]{4}(?:-[0-9A-Z]{4}){13})");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path temp;
+  private Path vault;
+  private CliRunner cli;
+
+  @BeforeEach
+  void setUp() {
+    vault = temp.resolve("vault");
+    cli = new CliRunner(vault, PASSPHRASE);
+  }
+
+  @Test
+  void everyday_addSearchListShowUpdateForget_worksAsDocumented() {
+    CliRunner.Result init = cli.run("init");
+    assertSuccess(init);
+    assertTrue(RECOVERY_KEY.matcher(init.out()).find(), init.out());
+
+    CliRunner.Result added =
+        cli.run("add", "--scope", "work", "--kind", "preference", "--tag", "diet", "I am vegetarian");
+    assertSuccess(added);
+    String id = added.out().strip();
+    assertTrue(id.matches("[0-9a-f-]{36}"), id);
+
+    CliRunner.Result piped = cli.runWithInput("a long note\nabout Lisbon trips\n", "add", "--scope", "personal", "-");
+    assertSuccess(piped);
+    String noteId = piped.out().strip();
+
+    CliRunner.Result search = cli.run("search", "vegetarian");
+    assertSuccess(search);
+    assertEquals(1, search.outLines().size(), search.out());
+    assertTrue(search.out().startsWith(id), search.out());
+    assertTrue(search.out().contains("work") && search.out().contains("preference"));
+    assertTrue(search.out().contains("[vegetarian]"), search.out());
+
+    CliRunner.Result scoped = cli.run("search", "--scope", "work", "--json", "lisbon");
+    assertSuccess(scoped);
+    assertEquals("", scoped.out(), "lisbon is only in the personal scope");
+    JsonNode hit = json(cli.run("search", "--json", "lisbon").out());
+    assertEquals(noteId, hit.get("id").asString());
+    assertEquals("a long note\nabout Lisbon trips", hit.get("text").asString());
+
+    List<String> listed = cli.run("list", "--json").outLines();
+    assertEquals(2, listed.size());
+    JsonNode first = json(listed.get(1));
+    for (String field :
+        List.of("id", "scope", "kind", "text", "tags", "created_at", "updated_at", "source")) {
+      assertTrue(first.has(field), "list --json lacks " + field + ": " + first);
+    }
+    assertEquals("diet", first.get("tags").get(0).asString());
+    assertTrue(first.get("created_at").asString().endsWith("Z"));
+    assertEquals(1, cli.run("list", "--tag", "diet").outLines().size());
+    assertEquals(1, cli.run("list", "--kind", "note").outLines().size());
+    assertEquals(0, cli.run("list", "--since", "2999-01-01").outLines().size());
+
+    assertSuccess(cli.run("update", id, "I am vegan now"));
+    List<String> history = cli.run("show", "--history", "--json", id).outLines();
+    assertEquals(2, history.size());
+    assertEquals("I am vegetarian", json(history.get(0)).get("text").asString());
+    assertEquals("I am vegan now", json(history.get(1)).get("text").asString());
+    assertTrue(cli.run("show", id).out().contains("I am vegan now"));
+
+    CliRunner.Result scopes = cli.run("scopes", "--json");
+    assertEquals(2, scopes.outLines().size(), scopes.out());
+
+    assertSuccess(cli.run("forget", id));
+    assertEquals("", cli.run("search", "vegan").out());
+    assertEquals(1, cli.run("list").outLines().size());
+    CliRunner.Result gone = cli.run("show", id);
+    assertFailure(gone, 1, "forgotten");
+  }
+
+  @Test
+  void init_whereVaultExists_refusesAndChangesNothing() throws IOException {
+    assertSuccess(cli.run("init"));
+    Map<Path, byte[]> before = snapshot();
+    assertFailure(cli.run("init"), 1, "already exists");
+    Map<Path, byte[]> after = snapshot();
+    assertEquals(before.keySet(), after.keySet());
+    before.forEach((path, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(path)), path.toString()));
+  }
+
+  @Test
+  void wrongPassphrase_exitsOneWithOneLine() {
+    assertSuccess(cli.run("init"));
+    assertFailure(cli.withEnv("MEMVAULT_PASSPHRASE", "not it at all").run("list"), 1, "wrong passphrase");
+  }
+
+  @Test
+  void missingVault_saysHowToMakeOne() {
+    assertFailure(cli.run("list"), 1, "memvault init");
+  }
+
+  @Test
+  void noPassphraseAndNoTerminal_namesTheVariable() {
+    assertFailure(cli.withEnv("MEMVAULT_PASSPHRASE", null).run("init"), 1, "MEMVAULT_PASSPHRASE");
+  }
+
+  @Test
+  void usageErrors_exitTwo() {
+    assertFailure(cli.run("list", "--bogus"), 2, "--bogus");
+    assertFailure(cli.run("frobnicate"), 2, "frobnicate");
+    assertFailure(cli.run("list", "--kind", "poem"), 2, "unknown kind");
+    assertFailure(cli.run("list", "--since", "yesterday"), 2, "--since");
+  }
+
+  @Test
+  void badInput_getsClearMessages() {
+    assertSuccess(cli.run("init"));
+    assertFailure(cli.run("add", "   "), 1, "empty");
+    assertFailure(cli.run("add", "--scope", "Work Stuff", "text"), 1, "scope");
+    assertFailure(cli.run("show", "0190aaaa-0000-7000-8000-000000000000"), 1, "no memory");
+    assertFailure(cli.run("show", "nonsense"), 1, "no memory");
+    assertFailure(cli.run("list", "--scope", "nowhere"), 1, "no scope named 'nowhere'");
+  }
+
+  @Test
+  void search_takesQueriesAsTyped() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "I block ads with Pi-hole at home"));
+    assertSuccess(cli.run("add", "Upstream DNS is 9.9.9.9 (Quad9)"));
+    assertTrue(cli.run("search", "Pi-hole").out().contains("Pi"), "Pi-hole");
+    assertEquals(1, cli.run("search", "9.9.9.9").outLines().size());
+    assertEquals(1, cli.run("search", "\"upstream DNS\"").outLines().size());
+    for (String query : List.of("AND", "*", "(", "\"unbalanced", "NEAR(", "a:b", "OR NOT", "-x")) {
+      CliRunner.Result result = cli.run("search", query);
+      assertTrue(result.exitCode() == 0 || result.err().contains("no words"), query + ": " + result.err());
+      assertFalse(result.err().contains("Exception"), result.err());
+    }
+  }
+
+  @Test
+  void passwdAndRecover_changeWhichSecretOpensTheVault() {
+    CliRunner.Result init = cli.run("init");
+    Matcher key = RECOVERY_KEY.matcher(init.out());
+    assertTrue(key.find());
+    String recoveryKey = key.group(1);
+    assertSuccess(cli.run("add", "kept across passphrase changes"));
+
+    assertSuccess(cli.withEnv("MEMVAULT_NEW_PASSPHRASE", "second passphrase").run("passwd"));
+    assertFailure(cli.run("list"), 1, "wrong passphrase");
+    CliRunner second = cli.withEnv("MEMVAULT_PASSPHRASE", "second passphrase");
+    assertEquals(1, second.run("list").outLines().size());
+
+    CliRunner.Result typo =
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", recoveryKey.replace(recoveryKey.charAt(0), recoveryKey.charAt(0) == 'A' ? 'B' : 'A'))
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
+            .run("recover");
+    assertFailure(typo, 1, "recovery key");
+
+    assertSuccess(
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", recoveryKey.toLowerCase())
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
+            .run("recover"));
+    assertFailure(second.run("list"), 1, "wrong passphrase");
+    CliRunner third = cli.withEnv("MEMVAULT_PASSPHRASE", "third passphrase");
+    assertTrue(third.run("search", "passphrase").out().contains("kept across"));
+  }
+
+  @Test
+  void rotateKey_keepsOldMemoriesReadable() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "--scope", "work", "written before rotation"));
+    assertSuccess(cli.run("rotate-key", "--scope", "work"));
+    assertSuccess(cli.run("add", "--scope", "work", "written after rotation"));
+    assertEquals(2, cli.run("search", "rotation").outLines().size());
+    assertTrue(cli.run("scopes", "--json").out().contains("\"keys\":2"));
+  }
+
+  @Test
+  void demo_runsOnEmbeddedDefaults() {
+    CliRunner.Result demo = cli.withEnv("MEMVAULT_PASSPHRASE", null).run("demo");
+    assertSuccess(demo);
+    assertTrue(demo.out().contains("memory texts found in the vault's files: 0"), demo.out());
+    assertTrue(demo.out().contains("refused: wrong passphrase"), demo.out());
+  }
+
+  @Test
+  void help_describesEveryCommand() {
+    CliRunner.Result help = cli.run("--help");
+    assertSuccess(help);
+    for (String command :
+        List.of("init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd", "recover", "demo")) {
+      assertTrue(help.out().contains("  " + command + " "), command);
+    }
+  }
+
+  private Map<Path, byte[]> snapshot() throws IOException {
+    Map<Path, byte[]> files = new HashMap<>();
+    try (var paths = Files.list(vault)) {
+      for (Path path : paths.toList()) {
+        files.put(path.getFileName(), Files.readAllBytes(path));
+      }
+    }
+    return files;
+  }
+
+  private static JsonNode json(String line) {
+    return JSON.readTree(line.strip());
+  }
+
+  private static void assertSuccess(CliRunner.Result result) {
+    assertEquals(0, result.exitCode(), "stderr: " + result.err());
+  }
+
+  private static void assertFailure(CliRunner.Result result, int code, String mention) {
+    assertEquals(code, result.exitCode(), "stdout: " + result.out() + " stderr: " + result.err());
+    String err = result.err().strip();
+    assertFalse(err.contains("\n"), "error must be one line: " + err);
+    assertTrue(err.startsWith("memvault: "), err);
+    assertTrue(err.contains(mention), "error should mention '" + mention + "': " + err);
+    assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.memvault.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the memvault CLI as a separate process, the way a person's shell would. */
+final class CliRunner {
+  /** What one command printed and returned. */
+  record Result(int exitCode, String out, String err) {
+    List<String> outLines() {
+      return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+  }
+
+  private final Path vault;
+  private final Map<String, String> environment = new HashMap<>();
+
+  CliRunner(Path vault, String passphrase) {
+    this.vault = vault;
+    environment.put("MEMVAULT_PASSPHRASE", passphrase);
+  }
+
+  CliRunner withEnv(String name, String value) {
+    CliRunner copy = new CliRunner(vault, environment.get("MEMVAULT_PASSPHRASE"));
+    copy.environment.putAll(environment);
+    if (value == null) {
+      copy.environment.remove(name);
+    } else {
+      copy.environment.put(name, value);
+    }
+    return copy;
+  }
+
+  /** Runs {@code memvault ARGS --vault DIR}. */
+  Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  Result runWithInput(String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    if (args.length > 0 && !args[0].equals("demo") && !args[0].startsWith("-")) {
+      command.add("--vault");
+      command.add(vault.toString());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("MEMVAULT_PASSPHRASE");
+    builder.environment().remove("MEMVAULT_HOME");
+    builder.environment().putAll(environment);
+    try {
+      File out = File.createTempFile("memvault-out", ".txt");
+      File err = File.createTempFile("memvault-err", ".txt");
+      out.deleteOnExit();
+      err.deleteOnExit();
+      builder.redirectOutput(out).redirectError(err);
+      Process process = builder.start();
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("memvault " + String.join(" ", args) + " did not finish");
+      }
+      return new Result(
+          process.exitValue(),
+          java.nio.file.Files.readString(out.toPath()),
+          java.nio.file.Files.readString(err.toPath()));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.memvault.sdk;
+
+import dev.memvault.core.VaultException;
+import dev.memvault.core.vault.CreatedVault;
+import dev.memvault.core.vault.ScopeSummary;
+import dev.memvault.core.vault.SearchResult;
+import dev.memvault.core.vault.Selection;
+import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.v1.Memory;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Java API an application embeds to keep memories in a local memvault vault.
+ *
+ * <p>Every memory is encrypted on this device under its scope's key before it is stored; the
+ * passphrase and recovery key never leave the process. Failures are {@link VaultException}s whose
+ * messages can be shown to a person as they are.
+ *
+ * <pre>{@code
+ * try (MemoryVault vault = MemoryVault.open(dir, passphrase)) {
+ *   vault.add(NewMemory.of("work", Kind.PREFERENCE, "I prefer short answers"));
+ *   vault.search("answers", Selection.all());
+ * }
+ * }</pre>
+ */
+public final class MemoryVault implements AutoCloseable {
+  /** Shorter passphrases are refused when a passphrase is set. */
+  public static final int MIN_PASSPHRASE_CHARS = 8;
+
+  private final Vault vault;
+
+  private MemoryVault(Vault vault) {
+    this.vault = vault;
+  }
+
+  /** A new vault and the recovery key to show the person once. */
+  public record Created(MemoryVault vault, String recoveryKey) {
+    @Override
+    public String toString() {
+      return "Created[" + vault + ", recoveryKey=redacted]";
+    }
+  }
+
+  /**
+   * Creates a vault in {@code directory}.
+   *
+   * @throws VaultException.AlreadyExists if one is there; nothing is overwritten
+   */
+  public static Created create(Path directory, char[] passphrase) {
+    requireStrongEnough(passphrase);
+    CreatedVault created = Vault.create(directory, passphrase);
+    return new Created(new MemoryVault(created.vault()), created.recoveryKey());
+  }
+
+  /**
+   * Opens a vault.
+   *
+   * @throws VaultException.WrongKey if the passphrase is wrong
+   * @throws VaultException.NotFound if there is no vault there
+   */
+  public static MemoryVault open(Path directory, char[] passphrase) {
+    return new MemoryVault(Vault.open(directory, passphrase));
+  }
+
+  /** Opens a vault with its recovery key and sets a new passphrase. */
+  public static MemoryVault recover(Path directory, String recoveryKey, char[] newPassphrase) {
+    requireStrongEnough(newPassphrase);
+    return new MemoryVault(Vault.recover(directory, recoveryKey, newPassphrase));
+  }
+
+  public Memory add(NewMemory memory) {
+    return vault.add(memory.toDraft());
+  }
+
+  /** Adds several memories in one transaction: all or none. */
+  public List<Memory> addAll(List<NewMemory> memories) {
+    return vault.addAll(memories.stream().map(NewMemory::toDraft).toList());
+  }
+
+  /** Replaces a memory's text with a new revision; earlier revisions stay in its history. */
+  public Memory update(String id, String text) {
+    return vault.update(id, builder -> builder.setText(text));
+  }
+
+  public Memory get(String id) {
+    return vault.get(id);
+  }
+
+  /** Every revision of a memory, oldest first. */
+  public List<Memory> history(String id) {
+    return vault.history(id);
+  }
+
+  /** The messages of a conversation memory. */
+  public List<Memory> messages(String conversationId) {
+    return vault.messages(conversationId);
+  }
+
+  /** Deletes a memory and its earlier revisions; it no longer shows in lists or search. */
+  public void forget(String id) {
+    vault.forget(id);
+  }
+
+  public List<Memory> list(Selection selection) {
+    return vault.list(selection);
+  }
+
+  /** Full-text search as a person types it; best match first. */
+  public List<SearchResult> search(String query, Selection selection) {
+    return vault.search(query, selection);
+  }
+
+  public List<ScopeSummary> scopes() {
+    return vault.scopes();
+  }
+
+  /** New writes to the scope use a fresh key; older memories stay readable. */
+  public void rotateScopeKey(String scope) {
+    vault.rotateScopeKey(scope);
+  }
+
+  /** Re-wraps the vault's keys under a new passphrase; no memory is re-encrypted. */
+  public void changePassphrase(char[] newPassphrase) {
+    requireStrongEnough(newPassphrase);
+    vault.changePassphrase(newPassphrase);
+  }
+
+  public Path directory() {
+    return vault.directory();
+  }
+
+  /** The engine underneath, for import, export and sync code in this SDK. */
+  Vault engine() {
+    return vault;
+  }
+
+  @Override
+  public void close() {
+    vault.close();
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryVault[" + vault.directory() + "]";
+  }
+
+  private static void requireStrongEnough(char[] passphrase) {
+    if (passphrase == null || passphrase.length < MIN_PASSPHRASE_CHARS) {
+      throw new VaultException.InvalidInput(
+          "the passphrase is too short: use at least " + MIN_PASSPHRASE_CHARS + " characters");
+    }
+  }
+}
