@@ -27,6 +27,11 @@ import picocli.CommandLine.Spec;
       RotateKeyCommand.class,
       PasswdCommand.class,
       RecoverCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      ContextCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       DemoCommand.class
     })
 final class MemvaultCommand implements Runnable {

@@ -130,8 +130,11 @@ public final class MemoryVault implements AutoCloseable {
     return vault.directory();
   }
 
-  /** The engine underneath, for import, export and sync code in this SDK. */
-  Vault engine() {
+  /**
+   * The engine underneath, for the SDK's import, export and sync code: transactions over several
+   * writes ({@link Vault#write}), lookups by provider id and full-history export.
+   */
+  public Vault engine() {
     return vault;
   }
 

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The compatibility promise of memvault.v1 (docs/FORMAT.md, section 2): a record written by a
- * newer version, with fields and enum values this version does not know, survives a round trip
- * through this version unchanged.
+ * The compatibility promise of memvault.v1 (docs/FORMAT.md, section 2): a record written by a newer
+ * version, with fields and enum values this version does not know, survives a round trip through
+ * this version unchanged.
  */
 class FormatCompatibilityTest {
   private static final int UNKNOWN_VARINT_FIELD = 1000;
@@ -165,7 +165,8 @@ class FormatCompatibilityTest {
               .build()
         },
         new Object[] {
-          "Link", Link.newBuilder().setTargetId(minimalMemory().getId()).setRelation("about").build()
+          "Link",
+          Link.newBuilder().setTargetId(minimalMemory().getId()).setRelation("about").build()
         },
         new Object[] {
           "Conversation", Conversation.newBuilder().setTitle("t").setMessageCount(2).build()
@@ -218,7 +219,7 @@ class FormatCompatibilityTest {
         .build();
   }
 
-  /** A MESSAGE memory that sets every field of Memory, Message and Part at least once. */
+  /** A MESSAGE memory with every field that a message uses set, nested messages included. */
   private static Memory conversationMessage() {
     Timestamp created = Timestamp.newBuilder().setSeconds(1_717_000_010L).setNanos(5).build();
     return Memory.newBuilder()
@@ -281,8 +282,7 @@ class FormatCompatibilityTest {
     assertTrue(fields.hasField(UNKNOWN_VARINT_FIELD), "unknown varint field lost");
     assertTrue(fields.hasField(UNKNOWN_BYTES_FIELD), "unknown bytes field lost");
     assertEquals(
-        List.of(UNKNOWN_VARINT_VALUE),
-        fields.getField(UNKNOWN_VARINT_FIELD).getVarintList());
+        List.of(UNKNOWN_VARINT_VALUE), fields.getField(UNKNOWN_VARINT_FIELD).getVarintList());
     assertEquals(
         List.of(UNKNOWN_BYTES_VALUE),
         fields.getField(UNKNOWN_BYTES_FIELD).getLengthDelimitedList());

@@ -43,8 +43,16 @@ import org.junit.jupiter.api.Test;
 class FormatDocumentationTest {
   // Maven runs tests with the module directory (proto/) as the working directory.
   private static final Path FORMAT_MD = Path.of("..", "docs", "FORMAT.md");
-  private static final Pattern NUMBERED_ROW = Pattern.compile("^\\|\\s*(\\d+)\\s*\\|\\s*`([^`]+)`\\s*\\|");
+  private static final Pattern NUMBERED_ROW =
+      Pattern.compile("^\\|\\s*(\\d+)\\s*\\|\\s*`([^`]+)`\\s*\\|");
   private static final HexFormat HEX = HexFormat.of();
+  // The address and scope key of the test vectors in sections 6.5 and 11.2.
+  private static final byte[] VAULT_ID = HEX.parseHex("00112233445566778899aabbccddeeff");
+  private static final byte[] SCOPE_ID = HEX.parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+  private static final byte[] RECORD_ID = HEX.parseHex("017f22e279b07cc398c4dc0c0c07398f");
+  private static final byte[] DEVICE_ID = HEX.parseHex("d0d1d2d3d4d5d6d7d8d9dadbdcdddedf");
+  private static final byte[] SCOPE_KEY =
+      HEX.parseHex("404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f");
 
   private static List<String> lines;
 
@@ -62,7 +70,8 @@ class FormatDocumentationTest {
     for (Descriptor message : allMessages()) {
       Optional<List<String>> section = sectionOf(message.getName());
       if (section.isEmpty()) {
-        missing.add("message " + message.getFullName() + " (no heading '### `" + message.getName() + "`')");
+        missing.add(
+            "message " + message.getFullName() + " (no heading '### `" + message.getName() + "`')");
         continue;
       }
       for (FieldDescriptor field : message.getFields()) {
@@ -81,12 +90,15 @@ class FormatDocumentationTest {
     for (EnumDescriptor enumType : allEnums()) {
       Optional<List<String>> section = sectionOf(enumType.getName());
       if (section.isEmpty()) {
-        missing.add("enum " + enumType.getFullName() + " (no heading '### `" + enumType.getName() + "`')");
+        missing.add(
+            "enum " + enumType.getFullName() + " (no heading '### `" + enumType.getName() + "`')");
         continue;
       }
       for (EnumValueDescriptor value : enumType.getValues()) {
         if (!hasRow(section.get(), value.getNumber(), value.getName())) {
-          missing.add("value " + enumType.getFullName() + "." + value.getName() + " = " + value.getNumber());
+          missing.add(
+              String.format(
+                  "value %s.%s = %d", enumType.getFullName(), value.getName(), value.getNumber()));
         }
       }
     }
@@ -138,38 +150,22 @@ class FormatDocumentationTest {
    */
   @Test
   void formatDoc_envelopeTestVector_opensToTheExampleMemory() throws Exception {
-    List<String> blocks = codeBlocks(section(h -> h.startsWith("11.2 ")).orElseThrow());
-    assertEquals(1, blocks.size(), "section 11.2 should hold one code block: the envelope");
-    RecordEnvelope envelope = RecordEnvelope.parseFrom(HEX.parseHex(blocks.get(0)));
-    byte[] vaultId = HEX.parseHex("00112233445566778899aabbccddeeff");
-    byte[] scopeId = HEX.parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
-    byte[] recordId = HEX.parseHex("017f22e279b07cc398c4dc0c0c07398f");
-    byte[] deviceId = HEX.parseHex("d0d1d2d3d4d5d6d7d8d9dadbdcdddedf");
-    byte[] key = HEX.parseHex("404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f");
+    RecordEnvelope envelope = documentedEnvelope();
 
     assertEquals(1, envelope.getFormatVersion());
-    assertEquals(ByteString.copyFrom(vaultId), envelope.getVaultId());
-    assertEquals(ByteString.copyFrom(scopeId), envelope.getScopeId());
-    assertEquals(ByteString.copyFrom(recordId), envelope.getRecordId());
+    assertEquals(ByteString.copyFrom(VAULT_ID), envelope.getVaultId());
+    assertEquals(ByteString.copyFrom(SCOPE_ID), envelope.getScopeId());
+    assertEquals(ByteString.copyFrom(RECORD_ID), envelope.getRecordId());
     assertEquals(1, envelope.getRevision());
-    assertEquals(ByteString.copyFrom(deviceId), envelope.getAuthorDeviceId());
+    assertEquals(ByteString.copyFrom(DEVICE_ID), envelope.getAuthorDeviceId());
     byte[] ciphertext = envelope.getCiphertext().toByteArray();
     assertEquals(5 + 12 + 256 + 16, ciphertext.length);
     assertEquals("0112345678", HEX.formatHex(ciphertext, 0, 5), "Tink prefix: 0x01, key id");
 
-    byte[] associatedData =
-        lengthPrefixed(
-            "memvault.v1.record".getBytes(StandardCharsets.UTF_8),
-            ByteBuffer.allocate(4).putInt(envelope.getFormatVersion()).array(),
-            envelope.getVaultId().toByteArray(),
-            envelope.getScopeId().toByteArray(),
-            envelope.getRecordId().toByteArray(),
-            ByteBuffer.allocate(8).putLong(envelope.getRevision()).array(),
-            envelope.getAuthorDeviceId().toByteArray());
-    byte[] plaintext = aesGcmOpen(key, Arrays.copyOfRange(ciphertext, 5, ciphertext.length), associatedData);
+    byte[] plaintext =
+        aesGcmOpen(withoutTinkPrefix(ciphertext), recordAd(envelope, envelope.getRevision()));
     ByteBuffer plain = ByteBuffer.wrap(plaintext);
-    int length = plain.getInt();
-    byte[] memory = new byte[length];
+    byte[] memory = new byte[plain.getInt()];
     plain.get(memory);
 
     assertEquals(256, plaintext.length, "padme(4 + 120) is the 256-byte minimum bucket");
@@ -181,24 +177,12 @@ class FormatDocumentationTest {
 
   @Test
   void formatDoc_envelopeTestVector_failsWithAnotherRevisionInItsAssociatedData() throws Exception {
-    byte[] envelopeBytes =
-        HEX.parseHex(codeBlocks(section(h -> h.startsWith("11.2 ")).orElseThrow()).get(0));
-    RecordEnvelope envelope = RecordEnvelope.parseFrom(envelopeBytes);
-    byte[] ciphertext = envelope.getCiphertext().toByteArray();
-    byte[] key = HEX.parseHex("404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f");
-    byte[] associatedData =
-        lengthPrefixed(
-            "memvault.v1.record".getBytes(StandardCharsets.UTF_8),
-            ByteBuffer.allocate(4).putInt(1).array(),
-            envelope.getVaultId().toByteArray(),
-            envelope.getScopeId().toByteArray(),
-            envelope.getRecordId().toByteArray(),
-            ByteBuffer.allocate(8).putLong(2).array(),
-            envelope.getAuthorDeviceId().toByteArray());
+    RecordEnvelope envelope = documentedEnvelope();
+    byte[] sealed = withoutTinkPrefix(envelope.getCiphertext().toByteArray());
 
     assertThrows(
         GeneralSecurityException.class,
-        () -> aesGcmOpen(key, Arrays.copyOfRange(ciphertext, 5, ciphertext.length), associatedData),
+        () -> aesGcmOpen(sealed, recordAd(envelope, envelope.getRevision() + 1)),
         "an envelope must not open under another revision's associated data");
   }
 
@@ -208,11 +192,11 @@ class FormatDocumentationTest {
         lengthPrefixed(
             "memvault.v1.record".getBytes(StandardCharsets.UTF_8),
             HEX.parseHex("00000001"),
-            HEX.parseHex("00112233445566778899aabbccddeeff"),
-            HEX.parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"),
-            HEX.parseHex("017f22e279b07cc398c4dc0c0c07398f"),
+            VAULT_ID,
+            SCOPE_ID,
+            RECORD_ID,
             HEX.parseHex("0000000000000001"),
-            HEX.parseHex("d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"));
+            DEVICE_ID);
     // Section 6.5 lists the bytes one field a line, each line's hex followed by a comment.
     StringBuilder documented = new StringBuilder();
     for (String line : codeBlockLines(section(h -> h.startsWith("6.5 ")).orElseThrow()).get(0)) {
@@ -355,13 +339,36 @@ class FormatDocumentationTest {
     return out.array();
   }
 
+  private static RecordEnvelope documentedEnvelope() throws IOException {
+    List<String> blocks = codeBlocks(section(h -> h.startsWith("11.2 ")).orElseThrow());
+    assertEquals(1, blocks.size(), "section 11.2 should hold one code block: the envelope");
+    return RecordEnvelope.parseFrom(HEX.parseHex(blocks.get(0)));
+  }
+
+  /** The memvault.v1.record associated data of section 6.2, for the given revision. */
+  private static byte[] recordAd(RecordEnvelope envelope, long revision) {
+    return lengthPrefixed(
+        "memvault.v1.record".getBytes(StandardCharsets.UTF_8),
+        ByteBuffer.allocate(4).putInt(envelope.getFormatVersion()).array(),
+        envelope.getVaultId().toByteArray(),
+        envelope.getScopeId().toByteArray(),
+        envelope.getRecordId().toByteArray(),
+        ByteBuffer.allocate(8).putLong(revision).array(),
+        envelope.getAuthorDeviceId().toByteArray());
+  }
+
+  /** Tink's 5-byte output prefix (0x01 and the key id) comes before the raw AES-GCM output. */
+  private static byte[] withoutTinkPrefix(byte[] ciphertext) {
+    return Arrays.copyOfRange(ciphertext, 5, ciphertext.length);
+  }
+
   /** Raw AES-256-GCM as laid out in section 6.1: nonce (12) || ciphertext || tag (16). */
-  private static byte[] aesGcmOpen(byte[] key, byte[] sealed, byte[] associatedData)
+  private static byte[] aesGcmOpen(byte[] sealed, byte[] associatedData)
       throws GeneralSecurityException {
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
     cipher.init(
         Cipher.DECRYPT_MODE,
-        new SecretKeySpec(key, "AES"),
+        new SecretKeySpec(SCOPE_KEY, "AES"),
         new GCMParameterSpec(128, sealed, 0, 12));
     cipher.updateAAD(associatedData);
     return cipher.doFinal(sealed, 12, sealed.length - 12);

@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class MemoryRows {
   private static final String COLUMNS =
       "m.seq, m.id, m.scope_id, m.kind, m.conversation_id, m.created_at, m.updated_at,"
-          + " m.revision, m.deleted, m.envelope";
+          + " m.revision, m.deleted, m.envelope, m.source_key";
 
   private final Connection connection;
 
@@ -36,7 +36,7 @@ public final class MemoryRows {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
-                + " revision, deleted, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
       insert.setString(1, row.id());
       insert.setBytes(2, row.scopeId());
       insert.setInt(3, row.kind());
@@ -49,6 +49,11 @@ public final class MemoryRows {
       insert.setLong(6, row.updatedAtMillis());
       insert.setLong(7, row.revision());
       insert.setBytes(8, row.envelope());
+      if (row.sourceKey() == null) {
+        insert.setNull(9, Types.VARCHAR);
+      } else {
+        insert.setString(9, row.sourceKey());
+      }
       insert.executeUpdate();
     }
     try (PreparedStatement lastId = connection.prepareStatement("SELECT last_insert_rowid()");
@@ -103,6 +108,42 @@ public final class MemoryRows {
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(read(rows)) : Optional.empty();
       }
+    }
+  }
+
+  /** The memory, live or forgotten, imported with this source key. */
+  public Optional<StoredMemory> findBySource(String sourceKey) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? LIMIT 1")) {
+      query.setString(1, sourceKey);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Stores an earlier revision as it is, for restoring a memory's full history. */
+  public void insertRevision(String id, long revision, byte[] envelope) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
+      insert.setString(1, id);
+      insert.setLong(2, revision);
+      insert.setBytes(3, envelope);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Live memories (messages included) in storage order, after {@code afterSeq}; for export. */
+  public List<StoredMemory> page(long afterSeq, int limit) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM memories m"
+                + " WHERE m.seq > ? AND m.deleted = 0 ORDER BY m.seq LIMIT ?")) {
+      query.setLong(1, afterSeq);
+      query.setInt(2, limit);
+      return readAll(query);
     }
   }
 
@@ -170,7 +211,7 @@ public final class MemoryRows {
       query.setInt(next, limit);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          hits.add(new SearchRow(read(rows), rows.getString(11), rows.getDouble(12)));
+          hits.add(new SearchRow(read(rows), rows.getString(12), rows.getDouble(13)));
         }
       }
     }
@@ -262,7 +303,8 @@ public final class MemoryRows {
         rows.getLong(7),
         rows.getLong(8),
         rows.getInt(9) != 0,
-        rows.getBytes(10));
+        rows.getBytes(10),
+        rows.getString(11));
   }
 
   /** The WHERE clause of a filter, with its parameters bound in order. */

@@ -49,6 +49,14 @@ public final class Migrations {
             // remove_diacritics 2 folds accents ("café" matches "cafe") for all Latin scripts.
             "CREATE VIRTUAL TABLE memory_fts USING fts5("
                 + " text, tags, tokenize = 'unicode61 remove_diacritics 2')",
+          },
+          new String[] {
+            // Provider ids of imported items ("chatgpt" + conversation id), so that importing
+            // the same export again finds what is already there. Kept on tombstones: a
+            // forgotten conversation is not brought back by a re-import.
+            "ALTER TABLE memories ADD COLUMN source_key TEXT",
+            "CREATE INDEX memories_by_source ON memories (source_key)"
+                + " WHERE source_key IS NOT NULL",
           });
 
   private Migrations() {}

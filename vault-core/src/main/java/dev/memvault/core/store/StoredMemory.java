@@ -3,7 +3,7 @@ package dev.memvault.core.store;
 /**
  * One row of the memories table: the index columns and the current revision's envelope. The
  * envelope is the source of truth; the other columns exist to filter and order without
- * decrypting.
+ * decrypting. {@code sourceKey} is null unless the memory came from a provider with its own id.
  */
 public record StoredMemory(
     long seq,
@@ -15,4 +15,5 @@ public record StoredMemory(
     long updatedAtMillis,
     long revision,
     boolean deleted,
-    byte[] envelope) {}
+    byte[] envelope,
+    String sourceKey) {}

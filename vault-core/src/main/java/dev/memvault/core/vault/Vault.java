@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.VaultBackup;
 import dev.memvault.core.crypto.AssociatedData;
 import dev.memvault.core.crypto.KdfParameters;
 import dev.memvault.core.crypto.KeyWrap;
@@ -25,6 +26,7 @@ import dev.memvault.core.store.StoredMemory;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
+import dev.memvault.proto.v1.Source;
 import dev.memvault.proto.v1.VaultHeader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,25 +205,7 @@ public final class Vault implements AutoCloseable {
   public static Vault recover(Path directory, String recoveryKeyText, char[] newPassphrase) {
     requirePassphrase(newPassphrase);
     VaultHeader header = readHeader(directory);
-    RecoveryKey recovery;
-    try {
-      recovery = RecoveryKey.parse(recoveryKeyText);
-    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
-      throw new VaultException.WrongKey(e.getMessage());
-    }
-    byte[] vaultId = header.getVaultId().toByteArray();
-    RootKey root;
-    try {
-      root =
-          RootKey.of(
-              KeyWrap.unwrap(
-                  recovery.wrappingKey(vaultId),
-                  header.getRootKeyByRecovery().toByteArray(),
-                  recoveryAd(vaultId)));
-    } catch (GeneralSecurityException e) {
-      throw new VaultException.WrongKey(
-          "this recovery key does not open the vault at " + directory + "; nothing was changed");
-    }
+    RootKey root = unwrapRootByRecovery(directory, header, recoveryKeyText);
     Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
     vault.changePassphrase(newPassphrase);
     return vault;
@@ -319,7 +303,12 @@ public final class Vault implements AutoCloseable {
    * history.
    */
   public synchronized Memory update(String id, Consumer<Memory.Builder> change) {
-    return inTransaction(() -> {
+    return inTransaction(() -> replace(id, change));
+  }
+
+  private Memory replace(String id, Consumer<Memory.Builder> change)
+      throws SQLException, GeneralSecurityException {
+    {
       StoredMemory row = liveRow(id);
       Memory current = decrypt(row);
       Memory.Builder builder = current.toBuilder();
@@ -340,7 +329,7 @@ public final class Vault implements AutoCloseable {
       memories.replaceCurrent(
           row, next.getRevision(), now.toEpochMilli(), envelope, searchText(next), next.getTagsList());
       return next;
-    });
+    }
   }
 
   /**
@@ -456,6 +445,210 @@ public final class Vault implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes done together in one transaction by {@link #write}: all of them land, or none (for
+   * example, one imported conversation with its messages).
+   */
+  public interface Writes {
+    /** As {@link Vault#add}. */
+    Memory add(Memory draft);
+
+    /** As {@link Vault#update}. */
+    Memory update(String id, Consumer<Memory.Builder> change);
+
+    /** The memory imported with this provider id, if any; see {@link Vault#findBySource}. */
+    Optional<SourceMatch> findBySource(String provider, String externalId);
+
+    /**
+     * Stores a memory with its whole history exactly as given (ids, timestamps, revisions), as
+     * an export of another vault holds it. Returns false, storing nothing, if the id exists.
+     *
+     * @param revisions every revision of one memory, oldest first; the last is the current one
+     */
+    boolean restore(List<Memory> revisions);
+  }
+
+  /** A memory found by its provider id: its id here, and whether it was forgotten. */
+  public record SourceMatch(String id, boolean forgotten) {}
+
+  /** Runs several writes in one transaction; if {@code work} throws, none of them happened. */
+  public synchronized <T> T write(java.util.function.Function<Writes, T> work) {
+    return inTransaction(() -> work.apply(new TransactionWrites()));
+  }
+
+  /**
+   * The memory imported from {@code provider} with the provider's own id {@code externalId},
+   * live or forgotten: a forgotten import stays forgotten when the same export is imported again.
+   */
+  public synchronized Optional<SourceMatch> findBySource(String provider, String externalId) {
+    try {
+      return memories
+          .findBySource(sourceKey(provider, externalId))
+          .map(row -> new SourceMatch(row.id(), row.deleted()));
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /**
+   * Hands every live memory, messages included, to {@code sink} in storage order (a
+   * conversation before its messages), each with its full history, oldest revision first.
+   */
+  public synchronized void exportAll(Consumer<List<Memory>> sink) {
+    try {
+      long after = 0;
+      while (true) {
+        List<StoredMemory> page = memories.page(after, 500);
+        if (page.isEmpty()) {
+          return;
+        }
+        for (StoredMemory row : page) {
+          Scope scope = scopeById(row.scopeId());
+          List<Memory> revisions = new ArrayList<>();
+          for (MemoryRows.Revision revision : memories.history(row.id())) {
+            revisions.add(decrypt(scope, row.id(), revision.revision(), revision.envelope()));
+          }
+          revisions.add(decrypt(row));
+          sink.accept(revisions);
+          after = row.seq();
+        }
+      }
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    }
+  }
+
+  /** {@link Writes} inside the transaction that {@link #write} opened. */
+  private final class TransactionWrites implements Writes {
+    @Override
+    public Memory add(Memory draft) {
+      return unchecked(() -> insert(draft));
+    }
+
+    @Override
+    public Memory update(String id, Consumer<Memory.Builder> change) {
+      return unchecked(() -> replace(id, change));
+    }
+
+    @Override
+    public Optional<SourceMatch> findBySource(String provider, String externalId) {
+      return unchecked(
+          () ->
+              memories
+                  .findBySource(sourceKey(provider, externalId))
+                  .map(row -> new SourceMatch(row.id(), row.deleted())));
+    }
+
+    @Override
+    public boolean restore(List<Memory> revisions) {
+      return unchecked(() -> restoreHistory(revisions));
+    }
+  }
+
+  /** Rethrows checked failures unchanged past a functional interface; inTransaction unwraps. */
+  private static <T> T unchecked(Work<T> work) {
+    try {
+      return work.run();
+    } catch (SQLException | GeneralSecurityException e) {
+      throw new WrappedFailure(e);
+    }
+  }
+
+  private static final class WrappedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WrappedFailure(Exception cause) {
+      super(cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- backup
+
+  /**
+   * Writes one encrypted, self-contained backup of this vault to {@code file}: the header (with
+   * the keys wrapped by passphrase and recovery key) and every scope keyset, memory and revision,
+   * authenticated as a whole. Written to a temporary file and renamed, so {@code file} is either
+   * a complete backup or untouched.
+   */
+  public synchronized void backup(Path file) {
+    try {
+      VaultBackup.write(connection, readHeader(directory), rootKey, file);
+    } catch (SQLException e) {
+      throw databaseDamaged(directory.resolve(DATABASE_FILE));
+    } catch (IOException e) {
+      throw new VaultException("cannot write the backup " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Restores a backup into {@code directory}, which must not hold a vault, unlocking it with the
+   * passphrase that was current when the backup was made. Verifies the whole backup before
+   * writing anything; a tampered or truncated backup restores nothing.
+   */
+  public static Vault restore(Path backupFile, Path directory, char[] passphrase) {
+    VaultHeader header = readBackupHeader(backupFile);
+    RootKey root = unwrapRootByPassphrase(backupFile, header, passphrase);
+    restoreInto(backupFile, header, root, directory);
+    return openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /** As {@link #restore}, unlocking with the recovery key and setting a new passphrase. */
+  public static Vault restoreWithRecovery(
+      Path backupFile, Path directory, String recoveryKeyText, char[] newPassphrase) {
+    requirePassphrase(newPassphrase);
+    VaultHeader header = readBackupHeader(backupFile);
+    RootKey root = unwrapRootByRecovery(backupFile, header, recoveryKeyText);
+    restoreInto(backupFile, header, root, directory);
+    Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
+    vault.changePassphrase(newPassphrase);
+    return vault;
+  }
+
+  private static VaultHeader readBackupHeader(Path backupFile) {
+    try {
+      VaultHeader header = VaultBackup.readHeader(backupFile);
+      if (header.getFormatVersion() != FORMAT_VERSION
+          || header.getVaultId().size() != 16
+          || header.getDeviceId().size() != 16) {
+        throw new VaultException.Corrupt(backupFile + " is not a memvault backup this version can read");
+      }
+      return header;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new VaultException.NotFound("no backup file " + backupFile);
+    } catch (IOException e) {
+      throw new VaultException.Corrupt(
+          backupFile + " is not a memvault backup or is damaged (" + e.getMessage() + ")");
+    }
+  }
+
+  private static void restoreInto(Path backupFile, VaultHeader header, RootKey root, Path directory) {
+    if (Files.exists(VaultHeaderFile.path(directory)) || Files.exists(directory.resolve(DATABASE_FILE))) {
+      throw new VaultException.AlreadyExists(
+          "a vault already exists at " + directory + "; restore into an empty directory");
+    }
+    SecretBytes databaseKey;
+    try {
+      databaseKey =
+          KeyWrap.unwrap(
+              root.secret(),
+              header.getDatabaseKey().toByteArray(),
+              databaseKeyAd(header.getVaultId().toByteArray(), header.getDeviceId().toByteArray()));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.Corrupt(backupFile + " has been altered: its keys do not verify");
+    }
+    try {
+      Files.createDirectories(directory);
+      VaultBackup.restore(backupFile, root, directory.resolve(DATABASE_FILE), databaseKey);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.Corrupt(
+          backupFile + " has been altered or truncated; nothing was restored");
+    } catch (IOException | SQLException e) {
+      throw new VaultException(
+          "cannot restore into " + directory + " (" + e.getMessage() + "); nothing was restored", e);
+    }
+    VaultHeaderFile.write(directory, header);
+  }
+
   // ---------------------------------------------------------------- scopes and keys
 
   public synchronized List<ScopeSummary> scopes() {
@@ -558,10 +751,71 @@ public final class Vault implements AutoCloseable {
             millis(memory.getUpdatedAt()),
             memory.getRevision(),
             false,
-            envelope.toByteArray()),
+            envelope.toByteArray(),
+            sourceKey(memory)),
         searchText(memory),
         memory.getTagsList());
     return memory;
+  }
+
+  private boolean restoreHistory(List<Memory> revisions)
+      throws SQLException, GeneralSecurityException {
+    if (revisions.isEmpty()) {
+      throw new VaultException.InvalidInput("a memory to restore has no revisions");
+    }
+    Memory current = revisions.get(revisions.size() - 1);
+    String id = canonicalId(current.getId());
+    if (memories.find(id).isPresent()) {
+      return false;
+    }
+    long previousRevision = 0;
+    for (Memory revision : revisions) {
+      if (!revision.getId().equals(current.getId())
+          || !revision.getScope().equals(current.getScope())
+          || revision.getKind() != current.getKind()
+          || revision.getRevision() <= previousRevision
+          || revision.getDeleted()) {
+        throw new VaultException.InvalidInput(
+            "the revisions of memory " + id + " are inconsistent (ids, scope, kind or order)");
+      }
+      validate(revision);
+      previousRevision = revision.getRevision();
+    }
+    Scope scope = scopeFor(current.getScope());
+    String conversationId =
+        current.getKind() == Kind.MESSAGE ? current.getMessage().getConversationId() : null;
+    memories.insert(
+        new StoredMemory(
+            0,
+            id,
+            scope.id(),
+            current.getKindValue(),
+            conversationId,
+            millis(current.getCreatedAt()),
+            millis(current.getUpdatedAt()),
+            current.getRevision(),
+            false,
+            seal(scope, current).toByteArray(),
+            sourceKey(current)),
+        searchText(current),
+        current.getTagsList());
+    for (Memory earlier : revisions.subList(0, revisions.size() - 1)) {
+      memories.insertRevision(id, earlier.getRevision(), seal(scope, earlier).toByteArray());
+    }
+    return true;
+  }
+
+  private static String sourceKey(Memory memory) {
+    Source source = memory.getSource();
+    if (source.getProvider().isEmpty() || source.getExternalId().isEmpty()) {
+      return null;
+    }
+    return sourceKey(source.getProvider(), source.getExternalId());
+  }
+
+  /** Length-prefixed, so no provider name can run into an external id. */
+  private static String sourceKey(String provider, String externalId) {
+    return provider.length() + ":" + provider + ":" + externalId;
   }
 
   private void tombstone(StoredMemory row) throws SQLException, GeneralSecurityException {
@@ -732,7 +986,8 @@ public final class Vault implements AutoCloseable {
       T result = work.run();
       connection.commit();
       return result;
-    } catch (SQLException | GeneralSecurityException | RuntimeException e) {
+    } catch (SQLException | GeneralSecurityException | RuntimeException thrown) {
+      Throwable e = thrown instanceof WrappedFailure ? thrown.getCause() : thrown;
       rollback();
       // A scope created inside the failed transaction does not exist after it.
       scopesByName.clear();
@@ -749,7 +1004,7 @@ public final class Vault implements AutoCloseable {
         throw new IllegalStateException("encryption failed", e);
       }
       throw new VaultException(
-          "the vault database could not be written: " + e.getMessage() + "; nothing was changed",
+          "the vault database could not be written (" + e.getMessage() + "); nothing was changed",
           e);
     } finally {
       try {
@@ -845,6 +1100,27 @@ public final class Vault implements AutoCloseable {
               kek, header.getRootKeyByPassphrase().toByteArray(), passphraseAd(vaultId, kdf)));
     } catch (GeneralSecurityException e) {
       throw new VaultException.WrongKey("wrong passphrase for the vault at " + directory);
+    }
+  }
+
+  private static RootKey unwrapRootByRecovery(
+      Path where, VaultHeader header, String recoveryKeyText) {
+    RecoveryKey recovery;
+    try {
+      recovery = RecoveryKey.parse(recoveryKeyText);
+    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
+      throw new VaultException.WrongKey(e.getMessage());
+    }
+    byte[] vaultId = header.getVaultId().toByteArray();
+    try {
+      return RootKey.of(
+          KeyWrap.unwrap(
+              recovery.wrappingKey(vaultId),
+              header.getRootKeyByRecovery().toByteArray(),
+              recoveryAd(vaultId)));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.WrongKey(
+          "this recovery key does not open the vault at " + where + "; nothing was changed");
     }
   }
 

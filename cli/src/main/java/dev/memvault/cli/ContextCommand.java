@@ -1,0 +1,16 @@
+package dev.memvault.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** PLACEHOLDER: being implemented in this session. */
+@Command(name = "context", description = {"(being implemented)"})
+final class ContextCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand parent;
+
+  @Override
+  public Integer call() {
+    throw new UnsupportedOperationException("context is being implemented");
+  }
+}

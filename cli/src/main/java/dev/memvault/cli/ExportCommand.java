@@ -1,0 +1,20 @@
+package dev.memvault.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "export",
+    description = {"Export memories in the open memvault format or as readable Markdown."},
+    subcommands = {ExportJsonlCommand.class, ExportMarkdownCommand.class})
+final class ExportCommand implements Runnable {
+  @ParentCommand MemvaultCommand root;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(root.context.out());
+  }
+}

@@ -1,0 +1,16 @@
+package dev.memvault.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** PLACEHOLDER: being implemented in this session. */
+@Command(name = "jsonl", description = {"(being implemented)"})
+final class ExportJsonlCommand implements Callable<Integer> {
+  @ParentCommand ExportCommand parent;
+
+  @Override
+  public Integer call() {
+    throw new UnsupportedOperationException("jsonl is being implemented");
+  }
+}

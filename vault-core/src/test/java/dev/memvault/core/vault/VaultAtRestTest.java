@@ -1,0 +1,164 @@
+package dev.memvault.core.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.memvault.core.testing.Drafts;
+import dev.memvault.core.testing.VaultDirs;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Memory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an attacker with the vault files but no key sees: no SQLite header, none of the text,
+ * tags, scope names or ids, and bytes indistinguishable from random by their distribution.
+ */
+class VaultAtRestTest {
+  private static final String PASSPHRASE = "at rest: tangerine-gazebo-81";
+  private static final int MEMORIES = 200;
+
+  @TempDir static Path dir;
+  private static final List<String> secrets = new ArrayList<>();
+  /** The files as they were while the vault was open, right after the last write (WAL present). */
+  private static Map<String, byte[]> whileOpen;
+  /** The files after close. */
+  private static Map<String, byte[]> afterClose;
+
+  @BeforeAll
+  static void fillVault() {
+    CreatedVault created = Vault.create(dir, PASSPHRASE.toCharArray());
+    secrets.add(PASSPHRASE);
+    secrets.add(created.recoveryKey());
+    secrets.add(created.recoveryKey().replace("-", ""));
+    try (Vault vault = created.vault()) {
+      List<Memory> drafts = new ArrayList<>();
+      for (int i = 0; i < MEMORIES; i++) {
+        String scope = "scope-marmalade" + (i % 5);
+        String text = "Zanzibar ferry " + i + " quokka passport number XJ" + (40_000 + i) + " at the lighthouse";
+        String tag = "tag-wombat" + (i % 7);
+        drafts.add(Drafts.of(scope, Kind.values()[1 + i % 4], text, tag));
+        secrets.add(scope);
+        secrets.add(text);
+        secrets.add("XJ" + (40_000 + i));
+        secrets.add(tag);
+      }
+      for (Memory added : vault.addAll(drafts.subList(0, 100))) {
+        secrets.add(added.getId());
+      }
+      for (Memory draft : drafts.subList(100, MEMORIES)) {
+        secrets.add(vault.add(draft).getId());
+      }
+      Memory conversation = vault.add(Drafts.conversation("chats", "Conversation title xylophone"));
+      secrets.add("xylophone");
+      secrets.add(conversation.getId());
+      vault.add(Drafts.message("chats", conversation.getId(), 0, "message body trombone"));
+      secrets.add("trombone");
+      String updated = vault.add(Drafts.note("scope-marmalade0", "first revision saxophone")).getId();
+      vault.update(updated, b -> b.setText("second revision clarinet"));
+      secrets.add("saxophone");
+      secrets.add("clarinet");
+      whileOpen = VaultDirs.snapshot(dir);
+    }
+    afterClose = VaultDirs.snapshot(dir);
+  }
+
+  @Test
+  void files_afterClose_onlyHeaderAndDatabase() {
+    assertEquals(List.of(Vault.DATABASE_FILE, VaultHeaderFile.FILE_NAME), new ArrayList<>(afterClose.keySet()));
+    assertTrue(whileOpen.containsKey(Vault.DATABASE_FILE + "-wal"), whileOpen.keySet().toString());
+  }
+
+  @Test
+  void database_noSqliteHeader() {
+    byte[] db = afterClose.get(Vault.DATABASE_FILE);
+    byte[] sqliteMagic = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    assertFalse(Arrays.equals(sqliteMagic, Arrays.copyOf(db, sqliteMagic.length)));
+    assertFalse(Arrays.equals(sqliteMagic, Arrays.copyOf(whileOpen.get(Vault.DATABASE_FILE), sqliteMagic.length)));
+  }
+
+  @Test
+  void everyFile_openOrClosed_containsNoPlaintext() {
+    assertTrue(secrets.size() > MEMORIES * 5, secrets.size() + " strings to look for");
+    for (Map<String, byte[]> files : List.of(whileOpen, afterClose)) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        byte[] content = file.getValue();
+        for (String secret : secrets) {
+          for (String form : List.of(secret, secret.toLowerCase(), secret.toUpperCase())) {
+            if (indexOf(content, form.getBytes(StandardCharsets.UTF_8)) >= 0) {
+              fail(file.getKey() + " contains '" + form + "'");
+            }
+          }
+        }
+        // Words that every memory shares: the most likely to show up in an index page.
+        for (String word : List.of("zanzibar", "quokka", "lighthouse", "CREATE TABLE", "memory_fts", "argon2id")) {
+          assertTrue(indexOf(content, word.getBytes(StandardCharsets.UTF_8)) < 0, file.getKey() + " contains " + word);
+          assertTrue(
+              indexOf(content, word.getBytes(StandardCharsets.UTF_16LE)) < 0, file.getKey() + " contains UTF-16 " + word);
+        }
+      }
+    }
+  }
+
+  @Test
+  void database_byteEntropy_closeToRandom() {
+    byte[] db = afterClose.get(Vault.DATABASE_FILE);
+    assertTrue(db.length > 100_000, "database of " + db.length + " bytes is too small to judge");
+
+    double entropy = shannonEntropy(db);
+    System.out.println("vault.db " + db.length + " bytes, entropy " + entropy + " bits/byte");
+    assertTrue(entropy > 7.9, "entropy " + entropy + " bits/byte");
+    // A control: the same measure on the plaintext the vault holds is far lower.
+    assertTrue(shannonEntropy(String.join(" ", secrets).getBytes(StandardCharsets.UTF_8)) < 6.0);
+  }
+
+  @Test
+  void database_everyPageLooksRandom() {
+    byte[] db = afterClose.get(Vault.DATABASE_FILE);
+    int pageSize = 4096;
+    assertEquals(0, db.length % pageSize, "SQLCipher 4 pages are 4096 bytes");
+    for (int page = 0; page < db.length / pageSize; page++) {
+      double entropy = shannonEntropy(Arrays.copyOfRange(db, page * pageSize, (page + 1) * pageSize));
+      // 4096 random bytes give about 7.95; a page with a plaintext region would fall well below.
+      assertTrue(entropy > 7.8, "page " + page + " entropy " + entropy);
+    }
+  }
+
+  private static double shannonEntropy(byte[] data) {
+    long[] counts = new long[256];
+    for (byte b : data) {
+      counts[b & 0xff]++;
+    }
+    double entropy = 0;
+    for (long count : counts) {
+      if (count > 0) {
+        double p = (double) count / data.length;
+        entropy -= p * Math.log(p) / Math.log(2);
+      }
+    }
+    return entropy;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
