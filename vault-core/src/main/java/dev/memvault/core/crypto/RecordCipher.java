@@ -87,6 +87,9 @@ public final class RecordCipher {
     }
     try {
       ByteBuffer plain = ByteBuffer.wrap(plaintext);
+      if (plain.remaining() < LENGTH_PREFIX) {
+        throw new GeneralSecurityException("decryption failed");
+      }
       int length = plain.getInt();
       if (length < 0 || length > plain.remaining()) {
         throw new GeneralSecurityException("decryption failed");

@@ -318,7 +318,7 @@ public final class Vault implements AutoCloseable {
           builder
               .setId(current.getId())
               .setScope(current.getScope())
-              .setKind(current.getKind())
+              .setKindValue(current.getKindValue())
               .setCreatedAt(current.getCreatedAt())
               .setRevision(current.getRevision() + 1)
               .setUpdatedAt(timestamp(now))
@@ -825,11 +825,16 @@ public final class Vault implements AutoCloseable {
         Memory.newBuilder()
             .setId(current.getId())
             .setScope(current.getScope())
-            .setKind(current.getKind())
+            .setKindValue(current.getKindValue())
             .setCreatedAt(current.getCreatedAt())
             .setUpdatedAt(timestamp(now))
             .setRevision(current.getRevision() + 1)
             .setDeleted(true)
+            // The provider id stays, so that no device re-imports what was forgotten.
+            .setSource(
+                dev.memvault.proto.v1.Source.newBuilder()
+                    .setProvider(current.getSource().getProvider())
+                    .setExternalId(current.getSource().getExternalId()))
             .build();
     Scope scope = scopeById(row.scopeId());
     memories.tombstone(
@@ -870,7 +875,9 @@ public final class Vault implements AutoCloseable {
               Uuid7.toBytes(UUID.fromString(id)),
               revision);
       Memory memory = Memory.parseFrom(plain);
-      if (!memory.getId().equals(id)) {
+      if (!memory.getId().equals(id)
+          || memory.getRevision() != revision
+          || !memory.getScope().equals(scope.name())) {
         throw tampered(id);
       }
       return memory;
@@ -1028,14 +1035,18 @@ public final class Vault implements AutoCloseable {
       throw new VaultException.InvalidInput(
           "scope '"
               + memory.getScope()
-              + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_'");
+              + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_',"
+              + " starting with a letter or digit");
     }
-    if (memory.getKind() == Kind.KIND_UNSPECIFIED || memory.getKind() == Kind.UNRECOGNIZED) {
+    // A kind from a newer format version (UNRECOGNIZED here) is kept as it is.
+    if (memory.getKindValue() == Kind.KIND_UNSPECIFIED_VALUE) {
       throw new VaultException.InvalidInput("a memory needs a kind");
     }
     boolean hasTitle =
         memory.getKind() == Kind.CONVERSATION && !memory.getConversation().getTitle().isBlank();
-    if (memory.getText().isBlank() && !hasTitle && !memory.getDeleted()) {
+    // A message may be only a tool call, an image or a thinking block: no visible text.
+    boolean hasParts = memory.getKind() == Kind.MESSAGE && memory.getMessage().getPartsCount() > 0;
+    if (memory.getText().isBlank() && !hasTitle && !hasParts && !memory.getDeleted()) {
       throw new VaultException.InvalidInput("the memory text is empty");
     }
     if (memory.getText().length() > MAX_TEXT_CHARS) {
