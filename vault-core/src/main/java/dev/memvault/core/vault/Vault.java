@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.backup.VaultBackup;
 import dev.memvault.core.crypto.AssociatedData;
 import dev.memvault.core.crypto.KdfParameters;
@@ -70,7 +71,8 @@ public final class Vault implements AutoCloseable {
   private static final String META_VAULT_ID = "vault_id";
 
   private final Path directory;
-  private final VaultHeader header;
+  /** The header as last read or written; changePassphrase replaces it. */
+  private volatile VaultHeader header;
   private final RootKey rootKey;
   private final Connection connection;
   private final MemoryRows memories;
@@ -162,6 +164,7 @@ public final class Vault implements AutoCloseable {
                       KeyWrap.wrap(root.secret(), databaseKey, databaseKeyAd(vaultId, deviceId))))
               .setCreatedAt(clock.instant().getEpochSecond())
               .build();
+      header = HeaderIntegrity.seal(header, root);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("key wrapping failed", e);
     }
@@ -219,16 +222,21 @@ public final class Vault implements AutoCloseable {
     requirePassphrase(newPassphrase);
     KdfParameters kdf = KdfParameters.defaults(random);
     VaultHeader current = readHeader(directory);
+    VaultHeader changed;
     try {
-      VaultHeaderFile.write(
-          directory,
-          current.toBuilder()
-              .setKdf(kdf.toProto())
-              .setRootKeyByPassphrase(wrapRootByPassphrase(rootKey, newPassphrase, kdf, vaultId))
-              .build());
+      changed =
+          HeaderIntegrity.seal(
+              current.toBuilder()
+                  .setKdf(kdf.toProto())
+                  .setRootKeyByPassphrase(
+                      wrapRootByPassphrase(rootKey, newPassphrase, kdf, vaultId))
+                  .build(),
+              rootKey);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("key wrapping failed", e);
     }
+    VaultHeaderFile.write(directory, changed);
+    header = changed;
   }
 
   private static Vault openWithRoot(
@@ -244,6 +252,10 @@ public final class Vault implements AutoCloseable {
       throw new VaultException.Corrupt(
           "the vault header at " + directory + " has been altered; restore it from a backup");
     }
+    if (!HeaderIntegrity.verify(header, root)) {
+      throw new VaultException.Corrupt(
+          "the vault header at " + directory + " has been altered; restore it from a backup");
+    }
     Path database = directory.resolve(DATABASE_FILE);
     if (!Files.isRegularFile(database)) {
       throw new VaultException.Corrupt(
@@ -256,6 +268,12 @@ public final class Vault implements AutoCloseable {
       throw databaseDamaged(database);
     }
     try {
+      // An existing vault's database always has a schema; an empty one is damage, and must not
+      // be "repaired" into an empty vault by migrating it.
+      if (Migrations.currentVersion(connection) == 0) {
+        closeQuietly(connection);
+        throw databaseDamaged(database);
+      }
       Migrations.migrate(connection);
       byte[] storedVaultId = new MetaRows(connection).get(META_VAULT_ID);
       if (!Arrays.equals(storedVaultId, vaultId)) {
@@ -313,6 +331,10 @@ public final class Vault implements AutoCloseable {
       Memory current = decrypt(row);
       Memory.Builder builder = current.toBuilder();
       change.accept(builder);
+      if (current.getKind() == Kind.MESSAGE) {
+        // The conversation_id column is written once, at insert; the envelope must agree with it.
+        builder.getMessageBuilder().setConversationId(current.getMessage().getConversationId());
+      }
       Instant now = clock.instant();
       Memory next =
           builder
@@ -571,8 +593,13 @@ public final class Vault implements AutoCloseable {
    * a complete backup or untouched.
    */
   public synchronized void backup(Path file) {
+    backup(file, BackupOptions.defaults());
+  }
+
+  /** As {@link #backup(Path)}, replacing an existing file or reporting progress as asked. */
+  public synchronized void backup(Path file, BackupOptions options) {
     try {
-      VaultBackup.write(connection, readHeader(directory), rootKey, file);
+      VaultBackup.write(connection, readHeader(directory), rootKey, file, options);
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
     } catch (IOException e) {
@@ -727,6 +754,13 @@ public final class Vault implements AutoCloseable {
       if (memories.find(builder.getId()).isPresent()) {
         throw new VaultException.InvalidInput("a memory with id " + builder.getId() + " exists");
       }
+    }
+    if (builder.getKind() == Kind.MESSAGE && !builder.getMessage().getConversationId().isEmpty()) {
+      // Conversation ids are matched as text (search, forget): one spelling per id, or a
+      // forgotten conversation would miss messages that name it in upper case.
+      builder
+          .getMessageBuilder()
+          .setConversationId(canonicalId(builder.getMessage().getConversationId()));
     }
     if (!builder.hasCreatedAt()) {
       builder.setCreatedAt(timestamp(now));

@@ -13,10 +13,18 @@ import org.junit.jupiter.api.Test;
 class AssociatedDataTest {
   @Test
   void encode_knownLayout_lengthPrefixedBigEndian() {
-    byte[] encoded = AssociatedData.labeled("L").bytes(new byte[] {7, 8}).uint32(1).uint64(2).encode();
+    byte[] encoded =
+        AssociatedData.labeled("L").bytes(new byte[] {7, 8}).uint32(1).uint64(2).encode();
 
     assertEquals(
-        "00000001" + "4c" + "00000002" + "0708" + "00000004" + "00000001" + "00000008" + "0000000000000002",
+        "00000001"
+            + "4c"
+            + "00000002"
+            + "0708"
+            + "00000004"
+            + "00000001"
+            + "00000008"
+            + "0000000000000002",
         HexFormat.of().formatHex(encoded));
   }
 

@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import dev.memvault.proto.v1.KdfParams;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,8 @@ class KdfParametersTest {
 
   @Test
   void fromProto_toProto_roundTrips() throws Exception {
-    KdfParams stronger = floor.toBuilder().setMemoryKib(256 * 1024).setIterations(4).setParallelism(2).build();
+    KdfParams stronger =
+        floor.toBuilder().setMemoryKib(256 * 1024).setIterations(4).setParallelism(2).build();
     KdfParameters read = KdfParameters.fromProto(stronger);
 
     assertEquals(stronger, read.toProto());
@@ -38,29 +40,27 @@ class KdfParametersTest {
 
   @Test
   void fromProto_belowFloor_refusedNamingTheMinimum() {
-    UnaryOperator<KdfParams.Builder>[] weaker = weakerVariants();
+    List<UnaryOperator<KdfParams.Builder>> weaker =
+        List.of(
+            b -> b.setMemoryKib(KdfParameters.MIN_MEMORY_KIB - 1),
+            b -> b.setMemoryKib(8),
+            b -> b.setIterations(2),
+            b -> b.setIterations(0),
+            b -> b.setParallelism(0),
+            b -> b.setSalt(ByteString.copyFrom(new byte[15])),
+            b -> b.setSalt(ByteString.EMPTY),
+            // uint32 values of 2^31 and above arrive as negative ints.
+            b -> b.setMemoryKib(-1),
+            b -> b.setIterations(-1));
     for (UnaryOperator<KdfParams.Builder> weaken : weaker) {
       KdfParams proto = weaken.apply(floor.toBuilder()).build();
       KdfParameters.WeakParametersException e =
-          assertThrows(KdfParameters.WeakParametersException.class, () -> KdfParameters.fromProto(proto), proto.toString());
+          assertThrows(
+              KdfParameters.WeakParametersException.class,
+              () -> KdfParameters.fromProto(proto),
+              proto.toString());
       assertTrue(e.getMessage().contains("minimum"), e.getMessage());
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static UnaryOperator<KdfParams.Builder>[] weakerVariants() {
-    return new UnaryOperator[] {
-      (UnaryOperator<KdfParams.Builder>) b -> b.setMemoryKib(KdfParameters.MIN_MEMORY_KIB - 1),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setMemoryKib(8),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setIterations(2),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setIterations(0),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setParallelism(0),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setSalt(ByteString.copyFrom(new byte[15])),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setSalt(ByteString.EMPTY),
-      // uint32 values above 2^31 arrive as negative ints.
-      (UnaryOperator<KdfParams.Builder>) b -> b.setMemoryKib(-1),
-      (UnaryOperator<KdfParams.Builder>) b -> b.setIterations(-1),
-    };
   }
 
   @Test
@@ -68,7 +68,8 @@ class KdfParametersTest {
     for (String algorithm : new String[] {"argon2i", "argon2d", "ARGON2ID", "", "pbkdf2"}) {
       KdfParams proto = floor.toBuilder().setAlgorithm(algorithm).build();
       KdfParameters.WeakParametersException e =
-          assertThrows(KdfParameters.WeakParametersException.class, () -> KdfParameters.fromProto(proto));
+          assertThrows(
+              KdfParameters.WeakParametersException.class, () -> KdfParameters.fromProto(proto));
       assertTrue(e.getMessage().contains("unknown key derivation"), e.getMessage());
     }
   }
@@ -82,7 +83,8 @@ class KdfParametersTest {
     };
     for (KdfParams proto : huge) {
       KdfParameters.WeakParametersException e =
-          assertThrows(KdfParameters.WeakParametersException.class, () -> KdfParameters.fromProto(proto));
+          assertThrows(
+              KdfParameters.WeakParametersException.class, () -> KdfParameters.fromProto(proto));
       assertTrue(e.getMessage().contains("maximum"), e.getMessage());
     }
   }

@@ -31,7 +31,8 @@ class KeyWrapTest {
       byte[] tampered = wrapped.clone();
       tampered[bit / 8] ^= (byte) (1 << (bit % 8));
       GeneralSecurityException e =
-          assertThrows(GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, tampered, AD));
+          assertThrows(
+              GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, tampered, AD));
       assertEquals("decryption failed", e.getMessage());
     }
   }
@@ -43,10 +44,15 @@ class KeyWrapTest {
 
     for (GeneralSecurityException e :
         new GeneralSecurityException[] {
-          assertThrows(GeneralSecurityException.class, () -> KeyWrap.unwrap(SecretBytes.randomBytes(32), wrapped, AD)),
-          assertThrows(GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, wrapped, otherAd)),
-          assertThrows(GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, new byte[3], AD)),
-          assertThrows(GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, new byte[0], AD)),
+          assertThrows(
+              GeneralSecurityException.class,
+              () -> KeyWrap.unwrap(SecretBytes.randomBytes(32), wrapped, AD)),
+          assertThrows(
+              GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, wrapped, otherAd)),
+          assertThrows(
+              GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, new byte[3], AD)),
+          assertThrows(
+              GeneralSecurityException.class, () -> KeyWrap.unwrap(wrappingKey, new byte[0], AD)),
         }) {
       assertEquals("decryption failed", e.getMessage());
     }

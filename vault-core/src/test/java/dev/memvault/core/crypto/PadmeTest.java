@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PadmeTest {
   /**
    * Worked by hand from the PADMÉ definition (Nikitin et al., PETS 2019, Algorithm 1): E =
-   * floor(log2 L), S = floor(log2 E) + 1, round L up to a multiple of 2^(E - S). Lengths up to
-   * 256 share the minimum bucket.
+   * floor(log2 L), S = floor(log2 E) + 1, round L up to a multiple of 2^(E - S). Lengths up to 256
+   * share the minimum bucket.
    */
   @ParameterizedTest
   @CsvSource({
@@ -99,8 +99,7 @@ class PadmeTest {
       }
       assertTrue(padded >= length, "padded(" + length + ") = " + padded + Seeds.context(seed));
       assertTrue(
-          padded - (long) length <= 0.12 * length,
-          "overhead on " + length + Seeds.context(seed));
+          padded - (long) length <= 0.12 * length, "overhead on " + length + Seeds.context(seed));
     }
   }
 

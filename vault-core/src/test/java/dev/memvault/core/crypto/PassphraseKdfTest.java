@@ -7,18 +7,19 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.util.SecretBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PassphraseKdfTest {
   private static final byte[] SALT = "somesalt".getBytes(StandardCharsets.US_ASCII);
+
   /** Cheap parameters: derive() itself has no floor (KdfParameters.fromProto enforces it). */
   private static final KdfParameters CHEAP = new KdfParameters(256, 2, 1, SALT);
 
   /**
-   * Argon2id v1.3 reference vectors from P-H-C/phc-winner-argon2 src/test.c: password
-   * "password", salt "somesalt", p = 1, 32-byte output.
+   * Argon2id v1.3 reference vectors from P-H-C/phc-winner-argon2 src/test.c: password "password",
+   * salt "somesalt", p = 1, 32-byte output.
    */
   @ParameterizedTest
   @CsvSource({
@@ -27,7 +28,8 @@ class PassphraseKdfTest {
   })
   void derive_referenceVector_matches(int memoryKib, int iterations, String expectedHex) {
     SecretBytes key =
-        PassphraseKdf.derive("password".toCharArray(), new KdfParameters(memoryKib, iterations, 1, SALT));
+        PassphraseKdf.derive(
+            "password".toCharArray(), new KdfParameters(memoryKib, iterations, 1, SALT));
     assertEquals(expectedHex, hex(key));
   }
 
@@ -49,10 +51,20 @@ class PassphraseKdfTest {
     otherSalt[0] ^= 1;
 
     assertNotEquals(base, hex(PassphraseKdf.derive("Password".toCharArray(), CHEAP)));
-    assertNotEquals(base, hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(256, 2, 1, otherSalt))));
-    assertNotEquals(base, hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(256, 3, 1, SALT))));
-    assertNotEquals(base, hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(264, 2, 1, SALT))));
-    assertNotEquals(base, hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(256, 2, 2, SALT))));
+    assertNotEquals(
+        base,
+        hex(
+            PassphraseKdf.derive(
+                "password".toCharArray(), new KdfParameters(256, 2, 1, otherSalt))));
+    assertNotEquals(
+        base,
+        hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(256, 3, 1, SALT))));
+    assertNotEquals(
+        base,
+        hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(264, 2, 1, SALT))));
+    assertNotEquals(
+        base,
+        hex(PassphraseKdf.derive("password".toCharArray(), new KdfParameters(256, 2, 2, SALT))));
   }
 
   @Test

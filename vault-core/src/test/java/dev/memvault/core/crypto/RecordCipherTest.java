@@ -62,7 +62,8 @@ class RecordCipherTest {
 
   @Test
   void seal_ciphertext_doesNotContainPlaintext() throws Exception {
-    String ciphertext = new String(sealed().getCiphertext().toByteArray(), StandardCharsets.ISO_8859_1);
+    String ciphertext =
+        new String(sealed().getCiphertext().toByteArray(), StandardCharsets.ISO_8859_1);
     assertFalse(ciphertext.contains("Stromness"));
   }
 
@@ -72,7 +73,8 @@ class RecordCipherTest {
     byte[] ciphertext = envelope.getCiphertext().toByteArray();
     for (int bit = 0; bit < ciphertext.length * 8; bit++) {
       byte[] flipped = flipBit(ciphertext, bit);
-      RecordEnvelope tampered = envelope.toBuilder().setCiphertext(ByteString.copyFrom(flipped)).build();
+      RecordEnvelope tampered =
+          envelope.toBuilder().setCiphertext(ByteString.copyFrom(flipped)).build();
       int b = bit;
       GeneralSecurityException e =
           assertThrows(GeneralSecurityException.class, () -> open(tampered), "bit " + b);
@@ -86,18 +88,21 @@ class RecordCipherTest {
     byte[] ciphertext = envelope.getCiphertext().toByteArray();
     for (int length = 0; length < ciphertext.length; length++) {
       byte[] cut = Arrays.copyOf(ciphertext, length);
-      RecordEnvelope tampered = envelope.toBuilder().setCiphertext(ByteString.copyFrom(cut)).build();
+      RecordEnvelope tampered =
+          envelope.toBuilder().setCiphertext(ByteString.copyFrom(cut)).build();
       assertThrows(GeneralSecurityException.class, () -> open(tampered), "length " + length);
     }
     RecordEnvelope longer =
-        envelope.toBuilder().setCiphertext(envelope.getCiphertext().concat(ByteString.copyFrom(new byte[1]))).build();
+        envelope.toBuilder()
+            .setCiphertext(envelope.getCiphertext().concat(ByteString.copyFrom(new byte[1])))
+            .build();
     assertThrows(GeneralSecurityException.class, () -> open(longer));
   }
 
   /**
    * Each associated-data field, every bit flipped. The reader is asked both with the address it
-   * really expects and with the tampered one, so this checks the AEAD binding itself, not only
-   * the equality checks in front of it.
+   * really expects and with the tampered one, so this checks the AEAD binding itself, not only the
+   * equality checks in front of it.
    */
   @Test
   void open_everyAssociatedDataBitFlipped_rejected() throws Exception {
@@ -107,18 +112,30 @@ class RecordCipherTest {
     fields.put("vault_id", (b, bit) -> b.setVaultId(flip(b.getVaultId(), bit)));
     fields.put("scope_id", (b, bit) -> b.setScopeId(flip(b.getScopeId(), bit)));
     fields.put("record_id", (b, bit) -> b.setRecordId(flip(b.getRecordId(), bit)));
-    fields.put("author_device_id", (b, bit) -> b.setAuthorDeviceId(flip(b.getAuthorDeviceId(), bit)));
+    fields.put(
+        "author_device_id", (b, bit) -> b.setAuthorDeviceId(flip(b.getAuthorDeviceId(), bit)));
     fields.put("revision", (b, bit) -> b.setRevision(b.getRevision() ^ (1L << bit)));
     fields.put("format_version", (b, bit) -> b.setFormatVersion(b.getFormatVersion() ^ (1 << bit)));
     Map<String, Integer> bits =
         Map.of(
-            "vault_id", 128, "scope_id", 128, "record_id", 128, "author_device_id", 128,
-            "revision", 64, "format_version", 32);
+            "vault_id",
+            128,
+            "scope_id",
+            128,
+            "record_id",
+            128,
+            "author_device_id",
+            128,
+            "revision",
+            64,
+            "format_version",
+            32);
 
     int checked = 0;
     for (Map.Entry<String, Integer> field : bits.entrySet()) {
       for (int bit = 0; bit < field.getValue(); bit++) {
-        RecordEnvelope tampered = fields.get(field.getKey()).apply(envelope.toBuilder(), bit).build();
+        RecordEnvelope tampered =
+            fields.get(field.getKey()).apply(envelope.toBuilder(), bit).build();
         String where = field.getKey() + " bit " + bit;
         assertThrows(GeneralSecurityException.class, () -> open(tampered), where);
         assertThrows(
@@ -142,7 +159,9 @@ class RecordCipherTest {
     RecordEnvelope envelope = sealed();
     RecordEnvelope[] tampered = {
       envelope.toBuilder().setScopeId(ByteString.EMPTY).build(),
-      envelope.toBuilder().setScopeId(envelope.getScopeId().concat(ByteString.copyFrom(new byte[1]))).build(),
+      envelope.toBuilder()
+          .setScopeId(envelope.getScopeId().concat(ByteString.copyFrom(new byte[1])))
+          .build(),
       envelope.toBuilder().setAuthorDeviceId(envelope.getAuthorDeviceId().substring(1)).build(),
       // Moving a byte from one field to the next keeps the concatenation; the length prefixes
       // must still tell them apart.
@@ -188,8 +207,8 @@ class RecordCipherTest {
   }
 
   /**
-   * The envelope as stored and synced: its serialized bytes, every bit flipped. Each must fail
-   * to parse or fail to open; none may open to anything.
+   * The envelope as stored and synced: its serialized bytes, every bit flipped. Each must fail to
+   * parse or fail to open; none may open to anything.
    */
   @Test
   void open_everyBitOfSerializedEnvelopeFlipped_parseFailsOrRejected() throws Exception {
@@ -245,9 +264,7 @@ class RecordCipherTest {
       assertArrayEquals(memory, open(envelope), "length " + length + Seeds.context(seed));
     }
     // Everything up to 252 bytes (256 with the length prefix) is one size.
-    assertEquals(
-        sizeByBucket.get(Padme.MIN_BUCKET),
-        Integer.valueOf(5 + 12 + 256 + 16));
+    assertEquals(sizeByBucket.get(Padme.MIN_BUCKET), Integer.valueOf(5 + 12 + 256 + 16));
     assertTrue(sizeByBucket.size() < 5000 / 20, sizeByBucket.size() + " distinct sizes");
   }
 
@@ -255,7 +272,9 @@ class RecordCipherTest {
   void seal_emptyMemory_roundTrips() throws Exception {
     RecordEnvelope envelope =
         RecordCipher.seal(
-            aead, new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID), new byte[0]);
+            aead,
+            new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID),
+            new byte[0]);
     assertArrayEquals(new byte[0], open(envelope));
   }
 

@@ -19,18 +19,18 @@ import org.junit.jupiter.api.Test;
 
 class RecoveryKeyTest {
   private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  private static final String FORMAT =
-      "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){13}";
+  private static final String FORMAT = "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){13}";
 
   /**
    * A recovery key produced by this implementation (vault-core at e952b6d), kept as a regression
-   * vector: its checksum and wrapping key are re-derived independently below from the format in
-   * the {@link RecoveryKey} javadoc. It contains both 0 and 1, so look-alike input is exercised.
+   * vector: its checksum and wrapping key are re-derived independently below from the format in the
+   * {@link RecoveryKey} javadoc. It contains both 0 and 1, so look-alike input is exercised.
    */
   private static final String VECTOR =
       "RVCK-319W-81N8-5RWE-SVXQ-XR0E-Q340-79G9-0YYD-G2ER-JZQ0-NZ7X-0W45-M46D";
 
-  private static final byte[] VECTOR_VAULT_ID = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
+  private static final byte[] VECTOR_VAULT_ID =
+      HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
   private static final String VECTOR_WRAPPING_KEY =
       "b1862ad96fcec7fedf783be5238f6f883219258f584f5a6d771a672611eb01ef";
 
@@ -47,7 +47,8 @@ class RecoveryKeyTest {
 
   @Test
   void generate_twice_differentKeys() {
-    assertNotEquals(RecoveryKey.generate().toDisplayString(), RecoveryKey.generate().toDisplayString());
+    assertNotEquals(
+        RecoveryKey.generate().toDisplayString(), RecoveryKey.generate().toDisplayString());
   }
 
   @Test
@@ -55,7 +56,9 @@ class RecoveryKeyTest {
     assertEquals(VECTOR_WRAPPING_KEY, wrappingKeyHex(RecoveryKey.parse(VECTOR), VECTOR_VAULT_ID));
   }
 
-  /** Decodes the vector by hand: 32 key bytes, then SHA-256(label || key)[0..3]; HKDF for the wrap. */
+  /**
+   * Decodes the vector by hand: 32 key bytes, then SHA-256(label || key)[0..3]; HKDF for the wrap.
+   */
   @Test
   void vector_independentlyDecoded_matchesDocumentedChecksumAndDerivation() throws Exception {
     byte[] decoded = crockfordDecode(VECTOR.replace("-", ""));
@@ -67,7 +70,10 @@ class RecoveryKeyTest {
 
     assertArrayEquals(checksum, Arrays.copyOfRange(decoded, 32, 35));
     byte[] wrapping =
-        hkdfSha256(key, VECTOR_VAULT_ID, "memvault.v1 recovery key wrap".getBytes(StandardCharsets.US_ASCII));
+        hkdfSha256(
+            key,
+            VECTOR_VAULT_ID,
+            "memvault.v1 recovery key wrap".getBytes(StandardCharsets.US_ASCII));
     assertEquals(VECTOR_WRAPPING_KEY, HexFormat.of().formatHex(wrapping));
   }
 
@@ -86,7 +92,9 @@ class RecoveryKeyTest {
     };
     for (String variant : variants) {
       assertEquals(
-          VECTOR_WRAPPING_KEY, wrappingKeyHex(RecoveryKey.parse(variant), VECTOR_VAULT_ID), variant);
+          VECTOR_WRAPPING_KEY,
+          wrappingKeyHex(RecoveryKey.parse(variant), VECTOR_VAULT_ID),
+          variant);
       assertEquals(VECTOR, RecoveryKey.parse(variant).toDisplayString(), variant);
     }
   }
@@ -122,7 +130,10 @@ class RecoveryKeyTest {
         continue;
       }
       String swapped =
-          compact.substring(0, i) + compact.charAt(i + 1) + compact.charAt(i) + compact.substring(i + 2);
+          compact.substring(0, i)
+              + compact.charAt(i + 1)
+              + compact.charAt(i)
+              + compact.substring(i + 2);
       assertThrows(RecoveryKey.InvalidRecoveryKeyException.class, () -> RecoveryKey.parse(swapped));
     }
   }
@@ -176,7 +187,8 @@ class RecoveryKeyTest {
   }
 
   private static String wrappingKeyHex(RecoveryKey key, byte[] vaultId) {
-    return HexFormat.of().formatHex(key.wrappingKey(vaultId).toByteArray(InsecureSecretKeyAccess.get()));
+    return HexFormat.of()
+        .formatHex(key.wrappingKey(vaultId).toByteArray(InsecureSecretKeyAccess.get()));
   }
 
   private static byte[] crockfordDecode(String text) {

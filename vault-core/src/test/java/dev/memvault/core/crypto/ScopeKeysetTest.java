@@ -46,7 +46,8 @@ class ScopeKeysetTest {
     assertEquals(5, keyset.keyCount());
     for (int generation = 0; generation < ciphertexts.size(); generation++) {
       assertArrayEquals(
-          plain("generation " + generation), keyset.aead().decrypt(ciphertexts.get(generation), AD));
+          plain("generation " + generation),
+          keyset.aead().decrypt(ciphertexts.get(generation), AD));
     }
   }
 
@@ -91,12 +92,14 @@ class ScopeKeysetTest {
     ScopeKeyset keyset = ScopeKeyset.generate().rotate();
     byte[] old = keyset.aead().encrypt(plain("x"), AD);
 
-    ScopeKeyset restored = ScopeKeyset.decrypt(keyset.encrypt(root, VAULT_A, SCOPE_A), root, VAULT_A, SCOPE_A);
+    ScopeKeyset restored =
+        ScopeKeyset.decrypt(keyset.encrypt(root, VAULT_A, SCOPE_A), root, VAULT_A, SCOPE_A);
 
     assertEquals(keyset.keyCount(), restored.keyCount());
     assertEquals(keyset.primaryKeyId(), restored.primaryKeyId());
     assertArrayEquals(plain("x"), restored.aead().decrypt(old, AD));
-    assertArrayEquals(plain("y"), keyset.aead().decrypt(restored.aead().encrypt(plain("y"), AD), AD));
+    assertArrayEquals(
+        plain("y"), keyset.aead().decrypt(restored.aead().encrypt(plain("y"), AD), AD));
   }
 
   @Test
@@ -105,7 +108,8 @@ class ScopeKeysetTest {
     byte[] encrypted = ScopeKeyset.generate().encrypt(root, VAULT_A, SCOPE_A);
 
     assertThrows(
-        GeneralSecurityException.class, () -> ScopeKeyset.decrypt(encrypted, root, VAULT_A, SCOPE_B));
+        GeneralSecurityException.class,
+        () -> ScopeKeyset.decrypt(encrypted, root, VAULT_A, SCOPE_B));
   }
 
   @Test
@@ -114,7 +118,8 @@ class ScopeKeysetTest {
     byte[] encrypted = ScopeKeyset.generate().encrypt(root, VAULT_A, SCOPE_A);
 
     assertThrows(
-        GeneralSecurityException.class, () -> ScopeKeyset.decrypt(encrypted, root, VAULT_B, SCOPE_A));
+        GeneralSecurityException.class,
+        () -> ScopeKeyset.decrypt(encrypted, root, VAULT_B, SCOPE_A));
   }
 
   @Test

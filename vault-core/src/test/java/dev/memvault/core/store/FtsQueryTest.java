@@ -39,7 +39,22 @@ class FtsQueryTest {
   }
 
   @ParameterizedTest(name = "[{index}] ''{0}''")
-  @ValueSource(strings = {"", " ", "\t\n", "*", "**", "^", "\"\"", "\" \"", "!?.,;:", "( ) * ^ - +", "\"*\"", "…", "☃"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "\t\n",
+        "*",
+        "**",
+        "^",
+        "\"\"",
+        "\" \"",
+        "!?.,;:",
+        "( ) * ^ - +",
+        "\"*\"",
+        "…",
+        "☃"
+      })
   void from_nothingSearchable_empty(String input) {
     assertEquals(Optional.empty(), FtsQuery.from(input));
   }

@@ -33,8 +33,15 @@ class MigrationsTest {
 
       assertEquals(Migrations.latestVersion(), Migrations.currentVersion(connection));
       assertTrue(
-          tables(connection).containsAll(
-              Set.of("vault_meta", "scopes", "memories", "memory_revisions", "memory_tags", "memory_fts")),
+          tables(connection)
+              .containsAll(
+                  Set.of(
+                      "vault_meta",
+                      "scopes",
+                      "memories",
+                      "memory_revisions",
+                      "memory_tags",
+                      "memory_fts")),
           tables(connection).toString());
     }
   }
@@ -77,7 +84,9 @@ class MigrationsTest {
     }
     assertThrows(
         SQLException.class,
-        () -> SqlCipherDatabase.open(file, SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES)).close());
+        () ->
+            SqlCipherDatabase.open(file, SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES))
+                .close());
   }
 
   @Test
@@ -85,7 +94,8 @@ class MigrationsTest {
     Path file = dir.resolve("a.db");
     try (Connection connection = SqlCipherDatabase.open(file, key)) {
       Migrations.migrate(connection);
-      new MetaRows(connection).put("visible-name", "visible-value".getBytes(StandardCharsets.UTF_8));
+      new MetaRows(connection)
+          .put("visible-name", "visible-value".getBytes(StandardCharsets.UTF_8));
     }
     byte[] bytes = Files.readAllBytes(file);
     String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -97,7 +107,8 @@ class MigrationsTest {
 
   @Test
   void open_pathWithQuestionMarkOrHash_refused() {
-    assertThrows(SQLException.class, () -> SqlCipherDatabase.open(dir.resolve("a.db?cipher=none"), key));
+    assertThrows(
+        SQLException.class, () -> SqlCipherDatabase.open(dir.resolve("a.db?cipher=none"), key));
     assertThrows(SQLException.class, () -> SqlCipherDatabase.open(dir.resolve("a#b.db"), key));
     assertFalse(Files.exists(dir.resolve("a.db?cipher=none")));
   }
@@ -123,7 +134,8 @@ class MigrationsTest {
   private static Set<String> tables(Connection connection) throws SQLException {
     Set<String> names = new HashSet<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
       while (rows.next()) {
         names.add(rows.getString(1));
       }

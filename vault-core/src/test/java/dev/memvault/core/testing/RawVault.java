@@ -24,13 +24,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Direct access to a closed vault's files, as someone holding its recovery key could get it:
- * the root key is unwrapped from the header exactly as {@code Vault.recover} does, the database
- * key from the root key, and the database is opened with {@link SqlCipherDatabase}. Tests use it
- * to look at (and tamper with) what is actually stored.
+ * Direct access to a closed vault's files, as someone holding its recovery key could get it: the
+ * root key is unwrapped from the header exactly as {@code Vault.recover} does, the database key
+ * from the root key, and the database is opened with {@link SqlCipherDatabase}. Tests use it to
+ * look at (and tamper with) what is actually stored.
  *
- * <p>The associated-data encodings below repeat the ones in {@code Vault} (docs/FORMAT.md); if
- * they drift apart, every test that uses this class fails.
+ * <p>The associated-data encodings below repeat the ones in {@code Vault} (docs/FORMAT.md); if they
+ * drift apart, every test that uses this class fails.
  */
 public final class RawVault implements AutoCloseable {
   private final VaultHeader header;
@@ -38,7 +38,8 @@ public final class RawVault implements AutoCloseable {
   private final SecretBytes databaseKey;
   private final Connection connection;
 
-  private RawVault(VaultHeader header, RootKey root, SecretBytes databaseKey, Connection connection) {
+  private RawVault(
+      VaultHeader header, RootKey root, SecretBytes databaseKey, Connection connection) {
     this.header = header;
     this.root = root;
     this.databaseKey = databaseKey;
@@ -174,6 +175,25 @@ public final class RawVault implements AutoCloseable {
             Uuid7.toBytes(Uuid7.parse(id)),
             envelope.getRevision());
     return Memory.parseFrom(plain);
+  }
+
+  /**
+   * The 1-based numbers of the database pages that hold the named tables and indexes (from SQLite's
+   * dbstat table); page n starts at byte (n - 1) * page size of the file.
+   */
+  public List<Long> pagesOf(List<String> names) throws SQLException {
+    List<Long> pages = new ArrayList<>();
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT name, pageno FROM dbstat ORDER BY pageno")) {
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          if (names.contains(rows.getString(1))) {
+            pages.add(rows.getLong(2));
+          }
+        }
+      }
+    }
+    return pages;
   }
 
   /** The Tink key id in the 5-byte prefix (0x01, then the id big-endian) of a ciphertext. */

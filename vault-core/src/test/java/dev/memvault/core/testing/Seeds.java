@@ -3,8 +3,8 @@ package dev.memvault.core.testing;
 import java.util.Random;
 
 /**
- * Seeds for randomized tests. Each run draws a fresh seed and prints it; a failing run is
- * repeated exactly with {@code -Dmemvault.seed=<seed>}.
+ * Seeds for randomized tests. Each run draws a fresh seed and prints it; a failing run is repeated
+ * exactly with {@code -Dmemvault.seed=<seed>}.
  */
 public final class Seeds {
   private Seeds() {}

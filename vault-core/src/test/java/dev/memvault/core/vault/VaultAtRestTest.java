@@ -9,19 +9,23 @@ import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.VaultDirs;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an attacker with the vault files but no key sees: no SQLite header, none of the text,
- * tags, scope names or ids, and bytes indistinguishable from random by their distribution.
+ * What an attacker with the vault files but no key sees: no SQLite header, none of the text, tags,
+ * scope names or ids, and bytes indistinguishable from random by their distribution.
  */
 class VaultAtRestTest {
   private static final String PASSPHRASE = "at rest: tangerine-gazebo-81";
@@ -29,8 +33,10 @@ class VaultAtRestTest {
 
   @TempDir static Path dir;
   private static final List<String> secrets = new ArrayList<>();
+
   /** The files as they were while the vault was open, right after the last write (WAL present). */
   private static Map<String, byte[]> whileOpen;
+
   /** The files after close. */
   private static Map<String, byte[]> afterClose;
 
@@ -44,7 +50,12 @@ class VaultAtRestTest {
       List<Memory> drafts = new ArrayList<>();
       for (int i = 0; i < MEMORIES; i++) {
         String scope = "scope-marmalade" + (i % 5);
-        String text = "Zanzibar ferry " + i + " quokka passport number XJ" + (40_000 + i) + " at the lighthouse";
+        String text =
+            "Zanzibar ferry "
+                + i
+                + " quokka passport number XJ"
+                + (40_000 + i)
+                + " at the lighthouse";
         String tag = "tag-wombat" + (i % 7);
         drafts.add(Drafts.of(scope, Kind.values()[1 + i % 4], text, tag));
         secrets.add(scope);
@@ -63,7 +74,8 @@ class VaultAtRestTest {
       secrets.add(conversation.getId());
       vault.add(Drafts.message("chats", conversation.getId(), 0, "message body trombone"));
       secrets.add("trombone");
-      String updated = vault.add(Drafts.note("scope-marmalade0", "first revision saxophone")).getId();
+      String updated =
+          vault.add(Drafts.note("scope-marmalade0", "first revision saxophone")).getId();
       vault.update(updated, b -> b.setText("second revision clarinet"));
       secrets.add("saxophone");
       secrets.add("clarinet");
@@ -74,7 +86,9 @@ class VaultAtRestTest {
 
   @Test
   void files_afterClose_onlyHeaderAndDatabase() {
-    assertEquals(List.of(Vault.DATABASE_FILE, VaultHeaderFile.FILE_NAME), new ArrayList<>(afterClose.keySet()));
+    assertEquals(
+        List.of(Vault.DATABASE_FILE, VaultHeaderFile.FILE_NAME),
+        new ArrayList<>(afterClose.keySet()));
     assertTrue(whileOpen.containsKey(Vault.DATABASE_FILE + "-wal"), whileOpen.keySet().toString());
   }
 
@@ -84,30 +98,44 @@ class VaultAtRestTest {
     byte[] sqliteMagic = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     assertFalse(Arrays.equals(sqliteMagic, Arrays.copyOf(db, sqliteMagic.length)));
-    assertFalse(Arrays.equals(sqliteMagic, Arrays.copyOf(whileOpen.get(Vault.DATABASE_FILE), sqliteMagic.length)));
+    assertFalse(
+        Arrays.equals(
+            sqliteMagic, Arrays.copyOf(whileOpen.get(Vault.DATABASE_FILE), sqliteMagic.length)));
   }
 
   @Test
   void everyFile_openOrClosed_containsNoPlaintext() {
     assertTrue(secrets.size() > MEMORIES * 5, secrets.size() + " strings to look for");
+    List<String> needles = new ArrayList<>();
+    for (String secret : secrets) {
+      // The full-text index stores lowercased tokens.
+      needles.add(secret);
+      needles.add(secret.toLowerCase(Locale.ROOT));
+    }
+    // Words every memory shares: the most likely to show up in an index page.
+    needles.addAll(
+        List.of("zanzibar", "Zanzibar", "quokka", "lighthouse", "CREATE TABLE", "memory_fts"));
+    NeedleSet utf8 = new NeedleSet(needles, StandardCharsets.UTF_8);
+    NeedleSet utf16 = new NeedleSet(needles, StandardCharsets.UTF_16LE);
     for (Map<String, byte[]> files : List.of(whileOpen, afterClose)) {
       for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        byte[] content = file.getValue();
-        for (String secret : secrets) {
-          for (String form : List.of(secret, secret.toLowerCase(), secret.toUpperCase())) {
-            if (indexOf(content, form.getBytes(StandardCharsets.UTF_8)) >= 0) {
-              fail(file.getKey() + " contains '" + form + "'");
-            }
-          }
-        }
-        // Words that every memory shares: the most likely to show up in an index page.
-        for (String word : List.of("zanzibar", "quokka", "lighthouse", "CREATE TABLE", "memory_fts", "argon2id")) {
-          assertTrue(indexOf(content, word.getBytes(StandardCharsets.UTF_8)) < 0, file.getKey() + " contains " + word);
-          assertTrue(
-              indexOf(content, word.getBytes(StandardCharsets.UTF_16LE)) < 0, file.getKey() + " contains UTF-16 " + word);
-        }
+        utf8.firstIn(file.getValue())
+            .ifPresent(found -> fail(file.getKey() + " contains '" + found + "'"));
+        utf16
+            .firstIn(file.getValue())
+            .ifPresent(found -> fail(file.getKey() + " contains UTF-16 '" + found + "'"));
       }
     }
+  }
+
+  @Test
+  void needleSet_control_findsPlaintextWhereItIs() {
+    NeedleSet needles = new NeedleSet(List.of("quokka", "XJ40007"), StandardCharsets.UTF_8);
+    byte[] haystack = "....some XJ40007 text".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(Optional.of("XJ40007"), needles.firstIn(haystack));
+    assertEquals(
+        Optional.empty(), needles.firstIn("XJ4000 quokk".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -128,7 +156,8 @@ class VaultAtRestTest {
     int pageSize = 4096;
     assertEquals(0, db.length % pageSize, "SQLCipher 4 pages are 4096 bytes");
     for (int page = 0; page < db.length / pageSize; page++) {
-      double entropy = shannonEntropy(Arrays.copyOfRange(db, page * pageSize, (page + 1) * pageSize));
+      double entropy =
+          shannonEntropy(Arrays.copyOfRange(db, page * pageSize, (page + 1) * pageSize));
       // 4096 random bytes give about 7.95; a page with a plaintext region would fall well below.
       assertTrue(entropy > 7.8, "page " + page + " entropy " + entropy);
     }
@@ -149,16 +178,51 @@ class VaultAtRestTest {
     return entropy;
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
+  /** Finds any of many strings in a byte array in one pass, keyed by their first 5 bytes. */
+  private static final class NeedleSet {
+    private static final int KEY = 5;
+    private final Map<Long, List<Needle>> byPrefix = new HashMap<>();
+
+    private record Needle(String text, byte[] bytes) {}
+
+    NeedleSet(List<String> needles, Charset charset) {
+      for (String text : needles) {
+        byte[] bytes = text.getBytes(charset);
+        assertTrue(bytes.length >= KEY, "needle too short: " + text);
+        byPrefix
+            .computeIfAbsent(key(bytes, 0), k -> new ArrayList<>())
+            .add(new Needle(text, bytes));
+      }
+    }
+
+    Optional<String> firstIn(byte[] haystack) {
+      for (int i = 0; i + KEY <= haystack.length; i++) {
+        List<Needle> candidates = byPrefix.get(key(haystack, i));
+        if (candidates == null) {
+          continue;
+        }
+        for (Needle needle : candidates) {
+          if (i + needle.bytes().length <= haystack.length
+              && Arrays.equals(
+                  needle.bytes(),
+                  0,
+                  needle.bytes().length,
+                  haystack,
+                  i,
+                  i + needle.bytes().length)) {
+            return Optional.of(needle.text());
+          }
         }
       }
-      return i;
+      return Optional.empty();
     }
-    return -1;
+
+    private static long key(byte[] bytes, int from) {
+      long key = 0;
+      for (int i = 0; i < KEY; i++) {
+        key = (key << 8) | (bytes[from + i] & 0xff);
+      }
+      return key;
+    }
   }
 }

@@ -57,9 +57,23 @@ class VaultRoundTripTest {
         .addTags("écriture")
         .putAttributes("priority", "high")
         .putAttributes("Priority", "case-sensitive key")
-        .setSource(Source.newBuilder().setProvider("claude").setModel("m-1").setApp("memvault-cli").setExternalId("ext-9"))
-        .addEmbeddings(Embedding.newBuilder().setModel("e5").setDimension(3).addValues(0.25f).addValues(-1.5f).addValues(3e-7f))
-        .addLinks(Link.newBuilder().setTargetId("0190f3a2-0000-7000-8000-000000000001").setRelation("about"))
+        .setSource(
+            Source.newBuilder()
+                .setProvider("claude")
+                .setModel("m-1")
+                .setApp("memvault-cli")
+                .setExternalId("ext-9"))
+        .addEmbeddings(
+            Embedding.newBuilder()
+                .setModel("e5")
+                .setDimension(3)
+                .addValues(0.25f)
+                .addValues(-1.5f)
+                .addValues(3e-7f))
+        .addLinks(
+            Link.newBuilder()
+                .setTargetId("0190f3a2-0000-7000-8000-000000000001")
+                .setRelation("about"))
         // A field from a newer format version: kept as an unknown field and written back.
         .setUnknownFields(
             UnknownFieldSet.newBuilder()
@@ -79,13 +93,16 @@ class VaultRoundTripTest {
       assertEquals(1, added.getRevision());
       assertEquals(Vault.timestamp(START), added.getCreatedAt());
       assertEquals(added.getCreatedAt(), added.getUpdatedAt());
-      assertEquals(everyField(), added.toBuilder().clearId().clearRevision().clearCreatedAt().clearUpdatedAt().build());
+      assertEquals(
+          everyField(),
+          added.toBuilder().clearId().clearRevision().clearCreatedAt().clearUpdatedAt().build());
       assertEquals(42L, added.getUnknownFields().getField(99).getVarintList().get(0));
 
       assertEquals(added, vault.get(added.getId()));
       assertEquals(List.of(added), vault.list(Selection.all()));
       assertEquals(added, vault.search("british sources", Selection.all()).get(0).memory());
-      assertEquals(added, vault.search("écriture", Selection.all().taggedWith("écriture")).get(0).memory());
+      assertEquals(
+          added, vault.search("écriture", Selection.all().taggedWith("écriture")).get(0).memory());
     }
     try (Vault vault = reopen()) {
       assertEquals(added, vault.get(added.getId()));
@@ -157,11 +174,15 @@ class VaultRoundTripTest {
           assertThrows(VaultException.UnknownItem.class, () -> vault.get(forgotten));
       assertTrue(e.getMessage().contains("was forgotten"), e.getMessage());
       assertThrows(VaultException.UnknownItem.class, () -> vault.history(forgotten));
-      assertThrows(VaultException.UnknownItem.class, () -> vault.update(forgotten, b -> b.setText("x")));
+      assertThrows(
+          VaultException.UnknownItem.class, () -> vault.update(forgotten, b -> b.setText("x")));
       assertThrows(VaultException.UnknownItem.class, () -> vault.forget(forgotten));
       assertEquals(List.of(kept), vault.list(Selection.all()).stream().map(Memory::getId).toList());
       assertEquals(
-          List.of(kept), vault.search("penicillin", Selection.all()).stream().map(r -> r.memory().getId()).toList());
+          List.of(kept),
+          vault.search("penicillin", Selection.all()).stream()
+              .map(r -> r.memory().getId())
+              .toList());
       assertEquals(List.of(), vault.search("amoxicillin", Selection.all()));
       assertEquals(List.of(), vault.list(Selection.all().taggedWith("medical")));
       assertEquals(1, vault.scopes().get(0).memories());
@@ -207,8 +228,11 @@ class VaultRoundTripTest {
       assertEquals(2, vault.list(Selection.all().inScope("work")).size());
     }
     try (Vault vault = reopen()) {
-      assertEquals(List.of("a-first", "home", "work"), vault.scopes().stream().map(ScopeSummary::name).toList());
-      assertEquals(List.of(1L, 1L, 2L), vault.scopes().stream().map(ScopeSummary::memories).toList());
+      assertEquals(
+          List.of("a-first", "home", "work"),
+          vault.scopes().stream().map(ScopeSummary::name).toList());
+      assertEquals(
+          List.of(1L, 1L, 2L), vault.scopes().stream().map(ScopeSummary::memories).toList());
     }
   }
 
@@ -227,7 +251,8 @@ class VaultRoundTripTest {
       assertEquals(1, vault.list(Selection.all()).size());
       assertEquals(List.of("work"), vault.scopes().stream().map(ScopeSummary::name).toList());
       assertThrows(
-          VaultException.UnknownItem.class, () -> vault.list(Selection.all().inScope("brand-new-scope")));
+          VaultException.UnknownItem.class,
+          () -> vault.list(Selection.all().inScope("brand-new-scope")));
       assertEquals(List.of(), vault.search("valid", Selection.all()));
       // The scope rolled back with the batch can be created afresh and used.
       Memory later = vault.add(Drafts.note("brand-new-scope", "now it exists"));
@@ -235,7 +260,9 @@ class VaultRoundTripTest {
     }
     try (Vault vault = reopen()) {
       assertEquals(2, vault.list(Selection.all()).size());
-      assertEquals(List.of("brand-new-scope", "work"), vault.scopes().stream().map(ScopeSummary::name).toList());
+      assertEquals(
+          List.of("brand-new-scope", "work"),
+          vault.scopes().stream().map(ScopeSummary::name).toList());
     }
   }
 
@@ -258,7 +285,9 @@ class VaultRoundTripTest {
       VaultException.InvalidInput e =
           assertThrows(
               VaultException.InvalidInput.class,
-              () -> vault.add(Drafts.note("import", "dup").toBuilder().setId(id.toLowerCase()).build()));
+              () ->
+                  vault.add(
+                      Drafts.note("import", "dup").toBuilder().setId(id.toLowerCase()).build()));
       assertTrue(e.getMessage().contains("exists"), e.getMessage());
     }
   }
@@ -285,7 +314,8 @@ class VaultRoundTripTest {
             text.append(words[random.nextInt(words.length)]).append(' ');
           }
           text.append("step").append(step);
-          Memory added = vault.add(Drafts.note(scopes[random.nextInt(scopes.length)], text.toString()));
+          Memory added =
+              vault.add(Drafts.note(scopes[random.nextInt(scopes.length)], text.toString()));
           model.put(added.getId(), new ArrayList<>(List.of(added)));
         } else if (op < 8) {
           String id = live.get(random.nextInt(live.size()));
@@ -324,7 +354,8 @@ class VaultRoundTripTest {
     }
     for (int i = 1; i < listed.size(); i++) {
       assertTrue(
-          Vault.millis(listed.get(i - 1).getUpdatedAt()) >= Vault.millis(listed.get(i).getUpdatedAt()),
+          Vault.millis(listed.get(i - 1).getUpdatedAt())
+              >= Vault.millis(listed.get(i).getUpdatedAt()),
           "list is newest update first" + context);
     }
     Map<String, Long> perScope = new TreeMap<>();
@@ -332,7 +363,8 @@ class VaultRoundTripTest {
       perScope.merge(revisions.get(0).getScope(), 1L, Long::sum);
     }
     for (ScopeSummary scope : vault.scopes()) {
-      assertEquals(perScope.getOrDefault(scope.name(), 0L), scope.memories(), scope.name() + context);
+      assertEquals(
+          perScope.getOrDefault(scope.name(), 0L), scope.memories(), scope.name() + context);
     }
   }
 

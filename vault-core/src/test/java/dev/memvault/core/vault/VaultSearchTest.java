@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Full-text search through {@link Vault#search}: FTS5 syntax in typed input, accent folding,
- * filters, ranking and conversations. One vault for the class (one Argon2id); tests that change
- * it use words of their own.
+ * filters, ranking and conversations. One vault for the class (one Argon2id); tests that change it
+ * use words of their own.
  */
 class VaultSearchTest {
   private static final Instant DAY_0 = Instant.parse("2024-03-01T09:00:00Z");
@@ -57,7 +57,9 @@ class VaultSearchTest {
   @BeforeAll
   static void createVault() {
     clock = new MutableClock(DAY_0);
-    vault = Vault.create(dir.resolve("v"), "search test".toCharArray(), clock, new SecureRandom()).vault();
+    vault =
+        Vault.create(dir.resolve("v"), "search test".toCharArray(), clock, new SecureRandom())
+            .vault();
 
     piHole = add(Drafts.note("work", "I run Pi-hole at home", "network"));
     dns = add(Drafts.of("work", Kind.FACT, "DNS is 9.9.9.9", "network"));
@@ -153,11 +155,36 @@ class VaultSearchTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(
       strings = {
-        "Pi-hole", "9.9.9.9", "\"quoted phrase\"", "AND", "OR NOT", "a*", "(unbalanced",
-        "\"unbalanced", "NEAR(", "NEAR(a b, 2)", "col:umn", "text:orchid", "orchid OR lisbon",
-        "orchid NOT pot", "-orchid", "+orchid", "orchid^", "{text tags}: orchid", "orchid\"",
-        "\"\"orchid", "o\"r\"chid", "orchid*)", "'; DROP TABLE memories; --", "x AND (y OR z",
-        "\"a\" NEAR \"b\"", "AND OR NOT NEAR", "*orchid", "orch*id", "\u00e9*", "中文*",
+        "Pi-hole",
+        "9.9.9.9",
+        "\"quoted phrase\"",
+        "AND",
+        "OR NOT",
+        "a*",
+        "(unbalanced",
+        "\"unbalanced",
+        "NEAR(",
+        "NEAR(a b, 2)",
+        "col:umn",
+        "text:orchid",
+        "orchid OR lisbon",
+        "orchid NOT pot",
+        "-orchid",
+        "+orchid",
+        "orchid^",
+        "{text tags}: orchid",
+        "orchid\"",
+        "\"\"orchid",
+        "o\"r\"chid",
+        "orchid*)",
+        "'; DROP TABLE memories; --",
+        "x AND (y OR z",
+        "\"a\" NEAR \"b\"",
+        "AND OR NOT NEAR",
+        "*orchid",
+        "orch*id",
+        "\u00e9*",
+        "中文*",
       })
   void search_ftsSyntaxInInput_neverAnSqlError(String query) {
     // No exception at all: every one of these has a word in it.
@@ -196,10 +223,14 @@ class VaultSearchTest {
       String q = query.toString();
       try {
         List<SearchResult> hits = vault.search(q, Selection.all());
-        assertTrue(FtsQuery.from(q).isPresent(), "searched without words: '" + q + "'" + Seeds.context(seed));
+        assertTrue(
+            FtsQuery.from(q).isPresent(),
+            "searched without words: '" + q + "'" + Seeds.context(seed));
         found += hits.isEmpty() ? 0 : 1;
       } catch (VaultException.InvalidInput e) {
-        assertFalse(FtsQuery.from(q).isPresent(), "refused a query with words: '" + q + "'" + Seeds.context(seed));
+        assertFalse(
+            FtsQuery.from(q).isPresent(),
+            "refused a query with words: '" + q + "'" + Seeds.context(seed));
         invalid++;
       } catch (RuntimeException e) {
         throw new AssertionError("query '" + q + "' threw " + e + Seeds.context(seed), e);
@@ -213,15 +244,18 @@ class VaultSearchTest {
   @Test
   void search_scopeFilter_onlyThatScope() {
     assertEquals(
-        Set.of(orchidWorkNoteDay0, orchidWorkPreferenceDay3), idSet("orchid", Selection.all().inScope("work")));
+        Set.of(orchidWorkNoteDay0, orchidWorkPreferenceDay3),
+        idSet("orchid", Selection.all().inScope("work")));
     assertEquals(
-        Set.of(orchidHomeFactDay1, orchidHomeNoteDay2), idSet("orchid", Selection.all().inScope("home")));
+        Set.of(orchidHomeFactDay1, orchidHomeNoteDay2),
+        idSet("orchid", Selection.all().inScope("home")));
   }
 
   @Test
   void search_kindFilter_onlyThatKind() {
     assertEquals(
-        Set.of(orchidWorkNoteDay0, orchidHomeNoteDay2), idSet("orchid", Selection.all().ofKind(Kind.NOTE)));
+        Set.of(orchidWorkNoteDay0, orchidHomeNoteDay2),
+        idSet("orchid", Selection.all().ofKind(Kind.NOTE)));
     assertEquals(Set.of(orchidHomeFactDay1), idSet("orchid", Selection.all().ofKind(Kind.FACT)));
   }
 
@@ -260,7 +294,9 @@ class VaultSearchTest {
     assertEquals(List.of(orchidWorkPreferenceDay3, orchidHomeFactDay1), listed);
     assertEquals(
         List.of(orchidWorkPreferenceDay3, orchidWorkNoteDay0),
-        vault.list(Selection.all().inScope("work").taggedWith("plants")).stream().map(Memory::getId).toList());
+        vault.list(Selection.all().inScope("work").taggedWith("plants")).stream()
+            .map(Memory::getId)
+            .toList());
   }
 
   @Test
@@ -273,15 +309,20 @@ class VaultSearchTest {
   void search_bm25_threeMentionsRankAboveOneInLongerText() {
     List<SearchResult> hits = vault.search("kestrel", Selection.all());
 
-    assertEquals(List.of(kestrelThrice, kestrelOnce), hits.stream().map(r -> r.memory().getId()).toList());
+    assertEquals(
+        List.of(kestrelThrice, kestrelOnce), hits.stream().map(r -> r.memory().getId()).toList());
     assertTrue(hits.get(0).score() < hits.get(1).score(), "bm25: lower is better");
   }
 
   @Test
   void search_wordOnlyInMessage_returnsConversationOnce() {
     Memory conversation = vault.add(Drafts.conversation("chats", "Planning the Hebrides trip"));
-    Memory first = vault.add(Drafts.message("chats", conversation.getId(), 0, "should we take the ferry to Barra?"));
-    vault.add(Drafts.message("chats", conversation.getId(), 1, "yes, the Barra ferry leaves Oban at 13:30"));
+    Memory first =
+        vault.add(
+            Drafts.message("chats", conversation.getId(), 0, "should we take the ferry to Barra?"));
+    vault.add(
+        Drafts.message(
+            "chats", conversation.getId(), 1, "yes, the Barra ferry leaves Oban at 13:30"));
     vault.add(Drafts.message("chats", conversation.getId(), 2, "book the ferry tonight"));
 
     List<SearchResult> hits = vault.search("ferry", Selection.all());
@@ -303,7 +344,9 @@ class VaultSearchTest {
   @Test
   void forget_conversation_hidesItsMessages() {
     Memory conversation = vault.add(Drafts.conversation("chats2", "Allotment plans"));
-    Memory message = vault.add(Drafts.message("chats2", conversation.getId(), 0, "plant the rhubarb crowns in March"));
+    Memory message =
+        vault.add(
+            Drafts.message("chats2", conversation.getId(), 0, "plant the rhubarb crowns in March"));
     assertEquals(List.of(conversation.getId()), ids("rhubarb", Selection.all()));
 
     vault.forget(conversation.getId());
@@ -316,6 +359,56 @@ class VaultSearchTest {
     assertEquals(0, scope("chats2").memories());
   }
 
+  /** The conversation id in a message is an id like any other: accepted in either case. */
+  @Test
+  void message_conversationIdInUppercase_sameConversation() {
+    Memory conversation = vault.add(Drafts.conversation("chats3", "Beekeeping"));
+    Memory message =
+        vault.add(
+            Drafts.message(
+                "chats3", conversation.getId().toUpperCase(), 0, "the queen excluder arrived"));
+
+    assertEquals(List.of(conversation.getId()), ids("excluder", Selection.all()));
+    assertEquals(
+        List.of(message.getId()),
+        vault.messages(conversation.getId()).stream().map(Memory::getId).toList());
+
+    vault.forget(conversation.getId());
+
+    assertEquals(List.of(), ids("excluder", Selection.all()));
+    assertEquals(List.of(), vault.list(Selection.all().inScope("chats3").ofKind(Kind.MESSAGE)));
+    assertThrows(VaultException.UnknownItem.class, () -> vault.get(message.getId()));
+  }
+
+  /** A message stays in the conversation it was added to: update cannot move it. */
+  @Test
+  void update_messageConversationId_keptAndForgetStillReachesIt() {
+    Memory first = vault.add(Drafts.conversation("chats4", "Sourdough"));
+    Memory second = vault.add(Drafts.conversation("chats4", "Pizza"));
+    Memory message =
+        vault.add(Drafts.message("chats4", first.getId(), 0, "feed the starter at night"));
+
+    Memory updated =
+        vault.update(
+            message.getId(),
+            b ->
+                b.setText("feed the starter twice")
+                    .setMessage(b.getMessage().toBuilder().setConversationId(second.getId())));
+
+    assertEquals(first.getId(), updated.getMessage().getConversationId());
+    assertEquals(List.of(first.getId()), ids("starter", Selection.all()));
+    vault.forget(first.getId());
+    assertThrows(VaultException.UnknownItem.class, () -> vault.get(message.getId()));
+    assertEquals(List.of(), vault.messages(second.getId()));
+  }
+
+  @Test
+  void message_malformedConversationId_invalidInput() {
+    assertThrows(
+        VaultException.InvalidInput.class,
+        () -> vault.add(Drafts.message("chats3", "not-a-conversation", 0, "hello")));
+  }
+
   @Test
   void search_unknownScope_unknownItemListingScopes() {
     VaultException.UnknownItem e =
@@ -324,35 +417,49 @@ class VaultSearchTest {
             () -> vault.search("orchid", Selection.all().inScope("wrok")));
     assertTrue(e.getMessage().contains("'wrok'"), e.getMessage());
     assertTrue(e.getMessage().contains("home, travel, work"), e.getMessage());
-    assertThrows(VaultException.UnknownItem.class, () -> vault.list(Selection.all().inScope("wrok")));
+    assertThrows(
+        VaultException.UnknownItem.class, () -> vault.list(Selection.all().inScope("wrok")));
   }
 
   @Test
   void selection_limitOutOfRange_refused() {
     assertThrows(IllegalArgumentException.class, () -> Selection.all().limitedTo(0));
-    assertThrows(IllegalArgumentException.class, () -> Selection.all().limitedTo(Selection.MAX_LIMIT + 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Selection.all().limitedTo(Selection.MAX_LIMIT + 1));
   }
 
   private static ScopeSummary scope(String name) {
     return vault.scopes().stream()
         .filter(s -> s.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no scope " + name + " in " + vault.scopes().stream().map(ScopeSummary::name).collect(Collectors.joining(","))));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no scope "
+                        + name
+                        + " in "
+                        + vault.scopes().stream()
+                            .map(ScopeSummary::name)
+                            .collect(Collectors.joining(","))));
   }
 
   @Test
   void invalidInputs_clearExceptions() {
     assertMessage(
-        assertThrows(VaultException.InvalidInput.class, () -> vault.add(Drafts.note("work", "   "))),
+        assertThrows(
+            VaultException.InvalidInput.class, () -> vault.add(Drafts.note("work", "   "))),
         "text is empty");
     assertMessage(
-        assertThrows(VaultException.InvalidInput.class, () -> vault.add(Drafts.note("Work Stuff", "x"))),
+        assertThrows(
+            VaultException.InvalidInput.class, () -> vault.add(Drafts.note("Work Stuff", "x"))),
         "scope 'Work Stuff' is not valid");
     assertMessage(
         assertThrows(VaultException.InvalidInput.class, () -> vault.add(Drafts.note("", "x"))),
         "scope '' is not valid");
     assertMessage(
-        assertThrows(VaultException.InvalidInput.class, () -> vault.add(Drafts.note("work", "x", "two words"))),
+        assertThrows(
+            VaultException.InvalidInput.class,
+            () -> vault.add(Drafts.note("work", "x", "two words"))),
         "tag 'two words' is not valid");
     assertMessage(
         assertThrows(
@@ -360,7 +467,9 @@ class VaultSearchTest {
             () -> vault.add(Drafts.of("work", Kind.KIND_UNSPECIFIED, "x"))),
         "needs a kind");
     assertMessage(
-        assertThrows(VaultException.InvalidInput.class, () -> vault.add(Drafts.message("work", "", 0, "hi"))),
+        assertThrows(
+            VaultException.InvalidInput.class,
+            () -> vault.add(Drafts.message("work", "", 0, "hi"))),
         "conversation");
     assertMessage(
         assertThrows(
@@ -374,16 +483,20 @@ class VaultSearchTest {
         "longer than");
 
     String unknown = "0190f3a2-0000-7000-8000-000000000000";
-    assertMessage(assertThrows(VaultException.UnknownItem.class, () -> vault.get(unknown)), "no memory with id " + unknown);
-    assertMessage(assertThrows(VaultException.UnknownItem.class, () -> vault.get("nope")), "no memory with id 'nope'");
+    assertMessage(
+        assertThrows(VaultException.UnknownItem.class, () -> vault.get(unknown)),
+        "no memory with id " + unknown);
+    assertMessage(
+        assertThrows(VaultException.UnknownItem.class, () -> vault.get("nope")),
+        "no memory with id 'nope'");
     assertThrows(VaultException.UnknownItem.class, () -> vault.update("nope", b -> b.setText("y")));
     assertThrows(VaultException.UnknownItem.class, () -> vault.forget(unknown));
     assertThrows(VaultException.UnknownItem.class, () -> vault.history(unknown));
     assertThrows(VaultException.UnknownItem.class, () -> vault.rotateScopeKey("nope"));
-    assertThrows(
-        VaultException.InvalidInput.class, () -> vault.update(lisbon, b -> b.setText("")));
+    assertThrows(VaultException.InvalidInput.class, () -> vault.update(lisbon, b -> b.setText("")));
     // None of the refused writes left anything behind.
-    assertFalse(vault.scopes().stream().anyMatch(s -> s.name().equals("Work Stuff") || s.name().isEmpty()));
+    assertFalse(
+        vault.scopes().stream().anyMatch(s -> s.name().equals("Work Stuff") || s.name().isEmpty()));
     assertEquals("Lisbon trams are lovely", vault.get(lisbon).getText());
   }
 
