@@ -33,7 +33,13 @@ public final class ScopeKeyset {
 
   public static ScopeKeyset generate() {
     try {
-      return new ScopeKeyset(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
+      return new ScopeKeyset(
+          KeysetHandle.newBuilder()
+              .addEntry(
+                  KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                      .withRandomId()
+                      .makePrimary())
+              .build());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM keys unavailable", e);
     }
@@ -47,13 +53,13 @@ public final class ScopeKeyset {
       throws GeneralSecurityException {
     return new ScopeKeyset(
         TinkProtoKeysetFormat.parseEncryptedKeyset(
-            encrypted, root.aead(), associatedData(vaultId, scopeId)));
+            encrypted, root.aead(), associatedData(vaultId, scopeId), RegistryConfiguration.get()));
   }
 
   public byte[] encrypt(RootKey root, byte[] vaultId, byte[] scopeId)
       throws GeneralSecurityException {
     return TinkProtoKeysetFormat.serializeEncryptedKeyset(
-        handle, root.aead(), associatedData(vaultId, scopeId));
+        handle, root.aead(), associatedData(vaultId, scopeId), RegistryConfiguration.get());
   }
 
   /** A keyset with one more key, which becomes primary; every earlier key still decrypts. */
