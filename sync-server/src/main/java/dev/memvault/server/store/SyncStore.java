@@ -1,0 +1,105 @@
+package dev.memvault.server.store;
+
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.LogEntry;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the sync server keeps vaults: per vault, the registered devices and an append-only log of
+ * opaque changes. Two real implementations share one contract test suite: embedded files (the
+ * default) and PostgreSQL (several server processes may share one database).
+ *
+ * <p>Implementations are thread-safe. Vault and device ids are 16 bytes; everything else about a
+ * change is opaque to the store, which never interprets {@link Change#getPayload()}. A failure of
+ * the store itself (database unreachable, disk full) is a {@link StoreException}.
+ */
+public interface SyncStore extends AutoCloseable {
+
+  /**
+   * Creates a vault with its first device. Returns false, changing nothing, if the vault exists.
+   */
+  boolean registerVault(byte[] vaultId, Device firstDevice);
+
+  /** Adds a device to an existing vault; false if the vault is unknown or the device exists. */
+  boolean addDevice(byte[] vaultId, Device device);
+
+  /** Marks a device revoked at {@code atMillis}; false if unknown. Its entries stay in the log. */
+  boolean revokeDevice(byte[] vaultId, byte[] deviceId, long atMillis);
+
+  Optional<Device> device(byte[] vaultId, byte[] deviceId);
+
+  /** All devices of a vault, revoked ones included, in registration order. */
+  List<Device> devices(byte[] vaultId);
+
+  /**
+   * Appends changes in order, atomically: all of them or none. Change ids are 16 bytes. Idempotent
+   * by change id: a change whose id the vault's log already holds is not stored again, and its
+   * existing entry is returned in its place. Sequence numbers continue the log without gaps; each
+   * new entry's prev_hash and entry_hash follow {@link LogChain}.
+   *
+   * @return the entries of the given changes, in the given order
+   * @throws QuotaExceededException if storing the new changes would take the vault past its byte
+   *     quota; nothing is stored
+   * @throws UnknownVaultException if the vault is not registered
+   */
+  List<LogEntry> append(byte[] vaultId, List<Change> changes, long acceptedAtMillis);
+
+  /**
+   * Up to {@code limit} entries with seq greater than {@code afterSeq}, in seq order.
+   *
+   * @throws UnknownVaultException if the vault is not registered
+   */
+  List<LogEntry> read(byte[] vaultId, long afterSeq, int limit);
+
+  /**
+   * The last entry's seq and hash; seq 0 and 32 zero bytes for an empty log.
+   *
+   * @throws UnknownVaultException if the vault is not registered
+   */
+  Head head(byte[] vaultId);
+
+  /**
+   * Bytes the vault's log holds (payloads and signatures), as counted against its quota.
+   *
+   * @throws UnknownVaultException if the vault is not registered
+   */
+  long storedBytes(byte[] vaultId);
+
+  /**
+   * Calls {@code listener} with the vault id and new head after entries are appended to any vault —
+   * including appends made by other server processes sharing the same database. Delivery is
+   * at-least-once and may coalesce several appends into one call. Listeners run on the store's
+   * threads, one call at a time, and must return quickly (hand work off).
+   *
+   * @return a handle whose close() stops the calls
+   */
+  AutoCloseable subscribe(Consumer<Appended> listener);
+
+  /** Notice that a vault's log grew to {@code head}. */
+  record Appended(byte[] vaultId, Head head) {}
+
+  @Override
+  void close();
+
+  /** The vault's quota would be exceeded; stable reason "QUOTA_EXCEEDED". */
+  final class QuotaExceededException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public QuotaExceededException(String message) {
+      super(message);
+    }
+  }
+
+  /** No vault with that id; stable reason "UNKNOWN_VAULT". */
+  final class UnknownVaultException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnknownVaultException(String message) {
+      super(message);
+    }
+  }
+}
