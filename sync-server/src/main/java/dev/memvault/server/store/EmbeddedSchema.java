@@ -1,0 +1,95 @@
+package dev.memvault.server.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The embedded store's schema, versioned in SQLite's {@code user_version}. Each step runs in one
+ * transaction with the version bump, so a crash leaves the schema at one version or the next. Steps
+ * are only ever appended. The tables match {@link PostgresSchema}'s.
+ */
+final class EmbeddedSchema {
+  private static final List<String[]> STEPS =
+      List.<String[]>of(
+          new String[] {
+            // head_* and stored_bytes are kept by every append, in its transaction, so that an
+            // append reads one row, not the log, to chain and to check the quota.
+            "CREATE TABLE vaults ("
+                + " vault_id BLOB PRIMARY KEY,"
+                + " created_at_ms INTEGER NOT NULL,"
+                + " head_seq INTEGER NOT NULL,"
+                + " head_hash BLOB NOT NULL,"
+                + " stored_bytes INTEGER NOT NULL)",
+            // position keeps registration order.
+            "CREATE TABLE devices ("
+                + " position INTEGER PRIMARY KEY,"
+                + " vault_id BLOB NOT NULL REFERENCES vaults (vault_id),"
+                + " device_id BLOB NOT NULL,"
+                + " signing_public_keyset BLOB NOT NULL,"
+                + " registered_at_ms INTEGER NOT NULL,"
+                + " revoked_at_ms INTEGER NOT NULL,"
+                + " UNIQUE (vault_id, device_id))",
+            "CREATE TABLE log_entries ("
+                + " vault_id BLOB NOT NULL REFERENCES vaults (vault_id),"
+                + " seq INTEGER NOT NULL,"
+                + " prev_hash BLOB NOT NULL,"
+                + " entry_hash BLOB NOT NULL,"
+                + " change_id BLOB NOT NULL,"
+                + " device_id BLOB NOT NULL,"
+                + " record_id BLOB NOT NULL,"
+                + " payload BLOB NOT NULL,"
+                + " signature BLOB NOT NULL,"
+                + " accepted_at_ms INTEGER NOT NULL,"
+                + " PRIMARY KEY (vault_id, seq))",
+            // Idempotency: a change id is stored once per vault, whatever the code above does.
+            "CREATE UNIQUE INDEX log_entries_by_change_id ON log_entries (vault_id, change_id)",
+          });
+
+  private EmbeddedSchema() {}
+
+  static int latestVersion() {
+    return STEPS.size();
+  }
+
+  /**
+   * Brings the schema up to date. The caller holds the data directory's lock.
+   *
+   * @throws SQLException if the database is newer than this code understands
+   */
+  static void migrate(Connection connection) throws SQLException {
+    int version = currentVersion(connection);
+    if (version > latestVersion()) {
+      throw new SQLException(
+          "the sync database has schema version "
+              + version
+              + ", newer than this server understands ("
+              + latestVersion()
+              + "); run a newer memvault server");
+    }
+    try (Statement statement = connection.createStatement()) {
+      for (int step = version; step < STEPS.size(); step++) {
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+          for (String sql : STEPS.get(step)) {
+            statement.execute(sql);
+          }
+          statement.execute("PRAGMA user_version = " + (step + 1));
+          statement.execute("COMMIT");
+        } catch (SQLException e) {
+          statement.execute("ROLLBACK");
+          throw e;
+        }
+      }
+    }
+  }
+
+  static int currentVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+      return rows.next() ? rows.getInt(1) : 0;
+    }
+  }
+}

@@ -1,0 +1,416 @@
+package dev.memvault.server.store;
+
+import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.LogEntry;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What the embedded and the PostgreSQL store share: the tables (same names and columns in both),
+ * the SQL both dialects accept, and the append algorithm. A subclass says how to get a connection
+ * and a transaction, how to lock a vault's head for an append, and how to tell subscribers.
+ */
+abstract class JdbcSyncStore implements SyncStore {
+  static final int ID_LENGTH = 16;
+
+  static final String ENTRY_COLUMNS =
+      "seq, prev_hash, entry_hash, change_id, device_id, record_id, payload, signature,"
+          + " accepted_at_ms";
+
+  /** Work on a connection, inside a transaction or not as the caller of the work decides. */
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** A vault's row as an append finds it, locked against other appends to the vault. */
+  record VaultHead(long seq, byte[] hash, long storedBytes) {}
+
+  final StoreLimits limits;
+  final Listeners listeners = new Listeners();
+
+  JdbcSyncStore(StoreLimits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Runs {@code work} in one transaction and commits it. Rolls back and rethrows a {@link
+   * RuntimeException} thrown by the work; turns a database failure into {@link StoreException}.
+   */
+  abstract <T> T inTransaction(String what, SqlWork<T> work);
+
+  /** Runs read-only {@code work} on a connection that sees every committed append. */
+  abstract <T> T reading(String what, SqlWork<T> work);
+
+  /**
+   * Reads the vault's head and takes whatever lock makes this transaction the only one appending to
+   * the vault until it ends; empty if the vault is unknown.
+   */
+  abstract Optional<VaultHead> lockHead(Connection connection, byte[] vaultId) throws SQLException;
+
+  /** Stores the vault's new head, inside the append transaction. */
+  abstract void updateHead(Connection connection, byte[] vaultId, Head head, long storedBytes)
+      throws SQLException;
+
+  /** Inside the append transaction, just before commit: the vault's log grew. */
+  void beforeCommit(Connection connection, Appended appended) throws SQLException {}
+
+  /** After the append transaction committed: the vault's log grew. */
+  void afterCommit(Appended appended) {}
+
+  // ------------------------------------------------------------------------------ vaults
+
+  @Override
+  public boolean registerVault(byte[] vaultId, Device firstDevice) {
+    checkId("vault id", vaultId);
+    checkId("device id", firstDevice.getDeviceId().toByteArray());
+    return inTransaction(
+        "register a vault",
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO vaults (vault_id, created_at_ms, head_seq, head_hash, stored_bytes)"
+                      + " VALUES (?, ?, 0, ?, 0) ON CONFLICT (vault_id) DO NOTHING")) {
+            insert.setBytes(1, vaultId);
+            insert.setLong(2, firstDevice.getRegisteredAtMs());
+            insert.setBytes(3, LogChain.genesisHash());
+            if (insert.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          return insertDevice(connection, vaultId, firstDevice);
+        });
+  }
+
+  @Override
+  public boolean addDevice(byte[] vaultId, Device device) {
+    checkId("vault id", vaultId);
+    checkId("device id", device.getDeviceId().toByteArray());
+    return inTransaction("add a device", connection -> insertDevice(connection, vaultId, device));
+  }
+
+  private static boolean insertDevice(Connection connection, byte[] vaultId, Device device)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO devices"
+                + " (vault_id, device_id, signing_public_keyset, registered_at_ms, revoked_at_ms)"
+                + " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM vaults WHERE vault_id = ?)"
+                + " ON CONFLICT (vault_id, device_id) DO NOTHING")) {
+      insert.setBytes(1, vaultId);
+      insert.setBytes(2, device.getDeviceId().toByteArray());
+      insert.setBytes(3, device.getSigningPublicKeyset().toByteArray());
+      insert.setLong(4, device.getRegisteredAtMs());
+      insert.setLong(5, device.getRevokedAtMs());
+      insert.setBytes(6, vaultId);
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  @Override
+  public boolean revokeDevice(byte[] vaultId, byte[] deviceId, long atMillis) {
+    if (atMillis <= 0) {
+      throw new IllegalArgumentException("a revocation time must be positive: " + atMillis);
+    }
+    return inTransaction(
+        "revoke a device",
+        connection -> {
+          // Revoking twice keeps the first time: entries signed before it stay legitimate.
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE devices SET revoked_at_ms ="
+                      + " CASE WHEN revoked_at_ms = 0 THEN ? ELSE revoked_at_ms END"
+                      + " WHERE vault_id = ? AND device_id = ?")) {
+            update.setLong(1, atMillis);
+            update.setBytes(2, vaultId);
+            update.setBytes(3, deviceId);
+            return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public Optional<Device> device(byte[] vaultId, byte[] deviceId) {
+    return reading(
+        "read a device",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT device_id, signing_public_keyset, registered_at_ms, revoked_at_ms"
+                      + " FROM devices WHERE vault_id = ? AND device_id = ?")) {
+            select.setBytes(1, vaultId);
+            select.setBytes(2, deviceId);
+            try (ResultSet rows = select.executeQuery()) {
+              return rows.next() ? Optional.of(device(rows)) : Optional.<Device>empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<Device> devices(byte[] vaultId) {
+    return reading(
+        "list devices",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT device_id, signing_public_keyset, registered_at_ms, revoked_at_ms"
+                      + " FROM devices WHERE vault_id = ? ORDER BY position")) {
+            select.setBytes(1, vaultId);
+            List<Device> devices = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                devices.add(device(rows));
+              }
+            }
+            return devices;
+          }
+        });
+  }
+
+  private static Device device(ResultSet rows) throws SQLException {
+    return Device.newBuilder()
+        .setDeviceId(bytes(rows, 1))
+        .setSigningPublicKeyset(bytes(rows, 2))
+        .setRegisteredAtMs(rows.getLong(3))
+        .setRevokedAtMs(rows.getLong(4))
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------ the log
+
+  private record Appending(List<LogEntry> entries, Head grewTo) {}
+
+  @Override
+  public List<LogEntry> append(byte[] vaultId, List<Change> changes, long acceptedAtMillis) {
+    checkId("vault id", vaultId);
+    for (Change change : changes) {
+      checkId("change id", change.getChangeId().toByteArray());
+    }
+    Appending appending =
+        inTransaction(
+            "append to a log",
+            connection -> {
+              VaultHead head =
+                  lockHead(connection, vaultId).orElseThrow(() -> unknownVault(vaultId));
+              Map<ByteBuffer, LogEntry> known = findByChangeIds(connection, vaultId, changes);
+              List<LogEntry> entries = new ArrayList<>(changes.size());
+              List<LogEntry> fresh = new ArrayList<>();
+              long seq = head.seq();
+              byte[] prevHash = head.hash();
+              long freshBytes = 0;
+              for (Change change : changes) {
+                ByteBuffer changeId = change.getChangeId().asReadOnlyByteBuffer();
+                LogEntry entry = known.get(changeId);
+                if (entry == null) {
+                  seq++;
+                  byte[] entryHash = LogChain.entryHash(vaultId, seq, prevHash, change);
+                  entry =
+                      LogEntry.newBuilder()
+                          .setSeq(seq)
+                          .setPrevHash(ByteString.copyFrom(prevHash))
+                          .setEntryHash(ByteString.copyFrom(entryHash))
+                          .setChange(change)
+                          .setAcceptedAtMs(acceptedAtMillis)
+                          .build();
+                  prevHash = entryHash;
+                  freshBytes += countedBytes(change);
+                  // A change id repeated within one batch is stored once, like a retried one.
+                  known.put(changeId, entry);
+                  fresh.add(entry);
+                }
+                entries.add(entry);
+              }
+              if (fresh.isEmpty()) {
+                return new Appending(entries, null);
+              }
+              long storedBytes = head.storedBytes() + freshBytes;
+              if (storedBytes > limits.maxBytesPerVault()) {
+                throw new QuotaExceededException(
+                    "the vault holds "
+                        + head.storedBytes()
+                        + " bytes; "
+                        + freshBytes
+                        + " more would pass its quota of "
+                        + limits.maxBytesPerVault());
+              }
+              insertEntries(connection, vaultId, fresh);
+              Head grewTo =
+                  Head.newBuilder().setSeq(seq).setEntryHash(ByteString.copyFrom(prevHash)).build();
+              updateHead(connection, vaultId, grewTo, storedBytes);
+              beforeCommit(connection, new Appended(vaultId.clone(), grewTo));
+              return new Appending(entries, grewTo);
+            });
+    if (appending.grewTo() != null) {
+      afterCommit(new Appended(vaultId.clone(), appending.grewTo()));
+    }
+    return appending.entries();
+  }
+
+  /** Payload and signature: what the quota counts. */
+  static long countedBytes(Change change) {
+    return (long) change.getPayload().size() + change.getSignature().size();
+  }
+
+  /** The vault's existing entries for any of the changes' ids, by change id. */
+  Map<ByteBuffer, LogEntry> findByChangeIds(
+      Connection connection, byte[] vaultId, List<Change> changes) throws SQLException {
+    Map<ByteBuffer, LogEntry> found = new HashMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT " + ENTRY_COLUMNS + " FROM log_entries WHERE vault_id = ? AND change_id = ?")) {
+      for (Change change : changes) {
+        select.setBytes(1, vaultId);
+        select.setBytes(2, change.getChangeId().toByteArray());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            LogEntry entry = entry(rows);
+            found.put(entry.getChange().getChangeId().asReadOnlyByteBuffer(), entry);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static void insertEntries(Connection connection, byte[] vaultId, List<LogEntry> entries)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO log_entries (vault_id, "
+                + ENTRY_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (LogEntry entry : entries) {
+        Change change = entry.getChange();
+        insert.setBytes(1, vaultId);
+        insert.setLong(2, entry.getSeq());
+        insert.setBytes(3, entry.getPrevHash().toByteArray());
+        insert.setBytes(4, entry.getEntryHash().toByteArray());
+        insert.setBytes(5, change.getChangeId().toByteArray());
+        insert.setBytes(6, change.getDeviceId().toByteArray());
+        insert.setBytes(7, change.getRecordId().toByteArray());
+        insert.setBytes(8, change.getPayload().toByteArray());
+        insert.setBytes(9, change.getSignature().toByteArray());
+        insert.setLong(10, entry.getAcceptedAtMs());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  @Override
+  public List<LogEntry> read(byte[] vaultId, long afterSeq, int limit) {
+    if (afterSeq < 0 || limit <= 0) {
+      throw new IllegalArgumentException(
+          "afterSeq must not be negative and limit must be positive: " + afterSeq + ", " + limit);
+    }
+    return reading(
+        "read a log",
+        connection -> {
+          List<LogEntry> entries = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + ENTRY_COLUMNS
+                      + " FROM log_entries WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            select.setBytes(1, vaultId);
+            select.setLong(2, afterSeq);
+            select.setInt(3, limit);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                entries.add(entry(rows));
+              }
+            }
+          }
+          if (entries.isEmpty()) {
+            vaultRow(connection, vaultId); // an unknown vault is an error, not an empty log
+          }
+          return entries;
+        });
+  }
+
+  @Override
+  public Head head(byte[] vaultId) {
+    return reading("read a head", connection -> vaultRow(connection, vaultId).head());
+  }
+
+  @Override
+  public long storedBytes(byte[] vaultId) {
+    return reading("read a vault's size", connection -> vaultRow(connection, vaultId).storedBytes);
+  }
+
+  private record VaultRow(long seq, byte[] hash, long storedBytes) {
+    Head head() {
+      return Head.newBuilder().setSeq(seq).setEntryHash(ByteString.copyFrom(hash)).build();
+    }
+  }
+
+  private static VaultRow vaultRow(Connection connection, byte[] vaultId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT head_seq, head_hash, stored_bytes FROM vaults WHERE vault_id = ?")) {
+      select.setBytes(1, vaultId);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          throw unknownVault(vaultId);
+        }
+        return new VaultRow(rows.getLong(1), rows.getBytes(2), rows.getLong(3));
+      }
+    }
+  }
+
+  /** A BLOB or bytea column as a ByteString; the SQLite driver reads an empty blob as null. */
+  static ByteString bytes(ResultSet rows, int column) throws SQLException {
+    byte[] bytes = rows.getBytes(column);
+    return bytes == null ? ByteString.EMPTY : ByteString.copyFrom(bytes);
+  }
+
+  /** Reads a row of {@link #ENTRY_COLUMNS}. */
+  static LogEntry entry(ResultSet rows) throws SQLException {
+    return LogEntry.newBuilder()
+        .setSeq(rows.getLong(1))
+        .setPrevHash(bytes(rows, 2))
+        .setEntryHash(bytes(rows, 3))
+        .setChange(
+            Change.newBuilder()
+                .setChangeId(bytes(rows, 4))
+                .setDeviceId(bytes(rows, 5))
+                .setRecordId(bytes(rows, 6))
+                .setPayload(bytes(rows, 7))
+                .setSignature(bytes(rows, 8)))
+        .setAcceptedAtMs(rows.getLong(9))
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------ notices
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Appended> listener) {
+    return listeners.add(listener);
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  static UnknownVaultException unknownVault(byte[] vaultId) {
+    return new UnknownVaultException("no vault " + HexFormat.of().formatHex(vaultId));
+  }
+
+  static void checkId(String what, byte[] id) {
+    if (id.length != ID_LENGTH) {
+      throw new IllegalArgumentException(
+          what + " must be " + ID_LENGTH + " bytes, not " + id.length);
+    }
+  }
+}

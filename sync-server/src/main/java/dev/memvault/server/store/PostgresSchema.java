@@ -1,0 +1,121 @@
+package dev.memvault.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The PostgreSQL store's schema, versioned in a {@code schema_migrations} table. Each step runs in
+ * one transaction with its row there. Server processes that start together take turns through a
+ * session advisory lock, so each step runs once. Steps are only ever appended. The tables match
+ * {@link EmbeddedSchema}'s.
+ */
+final class PostgresSchema {
+  /** The advisory lock key around migrations: "memvault" in ASCII. */
+  static final long MIGRATION_LOCK = 0x6d656d7661756c74L;
+
+  private static final List<String[]> STEPS =
+      List.<String[]>of(
+          new String[] {
+            // head_* and stored_bytes are kept by every append, in its transaction, which locks
+            // this row FOR UPDATE first: appends to one vault take turns across processes.
+            // head_changed_at lets a listener that lost its connection find what it missed.
+            "CREATE TABLE vaults ("
+                + " vault_id bytea PRIMARY KEY,"
+                + " created_at_ms bigint NOT NULL,"
+                + " head_seq bigint NOT NULL,"
+                + " head_hash bytea NOT NULL,"
+                + " stored_bytes bigint NOT NULL,"
+                + " head_changed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+            "CREATE INDEX vaults_by_head_changed_at ON vaults (head_changed_at)",
+            // position keeps registration order.
+            "CREATE TABLE devices ("
+                + " position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                + " vault_id bytea NOT NULL REFERENCES vaults (vault_id),"
+                + " device_id bytea NOT NULL,"
+                + " signing_public_keyset bytea NOT NULL,"
+                + " registered_at_ms bigint NOT NULL,"
+                + " revoked_at_ms bigint NOT NULL,"
+                + " UNIQUE (vault_id, device_id))",
+            "CREATE TABLE log_entries ("
+                + " vault_id bytea NOT NULL REFERENCES vaults (vault_id),"
+                + " seq bigint NOT NULL,"
+                + " prev_hash bytea NOT NULL,"
+                + " entry_hash bytea NOT NULL,"
+                + " change_id bytea NOT NULL,"
+                + " device_id bytea NOT NULL,"
+                + " record_id bytea NOT NULL,"
+                + " payload bytea NOT NULL,"
+                + " signature bytea NOT NULL,"
+                + " accepted_at_ms bigint NOT NULL,"
+                + " PRIMARY KEY (vault_id, seq))",
+            // Idempotency: a change id is stored once per vault, whatever the code above does.
+            "CREATE UNIQUE INDEX log_entries_by_change_id ON log_entries (vault_id, change_id)",
+          });
+
+  private PostgresSchema() {}
+
+  static int latestVersion() {
+    return STEPS.size();
+  }
+
+  /**
+   * Brings the schema up to date, waiting for any other process that is doing the same.
+   *
+   * @throws SQLException if the database is newer than this code understands
+   */
+  static void migrate(Connection connection) throws SQLException {
+    connection.setAutoCommit(true);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      try {
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                + " version integer PRIMARY KEY,"
+                + " applied_at timestamptz NOT NULL DEFAULT now())");
+        int version = currentVersion(connection);
+        if (version > latestVersion()) {
+          throw new SQLException(
+              "the sync database has schema version "
+                  + version
+                  + ", newer than this server understands ("
+                  + latestVersion()
+                  + "); run a newer memvault server");
+        }
+        for (int step = version; step < STEPS.size(); step++) {
+          connection.setAutoCommit(false);
+          try {
+            for (String sql : STEPS.get(step)) {
+              statement.execute(sql);
+            }
+            try (PreparedStatement record =
+                connection.prepareStatement("INSERT INTO schema_migrations (version) VALUES (?)")) {
+              record.setInt(1, step + 1);
+              record.executeUpdate();
+            }
+            connection.commit();
+          } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+          } finally {
+            connection.setAutoCommit(true);
+          }
+        }
+      } finally {
+        statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+    }
+  }
+
+  static int currentVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery("SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+}

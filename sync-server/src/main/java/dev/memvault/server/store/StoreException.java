@@ -1,0 +1,14 @@
+package dev.memvault.server.store;
+
+/**
+ * The store itself failed: its database is unreachable, its disk full or its files damaged. Not the
+ * caller's fault, and not the client's; the operation may or may not have taken effect only where
+ * the method says so (an append either committed whole or not at all).
+ */
+public final class StoreException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public StoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
