@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "add",
     description = {"Add a memory. Prints its id.", "Example: memvault add --scope work --kind preference --tag diet \"I am vegetarian\""})
 final class AddCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "export",
     description = {"Export memories in the open memvault format or as readable Markdown."},
     subcommands = {ExportJsonlCommand.class, ExportMarkdownCommand.class})

@@ -6,6 +6,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "import",
     description = {"Import conversations and memories from another assistant or a memvault export."},
     subcommands = {ImportChatGptCommand.class, ImportClaudeCommand.class, ImportJsonlCommand.class})

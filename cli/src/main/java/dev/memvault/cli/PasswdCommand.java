@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "passwd",
     description = {
       "Change the passphrase.",

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "rotate-key",
     description = {
       "Give a scope a new key for new memories.",

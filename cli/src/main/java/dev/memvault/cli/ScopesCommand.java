@@ -12,7 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "scopes", description = {"List scopes with how many memories each holds."})
+@Command(
+    name = "scopes",
+    mixinStandardHelpOptions = true,
+    description = {"List scopes with how many memories each holds."})
 final class ScopesCommand implements Callable<Integer> {
   @ParentCommand MemvaultCommand root;
   @Mixin VaultOption vault;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "show",
     description = {"Show one memory; a conversation with its messages."})
 final class ShowCommand implements Callable<Integer> {

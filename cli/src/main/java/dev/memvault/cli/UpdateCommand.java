@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "update",
     description = {"Replace a memory's text with a new revision.", "Earlier revisions stay: see 'show --history'."})
 final class UpdateCommand implements Callable<Integer> {

@@ -69,6 +69,30 @@ public final class MemoryVault implements AutoCloseable {
     return new MemoryVault(Vault.recover(directory, recoveryKey, newPassphrase));
   }
 
+  /**
+   * Restores a backup into {@code directory}, which must not hold a vault, and opens it. The
+   * passphrase is the one that was current when the backup was made. The whole backup is
+   * verified before anything is written: a damaged or altered backup restores nothing.
+   *
+   * @throws VaultException.WrongKey if the passphrase does not open the backup
+   * @throws VaultException.AlreadyExists if a vault is already there; nothing is changed
+   * @throws VaultException.Corrupt if the backup was altered, truncated or is not a backup
+   */
+  public static MemoryVault restore(Path backupFile, Path directory, char[] passphrase) {
+    return new MemoryVault(Vault.restore(backupFile, directory, passphrase));
+  }
+
+  /**
+   * As {@link #restore}, unlocking the backup with the vault's recovery key and setting a new
+   * passphrase on the restored vault.
+   */
+  public static MemoryVault restoreWithRecovery(
+      Path backupFile, Path directory, String recoveryKey, char[] newPassphrase) {
+    requireStrongEnough(newPassphrase);
+    return new MemoryVault(
+        Vault.restoreWithRecovery(backupFile, directory, recoveryKey, newPassphrase));
+  }
+
   public Memory add(NewMemory memory) {
     return vault.add(memory.toDraft());
   }
@@ -124,6 +148,17 @@ public final class MemoryVault implements AutoCloseable {
   public void changePassphrase(char[] newPassphrase) {
     requireStrongEnough(newPassphrase);
     vault.changePassphrase(newPassphrase);
+  }
+
+  /**
+   * Writes one encrypted, self-contained backup of the vault to {@code file}: every scope key,
+   * memory and revision, unlockable with the current passphrase or the recovery key. The file
+   * appears only once complete.
+   *
+   * @throws VaultException.AlreadyExists if {@code file} exists; nothing is written
+   */
+  public void backup(Path file) {
+    vault.backup(file);
   }
 
   public Path directory() {

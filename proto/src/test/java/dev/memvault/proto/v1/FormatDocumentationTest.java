@@ -228,7 +228,10 @@ class FormatDocumentationTest {
   }
 
   private static List<FileDescriptor> formatFiles() {
-    return List.of(Memory.getDescriptor().getFile(), RecordEnvelope.getDescriptor().getFile());
+    return List.of(
+        Memory.getDescriptor().getFile(),
+        RecordEnvelope.getDescriptor().getFile(),
+        BackupHeader.getDescriptor().getFile());
   }
 
   /** Every message of the memvault.v1 files, nested ones included; map entries are synthetic. */

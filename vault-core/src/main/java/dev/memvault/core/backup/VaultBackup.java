@@ -161,6 +161,9 @@ public final class VaultBackup {
   public static void restore(Path file, RootKey root, Path databaseFile, SecretBytes databaseKey)
       throws IOException, SQLException, GeneralSecurityException {
     Path target = databaseFile.toAbsolutePath();
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(target.toString(), null, "a database is already there");
+    }
     Path temp = null;
     boolean complete = false;
     try {

@@ -615,8 +615,8 @@ public final class Vault implements AutoCloseable {
   public static Vault restore(Path backupFile, Path directory, char[] passphrase) {
     VaultHeader header = readBackupHeader(backupFile);
     RootKey root = unwrapRootByPassphrase(backupFile, header, passphrase);
-    restoreInto(backupFile, header, root, directory);
-    return openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
+    VaultHeader restored = restoreInto(backupFile, header, root, directory);
+    return openWithRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom());
   }
 
   /** As {@link #restore}, unlocking with the recovery key and setting a new passphrase. */
@@ -625,8 +625,8 @@ public final class Vault implements AutoCloseable {
     requirePassphrase(newPassphrase);
     VaultHeader header = readBackupHeader(backupFile);
     RootKey root = unwrapRootByRecovery(backupFile, header, recoveryKeyText);
-    restoreInto(backupFile, header, root, directory);
-    Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
+    VaultHeader restored = restoreInto(backupFile, header, root, directory);
+    Vault vault = openWithRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom());
     vault.changePassphrase(newPassphrase);
     return vault;
   }
@@ -648,32 +648,64 @@ public final class Vault implements AutoCloseable {
     }
   }
 
-  private static void restoreInto(Path backupFile, VaultHeader header, RootKey root, Path directory) {
+  /**
+   * Rebuilds the backed-up vault in {@code directory} as a new device: it gets a fresh device id
+   * and database key, so a restored copy never writes under the id of the device it came from.
+   * Returns the header written.
+   */
+  private static VaultHeader restoreInto(
+      Path backupFile, VaultHeader backedUp, RootKey root, Path directory) {
     if (Files.exists(VaultHeaderFile.path(directory)) || Files.exists(directory.resolve(DATABASE_FILE))) {
       throw new VaultException.AlreadyExists(
           "a vault already exists at " + directory + "; restore into an empty directory");
     }
-    SecretBytes databaseKey;
-    try {
-      databaseKey =
-          KeyWrap.unwrap(
-              root.secret(),
-              header.getDatabaseKey().toByteArray(),
-              databaseKeyAd(header.getVaultId().toByteArray(), header.getDeviceId().toByteArray()));
-    } catch (GeneralSecurityException e) {
-      throw new VaultException.Corrupt(backupFile + " has been altered: its keys do not verify");
+    if (!HeaderIntegrity.verify(backedUp, root)) {
+      throw new VaultException.Corrupt(backupFile + " has been altered: its header does not verify");
     }
+    byte[] vaultId = backedUp.getVaultId().toByteArray();
+    byte[] deviceId = randomBytes(new SecureRandom(), 16);
+    SecretBytes databaseKey = SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES);
+    VaultHeader header;
+    try {
+      header =
+          HeaderIntegrity.seal(
+              backedUp.toBuilder()
+                  .setDeviceId(ByteString.copyFrom(deviceId))
+                  .setDatabaseKey(
+                      ByteString.copyFrom(
+                          KeyWrap.wrap(root.secret(), databaseKey, databaseKeyAd(vaultId, deviceId))))
+                  .build(),
+              root);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("key wrapping failed", e);
+    }
+    boolean createdDirectory = !Files.exists(directory);
     try {
       Files.createDirectories(directory);
       VaultBackup.restore(backupFile, root, directory.resolve(DATABASE_FILE), databaseKey);
     } catch (GeneralSecurityException e) {
+      removeIfCreated(directory, createdDirectory);
       throw new VaultException.Corrupt(
           backupFile + " has been altered or truncated; nothing was restored");
     } catch (IOException | SQLException e) {
+      removeIfCreated(directory, createdDirectory);
       throw new VaultException(
           "cannot restore into " + directory + " (" + e.getMessage() + "); nothing was restored", e);
     }
     VaultHeaderFile.write(directory, header);
+    return header;
+  }
+
+  /** Leaves no empty directory behind a failed restore that made it. */
+  private static void removeIfCreated(Path directory, boolean created) {
+    if (!created) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException ignored) {
+      // Not empty or not removable: it stays, holding nothing of the backup.
+    }
   }
 
   // ---------------------------------------------------------------- scopes and keys

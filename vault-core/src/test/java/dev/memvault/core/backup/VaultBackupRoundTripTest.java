@@ -4,6 +4,7 @@ import static dev.memvault.core.backup.BackupFixture.CHATS;
 import static dev.memvault.core.backup.BackupFixture.WORK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +112,15 @@ class VaultBackupRoundTripTest {
     }
 
     BackupFixture.assertSameTables(sourceTables, BackupFixture.dump(target, recoveryKey));
-    assertEquals(sourceHeader, VaultHeaderFile.read(target));
+    // A restore is a new device: same vault, keys and passphrase, its own device id and
+    // database key.
+    VaultHeader restoredHeader = VaultHeaderFile.read(target);
+    assertEquals(sourceHeader.getVaultId(), restoredHeader.getVaultId());
+    assertNotEquals(sourceHeader.getDeviceId(), restoredHeader.getDeviceId());
+    assertNotEquals(sourceHeader.getDatabaseKey(), restoredHeader.getDatabaseKey());
+    assertEquals(
+        sourceHeader.toBuilder().clearDeviceId().clearDatabaseKey().clearIntegrityTag().build(),
+        restoredHeader.toBuilder().clearDeviceId().clearDatabaseKey().clearIntegrityTag().build());
     assertEquals(List.of("vault.db", "vault.header"), BackupFixture.files(target).stream()
         .filter(name -> !name.startsWith("vault.db-")).toList());
     // The restored vault opens with the passphrase of the backup, as any vault does.

@@ -109,6 +109,19 @@ class VaultBackupTamperTest {
     assertEquals(List.of("vault.db"), BackupFixture.files(target));
   }
 
+  @Test
+  void restore_databaseFileExists_refusedAndFileUntouched() throws Exception {
+    Path target = freshDirectory();
+    Files.write(target.resolve("vault.db"), new byte[] {7});
+
+    assertThrows(
+        java.nio.file.FileAlreadyExistsException.class,
+        () -> VaultBackup.restore(write(pristine), rootA, target.resolve("vault.db"), randomKey()));
+
+    assertEquals(List.of("vault.db"), BackupFixture.files(target));
+    assertEquals(1, Files.size(target.resolve("vault.db")));
+  }
+
   /**
    * The clear part is associated data byte for byte, so any change fails; one bit per byte (a
    * different bit from byte to byte) keeps this to a few hundred restores.
