@@ -1,16 +1,64 @@
 package dev.memvault.cli;
 
+import dev.memvault.sdk.portable.provider.ImportOptions;
+import dev.memvault.sdk.portable.provider.Provider;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** PLACEHOLDER: being implemented in this session. */
-@Command(name = "chatgpt", description = {"(being implemented)"})
+@Command(
+    name = "chatgpt",
+    description = {
+      "Import the conversations of a ChatGPT data export.",
+      "",
+      "Get the export in ChatGPT: Settings > Data controls > Export data; the e-mailed link"
+          + " downloads a .zip. Give the .zip itself, the folder it unpacks to, or its"
+          + " conversations.json.",
+      "",
+      "Each conversation becomes a conversation memory with one memory per message. Edited"
+          + " prompts and regenerated answers are kept as alternate branches; hidden system"
+          + " messages are left out; custom instructions become instruction memories.",
+      "",
+      "Importing the same or a newer export again adds only what is new. A conversation the file"
+          + " describes badly is skipped and listed; nothing of it is imported.",
+      "",
+      "Example: memvault import chatgpt ~/Downloads/chatgpt-export.zip --scope chats",
+      ""
+    },
+    footer = {
+      "",
+      "Exit status: 0 when the file was read (failed conversations are listed), 1 when it cannot"
+          + " be read as a ChatGPT export or no conversation could be imported, 2 on a usage"
+          + " error."
+    })
 final class ImportChatGptCommand implements Callable<Integer> {
   @ParentCommand ImportCommand parent;
+  @Mixin VaultOption vault;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help.")
+  boolean help;
+
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      defaultValue = ImportOptions.DEFAULT_SCOPE,
+      description = "Scope to import into (default: ${DEFAULT-VALUE}).")
+  String scope;
+
+  @Parameters(
+      paramLabel = "EXPORT",
+      description = "The export's .zip, the folder it unpacks to, or its conversations.json.")
+  Path export;
 
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("chatgpt is being implemented");
+    return ProviderImportReport.run(parent.root.context, vault, Provider.CHATGPT, export, scope);
   }
 }

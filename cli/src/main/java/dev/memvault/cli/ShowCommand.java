@@ -4,7 +4,11 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MemoryVault;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,17 +52,55 @@ final class ShowCommand implements Callable<Integer> {
       }
       Memory current = revisions.get(revisions.size() - 1);
       if (current.getKind() == Kind.CONVERSATION) {
-        for (Memory message : opened.messages(current.getId())) {
-          if (json) {
-            context.out().println(MemoryJson.line(message));
-          } else {
-            String role = message.getMessage().getRole().name().toLowerCase(Locale.ROOT);
-            context.out().println();
-            context.out().println("[" + role + "] " + message.getText());
-          }
-        }
+        printMessages(context, opened.messages(current.getId()));
       }
     }
     return Main.OK;
+  }
+
+  /**
+   * The visible thread in order, then each alternate branch (edits and regenerations the person
+   * moved away from), labeled so that it is never read as part of the thread.
+   */
+  private void printMessages(CliContext context, List<Memory> messages) {
+    Comparator<Memory> byPosition = Comparator.comparingInt(m -> m.getMessage().getPosition());
+    List<Memory> visible =
+        messages.stream().filter(m -> m.getMessage().getBranch().isEmpty()).sorted(byPosition).toList();
+    Map<String, List<Memory>> alternates = new LinkedHashMap<>();
+    messages.stream()
+        .filter(m -> !m.getMessage().getBranch().isEmpty())
+        .sorted(byPosition)
+        .forEach(m -> alternates.computeIfAbsent(m.getMessage().getBranch(), b -> new ArrayList<>()).add(m));
+    for (Memory message : visible) {
+      printMessage(context, message, "");
+    }
+    for (Map.Entry<String, List<Memory>> branch : alternates.entrySet()) {
+      if (!json) {
+        context.out().println();
+        context.out().println("---- alternate branch " + branch.getKey() + " (not in the visible thread)");
+      }
+      for (Memory message : branch.getValue()) {
+        printMessage(context, message, "  ");
+      }
+    }
+  }
+
+  private void printMessage(CliContext context, Memory message, String indent) {
+    if (json) {
+      context.out().println(MemoryJson.line(message));
+      return;
+    }
+    String role = message.getMessage().getRole().name().toLowerCase(Locale.ROOT);
+    String text = message.getText().isEmpty() ? "(" + partSummary(message) + ")" : message.getText();
+    context.out().println();
+    context.out().println(indent + "[" + role + "] " + text.replace("\n", "\n" + indent));
+  }
+
+  private static String partSummary(Memory message) {
+    return message.getMessage().getPartsList().stream()
+        .map(part -> part.getType().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+            + (part.getName().isEmpty() ? "" : " " + part.getName()))
+        .reduce((a, b) -> a + ", " + b)
+        .orElse("no text");
   }
 }

@@ -400,15 +400,19 @@ public final class Vault implements AutoCloseable {
   /** The live messages of a conversation, in the order they were stored. */
   public synchronized List<Memory> messages(String conversationId) {
     try {
-      liveRow(conversationId);
-      List<Memory> result = new ArrayList<>();
-      for (StoredMemory row : memories.messagesOf(conversationId)) {
-        result.add(decrypt(row));
-      }
-      return result;
+      return liveMessages(conversationId);
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
     }
+  }
+
+  private List<Memory> liveMessages(String conversationId) throws SQLException {
+    String canonical = liveRow(conversationId).id();
+    List<Memory> result = new ArrayList<>();
+    for (StoredMemory row : memories.messagesOf(canonical)) {
+      result.add(decrypt(row));
+    }
+    return result;
   }
 
   /** Live memories, most recently updated first. Messages only when the kind asks for them. */
@@ -480,6 +484,12 @@ public final class Vault implements AutoCloseable {
 
     /** The memory imported with this provider id, if any; see {@link Vault#findBySource}. */
     Optional<SourceMatch> findBySource(String provider, String externalId);
+
+    /** As {@link Vault#get}, seeing the writes made so far in this transaction. */
+    Memory get(String id);
+
+    /** As {@link Vault#messages}, seeing the writes made so far in this transaction. */
+    List<Memory> messages(String conversationId);
 
     /**
      * Stores a memory with its whole history exactly as given (ids, timestamps, revisions), as
@@ -564,6 +574,16 @@ public final class Vault implements AutoCloseable {
     @Override
     public boolean restore(List<Memory> revisions) {
       return unchecked(() -> restoreHistory(revisions));
+    }
+
+    @Override
+    public Memory get(String id) {
+      return unchecked(() -> decrypt(liveRow(id)));
+    }
+
+    @Override
+    public List<Memory> messages(String conversationId) {
+      return unchecked(() -> liveMessages(conversationId));
     }
   }
 

@@ -1,0 +1,151 @@
+package dev.memvault.cli;
+
+import dev.memvault.core.VaultException;
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.portable.provider.ExportFormatException;
+import dev.memvault.sdk.portable.provider.ImportOptions;
+import dev.memvault.sdk.portable.provider.ImportProgress;
+import dev.memvault.sdk.portable.provider.ImportSummary;
+import dev.memvault.sdk.portable.provider.Provider;
+import dev.memvault.sdk.portable.provider.ProviderImporter;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs {@code import chatgpt} and {@code import claude}: imports the export, prints the summary on
+ * stdout and, for a large file on a terminal, a progress bar on stderr.
+ *
+ * <p>Exit status: 0 when the file was read, even if some conversations failed (the summary lists
+ * them); 1 when the file cannot be read as an export, or when not one conversation could be
+ * imported.
+ */
+final class ProviderImportReport {
+  /** Smaller inputs import in a few seconds: no bar. */
+  static final long PROGRESS_FROM_BYTES = 20L * 1024 * 1024;
+
+  private ProviderImportReport() {}
+
+  static int run(
+      CliContext context, VaultOption vaultOption, Provider provider, Path export, String scope) {
+    // Checked before the vault is opened, so a typo costs no key derivation.
+    ImportOptions options = ImportOptions.defaults().withScope(scope).withApp("memvault-cli");
+    if (!Files.exists(export)) {
+      throw new VaultException.NotFound("no file " + export);
+    }
+    ProgressBar bar = new ProgressBar(context.err(), context.console() != null);
+    try (MemoryVault vault = vaultOption.open(context)) {
+      ImportSummary summary;
+      try {
+        summary = ProviderImporter.run(vault, provider, export, options.withProgress(bar));
+      } catch (ExportFormatException e) {
+        bar.finish();
+        e.importedBefore()
+            .filter(before -> before.conversationsRead() > 0)
+            .ifPresent(before -> print(context.out(), before, export, true));
+        throw e;
+      }
+      bar.finish();
+      print(context.out(), summary, export, false);
+      if (summary.allFailed()) {
+        throw new VaultException(
+            "none of the "
+                + summary.conversationsRead()
+                + " conversations in "
+                + export
+                + " could be imported; the reasons are listed above");
+      }
+    }
+    return Main.OK;
+  }
+
+  static void print(PrintWriter out, ImportSummary summary, Path export, boolean stopped) {
+    String provider = summary.provider().displayName();
+    out.println(
+        (stopped
+                ? "Stopped reading the " + provider + " export "
+                : "Imported the " + provider + " export ")
+            + export
+            + " into scope '"
+            + summary.scope()
+            + "'"
+            + (stopped ? "; kept what was imported before the error:" : ":"));
+    out.println(
+        "  conversations: "
+            + summary.conversationsRead()
+            + " read, "
+            + summary.conversationsAdded()
+            + " new, "
+            + summary.conversationsUpdated()
+            + " updated, "
+            + summary.conversationsUnchanged()
+            + " already present, "
+            + summary.failures().size()
+            + " failed");
+    out.println(
+        "  messages:      "
+            + summary.messagesAdded()
+            + " added, "
+            + summary.messagesAlreadyPresent()
+            + " already present");
+    if (summary.instructionsAdded() > 0) {
+      out.println("  custom instructions: " + summary.instructionsAdded() + " added");
+    }
+    if (summary.conversationsForgotten() > 0) {
+      out.println(
+          "  left out:      "
+              + summary.conversationsForgotten()
+              + " forgotten in this vault earlier (forgotten memories are not brought back)");
+    }
+    if (!summary.failures().isEmpty()) {
+      out.println("Failed; nothing of these was imported (numbered from 1 in file order):");
+      for (ImportSummary.Failure failure : summary.failures()) {
+        out.println("  " + failure.where() + ": " + failure.reason());
+      }
+    }
+  }
+
+  /** A one-line bar redrawn on stderr as the percentage of bytes read grows. */
+  private static final class ProgressBar implements ImportProgress {
+    private static final int WIDTH = 30;
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private int shownPercent = -1;
+
+    ProgressBar(PrintWriter err, boolean terminal) {
+      this.err = err;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public void update(long bytesRead, long totalBytes) {
+      if (!terminal || totalBytes < PROGRESS_FROM_BYTES) {
+        return;
+      }
+      int percent = (int) Math.min(100, bytesRead * 100 / totalBytes);
+      if (percent == shownPercent) {
+        return;
+      }
+      shownPercent = percent;
+      int filled = percent * WIDTH / 100;
+      err.print(
+          "\rimporting ["
+              + "#".repeat(filled)
+              + " ".repeat(WIDTH - filled)
+              + "] "
+              + percent
+              + "% of "
+              + totalBytes / (1024 * 1024)
+              + " MB");
+      err.flush();
+    }
+
+    void finish() {
+      if (shownPercent >= 0) {
+        err.println();
+        shownPercent = -1;
+      }
+    }
+  }
+}

@@ -1,0 +1,507 @@
+package dev.memvault.sdk.portable.provider.chatgpt;
+
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.array;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.epochSeconds;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.flag;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.object;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.size;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.string;
+import static dev.memvault.sdk.portable.provider.internal.JsonFields.stringOrEmpty;
+
+import dev.memvault.proto.v1.Part;
+import dev.memvault.proto.v1.PartType;
+import dev.memvault.proto.v1.Role;
+import dev.memvault.sdk.portable.provider.internal.ConversationMapper;
+import dev.memvault.sdk.portable.provider.internal.ConversationProblem;
+import dev.memvault.sdk.portable.provider.internal.ImportedConversation;
+import dev.memvault.sdk.portable.provider.internal.ImportedInstruction;
+import dev.memvault.sdk.portable.provider.internal.ImportedMessage;
+import dev.memvault.sdk.portable.provider.internal.MessageContent;
+import dev.memvault.sdk.portable.provider.internal.Titles;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Maps a conversation of ChatGPT's {@code conversations.json}: a tree of nodes ({@code mapping})
+ * whose visible thread is the path from the root to {@code current_node}. The other branches
+ * (edited prompts, regenerated answers) become alternates; hidden messages are left out, and the
+ * custom instructions they carry become instructions.
+ */
+public final class ChatGptConversationMapper implements ConversationMapper {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final List<String> INSTRUCTION_FIELDS =
+      List.of("about_user_message", "about_model_message");
+
+  /** A node of {@code mapping}. */
+  private record Node(String id, String parent, JsonNode message) {}
+
+  /** Where the next message below a node goes. */
+  private record Cursor(int position, String parentExternalId, String branchExternalId) {}
+
+  @Override
+  public String idOf(JsonNode conversation) {
+    String id = string(conversation, "id", "");
+    if (id == null) {
+      id = string(conversation, "conversation_id", "");
+    }
+    return id == null ? "" : id;
+  }
+
+  @Override
+  public Optional<String> otherProvider(JsonNode conversation) {
+    if (conversation.isObject()
+        && !conversation.has("mapping")
+        && conversation.has("chat_messages")) {
+      return Optional.of("it looks like a Claude export; import it with 'memvault import claude'");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public ImportedConversation map(JsonNode conversation) {
+    String id = idOf(conversation);
+    if (id.isEmpty()) {
+      throw new ConversationProblem("has no id (neither 'id' nor 'conversation_id')");
+    }
+    Instant created = epochSeconds(conversation, "create_time", "");
+    Instant updated = epochSeconds(conversation, "update_time", "");
+    JsonNode mapping = object(conversation, "mapping", "");
+    if (mapping == null) {
+      throw new ConversationProblem("has no 'mapping' (its message tree)");
+    }
+    Map<String, Node> nodes = nodes(mapping);
+    Map<String, List<String>> children = new HashMap<>();
+    List<String> roots = new ArrayList<>();
+    for (Node node : nodes.values()) {
+      if (node.parent() == null) {
+        roots.add(node.id());
+      } else if (!nodes.containsKey(node.parent())) {
+        throw new ConversationProblem(
+            "mapping."
+                + node.id()
+                + ".parent names '"
+                + node.parent()
+                + "', which is not in mapping");
+      } else {
+        children.computeIfAbsent(node.parent(), k -> new ArrayList<>()).add(node.id());
+      }
+    }
+    if (roots.isEmpty() && !nodes.isEmpty()) {
+      throw new ConversationProblem("mapping has no root node: every node has a parent");
+    }
+    List<String> path = visiblePath(conversation, nodes, roots, children);
+
+    Layout layout = new Layout(nodes, children);
+    for (String nodeId : path) {
+      layout.visible(nodeId);
+    }
+    Set<String> onPath = new HashSet<>(path);
+    for (String nodeId : path) {
+      for (String child : children.getOrDefault(nodeId, List.of())) {
+        if (!onPath.contains(child)) {
+          layout.alternates(child, layout.cursorAfter.get(nodeId));
+        }
+      }
+    }
+    for (String root : roots) {
+      if (!onPath.contains(root)) {
+        layout.alternates(root, new Cursor(0, null, null));
+      }
+    }
+
+    List<ImportedInstruction> instructions = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Node node : nodes.values()) {
+      for (ImportedInstruction instruction : instructions(node, created)) {
+        if (seen.add(instruction.externalId())) {
+          instructions.add(instruction);
+        }
+      }
+    }
+    String title = string(conversation, "title", "");
+    return new ImportedConversation(
+        id,
+        Titles.orDerived(title, layout.messages),
+        "",
+        stringOrEmpty(conversation, "default_model_slug", ""),
+        created,
+        updated,
+        layout.messages,
+        instructions);
+  }
+
+  private static Map<String, Node> nodes(JsonNode mapping) {
+    Map<String, Node> nodes = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : mapping.properties()) {
+      String path = "mapping." + entry.getKey();
+      JsonNode node = entry.getValue();
+      if (!node.isObject()) {
+        throw new ConversationProblem(path + " is not an object");
+      }
+      nodes.put(
+          entry.getKey(),
+          new Node(entry.getKey(), string(node, "parent", path), object(node, "message", path)));
+    }
+    return nodes;
+  }
+
+  /** Node ids from the root to {@code current_node}. */
+  private static List<String> visiblePath(
+      JsonNode conversation,
+      Map<String, Node> nodes,
+      List<String> roots,
+      Map<String, List<String>> children) {
+    String current = string(conversation, "current_node", "");
+    if (current != null && !nodes.containsKey(current)) {
+      throw new ConversationProblem("current_node '" + current + "' is not in mapping");
+    }
+    if (current == null) {
+      if (roots.isEmpty()) {
+        return List.of();
+      }
+      // No current_node (some older exports): the newest branch, the last child at every fork.
+      current = roots.get(0);
+      List<String> below = children.get(current);
+      while (below != null && !below.isEmpty()) {
+        current = below.get(below.size() - 1);
+        below = children.get(current);
+      }
+    }
+    List<String> path = new ArrayList<>();
+    for (String at = current; at != null; at = nodes.get(at).parent()) {
+      if (path.size() > nodes.size()) {
+        throw new ConversationProblem("mapping has a cycle: node '" + at + "' is its own ancestor");
+      }
+      path.add(at);
+    }
+    Collections.reverse(path);
+    return path;
+  }
+
+  /** Places messages: the visible thread first, then each alternate branch, parents first. */
+  private final class Layout {
+    private final Map<String, Node> nodes;
+    private final Map<String, List<String>> children;
+    private final List<ImportedMessage> messages = new ArrayList<>();
+    private final List<String> visibleAt = new ArrayList<>();
+    private final Map<String, Cursor> cursorAfter = new HashMap<>();
+    private final Set<String> externalIds = new HashSet<>();
+    private Cursor cursor = new Cursor(0, null, null);
+
+    Layout(Map<String, Node> nodes, Map<String, List<String>> children) {
+      this.nodes = nodes;
+      this.children = children;
+    }
+
+    void visible(String nodeId) {
+      MessageContent content = content(nodes.get(nodeId));
+      if (content != null) {
+        messages.add(
+            new ImportedMessage(content, cursor.position(), cursor.parentExternalId(), null, null));
+        visibleAt.add(content.externalId());
+        cursor = new Cursor(cursor.position() + 1, content.externalId(), null);
+      }
+      cursorAfter.put(nodeId, cursor);
+    }
+
+    /**
+     * The subtree at {@code start}, off the visible thread. At every fork the first child continues
+     * the branch and each other child starts a new one. Iterative: threads can be thousands of
+     * messages deep.
+     */
+    void alternates(String start, Cursor from) {
+      Deque<Map.Entry<String, Cursor>> stack = new ArrayDeque<>();
+      stack.push(Map.entry(start, new Cursor(from.position(), from.parentExternalId(), null)));
+      while (!stack.isEmpty()) {
+        Map.Entry<String, Cursor> top = stack.pop();
+        Cursor at = top.getValue();
+        MessageContent content = content(nodes.get(top.getKey()));
+        Cursor below = at;
+        if (content != null) {
+          boolean startsBranch = at.branchExternalId() == null;
+          String branch = startsBranch ? content.externalId() : at.branchExternalId();
+          String alternateOf =
+              startsBranch && at.position() < visibleAt.size()
+                  ? visibleAt.get(at.position())
+                  : null;
+          messages.add(
+              new ImportedMessage(
+                  content, at.position(), at.parentExternalId(), branch, alternateOf));
+          below = new Cursor(at.position() + 1, content.externalId(), branch);
+        }
+        List<String> kids = children.getOrDefault(top.getKey(), List.of());
+        for (int i = kids.size() - 1; i >= 0; i--) {
+          Cursor next =
+              i == 0 ? below : new Cursor(below.position(), below.parentExternalId(), null);
+          stack.push(Map.entry(kids.get(i), next));
+        }
+      }
+    }
+
+    /** The message of a node, or null when the node has none to keep. */
+    private MessageContent content(Node node) {
+      MessageContent content = ChatGptConversationMapper.this.content(node);
+      if (content != null && !externalIds.add(content.externalId())) {
+        throw new ConversationProblem(
+            "message id '" + content.externalId() + "' appears twice in mapping");
+      }
+      return content;
+    }
+  }
+
+  /** Null for a node without a message, a hidden message, or one with nothing in it. */
+  private MessageContent content(Node node) {
+    JsonNode message = node.message();
+    if (message == null) {
+      return null;
+    }
+    String path = "mapping." + node.id() + ".message";
+    JsonNode metadata = object(message, "metadata", path);
+    if (metadata != null
+        && flag(metadata, "is_visually_hidden_from_conversation", path + ".metadata")) {
+      return null;
+    }
+    JsonNode author = object(message, "author", path);
+    String roleName = author == null ? null : string(author, "role", path + ".author");
+    String authorName = author == null ? "" : stringOrEmpty(author, "name", path + ".author");
+    Role role = role(roleName);
+    List<Part> parts = parts(message, role, authorName, path);
+    if (parts.isEmpty()) {
+      return null;
+    }
+    String id = string(message, "id", path);
+    return new MessageContent(
+        id == null || id.isEmpty() ? node.id() : id,
+        role,
+        authorName,
+        parts,
+        metadata == null ? "" : stringOrEmpty(metadata, "model_slug", path + ".metadata"),
+        epochSeconds(message, "create_time", path));
+  }
+
+  private static Role role(String name) {
+    if (name == null) {
+      return Role.ROLE_UNSPECIFIED;
+    }
+    switch (name) {
+      case "user":
+        return Role.USER;
+      case "assistant":
+        return Role.ASSISTANT;
+      case "system":
+        return Role.SYSTEM;
+      case "tool":
+        return Role.TOOL;
+      default:
+        return Role.ROLE_UNSPECIFIED;
+    }
+  }
+
+  private static List<Part> parts(JsonNode message, Role role, String author, String path) {
+    JsonNode content = object(message, "content", path);
+    List<Part> parts = new ArrayList<>();
+    if (content == null) {
+      return parts;
+    }
+    String at = path + ".content";
+    String type = stringOrEmpty(content, "content_type", at);
+    switch (type) {
+      case "code":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.CODE)
+                .setName(stringOrEmpty(content, "language", at))
+                .setText(stringOrEmpty(content, "text", at)));
+        return parts;
+      case "execution_output":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.TOOL_RESULT)
+                .setName(author)
+                .setText(stringOrEmpty(content, "text", at)));
+        return parts;
+      case "tether_browsing_display":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.TOOL_RESULT)
+                .setName(author)
+                .setText(stringOrEmpty(content, "result", at)));
+        return parts;
+      case "tether_quote":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.TOOL_RESULT)
+                .setName(author)
+                .setText(
+                    joinNonBlank(
+                        stringOrEmpty(content, "title", at),
+                        stringOrEmpty(content, "url", at),
+                        stringOrEmpty(content, "text", at))));
+        return parts;
+      case "system_error":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.TOOL_RESULT)
+                .setName(stringOrEmpty(content, "name", at))
+                .setText(stringOrEmpty(content, "text", at)));
+        return parts;
+      case "reasoning_recap":
+        addIfText(
+            parts,
+            Part.newBuilder()
+                .setType(PartType.THINKING)
+                .setText(stringOrEmpty(content, "content", at)));
+        return parts;
+      case "thoughts":
+        JsonNode thoughts = array(content, "thoughts", at);
+        if (thoughts != null) {
+          for (JsonNode thought : thoughts) {
+            if (thought.isObject()) {
+              addIfText(
+                  parts,
+                  Part.newBuilder()
+                      .setType(PartType.THINKING)
+                      .setText(
+                          joinNonBlank(
+                              stringOrEmpty(thought, "summary", at + ".thoughts"),
+                              stringOrEmpty(thought, "content", at + ".thoughts"))));
+            }
+          }
+        }
+        return parts;
+      default:
+        break;
+    }
+    JsonNode items = array(content, "parts", at);
+    if (items == null) {
+      // A content type this importer does not know: keep its text, if it has one.
+      addIfText(
+          parts,
+          Part.newBuilder().setType(PartType.TEXT).setText(stringOrEmpty(content, "text", at)));
+      return parts;
+    }
+    String recipient = stringOrEmpty(message, "recipient", path);
+    if (role == Role.ASSISTANT && !recipient.isEmpty() && !recipient.equals("all")) {
+      // An assistant message addressed to a tool is the call, not something the person reads.
+      StringBuilder input = new StringBuilder();
+      for (JsonNode item : items) {
+        if (item.isString()) {
+          input.append(item.stringValue());
+        }
+      }
+      if (!input.toString().isBlank()) {
+        parts.add(
+            Part.newBuilder()
+                .setType(PartType.TOOL_USE)
+                .setName(recipient)
+                .setInputJson(asJson(input.toString()))
+                .build());
+      }
+      return parts;
+    }
+    int index = 0;
+    for (JsonNode item : items) {
+      String itemPath = at + ".parts[" + index++ + "]";
+      if (item.isString()) {
+        addIfText(parts, Part.newBuilder().setType(PartType.TEXT).setText(item.stringValue()));
+      } else if (item.isObject()) {
+        objectPart(item, itemPath).ifPresent(parts::add);
+      }
+    }
+    return parts;
+  }
+
+  /** An object among {@code multimodal_text} parts: an asset the export only points to. */
+  private static Optional<Part> objectPart(JsonNode item, String path) {
+    String pointer = string(item, "asset_pointer", path);
+    if (pointer != null && !pointer.isEmpty()) {
+      Part.Builder asset =
+          Part.newBuilder()
+              .setType(PartType.ASSET)
+              .setFileName(pointer)
+              .setSizeBytes(size(item, "size_bytes", path));
+      String mediaType = string(item, "mime_type", path);
+      if (mediaType != null) {
+        asset.setMediaType(mediaType);
+      }
+      return Optional.of(asset.build());
+    }
+    String text = string(item, "text", path);
+    if (text != null && !text.isBlank()) {
+      return Optional.of(Part.newBuilder().setType(PartType.TEXT).setText(text).build());
+    }
+    return Optional.empty();
+  }
+
+  private static List<ImportedInstruction> instructions(Node node, Instant fallback) {
+    JsonNode message = node.message();
+    if (message == null) {
+      return List.of();
+    }
+    String path = "mapping." + node.id() + ".message";
+    JsonNode metadata = object(message, "metadata", path);
+    if (metadata == null) {
+      return List.of();
+    }
+    JsonNode data = object(metadata, "user_context_message_data", path + ".metadata");
+    if (data == null) {
+      return List.of();
+    }
+    Instant at = epochSeconds(message, "create_time", path);
+    List<ImportedInstruction> found = new ArrayList<>();
+    for (String field : INSTRUCTION_FIELDS) {
+      String text = string(data, field, path + ".metadata.user_context_message_data");
+      if (text != null && !text.isBlank()) {
+        found.add(new ImportedInstruction(field, text.strip(), at != null ? at : fallback));
+      }
+    }
+    return found;
+  }
+
+  private static void addIfText(List<Part> parts, Part.Builder part) {
+    if (!part.getText().isBlank()) {
+      parts.add(part.build());
+    }
+  }
+
+  private static String joinNonBlank(String... pieces) {
+    StringBuilder joined = new StringBuilder();
+    for (String piece : pieces) {
+      if (!piece.isBlank()) {
+        joined.append(joined.length() == 0 ? "" : "\n").append(piece);
+      }
+    }
+    return joined.toString();
+  }
+
+  /** The tool input as the export has it when it is JSON, else as a JSON string. */
+  private static String asJson(String input) {
+    String trimmed = input.strip();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        return JSON.readTree(trimmed).toString();
+      } catch (JacksonException e) {
+        // Not JSON after all (code, a search query): quoted below.
+      }
+    }
+    return JSON.writeValueAsString(input);
+  }
+}

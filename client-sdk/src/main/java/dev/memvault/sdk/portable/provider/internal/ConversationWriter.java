@@ -1,0 +1,290 @@
+package dev.memvault.sdk.portable.provider.internal;
+
+import com.google.protobuf.Timestamp;
+import dev.memvault.core.vault.Uuid7;
+import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.v1.Conversation;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Link;
+import dev.memvault.proto.v1.Memory;
+import dev.memvault.proto.v1.Message;
+import dev.memvault.proto.v1.Source;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Stores one imported conversation in one transaction: its header, its messages (visible thread and
+ * alternates) and the instructions found in it, all or nothing.
+ *
+ * <p>Idempotent by the provider's ids ({@code Source.provider} and {@code Source.external_id}): a
+ * conversation already in the vault gains only the messages it lacks, and its stored messages are
+ * moved (new revisions of position, branch and parent) only when the export shows a different
+ * visible thread. A forgotten conversation, message or instruction is not brought back.
+ */
+public final class ConversationWriter {
+  static final String ALTERNATE_OF = "alternate-of";
+
+  private final Vault vault;
+  private final String provider;
+  private final String scope;
+  private final String app;
+  private final Uuid7 ids = new Uuid7(Clock.systemUTC(), new SecureRandom());
+
+  public ConversationWriter(Vault vault, String provider, String scope, String app) {
+    this.vault = vault;
+    this.provider = provider;
+    this.scope = scope;
+    this.app = app;
+  }
+
+  /** What happened to one conversation. */
+  public enum State {
+    ADDED,
+    UPDATED,
+    UNCHANGED,
+    FORGOTTEN
+  }
+
+  /** The outcome of writing one conversation. */
+  public record Outcome(
+      State state, int messagesAdded, int messagesAlreadyPresent, int instructionsAdded) {}
+
+  /**
+   * Writes the conversation; if anything fails, nothing of it was written.
+   *
+   * @throws dev.memvault.core.VaultException.InvalidInput if a record breaks a format rule
+   */
+  public Outcome write(ImportedConversation conversation) {
+    return vault.write(writes -> new Transaction(writes, conversation).run());
+  }
+
+  /** The work of one {@link #write}: state that lives as long as its transaction. */
+  private final class Transaction {
+    private final Vault.Writes writes;
+    private final ImportedConversation conversation;
+    private final Map<String, String> memoryIds = new HashMap<>();
+    private int messagesAdded;
+    private int messagesPresent;
+    private int messagesMoved;
+
+    Transaction(Vault.Writes writes, ImportedConversation conversation) {
+      this.writes = writes;
+      this.conversation = conversation;
+    }
+
+    Outcome run() {
+      Optional<Vault.SourceMatch> known = writes.findBySource(provider, conversation.externalId());
+      if (known.isPresent() && known.get().forgotten()) {
+        return new Outcome(State.FORGOTTEN, 0, 0, 0);
+      }
+      int instructionsAdded = writeInstructions();
+      String conversationId;
+      Map<String, Memory> stored;
+      if (known.isPresent()) {
+        conversationId = known.get().id();
+        stored =
+            writes.messages(conversationId).stream()
+                .filter(m -> m.getSource().getProvider().equals(provider))
+                .collect(
+                    Collectors.toMap(
+                        m -> m.getSource().getExternalId(), m -> m, (first, second) -> first));
+      } else {
+        conversationId = writes.add(header()).getId();
+        stored = Map.of();
+      }
+      for (ImportedMessage message : conversation.messages()) {
+        writeMessage(conversationId, message, stored.get(message.externalId()), known.isPresent());
+      }
+      if (known.isEmpty()) {
+        return new Outcome(State.ADDED, messagesAdded, messagesPresent, instructionsAdded);
+      }
+      boolean headerChanged = updateHeader(conversationId);
+      State state =
+          headerChanged || messagesAdded > 0 || messagesMoved > 0 ? State.UPDATED : State.UNCHANGED;
+      return new Outcome(state, messagesAdded, messagesPresent, instructionsAdded);
+    }
+
+    private int writeInstructions() {
+      int added = 0;
+      for (ImportedInstruction instruction : conversation.instructions()) {
+        if (writes.findBySource(provider, instruction.externalId()).isPresent()) {
+          continue;
+        }
+        Instant at = firstNonNull(instruction.createdAt(), conversation.createdAt());
+        Memory.Builder draft =
+            Memory.newBuilder()
+                .setScope(scope)
+                .setKind(Kind.INSTRUCTION)
+                .setText(instruction.text())
+                .putAttributes("custom_instructions", instruction.field())
+                .setSource(source(instruction.externalId(), ""));
+        setTimes(draft, at, at);
+        writes.add(draft.build());
+        added++;
+      }
+      return added;
+    }
+
+    private Memory header() {
+      Memory.Builder draft =
+          Memory.newBuilder()
+              .setScope(scope)
+              .setKind(Kind.CONVERSATION)
+              .setText(conversation.summary())
+              .setConversation(
+                  Conversation.newBuilder()
+                      .setTitle(conversation.title())
+                      .setMessageCount(conversation.visibleCount()))
+              .setSource(source(conversation.externalId(), conversation.model()));
+      setTimes(draft, conversation.createdAt(), conversation.updatedAt());
+      return draft.build();
+    }
+
+    private boolean updateHeader(String conversationId) {
+      Memory current = writes.get(conversationId);
+      String title = conversation.title();
+      int count = conversation.visibleCount();
+      String summary =
+          conversation.summary().isBlank() ? current.getText() : conversation.summary();
+      if (current.getConversation().getTitle().equals(title)
+          && current.getConversation().getMessageCount() == count
+          && current.getText().equals(summary)) {
+        return false;
+      }
+      writes.update(
+          conversationId,
+          builder ->
+              builder
+                  .setText(summary)
+                  .setConversation(
+                      builder.getConversation().toBuilder()
+                          .setTitle(title)
+                          .setMessageCount(count)));
+      return true;
+    }
+
+    private void writeMessage(
+        String conversationId, ImportedMessage message, Memory stored, boolean knownConversation) {
+      if (stored == null && knownConversation) {
+        Optional<Vault.SourceMatch> elsewhere = writes.findBySource(provider, message.externalId());
+        if (elsewhere.isPresent() && elsewhere.get().forgotten()) {
+          memoryIds.put(message.externalId(), elsewhere.get().id());
+          messagesPresent++;
+          return;
+        }
+      }
+      String id = stored != null ? stored.getId() : ids.next().toString();
+      memoryIds.put(message.externalId(), id);
+      Message layout = layout(conversationId, message);
+      Optional<String> alternateOf = idOf(message.alternateOfExternalId());
+      if (stored == null) {
+        writes.add(draft(id, message, layout, alternateOf));
+        messagesAdded++;
+        return;
+      }
+      messagesPresent++;
+      Message was = stored.getMessage();
+      Optional<String> linkedBefore =
+          stored.getLinksList().stream()
+              .filter(link -> link.getRelation().equals(ALTERNATE_OF))
+              .map(Link::getTargetId)
+              .findFirst();
+      if (was.getPosition() == layout.getPosition()
+          && was.getBranch().equals(layout.getBranch())
+          && was.getParentId().equals(layout.getParentId())
+          && linkedBefore.equals(alternateOf)) {
+        return;
+      }
+      // The person switched branches between exports: the thread moves, the content stays.
+      writes.update(
+          id,
+          builder -> {
+            builder.setMessage(
+                builder.getMessage().toBuilder()
+                    .setPosition(layout.getPosition())
+                    .setBranch(layout.getBranch())
+                    .setParentId(layout.getParentId()));
+            List<Link> others =
+                builder.getLinksList().stream()
+                    .filter(link -> !link.getRelation().equals(ALTERNATE_OF))
+                    .toList();
+            builder.clearLinks().addAllLinks(others);
+            alternateOf.ifPresent(target -> builder.addLinks(alternateOfLink(target)));
+          });
+      messagesMoved++;
+    }
+
+    private Message layout(String conversationId, ImportedMessage message) {
+      return Message.newBuilder()
+          .setConversationId(conversationId)
+          .setPosition(message.position())
+          .setBranch(idOf(message.branchExternalId()).orElse(""))
+          .setParentId(idOf(message.parentExternalId()).orElse(""))
+          .build();
+    }
+
+    private Memory draft(
+        String id, ImportedMessage message, Message layout, Optional<String> alternateOf) {
+      MessageContent content = message.content();
+      Memory.Builder draft =
+          Memory.newBuilder()
+              .setId(id)
+              .setScope(scope)
+              .setKind(Kind.MESSAGE)
+              .setText(content.visibleText())
+              .setSource(source(content.externalId(), content.model()))
+              .setMessage(
+                  layout.toBuilder()
+                      .setRole(content.role())
+                      .setAuthor(content.author())
+                      .addAllParts(content.parts()));
+      alternateOf.ifPresent(target -> draft.addLinks(alternateOfLink(target)));
+      Instant at = firstNonNull(content.createdAt(), conversation.createdAt());
+      setTimes(draft, at, at);
+      return draft.build();
+    }
+
+    private Optional<String> idOf(String externalId) {
+      return externalId == null ? Optional.empty() : Optional.ofNullable(memoryIds.get(externalId));
+    }
+  }
+
+  private Source source(String externalId, String model) {
+    return Source.newBuilder()
+        .setProvider(provider)
+        .setModel(model)
+        .setApp(app)
+        .setExternalId(externalId)
+        .build();
+  }
+
+  private static Link alternateOfLink(String target) {
+    return Link.newBuilder().setTargetId(target).setRelation(ALTERNATE_OF).build();
+  }
+
+  /** Times from the export; when it has none, the vault uses the time of the import. */
+  private static void setTimes(Memory.Builder draft, Instant created, Instant updated) {
+    if (created == null) {
+      return;
+    }
+    draft.setCreatedAt(timestamp(created));
+    draft.setUpdatedAt(timestamp(updated == null || updated.isBefore(created) ? created : updated));
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Instant firstNonNull(Instant first, Instant second) {
+    return first != null ? first : second;
+  }
+}
