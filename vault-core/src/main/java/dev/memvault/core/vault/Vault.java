@@ -851,8 +851,22 @@ public final class Vault implements AutoCloseable {
     }
     Memory current = revisions.get(revisions.size() - 1);
     String id = canonicalId(current.getId());
+    if (!id.equals(current.getId())) {
+      // Envelopes bind the id as stored; a non-canonical spelling would seal an unreadable record.
+      throw new VaultException.InvalidInput(
+          "memory id '" + current.getId() + "' is not in canonical form (" + id + ")");
+    }
     if (memories.find(id).isPresent()) {
       return false;
+    }
+    if (current.getKind() == Kind.MESSAGE) {
+      String conversationId = current.getMessage().getConversationId();
+      Optional<StoredMemory> conversation = memories.find(conversationId);
+      if (conversation.isEmpty() || conversation.get().kind() != Kind.CONVERSATION_VALUE) {
+        throw new VaultException.InvalidInput(
+            "message " + id + " belongs to conversation " + conversationId
+                + ", which is not in the vault");
+      }
     }
     long previousRevision = 0;
     for (Memory revision : revisions) {

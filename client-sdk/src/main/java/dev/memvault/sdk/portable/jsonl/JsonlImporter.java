@@ -105,7 +105,10 @@ public final class JsonlImporter {
         try {
           line = lines.next();
         } catch (CharacterCodingException e) {
-          fail(lines.lastNumber() + 1, "is not UTF-8 text; reading stopped there");
+          // The decoder reads ahead, so the bad bytes are on this line or a later one.
+          fail(
+              lines.lastNumber() + 1,
+              "or a line after it is not UTF-8 text; reading stopped there");
           stopped = true;
           break;
         } catch (IOException e) {

@@ -242,6 +242,13 @@ class JsonlImportTest {
                 VaultException.InvalidInput.class, () -> importText("{\"format\":\"other\"}\n"))
             .getMessage()
             .contains("its format is 'other'"));
+    byte[] latin1 = (HEADER + "\n{\"id\":\"caf\u00e9\"}\n").getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(
+        "test is not UTF-8 text or cannot be read",
+        assertThrows(
+                VaultException.InvalidInput.class,
+                () -> new JsonlImporter(vault).importFrom(new ByteArrayInputStream(latin1), "test"))
+            .getMessage());
     assertEquals(
         "test is empty: it is not a memvault export",
         assertThrows(VaultException.InvalidInput.class, () -> importText("")).getMessage());

@@ -45,7 +45,8 @@ class RecordCodecTest {
 
     assertEquals(documented, RecordCodec.record(List.of(example)));
     assertEquals(
-        new RecordCodec.Record(example.getId(), List.of(example)), RecordCodec.parseLine(documented));
+        new RecordCodec.Record(example.getId(), List.of(example)),
+        RecordCodec.parseLine(documented));
     assertEquals(new RecordCodec.End(7), RecordCodec.parseLine(RecordCodec.end(7)));
   }
 
