@@ -108,7 +108,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("   memory texts found in the vault's files: " + found);
 
     step(out, "8. A wrong passphrase", "Opening with the wrong passphrase fails and changes nothing.");
-    try (MemoryVault ignored = MemoryVault.open(vaultDir, "not the passphrase".toCharArray())) {
+    try {
+      MemoryVault.open(vaultDir, "not the passphrase".toCharArray()).close();
       out.println("   unexpectedly opened");
     } catch (VaultException.WrongKey e) {
       out.println("   refused: " + e.getMessage());
