@@ -351,6 +351,20 @@ abstract class JdbcSyncStore implements SyncStore {
     return reading("read a vault's size", connection -> vaultRow(connection, vaultId).storedBytes);
   }
 
+  @Override
+  public long totalStoredBytes() {
+    return reading(
+        "sum the vaults' sizes",
+        connection -> {
+          try (PreparedStatement select =
+                  connection.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) FROM vaults");
+              ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+          }
+        });
+  }
+
   private record VaultRow(long seq, byte[] hash, long storedBytes) {
     Head head() {
       return Head.newBuilder().setSeq(seq).setEntryHash(ByteString.copyFrom(hash)).build();

@@ -69,6 +69,9 @@ public interface SyncStore extends AutoCloseable {
    */
   long storedBytes(byte[] vaultId);
 
+  /** Bytes all vaults' logs hold together, as counted against their quotas (for metrics). */
+  long totalStoredBytes();
+
   /**
    * Calls {@code listener} with the vault id and new head after entries are appended to any vault —
    * including appends made by other server processes sharing the same database. Delivery is

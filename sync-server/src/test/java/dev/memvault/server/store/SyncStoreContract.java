@@ -408,6 +408,17 @@ abstract class SyncStoreContract {
     assertEquals(5 + Fixtures.SIGNATURE_LENGTH, store.storedBytes(VAULT));
   }
 
+  @Test
+  void totalStoredBytes_sumsEveryVault() {
+    assertEquals(0, store.totalStoredBytes());
+    store.registerVault(VAULT, device(1));
+    store.registerVault(vaultId(2), device(1));
+    store.append(VAULT, changes(1, 3), ACCEPTED_AT);
+    store.append(vaultId(2), changes(4, 5), ACCEPTED_AT);
+
+    assertEquals(countedBytes(changes(1, 5)), store.totalStoredBytes());
+  }
+
   // ------------------------------------------------------------------------------ read
 
   @Test

@@ -7,10 +7,8 @@ import com.google.protobuf.Timestamp;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.backup.VaultBackup;
-import dev.memvault.core.crypto.AssociatedData;
 import dev.memvault.core.crypto.KdfParameters;
 import dev.memvault.core.crypto.KeyWrap;
-import dev.memvault.core.crypto.PassphraseKdf;
 import dev.memvault.core.crypto.RecordAddress;
 import dev.memvault.core.crypto.RecordCipher;
 import dev.memvault.core.crypto.RecoveryKey;
@@ -24,6 +22,7 @@ import dev.memvault.core.store.FtsQuery;
 import dev.memvault.core.store.ScopeRows;
 import dev.memvault.core.store.SqlCipherDatabase;
 import dev.memvault.core.store.StoredMemory;
+import dev.memvault.core.vault.Scopes.Scope;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
@@ -40,7 +39,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * An open local vault: one person's memories, encrypted per scope, in a SQLCipher database.
@@ -66,8 +63,6 @@ public final class Vault implements AutoCloseable {
   public static final String DATABASE_FILE = "vault.db";
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
-  private static final Pattern SCOPE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  private static final Pattern TAG = Pattern.compile("[^\\s\\p{Cntrl}]{1,64}");
   private static final String META_VAULT_ID = "vault_id";
 
   private final Path directory;
@@ -82,11 +77,7 @@ public final class Vault implements AutoCloseable {
   private final Uuid7 ids;
   private final byte[] vaultId;
   private final byte[] deviceId;
-  private final Map<String, Scope> scopesByName = new HashMap<>();
-  private final Map<String, Scope> scopesById = new HashMap<>();
-
-  /** A scope with its decrypted keyset. */
-  private record Scope(byte[] id, String name, ScopeKeyset keyset) {}
+  private final Scopes openScopes = new Scopes();
 
   private Vault(
       Path directory,
@@ -110,7 +101,7 @@ public final class Vault implements AutoCloseable {
     for (ScopeRows.StoredScope stored : scopeRows.all()) {
       ScopeKeyset keyset =
           ScopeKeyset.decrypt(stored.encryptedKeyset(), rootKey, vaultId, stored.scopeId());
-      remember(new Scope(stored.scopeId(), stored.name(), keyset));
+      openScopes.put(new Scope(stored.scopeId(), stored.name(), keyset));
     }
   }
 
@@ -126,7 +117,7 @@ public final class Vault implements AutoCloseable {
    */
   public static CreatedVault create(
       Path directory, char[] passphrase, Clock clock, SecureRandom random) {
-    requirePassphrase(passphrase);
+    VaultKeys.requirePassphrase(passphrase);
     Path headerFile = VaultHeaderFile.path(directory);
     Path database = directory.resolve(DATABASE_FILE);
     if (Files.exists(headerFile)) {
@@ -157,11 +148,11 @@ public final class Vault implements AutoCloseable {
               .setVaultId(ByteString.copyFrom(vaultId))
               .setDeviceId(ByteString.copyFrom(deviceId))
               .setKdf(kdf.toProto())
-              .setRootKeyByPassphrase(wrapRootByPassphrase(root, passphrase, kdf, vaultId))
-              .setRootKeyByRecovery(wrapRootByRecovery(root, recovery, vaultId))
+              .setRootKeyByPassphrase(VaultKeys.wrapRootByPassphrase(root, passphrase, kdf, vaultId))
+              .setRootKeyByRecovery(VaultKeys.wrapRootByRecovery(root, recovery, vaultId))
               .setDatabaseKey(
                   ByteString.copyFrom(
-                      KeyWrap.wrap(root.secret(), databaseKey, databaseKeyAd(vaultId, deviceId))))
+                      KeyWrap.wrap(root.secret(), databaseKey, VaultKeys.databaseKeyAd(vaultId, deviceId))))
               .setCreatedAt(clock.instant().getEpochSecond())
               .build();
       header = HeaderIntegrity.seal(header, root);
@@ -194,8 +185,8 @@ public final class Vault implements AutoCloseable {
    * @throws VaultException.Corrupt if the header or database fails an integrity check
    */
   public static Vault open(Path directory, char[] passphrase, Clock clock, SecureRandom random) {
-    VaultHeader header = readHeader(directory);
-    RootKey root = unwrapRootByPassphrase(directory, header, passphrase);
+    VaultHeader header = VaultKeys.readHeader(directory);
+    RootKey root = VaultKeys.unwrapRootByPassphrase(directory, header, passphrase);
     return openWithRoot(directory, header, root, clock, random);
   }
 
@@ -206,9 +197,9 @@ public final class Vault implements AutoCloseable {
    * @throws VaultException.WrongKey if the recovery key is mistyped or belongs to another vault
    */
   public static Vault recover(Path directory, String recoveryKeyText, char[] newPassphrase) {
-    requirePassphrase(newPassphrase);
-    VaultHeader header = readHeader(directory);
-    RootKey root = unwrapRootByRecovery(directory, header, recoveryKeyText);
+    VaultKeys.requirePassphrase(newPassphrase);
+    VaultHeader header = VaultKeys.readHeader(directory);
+    RootKey root = VaultKeys.unwrapRootByRecovery(directory, header, recoveryKeyText);
     Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
     vault.changePassphrase(newPassphrase);
     return vault;
@@ -219,9 +210,9 @@ public final class Vault implements AutoCloseable {
    * salt. No memory is re-encrypted.
    */
   public synchronized void changePassphrase(char[] newPassphrase) {
-    requirePassphrase(newPassphrase);
+    VaultKeys.requirePassphrase(newPassphrase);
     KdfParameters kdf = KdfParameters.defaults(random);
-    VaultHeader current = readHeader(directory);
+    VaultHeader current = VaultKeys.readHeader(directory);
     VaultHeader changed;
     try {
       changed =
@@ -229,7 +220,7 @@ public final class Vault implements AutoCloseable {
               current.toBuilder()
                   .setKdf(kdf.toProto())
                   .setRootKeyByPassphrase(
-                      wrapRootByPassphrase(rootKey, newPassphrase, kdf, vaultId))
+                      VaultKeys.wrapRootByPassphrase(rootKey, newPassphrase, kdf, vaultId))
                   .build(),
               rootKey);
     } catch (GeneralSecurityException e) {
@@ -247,7 +238,7 @@ public final class Vault implements AutoCloseable {
     try {
       databaseKey =
           KeyWrap.unwrap(
-              root.secret(), header.getDatabaseKey().toByteArray(), databaseKeyAd(vaultId, deviceId));
+              root.secret(), header.getDatabaseKey().toByteArray(), VaultKeys.databaseKeyAd(vaultId, deviceId));
     } catch (GeneralSecurityException e) {
       throw new VaultException.Corrupt(
           "the vault header at " + directory + " has been altered; restore it from a backup");
@@ -345,11 +336,11 @@ public final class Vault implements AutoCloseable {
               .setRevision(current.getRevision() + 1)
               .setUpdatedAt(timestamp(now))
               .build();
-      validate(next);
-      Scope scope = scopeById(row.scopeId());
+      MemoryRules.validate(next);
+      Scope scope = openScopes.byId(row.scopeId());
       byte[] envelope = seal(scope, next).toByteArray();
       memories.replaceCurrent(
-          row, next.getRevision(), now.toEpochMilli(), envelope, searchText(next), next.getTagsList());
+          row, next.getRevision(), now.toEpochMilli(), envelope, MemoryRules.searchText(next), next.getTagsList());
       return next;
     }
   }
@@ -385,7 +376,7 @@ public final class Vault implements AutoCloseable {
   public synchronized List<Memory> history(String id) {
     try {
       StoredMemory row = liveRow(id);
-      Scope scope = scopeById(row.scopeId());
+      Scope scope = openScopes.byId(row.scopeId());
       List<Memory> revisions = new ArrayList<>();
       for (MemoryRows.Revision revision : memories.history(row.id())) {
         revisions.add(decrypt(scope, row.id(), revision.revision(), revision.envelope()));
@@ -515,7 +506,7 @@ public final class Vault implements AutoCloseable {
   public synchronized Optional<SourceMatch> findBySource(String provider, String externalId) {
     try {
       return memories
-          .findBySource(sourceKey(provider, externalId))
+          .findBySource(MemoryRules.sourceKey(provider, externalId))
           .map(row -> new SourceMatch(row.id(), row.deleted()));
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
@@ -535,7 +526,7 @@ public final class Vault implements AutoCloseable {
           return;
         }
         for (StoredMemory row : page) {
-          Scope scope = scopeById(row.scopeId());
+          Scope scope = openScopes.byId(row.scopeId());
           List<Memory> revisions = new ArrayList<>();
           for (MemoryRows.Revision revision : memories.history(row.id())) {
             revisions.add(decrypt(scope, row.id(), revision.revision(), revision.envelope()));
@@ -567,7 +558,7 @@ public final class Vault implements AutoCloseable {
       return unchecked(
           () ->
               memories
-                  .findBySource(sourceKey(provider, externalId))
+                  .findBySource(MemoryRules.sourceKey(provider, externalId))
                   .map(row -> new SourceMatch(row.id(), row.deleted())));
     }
 
@@ -619,7 +610,7 @@ public final class Vault implements AutoCloseable {
   /** As {@link #backup(Path)}, replacing an existing file or reporting progress as asked. */
   public synchronized void backup(Path file, BackupOptions options) {
     try {
-      VaultBackup.write(connection, readHeader(directory), rootKey, file, options);
+      VaultBackup.write(connection, VaultKeys.readHeader(directory), rootKey, file, options);
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
     } catch (IOException e) {
@@ -633,99 +624,22 @@ public final class Vault implements AutoCloseable {
    * writing anything; a tampered or truncated backup restores nothing.
    */
   public static Vault restore(Path backupFile, Path directory, char[] passphrase) {
-    VaultHeader header = readBackupHeader(backupFile);
-    RootKey root = unwrapRootByPassphrase(backupFile, header, passphrase);
-    VaultHeader restored = restoreInto(backupFile, header, root, directory);
+    VaultHeader header = VaultRestore.readBackupHeader(backupFile);
+    RootKey root = VaultKeys.unwrapRootByPassphrase(backupFile, header, passphrase);
+    VaultHeader restored = VaultRestore.restoreInto(backupFile, header, root, directory);
     return openWithRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom());
   }
 
   /** As {@link #restore}, unlocking with the recovery key and setting a new passphrase. */
   public static Vault restoreWithRecovery(
       Path backupFile, Path directory, String recoveryKeyText, char[] newPassphrase) {
-    requirePassphrase(newPassphrase);
-    VaultHeader header = readBackupHeader(backupFile);
-    RootKey root = unwrapRootByRecovery(backupFile, header, recoveryKeyText);
-    VaultHeader restored = restoreInto(backupFile, header, root, directory);
+    VaultKeys.requirePassphrase(newPassphrase);
+    VaultHeader header = VaultRestore.readBackupHeader(backupFile);
+    RootKey root = VaultKeys.unwrapRootByRecovery(backupFile, header, recoveryKeyText);
+    VaultHeader restored = VaultRestore.restoreInto(backupFile, header, root, directory);
     Vault vault = openWithRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom());
     vault.changePassphrase(newPassphrase);
     return vault;
-  }
-
-  private static VaultHeader readBackupHeader(Path backupFile) {
-    try {
-      VaultHeader header = VaultBackup.readHeader(backupFile);
-      if (header.getFormatVersion() != FORMAT_VERSION
-          || header.getVaultId().size() != 16
-          || header.getDeviceId().size() != 16) {
-        throw new VaultException.Corrupt(backupFile + " is not a memvault backup this version can read");
-      }
-      return header;
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new VaultException.NotFound("no backup file " + backupFile);
-    } catch (IOException e) {
-      throw new VaultException.Corrupt(
-          backupFile + " is not a memvault backup or is damaged (" + e.getMessage() + ")");
-    }
-  }
-
-  /**
-   * Rebuilds the backed-up vault in {@code directory} as a new device: it gets a fresh device id
-   * and database key, so a restored copy never writes under the id of the device it came from.
-   * Returns the header written.
-   */
-  private static VaultHeader restoreInto(
-      Path backupFile, VaultHeader backedUp, RootKey root, Path directory) {
-    if (Files.exists(VaultHeaderFile.path(directory)) || Files.exists(directory.resolve(DATABASE_FILE))) {
-      throw new VaultException.AlreadyExists(
-          "a vault already exists at " + directory + "; restore into an empty directory");
-    }
-    if (!HeaderIntegrity.verify(backedUp, root)) {
-      throw new VaultException.Corrupt(backupFile + " has been altered: its header does not verify");
-    }
-    byte[] vaultId = backedUp.getVaultId().toByteArray();
-    byte[] deviceId = randomBytes(new SecureRandom(), 16);
-    SecretBytes databaseKey = SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES);
-    VaultHeader header;
-    try {
-      header =
-          HeaderIntegrity.seal(
-              backedUp.toBuilder()
-                  .setDeviceId(ByteString.copyFrom(deviceId))
-                  .setDatabaseKey(
-                      ByteString.copyFrom(
-                          KeyWrap.wrap(root.secret(), databaseKey, databaseKeyAd(vaultId, deviceId))))
-                  .build(),
-              root);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("key wrapping failed", e);
-    }
-    boolean createdDirectory = !Files.exists(directory);
-    try {
-      Files.createDirectories(directory);
-      VaultBackup.restore(backupFile, root, directory.resolve(DATABASE_FILE), databaseKey);
-    } catch (GeneralSecurityException e) {
-      removeIfCreated(directory, createdDirectory);
-      throw new VaultException.Corrupt(
-          backupFile + " has been altered or truncated; nothing was restored");
-    } catch (IOException | SQLException e) {
-      removeIfCreated(directory, createdDirectory);
-      throw new VaultException(
-          "cannot restore into " + directory + " (" + e.getMessage() + "); nothing was restored", e);
-    }
-    VaultHeaderFile.write(directory, header);
-    return header;
-  }
-
-  /** Leaves no empty directory behind a failed restore that made it. */
-  private static void removeIfCreated(Path directory, boolean created) {
-    if (!created) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(directory);
-    } catch (IOException ignored) {
-      // Not empty or not removable: it stays, holding nothing of the backup.
-    }
   }
 
   // ---------------------------------------------------------------- scopes and keys
@@ -734,7 +648,7 @@ public final class Vault implements AutoCloseable {
     try {
       List<ScopeSummary> result = new ArrayList<>();
       for (ScopeRows.StoredScope stored : scopeRows.all()) {
-        Scope scope = scopeById(stored.scopeId());
+        Scope scope = openScopes.byId(stored.scopeId());
         result.add(
             new ScopeSummary(
                 stored.name(),
@@ -753,10 +667,10 @@ public final class Vault implements AutoCloseable {
    */
   public synchronized void rotateScopeKey(String scopeName) {
     inTransaction(() -> {
-      Scope scope = existingScope(scopeName);
+      Scope scope = openScopes.existing(scopeName);
       ScopeKeyset rotated = scope.keyset().rotate();
       scopeRows.updateKeyset(scope.id(), rotated.encrypt(rootKey, vaultId, scope.id()));
-      remember(new Scope(scope.id(), scope.name(), rotated));
+      openScopes.put(new Scope(scope.id(), scope.name(), rotated));
       return null;
     });
   }
@@ -802,7 +716,7 @@ public final class Vault implements AutoCloseable {
     if (builder.getId().isEmpty()) {
       builder.setId(ids.next().toString());
     } else {
-      builder.setId(canonicalId(builder.getId()));
+      builder.setId(MemoryRules.canonicalId(builder.getId()));
       if (memories.find(builder.getId()).isPresent()) {
         throw new VaultException.InvalidInput("a memory with id " + builder.getId() + " exists");
       }
@@ -812,7 +726,7 @@ public final class Vault implements AutoCloseable {
       // forgotten conversation would miss messages that name it in upper case.
       builder
           .getMessageBuilder()
-          .setConversationId(canonicalId(builder.getMessage().getConversationId()));
+          .setConversationId(MemoryRules.canonicalId(builder.getMessage().getConversationId()));
     }
     if (!builder.hasCreatedAt()) {
       builder.setCreatedAt(timestamp(now));
@@ -821,7 +735,7 @@ public final class Vault implements AutoCloseable {
       builder.setUpdatedAt(builder.getCreatedAt());
     }
     Memory memory = builder.build();
-    validate(memory);
+    MemoryRules.validate(memory);
     Scope scope = scopeFor(memory.getScope());
     RecordEnvelope envelope = seal(scope, memory);
     String conversationId =
@@ -838,8 +752,8 @@ public final class Vault implements AutoCloseable {
             memory.getRevision(),
             false,
             envelope.toByteArray(),
-            sourceKey(memory)),
-        searchText(memory),
+            MemoryRules.sourceKey(memory)),
+        MemoryRules.searchText(memory),
         memory.getTagsList());
     return memory;
   }
@@ -850,7 +764,7 @@ public final class Vault implements AutoCloseable {
       throw new VaultException.InvalidInput("a memory to restore has no revisions");
     }
     Memory current = revisions.get(revisions.size() - 1);
-    String id = canonicalId(current.getId());
+    String id = MemoryRules.canonicalId(current.getId());
     if (!id.equals(current.getId())) {
       // Envelopes bind the id as stored; a non-canonical spelling would seal an unreadable record.
       throw new VaultException.InvalidInput(
@@ -878,7 +792,7 @@ public final class Vault implements AutoCloseable {
         throw new VaultException.InvalidInput(
             "the revisions of memory " + id + " are inconsistent (ids, scope, kind or order)");
       }
-      validate(revision);
+      MemoryRules.validate(revision);
       previousRevision = revision.getRevision();
     }
     Scope scope = scopeFor(current.getScope());
@@ -896,26 +810,13 @@ public final class Vault implements AutoCloseable {
             current.getRevision(),
             false,
             seal(scope, current).toByteArray(),
-            sourceKey(current)),
-        searchText(current),
+            MemoryRules.sourceKey(current)),
+        MemoryRules.searchText(current),
         current.getTagsList());
     for (Memory earlier : revisions.subList(0, revisions.size() - 1)) {
       memories.insertRevision(id, earlier.getRevision(), seal(scope, earlier).toByteArray());
     }
     return true;
-  }
-
-  private static String sourceKey(Memory memory) {
-    Source source = memory.getSource();
-    if (source.getProvider().isEmpty() || source.getExternalId().isEmpty()) {
-      return null;
-    }
-    return sourceKey(source.getProvider(), source.getExternalId());
-  }
-
-  /** Length-prefixed, so no provider name can run into an external id. */
-  private static String sourceKey(String provider, String externalId) {
-    return provider.length() + ":" + provider + ":" + externalId;
   }
 
   private void tombstone(StoredMemory row) throws SQLException, GeneralSecurityException {
@@ -936,7 +837,7 @@ public final class Vault implements AutoCloseable {
                     .setProvider(current.getSource().getProvider())
                     .setExternalId(current.getSource().getExternalId()))
             .build();
-    Scope scope = scopeById(row.scopeId());
+    Scope scope = openScopes.byId(row.scopeId());
     memories.tombstone(
         row, tombstone.getRevision(), now.toEpochMilli(), seal(scope, tombstone).toByteArray());
   }
@@ -953,7 +854,7 @@ public final class Vault implements AutoCloseable {
   }
 
   private Memory decrypt(StoredMemory row) {
-    Scope scope = scopeById(row.scopeId());
+    Scope scope = openScopes.byId(row.scopeId());
     Memory memory = decrypt(scope, row.id(), row.revision(), row.envelope());
     if (!Arrays.equals(scope.id(), parseEnvelope(row.id(), row.envelope()).getScopeId().toByteArray())) {
       throw tampered(row.id());
@@ -1003,7 +904,7 @@ public final class Vault implements AutoCloseable {
   private StoredMemory liveRow(String id) throws SQLException {
     String canonical;
     try {
-      canonical = canonicalId(id);
+      canonical = MemoryRules.canonicalId(id);
     } catch (VaultException.InvalidInput e) {
       throw new VaultException.UnknownItem("no memory with id '" + id + "'");
     }
@@ -1020,7 +921,7 @@ public final class Vault implements AutoCloseable {
   private MemoryFilter filter(Selection selection) {
     MemoryFilter filter = MemoryFilter.all().withLimit(selection.limit());
     if (selection.scope().isPresent()) {
-      filter = filter.withScopeId(existingScope(selection.scope().get()).id());
+      filter = filter.withScopeId(openScopes.existing(selection.scope().get()).id());
     }
     if (selection.kind().isPresent()) {
       filter = filter.withKind(selection.kind().get().getNumber());
@@ -1037,22 +938,9 @@ public final class Vault implements AutoCloseable {
     return filter;
   }
 
-  private Scope existingScope(String name) {
-    Scope scope = scopesByName.get(name);
-    if (scope == null) {
-      List<String> names = new ArrayList<>(scopesByName.keySet());
-      names.sort(null);
-      throw new VaultException.UnknownItem(
-          "no scope named '"
-              + name
-              + "'"
-              + (names.isEmpty() ? "; the vault has no scopes yet" : "; scopes: " + String.join(", ", names)));
-    }
-    return scope;
-  }
 
   private Scope scopeFor(String name) throws SQLException, GeneralSecurityException {
-    Scope existing = scopesByName.get(name);
+    Scope existing = openScopes.named(name);
     if (existing != null) {
       return existing;
     }
@@ -1062,23 +950,11 @@ public final class Vault implements AutoCloseable {
         new ScopeRows.StoredScope(
             id, name, keyset.encrypt(rootKey, vaultId, id), clock.millis()));
     Scope scope = new Scope(id, name, keyset);
-    remember(scope);
+    openScopes.put(scope);
     return scope;
   }
 
-  private Scope scopeById(byte[] id) {
-    Scope scope = scopesById.get(HexFormat.of().formatHex(id));
-    if (scope == null) {
-      throw new VaultException.Corrupt(
-          "a memory names a scope the vault does not have: the database was altered or damaged");
-    }
-    return scope;
-  }
 
-  private void remember(Scope scope) {
-    scopesByName.put(scope.name(), scope);
-    scopesById.put(HexFormat.of().formatHex(scope.id()), scope);
-  }
 
   /** A unit of work inside one transaction. */
   private interface Work<T> {
@@ -1086,8 +962,7 @@ public final class Vault implements AutoCloseable {
   }
 
   private <T> T inTransaction(Work<T> work) {
-    Map<String, Scope> byName = new HashMap<>(scopesByName);
-    Map<String, Scope> byId = new HashMap<>(scopesById);
+    Scopes before = openScopes.snapshot();
     try {
       connection.setAutoCommit(false);
       T result = work.run();
@@ -1097,10 +972,7 @@ public final class Vault implements AutoCloseable {
       Throwable e = thrown instanceof WrappedFailure ? thrown.getCause() : thrown;
       rollback();
       // A scope created inside the failed transaction does not exist after it.
-      scopesByName.clear();
-      scopesByName.putAll(byName);
-      scopesById.clear();
-      scopesById.putAll(byId);
+      openScopes.restore(before);
       if (e instanceof VaultException vaultException) {
         throw vaultException;
       }
@@ -1127,150 +999,6 @@ public final class Vault implements AutoCloseable {
       connection.rollback();
     } catch (SQLException ignored) {
       // Nothing was committed; SQLite discards an open transaction when the connection closes.
-    }
-  }
-
-  static void validate(Memory memory) {
-    if (!SCOPE_NAME.matcher(memory.getScope()).matches()) {
-      throw new VaultException.InvalidInput(
-          "scope '"
-              + memory.getScope()
-              + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_',"
-              + " starting with a letter or digit");
-    }
-    // A kind from a newer format version (UNRECOGNIZED here) is kept as it is.
-    if (memory.getKindValue() == Kind.KIND_UNSPECIFIED_VALUE) {
-      throw new VaultException.InvalidInput("a memory needs a kind");
-    }
-    boolean hasTitle =
-        memory.getKind() == Kind.CONVERSATION && !memory.getConversation().getTitle().isBlank();
-    // A message may be only a tool call, an image or a thinking block: no visible text.
-    boolean hasParts = memory.getKind() == Kind.MESSAGE && memory.getMessage().getPartsCount() > 0;
-    if (memory.getText().isBlank() && !hasTitle && !hasParts && !memory.getDeleted()) {
-      throw new VaultException.InvalidInput("the memory text is empty");
-    }
-    if (memory.getText().length() > MAX_TEXT_CHARS) {
-      throw new VaultException.InvalidInput(
-          "the memory text is longer than " + MAX_TEXT_CHARS + " characters");
-    }
-    if (memory.getKind() == Kind.MESSAGE && memory.getMessage().getConversationId().isEmpty()) {
-      throw new VaultException.InvalidInput("a message needs the id of its conversation");
-    }
-    for (String tag : memory.getTagsList()) {
-      if (!TAG.matcher(tag).matches()) {
-        throw new VaultException.InvalidInput(
-            "tag '" + tag + "' is not valid: use 1 to 64 characters without spaces");
-      }
-    }
-  }
-
-  private static String searchText(Memory memory) {
-    if (memory.getKind() == Kind.CONVERSATION) {
-      return (memory.getConversation().getTitle() + "\n" + memory.getText()).strip();
-    }
-    return memory.getText();
-  }
-
-  private static String canonicalId(String id) {
-    try {
-      return Uuid7.parse(id).toString();
-    } catch (IllegalArgumentException e) {
-      throw new VaultException.InvalidInput("'" + id + "' is not a memory id");
-    }
-  }
-
-  private static VaultHeader readHeader(Path directory) {
-    VaultHeader header = VaultHeaderFile.read(directory);
-    if (header.getFormatVersion() != FORMAT_VERSION) {
-      throw new VaultException(
-          "the vault at " + directory + " has format version " + header.getFormatVersion()
-              + ", which this memvault cannot read; upgrade memvault");
-    }
-    if (header.getVaultId().size() != 16 || header.getDeviceId().size() != 16) {
-      throw new VaultException.Corrupt(
-          "the vault header at " + directory + " is damaged; restore it from a backup");
-    }
-    return header;
-  }
-
-  private static RootKey unwrapRootByPassphrase(
-      Path directory, VaultHeader header, char[] passphrase) {
-    KdfParameters kdf;
-    try {
-      kdf = KdfParameters.fromProto(header.getKdf());
-    } catch (KdfParameters.WeakParametersException e) {
-      throw new VaultException.Corrupt(
-          "refusing to open " + directory + ": its header asks for " + e.getMessage()
-              + "; the header may have been tampered with");
-    }
-    byte[] vaultId = header.getVaultId().toByteArray();
-    SecretBytes kek = PassphraseKdf.derive(passphrase, kdf);
-    try {
-      return RootKey.of(
-          KeyWrap.unwrap(
-              kek, header.getRootKeyByPassphrase().toByteArray(), passphraseAd(vaultId, kdf)));
-    } catch (GeneralSecurityException e) {
-      throw new VaultException.WrongKey("wrong passphrase for the vault at " + directory);
-    }
-  }
-
-  private static RootKey unwrapRootByRecovery(
-      Path where, VaultHeader header, String recoveryKeyText) {
-    RecoveryKey recovery;
-    try {
-      recovery = RecoveryKey.parse(recoveryKeyText);
-    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
-      throw new VaultException.WrongKey(e.getMessage());
-    }
-    byte[] vaultId = header.getVaultId().toByteArray();
-    try {
-      return RootKey.of(
-          KeyWrap.unwrap(
-              recovery.wrappingKey(vaultId),
-              header.getRootKeyByRecovery().toByteArray(),
-              recoveryAd(vaultId)));
-    } catch (GeneralSecurityException e) {
-      throw new VaultException.WrongKey(
-          "this recovery key does not open the vault at " + where + "; nothing was changed");
-    }
-  }
-
-  private static ByteString wrapRootByPassphrase(
-      RootKey root, char[] passphrase, KdfParameters kdf, byte[] vaultId)
-      throws GeneralSecurityException {
-    SecretBytes kek = PassphraseKdf.derive(passphrase, kdf);
-    return ByteString.copyFrom(KeyWrap.wrap(kek, root.secret(), passphraseAd(vaultId, kdf)));
-  }
-
-  private static ByteString wrapRootByRecovery(RootKey root, RecoveryKey recovery, byte[] vaultId)
-      throws GeneralSecurityException {
-    return ByteString.copyFrom(
-        KeyWrap.wrap(recovery.wrappingKey(vaultId), root.secret(), recoveryAd(vaultId)));
-  }
-
-  /** Binds the KDF parameters too, so that editing them in the header breaks the unwrap. */
-  private static byte[] passphraseAd(byte[] vaultId, KdfParameters kdf) {
-    return AssociatedData.labeled("memvault.v1.root-key.passphrase")
-        .bytes(vaultId)
-        .bytes(KdfParameters.ALGORITHM.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .uint32(kdf.memoryKib())
-        .uint32(kdf.iterations())
-        .uint32(kdf.parallelism())
-        .bytes(kdf.salt())
-        .encode();
-  }
-
-  private static byte[] recoveryAd(byte[] vaultId) {
-    return AssociatedData.labeled("memvault.v1.root-key.recovery").bytes(vaultId).encode();
-  }
-
-  private static byte[] databaseKeyAd(byte[] vaultId, byte[] deviceId) {
-    return AssociatedData.labeled("memvault.v1.database-key").bytes(vaultId).bytes(deviceId).encode();
-  }
-
-  private static void requirePassphrase(char[] passphrase) {
-    if (passphrase == null || passphrase.length == 0) {
-      throw new VaultException.InvalidInput("the passphrase is empty");
     }
   }
 

@@ -1,0 +1,169 @@
+package dev.memvault.server;
+
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.server.auth.AuthAnonymousGrpcService;
+import dev.memvault.server.auth.AuthInterceptor;
+import dev.memvault.server.auth.DeviceKeys;
+import dev.memvault.server.limits.RateLimiter;
+import dev.memvault.server.metrics.MetricsInterceptor;
+import dev.memvault.server.metrics.ServerMetrics;
+import dev.memvault.server.store.SyncStore;
+import dev.memvault.server.sync.SyncGrpcService;
+import dev.memvault.server.sync.WatchHub;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The memvault sync server: AuthService, SyncService behind the auth interceptor, and the standard
+ * gRPC health service, on whatever transport the given {@link ServerBuilder} makes (Netty with TLS
+ * in production, in-process in tests).
+ *
+ * <p>The server owns the store from construction on and closes it on {@link #close()}. Health is
+ * SERVING once started and NOT_SERVING from the moment shutdown begins.
+ */
+public final class SyncServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SyncServer.class.getName());
+
+  /** The names the health service reports on: the whole server ("") and each service. */
+  static final List<String> HEALTH_NAMES =
+      List.of("", AuthServiceGrpc.SERVICE_NAME, SyncServiceGrpc.SERVICE_NAME);
+
+  private final SyncStore store;
+  private final ServerConfig config;
+  private final ServerMetrics metrics;
+  private final WatchHub watches;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final Server server;
+  private final Object lifecycle = new Object();
+  private boolean started;
+  private boolean closed;
+
+  public SyncServer(ServerBuilder<?> builder, SyncStore store, ServerConfig config) {
+    this(builder, store, config, new ServerMetrics());
+  }
+
+  public SyncServer(
+      ServerBuilder<?> builder, SyncStore store, ServerConfig config, ServerMetrics metrics) {
+    this.store = store;
+    this.config = config;
+    this.metrics = metrics;
+    this.watches = new WatchHub(store, config.limits(), config.watchSenderThreads());
+    metrics.activeWatchesFrom(watches::activeStreams);
+    metrics.storeBytesFrom(store::totalStoredBytes);
+    DeviceKeys keys = new DeviceKeys();
+    AuthAnonymousGrpcService auth =
+        new AuthAnonymousGrpcService(
+            store,
+            keys,
+            config.secret(),
+            config.serverId(),
+            config.sessionTtl(),
+            config.limits(),
+            config.clock(),
+            config.random());
+    SyncGrpcService sync =
+        new SyncGrpcService(
+            store,
+            keys,
+            config.limits(),
+            new RateLimiter(config.limits(), config.clock()),
+            watches,
+            metrics,
+            config.clock());
+    for (String name : HEALTH_NAMES) {
+      health.setStatus(name, ServingStatus.NOT_SERVING);
+    }
+    this.server =
+        builder
+            .maxInboundMessageSize(config.limits().maxMessageBytes())
+            .addService(auth)
+            .addService(
+                ServerInterceptors.intercept(
+                    sync, new AuthInterceptor(store, config.secret(), config.clock())))
+            .addService(health.getHealthService())
+            .intercept(new MetricsInterceptor(metrics))
+            .build();
+  }
+
+  /**
+   * Starts serving: subscribes to the store for Watch, binds the transport, reports SERVING.
+   *
+   * @throws IOException if the transport cannot bind
+   */
+  public SyncServer start() throws IOException {
+    synchronized (lifecycle) {
+      if (started || closed) {
+        throw new IllegalStateException("a SyncServer starts once");
+      }
+      watches.start();
+      server.start();
+      started = true;
+      for (String name : HEALTH_NAMES) {
+        health.setStatus(name, ServingStatus.SERVING);
+      }
+      return this;
+    }
+  }
+
+  /** The bound port (the real one when started on port 0); -1 for in-process transports. */
+  public int port() {
+    return server.getPort();
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Blocks until the server has shut down. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Shuts down gracefully: reports NOT_SERVING, stops accepting calls, ends Watch streams with
+   * UNAVAILABLE (SHUTTING_DOWN) so clients reconnect elsewhere, gives other calls the configured
+   * grace period to finish, cancels what is left, and closes the store. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      health.enterTerminalState();
+      server.shutdown();
+      watches.close();
+      try {
+        long graceMillis = config.shutdownGrace().toMillis();
+        if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+          LOG.info("calls still running after the shutdown grace period; cancelling them");
+          server.shutdownNow();
+          server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      } finally {
+        try {
+          store.close();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "cannot close the sync store cleanly", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.memvault.server.auth;
+
+import dev.memvault.server.errors.Reason;
+import dev.memvault.server.errors.RejectedException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Stateless session tokens: what a device shows on every SyncService call after signing in. A token
+ * names its vault, device and expiry and carries an HMAC under the {@link ServerSecret} over them,
+ * so any server process with the secret accepts it, and nobody without can make one.
+ *
+ * <pre>
+ * token = base64url_nopad(vault_id(16) || device_id(16) || u64be(expires_at_ms) || mac(32))
+ * mac   = HMAC-SHA256(secret, canonical("memvault.sync.v1.session", vault_id, device_id,
+ *                                       u64be(expires_at_ms)))
+ * </pre>
+ *
+ * <p>A token is not bound to the connection; it is a bearer credential for its lifetime, which is
+ * short. Revoking a device takes effect at once anyway: the interceptor checks the device on every
+ * call.
+ */
+final class SessionTokens {
+  static final String LABEL = "memvault.sync.v1.session";
+  static final int ID_LENGTH = 16;
+  static final int MAC_LENGTH = 32;
+  static final int TOKEN_LENGTH = 2 * ID_LENGTH + Long.BYTES + MAC_LENGTH;
+
+  /** A verified token's contents. */
+  record Session(byte[] vaultId, byte[] deviceId, long expiresAtMillis) {}
+
+  /** A token as issued. */
+  record Issued(String token, long expiresAtMillis) {
+    @Override
+    public String toString() {
+      return "Issued[token=redacted, expiresAtMillis=" + expiresAtMillis + "]";
+    }
+  }
+
+  private final ServerSecret secret;
+  private final Clock clock;
+  private final Duration ttl;
+
+  SessionTokens(ServerSecret secret, Clock clock, Duration ttl) {
+    this.secret = secret;
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  Issued issue(byte[] vaultId, byte[] deviceId) {
+    long expiresAt = clock.millis() + ttl.toMillis();
+    byte[] token =
+        ByteBuffer.allocate(TOKEN_LENGTH)
+            .put(vaultId)
+            .put(deviceId)
+            .putLong(expiresAt)
+            .put(mac(vaultId, deviceId, expiresAt))
+            .array();
+    return new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(token), expiresAt);
+  }
+
+  /**
+   * Checks a token's MAC and expiry.
+   *
+   * @throws RejectedException AUTH_REQUIRED for anything but a token this server issued (the expiry
+   *     of a forged token means nothing); SESSION_EXPIRED for one of its tokens that expired
+   */
+  Session verify(String token) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getUrlDecoder().decode(token);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedException(Reason.AUTH_REQUIRED);
+    }
+    if (bytes.length != TOKEN_LENGTH) {
+      throw new RejectedException(Reason.AUTH_REQUIRED);
+    }
+    ByteBuffer parts = ByteBuffer.wrap(bytes);
+    byte[] vaultId = new byte[ID_LENGTH];
+    byte[] deviceId = new byte[ID_LENGTH];
+    byte[] mac = new byte[MAC_LENGTH];
+    parts.get(vaultId).get(deviceId);
+    long expiresAt = parts.getLong();
+    parts.get(mac);
+    if (!MessageDigest.isEqual(mac, mac(vaultId, deviceId, expiresAt))) {
+      throw new RejectedException(Reason.AUTH_REQUIRED);
+    }
+    if (clock.millis() >= expiresAt) {
+      throw new RejectedException(Reason.SESSION_EXPIRED);
+    }
+    return new Session(vaultId, deviceId, expiresAt);
+  }
+
+  private byte[] mac(byte[] vaultId, byte[] deviceId, long expiresAt) {
+    return secret.hmac(
+        CanonicalEncoding.encode(LABEL, vaultId, deviceId, CanonicalEncoding.u64(expiresAt)));
+  }
+}

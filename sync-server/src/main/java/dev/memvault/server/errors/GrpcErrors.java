@@ -1,0 +1,108 @@
+package dev.memvault.server.errors;
+
+import dev.memvault.server.store.StoreException;
+import dev.memvault.server.store.SyncStore;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.sql.SQLException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place that turns what went wrong into what a client is told: a status code, a fixed
+ * description and the reason in the {@value #REASON_TRAILER} trailer. Exception messages and stack
+ * traces never reach a client; unexpected failures are logged here with their stack traces but
+ * without their messages, which may quote request data (a database driver echoing a statement's
+ * parameters, say).
+ */
+public final class GrpcErrors {
+  /** The trailer that carries the {@link Reason} name. */
+  public static final String REASON_TRAILER = "memvault-reason";
+
+  public static final Metadata.Key<String> REASON_KEY =
+      Metadata.Key.of(REASON_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
+
+  private GrpcErrors() {}
+
+  /** The status exception a refusal for {@code reason} is sent as. */
+  public static StatusRuntimeException status(Reason reason) {
+    Metadata trailers = new Metadata();
+    trailers.put(REASON_KEY, reason.name());
+    return Status.fromCode(reason.code())
+        .withDescription(reason.description())
+        .asRuntimeException(trailers);
+  }
+
+  /** The reason {@code failure} is reported as. */
+  public static Reason reasonFor(Throwable failure) {
+    if (failure instanceof RejectedException rejected) {
+      return rejected.reason();
+    }
+    if (failure instanceof SyncStore.QuotaExceededException) {
+      return Reason.QUOTA_EXCEEDED;
+    }
+    if (failure instanceof SyncStore.UnknownVaultException) {
+      return Reason.UNKNOWN_VAULT;
+    }
+    if (failure instanceof StoreException) {
+      return Reason.STORE_UNAVAILABLE;
+    }
+    return Reason.INTERNAL;
+  }
+
+  /**
+   * What to send a client for {@code failure}, logging it first if it is not an expected refusal.
+   *
+   * @param where the RPC or component, for the log line (a fixed name, never request data)
+   */
+  public static StatusRuntimeException toStatusException(String where, Throwable failure) {
+    Reason reason = reasonFor(failure);
+    if (reason == Reason.STORE_UNAVAILABLE) {
+      LOG.log(Level.WARNING, where + ": the store failed", redacted(failure));
+    } else if (reason == Reason.INTERNAL) {
+      LOG.log(Level.SEVERE, where + ": unexpected failure", redacted(failure));
+    }
+    return status(reason);
+  }
+
+  /** Ends a call with the status for {@code failure}. */
+  public static void fail(StreamObserver<?> observer, String where, Throwable failure) {
+    observer.onError(toStatusException(where, failure));
+  }
+
+  /**
+   * A copy of {@code failure} for the log: the same classes and stack frames, with each message
+   * replaced by its class name (and SQL state, for database errors). Only a {@link StoreException}
+   * keeps its message, which the store writes from fixed text and its directory.
+   */
+  static Throwable redacted(Throwable failure) {
+    Throwable cause = failure.getCause() == null ? null : redacted(failure.getCause());
+    String what = failure.getClass().getName();
+    if (failure instanceof StoreException) {
+      what += ": " + failure.getMessage(); // the store's own words: an operation and a directory
+    } else if (failure instanceof SQLException sql && sql.getSQLState() != null) {
+      what += " (SQL state " + sql.getSQLState() + ")";
+    }
+    Throwable copy = new LoggedFailure(what, cause);
+    copy.setStackTrace(failure.getStackTrace());
+    return copy;
+  }
+
+  /** A failure as logged: its original class name in place of its message. */
+  static final class LoggedFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    LoggedFailure(String what, Throwable cause) {
+      super(what, cause);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+}

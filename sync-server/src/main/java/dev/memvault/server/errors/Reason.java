@@ -1,0 +1,69 @@
+package dev.memvault.server.errors;
+
+import io.grpc.Status;
+
+/**
+ * Why the server refused a call: the stable, machine-readable part of every error it sends. Each
+ * reason has one gRPC status code and one fixed English sentence; clients branch on the reason
+ * (trailer {@value GrpcErrors#REASON_TRAILER}), people read the sentence. proto/README.md lists
+ * them all; a reason, once published, keeps its name and code.
+ */
+public enum Reason {
+  // ------------------------------------------------------------ authentication (the caller's)
+  AUTH_REQUIRED(Status.Code.UNAUTHENTICATED, "A valid session token is required."),
+  SESSION_EXPIRED(Status.Code.UNAUTHENTICATED, "The session has expired; authenticate again."),
+  DEVICE_REVOKED(Status.Code.UNAUTHENTICATED, "This device has been revoked from the vault."),
+  UNKNOWN_DEVICE(Status.Code.UNAUTHENTICATED, "This device is not registered in this vault."),
+  BAD_CHALLENGE(
+      Status.Code.UNAUTHENTICATED,
+      "The challenge was not issued by this server for this device, or was already used."),
+  CHALLENGE_EXPIRED(Status.Code.UNAUTHENTICATED, "The challenge has expired; request a new one."),
+  BAD_SIGNATURE(Status.Code.UNAUTHENTICATED, "The signature over the challenge does not verify."),
+
+  // ------------------------------------------------------------ requests (the client's fault)
+  MALFORMED_ID(
+      Status.Code.INVALID_ARGUMENT, "A vault, device, change or record id is not 16 bytes."),
+  MALFORMED_REQUEST(Status.Code.INVALID_ARGUMENT, "A required field of the request is missing."),
+  BAD_KEYSET(
+      Status.Code.INVALID_ARGUMENT,
+      "The signing public keyset is not a Tink Ed25519 public keyset of acceptable size."),
+  BAD_CHANGE_SIGNATURE(
+      Status.Code.INVALID_ARGUMENT,
+      "A change's signature does not verify under its device's registered key."),
+  WRONG_DEVICE(
+      Status.Code.PERMISSION_DENIED,
+      "A change names a device other than the authenticated device."),
+  VAULT_EXISTS(Status.Code.ALREADY_EXISTS, "A vault with this id already exists."),
+  UNKNOWN_VAULT(Status.Code.NOT_FOUND, "No vault with this id exists."),
+
+  // ------------------------------------------------------------ limits (proto/README.md)
+  BATCH_TOO_LARGE(Status.Code.INVALID_ARGUMENT, "The push holds more changes than one push may."),
+  PAYLOAD_TOO_LARGE(
+      Status.Code.INVALID_ARGUMENT, "A change's payload or signature is larger than allowed."),
+  QUOTA_EXCEEDED(Status.Code.RESOURCE_EXHAUSTED, "The vault's storage quota would be exceeded."),
+  RATE_LIMITED(Status.Code.RESOURCE_EXHAUSTED, "This device pushed too many changes; retry later."),
+  TOO_MANY_WATCHES(Status.Code.RESOURCE_EXHAUSTED, "The vault has too many open Watch streams."),
+
+  // ------------------------------------------------------------ the server's side
+  SHUTTING_DOWN(Status.Code.UNAVAILABLE, "The server is shutting down; reconnect and resume."),
+  STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, "The server's storage is unavailable; retry later."),
+  INTERNAL(Status.Code.INTERNAL, "Internal server error.");
+
+  private final Status.Code code;
+  private final String description;
+
+  Reason(Status.Code code, String description) {
+    this.code = code;
+    this.description = description;
+  }
+
+  /** The gRPC status code every refusal for this reason carries. */
+  public Status.Code code() {
+    return code;
+  }
+
+  /** The fixed sentence sent as the status description. */
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.memvault.server.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The counters of one server process, rendered in the Prometheus text format. They count calls and
+ * bytes only: no ids, no payloads, no tokens, so a metrics scrape reveals nothing about any vault.
+ */
+public final class ServerMetrics {
+  private final LongAdder pushes = new LongAdder();
+  private final LongAdder changesAccepted = new LongAdder();
+  private final LongAdder pulls = new LongAdder();
+  private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+  private volatile IntSupplier activeWatches = () -> 0;
+  private volatile LongSupplier storeBytes = () -> 0;
+
+  /** A push succeeded with {@code changes} changes (retried ones included). */
+  public void pushed(int changes) {
+    pushes.increment();
+    changesAccepted.add(changes);
+  }
+
+  public void pulled() {
+    pulls.increment();
+  }
+
+  /** A call ended UNAUTHENTICATED for {@code reason}. */
+  public void authFailed(String reason) {
+    authFailures.computeIfAbsent(reason, key -> new LongAdder()).increment();
+  }
+
+  /** A call was refused for {@code reason} (any status). */
+  public void rejected(String reason) {
+    rejections.computeIfAbsent(reason, key -> new LongAdder()).increment();
+  }
+
+  public void activeWatchesFrom(IntSupplier supplier) {
+    this.activeWatches = supplier;
+  }
+
+  public void storeBytesFrom(LongSupplier supplier) {
+    this.storeBytes = supplier;
+  }
+
+  public long pushes() {
+    return pushes.sum();
+  }
+
+  public long authFailures(String reason) {
+    LongAdder adder = authFailures.get(reason);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** The Prometheus text exposition format, version 0.0.4. */
+  public String prometheusText() {
+    StringBuilder out = new StringBuilder();
+    counter(out, "memvault_pushes_total", "Successful Push calls.", pushes.sum());
+    counter(
+        out,
+        "memvault_changes_accepted_total",
+        "Changes in successful Push calls, retried ones included.",
+        changesAccepted.sum());
+    counter(out, "memvault_pulls_total", "Pull calls.", pulls.sum());
+    gauge(out, "memvault_watch_streams_active", "Open Watch streams.", activeWatches.getAsInt());
+    byReason(
+        out,
+        "memvault_auth_failures_total",
+        "Calls ended UNAUTHENTICATED, by reason.",
+        authFailures);
+    byReason(
+        out,
+        "memvault_rejections_total",
+        "Calls refused with a memvault-reason, by reason.",
+        rejections);
+    long bytes;
+    try {
+      bytes = storeBytes.getAsLong();
+    } catch (RuntimeException e) {
+      bytes = -1; // the store is unavailable; the scrape still answers
+    }
+    gauge(
+        out, "memvault_store_bytes", "Bytes of payloads and signatures stored, all vaults.", bytes);
+    return out.toString();
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    header(out, name, help, "counter");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    header(out, name, help, "gauge");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void byReason(
+      StringBuilder out, String name, String help, Map<String, LongAdder> values) {
+    header(out, name, help, "counter");
+    // Reasons are Reason enum names: [A-Z_]+, nothing to escape.
+    new TreeMap<>(values)
+        .forEach(
+            (reason, value) ->
+                out.append(name)
+                    .append("{reason=\"")
+                    .append(reason)
+                    .append("\"} ")
+                    .append(value.sum())
+                    .append('\n'));
+  }
+
+  private static void header(StringBuilder out, String name, String help, String type) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+}

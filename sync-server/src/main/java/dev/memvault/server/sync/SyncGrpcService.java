@@ -1,0 +1,234 @@
+package dev.memvault.server.sync;
+
+import com.google.crypto.tink.PublicKeyVerify;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.ListDevicesRequest;
+import dev.memvault.proto.sync.v1.ListDevicesResponse;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PullResponse;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.proto.sync.v1.WatchRequest;
+import dev.memvault.server.auth.AuthenticatedDevice;
+import dev.memvault.server.auth.DeviceKeys;
+import dev.memvault.server.auth.SigningInputs;
+import dev.memvault.server.errors.GrpcErrors;
+import dev.memvault.server.errors.Reason;
+import dev.memvault.server.errors.RejectedException;
+import dev.memvault.server.limits.Limits;
+import dev.memvault.server.limits.RateLimiter;
+import dev.memvault.server.metrics.ServerMetrics;
+import dev.memvault.server.store.SyncStore;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * SyncService: a vault's append-only log of signed, encrypted changes, for the devices of that
+ * vault. Every call runs behind {@code AuthInterceptor} and acts on the caller's vault only; the
+ * server checks ids, sizes, rates and each change's device signature, and never reads a payload.
+ */
+public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
+  private static final int ID_LENGTH = 16;
+
+  private final SyncStore store;
+  private final DeviceKeys keys;
+  private final Limits limits;
+  private final RateLimiter rates;
+  private final WatchHub watches;
+  private final ServerMetrics metrics;
+  private final Clock clock;
+
+  public SyncGrpcService(
+      SyncStore store,
+      DeviceKeys keys,
+      Limits limits,
+      RateLimiter rates,
+      WatchHub watches,
+      ServerMetrics metrics,
+      Clock clock) {
+    this.store = store;
+    this.keys = keys;
+    this.limits = limits;
+    this.rates = rates;
+    this.watches = watches;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Checks every change (ids, author, size, rate, signature) before storing any: a batch is stored
+   * whole or refused whole.
+   */
+  @Override
+  public void push(PushRequest request, StreamObserver<PushResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      limits.checkPush(request);
+      for (Change change : request.getChangesList()) {
+        if (change.getChangeId().size() != ID_LENGTH
+            || change.getRecordId().size() != ID_LENGTH
+            || change.getDeviceId().size() != ID_LENGTH) {
+          throw new RejectedException(Reason.MALFORMED_ID);
+        }
+        if (!change.getDeviceId().equals(caller.deviceId())) {
+          throw new RejectedException(Reason.WRONG_DEVICE);
+        }
+      }
+      // Before the signatures: verifying is what a flood would cost.
+      rates.acquire(caller.rateKey(), request.getChangesCount());
+      byte[] vaultId = caller.vaultId().toByteArray();
+      if (request.getChangesCount() > 0) {
+        PublicKeyVerify verifier = keys.verifier(caller.device().getSigningPublicKeyset());
+        for (Change change : request.getChangesList()) {
+          try {
+            verifier.verify(
+                change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+          } catch (GeneralSecurityException e) {
+            throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
+          }
+        }
+      }
+      List<LogEntry> entries =
+          request.getChangesCount() == 0
+              ? List.of()
+              : store.append(vaultId, request.getChangesList(), clock.millis());
+      Head head = store.head(vaultId);
+      metrics.pushed(request.getChangesCount());
+      responses.onNext(PushResponse.newBuilder().addAllEntries(entries).setHead(head).build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "Push", e);
+    }
+  }
+
+  @Override
+  public void pull(PullRequest request, StreamObserver<PullResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      long afterSeq = seq(request.getAfterSeq());
+      byte[] vaultId = caller.vaultId().toByteArray();
+      Head head = store.head(vaultId);
+      metrics.pulled();
+      Pull pull =
+          new Pull(
+              vaultId,
+              afterSeq,
+              head,
+              limits.pageSize(request.getPageSize()),
+              (ServerCallStreamObserver<PullResponse>) responses);
+      pull.responses.setOnCancelHandler(pull::cancel);
+      pull.responses.setOnReadyHandler(pull::pump);
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "Pull", e);
+    }
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<LogEntry> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      watches.watch(
+          caller.vaultId(),
+          seq(request.getAfterSeq()),
+          (ServerCallStreamObserver<LogEntry>) responses);
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "Watch", e);
+    }
+  }
+
+  @Override
+  public void listDevices(
+      ListDevicesRequest request, StreamObserver<ListDevicesResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      responses.onNext(
+          ListDevicesResponse.newBuilder()
+              .addAllDevices(store.devices(caller.vaultId().toByteArray()))
+              .build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "ListDevices", e);
+    }
+  }
+
+  /** A uint64 cursor; none past 2^63 - 1 can name an entry. */
+  private static long seq(long uint64) {
+    if (uint64 < 0) {
+      throw new RejectedException(Reason.MALFORMED_REQUEST);
+    }
+    return uint64;
+  }
+
+  /**
+   * One Pull stream: pages up to the head read at the start, each sent only when the stream is
+   * ready, so a slow client holds at most one page in the server. Runs on the call's serialized
+   * executor (gRPC calls the handlers one at a time).
+   */
+  private final class Pull {
+    final byte[] vaultId;
+    final Head head;
+    final int pageSize;
+    final ServerCallStreamObserver<PullResponse> responses;
+    long sentSeq;
+    boolean done;
+
+    Pull(
+        byte[] vaultId,
+        long afterSeq,
+        Head head,
+        int pageSize,
+        ServerCallStreamObserver<PullResponse> responses) {
+      this.vaultId = vaultId;
+      this.sentSeq = afterSeq;
+      this.head = head;
+      this.pageSize = pageSize;
+      this.responses = responses;
+    }
+
+    void pump() {
+      try {
+        while (!done && responses.isReady()) {
+          List<LogEntry> page = nextPage();
+          responses.onNext(PullResponse.newBuilder().addAllEntries(page).setHead(head).build());
+          if (!page.isEmpty()) {
+            sentSeq = page.get(page.size() - 1).getSeq();
+          }
+          if (page.isEmpty() || sentSeq >= head.getSeq()) {
+            done = true;
+            responses.onCompleted();
+          }
+        }
+      } catch (RuntimeException e) {
+        done = true;
+        GrpcErrors.fail(responses, "Pull", e);
+      }
+    }
+
+    /** Up to pageSize entries and maxPageBytes, at least one entry unless the head is reached. */
+    private List<LogEntry> nextPage() {
+      if (sentSeq >= head.getSeq()) {
+        return List.of();
+      }
+      int want = (int) Math.min(pageSize, head.getSeq() - sentSeq);
+      List<LogEntry> read = store.read(vaultId, sentSeq, want);
+      long bytes = 0;
+      for (int i = 0; i < read.size(); i++) {
+        bytes += read.get(i).getSerializedSize();
+        if (bytes > limits.maxPageBytes() && i > 0) {
+          return read.subList(0, i); // the rest is read again for the next page
+        }
+      }
+      return read;
+    }
+
+    void cancel() {
+      done = true;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.memvault.server;
+
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.server.store.SyncStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A real store with fault injection: appends throw {@link #failure} while it is set. Not a mock:
+ * everything else goes to the real store underneath.
+ */
+final class FaultyStore implements SyncStore {
+  private final SyncStore real;
+  volatile RuntimeException failure;
+
+  FaultyStore(SyncStore real) {
+    this.real = real;
+  }
+
+  @Override
+  public List<LogEntry> append(byte[] vaultId, List<Change> changes, long acceptedAtMillis) {
+    RuntimeException current = failure;
+    if (current != null) {
+      throw current;
+    }
+    return real.append(vaultId, changes, acceptedAtMillis);
+  }
+
+  @Override
+  public boolean registerVault(byte[] vaultId, Device firstDevice) {
+    return real.registerVault(vaultId, firstDevice);
+  }
+
+  @Override
+  public boolean addDevice(byte[] vaultId, Device device) {
+    return real.addDevice(vaultId, device);
+  }
+
+  @Override
+  public boolean revokeDevice(byte[] vaultId, byte[] deviceId, long atMillis) {
+    return real.revokeDevice(vaultId, deviceId, atMillis);
+  }
+
+  @Override
+  public Optional<Device> device(byte[] vaultId, byte[] deviceId) {
+    return real.device(vaultId, deviceId);
+  }
+
+  @Override
+  public List<Device> devices(byte[] vaultId) {
+    return real.devices(vaultId);
+  }
+
+  @Override
+  public List<LogEntry> read(byte[] vaultId, long afterSeq, int limit) {
+    return real.read(vaultId, afterSeq, limit);
+  }
+
+  @Override
+  public Head head(byte[] vaultId) {
+    return real.head(vaultId);
+  }
+
+  @Override
+  public long storedBytes(byte[] vaultId) {
+    return real.storedBytes(vaultId);
+  }
+
+  @Override
+  public long totalStoredBytes() {
+    return real.totalStoredBytes();
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Appended> listener) {
+    return real.subscribe(listener);
+  }
+
+  @Override
+  public void close() {
+    real.close();
+  }
+}

@@ -1,0 +1,299 @@
+package dev.memvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.server.store.LogChain;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real server process, as an operator runs it: started with {@code --data}, used over TCP,
+ * scraped for metrics, killed with SIGKILL in the middle of pushes, restarted on the same data:
+ * every entry it acknowledged is there, in a chain that verifies, and sessions survive the restart
+ * because the secret is kept in the data directory.
+ */
+class ServerMainEndToEndTest {
+  private static final Pattern LISTENING =
+      Pattern.compile("memvault sync server listening on 127\\.0\\.0\\.1:(\\d+) \\((.+)\\)");
+  private static final Pattern METRICS =
+      Pattern.compile("memvault sync server metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+
+  @TempDir Path temp;
+
+  private final List<ServerProcess> processes = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    for (ServerProcess process : processes) {
+      process.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serverMain_pushPullScrapeKillRestart_everyAcknowledgedEntrySurvives() throws Exception {
+    Path data = temp.resolve("data");
+    ServerProcess server = ServerProcess.start(temp.resolve("first.log"), Map.of(), embedded(data));
+    processes.add(server);
+    assertEquals("embedded store at " + data.toAbsolutePath().normalize(), server.storeDescription);
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(data.resolve(ServerMain.SECRET_FILE))));
+
+    TestDevice device = TestDevice.newVault();
+    ManagedChannel channel = channel(server.port);
+    String token = device.register(AuthServiceGrpc.newBlockingStub(channel));
+    SyncServiceGrpc.SyncServiceBlockingStub sync =
+        ServerFixture.withToken(SyncServiceGrpc.newBlockingStub(channel), token);
+    PushResponse first =
+        sync.push(PushRequest.newBuilder().addAllChanges(device.changes(1, 10)).build());
+    assertEquals(first.getEntriesList(), pullAll(sync));
+
+    String metrics = scrape(server.metricsPort);
+    assertTrue(metrics.contains("\nmemvault_pushes_total 1\n"), metrics);
+    assertTrue(metrics.contains("\nmemvault_changes_accepted_total 10\n"), metrics);
+    assertTrue(metrics.contains("\nmemvault_pulls_total 1\n"), metrics);
+    assertTrue(metrics.contains("\nmemvault_watch_streams_active 0\n"), metrics);
+    Matcher bytes = Pattern.compile("\nmemvault_store_bytes (\\d+)\n").matcher(metrics);
+    assertTrue(bytes.find() && Long.parseLong(bytes.group(1)) > 0, metrics);
+
+    // Pushes keep coming while the process is killed; remember what was acknowledged.
+    Map<Long, LogEntry> acknowledged = new ConcurrentHashMap<>();
+    first.getEntriesList().forEach(entry -> acknowledged.put(entry.getSeq(), entry));
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread pusher =
+        new Thread(
+            () -> {
+              for (long n = 11; !stop.get(); n += 5) {
+                try {
+                  sync.push(
+                          PushRequest.newBuilder().addAllChanges(device.changes(n, n + 4)).build())
+                      .getEntriesList()
+                      .forEach(entry -> acknowledged.put(entry.getSeq(), entry));
+                } catch (RuntimeException e) {
+                  return; // the server is gone
+                }
+              }
+            });
+    pusher.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (acknowledged.size() < 60 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    server.process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+    assertTrue(server.process.waitFor(10, TimeUnit.SECONDS));
+    pusher.join(TimeUnit.SECONDS.toMillis(30));
+    stop.set(true);
+    assertTrue(acknowledged.size() >= 60, "acknowledged " + acknowledged.size());
+
+    ServerProcess restarted =
+        ServerProcess.start(temp.resolve("second.log"), Map.of(), embedded(data));
+    processes.add(restarted);
+    SyncServiceGrpc.SyncServiceBlockingStub again =
+        ServerFixture.withToken(
+            SyncServiceGrpc.newBlockingStub(channel(restarted.port)), token); // same secret
+
+    List<LogEntry> all = pullAll(again);
+    LogChain.verifyExtends(LogChain.emptyHead(), all, device.vaultId);
+    for (LogEntry entry : acknowledged.values()) {
+      assertTrue(entry.getSeq() <= all.size(), "entry " + entry.getSeq() + " was lost");
+      assertEquals(entry, all.get((int) entry.getSeq() - 1));
+    }
+
+    // SIGTERM: a graceful shutdown, well within its grace period.
+    restarted.process.destroy();
+    assertTrue(restarted.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+  }
+
+  @Test
+  void serverMain_twoProcessesOnePostgres_watchOnOneSeesPushThroughOther() throws Exception {
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    try {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      Map<String, String> env =
+          Map.of(ServerMain.SECRET_ENV, "00".repeat(31) + "2a", "TEST_PG_PASSWORD", "unused");
+      List<String> args =
+          List.of(
+              "--postgres",
+              url,
+              "--postgres-user",
+              "postgres",
+              "--postgres-password-env",
+              "TEST_PG_PASSWORD",
+              "--server-id",
+              "sync.test.example:7443");
+      ServerProcess first = ServerProcess.start(temp.resolve("a.log"), env, args);
+      processes.add(first);
+      ServerProcess second = ServerProcess.start(temp.resolve("b.log"), env, args);
+      processes.add(second);
+      assertEquals("PostgreSQL store", first.storeDescription);
+
+      TestDevice device = TestDevice.newVault();
+      String token = device.register(AuthServiceGrpc.newBlockingStub(channel(first.port)));
+      WatchStream watch =
+          WatchStream.open(
+              ServerFixture.withToken(SyncServiceGrpc.newStub(channel(second.port)), token), 0);
+      ServerFixture.withToken(SyncServiceGrpc.newBlockingStub(channel(first.port)), token)
+          .push(PushRequest.newBuilder().addAllChanges(device.changes(1, 3)).build());
+
+      LogChain.verifyExtends(LogChain.emptyHead(), watch.next(3, 1), device.vaultId);
+      watch.cancel();
+
+      // SIGTERM: the Watch-free process shuts down cleanly and closes its pool.
+      first.process.destroy();
+      assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+    } finally {
+      stopEverything();
+      processes.clear();
+      channels.clear();
+      postgres.close();
+    }
+  }
+
+  private static List<String> embedded(Path data) {
+    return List.of("--data", data.toString());
+  }
+
+  private ManagedChannel channel(int port) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+            .build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private static List<LogEntry> pullAll(SyncServiceGrpc.SyncServiceBlockingStub sync) {
+    List<LogEntry> entries = new ArrayList<>();
+    sync.pull(PullRequest.newBuilder().setPageSize(50).build())
+        .forEachRemaining(page -> entries.addAll(page.getEntriesList()));
+    return entries;
+  }
+
+  private static String scrape(int port) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+        response.headers().toString());
+    return response.body();
+  }
+
+  /** ServerMain in a child JVM with this test's class path. */
+  private static final class ServerProcess {
+    final Process process;
+    final int port;
+    final int metricsPort;
+    final String storeDescription;
+
+    private ServerProcess(Process process, int port, int metricsPort, String storeDescription) {
+      this.process = process;
+      this.port = port;
+      this.metricsPort = metricsPort;
+      this.storeDescription = storeDescription;
+    }
+
+    /** Starts ServerMain with {@code storeArgs}, on 127.0.0.1 port 0, with metrics. */
+    static ServerProcess start(Path log, Map<String, String> env, List<String> storeArgs)
+        throws Exception {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ServerMain.class.getName(),
+                  "--listen",
+                  "127.0.0.1:0",
+                  "--metrics-listen",
+                  "127.0.0.1:0"));
+      command.addAll(storeArgs);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+      builder.environment().remove(ServerMain.SECRET_ENV);
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader out =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                  }
+                } catch (IOException e) {
+                  // The process is gone.
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      Integer metricsPort = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          if (!process.isAlive()) {
+            break;
+          }
+          continue;
+        }
+        Matcher metrics = METRICS.matcher(line);
+        if (metrics.matches()) {
+          metricsPort = Integer.parseInt(metrics.group(1));
+        }
+        Matcher listening = LISTENING.matcher(line);
+        if (listening.matches()) {
+          assertNotNull(metricsPort, "the metrics line comes first");
+          return new ServerProcess(
+              process, Integer.parseInt(listening.group(1)), metricsPort, listening.group(2));
+        }
+      }
+      process.destroyForcibly();
+      throw new AssertionError(
+          "the server did not say it was listening; its log:\n" + Files.readString(log));
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.memvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memvault.server.limits.Limits;
+import dev.memvault.server.store.EmbeddedSyncStore;
+import dev.memvault.server.store.SyncStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command refuses before it serves anything, and how it says so. */
+class ServerMainTest {
+  @TempDir Path temp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    return ServerMain.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private int run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  private void assertOneLineError(String expected) {
+    String text = err.toString();
+    assertTrue(text.startsWith("memvault-server: "), text);
+    assertTrue(text.contains(expected), text);
+    assertEquals(1, text.strip().lines().count(), text);
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void listen_anyAddressWithoutTls_refusedWithExit2() {
+    int code = run("--data", temp.toString(), "--listen", "0.0.0.0:7443");
+
+    assertEquals(2, code);
+    assertOneLineError("refusing to listen on 0.0.0.0:7443 without TLS");
+  }
+
+  @Test
+  void listen_anyIpv6AddressWithoutTls_refusedWithExit2() {
+    assertEquals(2, run("--data", temp.toString(), "--listen", "[::]:7443"));
+    assertOneLineError("without TLS");
+  }
+
+  @Test
+  void dataAndPostgres_refusedWithExit2() {
+    assertEquals(
+        2, run("--data", temp.toString(), "--postgres", "jdbc:postgresql://localhost/memvault"));
+    assertOneLineError("either --data or --postgres");
+  }
+
+  @Test
+  void tlsCertWithoutKey_refusedWithExit2() {
+    assertEquals(2, run("--data", temp.toString(), "--tls-cert", temp.resolve("c.pem").toString()));
+    assertOneLineError("--tls-cert and --tls-key go together");
+  }
+
+  @Test
+  void tlsFilesMissing_failsWithExit1() {
+    int code =
+        run(
+            "--data",
+            temp.toString(),
+            "--tls-cert",
+            temp.resolve("missing-cert.pem").toString(),
+            "--tls-key",
+            temp.resolve("missing-key.pem").toString());
+
+    assertEquals(1, code);
+    assertOneLineError("cannot read the TLS certificate or key");
+  }
+
+  @Test
+  void postgresWithoutSharedSecret_refusedWithExit2BeforeConnecting() {
+    assertEquals(2, run("--postgres", "jdbc:postgresql://127.0.0.1:1/nowhere"));
+    assertOneLineError("MEMVAULT_SERVER_SECRET");
+  }
+
+  @Test
+  void listenNotHostPort_refusedWithExit2() {
+    assertEquals(2, run("--data", temp.toString(), "--listen", "7443"));
+    assertOneLineError("--listen must be HOST:PORT");
+  }
+
+  @Test
+  void dataDirectoryInUse_failsWithExit1() {
+    SyncStore holder = EmbeddedSyncStore.open(temp, Limits.DEFAULTS.storeLimits());
+    try {
+      assertEquals(1, run("--data", temp.toString(), "--listen", "127.0.0.1:0"));
+    } finally {
+      holder.close();
+    }
+    assertOneLineError("already open");
+  }
+
+  @Test
+  void help_printsUsageAndExits0() {
+    assertEquals(0, run("--help"));
+    assertTrue(out.toString().contains("--insecure"), out.toString());
+  }
+}

@@ -1,0 +1,206 @@
+package dev.memvault.server;
+
+import static dev.memvault.server.Rejections.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.server.errors.Reason;
+import dev.memvault.server.limits.Limits;
+import dev.memvault.server.store.LogChain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Watch: backlog, live entries, many idle streams, slow readers, and the end of a stream. */
+class WatchTest {
+  @RegisterExtension final ServerFixture fixture = new ServerFixture();
+
+  private final TestDevice device = TestDevice.newVault();
+
+  @Test
+  void watch_backlogThenLive_everyEntryOnceInOrderWithVerifyingChain() throws Exception {
+    String token = fixture.registered(device);
+    push(token, device.changes(1, 3));
+
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 0);
+    List<LogEntry> seen = new ArrayList<>(watch.next(3, 1));
+    push(token, device.changes(4, 5));
+    seen.addAll(watch.next(2, 4));
+    push(token, device.changes(4, 6)); // 4 and 5 again: only 6 is new
+    seen.addAll(watch.next(1, 6));
+
+    LogChain.verifyExtends(LogChain.emptyHead(), seen, device.vaultId);
+    assertNull(watch.entries.poll(200, TimeUnit.MILLISECONDS));
+    watch.cancel();
+  }
+
+  @Test
+  void watch_afterSeq_startsAfterIt() throws Exception {
+    String token = fixture.registered(device);
+    push(token, device.changes(1, 4));
+
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 2);
+
+    watch.next(2, 3);
+    push(token, device.changes(5, 5));
+    watch.next(1, 5);
+    watch.cancel();
+  }
+
+  @Test
+  void watch_afterSeqAheadOfLog_waitsUntilLogPassesIt() throws Exception {
+    String token = fixture.registered(device);
+    push(token, device.changes(1, 1));
+
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 3);
+    push(token, device.changes(2, 3));
+    assertNull(watch.entries.poll(200, TimeUnit.MILLISECONDS));
+    push(token, device.changes(4, 4));
+
+    watch.next(1, 4);
+    watch.cancel();
+  }
+
+  @Test
+  void watch_onlyTheCallersVault() throws Exception {
+    String token = fixture.registered(device);
+    TestDevice other = TestDevice.newVault();
+    String otherToken = fixture.registered(other);
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 0);
+
+    push(otherToken, other.changes(1, 3));
+    push(token, device.changes(1, 1));
+
+    assertEquals(device.device(), watch.next().getChange().getDeviceId());
+    assertNull(watch.entries.poll(200, TimeUnit.MILLISECONDS));
+    watch.cancel();
+  }
+
+  @Test
+  void watch_thousandIdleStreams_noThreadPerStreamAndAllGetTheNextEntry() throws Exception {
+    fixture.start(Limits.DEFAULTS.withMaxWatchesPerVault(1000));
+    String token = fixture.registered(device);
+    push(token, device.changes(1, 1));
+    SyncServiceGrpc.SyncServiceStub stub = fixture.asyncSync(token);
+    int threadsBefore = Thread.activeCount();
+
+    List<WatchStream> watches = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      watches.add(WatchStream.open(stub, 0));
+    }
+    for (WatchStream watch : watches) {
+      watch.next(1, 1);
+    }
+    assertTrue(
+        fixture
+            .server()
+            .metrics()
+            .prometheusText()
+            .contains("memvault_watch_streams_active 1000\n"));
+    int threadsWithIdleStreams = Thread.activeCount();
+
+    push(token, device.changes(2, 2));
+    for (WatchStream watch : watches) {
+      watch.next(1, 2);
+    }
+
+    assertTrue(
+        threadsWithIdleStreams - threadsBefore < 100,
+        "threads: " + threadsBefore + " before, " + threadsWithIdleStreams + " with 1000 streams");
+    watches.forEach(WatchStream::cancel);
+  }
+
+  @Test
+  void watch_clientReadsSlowly_getsEverythingInOrder() throws Exception {
+    String token = fixture.registered(device);
+    WatchStream slow = WatchStream.open(fixture.asyncSync(token), 0, true);
+    int total = 300;
+    for (int n = 1; n <= total; n += 50) {
+      List<Change> batch = new ArrayList<>();
+      for (int i = n; i < n + 50; i++) {
+        batch.add(device.change(i, new byte[16 * 1024]));
+      }
+      push(token, batch);
+    }
+
+    List<LogEntry> seen = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      seen.add(slow.next());
+      if (i < 20) {
+        Thread.sleep(5); // a client busy with something else at first
+      }
+      slow.request(1);
+    }
+
+    assertEquals(total, seen.get(total - 1).getSeq());
+    LogChain.verifyExtends(LogChain.emptyHead(), seen, device.vaultId);
+    slow.cancel();
+  }
+
+  @Test
+  void watch_cancelledByClient_noLongerCounted() throws Exception {
+    String token = fixture.registered(device);
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 0);
+    push(token, device.changes(1, 1));
+    watch.next(1, 1);
+    assertTrue(
+        fixture.server().metrics().prometheusText().contains("memvault_watch_streams_active 1\n"));
+
+    watch.cancel();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!fixture
+        .server()
+        .metrics()
+        .prometheusText()
+        .contains("memvault_watch_streams_active 0\n")) {
+      assertTrue(System.nanoTime() < deadline, "the cancelled stream is still counted");
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void watch_moreThanVaultAllows_tooManyWatches() throws Exception {
+    fixture.start(Limits.DEFAULTS.withMaxWatchesPerVault(2));
+    String token = fixture.registered(device);
+    WatchStream first = WatchStream.open(fixture.asyncSync(token), 0);
+    WatchStream second = WatchStream.open(fixture.asyncSync(token), 0);
+    push(token, device.changes(1, 1));
+    first.next(1, 1);
+    second.next(1, 1);
+
+    WatchStream third = WatchStream.open(fixture.asyncSync(token), 0);
+
+    assertStatus(Reason.TOO_MANY_WATCHES, third.awaitEnd());
+    first.cancel();
+    second.cancel();
+  }
+
+  @Test
+  void watch_serverShutsDown_streamEndsUnavailableShuttingDown() throws Exception {
+    String token = fixture.registered(device);
+    WatchStream watch = WatchStream.open(fixture.asyncSync(token), 0);
+    push(token, device.changes(1, 1));
+    watch.next(1, 1);
+
+    long start = System.nanoTime();
+    fixture.server().close();
+
+    assertStatus(Reason.SHUTTING_DOWN, watch.awaitEnd());
+    assertTrue(
+        System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2),
+        "Watch streams must not hold shutdown for the grace period");
+  }
+
+  private PushResponse push(String token, List<Change> changes) {
+    return fixture.sync(token).push(PushRequest.newBuilder().addAllChanges(changes).build());
+  }
+}
