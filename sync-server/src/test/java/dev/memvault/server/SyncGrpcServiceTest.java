@@ -1,5 +1,6 @@
 package dev.memvault.server;
 
+import dev.memvault.proto.sync.SigningInputs;
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +19,7 @@ import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.server.store.LogChain;
+import dev.memvault.proto.sync.LogChain;
 import dev.memvault.server.store.StoreException;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -254,7 +255,7 @@ class SyncGrpcServiceTest {
     TestDevice otherVault = TestDevice.newVault();
     Change unsigned = device.change(1).toBuilder().clearSignature().build();
     byte[] signedElsewhere =
-        device.sign(dev.memvault.server.auth.SigningInputs.change(otherVault.vaultId, unsigned));
+        device.sign(dev.memvault.proto.sync.SigningInputs.change(otherVault.vaultId, unsigned));
 
     assertRejected(
         Reason.BAD_CHANGE_SIGNATURE,

@@ -14,7 +14,7 @@ import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
-import dev.memvault.server.auth.SigningInputs;
+import dev.memvault.proto.sync.SigningInputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

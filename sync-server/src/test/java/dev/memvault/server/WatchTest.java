@@ -12,7 +12,7 @@ import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
-import dev.memvault.server.store.LogChain;
+import dev.memvault.proto.sync.LogChain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package dev.memvault.server.auth;
 
+import dev.memvault.proto.sync.SigningInputs;
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;

@@ -1,5 +1,6 @@
 package dev.memvault.server.store;
 
+import dev.memvault.proto.sync.LogChain;
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;

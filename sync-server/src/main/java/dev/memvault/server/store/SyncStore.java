@@ -1,5 +1,6 @@
 package dev.memvault.server.store;
 
+import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;

@@ -14,7 +14,7 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.proto.sync.v1.WatchRequest;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
-import dev.memvault.server.auth.SigningInputs;
+import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;

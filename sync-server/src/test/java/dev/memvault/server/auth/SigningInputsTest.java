@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.Change;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

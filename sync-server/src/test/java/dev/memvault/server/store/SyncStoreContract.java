@@ -1,5 +1,6 @@
 package dev.memvault.server.store;
 
+import dev.memvault.proto.sync.LogChain;
 import static dev.memvault.server.store.Fixtures.ACCEPTED_AT;
 import static dev.memvault.server.store.Fixtures.change;
 import static dev.memvault.server.store.Fixtures.changeId;

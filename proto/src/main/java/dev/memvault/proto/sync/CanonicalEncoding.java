@@ -1,4 +1,4 @@
-package dev.memvault.server.auth;
+package dev.memvault.proto.sync;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.memvault.server.store;
+package dev.memvault.proto.sync;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;

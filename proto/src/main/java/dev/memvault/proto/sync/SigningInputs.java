@@ -1,4 +1,4 @@
-package dev.memvault.server.auth;
+package dev.memvault.proto.sync;
 
 import dev.memvault.proto.sync.v1.Change;
 
