@@ -1,8 +1,6 @@
 package dev.memvault.bench;
 
 import dev.memvault.core.crypto.KdfParameters;
-import dev.memvault.core.crypto.PassphraseKdf;
-import dev.memvault.core.vault.Vault;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -21,15 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Measures memvault against plain baselines in one run and prints the results as a markdown
- * report on standard output; progress goes to standard error. See BENCHMARKS.md for the method.
+ * Measures memvault against plain baselines in one run and prints the results as a markdown report
+ * on standard output; progress goes to standard error. See BENCHMARKS.md for the method.
  */
 public final class BenchMain {
   private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
-  private static final int OPEN_REPEATS = 5;
+  private static final int OPEN_REPEATS = 11;
 
   private final BenchOptions options;
   private final Report report = new Report();
@@ -87,9 +86,14 @@ public final class BenchMain {
 
     progress("warming up the add path");
     Path warmup = root.resolve("warmup");
-    try (Stores stores = openStores(warmup, xerial, sqlCipherKey)) {
+    try (Stores stores = new Stores(warmup, xerial, sqlCipherKey)) {
       InsertBenchmark.run(
-          stores.all, corpus, options.memories(), 3 * options.batchSize(), options.batchSize(), false);
+          stores.all,
+          corpus,
+          options.memories(),
+          3 * options.batchSize(),
+          options.batchSize(),
+          false);
     }
     deleteRecursively(warmup);
 
@@ -99,18 +103,22 @@ public final class BenchMain {
     List<SearchBenchmark.TermClass> classes = new ArrayList<>();
     KdfParameters kdf;
     String plainSqlite;
-    try (Stores stores = openStores(data, xerial, sqlCipherKey)) {
+    try (Stores stores = new Stores(data, xerial, sqlCipherKey)) {
       plainSqlite = stores.plain.sqliteVersion();
-      progress("adding " + options.memories() + " memories to each of " + stores.all.size() + " stores");
+      progress(
+          "adding " + options.memories() + " memories to each of " + stores.all.size() + " stores");
       inserts =
-          InsertBenchmark.run(
-              stores.all, corpus, 0, options.memories(), options.batchSize(), true);
+          InsertBenchmark.run(stores.all, corpus, 0, options.memories(), options.batchSize(), true);
       kdf = stores.memvault.vault().kdfParameters();
 
       int n = options.memories();
       classes.add(select("rare", 1, Math.max(2, n / 10_000), df, corpus));
       classes.add(select("medium", Math.max(3, n / 1_000), Math.max(4, n / 100), df, corpus));
       classes.add(select("common", Math.max(5, n / 10), n, df, corpus));
+      progress("warming up search");
+      for (SearchBenchmark.TermClass terms : classes) {
+        SearchBenchmark.warmUp(stores.all, terms);
+      }
       for (SearchBenchmark.TermClass terms : classes) {
         progress("searching " + terms.name() + " terms");
         searches.addAll(SearchBenchmark.run(stores.all, terms));
@@ -118,35 +126,34 @@ public final class BenchMain {
     }
 
     progress("opening");
-    Samples vaultOpen = new Samples();
-    Samples argon = new Samples();
-    Samples plainOpen = new Samples();
-    Path vaultDirectory = data.resolve("memvault");
-    Path plainFile = data.resolve("plain").resolve("plain.db");
-    Vault.open(vaultDirectory, PASSPHRASE).close();
-    PassphraseKdf.derive(PASSPHRASE, kdf);
-    PlainFtsStore.open("plain", xerial, plainFile).close();
-    for (int i = 0; i < OPEN_REPEATS; i++) {
-      long start = System.nanoTime();
-      Vault vault = Vault.open(vaultDirectory, PASSPHRASE);
-      vaultOpen.add(System.nanoTime() - start);
-      vault.close();
-      start = System.nanoTime();
-      PassphraseKdf.derive(PASSPHRASE, kdf);
-      argon.add(System.nanoTime() - start);
-      start = System.nanoTime();
-      PlainFtsStore plain = PlainFtsStore.open("plain", xerial, plainFile);
-      plainOpen.add(System.nanoTime() - start);
-      plain.close();
-    }
+    OpenBenchmark.Result open =
+        OpenBenchmark.run(
+            data.resolve("memvault"),
+            PASSPHRASE,
+            kdf,
+            new OpenBenchmark.Database(xerial, data.resolve("plain").resolve("plain.db")),
+            options.breakdown()
+                ? Optional.of(
+                    new OpenBenchmark.Database(
+                        PlainFtsStore.vaultCoreDriverWithSqlCipher(sqlCipherKey),
+                        data.resolve("sqlcipher").resolve("sqlcipher.db")))
+                : Optional.empty(),
+            OPEN_REPEATS);
 
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
-        started, finished, loadAtStart, MachineInfo.loadAverage(), root, baselineJar,
-        plainSqlite, vaultCoreSqliteVersion(), options);
+        started,
+        finished,
+        loadAtStart,
+        MachineInfo.loadAverage(),
+        root,
+        baselineJar,
+        plainSqlite,
+        vaultCoreSqliteVersion(),
+        options);
     report.inserts(inserts, options, sizes(data));
     report.searches(searches, classes, options);
-    report.open(vaultOpen, argon, plainOpen, kdf);
+    report.open(open);
     report.envelope(envelope);
     System.out.print(report);
     System.out.flush();
@@ -161,8 +168,14 @@ public final class BenchMain {
   private SearchBenchmark.TermClass select(
       String name, int minDf, int maxDf, int[] df, Corpus corpus) {
     return SearchBenchmark.select(
-        name, minDf, maxDf, df, corpus, options.warmupQueriesPerClass(),
-        options.queriesPerClass(), options.seed());
+        name,
+        minDf,
+        maxDf,
+        df,
+        corpus,
+        options.warmupQueriesPerClass(),
+        options.queriesPerClass(),
+        options.seed());
   }
 
   /** The stores under test, each in its own directory, closed together. */
@@ -171,8 +184,8 @@ public final class BenchMain {
     final MemvaultStore memvault;
     final List<Store> all = new ArrayList<>();
 
-    Stores(Path directory, PlainFtsStore.Opener xerial, byte[] sqlCipherKey) throws SQLException,
-        IOException {
+    Stores(Path directory, PlainFtsStore.Opener xerial, byte[] sqlCipherKey)
+        throws SQLException, IOException {
       plain = PlainFtsStore.open(Report.PLAIN, xerial, file(directory, "plain", "plain.db"));
       all.add(plain);
       if (options.breakdown()) {
@@ -197,11 +210,6 @@ public final class BenchMain {
         store.close();
       }
     }
-  }
-
-  private Stores openStores(Path directory, PlainFtsStore.Opener xerial, byte[] key)
-      throws SQLException, IOException {
-    return new Stores(directory, xerial, key);
   }
 
   private static Path file(Path directory, String subdirectory, String name) throws IOException {
@@ -264,8 +272,10 @@ public final class BenchMain {
 
   static void progress(String message) {
     System.err.printf(
-        Locale.ROOT, "[%6.1f s] %s (load %s)%n", (System.nanoTime() - START) / 1e9, message,
+        Locale.ROOT,
+        "[%6.1f s] %s (load %s)%n",
+        (System.nanoTime() - START) / 1e9,
+        message,
         MachineInfo.loadAverage());
   }
-
 }

@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 /**
  * A deterministic corpus of memory-like documents of about 1 KiB each: sentences of words drawn
  * from a Zipf-Mandelbrot distribution over a vocabulary of real English words followed by a long
- * tail of generated pseudo-words, so that the corpus has common, medium and rare terms in
- * realistic proportions.
+ * tail of generated pseudo-words, so that the corpus has common, medium and rare terms in realistic
+ * proportions.
  *
  * <p>Document {@code i} depends only on the seed and {@code i}, so both stores under test can be
  * fed the same documents without keeping 100 MB of text in memory.
@@ -76,8 +76,8 @@ final class Corpus {
   record Document(String text, List<String> tags) {}
 
   /**
-   * @param vocabularySize number of distinct words; the rarest of them occur about once in a
-   *     corpus of {@code vocabularySize / 10} documents
+   * @param vocabularySize number of distinct words; the rarest of them occur about once in a corpus
+   *     of {@code vocabularySize / 10} documents
    * @param exponent the Zipf exponent (1.0 is close to English)
    */
   Corpus(long seed, int vocabularySize, double exponent) {
@@ -146,8 +146,8 @@ final class Corpus {
   }
 
   /**
-   * Document frequency of every rank over documents {@code 0..count-1}: in how many documents
-   * the term occurs, as a full-text index counts it.
+   * Document frequency of every rank over documents {@code 0..count-1}: in how many documents the
+   * term occurs, as a full-text index counts it.
    */
   int[] documentFrequencies(int count) {
     int[] df = new int[words.length];

@@ -16,18 +16,25 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Throughput of sealing and opening one record envelope ({@link RecordCipher} under a scope's
- * Tink AES-256-GCM keyset) against bare JCE AES-256-GCM with a fresh random 12-byte nonce per
- * message and associated data of the same length as memvault's record address.
+ * Throughput of sealing and opening one record envelope ({@link RecordCipher} under a scope's Tink
+ * AES-256-GCM keyset) against bare JCE AES-256-GCM with a fresh random 12-byte nonce per message
+ * and associated data of the same length as memvault's record address.
  *
- * <p>Method: every operation is warmed up for {@code warmupMillis}; then the operations take
- * turns in {@code rounds} rounds of {@code roundMillis} each, counting completed operations, and
- * the median round is reported. Every output feeds a checksum so that no work can be elided.
+ * <p>Method: every operation is warmed up for {@code warmupMillis}; then the operations take turns
+ * in {@code rounds} rounds of {@code roundMillis} each, counting completed operations, and the
+ * median round is reported. Every output feeds a checksum so that no work can be elided.
  */
 final class EnvelopeBenchmark {
   /** One measured operation: the median and range of its rounds, in MB/s (10^6 bytes). */
-  record Result(int size, String operation, double memvaultMbps, double jceMbps,
-      double memvaultMin, double memvaultMax, double jceMin, double jceMax) {}
+  record Result(
+      int size,
+      String operation,
+      double memvaultMbps,
+      double jceMbps,
+      double memvaultMin,
+      double memvaultMax,
+      double jceMin,
+      double jceMax) {}
 
   private interface Operation {
     int run() throws GeneralSecurityException;

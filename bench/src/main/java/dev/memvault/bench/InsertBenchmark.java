@@ -1,20 +1,31 @@
 package dev.memvault.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adds the same documents to several stores in the same batches, one transaction per batch,
- * taking turns batch by batch so that load elsewhere on the machine and the state of the page
- * cache affect every store alike. Only the write of a batch is timed; generating the documents
- * and building each store's input are not.
+ * Adds the same documents to several stores in the same batches, one transaction per batch, taking
+ * turns batch by batch so that load elsewhere on the machine and the state of the page cache affect
+ * every store alike. Only the write of a batch is timed; generating the documents and building each
+ * store's input are not.
  */
 final class InsertBenchmark {
-  /** The timings of one store. */
-  record Result(String name, long rows, long textBytes, Samples batchNanos) {
+  /**
+   * The timings of one store: wall-clock time per batch, and the CPU time the writing thread spent
+   * (SQLite runs in that thread; CPU time is less disturbed by other load on the machine, but
+   * leaves out waiting for the disk and the JVM's GC and compiler threads).
+   */
+  record Result(String name, long rows, long textBytes, Samples batchNanos, Samples cpuNanos) {
     double rowsPerSecond() {
       return rows * 1e9 / batchNanos.total();
+    }
+
+    double cpuMicrosPerRow() {
+      return cpuNanos.total() / 1e3 / rows;
     }
 
     double textMegabytesPerSecond() {
@@ -36,9 +47,12 @@ final class InsertBenchmark {
       int batchSize,
       boolean progress)
       throws SQLException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     List<Samples> samples = new ArrayList<>();
+    List<Samples> cpu = new ArrayList<>();
     for (int i = 0; i < stores.size(); i++) {
       samples.add(new Samples());
+      cpu.add(new Samples());
     }
     long textBytes = 0;
     int batches = (count + batchSize - 1) / batchSize;
@@ -49,7 +63,7 @@ final class InsertBenchmark {
       for (int i = 0; i < size; i++) {
         Corpus.Document document = corpus.document(firstDocument + (long) batch * batchSize + i);
         documents.add(document);
-        textBytes += document.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        textBytes += document.text().getBytes(StandardCharsets.UTF_8).length;
       }
       List<Store.Batch> prepared = new ArrayList<>();
       for (Store store : stores) {
@@ -57,9 +71,11 @@ final class InsertBenchmark {
       }
       for (int turn = 0; turn < stores.size(); turn++) {
         int which = (batch + turn) % stores.size();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         prepared.get(which).write();
         samples.get(which).add(System.nanoTime() - start);
+        cpu.get(which).add(threads.getCurrentThreadCpuTime() - cpuStart);
       }
       if (progress && (batch + 1) % 10 == 0) {
         System.err.printf(
@@ -69,7 +85,7 @@ final class InsertBenchmark {
     }
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < stores.size(); i++) {
-      results.add(new Result(stores.get(i).name(), count, textBytes, samples.get(i)));
+      results.add(new Result(stores.get(i).name(), count, textBytes, samples.get(i), cpu.get(i)));
     }
     return results;
   }

@@ -64,9 +64,9 @@ final class PlainFtsStore implements Store {
   }
 
   /**
-   * org.xerial:sqlite-jdbc, loaded from {@code jar} in a class loader of its own. Its classes
-   * have the same names as those of the SQLCipher driver on the application class path, so the
-   * driver is instantiated reflectively and called directly, never through DriverManager.
+   * org.xerial:sqlite-jdbc, loaded from {@code jar} in a class loader of its own. Its classes have
+   * the same names as those of the SQLCipher driver on the application class path, so the driver is
+   * instantiated reflectively and called directly, never through DriverManager.
    */
   static Opener isolatedXerial(Path jar) {
     Driver driver;
@@ -74,7 +74,9 @@ final class PlainFtsStore implements Store {
       @SuppressWarnings("resource") // Lives as long as the JVM: the native library stays loaded.
       URLClassLoader loader =
           new URLClassLoader(
-              "xerial-sqlite", new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+              "xerial-sqlite",
+              new URL[] {jar.toUri().toURL()},
+              ClassLoader.getPlatformClassLoader());
       driver = (Driver) loader.loadClass("org.sqlite.JDBC").getDeclaredConstructor().newInstance();
     } catch (IOException | ReflectiveOperationException e) {
       throw new IllegalStateException("cannot load the baseline driver from " + jar, e);
@@ -89,9 +91,7 @@ final class PlainFtsStore implements Store {
   static Path findJar(Path directory) throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
       List<Path> jars =
-          files
-              .filter(p -> p.getFileName().toString().matches("sqlite-jdbc-.*\\.jar"))
-              .toList();
+          files.filter(p -> p.getFileName().toString().matches("sqlite-jdbc-.*\\.jar")).toList();
       if (jars.size() != 1) {
         throw new IOException("expected one sqlite-jdbc jar in " + directory + ", found " + jars);
       }
@@ -153,8 +153,8 @@ final class PlainFtsStore implements Store {
   }
 
   /**
-   * Prepares the statement for every query, as memvault does, so that the comparison is between
-   * the work per query and not between statement caches.
+   * Prepares the statement for every query, as memvault does, so that the comparison is between the
+   * work per query and not between statement caches.
    */
   @Override
   public int search(String word) throws SQLException {

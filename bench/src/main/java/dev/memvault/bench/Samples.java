@@ -26,7 +26,9 @@ final class Samples {
     return total;
   }
 
-  /** Nearest-rank percentile: the smallest sample with at least {@code p} of samples at or below. */
+  /**
+   * Nearest-rank percentile: the smallest sample with at least {@code p} of samples at or below.
+   */
   long percentile(double p) {
     if (size == 0) {
       throw new IllegalStateException("no samples");

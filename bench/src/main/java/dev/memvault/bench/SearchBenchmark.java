@@ -8,14 +8,20 @@ import java.util.Random;
 
 /**
  * Search latency for single words of one document-frequency class. Every store runs the same
- * queries; for each query the stores take turns, in an order that alternates, so that noise
- * falls on all of them alike. Warm-up queries use other words than the measured ones where the
- * class has enough, so that the measured ones do not find their pages cached by the warm-up.
+ * queries; for each query the stores take turns, in an order that rotates, so that noise falls on
+ * all of them alike. Warm-up queries use other words than the measured ones where the class has
+ * enough, so that the measured ones do not find their pages cached by the warm-up.
  */
 final class SearchBenchmark {
   /** A class of query words by the number of documents they occur in. */
-  record TermClass(String name, int minDf, int maxDf, int candidates, List<String> warmup,
-      List<String> measured, Samples measuredDf) {}
+  record TermClass(
+      String name,
+      int minDf,
+      int maxDf,
+      int candidates,
+      List<String> warmup,
+      List<String> measured,
+      Samples measuredDf) {}
 
   /** The latencies of one store for one class, and the total hits it returned. */
   record Result(String store, TermClass terms, Samples nanos, long hits) {}
@@ -23,7 +29,13 @@ final class SearchBenchmark {
   private SearchBenchmark() {}
 
   static TermClass select(
-      String name, int minDf, int maxDf, int[] df, Corpus corpus, int warmup, int measured,
+      String name,
+      int minDf,
+      int maxDf,
+      int[] df,
+      Corpus corpus,
+      int warmup,
+      int measured,
       long seed) {
     List<Integer> ranks = new ArrayList<>();
     for (int rank = 0; rank < df.length; rank++) {
@@ -32,7 +44,8 @@ final class SearchBenchmark {
       }
     }
     if (ranks.isEmpty()) {
-      throw new IllegalStateException("no " + name + " terms with df in [" + minDf + ", " + maxDf + "]");
+      throw new IllegalStateException(
+          "no " + name + " terms with df in [" + minDf + ", " + maxDf + "]");
     }
     Random random = new Random(seed ^ name.hashCode());
     List<Integer> chosen = new ArrayList<>();
@@ -54,16 +67,25 @@ final class SearchBenchmark {
       }
     }
     return new TermClass(
-        name, minDf, maxDf, ranks.size(), words.subList(0, warmup),
-        words.subList(warmup, words.size()), measuredDf);
+        name,
+        minDf,
+        maxDf,
+        ranks.size(),
+        words.subList(0, warmup),
+        words.subList(warmup, words.size()),
+        measuredDf);
   }
 
-  static List<Result> run(List<? extends Store> stores, TermClass terms) throws SQLException {
+  /** Runs the warm-up words of a class on every store, unmeasured. */
+  static void warmUp(List<? extends Store> stores, TermClass terms) throws SQLException {
     for (String word : terms.warmup()) {
       for (Store store : stores) {
         store.search(word);
       }
     }
+  }
+
+  static List<Result> run(List<? extends Store> stores, TermClass terms) throws SQLException {
     List<Samples> samples = new ArrayList<>();
     long[] hits = new long[stores.size()];
     for (int i = 0; i < stores.size(); i++) {

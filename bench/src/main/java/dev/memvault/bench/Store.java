@@ -4,9 +4,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * One system under test: something that stores documents in batches and answers a full-text
- * query with its ten best hits. The harness measures only {@link Batch#write()} and {@link
- * #search}; turning documents into the store's input happens in {@link #prepare}, untimed.
+ * One system under test: something that stores documents in batches and answers a full-text query
+ * with its ten best hits. The harness measures only {@link Batch#write()} and {@link #search};
+ * turning documents into the store's input happens in {@link #prepare}, untimed.
  */
 interface Store extends AutoCloseable {
   /** A batch ready to be written in one transaction. */

@@ -19,9 +19,11 @@ public final class MemoryRows {
           + " m.revision, m.deleted, m.envelope, m.source_key";
 
   private final Connection connection;
+  private final StatementCache statements;
 
   public MemoryRows(Connection connection) {
     this.connection = connection;
+    this.statements = new StatementCache(connection);
   }
 
   /** A search hit: the row and an FTS snippet with matches in [brackets]. */
@@ -32,11 +34,13 @@ public final class MemoryRows {
 
   /** Inserts a new live memory with its search text and tags; returns its seq. */
   public long insert(StoredMemory row, String text, List<String> tags) throws SQLException {
-    long seq;
-    try (PreparedStatement insert =
-        connection.prepareStatement(
+    PreparedStatement insert =
+        statements.get(
             "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
-                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+                + " RETURNING seq");
+    long seq;
+    {
       insert.setString(1, row.id());
       insert.setBytes(2, row.scopeId());
       insert.setInt(3, row.kind());
@@ -54,12 +58,10 @@ public final class MemoryRows {
       } else {
         insert.setString(9, row.sourceKey());
       }
-      insert.executeUpdate();
-    }
-    try (PreparedStatement lastId = connection.prepareStatement("SELECT last_insert_rowid()");
-        ResultSet rows = lastId.executeQuery()) {
-      rows.next();
-      seq = rows.getLong(1);
+      try (ResultSet rows = insert.executeQuery()) {
+        rows.next();
+        seq = rows.getLong(1);
+      }
     }
     index(seq, text, tags);
     return seq;
@@ -199,11 +201,13 @@ public final class MemoryRows {
     String sql =
         "SELECT "
             + COLUMNS
-            + ", snippet(memory_fts, 0, '[', ']', '…', 16), bm25(memory_fts) AS score"
+            + ", snippet(memory_fts, 0, '[', ']', '…', 16), memory_fts.rank"
             + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
             + " WHERE memory_fts MATCH ? AND "
             + where.sql
-            + " ORDER BY score LIMIT ?";
+            // rank is bm25 by default; ordering by it lets FTS5 sort internally, so the join and
+            // the snippet run only for the rows kept rather than for every match (BENCHMARKS.md).
+            + " ORDER BY memory_fts.rank LIMIT ?";
     List<SearchRow> hits = new ArrayList<>();
     try (PreparedStatement query = connection.prepareStatement(sql)) {
       query.setString(1, match);
@@ -249,25 +253,21 @@ public final class MemoryRows {
   }
 
   private void index(long seq, String text, List<String> tags) throws SQLException {
-    try (PreparedStatement fts =
-        connection.prepareStatement(
-            "INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)")) {
-      fts.setLong(1, seq);
-      fts.setString(2, text);
-      fts.setString(3, String.join(" ", tags));
-      fts.executeUpdate();
-    }
+    PreparedStatement fts =
+        statements.get("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
+    fts.setLong(1, seq);
+    fts.setString(2, text);
+    fts.setString(3, String.join(" ", tags));
+    fts.executeUpdate();
     if (!tags.isEmpty()) {
-      try (PreparedStatement tag =
-          connection.prepareStatement(
-              "INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)")) {
-        for (String t : tags) {
-          tag.setString(1, t);
-          tag.setLong(2, seq);
-          tag.addBatch();
-        }
-        tag.executeBatch();
+      PreparedStatement tag =
+          statements.get("INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)");
+      for (String t : tags) {
+        tag.setString(1, t);
+        tag.setLong(2, seq);
+        tag.addBatch();
       }
+      tag.executeBatch();
     }
   }
 
