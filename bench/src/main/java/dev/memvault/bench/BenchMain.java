@@ -140,6 +140,18 @@ public final class BenchMain {
                 : Optional.empty(),
             OPEN_REPEATS);
 
+    Optional<ImportBenchmark.Result> imported = Optional.empty();
+    if (options.importMegabytes() > 0) {
+      progress("importing a generated " + options.importMegabytes() + " MB ChatGPT export");
+      imported =
+          Optional.of(
+              ImportBenchmark.run(
+                  data.resolve("import"),
+                  options.importMegabytes() * 1_000_000L,
+                  options.seed(),
+                  xerial));
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -155,6 +167,7 @@ public final class BenchMain {
     report.searches(searches, classes, options);
     report.open(open);
     report.envelope(envelope);
+    imported.ifPresent(report::imports);
     System.out.print(report);
     System.out.flush();
 

@@ -13,7 +13,8 @@ record BenchOptions(
     Optional<Path> directory,
     boolean keep,
     boolean breakdown,
-    Optional<Path> baselineJar) {
+    Optional<Path> baselineJar,
+    int importMegabytes) {
 
   static final String USAGE =
       """
@@ -28,6 +29,7 @@ record BenchOptions(
         --no-breakdown       skip the two extra stores that split the add cost
         --baseline-jar PATH  the org.xerial sqlite-jdbc jar (default: baseline-lib/ next to
                              the benchmark jar)
+        --import-mb N        size of the generated ChatGPT export to import (default 200; 0 skips)
       """;
 
   static BenchOptions parse(String[] args) {
@@ -40,6 +42,7 @@ record BenchOptions(
     boolean keep = false;
     boolean breakdown = true;
     Optional<Path> baselineJar = Optional.empty();
+    int importMegabytes = 200;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -52,14 +55,27 @@ record BenchOptions(
         case "--keep" -> keep = true;
         case "--no-breakdown" -> breakdown = false;
         case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i, arg)));
+        case "--import-mb" -> importMegabytes = Integer.parseInt(value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
     if (batch > memories) {
       throw new IllegalArgumentException("--batch must not exceed --memories");
     }
+    if (importMegabytes < 0) {
+      throw new IllegalArgumentException("--import-mb must not be negative");
+    }
     return new BenchOptions(
-        memories, batch, queries, warmup, seed, directory, keep, breakdown, baselineJar);
+        memories,
+        batch,
+        queries,
+        warmup,
+        seed,
+        directory,
+        keep,
+        breakdown,
+        baselineJar,
+        importMegabytes);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -315,6 +315,47 @@ final class Report {
         .orElseThrow();
   }
 
+  void imports(ImportBenchmark.Result result) {
+    line("");
+    line("## Import of a generated ChatGPT export");
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "A %.0f MB `conversations.json` (%,d conversations, %,d messages including alternates)."
+                + " memvault imports it in a child JVM with `%s`; the baseline parses the same file"
+                + " with the same streaming parser and inserts the same messages as plain rows"
+                + " (xerial, WAL, synchronous=FULL), one transaction per conversation.",
+            result.export().bytes() / 1e6,
+            result.export().conversations(),
+            result.export().messages(),
+            ImportBenchmark.CHILD_HEAP));
+    line("");
+    line("| | messages | seconds | messages/s | peak heap |");
+    line("| --- | --- | --- | --- | --- |");
+    line(
+        String.format(
+            Locale.ROOT,
+            "| memvault import | %,d | %.1f | %,.0f | %.0f MB |",
+            result.memvaultMessages(),
+            result.memvaultNanos() / 1e9,
+            result.memvaultPerSecond(),
+            result.memvaultPeakHeapBytes() / 1e6));
+    line(
+        String.format(
+            Locale.ROOT,
+            "| plain insert of the same rows | %,d | %.1f | %,.0f | (not limited) |",
+            result.plainMessages(),
+            result.plainNanos() / 1e9,
+            result.plainPerSecond()));
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Ratio memvault / plain: %.2f. Goal: at least 5,000 messages/s with the heap under 256 MB.",
+            result.memvaultPerSecond() / result.plainPerSecond()));
+  }
+
   private void row(String key, String value) {
     line("| " + key + " | " + value + " |");
   }
