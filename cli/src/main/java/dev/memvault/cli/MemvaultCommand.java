@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
       ContextCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      SyncCommand.class,
+      ServerCommand.class
     })
 final class MemvaultCommand implements Runnable {
   final CliContext context;

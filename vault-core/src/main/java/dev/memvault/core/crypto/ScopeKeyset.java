@@ -76,6 +76,53 @@ public final class ScopeKeyset {
     }
   }
 
+  /**
+   * The union of this keyset and {@code other} (sync, docs/FORMAT.md section 14.2): every key of
+   * either, so every record sealed under either stays readable; the primary is {@code other}'s
+   * when {@code otherPrimary}, else this one's.
+   */
+  public ScopeKeyset mergedWith(ScopeKeyset other, boolean otherPrimary) {
+    int primaryId = otherPrimary ? other.primaryKeyId() : primaryKeyId();
+    try {
+      KeysetHandle.Builder builder = KeysetHandle.newBuilder();
+      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      for (KeysetHandle source : new KeysetHandle[] {handle, other.handle}) {
+        for (int i = 0; i < source.size(); i++) {
+          KeysetHandle.Entry entry = source.getAt(i);
+          if (!seen.add(entry.getId())) {
+            continue;
+          }
+          KeysetHandle.Builder.Entry copy =
+              KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId());
+          if (entry.getId() == primaryId) {
+            copy.makePrimary();
+          }
+          builder.addEntry(copy);
+        }
+      }
+      return new ScopeKeyset(builder.build());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("merging scope keysets failed", e);
+    }
+  }
+
+  /** True if {@code other} holds exactly the same key ids with the same primary. */
+  public boolean sameKeysAs(ScopeKeyset other) {
+    if (other.keyCount() != keyCount() || other.primaryKeyId() != primaryKeyId()) {
+      return false;
+    }
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (int i = 0; i < handle.size(); i++) {
+      ids.add(handle.getAt(i).getId());
+    }
+    for (int i = 0; i < other.handle.size(); i++) {
+      if (!ids.contains(other.handle.getAt(i).getId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public Aead aead() {
     return aead;
   }

@@ -69,7 +69,9 @@ public final class MemoryRows {
 
   /**
    * Makes {@code envelope} the current revision of a live memory, keeping the previous one in
-   * the history, and re-indexes its text and tags.
+   * the history, and re-indexes its text and tags. The previous revision replaces a concurrent
+   * revision of the same number that sync kept in the history: being current, it had the greater
+   * merge key (docs/FORMAT.md, section 14.2).
    */
   public void replaceCurrent(
       StoredMemory previous, long revision, long updatedAtMillis, byte[] envelope, String text,
@@ -77,7 +79,7 @@ public final class MemoryRows {
       throws SQLException {
     try (PreparedStatement keep =
         connection.prepareStatement(
-            "INSERT INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
+            "INSERT OR REPLACE INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
       keep.setString(1, previous.id());
       keep.setLong(2, previous.revision());
       keep.setBytes(3, previous.envelope());
@@ -354,5 +356,54 @@ public final class MemoryRows {
       parameters.add(before);
     });
     return new Where(sql.toString(), parameters);
+  }
+
+  // ---------------------------------------------------------------- sync (section 14.2)
+
+  /** The history revision stored in slot {@code revision}, if any. */
+  public Optional<byte[]> revision(String id, long revision) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT envelope FROM memory_revisions WHERE id = ? AND revision = ?")) {
+      query.setString(1, id);
+      query.setLong(2, revision);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Puts an envelope into history slot {@code revision}, replacing what was there. */
+  public void putRevision(String id, long revision, byte[] envelope) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
+      insert.setString(1, id);
+      insert.setLong(2, revision);
+      insert.setBytes(3, envelope);
+      insert.executeUpdate();
+    }
+  }
+
+  public void deleteRevision(String id, long revision) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM memory_revisions WHERE id = ? AND revision = ?")) {
+      delete.setString(1, id);
+      delete.setLong(2, revision);
+      delete.executeUpdate();
+    }
+  }
+
+  /**
+   * Makes a remote revision current without touching the history (the caller has put the previous
+   * current where it belongs), live again if it was a tombstone, and re-indexes it.
+   */
+  public void setCurrentLive(
+      StoredMemory row, long revision, long updatedAtMillis, byte[] envelope, String text,
+      List<String> tags)
+      throws SQLException {
+    setCurrent(row.seq(), revision, updatedAtMillis, envelope, false);
+    unindex(row.seq());
+    index(row.seq(), text, tags);
   }
 }

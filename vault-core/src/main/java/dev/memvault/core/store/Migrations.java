@@ -57,6 +57,26 @@ public final class Migrations {
             "ALTER TABLE memories ADD COLUMN source_key TEXT",
             "CREATE INDEX memories_by_source ON memories (source_key)"
                 + " WHERE source_key IS NOT NULL",
+          },
+          new String[] {
+            // Sync (docs/FORMAT.md, section 14). Local writes waiting to be pushed, appended in
+            // the write's own transaction; a row leaves only once the server acknowledged it.
+            "CREATE TABLE outbox ("
+                + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " change_id BLOB NOT NULL UNIQUE,"
+                + " record_id BLOB NOT NULL,"
+                + " payload BLOB NOT NULL)",
+            // Server URL, pinned server id, cursor, verified head, and the hybrid clock.
+            "CREATE TABLE sync_state (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+            // This device's Ed25519 signing keyset, encrypted under the root key.
+            "CREATE TABLE device_keys (device_id BLOB PRIMARY KEY, keyset BLOB NOT NULL)",
+            // Merge state kept out of the memories and scopes tables, so that backups (which copy
+            // those tables column by column) stay as they are; a restored device starts afresh.
+            // The greatest hlc of any tombstone seen per memory: history at or below it is
+            // purged and never stored again (docs/FORMAT.md, section 14.2).
+            "CREATE TABLE memory_purges (id TEXT PRIMARY KEY, purge_hlc INTEGER NOT NULL)",
+            // The hlc of the ScopeRecord whose primary key each scope's keyset uses.
+            "CREATE TABLE scope_clocks (scope_id BLOB PRIMARY KEY, hlc INTEGER NOT NULL)",
           });
 
   private Migrations() {}

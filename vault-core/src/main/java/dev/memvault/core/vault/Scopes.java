@@ -62,6 +62,11 @@ final class Scopes {
     return scope;
   }
 
+  /** The scope with this id, or null (sync: a remote revision may name an unknown scope). */
+  Scope findById(byte[] id) {
+    return byId.get(HexFormat.of().formatHex(id));
+  }
+
   void put(Scope scope) {
     byName.put(scope.name(), scope);
     byId.put(HexFormat.of().formatHex(scope.id()), scope);

@@ -22,7 +22,18 @@ import dev.memvault.core.store.FtsQuery;
 import dev.memvault.core.store.ScopeRows;
 import dev.memvault.core.store.SqlCipherDatabase;
 import dev.memvault.core.store.StoredMemory;
+import dev.memvault.core.sync.ApplyReport;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.HybridClock;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.sync.RemoteChange;
+import dev.memvault.core.sync.ScopeIds;
+import dev.memvault.core.sync.ScopeNames;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.core.sync.SyncRows;
 import dev.memvault.core.vault.Scopes.Scope;
+import dev.memvault.proto.v1.ScopeRecord;
+import dev.memvault.proto.v1.SyncPayload;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
@@ -78,6 +89,11 @@ public final class Vault implements AutoCloseable {
   private final byte[] vaultId;
   private final byte[] deviceId;
   private final Scopes openScopes = new Scopes();
+  // Sync (docs/FORMAT.md, section 14): the outbox and cursor tables, and the hybrid clock that
+  // stamps every new revision.
+  private final SyncRows syncRows;
+  private final HybridClock hlc;
+  private DeviceSigningKey signingKey;
 
   private Vault(
       Path directory,
@@ -98,6 +114,8 @@ public final class Vault implements AutoCloseable {
     this.ids = new Uuid7(clock, random);
     this.vaultId = header.getVaultId().toByteArray();
     this.deviceId = header.getDeviceId().toByteArray();
+    this.syncRows = new SyncRows(connection);
+    this.hlc = new HybridClock(clock, syncRows.hlc());
     for (ScopeRows.StoredScope stored : scopeRows.all()) {
       ScopeKeyset keyset =
           ScopeKeyset.decrypt(stored.encryptedKeyset(), rootKey, vaultId, stored.scopeId());
@@ -335,12 +353,15 @@ public final class Vault implements AutoCloseable {
               .setCreatedAt(current.getCreatedAt())
               .setRevision(current.getRevision() + 1)
               .setUpdatedAt(timestamp(now))
+              .setHlc(nextHlc())
               .build();
       MemoryRules.validate(next);
       Scope scope = openScopes.byId(row.scopeId());
-      byte[] envelope = seal(scope, next).toByteArray();
+      RecordEnvelope sealed = seal(scope, next);
+      byte[] envelope = sealed.toByteArray();
       memories.replaceCurrent(
           row, next.getRevision(), now.toEpochMilli(), envelope, MemoryRules.searchText(next), next.getTagsList());
+      enqueueRevision(sealed);
       return next;
     }
   }
@@ -483,6 +504,14 @@ public final class Vault implements AutoCloseable {
     List<Memory> messages(String conversationId);
 
     /**
+     * Runs {@code work} inside a savepoint: if it throws, its writes are undone and the exception
+     * is rethrown, while the writes made before it in this transaction stay. This lets a caller
+     * commit many independent units (conversations of an import) in one transaction, paying for
+     * one durable commit instead of one per unit, and still keep each unit all-or-nothing.
+     */
+    <T> T attempt(java.util.function.Function<Writes, T> work);
+
+    /**
      * Stores a memory with its whole history exactly as given (ids, timestamps, revisions), as
      * an export of another vault holds it. Returns false, storing nothing, if the id exists.
      *
@@ -575,6 +604,29 @@ public final class Vault implements AutoCloseable {
     @Override
     public List<Memory> messages(String conversationId) {
       return unchecked(() -> liveMessages(conversationId));
+    }
+
+    @Override
+    public <T> T attempt(java.util.function.Function<Writes, T> work) {
+      Scopes before = openScopes.snapshot();
+      java.sql.Savepoint savepoint = unchecked(connection::setSavepoint);
+      try {
+        T result = work.apply(this);
+        unchecked(() -> {
+          connection.releaseSavepoint(savepoint);
+          return null;
+        });
+        return result;
+      } catch (RuntimeException e) {
+        unchecked(() -> {
+          connection.rollback(savepoint);
+          connection.releaseSavepoint(savepoint);
+          return null;
+        });
+        // A scope created inside the undone work does not exist after it.
+        openScopes.restore(before);
+        throw e;
+      }
     }
   }
 
@@ -670,9 +722,347 @@ public final class Vault implements AutoCloseable {
       Scope scope = openScopes.existing(scopeName);
       ScopeKeyset rotated = scope.keyset().rotate();
       scopeRows.updateKeyset(scope.id(), rotated.encrypt(rootKey, vaultId, scope.id()));
-      openScopes.put(new Scope(scope.id(), scope.name(), rotated));
+      Scope next = new Scope(scope.id(), scope.name(), rotated);
+      openScopes.put(next);
+      // The new key must reach the other devices, or they could not read what is sealed under it.
+      long stamp = nextHlc();
+      syncRows.setScopeHlc(scope.id(), stamp);
+      enqueueScope(next, stamp);
       return null;
     });
+  }
+
+  // ---------------------------------------------------------------- sync (docs/FORMAT.md, 14)
+
+  /** The 16-byte vault id. */
+  public byte[] vaultIdBytes() {
+    return vaultId.clone();
+  }
+
+  /** The 16-byte id of this device. */
+  public byte[] deviceIdBytes() {
+    return deviceId.clone();
+  }
+
+  /** This device's Ed25519 signing key, made and stored (encrypted) on first use. */
+  public synchronized DeviceSigningKey deviceSigningKey() {
+    if (signingKey == null) {
+      signingKey =
+          inTransaction(() -> {
+            Optional<byte[]> stored = syncRows.deviceKey(deviceId);
+            if (stored.isPresent()) {
+              return DeviceSigningKey.decrypt(stored.get(), rootKey, vaultId, deviceId);
+            }
+            DeviceSigningKey fresh = DeviceSigningKey.generate();
+            syncRows.putDeviceKey(deviceId, fresh.encrypt(rootKey, vaultId, deviceId));
+            return fresh;
+          });
+    }
+    return signingKey;
+  }
+
+  /** The oldest {@code limit} local changes not yet acknowledged by the sync server. */
+  public synchronized List<OutboxEntry> pendingChanges(int limit) {
+    return inTransaction(() -> syncRows.pending(limit));
+  }
+
+  public synchronized long pendingChangeCount() {
+    return inTransaction(syncRows::pendingCount);
+  }
+
+  /** Drops changes the sync server has acknowledged storing; call only after it did. */
+  public synchronized void acknowledge(List<OutboxEntry> stored) {
+    inTransaction(() -> {
+      syncRows.remove(stored);
+      return null;
+    });
+  }
+
+  /** Where this device stands with its sync server, if it was ever given one. */
+  public synchronized Optional<SyncCursor> syncCursor() {
+    return inTransaction(syncRows::cursor);
+  }
+
+  /**
+   * Stores a cursor as it is (the server identity pinned at first contact, or a new server URL,
+   * which starts from the beginning of that server's log).
+   */
+  public synchronized void saveSyncCursor(SyncCursor cursor) {
+    inTransaction(() -> {
+      syncRows.putCursor(cursor);
+      return null;
+    });
+  }
+
+  /**
+   * Applies changes pulled from the sync server and stores {@code advanced} as the new cursor, in
+   * one transaction: all of them and the cursor, or nothing. The caller has verified the log chain
+   * and each change's signature; this checks that every payload belongs to this vault, is by the
+   * device that signed the change and is about the change's record, decrypts it, and merges it
+   * (docs/FORMAT.md, section 14.2). Changes this device wrote are skipped. Applying a change
+   * twice changes nothing.
+   *
+   * @throws VaultException.Corrupt (nothing applied) if a change fails any of these checks; the
+   *     sync server or another device of the vault sent something this vault cannot accept
+   */
+  public synchronized ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced) {
+    return inTransaction(() -> {
+      int revisions = 0;
+      int scopes = 0;
+      int own = 0;
+      for (RemoteChange change : changes) {
+        if (Arrays.equals(change.deviceId(), deviceId)) {
+          own++;
+          continue;
+        }
+        SyncPayload payload;
+        try {
+          payload = SyncPayload.parseFrom(change.payload());
+        } catch (InvalidProtocolBufferException e) {
+          throw refusedChange("is not a memvault change");
+        }
+        switch (payload.getContentCase()) {
+          case SCOPE -> {
+            applyScope(payload.getScope(), change);
+            scopes++;
+          }
+          case REVISION -> {
+            applyRevision(payload.getRevision(), change);
+            revisions++;
+          }
+          default -> throw refusedChange("holds neither a revision nor a scope");
+        }
+      }
+      syncRows.putHlc(hlc.last());
+      syncRows.putCursor(advanced);
+      return new ApplyReport(revisions, scopes, own);
+    });
+  }
+
+  private void applyScope(ScopeRecord record, RemoteChange change)
+      throws SQLException, GeneralSecurityException {
+    byte[] scopeId = record.getScopeId().toByteArray();
+    if (scopeId.length != 16 || !Arrays.equals(scopeId, change.recordId())) {
+      throw refusedChange("names a scope other than the one it is filed under");
+    }
+    String name;
+    ScopeKeyset keyset;
+    try {
+      name = ScopeNames.open(rootKey, vaultId, scopeId, record.getEncryptedName().toByteArray());
+      keyset =
+          ScopeKeyset.decrypt(record.getEncryptedKeyset().toByteArray(), rootKey, vaultId, scopeId);
+    } catch (GeneralSecurityException e) {
+      throw refusedChange("holds a scope that does not decrypt under this vault's key");
+    }
+    if (!MemoryRules.SCOPE_NAME.matcher(name).matches()) {
+      throw refusedChange("holds a scope that does not decrypt under this vault's key");
+    }
+    hlc.receive(record.getHlc());
+    Scope known = openScopes.findById(scopeId);
+    if (known == null) {
+      if (openScopes.named(name) != null) {
+        // Only a scope created before scope ids were derived from names (section 14.2) gets
+        // here: an older device's random id and a newer device's derived id for one name.
+        throw new VaultException(
+            "scope '" + name + "' was created separately on this device and on another one"
+                + " before they synced, and one of them is older than memvault's scope merging;"
+                + " memvault cannot merge the two. Export the scope's memories on one device,"
+                + " import them into a scope of another name, and sync again");
+      }
+      scopeRows.insert(
+          new ScopeRows.StoredScope(
+              scopeId, name, keyset.encrypt(rootKey, vaultId, scopeId), clock.millis()));
+      syncRows.setScopeHlc(scopeId, record.getHlc());
+      openScopes.put(new Scope(scopeId, name, keyset));
+      return;
+    }
+    long localHlc = syncRows.scopeHlc(scopeId);
+    boolean remotePrimary = Long.compareUnsigned(record.getHlc(), localHlc) > 0;
+    ScopeKeyset merged = known.keyset().mergedWith(keyset, remotePrimary);
+    if (!merged.sameKeysAs(known.keyset())) {
+      scopeRows.updateKeyset(scopeId, merged.encrypt(rootKey, vaultId, scopeId));
+      openScopes.put(new Scope(scopeId, known.name(), merged));
+    }
+    if (remotePrimary) {
+      syncRows.setScopeHlc(scopeId, record.getHlc());
+    }
+  }
+
+  private void applyRevision(RecordEnvelope envelope, RemoteChange change)
+      throws SQLException, GeneralSecurityException {
+    if (!Arrays.equals(envelope.getVaultId().toByteArray(), vaultId)) {
+      throw refusedChange("belongs to another vault");
+    }
+    if (!Arrays.equals(envelope.getAuthorDeviceId().toByteArray(), change.deviceId())) {
+      throw refusedChange("claims an author other than the device that signed it");
+    }
+    if (!Arrays.equals(envelope.getRecordId().toByteArray(), change.recordId())
+        || envelope.getRecordId().size() != 16) {
+      throw refusedChange("is about a record other than the one it is filed under");
+    }
+    Scope scope = openScopes.findById(envelope.getScopeId().toByteArray());
+    if (scope == null) {
+      // A device pushes a scope before anything in it, so only a server that withholds or
+      // reorders changes gets here.
+      throw refusedChange("is in a scope this device has not received");
+    }
+    java.nio.ByteBuffer idBytes = envelope.getRecordId().asReadOnlyByteBuffer();
+    String id = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
+    byte[] envelopeBytes = envelope.toByteArray();
+    Memory remote;
+    try {
+      remote = decrypt(scope, id, envelope.getRevision(), envelopeBytes);
+      if (!remote.getDeleted()) {
+        MemoryRules.validate(remote);
+      }
+    } catch (VaultException e) {
+      throw refusedChange("does not decrypt or is not a valid memory (" + id + ")");
+    }
+    hlc.receive(remote.getHlc());
+    Optional<StoredMemory> existing = memories.find(id);
+    if (existing.isEmpty()) {
+      String conversationId =
+          remote.getKind() == Kind.MESSAGE ? remote.getMessage().getConversationId() : null;
+      StoredMemory inserted =
+          new StoredMemory(
+              0,
+              id,
+              scope.id(),
+              remote.getKindValue(),
+              conversationId,
+              millis(remote.getCreatedAt()),
+              millis(remote.getUpdatedAt()),
+              remote.getRevision(),
+              false,
+              envelopeBytes,
+              MemoryRules.sourceKey(remote));
+      long seq = memories.insert(inserted, MemoryRules.searchText(remote), remote.getTagsList());
+      if (remote.getDeleted()) {
+        memories.tombstone(
+            withSeq(inserted, seq), remote.getRevision(), millis(remote.getUpdatedAt()), envelopeBytes);
+        syncRows.setPurgeHlc(id, remote.getHlc());
+      }
+      return;
+    }
+    StoredMemory row = existing.get();
+    if (!Arrays.equals(row.scopeId(), scope.id())) {
+      throw refusedChange("moves memory " + id + " to another scope");
+    }
+    Memory current = decrypt(row);
+    byte[] currentAuthor = parseEnvelope(id, row.envelope()).getAuthorDeviceId().toByteArray();
+    int order = compareMergeKeys(remote, change.deviceId(), current, currentAuthor);
+    if (order == 0) {
+      return;
+    }
+    long purge = syncRows.purgeHlc(id);
+    if (current.getDeleted()) {
+      // A current tombstone purges too, also on a restored device, whose purge marks the backup
+      // did not carry.
+      purge = maxUnsigned(purge, current.getHlc());
+    }
+    if (order > 0) {
+      if (remote.getDeleted()) {
+        // The newest revision is a tombstone: everything before it goes.
+        memories.tombstone(row, remote.getRevision(), millis(remote.getUpdatedAt()), envelopeBytes);
+        syncRows.setPurgeHlc(id, maxUnsigned(purge, remote.getHlc()));
+        return;
+      }
+      if (!current.getDeleted() && Long.compareUnsigned(current.getHlc(), purge) > 0) {
+        // The old current had the greatest key so far: it wins its history slot.
+        memories.putRevision(id, current.getRevision(), row.envelope());
+      }
+      memories.setCurrentLive(
+          row,
+          remote.getRevision(),
+          millis(remote.getUpdatedAt()),
+          envelopeBytes,
+          MemoryRules.searchText(remote),
+          remote.getTagsList());
+      return;
+    }
+    if (remote.getDeleted()) {
+      long newPurge = maxUnsigned(purge, remote.getHlc());
+      syncRows.setPurgeHlc(id, newPurge);
+      for (MemoryRows.Revision kept : memories.history(id)) {
+        Memory old = decrypt(scope, id, kept.revision(), kept.envelope());
+        if (Long.compareUnsigned(old.getHlc(), newPurge) <= 0) {
+          memories.deleteRevision(id, kept.revision());
+        }
+      }
+      return;
+    }
+    if (Long.compareUnsigned(remote.getHlc(), purge) <= 0) {
+      return;
+    }
+    Optional<byte[]> occupant = memories.revision(id, remote.getRevision());
+    if (occupant.isPresent()) {
+      Memory other = decrypt(scope, id, remote.getRevision(), occupant.get());
+      byte[] otherAuthor = parseEnvelope(id, occupant.get()).getAuthorDeviceId().toByteArray();
+      if (compareMergeKeys(remote, change.deviceId(), other, otherAuthor) <= 0) {
+        return;
+      }
+    }
+    memories.putRevision(id, remote.getRevision(), envelopeBytes);
+  }
+
+  /** Orders revisions by (hlc, author device id), both unsigned (docs/FORMAT.md, 14.2). */
+  private static int compareMergeKeys(Memory a, byte[] authorA, Memory b, byte[] authorB) {
+    int byClock = Long.compareUnsigned(a.getHlc(), b.getHlc());
+    return byClock != 0 ? byClock : Arrays.compareUnsigned(authorA, authorB);
+  }
+
+  private static long maxUnsigned(long a, long b) {
+    return Long.compareUnsigned(a, b) >= 0 ? a : b;
+  }
+
+  private static StoredMemory withSeq(StoredMemory row, long seq) {
+    return new StoredMemory(
+        seq,
+        row.id(),
+        row.scopeId(),
+        row.kind(),
+        row.conversationId(),
+        row.createdAtMillis(),
+        row.updatedAtMillis(),
+        row.revision(),
+        row.deleted(),
+        row.envelope(),
+        row.sourceKey());
+  }
+
+  private static VaultException refusedChange(String what) {
+    return new VaultException.Corrupt(
+        "a change from the sync server " + what + "; refusing it and everything after it"
+            + " (nothing of this pull was applied)");
+  }
+
+  private long nextHlc() throws SQLException {
+    long value = hlc.tick();
+    syncRows.putHlc(value);
+    return value;
+  }
+
+  private void enqueueRevision(RecordEnvelope envelope) throws SQLException {
+    syncRows.enqueue(
+        randomBytes(random, 16),
+        envelope.getRecordId().toByteArray(),
+        SyncPayload.newBuilder().setRevision(envelope).build().toByteArray());
+  }
+
+  private void enqueueScope(Scope scope, long stamp) throws SQLException, GeneralSecurityException {
+    ScopeRecord record =
+        ScopeRecord.newBuilder()
+            .setScopeId(ByteString.copyFrom(scope.id()))
+            .setEncryptedName(
+                ByteString.copyFrom(ScopeNames.seal(rootKey, vaultId, scope.id(), scope.name())))
+            .setEncryptedKeyset(
+                ByteString.copyFrom(scope.keyset().encrypt(rootKey, vaultId, scope.id())))
+            .setHlc(stamp)
+            .build();
+    syncRows.enqueue(
+        randomBytes(random, 16),
+        scope.id(),
+        SyncPayload.newBuilder().setScope(record).build().toByteArray());
   }
 
   public Path directory() {
@@ -734,6 +1124,7 @@ public final class Vault implements AutoCloseable {
     if (!builder.hasUpdatedAt()) {
       builder.setUpdatedAt(builder.getCreatedAt());
     }
+    builder.setHlc(nextHlc());
     Memory memory = builder.build();
     MemoryRules.validate(memory);
     Scope scope = scopeFor(memory.getScope());
@@ -755,6 +1146,7 @@ public final class Vault implements AutoCloseable {
             MemoryRules.sourceKey(memory)),
         MemoryRules.searchText(memory),
         memory.getTagsList());
+    enqueueRevision(envelope);
     return memory;
   }
 
@@ -798,6 +1190,7 @@ public final class Vault implements AutoCloseable {
     Scope scope = scopeFor(current.getScope());
     String conversationId =
         current.getKind() == Kind.MESSAGE ? current.getMessage().getConversationId() : null;
+    RecordEnvelope currentEnvelope = seal(scope, current);
     memories.insert(
         new StoredMemory(
             0,
@@ -809,10 +1202,13 @@ public final class Vault implements AutoCloseable {
             millis(current.getUpdatedAt()),
             current.getRevision(),
             false,
-            seal(scope, current).toByteArray(),
+            currentEnvelope.toByteArray(),
             MemoryRules.sourceKey(current)),
         MemoryRules.searchText(current),
         current.getTagsList());
+    // Only the current revision is pushed: the earlier ones stay on this device, as other
+    // devices keep only what reached them through sync (docs/FORMAT.md, section 14).
+    enqueueRevision(currentEnvelope);
     for (Memory earlier : revisions.subList(0, revisions.size() - 1)) {
       memories.insertRevision(id, earlier.getRevision(), seal(scope, earlier).toByteArray());
     }
@@ -831,6 +1227,7 @@ public final class Vault implements AutoCloseable {
             .setUpdatedAt(timestamp(now))
             .setRevision(current.getRevision() + 1)
             .setDeleted(true)
+            .setHlc(nextHlc())
             // The provider id stays, so that no device re-imports what was forgotten.
             .setSource(
                 dev.memvault.proto.v1.Source.newBuilder()
@@ -838,8 +1235,10 @@ public final class Vault implements AutoCloseable {
                     .setExternalId(current.getSource().getExternalId()))
             .build();
     Scope scope = openScopes.byId(row.scopeId());
-    memories.tombstone(
-        row, tombstone.getRevision(), now.toEpochMilli(), seal(scope, tombstone).toByteArray());
+    RecordEnvelope sealed = seal(scope, tombstone);
+    memories.tombstone(row, tombstone.getRevision(), now.toEpochMilli(), sealed.toByteArray());
+    syncRows.setPurgeHlc(row.id(), tombstone.getHlc());
+    enqueueRevision(sealed);
   }
 
   private RecordEnvelope seal(Scope scope, Memory memory) throws GeneralSecurityException {
@@ -944,13 +1343,18 @@ public final class Vault implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    byte[] id = randomBytes(random, 16);
+    // Derived from the name, so that the same scope created on two devices before they sync is
+    // one scope whose keysets merge (docs/FORMAT.md, section 14.2).
+    byte[] id = ScopeIds.derive(rootKey, vaultId, name);
     ScopeKeyset keyset = ScopeKeyset.generate();
     scopeRows.insert(
         new ScopeRows.StoredScope(
             id, name, keyset.encrypt(rootKey, vaultId, id), clock.millis()));
     Scope scope = new Scope(id, name, keyset);
     openScopes.put(scope);
+    long stamp = nextHlc();
+    syncRows.setScopeHlc(id, stamp);
+    enqueueScope(scope, stamp);
     return scope;
   }
 

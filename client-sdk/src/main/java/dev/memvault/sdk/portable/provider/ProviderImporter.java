@@ -55,17 +55,26 @@ public final class ProviderImporter {
     try (ExportInput input = ExportInput.open(export, exportName);
         ConversationReader reader =
             new ConversationReader(input.stream(), input.description(), exportName)) {
-      for (JsonNode node = reader.next(); node != null; node = reader.next()) {
-        int number = reader.count();
-        if (number == 1) {
-          Optional<String> other = mapper.otherProvider(node);
-          if (other.isPresent()) {
-            throw new ExportFormatException(
-                input.description() + " is not " + exportName + ": " + other.get());
+      Batch batch = new Batch(writer, tally);
+      try {
+        for (JsonNode node = reader.next(); node != null; node = reader.next()) {
+          int number = reader.count();
+          if (number == 1) {
+            Optional<String> other = mapper.otherProvider(node);
+            if (other.isPresent()) {
+              throw new ExportFormatException(
+                  input.description() + " is not " + exportName + ": " + other.get());
+            }
           }
+          Optional<ImportedConversation> mapped = map(mapper, tally, number, node);
+          if (mapped.isPresent() && batch.add(number, mapped.get(), input.bytesRead())) {
+            batch.flush(input.bytesRead());
+          }
+          options.progress().update(input.bytesRead(), input.totalBytes());
         }
-        importOne(mapper, writer, tally, number, node);
-        options.progress().update(input.bytesRead(), input.totalBytes());
+      } finally {
+        // What was read before a fatal error is kept: importing again later finishes the job.
+        batch.flush(input.bytesRead());
       }
     } catch (UnreadableExport e) {
       throw new ExportFormatException(e.getMessage(), tally.summary(), e);
@@ -73,12 +82,58 @@ public final class ProviderImporter {
     return tally.summary();
   }
 
-  private static void importOne(
-      ConversationMapper mapper,
-      ConversationWriter writer,
-      Tally tally,
-      int number,
-      JsonNode node) {
+  /**
+   * Conversations waiting to be written together. Bounded by count and by the bytes of the
+   * export they came from, so memory stays small whatever the export holds.
+   */
+  private static final class Batch {
+    static final int MAX_CONVERSATIONS = 200;
+    static final long MAX_INPUT_BYTES = 8L << 20;
+
+    private final ConversationWriter writer;
+    private final Tally tally;
+    private final List<ImportedConversation> conversations = new ArrayList<>();
+    private final List<Integer> numbers = new ArrayList<>();
+    private long startBytes = -1;
+
+    Batch(ConversationWriter writer, Tally tally) {
+      this.writer = writer;
+      this.tally = tally;
+    }
+
+    /** Adds a conversation; true when the batch is full and should be flushed. */
+    boolean add(int number, ImportedConversation conversation, long bytesRead) {
+      if (startBytes < 0) {
+        startBytes = bytesRead;
+      }
+      conversations.add(conversation);
+      numbers.add(number);
+      return conversations.size() >= MAX_CONVERSATIONS || bytesRead - startBytes >= MAX_INPUT_BYTES;
+    }
+
+    void flush(long bytesRead) {
+      if (conversations.isEmpty()) {
+        return;
+      }
+      List<ConversationWriter.Result> results = writer.writeAll(conversations);
+      for (int i = 0; i < results.size(); i++) {
+        ConversationWriter.Result result = results.get(i);
+        if (result.refusal() != null) {
+          // A record the format refuses (a message over the size limit): the file's fault; the
+          // conversation's savepoint has rolled back.
+          tally.fail(numbers.get(i), conversations.get(i).externalId(), result.refusal().getMessage());
+        } else {
+          tally.add(result.outcome());
+        }
+      }
+      conversations.clear();
+      numbers.clear();
+      startBytes = bytesRead;
+    }
+  }
+
+  private static Optional<ImportedConversation> map(
+      ConversationMapper mapper, Tally tally, int number, JsonNode node) {
     tally.read++;
     String id = node.isObject() ? safeId(mapper, node) : "";
     if (!node.isObject()) {
@@ -88,26 +143,16 @@ public final class ProviderImporter {
           "is not an object (found "
               + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
               + ")");
-      return;
+      return Optional.empty();
     }
-    ImportedConversation conversation;
     try {
-      conversation = mapper.map(node);
+      return Optional.of(mapper.map(node));
     } catch (ConversationProblem e) {
       tally.fail(number, id, e.getMessage());
-      return;
+      return Optional.empty();
     }
-    ConversationWriter.Outcome outcome;
-    try {
-      outcome = writer.write(conversation);
-    } catch (VaultException.InvalidInput e) {
-      // A record the format refuses (a message over the size limit): the file's fault, and the
-      // transaction has rolled back.
-      tally.fail(number, id, e.getMessage());
-      return;
-    }
-    tally.add(outcome);
   }
+
 
   private static String safeId(ConversationMapper mapper, JsonNode node) {
     try {
@@ -185,7 +230,10 @@ public final class ProviderImporter {
           messagesAdded,
           messagesPresent,
           instructionsAdded,
-          failures);
+          // Conversations are written in batches, so failures arrive out of file order.
+          failures.stream()
+              .sorted(java.util.Comparator.comparingInt(ImportSummary.Failure::number))
+              .toList());
     }
   }
 }

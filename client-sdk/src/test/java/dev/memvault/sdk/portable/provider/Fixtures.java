@@ -103,7 +103,7 @@ final class Fixtures {
     }
     List<String> lines = new ArrayList<>();
     for (Memory memory : all) {
-      Memory.Builder named = memory.toBuilder().clearId().clearUpdatedAt();
+      Memory.Builder named = memory.toBuilder().clearId().clearUpdatedAt().clearHlc();
       if (memory.hasMessage()) {
         Message message = memory.getMessage();
         named.setMessage(

@@ -1,5 +1,7 @@
 package dev.memvault.sdk.portable.provider.internal;
 
+import java.util.ArrayList;
+import dev.memvault.core.VaultException;
 import com.google.protobuf.Timestamp;
 import dev.memvault.core.vault.Uuid7;
 import dev.memvault.core.vault.Vault;
@@ -62,6 +64,31 @@ public final class ConversationWriter {
    */
   public Outcome write(ImportedConversation conversation) {
     return vault.write(writes -> new Transaction(writes, conversation).run());
+  }
+
+  /** The result of one conversation of {@link #writeAll}: its outcome, or why it was refused. */
+  public record Result(Outcome outcome, VaultException.InvalidInput refusal) {}
+
+  /**
+   * Writes several conversations in one durable commit, each inside its own savepoint: a
+   * conversation that breaks a format rule is undone alone and reported in its result; the
+   * others are written. One commit per batch instead of per conversation is what makes a large
+   * import fast (each commit waits for the disk).
+   */
+  public List<Result> writeAll(List<ImportedConversation> conversations) {
+    return vault.write(
+        writes -> {
+          List<Result> results = new ArrayList<>(conversations.size());
+          for (ImportedConversation conversation : conversations) {
+            try {
+              results.add(
+                  new Result(writes.attempt(w -> new Transaction(w, conversation).run()), null));
+            } catch (VaultException.InvalidInput refused) {
+              results.add(new Result(null, refused));
+            }
+          }
+          return results;
+        });
   }
 
   /** The work of one {@link #write}: state that lives as long as its transaction. */

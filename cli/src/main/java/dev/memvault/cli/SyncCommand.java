@@ -1,0 +1,66 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.sync.SyncClient;
+import dev.memvault.sdk.sync.SyncReport;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "sync",
+    description = {
+      "Sync this vault with a memvault sync server: push local changes, pull other devices'.",
+      "The server sees only ciphertext. The URL is remembered after the first sync."
+    })
+final class SyncCommand implements Callable<Integer> {
+  @ParentCommand MemvaultCommand root;
+  @Mixin VaultOption vault;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "http://host:port (plaintext, for a local server) or https://host:port.")
+  String server;
+
+  @Option(
+      names = "--watch",
+      description = "Keep syncing: on every change on the server, and every 10 seconds, until stopped.")
+  boolean watch;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    try (MemoryVault opened = vault.open(context);
+        SyncClient client =
+            server == null ? SyncClient.connect(opened) : SyncClient.connect(opened, server)) {
+      if (watch) {
+        client.watch(Duration.ofSeconds(10), report -> print(context, report));
+      } else {
+        print(context, client.sync());
+      }
+    }
+    return Main.OK;
+  }
+
+  private static void print(CliContext context, SyncReport report) {
+    context
+        .out()
+        .println(
+            "pushed "
+                + report.pushed()
+                + " change(s); pulled "
+                + report.pulled()
+                + " ("
+                + report.revisionsApplied()
+                + " memory revision(s) and "
+                + report.scopesApplied()
+                + " scope(s) from other devices); at log entry "
+                + report.seq());
+    context.out().flush();
+  }
+}

@@ -1,0 +1,455 @@
+package dev.memvault.sdk.sync;
+
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.protobuf.ByteString;
+import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.ApplyReport;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.sync.RemoteChange;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.sync.LogChain;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
+import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.ListDevicesRequest;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PullResponse;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.RegisterVaultRequest;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.proto.sync.v1.WatchRequest;
+import dev.memvault.sdk.MemoryVault;
+import io.grpc.ChannelCredentials;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Syncs one vault with a memvault sync server (proto/README.md): signs in with the device's
+ * Ed25519 key (registering the vault on first use), pushes the outbox, pulls the log from the
+ * stored cursor, and applies what other devices wrote.
+ *
+ * <p>Security: every pulled page must extend the log head this device verified before ({@link
+ * LogChain#verifyExtends}); a server that rolls its log back, forks it or rewrites it is refused.
+ * Every pulled change must carry a valid signature by a device that {@code ListDevices} reports.
+ * The device list itself is trusted from the server: there is no signed device chain yet, so a
+ * malicious server could add a device of its own and have its changes accepted (it still could
+ * not decrypt anything, nor forge a revision without a scope key).
+ *
+ * <p>Not thread-safe; one sync at a time per vault.
+ */
+public final class SyncClient implements AutoCloseable {
+  /** Changes per Push: well under the server's 500. */
+  public static final int PUSH_BATCH = 200;
+
+  public static final int PULL_PAGE = 200;
+
+  private static final Metadata.Key<String> REASON =
+      Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  static {
+    try {
+      SignatureConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Vault vault;
+  private final String serverUrl;
+  private final ManagedChannel channel;
+  /** The signed-in stub of the last sync, for {@link #watch}. */
+  private SyncServiceGrpc.SyncServiceBlockingStub session;
+
+  private SyncClient(Vault vault, String serverUrl, ManagedChannel channel) {
+    this.vault = vault;
+    this.serverUrl = serverUrl;
+    this.channel = channel;
+  }
+
+  /**
+   * A client for {@code serverUrl} ({@code http://host:port} in plaintext, for a server on this
+   * machine or behind a TLS proxy; {@code https://host:port} with TLS). A URL other than the one
+   * the vault synced with before starts over from the beginning of the new server's log.
+   */
+  public static SyncClient connect(MemoryVault vault, String serverUrl) {
+    URI uri;
+    try {
+      uri = URI.create(serverUrl);
+    } catch (IllegalArgumentException e) {
+      throw new VaultException.InvalidInput("'" + serverUrl + "' is not a server URL");
+    }
+    ChannelCredentials credentials;
+    int defaultPort;
+    if ("http".equals(uri.getScheme())) {
+      credentials = InsecureChannelCredentials.create();
+      defaultPort = 80;
+    } else if ("https".equals(uri.getScheme())) {
+      credentials = TlsChannelCredentials.create();
+      defaultPort = 443;
+    } else {
+      throw new VaultException.InvalidInput(
+          "'" + serverUrl + "' is not a server URL: use http://host:port or https://host:port");
+    }
+    if (uri.getHost() == null) {
+      throw new VaultException.InvalidInput("'" + serverUrl + "' names no host");
+    }
+    int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(uri.getHost(), port, credentials).build();
+    return new SyncClient(vault.engine(), serverUrl, channel);
+  }
+
+  /**
+   * A client for the server this vault synced with last.
+   *
+   * @throws VaultException.InvalidInput if it never synced
+   */
+  public static SyncClient connect(MemoryVault vault) {
+    Optional<SyncCursor> cursor = vault.engine().syncCursor();
+    if (cursor.isEmpty()) {
+      throw new VaultException.InvalidInput(
+          "this vault has not synced yet: give the server URL (--server http://host:port)");
+    }
+    return connect(vault, cursor.get().serverUrl());
+  }
+
+  /** Pushes, then pulls and applies. Safe to repeat: nothing is pushed or applied twice. */
+  public SyncReport sync() {
+    SyncCursor cursor = vault.syncCursor().orElse(null);
+    if (cursor == null || !cursor.serverUrl().equals(serverUrl)) {
+      cursor = SyncCursor.start(serverUrl);
+      vault.saveSyncCursor(cursor);
+    }
+    try {
+      String token = signIn(cursor);
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + token);
+      SyncServiceGrpc.SyncServiceBlockingStub sync =
+          SyncServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      session = sync;
+      int pushed = push(sync);
+      return pull(sync, vault.syncCursor().orElseThrow(), pushed);
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * Syncs now, then again whenever the server accepts a new log entry and at least every {@code
+   * interval} (which pushes local writes made meanwhile), reporting each sync that moved
+   * anything. Returns when the calling thread is interrupted; a failing sync ends it with the
+   * {@link VaultException} of {@link #sync()}.
+   */
+  public void watch(Duration interval, Consumer<SyncReport> onSync) {
+    while (!Thread.currentThread().isInterrupted()) {
+      SyncReport report = sync();
+      if (report.pushed() > 0 || report.pulled() > 0) {
+        onSync.accept(report);
+      }
+      try (Context.CancellableContext wait = Context.current().withCancellation()) {
+        // The first new entry, or the deadline, ends the wait; the next sync pulls the entries.
+        wait.run(() -> {
+          Iterator<LogEntry> news =
+              session
+                  .withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS)
+                  .watch(WatchRequest.newBuilder().setAfterSeq(report.seq()).build());
+          news.hasNext();
+        });
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.CANCELLED && Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.UNAVAILABLE) {
+          throw failure(e);
+        }
+      }
+    }
+  }
+
+  private String signIn(SyncCursor cursor) {
+    AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+    DeviceSigningKey key = vault.deviceSigningKey();
+    try {
+      return auth.authenticate(proof(auth, cursor, key)).getSessionToken();
+    } catch (StatusRuntimeException e) {
+      if (!"UNKNOWN_DEVICE".equals(reason(e))) {
+        throw e;
+      }
+    }
+    try {
+      return auth.registerVault(
+              RegisterVaultRequest.newBuilder()
+                  .setProof(proof(auth, vault.syncCursor().orElseThrow(), key))
+                  .setSigningPublicKeyset(ByteString.copyFrom(key.publicKeyset()))
+                  .build())
+          .getSessionToken();
+    } catch (StatusRuntimeException e) {
+      if ("VAULT_EXISTS".equals(reason(e))) {
+        throw new VaultException(
+            "this device is not registered with the sync server at " + serverUrl
+                + ", but the vault is (from another device); adding a device to a synced vault"
+                + " (device linking) is not implemented yet");
+      }
+      throw e;
+    }
+  }
+
+  /** A signed challenge, after checking the server names itself as it did at first contact. */
+  private AuthenticateRequest proof(
+      AuthServiceGrpc.AuthServiceBlockingStub auth, SyncCursor cursor, DeviceSigningKey key) {
+    ByteString vaultId = ByteString.copyFrom(vault.vaultIdBytes());
+    ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    GetChallengeResponse challenge =
+        auth.getChallenge(
+            GetChallengeRequest.newBuilder().setVaultId(vaultId).setDeviceId(deviceId).build());
+    if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
+      throw new VaultException(
+          "the sync server asked this device to sign something other than a sign-in; refusing");
+    }
+    if (cursor.serverId().isEmpty()) {
+      // Trust on first use: the identity is pinned, and a server that later names itself
+      // differently (a man in the middle relaying to another server) is refused.
+      vault.saveSyncCursor(cursor.withServerId(challenge.getServerId()));
+    } else if (!cursor.serverId().equals(challenge.getServerId())) {
+      throw new VaultException(
+          "the sync server at " + serverUrl + " now calls itself '" + challenge.getServerId()
+              + "' but was '" + cursor.serverId() + "' when this device first synced with it;"
+              + " refusing to sign in");
+    }
+    byte[] signed =
+        SigningInputs.authentication(
+            challenge.getServerId(),
+            challenge.getPurpose(),
+            vault.vaultIdBytes(),
+            vault.deviceIdBytes(),
+            challenge.getNonce().toByteArray());
+    return AuthenticateRequest.newBuilder()
+        .setVaultId(vaultId)
+        .setDeviceId(deviceId)
+        .setNonce(challenge.getNonce())
+        .setSignature(ByteString.copyFrom(key.sign(signed)))
+        .build();
+  }
+
+  private int push(SyncServiceGrpc.SyncServiceBlockingStub sync) {
+    DeviceSigningKey key = vault.deviceSigningKey();
+    byte[] vaultId = vault.vaultIdBytes();
+    ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    int pushed = 0;
+    while (true) {
+      List<OutboxEntry> pending = vault.pendingChanges(PUSH_BATCH);
+      if (pending.isEmpty()) {
+        return pushed;
+      }
+      PushRequest.Builder request = PushRequest.newBuilder();
+      for (OutboxEntry entry : pending) {
+        Change unsigned =
+            Change.newBuilder()
+                .setChangeId(ByteString.copyFrom(entry.changeId()))
+                .setDeviceId(deviceId)
+                .setRecordId(ByteString.copyFrom(entry.recordId()))
+                .setPayload(ByteString.copyFrom(entry.payload()))
+                .build();
+        request.addChanges(
+            unsigned.toBuilder()
+                .setSignature(
+                    ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
+      }
+      PushResponse response = sync.push(request.build());
+      if (response.getEntriesCount() != pending.size()) {
+        throw new VaultException(
+            "the sync server acknowledged " + response.getEntriesCount() + " of "
+                + pending.size() + " pushed changes; they stay queued");
+      }
+      for (int i = 0; i < pending.size(); i++) {
+        if (!MessageDigest.isEqual(
+            response.getEntries(i).getChange().getChangeId().toByteArray(),
+            pending.get(i).changeId())) {
+          throw new VaultException(
+              "the sync server acknowledged changes other than those pushed; they stay queued");
+        }
+      }
+      // Only now: a push lost on the way is retried with the same change ids, which the server
+      // stores once.
+      vault.acknowledge(pending);
+      pushed += pending.size();
+    }
+  }
+
+  private SyncReport pull(SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
+    Map<String, Device> devices = new HashMap<>();
+    for (Device device : sync.listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList()) {
+      devices.put(HexFormat.of().formatHex(device.getDeviceId().toByteArray()), device);
+    }
+    Map<String, PublicKeyVerify> verifiers = new HashMap<>();
+    byte[] vaultId = vault.vaultIdBytes();
+    SyncCursor cursor = start;
+    int pulled = 0;
+    int revisions = 0;
+    int scopes = 0;
+    Head serverHead = null;
+    Iterator<PullResponse> pages =
+        sync.withDeadlineAfter(5, TimeUnit.MINUTES)
+            .pull(PullRequest.newBuilder().setAfterSeq(cursor.seq()).setPageSize(PULL_PAGE).build());
+    while (pages.hasNext()) {
+      PullResponse page = pages.next();
+      serverHead = page.getHead();
+      if (Long.compareUnsigned(serverHead.getSeq(), cursor.seq()) < 0) {
+        throw forked(start.seq());
+      }
+      Head trusted =
+          Head.newBuilder()
+              .setSeq(cursor.seq())
+              .setEntryHash(ByteString.copyFrom(cursor.headHash()))
+              .build();
+      try {
+        LogChain.verifyExtends(trusted, page.getEntriesList(), vaultId);
+      } catch (LogChain.BrokenChainException e) {
+        throw forked(start.seq());
+      }
+      if (page.getEntriesCount() == 0) {
+        continue;
+      }
+      List<RemoteChange> changes = new ArrayList<>();
+      for (LogEntry entry : page.getEntriesList()) {
+        Change change = entry.getChange();
+        verifySignature(entry, devices, verifiers, vaultId);
+        changes.add(
+            new RemoteChange(
+                change.getChangeId().toByteArray(),
+                change.getDeviceId().toByteArray(),
+                change.getRecordId().toByteArray(),
+                change.getPayload().toByteArray()));
+      }
+      LogEntry last = page.getEntries(page.getEntriesCount() - 1);
+      SyncCursor advanced = cursor.withHead(last.getSeq(), last.getEntryHash().toByteArray());
+      ApplyReport applied = vault.applyRemote(changes, advanced);
+      cursor = advanced;
+      pulled += changes.size();
+      revisions += applied.revisions();
+      scopes += applied.scopes();
+    }
+    if (serverHead != null
+        && serverHead.getSeq() == cursor.seq()
+        && !MessageDigest.isEqual(serverHead.getEntryHash().toByteArray(), cursor.headHash())) {
+      // Same length, other contents: the log this device verified was replaced.
+      throw forked(start.seq());
+    }
+    return new SyncReport(pushed, pulled, revisions, scopes, cursor.seq());
+  }
+
+  private static void verifySignature(
+      LogEntry entry,
+      Map<String, Device> devices,
+      Map<String, PublicKeyVerify> verifiers,
+      byte[] vaultId) {
+    Change change = entry.getChange();
+    String author = HexFormat.of().formatHex(change.getDeviceId().toByteArray());
+    Device device = devices.get(author);
+    String seq = Long.toUnsignedString(entry.getSeq());
+    if (device == null) {
+      throw new VaultException.Corrupt(
+          "log entry " + seq + " is by device " + author + ", which the sync server does not list"
+              + " as a device of this vault; refusing to sync");
+    }
+    if (device.getRevokedAtMs() != 0 && entry.getAcceptedAtMs() >= device.getRevokedAtMs()) {
+      throw new VaultException.Corrupt(
+          "log entry " + seq + " is by device " + author + " after it was revoked; refusing to sync");
+    }
+    try {
+      PublicKeyVerify verifier = verifiers.get(author);
+      if (verifier == null) {
+        verifier =
+            TinkProtoKeysetFormat.parseKeysetWithoutSecret(
+                    device.getSigningPublicKeyset().toByteArray(), RegistryConfiguration.get())
+                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+        verifiers.put(author, verifier);
+      }
+      verifier.verify(
+          change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException.Corrupt(
+          "log entry " + seq + " does not carry a valid signature of device " + author
+              + "; refusing to sync");
+    }
+  }
+
+  private static VaultException forked(long verifiedSeq) {
+    return new VaultException.Corrupt(
+        "the sync server's history does not extend what this device verified before (seq "
+            + Long.toUnsignedString(verifiedSeq)
+            + "); refusing to sync");
+  }
+
+  private VaultException failure(StatusRuntimeException e) {
+    String reason = reason(e);
+    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && reason == null) {
+      return new VaultException("cannot reach the sync server at " + serverUrl + "; nothing lost,"
+          + " sync again later", e);
+    }
+    return new VaultException(
+        "the sync server at " + serverUrl + " refused: "
+            + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
+                : e.getStatus().getCode().toString())
+            + "; local changes stay queued", e);
+  }
+
+  private static String reason(StatusRuntimeException e) {
+    Metadata trailers = e.getTrailers();
+    return trailers == null ? null : trailers.get(REASON);
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SyncClient[" + serverUrl + "]";
+  }
+}

@@ -1,0 +1,372 @@
+package dev.memvault.sdk.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memvault.core.VaultException;
+import dev.memvault.core.vault.Selection;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Memory;
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.NewMemory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SyncClient} against the real sync server over TCP on 127.0.0.1: a laptop vault and a
+ * phone restored from the laptop's backup (a new device of the same vault) sync both ways.
+ */
+class SyncClientTest {
+  private static final char[] PASSPHRASE = "sync test passphrase".toCharArray();
+
+  @TempDir Path dir;
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    open.add(closeable);
+    return closeable;
+  }
+
+  private RealServer server() throws IOException {
+    return track(new RealServer(Files.createDirectories(dir.resolve("server-data"))));
+  }
+
+  private static SyncReport sync(MemoryVault vault, String url) {
+    try (SyncClient client = SyncClient.connect(vault, url)) {
+      return client.sync();
+    }
+  }
+
+  /**
+   * The laptop's vault with scopes "work" and "home", synced once; the phone restored from its
+   * backup, linked and synced once.
+   */
+  private MemoryVault[] laptopAndPhone(RealServer server) {
+    MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
+    laptop.add(NewMemory.of("work", Kind.NOTE, "written before the backup"));
+    laptop.add(NewMemory.of("home", Kind.NOTE, "also written before the backup"));
+    sync(laptop, server.url());
+    Path backup = dir.resolve("laptop.mvbackup");
+    laptop.backup(backup);
+    MemoryVault phone = track(MemoryVault.restore(backup, dir.resolve("phone"), PASSPHRASE));
+    server.link(phone);
+    SyncReport first = sync(phone, server.url());
+    assertEquals(0, first.pushed());
+    assertEquals(4, first.pulled(), "what the backup already held applies again as a no-op");
+    assertEquals(all(laptop), all(phone));
+    return new MemoryVault[] {laptop, phone};
+  }
+
+  private static List<Memory> all(MemoryVault vault) {
+    List<Memory> memories =
+        new ArrayList<>(vault.list(Selection.all().limitedTo(Selection.MAX_LIMIT)));
+    memories.sort(Comparator.comparing(Memory::getId));
+    return memories;
+  }
+
+  @Test
+  void sync_twoDevices_addsUpdatesForgetsAndRotationPropagateBothWays() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+
+    Memory fromLaptop =
+        laptop.add(NewMemory.of("work", Kind.FACT, "laptop fact").withTags(List.of("deskbound")));
+    Memory doomed = laptop.add(NewMemory.of("health", Kind.NOTE, "to be forgotten"));
+    SyncReport pushed = sync(laptop, server.url());
+    assertEquals(3, pushed.pushed(), "two revisions and the new scope 'health'");
+    SyncReport pulled = sync(phone, server.url());
+    assertEquals(2, pulled.revisionsApplied());
+    assertEquals(1, pulled.scopesApplied());
+    assertEquals("laptop fact", phone.get(fromLaptop.getId()).getText());
+
+    phone.update(fromLaptop.getId(), "edited on the phone");
+    phone.forget(doomed.getId());
+    phone.rotateScopeKey("work");
+    Memory fromPhone = phone.add(NewMemory.of("work", Kind.NOTE, "phone note after rotation"));
+    sync(phone, server.url());
+    sync(laptop, server.url());
+
+    assertEquals("edited on the phone", laptop.get(fromLaptop.getId()).getText());
+    assertEquals("phone note after rotation", laptop.get(fromPhone.getId()).getText());
+    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(doomed.getId()));
+    assertEquals(
+        2,
+        laptop.scopes().stream().filter(s -> s.name().equals("work")).findFirst().orElseThrow()
+            .keyCount());
+    assertEquals(all(laptop), all(phone));
+    assertEquals(laptop.history(fromLaptop.getId()), phone.history(fromLaptop.getId()));
+
+    SyncReport again = sync(laptop, server.url());
+    assertEquals(new SyncReport(0, 0, 0, 0, again.seq()), again);
+    SyncReport againPhone = sync(phone, server.url());
+    assertEquals(0, againPhone.pushed());
+    assertEquals(0, againPhone.revisionsApplied());
+    assertEquals(all(laptop), all(phone));
+  }
+
+  @Test
+  void sync_offlineEditsOnBothDevices_mergeOnReconnect() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    String shared =
+        all(laptop).stream().filter(m -> m.getScope().equals("work")).findFirst().orElseThrow()
+            .getId();
+
+    laptop.add(NewMemory.of("work", Kind.NOTE, "offline on the laptop"));
+    laptop.update(shared, "laptop's edit");
+    phone.add(NewMemory.of("work", Kind.NOTE, "offline on the phone"));
+    Thread.sleep(5);
+    phone.update(shared, "phone's later edit");
+
+    sync(laptop, server.url());
+    sync(phone, server.url());
+    sync(laptop, server.url());
+
+    assertEquals(all(laptop), all(phone));
+    assertEquals(4, all(laptop).size());
+    assertEquals("phone's later edit", laptop.get(shared).getText());
+    assertEquals(laptop.history(shared), phone.history(shared));
+  }
+
+  @Test
+  void watch_memoryAddedElsewhere_arrivesWithoutAnotherSyncCall() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    List<SyncReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread watcher =
+        new Thread(() -> {
+          try (SyncClient client = SyncClient.connect(phone, server.url())) {
+            client.watch(java.time.Duration.ofSeconds(30), reports::add);
+          }
+        });
+    watcher.start();
+    try {
+      Memory added = laptop.add(NewMemory.of("work", Kind.NOTE, "watch me arrive"));
+      sync(laptop, server.url());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (reports.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals("watch me arrive", phone.get(added.getId()).getText());
+      assertEquals(1, reports.get(0).revisionsApplied());
+    } finally {
+      watcher.interrupt();
+      watcher.join(10_000);
+    }
+    assertFalse(watcher.isAlive(), "watch returns when interrupted");
+  }
+
+  @Test
+  void serverStorage_holdsNoTextTagOrScopeName() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    devices[0].add(
+        NewMemory.of("secretscope", Kind.FACT, "zebra-crossing-plaintext")
+            .withTags(List.of("tagvisible")));
+    devices[0].rotateScopeKey("secretscope");
+    sync(devices[0], server.url());
+    sync(devices[1], server.url());
+    assertEquals("zebra-crossing-plaintext", devices[1].search("zebra", Selection.all()).get(0)
+        .memory().getText());
+    server.stop();
+
+    for (String secret :
+        List.of("zebra-crossing-plaintext", "tagvisible", "secretscope", "written before")) {
+      for (Path file : files(server.data())) {
+        byte[] bytes = Files.readAllBytes(file);
+        assertFalse(
+            contains(bytes, secret.getBytes(StandardCharsets.UTF_8)),
+            file + " contains '" + secret + "'");
+      }
+    }
+    server.start();
+  }
+
+  @Test
+  void sync_serverRolledBackOrForked_refusedWithClearMessage() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    server.stop();
+    Path snapshot = copy(server.data(), dir.resolve("server-snapshot"));
+    server.start();
+
+    laptop.add(NewMemory.of("work", Kind.NOTE, "after the snapshot"));
+    long verified = sync(laptop, server.url()).seq();
+
+    server.restartOn(snapshot);
+    VaultException rolledBack =
+        assertThrows(VaultException.class, () -> sync(laptop, server.url()));
+    assertEquals(
+        "the sync server's history does not extend what this device verified before (seq "
+            + verified + "); refusing to sync",
+        rolledBack.getMessage());
+
+    // The rolled-back server takes other writes and grows past what the laptop verified: a fork.
+    for (int i = 0; i < 3; i++) {
+      phone.add(NewMemory.of("work", Kind.NOTE, "phone on the forked log " + i));
+    }
+    sync(phone, server.url());
+    VaultException forked = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
+    assertTrue(forked.getMessage().contains("does not extend what this device verified before (seq "
+        + verified + ")"), forked.getMessage());
+    assertEquals(1, laptop.list(Selection.all()).stream()
+        .filter(m -> m.getText().equals("after the snapshot")).count());
+  }
+
+  @Test
+  void sync_entryByDeviceTheServerNoLongerLists_refusedAndNotApplied() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    Memory unsigned = phone.add(NewMemory.of("work", Kind.NOTE, "from a device gone missing"));
+    sync(phone, server.url());
+    server.stop();
+    // The server "forgets" the phone: its entries are now by a device nobody vouches for.
+    try (java.sql.Connection db =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + server.data().resolve("sync.db"));
+        java.sql.PreparedStatement delete =
+            db.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
+      delete.setBytes(1, phone.engine().deviceIdBytes());
+      assertEquals(1, delete.executeUpdate());
+    }
+    server.start();
+
+    VaultException e = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
+    assertTrue(e.getMessage().contains("which the sync server does not list"), e.getMessage());
+    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(unsigned.getId()));
+  }
+
+  @Test
+  void sync_randomizedReplicasThroughServer_convergeAndLoseNoAcknowledgedWrite() throws Exception {
+    String seedText = System.getProperty("memvault.seed");
+    long seed = seedText != null ? Long.parseLong(seedText) : new Random().nextLong();
+    System.out.println("sync_randomizedReplicas: seed " + seed + " (rerun with -Dmemvault.seed="
+        + seed + ")");
+    String context = " [seed " + seed + "]";
+    Random random = new Random(seed);
+    RealServer server = server();
+    MemoryVault[] pair = laptopAndPhone(server);
+    List<MemoryVault> replicas = new ArrayList<>(List.of(pair[0], pair[1]));
+    int extra = random.nextInt(3);
+    for (int r = 0; r < extra; r++) {
+      Path backup = dir.resolve("backup-" + r + ".mvbackup");
+      pair[0].backup(backup);
+      MemoryVault replica =
+          track(MemoryVault.restore(backup, dir.resolve("replica-" + r), PASSPHRASE));
+      server.link(replica);
+      sync(replica, server.url());
+      replicas.add(replica);
+    }
+    boolean[] offline = new boolean[replicas.size()];
+    Set<String> added = new HashSet<>();
+    Set<String> forgotten = new HashSet<>();
+    for (int step = 0; step < 60; step++) {
+      int r = random.nextInt(replicas.size());
+      MemoryVault replica = replicas.get(r);
+      List<Memory> live = all(replica);
+      int op = random.nextInt(10);
+      try {
+        if (op < 3 || live.isEmpty()) {
+          // "travel" is new: replicas create it independently, offline or not.
+          String scope = List.of("work", "home", "travel").get(random.nextInt(3));
+          added.add(
+              replica.add(NewMemory.of(scope, Kind.NOTE, "step " + step + " by " + r)).getId());
+        } else if (op < 6) {
+          replica.update(live.get(random.nextInt(live.size())).getId(), "edit " + step + " by " + r);
+        } else if (op < 7) {
+          String id = live.get(random.nextInt(live.size())).getId();
+          replica.forget(id);
+          forgotten.add(id);
+        } else if (op < 8) {
+          offline[r] = !offline[r];
+        } else if (!offline[r]) {
+          sync(replica, server.url());
+        }
+      } catch (VaultException.UnknownItem e) {
+        throw new AssertionError(e.getMessage() + context, e);
+      }
+    }
+    // Reconnect everybody; two rounds reach every replica with every change.
+    for (int round = 0; round < 2; round++) {
+      for (MemoryVault replica : replicas) {
+        sync(replica, server.url());
+      }
+    }
+    List<Memory> expected = all(replicas.get(0));
+    for (int r = 1; r < replicas.size(); r++) {
+      assertEquals(expected, all(replicas.get(r)), "replica " + r + context);
+    }
+    Set<String> liveIds = new HashSet<>();
+    expected.forEach(m -> liveIds.add(m.getId()));
+    for (String id : added) {
+      // A forget may lose to a concurrent later edit (last writer wins); anything never
+      // forgotten must be there.
+      if (!forgotten.contains(id)) {
+        assertTrue(liveIds.contains(id), "memory " + id + " was lost" + context);
+      }
+    }
+  }
+
+  private static List<Path> files(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    for (Path file : files(from)) {
+      Path target = to.resolve(from.relativize(file).toString());
+      Files.createDirectories(target.getParent());
+      if (!file.getFileName().toString().endsWith(".lock")) {
+        Files.copy(file, target);
+      }
+    }
+    return to;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+}

@@ -1,0 +1,7 @@
+package dev.memvault.core.sync;
+
+/**
+ * What applying a batch of remote changes did: revisions and scopes applied (whether they became
+ * current or went to the history), and changes skipped because this device wrote them.
+ */
+public record ApplyReport(int revisions, int scopes, int ownSkipped) {}

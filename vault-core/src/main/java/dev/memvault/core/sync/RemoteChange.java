@@ -1,0 +1,39 @@
+package dev.memvault.core.sync;
+
+/**
+ * A change pulled from the sync server whose chain position and signature the caller has already
+ * verified: the author device (from the signed change), the record id and the payload.
+ */
+public record RemoteChange(byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {
+  public RemoteChange {
+    changeId = changeId.clone();
+    deviceId = deviceId.clone();
+    recordId = recordId.clone();
+    payload = payload.clone();
+  }
+
+  @Override
+  public byte[] changeId() {
+    return changeId.clone();
+  }
+
+  @Override
+  public byte[] deviceId() {
+    return deviceId.clone();
+  }
+
+  @Override
+  public byte[] recordId() {
+    return recordId.clone();
+  }
+
+  @Override
+  public byte[] payload() {
+    return payload.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteChange[" + payload.length + " bytes]";
+  }
+}
