@@ -1,13 +1,9 @@
 package dev.memvault.cli;
 
-import dev.memvault.sdk.portable.provider.ImportOptions;
 import dev.memvault.sdk.portable.provider.Provider;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
@@ -39,26 +35,11 @@ final class ImportChatGptCommand implements Callable<Integer> {
   @ParentCommand ImportCommand parent;
   @Mixin VaultOption vault;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help.")
-  boolean help;
-
-  @Option(
-      names = "--scope",
-      paramLabel = "SCOPE",
-      defaultValue = ImportOptions.DEFAULT_SCOPE,
-      description = "Scope to import into (default: ${DEFAULT-VALUE}).")
-  String scope;
-
-  @Parameters(
-      paramLabel = "EXPORT",
-      description = "The export's .zip, the folder it unpacks to, or its conversations.json.")
-  Path export;
+  @Mixin ProviderImportArguments arguments;
 
   @Override
   public Integer call() {
-    return ProviderImportReport.run(parent.root.context, vault, Provider.CHATGPT, export, scope);
+    return ProviderImportReport.run(
+        parent.root.context, vault, Provider.CHATGPT, arguments.export, arguments.scope);
   }
 }
