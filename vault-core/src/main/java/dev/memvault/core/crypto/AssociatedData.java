@@ -1,19 +1,22 @@
 package dev.memvault.core.crypto;
 
-import java.io.ByteArrayOutputStream;
+import dev.memvault.proto.sync.CanonicalEncoding;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The one canonical encoding of associated data: a label, then each field as a 4-byte big-endian
- * length followed by its bytes. Length prefixes make the encoding injective, so no two different
- * field lists encode to the same bytes (a delimiter join would not be).
+ * Associated data in memvault's one canonical encoding ({@link CanonicalEncoding}): a label, then
+ * each field as a 4-byte big-endian length followed by its bytes. Length prefixes make the
+ * encoding injective, so no two different field lists encode to the same bytes (a delimiter join
+ * would not be). This builder only collects typed fields.
  */
 public final class AssociatedData {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+  private final String label;
+  private final List<byte[]> fields = new ArrayList<>();
 
   private AssociatedData(String label) {
-    bytes(label.getBytes(StandardCharsets.UTF_8));
+    this.label = label;
   }
 
   /** Starts an encoding whose label names what the data protects, such as "memvault.v1.record". */
@@ -22,20 +25,19 @@ public final class AssociatedData {
   }
 
   public AssociatedData bytes(byte[] field) {
-    out.writeBytes(ByteBuffer.allocate(4).putInt(field.length).array());
-    out.writeBytes(field);
+    fields.add(field.clone());
     return this;
   }
 
   public AssociatedData uint32(int value) {
-    return bytes(ByteBuffer.allocate(4).putInt(value).array());
+    return bytes(ByteBuffer.allocate(Integer.BYTES).putInt(value).array());
   }
 
   public AssociatedData uint64(long value) {
-    return bytes(ByteBuffer.allocate(8).putLong(value).array());
+    return bytes(CanonicalEncoding.u64(value));
   }
 
   public byte[] encode() {
-    return out.toByteArray();
+    return CanonicalEncoding.encode(label, fields.toArray(new byte[0][]));
   }
 }

@@ -18,14 +18,18 @@ final class MemoryRules {
 
   static final Pattern TAG = Pattern.compile("[^\\s\\p{Cntrl}]{1,64}");
 
-  static void validate(Memory memory) {
-    if (!SCOPE_NAME.matcher(memory.getScope()).matches()) {
+  static void requireScopeName(String scope) {
+    if (!SCOPE_NAME.matcher(scope).matches()) {
       throw new VaultException.InvalidInput(
           "scope '"
-              + memory.getScope()
+              + scope
               + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_',"
               + " starting with a letter or digit");
     }
+  }
+
+  static void validate(Memory memory) {
+    requireScopeName(memory.getScope());
     // A kind from a newer format version (UNRECOGNIZED here) is kept as it is.
     if (memory.getKindValue() == Kind.KIND_UNSPECIFIED_VALUE) {
       throw new VaultException.InvalidInput("a memory needs a kind");

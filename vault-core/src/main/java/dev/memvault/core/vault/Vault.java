@@ -93,6 +93,8 @@ public final class Vault implements AutoCloseable {
   // stamps every new revision.
   private final SyncRows syncRows;
   private final HybridClock hlc;
+  /** The clock value stored in the vault by the last commit. */
+  private long persistedHlc;
   private DeviceSigningKey signingKey;
 
   private Vault(
@@ -116,6 +118,7 @@ public final class Vault implements AutoCloseable {
     this.deviceId = header.getDeviceId().toByteArray();
     this.syncRows = new SyncRows(connection);
     this.hlc = new HybridClock(clock, syncRows.hlc());
+    this.persistedHlc = hlc.last();
     for (ScopeRows.StoredScope stored : scopeRows.all()) {
       ScopeKeyset keyset =
           ScopeKeyset.decrypt(stored.encryptedKeyset(), rootKey, vaultId, stored.scopeId());
@@ -152,8 +155,8 @@ public final class Vault implements AutoCloseable {
       throw new VaultException("cannot create " + directory + ": " + e.getMessage(), e);
     }
 
-    byte[] vaultId = randomBytes(random, 16);
-    byte[] deviceId = randomBytes(random, 16);
+    byte[] vaultId = VaultKeys.randomBytes(random, 16);
+    byte[] deviceId = VaultKeys.randomBytes(random, 16);
     RootKey root = RootKey.generate();
     RecoveryKey recovery = RecoveryKey.generate();
     SecretBytes databaseKey = SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES);
@@ -696,6 +699,25 @@ public final class Vault implements AutoCloseable {
 
   // ---------------------------------------------------------------- scopes and keys
 
+  /**
+   * Checks that {@code scope} is a valid scope name, for callers that want to refuse a bad name
+   * before doing any work.
+   *
+   * @throws VaultException.InvalidInput saying what a scope name may be
+   */
+  public static void requireValidScopeName(String scope) {
+    MemoryRules.requireScopeName(scope);
+  }
+
+  /**
+   * Checks that the vault has a scope of each name.
+   *
+   * @throws VaultException.UnknownItem for the first name it lacks, listing the scopes it has
+   */
+  public synchronized void requireScopes(java.util.Collection<String> names) {
+    names.forEach(openScopes::existing);
+  }
+
   public synchronized List<ScopeSummary> scopes() {
     try {
       List<ScopeSummary> result = new ArrayList<>();
@@ -833,7 +855,6 @@ public final class Vault implements AutoCloseable {
           default -> throw refusedChange("holds neither a revision nor a scope");
         }
       }
-      syncRows.putHlc(hlc.last());
       syncRows.putCursor(advanced);
       return new ApplyReport(revisions, scopes, own);
     });
@@ -1036,15 +1057,14 @@ public final class Vault implements AutoCloseable {
             + " (nothing of this pull was applied)");
   }
 
-  private long nextHlc() throws SQLException {
-    long value = hlc.tick();
-    syncRows.putHlc(value);
-    return value;
+  /** The next clock value; {@link #inTransaction} persists the clock once, before it commits. */
+  private long nextHlc() {
+    return hlc.tick();
   }
 
   private void enqueueRevision(RecordEnvelope envelope) throws SQLException {
     syncRows.enqueue(
-        randomBytes(random, 16),
+        VaultKeys.randomBytes(random, 16),
         envelope.getRecordId().toByteArray(),
         SyncPayload.newBuilder().setRevision(envelope).build().toByteArray());
   }
@@ -1060,7 +1080,7 @@ public final class Vault implements AutoCloseable {
             .setHlc(stamp)
             .build();
     syncRows.enqueue(
-        randomBytes(random, 16),
+        VaultKeys.randomBytes(random, 16),
         scope.id(),
         SyncPayload.newBuilder().setScope(record).build().toByteArray());
   }
@@ -1370,7 +1390,13 @@ public final class Vault implements AutoCloseable {
     try {
       connection.setAutoCommit(false);
       T result = work.run();
+      // The clock is stored with the writes that used it, once per transaction rather than once
+      // per write, so that it never goes backwards across a restart.
+      if (hlc.last() != persistedHlc) {
+        syncRows.putHlc(hlc.last());
+      }
       connection.commit();
+      persistedHlc = hlc.last();
       return result;
     } catch (SQLException | GeneralSecurityException | RuntimeException thrown) {
       Throwable e = thrown instanceof WrappedFailure ? thrown.getCause() : thrown;
@@ -1411,11 +1437,6 @@ public final class Vault implements AutoCloseable {
         "the vault database " + database + " is damaged or was altered; restore it from a backup");
   }
 
-  private static byte[] randomBytes(SecureRandom random, int count) {
-    byte[] bytes = new byte[count];
-    random.nextBytes(bytes);
-    return bytes;
-  }
 
   static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder()

@@ -1,7 +1,6 @@
 package dev.memvault.sdk.portable.jsonl;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.sdk.MemoryVault;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Exports a vault's live memories, with every revision, as a JSONL file (docs/FORMAT.md, "JSONL
@@ -49,21 +47,7 @@ public final class JsonlExporter {
    * @throws VaultException.UnknownItem if the vault has no scope of one of the names
    */
   public JsonlExporter onlyScopes(List<String> names) {
-    Set<String> known = new TreeSet<>();
-    for (ScopeSummary scope : vault.scopes()) {
-      known.add(scope.name());
-    }
-    for (String name : names) {
-      if (!known.contains(name)) {
-        throw new VaultException.UnknownItem(
-            "no scope named '"
-                + name
-                + "'"
-                + (known.isEmpty()
-                    ? "; the vault has no scopes yet"
-                    : "; scopes: " + String.join(", ", known)));
-      }
-    }
+    vault.requireScopes(names);
     return new JsonlExporter(vault, clock, Set.copyOf(names));
   }
 

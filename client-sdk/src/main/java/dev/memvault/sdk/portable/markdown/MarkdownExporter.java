@@ -1,7 +1,6 @@
 package dev.memvault.sdk.portable.markdown;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
@@ -19,7 +18,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -61,21 +59,7 @@ public final class MarkdownExporter {
    * @throws VaultException.UnknownItem if the vault has no scope of one of the names
    */
   public MarkdownExporter onlyScopes(List<String> names) {
-    Set<String> known = new TreeSet<>();
-    for (ScopeSummary scope : vault.scopes()) {
-      known.add(scope.name());
-    }
-    for (String name : names) {
-      if (!known.contains(name)) {
-        throw new VaultException.UnknownItem(
-            "no scope named '"
-                + name
-                + "'"
-                + (known.isEmpty()
-                    ? "; the vault has no scopes yet"
-                    : "; scopes: " + String.join(", ", known)));
-      }
-    }
+    vault.requireScopes(names);
     return new MarkdownExporter(vault, clock, Set.copyOf(names));
   }
 

@@ -1,8 +1,8 @@
 package dev.memvault.sdk.portable.provider;
 
 import dev.memvault.core.VaultException;
+import dev.memvault.core.vault.Vault;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * How to import an export: the scope that receives the conversations, the application name recorded
@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
 public record ImportOptions(String scope, String app, ImportProgress progress) {
   public static final String DEFAULT_SCOPE = "chats";
 
-  private static final Pattern SCOPE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-
   /**
    * @throws VaultException.InvalidInput if the scope name is not valid, before anything is read
    */
@@ -20,13 +18,7 @@ public record ImportOptions(String scope, String app, ImportProgress progress) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(progress, "progress");
-    if (!SCOPE_NAME.matcher(scope).matches()) {
-      throw new VaultException.InvalidInput(
-          "scope '"
-              + scope
-              + "' is not valid: use 1 to 64 lowercase letters, digits, '-' or '_',"
-              + " starting with a letter or digit");
-    }
+    Vault.requireValidScopeName(scope);
   }
 
   /** Scope {@value #DEFAULT_SCOPE}, app {@code memvault-sdk}, no progress reports. */
