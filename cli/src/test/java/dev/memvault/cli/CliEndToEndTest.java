@@ -193,6 +193,16 @@ class CliEndToEndTest {
   }
 
   @Test
+  void sync_serverUnreachableOrUrlMalformed_oneLineAndNothingLost() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "kept while the server is away"));
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    assertFailure(cli.run("sync", "--server", "http://127.0.0.1:9"), 1, "cannot reach");
+    assertFailure(cli.run("sync", "--server", "nonsense"), 1, "not a server URL");
+    assertTrue(cli.run("list").out().contains("kept while the server is away"));
+  }
+
+  @Test
   void demo_runsOnEmbeddedDefaults() {
     CliRunner.Result demo = cli.withEnv("MEMVAULT_PASSPHRASE", null).run("demo");
     assertSuccess(demo);
