@@ -5,6 +5,8 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.auth.AuthAnonymousGrpcService;
 import dev.memvault.server.auth.AuthInterceptor;
 import dev.memvault.server.auth.DeviceKeys;
+import dev.memvault.server.devices.DeviceChains;
+import dev.memvault.server.devices.PairingSlots;
 import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.MetricsInterceptor;
 import dev.memvault.server.metrics.ServerMetrics;
@@ -60,10 +62,14 @@ public final class SyncServer implements AutoCloseable {
     metrics.activeWatchesFrom(watches::activeStreams);
     metrics.storeBytesFrom(store::totalStoredBytes);
     DeviceKeys keys = new DeviceKeys();
+    DeviceChains chains = new DeviceChains(store, keys, config.clock());
+    PairingSlots pairings = new PairingSlots(store, config.clock());
     AuthAnonymousGrpcService auth =
         new AuthAnonymousGrpcService(
             store,
             keys,
+            chains,
+            pairings,
             config.secret(),
             config.serverId(),
             config.sessionTtl(),
@@ -74,6 +80,8 @@ public final class SyncServer implements AutoCloseable {
         new SyncGrpcService(
             store,
             keys,
+            chains,
+            pairings,
             config.limits(),
             new RateLimiter(config.limits(), config.clock()),
             watches,

@@ -73,6 +73,7 @@ class AuthAnonymousGrpcServiceTest {
                 RegisterVaultRequest.newBuilder()
                     .setProof(device.proof(device.challenge(fixture.auth())))
                     .setSigningPublicKeyset(device.publicKeyset)
+                    .setGenesis(device.genesis())
                     .build());
 
     assertEquals(
@@ -371,6 +372,7 @@ class AuthAnonymousGrpcServiceTest {
             RegisterVaultRequest.newBuilder()
                 .setProof(proof)
                 .setSigningPublicKeyset(keyset)
+                .setGenesis(device.genesis())
                 .build());
   }
 

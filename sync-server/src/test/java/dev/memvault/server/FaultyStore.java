@@ -4,6 +4,7 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.server.store.SyncStore;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +32,48 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
-  public boolean registerVault(byte[] vaultId, Device firstDevice) {
-    return real.registerVault(vaultId, firstDevice);
+  public boolean registerVault(
+      byte[] vaultId,
+      Device firstDevice,
+      Optional<SignedDeviceLink> genesis,
+      Optional<RecoveryRecord> recovery) {
+    return real.registerVault(vaultId, firstDevice, genesis, recovery);
+  }
+
+  @Override
+  public boolean appendDeviceLink(byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect) {
+    return real.appendDeviceLink(vaultId, seq, link, effect);
+  }
+
+  @Override
+  public List<SignedDeviceLink> deviceChain(byte[] vaultId) {
+    return real.deviceChain(vaultId);
+  }
+
+  @Override
+  public Optional<RecoveryRecord> recovery(byte[] recoveryPublicKey) {
+    return real.recovery(recoveryPublicKey);
+  }
+
+  @Override
+  public boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis) {
+    return real.openPairing(pairingId, vaultId, expiresAtMillis);
+  }
+
+  @Override
+  public boolean postJoinRequest(byte[] pairingId, byte[] joinRequest, long nowMillis) {
+    return real.postJoinRequest(pairingId, joinRequest, nowMillis);
+  }
+
+  @Override
+  public boolean postKeyPackage(
+      byte[] pairingId, byte[] vaultId, byte[] sealedKeyPackage, long nowMillis) {
+    return real.postKeyPackage(pairingId, vaultId, sealedKeyPackage, nowMillis);
+  }
+
+  @Override
+  public Optional<Pairing> pairing(byte[] pairingId, long nowMillis) {
+    return real.pairing(pairingId, nowMillis);
   }
 
   @Override

@@ -1,5 +1,11 @@
 package dev.memvault.server;
 
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.DeviceAdded;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.DeviceRevoked;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -127,8 +133,64 @@ final class TestDevice {
             RegisterVaultRequest.newBuilder()
                 .setProof(proof(challenge(auth)))
                 .setSigningPublicKeyset(publicKeyset)
+                .setGenesis(genesis())
                 .build())
         .getSessionToken();
+  }
+
+  /** The first link of this device's vault: this device adding itself. */
+  SignedDeviceLink genesis() {
+    return signLink(
+        DeviceLink.newBuilder()
+            .setVaultId(vault())
+            .setSeq(1)
+            .setPrevHash(ByteString.copyFrom(new byte[32]))
+            .setAdded(DeviceAdded.newBuilder().setDeviceId(device()).setSigningPublicKeyset(publicKeyset))
+            .setSignerDeviceId(device())
+            .build());
+  }
+
+  /** Link {@code seq}, after {@code previous}, by which this device adds {@code other}. */
+  SignedDeviceLink adds(TestDevice other, SignedDeviceLink previous) {
+    return signLink(
+        next(previous)
+            .setAdded(
+                DeviceAdded.newBuilder()
+                    .setDeviceId(other.device())
+                    .setSigningPublicKeyset(other.publicKeyset))
+            .build());
+  }
+
+  /** The link, after {@code previous}, by which this device revokes {@code other}. */
+  SignedDeviceLink revokes(TestDevice other, SignedDeviceLink previous, long afterLogSeq) {
+    return signLink(
+        next(previous)
+            .setRevoked(
+                DeviceRevoked.newBuilder().setDeviceId(other.device()).setAfterLogSeq(afterLogSeq))
+            .build());
+  }
+
+  /** A link following {@code previous}, signed by this device, without its action yet. */
+  DeviceLink.Builder next(SignedDeviceLink previous) {
+    long seq;
+    try {
+      seq = DeviceLink.parseFrom(previous.getLink()).getSeq() + 1;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+    return DeviceLink.newBuilder()
+        .setVaultId(vault())
+        .setSeq(seq)
+        .setPrevHash(ByteString.copyFrom(DeviceChain.linkHash(previous)))
+        .setSignerDeviceId(device());
+  }
+
+  SignedDeviceLink signLink(DeviceLink link) {
+    ByteString bytes = link.toByteString();
+    return SignedDeviceLink.newBuilder()
+        .setLink(bytes)
+        .setSignature(ByteString.copyFrom(sign(DeviceChain.signingInput(bytes))))
+        .build();
   }
 
   String authenticate(AuthServiceGrpc.AuthServiceBlockingStub auth) {

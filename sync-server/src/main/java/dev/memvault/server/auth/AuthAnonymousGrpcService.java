@@ -9,6 +9,20 @@ import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
+import dev.memvault.proto.sync.v1.AwaitKeyPackageResponse;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.GetRecoveryBundleRequest;
+import dev.memvault.proto.sync.v1.JoinWithRecoveryRequest;
+import dev.memvault.proto.sync.v1.PostJoinRequestRequest;
+import dev.memvault.proto.sync.v1.PostJoinRequestResponse;
+import dev.memvault.proto.sync.v1.RecoveryBundle;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.server.devices.DeviceChains;
+import dev.memvault.server.devices.PairingSlots;
+import java.util.Optional;
 import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
@@ -30,6 +44,8 @@ import java.time.Duration;
  */
 public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   private static final int ID_LENGTH = 16;
+  /** A serialized WrappedKey of a 32-byte key: well under this. */
+  private static final int MAX_WRAPPED_KEY_BYTES = 1024;
 
   private final SyncStore store;
   private final DeviceKeys keys;
@@ -38,10 +54,14 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
   private final String serverId;
   private final Limits limits;
   private final Clock clock;
+  private final DeviceChains chains;
+  private final PairingSlots pairings;
 
   public AuthAnonymousGrpcService(
       SyncStore store,
       DeviceKeys keys,
+      DeviceChains chains,
+      PairingSlots pairings,
       ServerSecret secret,
       String serverId,
       Duration sessionTtl,
@@ -55,6 +75,8 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
     this.serverId = serverId;
     this.limits = limits;
     this.clock = clock;
+    this.chains = chains;
+    this.pairings = pairings;
   }
 
   @Override
@@ -121,12 +143,119 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
               .setSigningPublicKeyset(keyset)
               .setRegisteredAtMs(clock.millis())
               .build();
-      if (!store.registerVault(vaultId, first)) {
+      if (!request.hasGenesis()) {
+        throw new RejectedException(Reason.MALFORMED_REQUEST);
+      }
+      DeviceChain chain = chains.checkGenesis(vaultId, request.getGenesis(), first);
+      Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
+      if (chain.recoveryPublicKey().isPresent() && !request.getRootKeyByRecovery().isEmpty()) {
+        if (request.getRootKeyByRecovery().size() > MAX_WRAPPED_KEY_BYTES) {
+          throw new RejectedException(Reason.MALFORMED_REQUEST);
+        }
+        recovery =
+            Optional.of(
+                new SyncStore.RecoveryRecord(
+                    chain.recoveryPublicKey().get(),
+                    vaultId,
+                    request.getRootKeyByRecovery().toByteArray()));
+      }
+      if (!store.registerVault(vaultId, first, Optional.of(request.getGenesis()), recovery)) {
         throw new RejectedException(Reason.VAULT_EXISTS);
       }
       respond(responses, tokens.issue(vaultId, deviceId));
     } catch (RuntimeException e) {
       GrpcErrors.fail(responses, "RegisterVault", e);
+    }
+  }
+
+  @Override
+  public void postJoinRequest(
+      PostJoinRequestRequest request, StreamObserver<PostJoinRequestResponse> responses) {
+    try {
+      pairings.postJoinRequest(request.getPairingId(), request.getJoinRequest());
+      responses.onNext(PostJoinRequestResponse.getDefaultInstance());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "PostJoinRequest", e);
+    }
+  }
+
+  @Override
+  public void awaitKeyPackage(
+      AwaitKeyPackageRequest request, StreamObserver<AwaitKeyPackageResponse> responses) {
+    try {
+      responses.onNext(
+          AwaitKeyPackageResponse.newBuilder()
+              .setSealedKeyPackage(pairings.keyPackage(request.getPairingId()))
+              .build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "AwaitKeyPackage", e);
+    }
+  }
+
+  @Override
+  public void getRecoveryBundle(
+      GetRecoveryBundleRequest request, StreamObserver<RecoveryBundle> responses) {
+    try {
+      if (request.getRecoveryPublicKey().size() != DeviceChain.RECOVERY_PUBLIC_KEY_LENGTH) {
+        throw new RejectedException(Reason.MALFORMED_REQUEST);
+      }
+      SyncStore.RecoveryRecord record =
+          store
+              .recovery(request.getRecoveryPublicKey().toByteArray())
+              .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_RECOVERY));
+      responses.onNext(
+          RecoveryBundle.newBuilder()
+              .setVaultId(ByteString.copyFrom(record.vaultId()))
+              .setRootKeyByRecovery(ByteString.copyFrom(record.rootKeyByRecovery()))
+              .addAllChain(store.deviceChain(record.vaultId()))
+              .build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "GetRecoveryBundle", e);
+    }
+  }
+
+  /**
+   * A new device proves it holds its signing key (a signed challenge, as for Authenticate) and
+   * presents the link that adds it, signed with the vault's recovery key.
+   */
+  @Override
+  public void joinWithRecovery(
+      JoinWithRecoveryRequest request, StreamObserver<AuthenticateResponse> responses) {
+    try {
+      if (!request.hasProof() || !request.hasLink()) {
+        throw new RejectedException(Reason.MALFORMED_REQUEST);
+      }
+      AuthenticateRequest proof = request.getProof();
+      byte[] vaultId = id(proof.getVaultId());
+      byte[] deviceId = id(proof.getDeviceId());
+      byte[] nonce = proof.getNonce().toByteArray();
+      challenges.check(vaultId, deviceId, nonce);
+      DeviceLink link = parseLink(request.getLink());
+      if (!link.hasAdded() || !link.getAdded().getDeviceId().equals(proof.getDeviceId())) {
+        throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      }
+      ByteString keyset = link.getAdded().getSigningPublicKeyset();
+      limits.checkPublicKeyset(keyset.size());
+      checkProof(keyset, proof, vaultId, deviceId, nonce);
+      if (store.device(vaultId, deviceId).isPresent()) {
+        throw new RejectedException(Reason.DEVICE_EXISTS);
+      }
+      chains.append(vaultId, request.getLink(), ByteString.EMPTY);
+      challenges.consume(nonce);
+      respond(responses, tokens.issue(vaultId, deviceId));
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "JoinWithRecovery", e);
+    }
+  }
+
+  private static DeviceLink parseLink(SignedDeviceLink signed) {
+    try {
+      return DeviceLink.parseFrom(signed.getLink());
+    } catch (InvalidProtocolBufferException e) {
+      throw new RejectedException(Reason.BAD_DEVICE_LINK);
     }
   }
 

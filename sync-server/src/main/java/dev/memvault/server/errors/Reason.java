@@ -34,6 +34,19 @@ public enum Reason {
       Status.Code.PERMISSION_DENIED,
       "A change names a device other than the authenticated device."),
   VAULT_EXISTS(Status.Code.ALREADY_EXISTS, "A vault with this id already exists."),
+  BAD_DEVICE_LINK(
+      Status.Code.INVALID_ARGUMENT,
+      "The device link does not extend the vault's device chain by its rules."),
+  CHAIN_CONFLICT(
+      Status.Code.ABORTED, "Another device link was appended first; read the chain and retry."),
+  UNKNOWN_PAIRING(
+      Status.Code.NOT_FOUND, "No open pairing slot has this id: it expired or was never opened."),
+  PAIRING_USED(
+      Status.Code.FAILED_PRECONDITION,
+      "The pairing slot already holds what this call would post; open a new one."),
+  PAIRING_EXISTS(Status.Code.ALREADY_EXISTS, "A pairing slot with this id is already open."),
+  UNKNOWN_RECOVERY(Status.Code.NOT_FOUND, "No vault on this server has this recovery key."),
+  DEVICE_EXISTS(Status.Code.ALREADY_EXISTS, "A device with this id is already in the vault."),
   UNKNOWN_VAULT(Status.Code.NOT_FOUND, "No vault with this id exists."),
 
   // ------------------------------------------------------------ limits (proto/README.md)

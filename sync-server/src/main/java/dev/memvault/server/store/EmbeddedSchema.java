@@ -46,6 +46,26 @@ final class EmbeddedSchema {
                 + " PRIMARY KEY (vault_id, seq))",
             // Idempotency: a change id is stored once per vault, whatever the code above does.
             "CREATE UNIQUE INDEX log_entries_by_change_id ON log_entries (vault_id, change_id)",
+          },
+          new String[] {
+            // The device chain, link by link, as the devices signed them (proto/README.md).
+            "CREATE TABLE device_links ("
+                + " vault_id BLOB NOT NULL REFERENCES vaults (vault_id),"
+                + " seq INTEGER NOT NULL,"
+                + " link BLOB NOT NULL,"
+                + " PRIMARY KEY (vault_id, seq))",
+            // For join --recovery: found by the public key the recovery key derives.
+            "CREATE TABLE recoveries ("
+                + " recovery_public_key BLOB PRIMARY KEY,"
+                + " vault_id BLOB NOT NULL UNIQUE REFERENCES vaults (vault_id),"
+                + " root_key_by_recovery BLOB NOT NULL)",
+            // Pairing slots of device linking; expired ones are deleted when new ones open.
+            "CREATE TABLE pairings ("
+                + " pairing_id BLOB PRIMARY KEY,"
+                + " vault_id BLOB NOT NULL REFERENCES vaults (vault_id),"
+                + " expires_at_ms INTEGER NOT NULL,"
+                + " join_request BLOB,"
+                + " sealed_key_package BLOB)",
           });
 
   private EmbeddedSchema() {}

@@ -6,6 +6,9 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +29,9 @@ import java.util.function.Consumer;
  */
 abstract class JdbcSyncStore implements SyncStore {
   static final int ID_LENGTH = 16;
+
+  /** Expired pairing slots stay this long after expiry, then go when a new slot opens. */
+  static final long PAIRING_SLOTS_KEPT_MILLIS = 60 * 60 * 1000L;
 
   static final String ENTRY_COLUMNS =
       "seq, prev_hash, entry_hash, change_id, device_id, record_id, payload, signature,"
@@ -74,10 +80,20 @@ abstract class JdbcSyncStore implements SyncStore {
   // ------------------------------------------------------------------------------ vaults
 
   @Override
-  public boolean registerVault(byte[] vaultId, Device firstDevice) {
+  public boolean registerVault(
+      byte[] vaultId,
+      Device firstDevice,
+      Optional<SignedDeviceLink> genesis,
+      Optional<RecoveryRecord> recovery) {
     checkId("vault id", vaultId);
     checkId("device id", firstDevice.getDeviceId().toByteArray());
-    return inTransaction(
+    recovery.ifPresent(
+        record -> {
+          if (!Arrays.equals(record.vaultId(), vaultId)) {
+            throw new IllegalArgumentException("the recovery record is of another vault");
+          }
+        });
+    return unlessUnchanged(() -> inTransaction(
         "register a vault",
         connection -> {
           try (PreparedStatement insert =
@@ -91,8 +107,56 @@ abstract class JdbcSyncStore implements SyncStore {
               return false;
             }
           }
+          if (recovery.isPresent() && !insertRecovery(connection, recovery.get())) {
+            throw new Unchanged();
+          }
+          if (genesis.isPresent()) {
+            insertLink(connection, vaultId, 1, genesis.get());
+          }
           return insertDevice(connection, vaultId, firstDevice);
-        });
+        }));
+  }
+
+  /** Thrown inside a transaction to roll it back and make the operation return false. */
+  private static final class Unchanged extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unchanged() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static boolean unlessUnchanged(java.util.function.BooleanSupplier operation) {
+    try {
+      return operation.getAsBoolean();
+    } catch (Unchanged e) {
+      return false;
+    }
+  }
+
+  private static boolean insertRecovery(Connection connection, RecoveryRecord record)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO recoveries (recovery_public_key, vault_id, root_key_by_recovery)"
+                + " VALUES (?, ?, ?) ON CONFLICT (recovery_public_key) DO NOTHING")) {
+      insert.setBytes(1, record.recoveryPublicKey());
+      insert.setBytes(2, record.vaultId());
+      insert.setBytes(3, record.rootKeyByRecovery());
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  private static void insertLink(
+      Connection connection, byte[] vaultId, long seq, SignedDeviceLink link) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
+      insert.setBytes(1, vaultId);
+      insert.setLong(2, seq);
+      insert.setBytes(3, link.toByteArray());
+      insert.executeUpdate();
+    }
   }
 
   @Override
@@ -126,18 +190,198 @@ abstract class JdbcSyncStore implements SyncStore {
       throw new IllegalArgumentException("a revocation time must be positive: " + atMillis);
     }
     return inTransaction(
-        "revoke a device",
+        "revoke a device", connection -> markRevoked(connection, vaultId, deviceId, atMillis));
+  }
+
+  private static boolean markRevoked(
+      Connection connection, byte[] vaultId, byte[] deviceId, long atMillis) throws SQLException {
+    // Revoking twice keeps the first time: entries signed before it stay legitimate.
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE devices SET revoked_at_ms ="
+                + " CASE WHEN revoked_at_ms = 0 THEN ? ELSE revoked_at_ms END"
+                + " WHERE vault_id = ? AND device_id = ?")) {
+      update.setLong(1, atMillis);
+      update.setBytes(2, vaultId);
+      update.setBytes(3, deviceId);
+      return update.executeUpdate() == 1;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ device chain
+
+  @Override
+  public boolean appendDeviceLink(
+      byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect) {
+    checkId("vault id", vaultId);
+    if (seq < 1) {
+      throw new IllegalArgumentException("device links start at seq 1: " + seq);
+    }
+    return unlessUnchanged(() -> inTransaction(
+        "append a device link",
         connection -> {
-          // Revoking twice keeps the first time: entries signed before it stay legitimate.
+          // The head lock also serializes chain appends: one vault, one writer at a time.
+          lockHead(connection, vaultId).orElseThrow(() -> unknownVault(vaultId));
+          if (chainLength(connection, vaultId) != seq - 1) {
+            return false;
+          }
+          insertLink(connection, vaultId, seq, link);
+          if (effect instanceof Adds adds) {
+            checkId("device id", adds.device().getDeviceId().toByteArray());
+            if (!insertDevice(connection, vaultId, adds.device())) {
+              throw new Unchanged();
+            }
+          } else if (effect instanceof Revokes revokes) {
+            markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
+          }
+          return true;
+        }));
+  }
+
+  private static long chainLength(Connection connection, byte[] vaultId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT COALESCE(MAX(seq), 0) FROM device_links WHERE vault_id = ?")) {
+      select.setBytes(1, vaultId);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  @Override
+  public List<SignedDeviceLink> deviceChain(byte[] vaultId) {
+    return reading(
+        "read a device chain",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT link FROM device_links WHERE vault_id = ? ORDER BY seq")) {
+            select.setBytes(1, vaultId);
+            List<SignedDeviceLink> links = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                links.add(parseLink(rows.getBytes(1)));
+              }
+            }
+            return links;
+          }
+        });
+  }
+
+  private static SignedDeviceLink parseLink(byte[] stored) {
+    try {
+      return SignedDeviceLink.parseFrom(stored);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("a stored device link does not parse", e);
+    }
+  }
+
+  @Override
+  public Optional<RecoveryRecord> recovery(byte[] recoveryPublicKey) {
+    return reading(
+        "find a recovery record",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT vault_id, root_key_by_recovery FROM recoveries"
+                      + " WHERE recovery_public_key = ?")) {
+            select.setBytes(1, recoveryPublicKey);
+            try (ResultSet rows = select.executeQuery()) {
+              return rows.next()
+                  ? Optional.of(
+                      new RecoveryRecord(
+                          recoveryPublicKey.clone(), rows.getBytes(1), rows.getBytes(2)))
+                  : Optional.<RecoveryRecord>empty();
+            }
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------------------ pairing
+
+  @Override
+  public boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis) {
+    return inTransaction(
+        "open a pairing slot",
+        connection -> {
+          try (PreparedStatement purge =
+              connection.prepareStatement("DELETE FROM pairings WHERE expires_at_ms < ?")) {
+            purge.setLong(1, expiresAtMillis - PAIRING_SLOTS_KEPT_MILLIS);
+            purge.executeUpdate();
+          }
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO pairings (pairing_id, vault_id, expires_at_ms) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (pairing_id) DO NOTHING")) {
+            insert.setBytes(1, pairingId);
+            insert.setBytes(2, vaultId);
+            insert.setLong(3, expiresAtMillis);
+            return insert.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public boolean postJoinRequest(byte[] pairingId, byte[] joinRequest, long nowMillis) {
+    return inTransaction(
+        "post a join request",
+        connection -> {
           try (PreparedStatement update =
               connection.prepareStatement(
-                  "UPDATE devices SET revoked_at_ms ="
-                      + " CASE WHEN revoked_at_ms = 0 THEN ? ELSE revoked_at_ms END"
-                      + " WHERE vault_id = ? AND device_id = ?")) {
-            update.setLong(1, atMillis);
-            update.setBytes(2, vaultId);
-            update.setBytes(3, deviceId);
+                  "UPDATE pairings SET join_request = ? WHERE pairing_id = ?"
+                      + " AND join_request IS NULL AND expires_at_ms > ?")) {
+            update.setBytes(1, joinRequest);
+            update.setBytes(2, pairingId);
+            update.setLong(3, nowMillis);
             return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public boolean postKeyPackage(
+      byte[] pairingId, byte[] vaultId, byte[] sealedKeyPackage, long nowMillis) {
+    return inTransaction(
+        "post a key package",
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE pairings SET sealed_key_package = ? WHERE pairing_id = ?"
+                      + " AND vault_id = ? AND join_request IS NOT NULL"
+                      + " AND sealed_key_package IS NULL AND expires_at_ms > ?")) {
+            update.setBytes(1, sealedKeyPackage);
+            update.setBytes(2, pairingId);
+            update.setBytes(3, vaultId);
+            update.setLong(4, nowMillis);
+            return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public Optional<Pairing> pairing(byte[] pairingId, long nowMillis) {
+    return reading(
+        "read a pairing slot",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT vault_id, expires_at_ms, join_request, sealed_key_package FROM pairings"
+                      + " WHERE pairing_id = ? AND expires_at_ms > ?")) {
+            select.setBytes(1, pairingId);
+            select.setLong(2, nowMillis);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return Optional.<Pairing>empty();
+              }
+              return Optional.of(
+                  new Pairing(
+                      rows.getBytes(1),
+                      rows.getLong(2),
+                      Optional.ofNullable(rows.getBytes(3)),
+                      Optional.ofNullable(rows.getBytes(4))));
+            }
           }
         });
   }

@@ -54,6 +54,26 @@ final class PostgresSchema {
                 + " PRIMARY KEY (vault_id, seq))",
             // Idempotency: a change id is stored once per vault, whatever the code above does.
             "CREATE UNIQUE INDEX log_entries_by_change_id ON log_entries (vault_id, change_id)",
+          },
+          new String[] {
+            // The device chain, link by link, as the devices signed them (proto/README.md).
+            "CREATE TABLE device_links ("
+                + " vault_id bytea NOT NULL REFERENCES vaults (vault_id),"
+                + " seq bigint NOT NULL,"
+                + " link bytea NOT NULL,"
+                + " PRIMARY KEY (vault_id, seq))",
+            // For join --recovery: found by the public key the recovery key derives.
+            "CREATE TABLE recoveries ("
+                + " recovery_public_key bytea PRIMARY KEY,"
+                + " vault_id bytea NOT NULL UNIQUE REFERENCES vaults (vault_id),"
+                + " root_key_by_recovery bytea NOT NULL)",
+            // Pairing slots of device linking; expired ones are deleted when new ones open.
+            "CREATE TABLE pairings ("
+                + " pairing_id bytea PRIMARY KEY,"
+                + " vault_id bytea NOT NULL REFERENCES vaults (vault_id),"
+                + " expires_at_ms bigint NOT NULL,"
+                + " join_request bytea,"
+                + " sealed_key_package bytea)",
           });
 
   private PostgresSchema() {}

@@ -5,6 +5,7 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -21,9 +22,68 @@ import java.util.function.Consumer;
 public interface SyncStore extends AutoCloseable {
 
   /**
-   * Creates a vault with its first device. Returns false, changing nothing, if the vault exists.
+   * Creates a vault with its first device, the first link of its device chain and, if given, its
+   * recovery record, all at once. Returns false, changing nothing, if the vault exists (or the
+   * recovery public key is taken).
    */
-  boolean registerVault(byte[] vaultId, Device firstDevice);
+  boolean registerVault(
+      byte[] vaultId,
+      Device firstDevice,
+      Optional<SignedDeviceLink> genesis,
+      Optional<RecoveryRecord> recovery);
+
+  /** A vault with its first device and nothing else: an empty device chain, no recovery. */
+  default boolean registerVault(byte[] vaultId, Device firstDevice) {
+    return registerVault(vaultId, firstDevice, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Appends link {@code seq} to the vault's device chain and applies its effect on the devices
+   * (adds one, or revokes one), in one transaction. The caller has checked the link against the
+   * chain's first {@code seq - 1} links; this stores it only if the chain still has exactly those.
+   *
+   * @return false, changing nothing, if the chain has another length (a concurrent append won)
+   * @throws UnknownVaultException if the vault is not registered
+   */
+  boolean appendDeviceLink(byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect);
+
+  /** The vault's device chain, first link first; empty for an unknown vault. */
+  List<SignedDeviceLink> deviceChain(byte[] vaultId);
+
+  /** The recovery record registered under a recovery public key. */
+  Optional<RecoveryRecord> recovery(byte[] recoveryPublicKey);
+
+  /**
+   * Opens a pairing slot of the vault until {@code expiresAtMillis} (and deletes expired slots of
+   * any vault). False if a slot with this id exists.
+   */
+  boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis);
+
+  /** Stores a new device's join request in an open slot; false if none or one is there already. */
+  boolean postJoinRequest(byte[] pairingId, byte[] joinRequest, long nowMillis);
+
+  /** Stores the key package in the vault's open slot; false if none or one is there already. */
+  boolean postKeyPackage(byte[] pairingId, byte[] vaultId, byte[] sealedKeyPackage, long nowMillis);
+
+  /** The slot with this id, unless it has expired. */
+  Optional<Pairing> pairing(byte[] pairingId, long nowMillis);
+
+  /** What a device chain link does to the devices that may sign in. */
+  sealed interface LinkEffect permits Adds, Revokes {}
+
+  record Adds(Device device) implements LinkEffect {}
+
+  record Revokes(byte[] deviceId, long atMillis) implements LinkEffect {}
+
+  /** What join --recovery needs: the vault, and its root key wrapped by the recovery key. */
+  record RecoveryRecord(byte[] recoveryPublicKey, byte[] vaultId, byte[] rootKeyByRecovery) {}
+
+  /** A pairing slot: whose it is, and what the two devices relayed through it so far. */
+  record Pairing(
+      byte[] vaultId,
+      long expiresAtMillis,
+      Optional<byte[]> joinRequest,
+      Optional<byte[]> sealedKeyPackage) {}
 
   /** Adds a device to an existing vault; false if the vault is unknown or the device exists. */
   boolean addDevice(byte[] vaultId, Device device);

@@ -2,6 +2,18 @@ package dev.memvault.server.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
 import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
+import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
+import dev.memvault.proto.sync.v1.AwaitJoinRequestResponse;
+import dev.memvault.proto.sync.v1.DeviceChainResponse;
+import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
+import dev.memvault.proto.sync.v1.OpenPairingRequest;
+import dev.memvault.proto.sync.v1.OpenPairingResponse;
+import dev.memvault.proto.sync.v1.PostKeyPackageRequest;
+import dev.memvault.proto.sync.v1.PostKeyPackageResponse;
+import dev.memvault.server.devices.DeviceChains;
+import dev.memvault.server.devices.PairingSlots;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.ListDevicesResponse;
@@ -43,10 +55,14 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final WatchHub watches;
   private final ServerMetrics metrics;
   private final Clock clock;
+  private final DeviceChains chains;
+  private final PairingSlots pairings;
 
   public SyncGrpcService(
       SyncStore store,
       DeviceKeys keys,
+      DeviceChains chains,
+      PairingSlots pairings,
       Limits limits,
       RateLimiter rates,
       WatchHub watches,
@@ -59,6 +75,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     this.watches = watches;
     this.metrics = metrics;
     this.clock = clock;
+    this.chains = chains;
+    this.pairings = pairings;
   }
 
   /**
@@ -154,6 +172,81 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       responses.onCompleted();
     } catch (RuntimeException e) {
       GrpcErrors.fail(responses, "ListDevices", e);
+    }
+  }
+
+  @Override
+  public void getDeviceChain(
+      GetDeviceChainRequest request, StreamObserver<DeviceChainResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      responses.onNext(
+          DeviceChainResponse.newBuilder()
+              .addAllChain(store.deviceChain(caller.vaultId().toByteArray()))
+              .build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "GetDeviceChain", e);
+    }
+  }
+
+  /** A link must be signed by the calling device; the chain's rules decide the rest. */
+  @Override
+  public void appendDeviceLink(
+      AppendDeviceLinkRequest request, StreamObserver<DeviceChainResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      if (!request.hasLink()) {
+        throw new RejectedException(Reason.MALFORMED_REQUEST);
+      }
+      DeviceChain chain =
+          chains.append(caller.vaultId().toByteArray(), request.getLink(), caller.deviceId());
+      responses.onNext(DeviceChainResponse.newBuilder().addAllChain(chain.links()).build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "AppendDeviceLink", e);
+    }
+  }
+
+  @Override
+  public void openPairing(
+      OpenPairingRequest request, StreamObserver<OpenPairingResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      long expiresAt = pairings.open(caller.vaultId(), request.getPairingId());
+      responses.onNext(OpenPairingResponse.newBuilder().setExpiresAtMs(expiresAt).build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "OpenPairing", e);
+    }
+  }
+
+  @Override
+  public void awaitJoinRequest(
+      AwaitJoinRequestRequest request, StreamObserver<AwaitJoinRequestResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      responses.onNext(
+          AwaitJoinRequestResponse.newBuilder()
+              .setJoinRequest(pairings.joinRequest(caller.vaultId(), request.getPairingId()))
+              .build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "AwaitJoinRequest", e);
+    }
+  }
+
+  @Override
+  public void postKeyPackage(
+      PostKeyPackageRequest request, StreamObserver<PostKeyPackageResponse> responses) {
+    try {
+      AuthenticatedDevice caller = AuthenticatedDevice.current();
+      pairings.postKeyPackage(
+          caller.vaultId(), request.getPairingId(), request.getSealedKeyPackage());
+      responses.onNext(PostKeyPackageResponse.getDefaultInstance());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      GrpcErrors.fail(responses, "PostKeyPackage", e);
     }
   }
 

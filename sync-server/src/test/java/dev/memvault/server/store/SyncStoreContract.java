@@ -20,6 +20,7 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.server.store.SyncStore.Appended;
 import dev.memvault.server.store.SyncStore.QuotaExceededException;
 import dev.memvault.server.store.SyncStore.UnknownVaultException;
@@ -118,6 +119,102 @@ abstract class SyncStoreContract {
     assertFalse(store.registerVault(VAULT, device(2)));
 
     assertEquals(List.of(device(1)), store.devices(VAULT));
+  }
+
+  // ------------------------------------------------------------------------------ device chain
+
+  /** The store keeps links as opaque bytes; the rules are checked above it (DeviceChains). */
+  static SignedDeviceLink link(long n) {
+    return SignedDeviceLink.newBuilder()
+        .setLink(ByteString.copyFromUtf8("link " + n))
+        .setSignature(ByteString.copyFromUtf8("signature " + n))
+        .build();
+  }
+
+  @Test
+  void registerVault_withGenesisAndRecovery_chainAndRecoveryStored() {
+    SyncStore.RecoveryRecord recovery =
+        new SyncStore.RecoveryRecord(new byte[32], VAULT, new byte[] {7, 7});
+
+    assertTrue(
+        store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.of(recovery)));
+
+    assertEquals(List.of(link(1)), store.deviceChain(VAULT));
+    SyncStore.RecoveryRecord found = store.recovery(new byte[32]).orElseThrow();
+    assertArrayEquals(VAULT, found.vaultId());
+    assertArrayEquals(new byte[] {7, 7}, found.rootKeyByRecovery());
+  }
+
+  @Test
+  void registerVault_recoveryKeyTaken_falseAndNoSecondVault() {
+    byte[] recoveryKey = new byte[32];
+    store.registerVault(
+        VAULT,
+        device(1),
+        Optional.of(link(1)),
+        Optional.of(new SyncStore.RecoveryRecord(recoveryKey, VAULT, new byte[] {1})));
+
+    assertFalse(
+        store.registerVault(
+            vaultId(2),
+            device(2),
+            Optional.of(link(1)),
+            Optional.of(new SyncStore.RecoveryRecord(recoveryKey, vaultId(2), new byte[] {2}))));
+
+    assertThrows(UnknownVaultException.class, () -> store.head(vaultId(2)));
+    assertEquals(List.of(), store.deviceChain(vaultId(2)));
+  }
+
+  @Test
+  void appendDeviceLink_addsAndRevokes_chainAndDevicesInStep() {
+    store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.empty());
+
+    assertTrue(store.appendDeviceLink(VAULT, 2, link(2), new SyncStore.Adds(device(2))));
+    assertTrue(store.appendDeviceLink(VAULT, 3, link(3), new SyncStore.Revokes(deviceId(2), 42)));
+
+    assertEquals(List.of(link(1), link(2), link(3)), store.deviceChain(VAULT));
+    assertEquals(42, store.device(VAULT, deviceId(2)).orElseThrow().getRevokedAtMs());
+  }
+
+  @Test
+  void appendDeviceLink_wrongSeq_falseAndNothingStored() {
+    store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.empty());
+
+    assertFalse(store.appendDeviceLink(VAULT, 1, link(9), new SyncStore.Adds(device(2))));
+    assertFalse(store.appendDeviceLink(VAULT, 3, link(9), new SyncStore.Adds(device(2))));
+
+    assertEquals(List.of(link(1)), store.deviceChain(VAULT));
+    assertEquals(List.of(device(1)), store.devices(VAULT));
+  }
+
+  @Test
+  void appendDeviceLink_deviceExists_falseAndLinkNotStored() {
+    store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.empty());
+
+    assertFalse(store.appendDeviceLink(VAULT, 2, link(2), new SyncStore.Adds(device(1))));
+
+    assertEquals(List.of(link(1)), store.deviceChain(VAULT));
+  }
+
+  @Test
+  void pairing_slotRelaysEachPayloadOnceUntilItExpires() {
+    store.registerVault(VAULT, device(1));
+    byte[] pairingId = {1, 2, 3, 4, 5, 6, 7, 8};
+    long expiresAt = 1_000_000;
+
+    assertTrue(store.openPairing(pairingId, VAULT, expiresAt));
+    assertFalse(store.openPairing(pairingId, vaultId(2), expiresAt));
+    assertFalse(store.postKeyPackage(pairingId, VAULT, new byte[] {9}, 10)); // no request yet
+    assertTrue(store.postJoinRequest(pairingId, new byte[] {1}, 10));
+    assertFalse(store.postJoinRequest(pairingId, new byte[] {2}, 10));
+    assertFalse(store.postKeyPackage(pairingId, vaultId(2), new byte[] {9}, 10));
+    assertTrue(store.postKeyPackage(pairingId, VAULT, new byte[] {9}, 10));
+
+    SyncStore.Pairing slot = store.pairing(pairingId, 10).orElseThrow();
+    assertArrayEquals(VAULT, slot.vaultId());
+    assertArrayEquals(new byte[] {1}, slot.joinRequest().orElseThrow());
+    assertArrayEquals(new byte[] {9}, slot.sealedKeyPackage().orElseThrow());
+    assertEquals(Optional.empty(), store.pairing(pairingId, expiresAt).map(p -> "still open"));
   }
 
   @Test

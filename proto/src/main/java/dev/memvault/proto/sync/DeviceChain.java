@@ -1,0 +1,325 @@
+package dev.memvault.proto.sync;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.proto.sync.v1.DeviceAdded;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.DeviceRevoked;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A vault's verified device chain (proto/README.md, "Device chain"): which devices belong to the
+ * vault and which were revoked, as a chain of signed links that only holders of a device key or
+ * of the recovery key can extend. The server and every client check links with these same rules,
+ * so a server, which holds no such key, cannot add a device, and a client notices a server that
+ * drops, reorders or rewrites links.
+ *
+ * <p>Immutable: {@link #extendedBy} returns a new chain.
+ */
+public final class DeviceChain {
+  /** Label of the signature input over a link. */
+  public static final String LINK_LABEL = "memvault.sync.v1.device-link";
+
+  /** Label of a link's hash, which the next link names as its prev_hash. */
+  public static final String LINK_HASH_LABEL = "memvault.sync.v1.device-link-hash";
+
+  /** Links a chain may hold: devices come and go rarely; this bounds what a client downloads. */
+  public static final int MAX_LINKS = 1_000;
+
+  /** Raw Ed25519 public keys (the recovery key's) are 32 bytes. */
+  public static final int RECOVERY_PUBLIC_KEY_LENGTH = 32;
+
+  private static final int ID_LENGTH = 16;
+
+  /** How the caller verifies signatures (server and client each bring their Tink setup). */
+  public interface Signatures {
+    /** Whether {@code signature} over {@code data} verifies under a device's public keyset. */
+    boolean verifiesDevice(ByteString signingPublicKeyset, byte[] signature, byte[] data);
+
+    /** Whether {@code signature} over {@code data} verifies under a raw Ed25519 public key. */
+    boolean verifiesRecovery(byte[] recoveryPublicKey, byte[] signature, byte[] data);
+  }
+
+  /**
+   * A device as the chain describes it.
+   *
+   * @param addedBy the device that signed its addition; empty if the recovery key did
+   * @param revokedAfterLogSeq empty while active; once revoked, the last log seq whose changes by
+   *     this device count
+   */
+  public record Member(
+      ByteString deviceId,
+      ByteString signingPublicKeyset,
+      long addedAtMillis,
+      ByteString addedBy,
+      Optional<Long> revokedAfterLogSeq) {
+    public boolean active() {
+      return revokedAfterLogSeq.isEmpty();
+    }
+
+    /** Whether a change this device wrote at log position {@code logSeq} counts. */
+    public boolean authoredAt(long logSeq) {
+      return revokedAfterLogSeq.isEmpty()
+          || Long.compareUnsigned(logSeq, revokedAfterLogSeq.get()) <= 0;
+    }
+
+    Member revoked(long afterLogSeq) {
+      return new Member(
+          deviceId, signingPublicKeyset, addedAtMillis, addedBy, Optional.of(afterLogSeq));
+    }
+  }
+
+  private final ByteString vaultId;
+  private final List<SignedDeviceLink> links;
+  private final Map<ByteString, Member> members;
+  private final byte[] recoveryPublicKey;
+  private final byte[] headHash;
+
+  private DeviceChain(
+      ByteString vaultId,
+      List<SignedDeviceLink> links,
+      Map<ByteString, Member> members,
+      byte[] recoveryPublicKey,
+      byte[] headHash) {
+    this.vaultId = vaultId;
+    this.links = links;
+    this.members = members;
+    this.recoveryPublicKey = recoveryPublicKey;
+    this.headHash = headHash;
+  }
+
+  /** The chain of a vault before its first link. */
+  public static DeviceChain empty(byte[] vaultId) {
+    return new DeviceChain(
+        ByteString.copyFrom(vaultId), List.of(), Map.of(), new byte[0], LogChain.genesisHash());
+  }
+
+  /**
+   * Verifies a whole chain from its first link.
+   *
+   * @throws BrokenDeviceChainException naming the first link that breaks a rule
+   */
+  public static DeviceChain verify(byte[] vaultId, List<SignedDeviceLink> links, Signatures signatures)
+      throws BrokenDeviceChainException {
+    DeviceChain chain = empty(vaultId);
+    for (SignedDeviceLink link : links) {
+      chain = chain.extendedBy(link, signatures);
+    }
+    return chain;
+  }
+
+  /** The bytes a link's signer signs: {@code ("memvault.sync.v1.device-link", link)}. */
+  public static byte[] signingInput(ByteString link) {
+    return CanonicalEncoding.encode(LINK_LABEL, link.toByteArray());
+  }
+
+  /** SHA-256 over {@code ("memvault.sync.v1.device-link-hash", link, signature, recovery_signature)}. */
+  public static byte[] linkHash(SignedDeviceLink signed) {
+    byte[] encoded =
+        CanonicalEncoding.encode(
+            LINK_HASH_LABEL,
+            signed.getLink().toByteArray(),
+            signed.getSignature().toByteArray(),
+            signed.getRecoverySignature().toByteArray());
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(encoded);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * This chain with one more link, if the link follows every rule: it names the next seq, this
+   * chain's head hash and vault; it adds a device never seen before or revokes an active one; and
+   * it is signed by an active device (or, when it names no signer, with the recovery key). The
+   * first link is the first device adding itself, signed by itself, and may name the vault's
+   * recovery public key with the recovery key's signature.
+   *
+   * @throws BrokenDeviceChainException if it does not; this chain is unchanged
+   */
+  public DeviceChain extendedBy(SignedDeviceLink signed, Signatures signatures)
+      throws BrokenDeviceChainException {
+    long seq = links.size() + 1L;
+    if (seq > MAX_LINKS) {
+      throw broken(seq, "the chain would exceed " + MAX_LINKS + " links");
+    }
+    DeviceLink link;
+    try {
+      link = DeviceLink.parseFrom(signed.getLink());
+    } catch (InvalidProtocolBufferException e) {
+      throw broken(seq, "is not a device link");
+    }
+    if (link.getSeq() != seq) {
+      throw broken(seq, "names seq " + Long.toUnsignedString(link.getSeq()) + ": links are missing,"
+          + " repeated or reordered");
+    }
+    if (!link.getVaultId().equals(vaultId)) {
+      throw broken(seq, "belongs to another vault");
+    }
+    if (!MessageDigest.isEqual(link.getPrevHash().toByteArray(), headHash)) {
+      throw broken(seq, "does not follow the link before it: the chain was rewritten or forked");
+    }
+    byte[] input = signingInput(signed.getLink());
+    boolean first = links.isEmpty();
+    byte[] recoveryKey = recoveryPublicKey;
+    if (first) {
+      recoveryKey = checkFirst(link, signed, input, signatures);
+    } else {
+      if (!signed.getRecoverySignature().isEmpty()
+          || link.getAdded().getRecoveryPublicKey().size() > 0) {
+        throw broken(seq, "names a recovery key, which only the first link may");
+      }
+      checkSigner(link, signed, input, signatures, seq);
+    }
+    Map<ByteString, Member> next = new LinkedHashMap<>(members);
+    switch (link.getActionCase()) {
+      case ADDED -> {
+        DeviceAdded added = link.getAdded();
+        if (added.getDeviceId().size() != ID_LENGTH || added.getSigningPublicKeyset().isEmpty()) {
+          throw broken(seq, "adds a device without a 16-byte id and a public keyset");
+        }
+        if (members.containsKey(added.getDeviceId())) {
+          throw broken(seq, "adds a device that was added before");
+        }
+        next.put(
+            added.getDeviceId(),
+            new Member(
+                added.getDeviceId(),
+                added.getSigningPublicKeyset(),
+                link.getCreatedAtMs(),
+                link.getSignerDeviceId(),
+                Optional.empty()));
+      }
+      case REVOKED -> {
+        DeviceRevoked revoked = link.getRevoked();
+        Member member = members.get(revoked.getDeviceId());
+        if (member == null || !member.active()) {
+          throw broken(seq, "revokes a device that is not an active device of the vault");
+        }
+        next.put(revoked.getDeviceId(), member.revoked(revoked.getAfterLogSeq()));
+      }
+      default -> throw broken(seq, "neither adds nor revokes a device");
+    }
+    List<SignedDeviceLink> longer = new ArrayList<>(links);
+    longer.add(signed);
+    return new DeviceChain(
+        vaultId,
+        Collections.unmodifiableList(longer),
+        Collections.unmodifiableMap(next),
+        recoveryKey,
+        linkHash(signed));
+  }
+
+  private static byte[] checkFirst(
+      DeviceLink link, SignedDeviceLink signed, byte[] input, Signatures signatures)
+      throws BrokenDeviceChainException {
+    if (!link.hasAdded() || !link.getSignerDeviceId().equals(link.getAdded().getDeviceId())) {
+      throw broken(1, "must be the first device adding itself");
+    }
+    if (!signatures.verifiesDevice(
+        link.getAdded().getSigningPublicKeyset(), signed.getSignature().toByteArray(), input)) {
+      throw broken(1, "is not signed by the device it adds");
+    }
+    byte[] recoveryKey = link.getAdded().getRecoveryPublicKey().toByteArray();
+    if (recoveryKey.length == 0) {
+      if (!signed.getRecoverySignature().isEmpty()) {
+        throw broken(1, "carries a recovery signature but names no recovery key");
+      }
+      return recoveryKey;
+    }
+    if (recoveryKey.length != RECOVERY_PUBLIC_KEY_LENGTH
+        || !signatures.verifiesRecovery(
+            recoveryKey, signed.getRecoverySignature().toByteArray(), input)) {
+      throw broken(1, "names a recovery key that did not sign it");
+    }
+    return recoveryKey;
+  }
+
+  private void checkSigner(
+      DeviceLink link, SignedDeviceLink signed, byte[] input, Signatures signatures, long seq)
+      throws BrokenDeviceChainException {
+    byte[] signature = signed.getSignature().toByteArray();
+    if (link.getSignerDeviceId().isEmpty()) {
+      if (recoveryPublicKey.length == 0
+          || !signatures.verifiesRecovery(recoveryPublicKey, signature, input)) {
+        throw broken(seq, "is not signed with the vault's recovery key");
+      }
+      return;
+    }
+    Member signer = members.get(link.getSignerDeviceId());
+    if (signer == null || !signer.active()) {
+      throw broken(seq, "is signed by a device that is not an active device of the vault");
+    }
+    if (!signatures.verifiesDevice(signer.signingPublicKeyset(), signature, input)) {
+      throw broken(seq, "does not carry a valid signature of the device it names");
+    }
+  }
+
+  private static BrokenDeviceChainException broken(long seq, String what) {
+    return new BrokenDeviceChainException("device chain link " + seq + " " + what);
+  }
+
+  public ByteString vaultId() {
+    return vaultId;
+  }
+
+  /** The number of links, which is the seq of the last one (0 before the first). */
+  public long headSeq() {
+    return links.size();
+  }
+
+  /** The last link's hash (32 zero bytes before the first link). */
+  public byte[] headHash() {
+    return headHash.clone();
+  }
+
+  public List<SignedDeviceLink> links() {
+    return links;
+  }
+
+  /** Every device the chain ever added, in the order of their addition. */
+  public List<Member> members() {
+    return List.copyOf(members.values());
+  }
+
+  public Optional<Member> member(ByteString deviceId) {
+    return Optional.ofNullable(members.get(deviceId));
+  }
+
+  /** The recovery public key the first link names, if any. */
+  public Optional<byte[]> recoveryPublicKey() {
+    return recoveryPublicKey.length == 0 ? Optional.empty() : Optional.of(recoveryPublicKey.clone());
+  }
+
+  /**
+   * Whether this chain's link {@code seq} has hash {@code hash}: that a head someone verified
+   * before is part of this chain (a chain that lost or rewrote it was rolled back or forked).
+   */
+  public boolean contains(long seq, byte[] hash) {
+    if (seq == 0) {
+      return MessageDigest.isEqual(hash, LogChain.genesisHash());
+    }
+    if (seq < 0 || seq > links.size()) {
+      return false;
+    }
+    return MessageDigest.isEqual(hash, linkHash(links.get((int) seq - 1)));
+  }
+
+  /** The chain breaks a rule: the server that sent it, or whoever wrote the link, is at fault. */
+  public static final class BrokenDeviceChainException extends GeneralSecurityException {
+    private static final long serialVersionUID = 1L;
+
+    public BrokenDeviceChainException(String message) {
+      super(message);
+    }
+  }
+}
