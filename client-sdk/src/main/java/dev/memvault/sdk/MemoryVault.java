@@ -5,6 +5,7 @@ import dev.memvault.core.vault.CreatedVault;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.v1.Memory;
 import java.nio.file.Path;
@@ -51,6 +52,16 @@ public final class MemoryVault implements AutoCloseable {
     requireStrongEnough(passphrase);
     CreatedVault created = Vault.create(directory, passphrase);
     return new Created(new MemoryVault(created.vault()), created.recoveryKey());
+  }
+
+  /**
+   * Creates a new device of an existing vault in {@code directory} with the keys another device
+   * or the recovery key provided ({@code DeviceJoin}); it holds no memories until it syncs.
+   */
+  public static MemoryVault createJoined(
+      Path directory, char[] passphrase, JoiningDevice device) {
+    requireStrongEnough(passphrase);
+    return new MemoryVault(Vault.createJoined(directory, passphrase, device));
   }
 
   /**
@@ -183,7 +194,8 @@ public final class MemoryVault implements AutoCloseable {
     return "MemoryVault[" + vault.directory() + "]";
   }
 
-  private static void requireStrongEnough(char[] passphrase) {
+  /** Refuses a new passphrase shorter than {@link #MIN_PASSPHRASE_CHARS}. */
+  public static void requireStrongEnough(char[] passphrase) {
     if (passphrase == null || passphrase.length < MIN_PASSPHRASE_CHARS) {
       throw new VaultException.InvalidInput(
           "the passphrase is too short: use at least " + MIN_PASSPHRASE_CHARS + " characters");

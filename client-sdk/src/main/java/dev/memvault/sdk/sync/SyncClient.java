@@ -1,8 +1,6 @@
 package dev.memvault.sdk.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
@@ -17,11 +15,15 @@ import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.Change;
-import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
+import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.Head;
-import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
@@ -62,10 +64,10 @@ import java.util.function.Consumer;
  *
  * <p>Security: every pulled page must extend the log head this device verified before ({@link
  * LogChain#verifyExtends}); a server that rolls its log back, forks it or rewrites it is refused.
- * Every pulled change must carry a valid signature by a device that {@code ListDevices} reports.
- * The device list itself is trusted from the server: there is no signed device chain yet, so a
- * malicious server could add a device of its own and have its changes accepted (it still could
- * not decrypt anything, nor forge a revision without a scope key).
+ * Every pulled change must carry a valid signature by a device of the vault's device chain,
+ * which this client verifies link by link ({@link DeviceChain}): a server cannot add a device of
+ * its own, nor drop links this device verified before. Changes a revoked device wrote after its
+ * revocation are skipped.
  *
  * <p>Not thread-safe; one sync at a time per vault.
  */
@@ -106,6 +108,11 @@ public final class SyncClient implements AutoCloseable {
    * the vault synced with before starts over from the beginning of the new server's log.
    */
   public static SyncClient connect(MemoryVault vault, String serverUrl) {
+    return new SyncClient(vault.engine(), serverUrl, channel(serverUrl));
+  }
+
+  /** A channel to {@code serverUrl}, checked as {@link #connect(MemoryVault, String)} says. */
+  static ManagedChannel channel(String serverUrl) {
     URI uri;
     try {
       uri = URI.create(serverUrl);
@@ -128,9 +135,7 @@ public final class SyncClient implements AutoCloseable {
       throw new VaultException.InvalidInput("'" + serverUrl + "' names no host");
     }
     int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
-    ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress(uri.getHost(), port, credentials).build();
-    return new SyncClient(vault.engine(), serverUrl, channel);
+    return Grpc.newChannelBuilderForAddress(uri.getHost(), port, credentials).build();
   }
 
   /**
@@ -155,18 +160,170 @@ public final class SyncClient implements AutoCloseable {
       vault.saveSyncCursor(cursor);
     }
     try {
-      String token = signIn(cursor);
-      Metadata headers = new Metadata();
-      headers.put(AUTHORIZATION, "Bearer " + token);
-      SyncServiceGrpc.SyncServiceBlockingStub sync =
-          SyncServiceGrpc.newBlockingStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-      session = sync;
+      SyncServiceGrpc.SyncServiceBlockingStub sync = signedIn(cursor);
       int pushed = push(sync);
       return pull(sync, vault.syncCursor().orElseThrow(), pushed);
     } catch (StatusRuntimeException e) {
       throw failure(e);
     }
+  }
+
+  /** Signs in (registering the vault on first use) and returns the session's stub. */
+  SyncServiceGrpc.SyncServiceBlockingStub signedIn(SyncCursor cursor) {
+    String token = signIn(cursor);
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token);
+    session =
+        SyncServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return session;
+  }
+
+  /** Signs in with the cursor this vault has for this server (starting one if it has none). */
+  SyncServiceGrpc.SyncServiceBlockingStub signedIn() {
+    SyncCursor cursor = vault.syncCursor().orElse(null);
+    if (cursor == null || !cursor.serverUrl().equals(serverUrl)) {
+      cursor = SyncCursor.start(serverUrl);
+      vault.saveSyncCursor(cursor);
+    }
+    return signedIn(cursor);
+  }
+
+  Vault vault() {
+    return vault;
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  String serverUrl() {
+    return serverUrl;
+  }
+
+  /**
+   * The vault's device chain from the server, verified link by link ({@link DeviceChain}); it must
+   * contain the head this device verified before, and this device must be an active member. The
+   * new head is stored.
+   *
+   * @throws VaultException.Corrupt if the chain breaks a rule or lost what this device verified
+   */
+  DeviceChain verifiedChain(SyncServiceGrpc.SyncServiceBlockingStub sync) {
+    List<SignedDeviceLink> links =
+        sync.getDeviceChain(GetDeviceChainRequest.getDefaultInstance()).getChainList();
+    DeviceChain chain;
+    try {
+      chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
+    } catch (DeviceChain.BrokenDeviceChainException e) {
+      throw new VaultException.Corrupt(
+          "the sync server's list of this vault's devices fails its check (" + e.getMessage()
+              + "); refusing to sync");
+    }
+    Optional<ChainHead> trusted = vault.trustedChainHead();
+    if (trusted.isPresent() && !chain.contains(trusted.get().seq(), trusted.get().hash())) {
+      throw new VaultException.Corrupt(
+          "the sync server's list of this vault's devices no longer holds what this device"
+              + " verified before (link " + trusted.get().seq() + "): it was rolled back or"
+              + " replaced; refusing to sync");
+    }
+    Optional<DeviceChain.Member> self =
+        chain.member(ByteString.copyFrom(vault.deviceIdBytes()));
+    if (self.isEmpty()) {
+      throw new VaultException.Corrupt(
+          "the sync server's list of this vault's devices does not hold this device; refusing to"
+              + " sync");
+    }
+    if (!self.get().active()) {
+      throw new VaultException(
+          "this device was revoked from the vault by another device; it can no longer sync");
+    }
+    vault.saveTrustedChainHead(new ChainHead(chain.headSeq(), chain.headHash()));
+    return chain;
+  }
+
+  /** The vault's devices as the verified chain lists them, this device marked. */
+  public List<DeviceInfo> devices() {
+    try {
+      DeviceChain chain = verifiedChain(signedIn());
+      ByteString self = ByteString.copyFrom(vault.deviceIdBytes());
+      return chain.members().stream().map(member -> DeviceInfo.of(member, self)).toList();
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * Revokes another device of the vault: syncs, appends a revocation signed by this device to the
+   * device chain (the server then refuses the device, and every client ignores what it writes
+   * after this point of the log), rotates every scope key so that memories written from now on
+   * are sealed under keys the revoked device never had, and syncs the new keys.
+   *
+   * @throws VaultException.InvalidInput if the id names no active device, or this device
+   */
+  public SyncReport revoke(String deviceIdHex) {
+    ByteString target = parseDeviceId(deviceIdHex);
+    if (target.equals(ByteString.copyFrom(vault.deviceIdBytes()))) {
+      throw new VaultException.InvalidInput(
+          "this is the device you are using; revoke it from another device of the vault");
+    }
+    sync();
+    try {
+      SyncServiceGrpc.SyncServiceBlockingStub sync = session;
+      DeviceChain chain = verifiedChain(sync);
+      Optional<DeviceChain.Member> member = chain.member(target);
+      if (member.isEmpty() || !member.get().active()) {
+        throw new VaultException.InvalidInput(
+            "no active device " + deviceIdHex + " in this vault; `memvault devices` lists them");
+      }
+      SignedDeviceLink revocation =
+          DeviceLinks.revokes(
+              chain,
+              vault.deviceIdBytes(),
+              vault.deviceSigningKey(),
+              target.toByteArray(),
+              vault.syncCursor().orElseThrow().seq(),
+              System.currentTimeMillis());
+      List<SignedDeviceLink> appended =
+          sync.appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(revocation).build())
+              .getChainList();
+      DeviceChain after = verifiedLinks(appended);
+      vault.saveTrustedChainHead(new ChainHead(after.headSeq(), after.headHash()));
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+    for (var scope : vault.scopes()) {
+      vault.rotateScopeKey(scope.name());
+    }
+    return sync();
+  }
+
+  /** Links the server returned after an append, verified and checked to extend what we had. */
+  DeviceChain verifiedLinks(List<SignedDeviceLink> links) {
+    try {
+      DeviceChain chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
+      ChainHead trusted = vault.trustedChainHead().orElseThrow();
+      if (!chain.contains(trusted.seq(), trusted.hash())) {
+        throw new DeviceChain.BrokenDeviceChainException("it lost links this device verified");
+      }
+      return chain;
+    } catch (DeviceChain.BrokenDeviceChainException e) {
+      throw new VaultException.Corrupt(
+          "the sync server answered with a device list that fails its check (" + e.getMessage()
+              + "); refusing it");
+    }
+  }
+
+  static ByteString parseDeviceId(String hex) {
+    try {
+      byte[] id = HexFormat.of().parseHex(hex.trim().toLowerCase(java.util.Locale.ROOT));
+      if (id.length == 16) {
+        return ByteString.copyFrom(id);
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the message below
+    }
+    throw new VaultException.InvalidInput(
+        "'" + hex + "' is not a device id (32 hex digits, as `memvault devices` prints them)");
   }
 
   /**
@@ -208,6 +365,10 @@ public final class SyncClient implements AutoCloseable {
     try {
       return auth.authenticate(proof(auth, cursor, key)).getSessionToken();
     } catch (StatusRuntimeException e) {
+      if ("DEVICE_REVOKED".equals(reason(e))) {
+        throw new VaultException(
+            "this device was revoked from the vault by another device; it can no longer sync");
+      }
       if (!"UNKNOWN_DEVICE".equals(reason(e))) {
         throw e;
       }
@@ -217,14 +378,17 @@ public final class SyncClient implements AutoCloseable {
               RegisterVaultRequest.newBuilder()
                   .setProof(proof(auth, vault.syncCursor().orElseThrow(), key))
                   .setSigningPublicKeyset(ByteString.copyFrom(key.publicKeyset()))
+                  .setGenesis(vault.genesisLink())
+                  .setRootKeyByRecovery(ByteString.copyFrom(vault.rootKeyByRecovery()))
                   .build())
           .getSessionToken();
     } catch (StatusRuntimeException e) {
       if ("VAULT_EXISTS".equals(reason(e))) {
         throw new VaultException(
-            "this device is not registered with the sync server at " + serverUrl
-                + ", but the vault is (from another device); adding a device to a synced vault"
-                + " (device linking) is not implemented yet");
+            "this device is not a device of the vault at the sync server " + serverUrl
+                + " (the vault is there, from another device): run `memvault device link` on"
+                + " a device of the vault and `memvault join --code` here, into a new vault"
+                + " directory");
       }
       throw e;
     }
@@ -313,11 +477,8 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private SyncReport pull(SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
-    Map<String, Device> devices = new HashMap<>();
-    for (Device device : sync.listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList()) {
-      devices.put(HexFormat.of().formatHex(device.getDeviceId().toByteArray()), device);
-    }
-    Map<String, PublicKeyVerify> verifiers = new HashMap<>();
+    DeviceChain chain = verifiedChain(sync);
+    Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
     byte[] vaultId = vault.vaultIdBytes();
     SyncCursor cursor = start;
     int pulled = 0;
@@ -349,7 +510,9 @@ public final class SyncClient implements AutoCloseable {
       List<RemoteChange> changes = new ArrayList<>();
       for (LogEntry entry : page.getEntriesList()) {
         Change change = entry.getChange();
-        verifySignature(entry, devices, verifiers, vaultId);
+        if (!verifySignature(entry, chain, verifiers, vaultId)) {
+          continue; // by a revoked device, after its revocation: never applied
+        }
         changes.add(
             new RemoteChange(
                 change.getChangeId().toByteArray(),
@@ -374,35 +537,37 @@ public final class SyncClient implements AutoCloseable {
     return new SyncReport(pushed, pulled, revisions, scopes, cursor.seq());
   }
 
-  private static void verifySignature(
+  /**
+   * Checks that a change is signed by its device, which the verified chain lists. Returns false
+   * for a change the device wrote after the log position where it was revoked: such changes are
+   * skipped, not applied.
+   */
+  private static boolean verifySignature(
       LogEntry entry,
-      Map<String, Device> devices,
-      Map<String, PublicKeyVerify> verifiers,
+      DeviceChain chain,
+      Map<ByteString, PublicKeyVerify> verifiers,
       byte[] vaultId) {
     Change change = entry.getChange();
     String author = HexFormat.of().formatHex(change.getDeviceId().toByteArray());
-    Device device = devices.get(author);
+    Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
     String seq = Long.toUnsignedString(entry.getSeq());
-    if (device == null) {
+    if (device.isEmpty()) {
       throw new VaultException.Corrupt(
-          "log entry " + seq + " is by device " + author + ", which the sync server does not list"
-              + " as a device of this vault; refusing to sync");
+          "log entry " + seq + " is by device " + author + ", which is not a device of this"
+              + " vault's verified device chain; refusing to sync");
     }
-    if (device.getRevokedAtMs() != 0 && entry.getAcceptedAtMs() >= device.getRevokedAtMs()) {
-      throw new VaultException.Corrupt(
-          "log entry " + seq + " is by device " + author + " after it was revoked; refusing to sync");
+    if (!device.get().authoredAt(entry.getSeq())) {
+      return false;
     }
     try {
-      PublicKeyVerify verifier = verifiers.get(author);
+      PublicKeyVerify verifier = verifiers.get(change.getDeviceId());
       if (verifier == null) {
-        verifier =
-            TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-                    device.getSigningPublicKeyset().toByteArray(), RegistryConfiguration.get())
-                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
-        verifiers.put(author, verifier);
+        verifier = ClientSignatures.verifier(device.get().signingPublicKeyset());
+        verifiers.put(change.getDeviceId(), verifier);
       }
       verifier.verify(
           change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+      return true;
     } catch (GeneralSecurityException e) {
       throw new VaultException.Corrupt(
           "log entry " + seq + " does not carry a valid signature of device " + author
@@ -417,7 +582,7 @@ public final class SyncClient implements AutoCloseable {
             + "); refusing to sync");
   }
 
-  private VaultException failure(StatusRuntimeException e) {
+  VaultException failure(StatusRuntimeException e) {
     String reason = reason(e);
     if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && reason == null) {
       return new VaultException("cannot reach the sync server at " + serverUrl + "; nothing lost,"

@@ -1,7 +1,22 @@
 package dev.memvault.sdk.sync;
 
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
+import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.server.ServerConfig;
 import dev.memvault.server.SyncServer;
@@ -73,18 +88,63 @@ final class RealServer implements AutoCloseable {
   }
 
   /**
-   * Adds {@code vault}'s device to its vault on this server, as device linking (not implemented
-   * yet) will; a test stand-in that goes straight to the store.
+   * What a malicious server can do with a device it controls: sign in as that device in vault
+   * {@code vaultId} (where the server itself listed it) and push the device's pending changes,
+   * each with a valid signature of the device.
    */
-  void link(MemoryVault vault) {
-    store.addDevice(
-        vault.engine().vaultIdBytes(),
-        Device.newBuilder()
-            .setDeviceId(ByteString.copyFrom(vault.engine().deviceIdBytes()))
-            .setSigningPublicKeyset(
-                ByteString.copyFrom(vault.engine().deviceSigningKey().publicKeyset()))
-            .setRegisteredAtMs(System.currentTimeMillis())
-            .build());
+  void pushAs(byte[] vaultId, MemoryVault device) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+            .build();
+    try {
+      DeviceSigningKey key = device.engine().deviceSigningKey();
+      byte[] deviceId = device.engine().deviceIdBytes();
+      AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+      GetChallengeResponse challenge =
+          auth.getChallenge(
+              GetChallengeRequest.newBuilder()
+                  .setVaultId(ByteString.copyFrom(vaultId))
+                  .setDeviceId(ByteString.copyFrom(deviceId))
+                  .build());
+      byte[] signed =
+          SigningInputs.authentication(
+              challenge.getServerId(),
+              challenge.getPurpose(),
+              vaultId,
+              deviceId,
+              challenge.getNonce().toByteArray());
+      String token =
+          auth.authenticate(
+                  AuthenticateRequest.newBuilder()
+                      .setVaultId(ByteString.copyFrom(vaultId))
+                      .setDeviceId(ByteString.copyFrom(deviceId))
+                      .setNonce(challenge.getNonce())
+                      .setSignature(ByteString.copyFrom(key.sign(signed)))
+                      .build())
+              .getSessionToken();
+      PushRequest.Builder push = PushRequest.newBuilder();
+      for (OutboxEntry entry : device.engine().pendingChanges(100)) {
+        Change unsigned =
+            Change.newBuilder()
+                .setChangeId(ByteString.copyFrom(entry.changeId()))
+                .setDeviceId(ByteString.copyFrom(deviceId))
+                .setRecordId(ByteString.copyFrom(entry.recordId()))
+                .setPayload(ByteString.copyFrom(entry.payload()))
+                .build();
+        push.addChanges(
+            unsigned.toBuilder()
+                .setSignature(
+                    ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
+      }
+      Metadata headers = new Metadata();
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      SyncServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+          .push(push.build());
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   @Override

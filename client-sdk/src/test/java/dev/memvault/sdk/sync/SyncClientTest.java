@@ -60,21 +60,18 @@ class SyncClientTest {
   }
 
   /**
-   * The laptop's vault with scopes "work" and "home", synced once; the phone restored from its
-   * backup, linked and synced once.
+   * The laptop's vault with scopes "work" and "home", synced once; the phone linked to it (code,
+   * approval, keys) and synced once.
    */
-  private MemoryVault[] laptopAndPhone(RealServer server) {
+  private MemoryVault[] laptopAndPhone(RealServer server) throws Exception {
     MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
-    laptop.add(NewMemory.of("work", Kind.NOTE, "written before the backup"));
-    laptop.add(NewMemory.of("home", Kind.NOTE, "also written before the backup"));
+    laptop.add(NewMemory.of("work", Kind.NOTE, "written before linking"));
+    laptop.add(NewMemory.of("home", Kind.NOTE, "also written before linking"));
     sync(laptop, server.url());
-    Path backup = dir.resolve("laptop.mvbackup");
-    laptop.backup(backup);
-    MemoryVault phone = track(MemoryVault.restore(backup, dir.resolve("phone"), PASSPHRASE));
-    server.link(phone);
-    SyncReport first = sync(phone, server.url());
-    assertEquals(0, first.pushed());
-    assertEquals(4, first.pulled(), "what the backup already held applies again as a no-op");
+    DeviceJoin.Joined joined = Linking.link(laptop, server.url(), dir.resolve("phone"));
+    MemoryVault phone = track(joined.vault());
+    assertEquals(0, joined.firstSync().pushed());
+    assertEquals(4, joined.firstSync().pulled(), "two scopes and two memories");
     assertEquals(all(laptop), all(phone));
     return new MemoryVault[] {laptop, phone};
   }
@@ -244,28 +241,36 @@ class SyncClientTest {
   }
 
   @Test
-  void sync_entryByDeviceTheServerNoLongerLists_refusedAndNotApplied() throws Exception {
+  void sync_entryByDeviceTheServerAddedOnItsOwn_refusedAndNotApplied() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
     MemoryVault laptop = devices[0];
-    MemoryVault phone = devices[1];
-    Memory unsigned = phone.add(NewMemory.of("work", Kind.NOTE, "from a device gone missing"));
-    sync(phone, server.url());
+    // A vault the server made up, with a device it controls: the server registers that device in
+    // the laptop's vault behind the device chain's back, and has it push a change.
+    MemoryVault impostor = track(MemoryVault.create(dir.resolve("impostor"), PASSPHRASE).vault());
+    Memory forged = impostor.add(NewMemory.of("work", Kind.NOTE, "from a device nobody approved"));
     server.stop();
-    // The server "forgets" the phone: its entries are now by a device nobody vouches for.
     try (java.sql.Connection db =
             java.sql.DriverManager.getConnection(
                 "jdbc:sqlite:" + server.data().resolve("sync.db"));
-        java.sql.PreparedStatement delete =
-            db.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
-      delete.setBytes(1, phone.engine().deviceIdBytes());
-      assertEquals(1, delete.executeUpdate());
+        java.sql.PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
+                    + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
+      insert.setBytes(1, laptop.engine().vaultIdBytes());
+      insert.setBytes(2, impostor.engine().deviceIdBytes());
+      insert.setBytes(3, impostor.engine().deviceSigningKey().publicKeyset());
+      assertEquals(1, insert.executeUpdate());
     }
     server.start();
+    // The impostor signs in as a device of the laptop's vault: its header says another vault,
+    // so it pushes by hand, with a valid signature of its own.
+    server.pushAs(laptop.engine().vaultIdBytes(), impostor);
 
     VaultException e = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
-    assertTrue(e.getMessage().contains("which the sync server does not list"), e.getMessage());
-    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(unsigned.getId()));
+    assertTrue(e.getMessage().contains("not a device of this vault's verified device chain"),
+        e.getMessage());
+    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(forged.getId()));
   }
 
   @Test
@@ -281,12 +286,8 @@ class SyncClientTest {
     List<MemoryVault> replicas = new ArrayList<>(List.of(pair[0], pair[1]));
     int extra = random.nextInt(3);
     for (int r = 0; r < extra; r++) {
-      Path backup = dir.resolve("backup-" + r + ".mvbackup");
-      pair[0].backup(backup);
       MemoryVault replica =
-          track(MemoryVault.restore(backup, dir.resolve("replica-" + r), PASSPHRASE));
-      server.link(replica);
-      sync(replica, server.url());
+          track(Linking.link(pair[0], server.url(), dir.resolve("replica-" + r)).vault());
       replicas.add(replica);
     }
     boolean[] offline = new boolean[replicas.size()];

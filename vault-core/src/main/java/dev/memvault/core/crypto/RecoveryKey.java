@@ -32,6 +32,9 @@ public final class RecoveryKey {
   private static final byte[] WRAP_INFO =
       "memvault.v1 recovery key wrap".getBytes(StandardCharsets.UTF_8);
 
+  private static final byte[] SIGNING_INFO =
+      "memvault.v1 recovery signing key".getBytes(StandardCharsets.UTF_8);
+
   private final SecretBytes secret;
 
   private RecoveryKey(SecretBytes secret) {
@@ -113,6 +116,25 @@ public final class RecoveryKey {
       SecretBytes key = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
       Arrays.fill(derived, (byte) 0);
       return key;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+    }
+  }
+
+  /**
+   * The seed of the vault's recovery signing key (an Ed25519 key that signs device chain links,
+   * {@link RecoverySigningKey}). HKDF-SHA256 without a salt: a device that holds only the recovery
+   * key derives it before it knows which vault the key belongs to.
+   */
+  SecretBytes signingSeed() {
+    byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
+    try {
+      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, new byte[0], SIGNING_INFO, 32);
+      SecretBytes seed = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
+      Arrays.fill(derived, (byte) 0);
+      return seed;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
     } finally {

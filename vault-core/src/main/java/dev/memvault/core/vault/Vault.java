@@ -24,6 +24,11 @@ import dev.memvault.core.store.SqlCipherDatabase;
 import dev.memvault.core.store.StoredMemory;
 import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.crypto.RecoverySigningKey;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.core.sync.HybridClock;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RemoteChange;
@@ -75,6 +80,10 @@ public final class Vault implements AutoCloseable {
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
   private static final String META_VAULT_ID = "vault_id";
+  /** The device chain head this device verified last ({@link ChainHead}). */
+  private static final String META_CHAIN_HEAD = "device_chain_head";
+  /** The vault's first device chain link, made at creation, sent at registration. */
+  private static final String META_GENESIS = "device_chain_genesis";
 
   private final Path directory;
   /** The header as last read or written; changePassphrase replaces it. */
@@ -134,11 +143,66 @@ public final class Vault implements AutoCloseable {
 
   /**
    * Creates a vault in {@code directory} (made if missing). Refuses, touching nothing, if a vault
-   * or any part of one is already there.
+   * or any part of one is already there. The vault's device chain starts here: its first link,
+   * this device adding itself, is signed by this device and by the recovery key (which is shown
+   * once and never stored), and is sent to the sync server at the first sync.
    */
   public static CreatedVault create(
       Path directory, char[] passphrase, Clock clock, SecureRandom random) {
     VaultKeys.requirePassphrase(passphrase);
+    byte[] vaultId = VaultKeys.randomBytes(random, 16);
+    byte[] deviceId = VaultKeys.randomBytes(random, 16);
+    RootKey root = RootKey.generate();
+    RecoveryKey recovery = RecoveryKey.generate();
+    DeviceSigningKey signingKey = DeviceSigningKey.generate();
+    SignedDeviceLink genesis =
+        DeviceLinks.genesis(
+            vaultId,
+            deviceId,
+            signingKey,
+            Optional.of(RecoverySigningKey.derive(recovery)),
+            clock.millis());
+    ByteString rootByRecovery;
+    try {
+      rootByRecovery = VaultKeys.wrapRootByRecovery(root, recovery, vaultId);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("key wrapping failed", e);
+    }
+    Vault vault =
+        createDevice(
+            directory,
+            passphrase,
+            clock,
+            random,
+            new JoiningDevice(
+                vaultId,
+                deviceId,
+                root,
+                rootByRecovery.toByteArray(),
+                signingKey,
+                new ChainHead(1, DeviceChain.linkHash(genesis))),
+            Optional.of(genesis));
+    return new CreatedVault(vault, recovery.toDisplayString());
+  }
+
+  /**
+   * Creates a new device of an existing vault in {@code directory}, with the keys and the device
+   * chain head that another device of the vault (device linking) or the recovery key (join
+   * --recovery) provided, and its own passphrase. It holds no memories until it syncs.
+   */
+  public static Vault createJoined(Path directory, char[] passphrase, JoiningDevice device) {
+    VaultKeys.requirePassphrase(passphrase);
+    return createDevice(
+        directory, passphrase, Clock.systemUTC(), new SecureRandom(), device, Optional.empty());
+  }
+
+  private static Vault createDevice(
+      Path directory,
+      char[] passphrase,
+      Clock clock,
+      SecureRandom random,
+      JoiningDevice device,
+      Optional<SignedDeviceLink> genesis) {
     Path headerFile = VaultHeaderFile.path(directory);
     Path database = directory.resolve(DATABASE_FILE);
     if (Files.exists(headerFile)) {
@@ -155,13 +219,13 @@ public final class Vault implements AutoCloseable {
       throw new VaultException("cannot create " + directory + ": " + e.getMessage(), e);
     }
 
-    byte[] vaultId = VaultKeys.randomBytes(random, 16);
-    byte[] deviceId = VaultKeys.randomBytes(random, 16);
-    RootKey root = RootKey.generate();
-    RecoveryKey recovery = RecoveryKey.generate();
+    byte[] vaultId = device.vaultId();
+    byte[] deviceId = device.deviceId();
+    RootKey root = device.root();
     SecretBytes databaseKey = SecretBytes.randomBytes(SqlCipherDatabase.KEY_BYTES);
     KdfParameters kdf = KdfParameters.defaults(random);
     VaultHeader header;
+    byte[] encryptedSigningKey;
     try {
       header =
           VaultHeader.newBuilder()
@@ -170,13 +234,14 @@ public final class Vault implements AutoCloseable {
               .setDeviceId(ByteString.copyFrom(deviceId))
               .setKdf(kdf.toProto())
               .setRootKeyByPassphrase(VaultKeys.wrapRootByPassphrase(root, passphrase, kdf, vaultId))
-              .setRootKeyByRecovery(VaultKeys.wrapRootByRecovery(root, recovery, vaultId))
+              .setRootKeyByRecovery(ByteString.copyFrom(device.rootKeyByRecovery()))
               .setDatabaseKey(
                   ByteString.copyFrom(
                       KeyWrap.wrap(root.secret(), databaseKey, VaultKeys.databaseKeyAd(vaultId, deviceId))))
               .setCreatedAt(clock.instant().getEpochSecond())
               .build();
       header = HeaderIntegrity.seal(header, root);
+      encryptedSigningKey = device.signingKey().encrypt(root, vaultId, deviceId);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("key wrapping failed", e);
     }
@@ -185,13 +250,18 @@ public final class Vault implements AutoCloseable {
     // vault, and create() can be run again after a crash here once vault.db is moved away.
     try (Connection connection = SqlCipherDatabase.open(database, databaseKey)) {
       Migrations.migrate(connection);
-      new MetaRows(connection).put(META_VAULT_ID, vaultId);
+      MetaRows meta = new MetaRows(connection);
+      meta.put(META_VAULT_ID, vaultId);
+      new SyncRows(connection).putDeviceKey(deviceId, encryptedSigningKey);
+      meta.put(META_CHAIN_HEAD, device.chainHead().encode(deviceId));
+      if (genesis.isPresent()) {
+        meta.put(META_GENESIS, genesis.get().toByteArray());
+      }
     } catch (SQLException e) {
       throw new VaultException("cannot create the vault database: " + e.getMessage(), e);
     }
     VaultHeaderFile.write(directory, header);
-    Vault vault = openWithRoot(directory, header, root, clock, random);
-    return new CreatedVault(vault, recovery.toDisplayString());
+    return openWithRoot(directory, header, root, clock, random);
   }
 
   public static Vault open(Path directory, char[] passphrase) {
@@ -224,6 +294,27 @@ public final class Vault implements AutoCloseable {
     Vault vault = openWithRoot(directory, header, root, Clock.systemUTC(), new SecureRandom());
     vault.changePassphrase(newPassphrase);
     return vault;
+  }
+
+  /**
+   * The recovery signing key of a recovery key as a person typed it (join --recovery).
+   *
+   * @throws VaultException.WrongKey if the text is not a recovery key
+   */
+  public static RecoverySigningKey recoverySigningKey(String recoveryKeyText) {
+    return RecoverySigningKey.derive(VaultKeys.parseRecoveryKey(recoveryKeyText));
+  }
+
+  /**
+   * The root key that {@code recoveryKeyText} unwraps from {@code rootKeyByRecovery}, the wrapping
+   * a device of vault {@code vaultId} registered with its sync server (join --recovery).
+   *
+   * @throws VaultException.WrongKey if the recovery key does not unwrap it
+   */
+  public static RootKey rootKeyFromRecovery(
+      String recoveryKeyText, byte[] vaultId, byte[] rootKeyByRecovery) {
+    return VaultKeys.unwrapRootByRecovery(
+        "the vault the sync server holds for it", vaultId, rootKeyByRecovery, recoveryKeyText);
   }
 
   /**
@@ -781,6 +872,65 @@ public final class Vault implements AutoCloseable {
           });
     }
     return signingKey;
+  }
+
+  /** The device chain head this device verified last; empty before it knows any chain. */
+  public synchronized Optional<ChainHead> trustedChainHead() {
+    return inTransaction(
+        () -> Optional.ofNullable(ChainHead.decode(new MetaRows(connection).get(META_CHAIN_HEAD), deviceId)));
+  }
+
+  public synchronized void saveTrustedChainHead(ChainHead head) {
+    inTransaction(() -> {
+      new MetaRows(connection).put(META_CHAIN_HEAD, head.encode(deviceId));
+      return null;
+    });
+  }
+
+  /**
+   * The first link of this vault's device chain by this device, for registering the vault with a
+   * sync server. Made at creation; a vault made before device chains, or restored from a backup
+   * as a new device, gets one now, without a recovery key (join --recovery then cannot find it).
+   */
+  public synchronized SignedDeviceLink genesisLink() {
+    DeviceSigningKey key = deviceSigningKey();
+    return inTransaction(() -> {
+      MetaRows meta = new MetaRows(connection);
+      byte[] stored = meta.get(META_GENESIS);
+      if (stored != null) {
+        // Another device's genesis (this is a restored copy) does not count; neither would a
+        // damaged one, which the server or the chain check would refuse anyway.
+        try {
+          SignedDeviceLink genesis = SignedDeviceLink.parseFrom(stored);
+          Optional<ByteString> by = DeviceLinks.addedDevice(genesis);
+          if (by.isPresent() && Arrays.equals(by.get().toByteArray(), deviceId)) {
+            return genesis;
+          }
+        } catch (InvalidProtocolBufferException damaged) {
+          // made anew below
+        }
+      }
+      SignedDeviceLink genesis =
+          DeviceLinks.genesis(vaultId, deviceId, key, Optional.empty(), clock.millis());
+      meta.put(META_GENESIS, genesis.toByteArray());
+      meta.put(
+          META_CHAIN_HEAD, new ChainHead(1, DeviceChain.linkHash(genesis)).encode(deviceId));
+      return genesis;
+    });
+  }
+
+  /** The root key wrapped by the recovery key, as the header keeps it (for other devices). */
+  public byte[] rootKeyByRecovery() {
+    return header.getRootKeyByRecovery().toByteArray();
+  }
+
+  /**
+   * The vault root key itself, to seal for a new device of this vault (device linking). Whoever
+   * holds it can read every memory: it must leave this method only encrypted to a device that
+   * the user approved.
+   */
+  public RootKey rootKeyForNewDevice() {
+    return rootKey;
   }
 
   /** The oldest {@code limit} local changes not yet acknowledged by the sync server. */

@@ -60,22 +60,30 @@ final class VaultKeys {
 
   static RootKey unwrapRootByRecovery(
       Path where, VaultHeader header, String recoveryKeyText) {
-    RecoveryKey recovery;
-    try {
-      recovery = RecoveryKey.parse(recoveryKeyText);
-    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
-      throw new VaultException.WrongKey(e.getMessage());
-    }
-    byte[] vaultId = header.getVaultId().toByteArray();
+    return unwrapRootByRecovery(
+        "the vault at " + where,
+        header.getVaultId().toByteArray(),
+        header.getRootKeyByRecovery().toByteArray(),
+        recoveryKeyText);
+  }
+
+  static RootKey unwrapRootByRecovery(
+      String what, byte[] vaultId, byte[] rootKeyByRecovery, String recoveryKeyText) {
+    RecoveryKey recovery = parseRecoveryKey(recoveryKeyText);
     try {
       return RootKey.of(
-          KeyWrap.unwrap(
-              recovery.wrappingKey(vaultId),
-              header.getRootKeyByRecovery().toByteArray(),
-              recoveryAd(vaultId)));
+          KeyWrap.unwrap(recovery.wrappingKey(vaultId), rootKeyByRecovery, recoveryAd(vaultId)));
     } catch (GeneralSecurityException e) {
       throw new VaultException.WrongKey(
-          "this recovery key does not open the vault at " + where + "; nothing was changed");
+          "this recovery key does not open " + what + "; nothing was changed");
+    }
+  }
+
+  static RecoveryKey parseRecoveryKey(String recoveryKeyText) {
+    try {
+      return RecoveryKey.parse(recoveryKeyText);
+    } catch (RecoveryKey.InvalidRecoveryKeyException e) {
+      throw new VaultException.WrongKey(e.getMessage());
     }
   }
 

@@ -1,0 +1,361 @@
+package dev.memvault.sdk.sync;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.util.SecretBytes;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.core.VaultException;
+import dev.memvault.core.crypto.RecoverySigningKey;
+import dev.memvault.core.crypto.RootKey;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.core.vault.JoiningDevice;
+import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
+import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.proto.sync.v1.GetRecoveryBundleRequest;
+import dev.memvault.proto.sync.v1.JoinRequest;
+import dev.memvault.proto.sync.v1.JoinWithRecoveryRequest;
+import dev.memvault.proto.sync.v1.KeyPackage;
+import dev.memvault.proto.sync.v1.PostJoinRequestRequest;
+import dev.memvault.proto.sync.v1.RecoveryBundle;
+import dev.memvault.proto.sync.v1.SealedKeyPackage;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.sdk.MemoryVault;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A new device joining a vault (proto/README.md, "Device linking" and "Device chain"): with the
+ * pairing code another device of the vault shows, or with the vault's recovery key when no other
+ * device is at hand. Either way the new device makes its own device id and keys, gets the vault's
+ * root key (sealed to it by the other device, or unwrapped with the recovery key), creates its
+ * local vault with its own passphrase, and syncs.
+ */
+public final class DeviceJoin {
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Metadata.Key<String> REASON =
+      Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
+
+  private DeviceJoin() {}
+
+  /** The joined vault, open, and what its first sync did. */
+  public record Joined(MemoryVault vault, SyncReport firstSync) {}
+
+  /**
+   * Joins with a pairing code: posts this device's public keys to the pairing slot, waits up to
+   * {@code timeout} for the other device to approve, then creates the vault in {@code directory}.
+   *
+   * @throws VaultException if the other device does not answer in time, or the answer was not
+   *     made with the code (nothing is created then)
+   */
+  public static Joined withCode(
+      Path directory, char[] passphrase, String serverUrl, PairingCode code, Duration timeout) {
+    MemoryVault.requireStrongEnough(passphrase);
+    requireNoVault(directory);
+    byte[] deviceId = randomId();
+    DeviceSigningKey signingKey = DeviceSigningKey.generate();
+    KeysetHandle recipient = KeyPackages.newRecipient();
+    byte[] hpkePublic = KeyPackages.publicKeyset(recipient);
+    byte[] pairingId = code.pairingId();
+    JoinRequest request =
+        JoinRequest.newBuilder()
+            .setDeviceId(ByteString.copyFrom(deviceId))
+            .setSigningPublicKeyset(ByteString.copyFrom(signingKey.publicKeyset()))
+            .setHpkePublicKeyset(ByteString.copyFrom(hpkePublic))
+            .setMac(
+                ByteString.copyFrom(
+                    code.mac(
+                        KeyPackages.JOIN_REQUEST_LABEL,
+                        pairingId,
+                        deviceId,
+                        signingKey.publicKeyset(),
+                        hpkePublic)))
+            .build();
+    ManagedChannel channel = SyncClient.channel(serverUrl);
+    KeyPackage keys;
+    try {
+      AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+      auth.postJoinRequest(
+          PostJoinRequestRequest.newBuilder()
+              .setPairingId(ByteString.copyFrom(pairingId))
+              .setJoinRequest(request.toByteString())
+              .build());
+      keys = openKeyPackage(awaitKeyPackage(auth, pairingId, timeout), recipient, code);
+    } catch (StatusRuntimeException e) {
+      throw refused(serverUrl, e);
+    } finally {
+      close(channel);
+    }
+    byte[] root = keys.getRootKey().toByteArray();
+    if (keys.getVaultId().size() != 16 || root.length != RootKey.BYTES
+        || keys.getChainHash().size() != 32) {
+      throw new VaultException.Corrupt("the other device sent an incomplete key package");
+    }
+    JoiningDevice device =
+        new JoiningDevice(
+            keys.getVaultId().toByteArray(),
+            deviceId,
+            RootKey.of(SecretBytes.copyFrom(root, InsecureSecretKeyAccess.get())),
+            keys.getRootKeyByRecovery().toByteArray(),
+            signingKey,
+            new ChainHead(keys.getChainSeq(), keys.getChainHash().toByteArray()));
+    Arrays.fill(root, (byte) 0);
+    return createAndSync(directory, passphrase, serverUrl, keys.getServerId(), device);
+  }
+
+  /**
+   * Joins with the vault's recovery key: finds the vault on the server by the key, checks its
+   * device chain is anchored in that key, adds this device to the chain with the recovery key's
+   * signature, and creates the vault in {@code directory}.
+   *
+   * @throws VaultException.WrongKey if the key is mistyped or no vault on the server has it
+   */
+  public static Joined withRecovery(
+      Path directory, char[] passphrase, String serverUrl, String recoveryKeyText) {
+    MemoryVault.requireStrongEnough(passphrase);
+    requireNoVault(directory);
+    RecoverySigningKey recovery = Vault.recoverySigningKey(recoveryKeyText);
+    byte[] deviceId = randomId();
+    DeviceSigningKey signingKey = DeviceSigningKey.generate();
+    ManagedChannel channel = SyncClient.channel(serverUrl);
+    try {
+      AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+      RecoveryBundle bundle;
+      try {
+        bundle =
+            auth.getRecoveryBundle(
+                GetRecoveryBundleRequest.newBuilder()
+                    .setRecoveryPublicKey(ByteString.copyFrom(recovery.publicKey()))
+                    .build());
+      } catch (StatusRuntimeException e) {
+        if ("UNKNOWN_RECOVERY".equals(reason(e))) {
+          throw new VaultException.WrongKey(
+              "no vault on the sync server at " + serverUrl + " has this recovery key; check the"
+                  + " key and the server");
+        }
+        throw e;
+      }
+      byte[] vaultId = bundle.getVaultId().toByteArray();
+      DeviceChain chain = anchoredChain(bundle, recovery);
+      RootKey root =
+          Vault.rootKeyFromRecovery(
+              recoveryKeyText, vaultId, bundle.getRootKeyByRecovery().toByteArray());
+      SignedDeviceLink link =
+          DeviceLinks.addsByRecovery(
+              chain, recovery, deviceId, signingKey.publicKeyset(), System.currentTimeMillis());
+      DeviceChain joined;
+      try {
+        joined = chain.extendedBy(link, ClientSignatures.INSTANCE);
+      } catch (DeviceChain.BrokenDeviceChainException e) {
+        throw new IllegalStateException("a link this device wrote breaks the chain rules", e);
+      }
+      GetChallengeResponse challenge =
+          auth.getChallenge(
+              GetChallengeRequest.newBuilder()
+                  .setVaultId(bundle.getVaultId())
+                  .setDeviceId(ByteString.copyFrom(deviceId))
+                  .build());
+      if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
+        throw new VaultException(
+            "the sync server asked this device to sign something other than a sign-in; refusing");
+      }
+      byte[] signed =
+          SigningInputs.authentication(
+              challenge.getServerId(),
+              challenge.getPurpose(),
+              vaultId,
+              deviceId,
+              challenge.getNonce().toByteArray());
+      auth.joinWithRecovery(
+          JoinWithRecoveryRequest.newBuilder()
+              .setProof(
+                  AuthenticateRequest.newBuilder()
+                      .setVaultId(bundle.getVaultId())
+                      .setDeviceId(ByteString.copyFrom(deviceId))
+                      .setNonce(challenge.getNonce())
+                      .setSignature(ByteString.copyFrom(signingKey.sign(signed))))
+              .setLink(link)
+              .build());
+      JoiningDevice device =
+          new JoiningDevice(
+              vaultId,
+              deviceId,
+              root,
+              bundle.getRootKeyByRecovery().toByteArray(),
+              signingKey,
+              new ChainHead(joined.headSeq(), joined.headHash()));
+      return createAndSync(directory, passphrase, serverUrl, challenge.getServerId(), device);
+    } catch (StatusRuntimeException e) {
+      throw refused(serverUrl, e);
+    } finally {
+      close(channel);
+    }
+  }
+
+  /** The bundle's chain, verified, whose first link the recovery key itself signed. */
+  private static DeviceChain anchoredChain(RecoveryBundle bundle, RecoverySigningKey recovery) {
+    DeviceChain chain;
+    try {
+      chain =
+          DeviceChain.verify(
+              bundle.getVaultId().toByteArray(), bundle.getChainList(), ClientSignatures.INSTANCE);
+    } catch (DeviceChain.BrokenDeviceChainException e) {
+      throw new VaultException.Corrupt(
+          "the sync server's list of the vault's devices fails its check (" + e.getMessage()
+              + "); refusing to join");
+    }
+    Optional<byte[]> anchor = chain.recoveryPublicKey();
+    if (anchor.isEmpty() || !MessageDigest.isEqual(anchor.get(), recovery.publicKey())) {
+      throw new VaultException.Corrupt(
+          "the sync server's list of the vault's devices was not started with this recovery key;"
+              + " refusing to join");
+    }
+    return chain;
+  }
+
+  private static Joined createAndSync(
+      Path directory, char[] passphrase, String serverUrl, String serverId, JoiningDevice device) {
+    MemoryVault vault = MemoryVault.createJoined(directory, passphrase, device);
+    try {
+      vault.engine().saveSyncCursor(SyncCursor.start(serverUrl).withServerId(serverId));
+      try (SyncClient client = SyncClient.connect(vault, serverUrl)) {
+        return new Joined(vault, client.sync());
+      }
+    } catch (RuntimeException e) {
+      vault.close();
+      throw e;
+    }
+  }
+
+  private static SealedKeyPackage awaitKeyPackage(
+      AuthServiceGrpc.AuthServiceBlockingStub auth, byte[] pairingId, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    AwaitKeyPackageRequest poll =
+        AwaitKeyPackageRequest.newBuilder().setPairingId(ByteString.copyFrom(pairingId)).build();
+    while (true) {
+      ByteString posted = auth.withDeadlineAfter(30, TimeUnit.SECONDS).awaitKeyPackage(poll)
+          .getSealedKeyPackage();
+      if (!posted.isEmpty()) {
+        try {
+          return SealedKeyPackage.parseFrom(posted);
+        } catch (InvalidProtocolBufferException e) {
+          throw notFromCode();
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new VaultException(
+            "the other device did not approve within " + timeout.toSeconds() + " s; nothing was"
+                + " created. Run `memvault device link` there again and use the new code");
+      }
+      DeviceLinking.sleep(POLL);
+    }
+  }
+
+  private static KeyPackage openKeyPackage(
+      SealedKeyPackage sealed, KeysetHandle recipient, PairingCode code) {
+    byte[] ciphertext = sealed.getCiphertext().toByteArray();
+    byte[] expected = code.mac(KeyPackages.KEY_PACKAGE_LABEL, code.pairingId(), ciphertext);
+    if (!MessageDigest.isEqual(expected, sealed.getMac().toByteArray())) {
+      throw notFromCode();
+    }
+    try {
+      byte[] plaintext = KeyPackages.open(recipient, ciphertext, code.pairingId());
+      try {
+        return KeyPackage.parseFrom(plaintext);
+      } finally {
+        Arrays.fill(plaintext, (byte) 0);
+      }
+    } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
+      throw notFromCode();
+    }
+  }
+
+  private static VaultException notFromCode() {
+    return new VaultException.Corrupt(
+        "the answer relayed by the sync server was not made with this pairing code (a tampering"
+            + " server?); nothing was created");
+  }
+
+  private static void requireNoVault(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      if (entries.findAny().isPresent()) {
+        throw new VaultException.AlreadyExists(
+            directory + " is not empty; join into a new directory (--vault DIR)");
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] randomId() {
+    byte[] id = new byte[16];
+    new SecureRandom().nextBytes(id);
+    return id;
+  }
+
+  private static VaultException refused(String serverUrl, StatusRuntimeException e) {
+    String reason = reason(e);
+    if ("UNKNOWN_PAIRING".equals(reason)) {
+      return new VaultException.InvalidInput(
+          "the sync server at " + serverUrl + " has no open pairing for this code: it expired,"
+              + " was used, or was made for another server. Run `memvault device link` again");
+    }
+    if ("PAIRING_USED".equals(reason)) {
+      return new VaultException.InvalidInput(
+          "this pairing code was already used by another device; run `memvault device link`"
+              + " again for a new code");
+    }
+    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && reason == null) {
+      return new VaultException(
+          "cannot reach the sync server at " + serverUrl + "; nothing was created, try again", e);
+    }
+    return new VaultException(
+        "the sync server at " + serverUrl + " refused: "
+            + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
+                : e.getStatus().getCode().toString())
+            + "; nothing was created", e);
+  }
+
+  private static String reason(StatusRuntimeException e) {
+    Metadata trailers = e.getTrailers();
+    return trailers == null ? null : trailers.get(REASON);
+  }
+
+  private static void close(ManagedChannel channel) {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

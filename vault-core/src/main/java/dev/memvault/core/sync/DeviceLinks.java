@@ -1,0 +1,136 @@
+package dev.memvault.core.sync;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.core.crypto.RecoverySigningKey;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.DeviceAdded;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.DeviceRevoked;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import java.util.Optional;
+
+/** Writing device chain links (proto/README.md, "Device chain"), signed as the rules require. */
+public final class DeviceLinks {
+  private DeviceLinks() {}
+
+  /**
+   * The first link: the first device adding itself, signed by itself and, when the vault has a
+   * recovery key at hand, by the recovery key too, whose public key it names.
+   */
+  public static SignedDeviceLink genesis(
+      byte[] vaultId,
+      byte[] deviceId,
+      DeviceSigningKey deviceKey,
+      Optional<RecoverySigningKey> recovery,
+      long nowMillis) {
+    DeviceAdded.Builder added =
+        DeviceAdded.newBuilder()
+            .setDeviceId(ByteString.copyFrom(deviceId))
+            .setSigningPublicKeyset(ByteString.copyFrom(deviceKey.publicKeyset()));
+    recovery.ifPresent(key -> added.setRecoveryPublicKey(ByteString.copyFrom(key.publicKey())));
+    ByteString link =
+        DeviceLink.newBuilder()
+            .setVaultId(ByteString.copyFrom(vaultId))
+            .setSeq(1)
+            .setPrevHash(ByteString.copyFrom(new byte[32]))
+            .setAdded(added)
+            .setSignerDeviceId(ByteString.copyFrom(deviceId))
+            .setCreatedAtMs(nowMillis)
+            .build()
+            .toByteString();
+    byte[] input = DeviceChain.signingInput(link);
+    SignedDeviceLink.Builder signed =
+        SignedDeviceLink.newBuilder()
+            .setLink(link)
+            .setSignature(ByteString.copyFrom(deviceKey.sign(input)));
+    recovery.ifPresent(key -> signed.setRecoverySignature(ByteString.copyFrom(key.sign(input))));
+    return signed.build();
+  }
+
+  /** The next link after {@code chain}: {@code signer} adds a device. */
+  public static SignedDeviceLink adds(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      byte[] newDeviceId,
+      byte[] newDevicePublicKeyset,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
+            .setAdded(added(newDeviceId, newDevicePublicKeyset))
+            .build()
+            .toByteString();
+    return SignedDeviceLink.newBuilder()
+        .setLink(link)
+        .setSignature(ByteString.copyFrom(signerKey.sign(DeviceChain.signingInput(link))))
+        .build();
+  }
+
+  /** The next link after {@code chain}: the recovery key adds a device (join --recovery). */
+  public static SignedDeviceLink addsByRecovery(
+      DeviceChain chain,
+      RecoverySigningKey recovery,
+      byte[] newDeviceId,
+      byte[] newDevicePublicKeyset,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setAdded(added(newDeviceId, newDevicePublicKeyset))
+            .build()
+            .toByteString();
+    return SignedDeviceLink.newBuilder()
+        .setLink(link)
+        .setSignature(ByteString.copyFrom(recovery.sign(DeviceChain.signingInput(link))))
+        .build();
+  }
+
+  /** The next link after {@code chain}: {@code signer} revokes a device. */
+  public static SignedDeviceLink revokes(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      byte[] revokedDeviceId,
+      long afterLogSeq,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
+            .setRevoked(
+                DeviceRevoked.newBuilder()
+                    .setDeviceId(ByteString.copyFrom(revokedDeviceId))
+                    .setAfterLogSeq(afterLogSeq))
+            .build()
+            .toByteString();
+    return SignedDeviceLink.newBuilder()
+        .setLink(link)
+        .setSignature(ByteString.copyFrom(signerKey.sign(DeviceChain.signingInput(link))))
+        .build();
+  }
+
+  /** The device a link adds, or empty. */
+  public static Optional<ByteString> addedDevice(SignedDeviceLink signed) {
+    try {
+      DeviceLink link = DeviceLink.parseFrom(signed.getLink());
+      return link.hasAdded() ? Optional.of(link.getAdded().getDeviceId()) : Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static DeviceLink.Builder next(DeviceChain chain, long nowMillis) {
+    return DeviceLink.newBuilder()
+        .setVaultId(chain.vaultId())
+        .setSeq(chain.headSeq() + 1)
+        .setPrevHash(ByteString.copyFrom(chain.headHash()))
+        .setCreatedAtMs(nowMillis);
+  }
+
+  private static DeviceAdded added(byte[] deviceId, byte[] publicKeyset) {
+    return DeviceAdded.newBuilder()
+        .setDeviceId(ByteString.copyFrom(deviceId))
+        .setSigningPublicKeyset(ByteString.copyFrom(publicKeyset))
+        .build();
+  }
+}
