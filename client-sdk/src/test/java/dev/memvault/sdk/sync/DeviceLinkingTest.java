@@ -1,0 +1,364 @@
+package dev.memvault.sdk.sync;
+
+import static dev.memvault.sdk.sync.Linking.PASSPHRASE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.DeviceAdded;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Memory;
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.NewMemory;
+import dev.memvault.server.store.EmbeddedSyncStore;
+import dev.memvault.server.limits.Limits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Device linking, joining with the recovery key, the device chain and revocation, end to end:
+ * real vaults on disk, the real server over TCP on 127.0.0.1, and a server that misbehaves by
+ * editing its own storage.
+ */
+class DeviceLinkingTest {
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    open.add(closeable);
+    return closeable;
+  }
+
+  private RealServer server() throws Exception {
+    return track(new RealServer(Files.createDirectories(dir.resolve("server-data"))));
+  }
+
+  private static SyncReport sync(MemoryVault vault, String url) {
+    try (SyncClient client = SyncClient.connect(vault, url)) {
+      return client.sync();
+    }
+  }
+
+  private static List<DeviceInfo> devices(MemoryVault vault, String url) {
+    try (SyncClient client = SyncClient.connect(vault, url)) {
+      return client.devices();
+    }
+  }
+
+  private MemoryVault.Created laptop(RealServer server) {
+    MemoryVault.Created created = MemoryVault.create(dir.resolve("laptop"), PASSPHRASE);
+    track(created.vault());
+    created.vault().add(NewMemory.of("work", Kind.NOTE, "the quarterly plan is due friday"));
+    sync(created.vault(), server.url());
+    return created;
+  }
+
+  @Test
+  void link_newDevice_getsEveryMemoryAndIsListedAsApprovedByTheLaptop() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+
+    MemoryVault phone = track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
+
+    assertEquals(1, phone.search("quarterly", dev.memvault.core.vault.Selection.all()).size());
+    phone.add(NewMemory.of("home", Kind.NOTE, "buy oat milk"));
+    sync(phone, server.url());
+    sync(laptop, server.url());
+    assertEquals(1, laptop.search("oat milk", dev.memvault.core.vault.Selection.all()).size());
+    List<DeviceInfo> listed = devices(phone, server.url());
+    assertEquals(2, listed.size());
+    DeviceInfo laptopInfo = listed.get(0);
+    DeviceInfo phoneInfo = listed.get(1);
+    assertEquals(laptop.engine().deviceIdHex(), laptopInfo.id());
+    assertEquals(Optional.of(laptop.engine().deviceIdHex()), phoneInfo.addedBy());
+    assertTrue(phoneInfo.thisDevice() && phoneInfo.active());
+    assertFalse(laptopInfo.thisDevice());
+  }
+
+  @Test
+  void link_codeWithWrongSecret_laptopRefusesAndNoVaultIsCreated() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    ExecutorService approver = Executors.newSingleThreadExecutor();
+    try (SyncClient client = SyncClient.connect(laptop, server.url())) {
+      DeviceLinking linking = DeviceLinking.start(client);
+      Future<String> approved = approver.submit(() -> linking.approve(Linking.WAIT));
+      // Same pairing id, another secret: what a server that saw the slot id could try.
+      String shown = linking.code().toDisplayString();
+      String guessed = shown.substring(0, 21) + (shown.charAt(21) == '0' ? '1' : '0')
+          + shown.substring(22);
+      Path phoneDir = dir.resolve("phone");
+
+      VaultException joinFailure =
+          assertThrows(
+              VaultException.class,
+              () ->
+                  DeviceJoin.withCode(
+                      phoneDir, PASSPHRASE, server.url(), PairingCode.parse(guessed),
+                      Duration.ofSeconds(3)));
+
+      assertTrue(joinFailure.getMessage().contains("did not approve"), joinFailure.getMessage());
+      Exception approveFailure =
+          assertThrows(Exception.class, () -> approved.get(30, TimeUnit.SECONDS));
+      assertTrue(
+          approveFailure.getCause().getMessage().contains("without the pairing code's secret"),
+          approveFailure.getCause().getMessage());
+      assertFalse(Files.exists(phoneDir));
+      assertEquals(1, client.devices().size(), "nothing was added to the device chain");
+    } finally {
+      approver.shutdownNow();
+    }
+  }
+
+  @Test
+  void link_codeOfAnExpiredOrUnknownSlot_clearErrorAndNothingCreated() throws Exception {
+    RealServer server = server();
+    laptop(server);
+    PairingCode never = PairingCode.parse("0000-0000-0000-0000-0000-0000-0000-0000");
+
+    VaultException e =
+        assertThrows(
+            VaultException.InvalidInput.class,
+            () ->
+                DeviceJoin.withCode(
+                    dir.resolve("phone"), PASSPHRASE, server.url(), never, Linking.WAIT));
+
+    assertTrue(e.getMessage().contains("no open pairing for this code"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("phone")));
+  }
+
+  @Test
+  void pairingCode_typos_clearErrors() {
+    assertTrue(
+        assertThrows(VaultException.InvalidInput.class, () -> PairingCode.parse("ABCD-EFGH"))
+            .getMessage()
+            .contains("32 characters"));
+    assertTrue(
+        assertThrows(
+                VaultException.InvalidInput.class,
+                () -> PairingCode.parse("0000-0000-0000-0000-0000-0000-0000-000U"))
+            .getMessage()
+            .contains("'U'"));
+  }
+
+  @Test
+  void joinWithRecovery_noOtherDevice_newDeviceHasEveryMemoryAndTheRecoveryKeyStillWorks()
+      throws Exception {
+    RealServer server = server();
+    MemoryVault.Created laptop = laptop(server);
+
+    DeviceJoin.Joined joined =
+        DeviceJoin.withRecovery(
+            dir.resolve("new-laptop"), PASSPHRASE, server.url(), laptop.recoveryKey());
+    MemoryVault replacement = track(joined.vault());
+
+    assertEquals(2, joined.firstSync().pulled(), "the scope and the memory");
+    assertEquals(
+        1, replacement.search("quarterly", dev.memvault.core.vault.Selection.all()).size());
+    List<DeviceInfo> listed = devices(replacement, server.url());
+    assertEquals(2, listed.size());
+    assertEquals(Optional.empty(), listed.get(1).addedBy(), "added by the recovery key");
+    replacement.close();
+    open.remove(replacement);
+    // The recovery key opens the new device too: it received the root key's recovery wrapping.
+    track(MemoryVault.recover(dir.resolve("new-laptop"), laptop.recoveryKey(), "another passphrase".toCharArray()));
+  }
+
+  @Test
+  void joinWithRecovery_wrongKey_wrongKeyAndNothingCreated() throws Exception {
+    RealServer server = server();
+    laptop(server);
+    String otherVaultsKey = MemoryVault.create(dir.resolve("other"), PASSPHRASE).recoveryKey();
+
+    VaultException e =
+        assertThrows(
+            VaultException.WrongKey.class,
+            () ->
+                DeviceJoin.withRecovery(
+                    dir.resolve("new-laptop"), PASSPHRASE, server.url(), otherVaultsKey));
+
+    assertTrue(e.getMessage().contains("no vault on the sync server"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("new-laptop")));
+  }
+
+  @Test
+  void serverAddsALinkOfItsOwn_clientsRefuseTheChain() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    server.stop();
+    // The server appends a link adding a device it controls, signed by that device, as if the
+    // laptop had approved it: it holds no key that could sign for the laptop.
+    byte[] vaultId = laptop.engine().vaultIdBytes();
+    List<SignedDeviceLink> chain = storedChain(server, vaultId);
+    DeviceSigningKey serverKey = DeviceSigningKey.generate();
+    ByteString link =
+        DeviceLink.newBuilder()
+            .setVaultId(ByteString.copyFrom(vaultId))
+            .setSeq(2)
+            .setPrevHash(ByteString.copyFrom(DeviceChain.linkHash(chain.get(0))))
+            .setSignerDeviceId(ByteString.copyFrom(laptop.engine().deviceIdBytes()))
+            .setAdded(
+                DeviceAdded.newBuilder()
+                    .setDeviceId(ByteString.copyFrom(new byte[16]))
+                    .setSigningPublicKeyset(ByteString.copyFrom(serverKey.publicKeyset())))
+            .build()
+            .toByteString();
+    insertLink(
+        server,
+        vaultId,
+        2,
+        SignedDeviceLink.newBuilder()
+            .setLink(link)
+            .setSignature(ByteString.copyFrom(serverKey.sign(DeviceChain.signingInput(link))))
+            .build());
+    server.start();
+
+    VaultException e = assertThrows(VaultException.Corrupt.class, () -> sync(laptop, server.url()));
+
+    assertTrue(e.getMessage().contains("device chain link 2"), e.getMessage());
+  }
+
+  @Test
+  void serverRollsTheChainBack_clientRefuses() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    server.stop();
+    Path beforeLinking = copy(server.data(), dir.resolve("server-before-linking"));
+    server.start();
+    track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
+    sync(laptop, server.url());
+
+    server.restartOn(beforeLinking);
+
+    VaultException e = assertThrows(VaultException.Corrupt.class, () -> sync(laptop, server.url()));
+    assertTrue(e.getMessage().contains("rolled back or replaced"), e.getMessage());
+  }
+
+  @Test
+  void revoke_phone_phoneCannotSyncAndLaterMemoriesUseKeysItNeverHad() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    MemoryVault phone = track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
+    String phoneId = phone.engine().deviceIdHex();
+    int keysBefore = scopeKeyCount(laptop, "work");
+
+    try (SyncClient client = SyncClient.connect(laptop, server.url())) {
+      client.revoke(phoneId);
+      List<DeviceInfo> listed = client.devices();
+      assertFalse(listed.get(1).active());
+    }
+
+    assertEquals(keysBefore + 1, scopeKeyCount(laptop, "work"), "the work scope key rotated");
+    VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
+    assertTrue(e.getMessage().contains("revoked"), e.getMessage());
+    // A server that still takes the phone's writes after revocation gains nothing: the other
+    // devices skip them.
+    Memory late = phone.add(NewMemory.of("work", Kind.NOTE, "written after revocation"));
+    server.stop();
+    reinstate(server, laptop.engine().vaultIdBytes(), phone.engine().deviceIdBytes());
+    server.start();
+    server.pushAs(laptop.engine().vaultIdBytes(), phone);
+    sync(laptop, server.url());
+    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(late.getId()));
+  }
+
+  @Test
+  void revoke_thisDeviceOrUnknownId_invalidInput() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    try (SyncClient client = SyncClient.connect(laptop, server.url())) {
+      assertThrows(
+          VaultException.InvalidInput.class, () -> client.revoke(laptop.engine().deviceIdHex()));
+      assertThrows(
+          VaultException.InvalidInput.class,
+          () -> client.revoke("00000000000000000000000000000000"));
+      assertThrows(VaultException.InvalidInput.class, () -> client.revoke("not-an-id"));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static int scopeKeyCount(MemoryVault vault, String scope) {
+    return vault.scopes().stream()
+        .filter(summary -> summary.name().equals(scope))
+        .findFirst()
+        .orElseThrow()
+        .keyCount();
+  }
+
+  private static List<SignedDeviceLink> storedChain(RealServer server, byte[] vaultId) {
+    try (EmbeddedSyncStore store =
+        EmbeddedSyncStore.open(server.data(), Limits.DEFAULTS.storeLimits())) {
+      return store.deviceChain(vaultId);
+    }
+  }
+
+  private static void insertLink(RealServer server, byte[] vaultId, long seq, SignedDeviceLink link)
+      throws Exception {
+    try (Connection db = database(server);
+        PreparedStatement insert =
+            db.prepareStatement("INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
+      insert.setBytes(1, vaultId);
+      insert.setLong(2, seq);
+      insert.setBytes(3, link.toByteArray());
+      assertEquals(1, insert.executeUpdate());
+    }
+  }
+
+  /** The server lets a revoked device sign in again. */
+  private static void reinstate(RealServer server, byte[] vaultId, byte[] deviceId)
+      throws Exception {
+    try (Connection db = database(server);
+        PreparedStatement update =
+            db.prepareStatement(
+                "UPDATE devices SET revoked_at_ms = 0 WHERE vault_id = ? AND device_id = ?")) {
+      update.setBytes(1, vaultId);
+      update.setBytes(2, deviceId);
+      assertEquals(1, update.executeUpdate());
+    }
+  }
+
+  private static Connection database(RealServer server) throws Exception {
+    return DriverManager.getConnection("jdbc:sqlite:" + server.data().resolve("sync.db"));
+  }
+
+  private static Path copy(Path from, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        if (!file.getFileName().toString().endsWith(".lock")) {
+          Files.copy(file, to.resolve(file.getFileName()));
+        }
+      }
+    }
+    return to;
+  }
+}
