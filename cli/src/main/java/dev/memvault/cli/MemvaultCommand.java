@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       DemoCommand.class,
       SyncCommand.class,
+      DevicesCommand.class,
+      DeviceCommand.class,
+      JoinCommand.class,
       ServerCommand.class
     })
 final class MemvaultCommand implements Runnable {

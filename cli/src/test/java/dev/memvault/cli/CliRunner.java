@@ -43,7 +43,15 @@ final class CliRunner {
     return runWithInput("", args);
   }
 
-  Result runWithInput(String stdin, String... args) {
+  /**
+   * Starts {@code memvault ARGS --vault DIR} and returns at once; read its standard output from
+   * the process, its standard error goes to {@code errorLog}.
+   */
+  Process start(java.io.File errorLog, String... args) throws IOException {
+    return builder(args).redirectError(errorLog).start();
+  }
+
+  private ProcessBuilder builder(String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -57,7 +65,13 @@ final class CliRunner {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("MEMVAULT_PASSPHRASE");
     builder.environment().remove("MEMVAULT_HOME");
+    builder.environment().remove("MEMVAULT_RECOVERY_KEY");
     builder.environment().putAll(environment);
+    return builder;
+  }
+
+  Result runWithInput(String stdin, String... args) {
+    ProcessBuilder builder = builder(args);
     try {
       File out = File.createTempFile("memvault-out", ".txt");
       File err = File.createTempFile("memvault-err", ".txt");

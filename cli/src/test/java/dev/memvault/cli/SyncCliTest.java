@@ -1,15 +1,14 @@
 package dev.memvault.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.v1.Device;
-import dev.memvault.sdk.MemoryVault;
-import dev.memvault.server.limits.Limits;
-import dev.memvault.server.store.EmbeddedSyncStore;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code memvault server} as a child process and {@code memvault sync} on two vaults, the second
- * restored from a backup of the first, as a person would run them.
+ * The whole sync story as a person runs it, every command a real process over TCP on 127.0.0.1:
+ * {@code memvault server}, then a laptop, a phone linked to it, sync both ways, a watch, a
+ * revocation, and a replacement laptop that joins with the recovery key.
  */
 class SyncCliTest {
   private static final String PASSPHRASE = "sync cli passphrase";
@@ -39,67 +39,154 @@ class SyncCliTest {
   }
 
   @Test
-  void sync_twoVaults_memoryAddedOnOneAppearsOnTheOther() throws Exception {
+  void sync_laptopPhoneAndRecoveredLaptop_linkSyncWatchRevokeAndRecoveryJoin() throws Exception {
     Path data = temp.resolve("server-data");
     port = freePort();
     startServer(data);
     String url = "http://127.0.0.1:" + port;
 
     CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
-    assertSuccess(laptop.run("init"));
+    CliRunner.Result init = laptop.run("init");
+    assertSuccess(init);
+    String recoveryKey = recoveryKey(init.out());
     assertSuccess(laptop.run("add", "--scope", "work", "the laptop remembers this"));
     CliRunner.Result first = laptop.run("sync", "--server", url);
     assertSuccess(first);
     assertTrue(first.out().startsWith("pushed 2 change(s)"), first.out());
+
+    // A copy restored from a backup is a new device: the server does not know it.
     Path backup = temp.resolve("laptop.mvbackup");
     assertSuccess(laptop.run("backup", "-o", backup.toString()));
+    CliRunner copy = new CliRunner(temp.resolve("copy"), PASSPHRASE);
+    assertSuccess(copy.run("restore", backup.toString()));
+    CliRunner.Result unlinked = copy.run("sync", "--server", url);
+    assertEquals(1, unlinked.exitCode());
+    assertTrue(unlinked.err().contains("memvault device link"), unlinked.err());
 
-    CliRunner phone = new CliRunner(temp.resolve("phone"), PASSPHRASE);
-    assertSuccess(phone.run("restore", backup.toString()));
-    CliRunner.Result unlinked = phone.run("sync", "--server", url);
-    assertNotEquals(0, unlinked.exitCode());
-    assertTrue(unlinked.err().contains("device linking) is not implemented yet"), unlinked.err());
+    // Linking: the laptop shows a code and waits; the phone joins with it.
+    CliRunner phone = new CliRunner(temp.resolve("phone"), "phone passphrase");
+    File linkLog = temp.resolve("link.err").toFile();
+    Process link = laptop.start(linkLog, "device", "link");
+    BufferedReader linkOut =
+        new BufferedReader(new InputStreamReader(link.getInputStream(), StandardCharsets.UTF_8));
+    String code = linkOut.readLine();
+    assertTrue(code != null && code.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){7}"), "code: " + code);
+    CliRunner.Result joined = phone.run("join", "--server", url, "--code", code);
+    assertSuccess(joined);
+    assertTrue(joined.out().contains("pulled 2 change(s)"), joined.out());
+    assertTrue(link.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, link.exitValue(), Files.readString(linkLog.toPath()));
+    assertTrue(linkOut.readLine().startsWith("linked device "));
 
-    // Device linking is not built yet: put the phone's public key into the server's store
-    // directly, with the server stopped, as a linking flow will.
-    stop();
-    link(data, temp.resolve("phone"));
-    startServer(data);
-
-    CliRunner.Result phoneSync = phone.run("sync");
-    assertSuccess(phoneSync);
-    assertTrue(phoneSync.out().contains("pulled 2"), phoneSync.out());
+    assertTrue(phone.run("list").out().contains("the laptop remembers this"));
     assertSuccess(phone.run("add", "--scope", "work", "the phone adds this"));
     assertSuccess(phone.run("sync"));
     CliRunner.Result laptopSync = laptop.run("sync");
     assertSuccess(laptopSync);
     assertTrue(laptopSync.out().contains("(1 memory revision(s)"), laptopSync.out());
-
-    assertTrue(laptop.run("list").out().contains("the phone adds this"));
-    assertTrue(phone.run("list").out().contains("the laptop remembers this"));
     assertEquals(
         sortedLines(laptop.run("list", "--json").out()),
         sortedLines(phone.run("list", "--json").out()));
-    CliRunner.Result again = laptop.run("sync");
-    assertTrue(again.out().startsWith("pushed 0 change(s); pulled 0"), again.out());
+    List<String> devices = laptop.run("devices").outLines();
+    assertEquals(2, devices.size(), String.join("\n", devices));
+    assertTrue(devices.get(0).endsWith("(this device)"), devices.get(0));
+    String phoneId = devices.get(1).substring(0, 32);
+
+    // Watch: the laptop stays connected and applies what the phone writes.
+    File watchLog = temp.resolve("watch.err").toFile();
+    Process watch = laptop.start(watchLog, "sync", "--watch");
+    try {
+      BufferedReader watchOut =
+          new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+      assertSuccess(phone.run("add", "--scope", "work", "seen live by the watching laptop"));
+      assertSuccess(phone.run("sync"));
+      String line;
+      do {
+        line = watchOut.readLine();
+      } while (line != null && !line.contains("(1 memory revision(s)"));
+      assertTrue(line != null, "the watch ended: " + Files.readString(watchLog.toPath()));
+    } finally {
+      watch.destroy();
+      watch.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    // Revocation: the phone is refused from now on.
+    CliRunner.Result revoked = laptop.run("device", "revoke", phoneId);
+    assertSuccess(revoked);
+    CliRunner.Result refused = phone.run("sync");
+    assertEquals(1, refused.exitCode());
+    assertTrue(refused.err().contains("revoked"), refused.err());
+    assertTrue(laptop.run("devices").out().contains(phoneId + "  revoked"));
+
+    // The laptop is lost too: a new machine joins with the recovery key alone.
+    CliRunner replacement =
+        new CliRunner(temp.resolve("replacement"), "replacement passphrase")
+            .withEnv("MEMVAULT_RECOVERY_KEY", recoveryKey);
+    CliRunner.Result recovered = replacement.run("join", "--server", url, "--recovery");
+    assertSuccess(recovered);
+    String list = replacement.run("list").out();
+    assertTrue(list.contains("the laptop remembers this") && list.contains("the phone adds this"),
+        list);
+
+    // What the server stored holds none of the texts.
+    for (String text : List.of("the laptop remembers this", "the phone adds this", "work")) {
+      assertFalse(serverFilesContain(data, text), "server storage contains '" + text + "'");
+    }
+  }
+
+  @Test
+  void join_badInput_oneLineErrorsAndNoVault() throws Exception {
+    port = freePort();
+    startServer(temp.resolve("server-data"));
+    String url = "http://127.0.0.1:" + port;
+    CliRunner phone = new CliRunner(temp.resolve("phone"), PASSPHRASE);
+
+    CliRunner.Result typo = phone.run("join", "--server", url, "--code", "ABCD-EFGH");
+    assertEquals(1, typo.exitCode());
+    assertTrue(typo.err().contains("32 characters"), typo.err());
+    CliRunner.Result unknown =
+        phone.run("join", "--server", url, "--code", "0000-0000-0000-0000-0000-0000-0000-0000");
+    assertEquals(1, unknown.exitCode());
+    assertTrue(unknown.err().contains("no open pairing"), unknown.err());
+    CliRunner.Result both = phone.run("join", "--server", url, "--code", "x", "--recovery");
+    assertEquals(2, both.exitCode());
+    assertEquals(1, typo.err().lines().count(), typo.err());
+    // One progress line, then one error line; never a stack trace.
+    assertEquals(2, unknown.err().lines().count(), unknown.err());
+    assertFalse(unknown.err().contains("\tat ") || unknown.err().contains("Exception"));
+    assertFalse(Files.exists(temp.resolve("phone")));
+  }
+
+  private static String recoveryKey(String initOut) {
+    return initOut
+        .lines()
+        .map(String::trim)
+        .filter(line -> line.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){13}"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no recovery key in: " + initOut));
+  }
+
+  private static boolean serverFilesContain(Path data, String text) throws IOException {
+    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    try (var files = Files.walk(data)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        byte[] bytes = Files.readAllBytes(file);
+        outer:
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+          for (int j = 0; j < needle.length; j++) {
+            if (bytes[i + j] != needle[j]) {
+              continue outer;
+            }
+          }
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static List<String> sortedLines(String out) {
     return out.lines().sorted().toList();
-  }
-
-  private void link(Path data, Path phoneVault) {
-    try (MemoryVault phone = MemoryVault.open(phoneVault, PASSPHRASE.toCharArray());
-        EmbeddedSyncStore store = EmbeddedSyncStore.open(data, Limits.DEFAULTS.storeLimits())) {
-      store.addDevice(
-          phone.engine().vaultIdBytes(),
-          Device.newBuilder()
-              .setDeviceId(ByteString.copyFrom(phone.engine().deviceIdBytes()))
-              .setSigningPublicKeyset(
-                  ByteString.copyFrom(phone.engine().deviceSigningKey().publicKeyset()))
-              .setRegisteredAtMs(System.currentTimeMillis())
-              .build());
-    }
   }
 
   private void startServer(Path data) throws Exception {

@@ -11,9 +11,15 @@ import java.util.Optional;
  *
  * @param addedBy the id of the device that approved it; empty if the recovery key did, or it is
  *     the vault's first device
+ * @param addedWithRecoveryKey whether it joined with the recovery key
  */
 public record DeviceInfo(
-    String id, Instant addedAt, Optional<String> addedBy, boolean active, boolean thisDevice) {
+    String id,
+    Instant addedAt,
+    Optional<String> addedBy,
+    boolean addedWithRecoveryKey,
+    boolean active,
+    boolean thisDevice) {
 
   static DeviceInfo of(DeviceChain.Member member, ByteString self) {
     String id = hex(member.deviceId());
@@ -25,6 +31,7 @@ public record DeviceInfo(
         id,
         Instant.ofEpochMilli(member.addedAtMillis()),
         by,
+        member.addedBy().isEmpty(),
         member.active(),
         member.deviceId().equals(self));
   }

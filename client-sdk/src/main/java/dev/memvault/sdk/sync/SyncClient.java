@@ -197,7 +197,8 @@ public final class SyncClient implements AutoCloseable {
     return channel;
   }
 
-  String serverUrl() {
+  /** The URL this client talks to, as given. */
+  public String serverUrl() {
     return serverUrl;
   }
 

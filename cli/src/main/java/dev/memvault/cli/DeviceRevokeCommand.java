@@ -1,0 +1,40 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.sync.SyncClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "revoke",
+    description = {
+      "Revoke a lost or retired device: the server refuses it from now on, other devices ignore",
+      "what it writes after this, and every scope key is rotated so that memories written from",
+      "now on are sealed under keys it never had. Its copy of older memories stays readable to",
+      "whoever holds it: change your passphrase if it may know it."
+    })
+final class DeviceRevokeCommand implements Callable<Integer> {
+  @ParentCommand DeviceCommand parent;
+  @Mixin VaultOption vault;
+  @Mixin ServerUrlOption server;
+
+  @Parameters(paramLabel = "ID", description = "The device id, as 'memvault devices' prints it.")
+  String deviceId;
+
+  @Override
+  public Integer call() {
+    CliContext context = parent.root.context;
+    try (MemoryVault opened = vault.open(context);
+        SyncClient client = server.connect(opened)) {
+      client.revoke(deviceId);
+      context.out().println(
+          "revoked device " + deviceId + "; rotated the keys of " + opened.scopes().size()
+              + " scope(s) and synced them");
+    }
+    return Main.OK;
+  }
+}
