@@ -7,7 +7,26 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
+import dev.memvault.sdk.sync.DeviceInfo;
+import dev.memvault.sdk.sync.DeviceJoin;
+import dev.memvault.sdk.sync.DeviceLinking;
+import dev.memvault.sdk.sync.SyncClient;
+import dev.memvault.sdk.sync.SyncReport;
+import dev.memvault.server.ServerConfig;
+import dev.memvault.server.SyncServer;
+import dev.memvault.server.auth.ServerSecret;
+import dev.memvault.server.limits.Limits;
+import dev.memvault.server.store.EmbeddedSyncStore;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,11 +44,13 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "demo",
     description = {
-      "Walk through memvault on a temporary vault, narrated.",
-      "Needs nothing but a JDK; touches no existing vault."
+      "Walk through memvault on a temporary vault, narrated: encryption, search, history, then",
+      "an embedded sync server, a linked phone, sync both ways, and what the server stored.",
+      "Needs nothing but a JDK; touches no existing vault; the server listens on 127.0.0.1 only."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final char[] DEMO_PASSPHRASE = "demo passphrase, not a real one".toCharArray();
+  private static final char[] PHONE_PASSPHRASE = "the phone's own demo passphrase".toCharArray();
 
   @ParentCommand MemvaultCommand root;
 
@@ -42,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     Path directory = Files.createTempDirectory("memvault-demo-");
     try {
       run(out, directory.resolve("vault"));
+      syncStory(out, directory);
     } finally {
       if (keep) {
         out.println("The demo vault is kept at " + directory.resolve("vault")
@@ -114,8 +136,95 @@ final class DemoCommand implements Callable<Integer> {
     } catch (VaultException.WrongKey e) {
       out.println("   refused: " + e.getMessage());
     }
+  }
+
+  /** Steps 9 to 13: the demo vault becomes a laptop that syncs with a phone through a server. */
+  private void syncStory(PrintWriter out, Path directory) throws IOException {
+    Path laptopDir = directory.resolve("vault");
+    Path serverData = Files.createDirectories(directory.resolve("server-data"));
+    step(out, "9. Start a sync server", "Embedded storage, on this machine only; it will see ciphertext and opaque ids.");
+    EmbeddedSyncStore store = EmbeddedSyncStore.open(serverData, Limits.DEFAULTS.storeLimits());
+    SyncServer server =
+        new SyncServer(
+            NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create()),
+            store,
+            ServerConfig.builder("memvault-demo-server", ServerSecret.generate(new SecureRandom()))
+                .shutdownGrace(Duration.ofSeconds(1))
+                .build());
+    server.start();
+    String url = "http://127.0.0.1:" + server.port();
+    out.println("   listening on " + url + ", storing under " + serverData);
+    try (MemoryVault laptop = MemoryVault.open(laptopDir, DEMO_PASSPHRASE)) {
+      step(out, "10. Sync the laptop", "The first sync registers the vault and this device (an Ed25519 key) with the server.");
+      try (SyncClient client = SyncClient.connect(laptop, url)) {
+        SyncReport report = client.sync();
+        out.println("   pushed " + report.pushed() + " encrypted changes; the log is at entry " + report.seq());
+
+        step(out, "11. Link a phone", "The laptop shows a one-time code; the phone sends its keys, the laptop approves and seals the vault key to the phone (HPKE).");
+        DeviceLinking linking = DeviceLinking.start(client);
+        out.println("   pairing code: " + linking.code().toDisplayString());
+        DeviceJoin.Joined joined = joinInBackground(linking, directory.resolve("phone"), url);
+        try (MemoryVault phone = joined.vault()) {
+          out.println("   the phone joined as device " + phone.engine().deviceIdHex().substring(0, 8)
+              + "... and pulled " + joined.firstSync().pulled() + " changes");
+          search(out, phone, "lisbon", Selection.all());
+
+          step(out, "12. Sync both ways", "The phone writes; the laptop pulls, checks the phone's signature and the log's hash chain, and merges.");
+          phone.add(NewMemory.of("personal", Kind.PREFERENCE, "Window seat on long flights."));
+          try (SyncClient phoneClient = SyncClient.connect(phone, url)) {
+            out.println("   phone pushed " + phoneClient.sync().pushed() + " change(s)");
+          }
+          out.println("   laptop pulled " + client.sync().revisionsApplied() + " memory revision(s)");
+          search(out, laptop, "window seat", Selection.all());
+          out.println("   devices of the vault (a signed chain every device verifies):");
+          for (DeviceInfo device : client.devices()) {
+            out.println("     " + device.id().substring(0, 8) + "..."
+                + (device.thisDevice() ? "  this laptop" : "  the phone, approved by the laptop"));
+          }
+        }
+      }
+    } finally {
+      server.close();
+      store.close();
+    }
+
+    step(out, "13. What the server stored", "Only what sync needs: vault and device ids, public keys, padded ciphertext, hashes.");
+    int found = 0;
+    try (Stream<Path> files = Files.list(serverData)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        byte[] stored = Files.readAllBytes(file);
+        out.println("   " + file.getFileName() + ": " + stored.length + " bytes");
+        for (String text : List.of("vegetarian", "Lisbon", "penicillin", "Window seat", "personal", "health")) {
+          found += indexOf(stored, text.getBytes(StandardCharsets.UTF_8)) >= 0 ? 1 : 0;
+        }
+      }
+    }
+    out.println("   memory texts, tags or scope names found in the server's storage: " + found);
     out.println();
-    out.println("Done. Try it for real: ./memvault init, then ./memvault add --scope work \"...\".");
+    out.println("Done. Try it for real: ./memvault init, then ./memvault add --scope work \"...\";");
+    out.println("to sync: ./memvault server --data ./server-data, ./memvault sync --server http://127.0.0.1:7443,");
+    out.println("then ./memvault device link on this machine and ./memvault join on the other.");
+  }
+
+  /** The phone's side of linking, while the laptop approves on another thread. */
+  private static DeviceJoin.Joined joinInBackground(DeviceLinking linking, Path phoneDir, String url) {
+    ExecutorService laptopSide = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> approved = laptopSide.submit(() -> linking.approve(Duration.ofMinutes(1)));
+      DeviceJoin.Joined joined =
+          DeviceJoin.withCode(phoneDir, PHONE_PASSPHRASE, url, linking.code(), Duration.ofMinutes(1));
+      approved.get(1, TimeUnit.MINUTES);
+      return joined;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new VaultException("linking failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+      throw new VaultException("linking did not finish in time");
+    } finally {
+      laptopSide.shutdownNow();
+    }
   }
 
   private static void search(PrintWriter out, MemoryVault vault, String query, Selection selection) {

@@ -208,6 +208,11 @@ class CliEndToEndTest {
     assertSuccess(demo);
     assertTrue(demo.out().contains("memory texts found in the vault's files: 0"), demo.out());
     assertTrue(demo.out().contains("refused: wrong passphrase"), demo.out());
+    assertTrue(demo.out().contains("laptop pulled 1 memory revision(s)"), demo.out());
+    assertTrue(demo.out().contains("the phone, approved by the laptop"), demo.out());
+    assertTrue(
+        demo.out().contains("memory texts, tags or scope names found in the server's storage: 0"),
+        demo.out());
   }
 
   @Test
@@ -215,7 +220,7 @@ class CliEndToEndTest {
     CliRunner.Result help = cli.run("--help");
     assertSuccess(help);
     for (String command :
-        List.of("init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd", "recover", "demo")) {
+        List.of("init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd", "recover", "demo", "sync", "devices", "device", "join", "server")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
   }
