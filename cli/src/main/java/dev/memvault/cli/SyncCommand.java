@@ -39,7 +39,15 @@ final class SyncCommand implements Callable<Integer> {
         SyncClient client =
             server == null ? SyncClient.connect(opened) : SyncClient.connect(opened, server)) {
       if (watch) {
-        client.watch(Duration.ofSeconds(10), report -> print(context, report));
+        client.watch(
+            Duration.ofSeconds(10),
+            report -> print(context, report),
+            wait -> {
+              context.err().println(
+                  "cannot reach the sync server; retrying in " + Math.max(1, wait.toSeconds())
+                      + " s (nothing is lost meanwhile)");
+              context.err().flush();
+            });
       } else {
         print(context, client.sync());
       }

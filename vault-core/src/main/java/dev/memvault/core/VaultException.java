@@ -78,4 +78,13 @@ public class VaultException extends RuntimeException {
       super(message);
     }
   }
+
+  /** A server could not be reached; nothing was lost, and the same call may work later. */
+  public static final class Unreachable extends VaultException {
+    private static final long serialVersionUID = 1L;
+
+    public Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

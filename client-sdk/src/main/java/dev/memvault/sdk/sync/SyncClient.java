@@ -330,12 +330,29 @@ public final class SyncClient implements AutoCloseable {
   /**
    * Syncs now, then again whenever the server accepts a new log entry and at least every {@code
    * interval} (which pushes local writes made meanwhile), reporting each sync that moved
-   * anything. Returns when the calling thread is interrupted; a failing sync ends it with the
-   * {@link VaultException} of {@link #sync()}.
+   * anything. While the server cannot be reached it retries with exponential backoff (1 s
+   * doubling to 30 s, with jitter), telling {@code onRetry} how long it waits. Returns when the
+   * calling thread is interrupted; any other failure ends it with the {@link VaultException} of
+   * {@link #sync()}.
    */
-  public void watch(Duration interval, Consumer<SyncReport> onSync) {
+  public void watch(Duration interval, Consumer<SyncReport> onSync, Consumer<Duration> onRetry) {
+    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     while (!Thread.currentThread().isInterrupted()) {
-      SyncReport report = sync();
+      SyncReport report;
+      try {
+        report = sync();
+        backoff.reset();
+      } catch (VaultException.Unreachable e) {
+        Duration wait = backoff.next();
+        onRetry.accept(wait);
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        continue;
+      }
       if (report.pushed() > 0 || report.pulled() > 0) {
         onSync.accept(report);
       }
@@ -356,8 +373,14 @@ public final class SyncClient implements AutoCloseable {
         if (code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.UNAVAILABLE) {
           throw failure(e);
         }
+        // A dropped stream: the next sync finds out whether the server is back.
       }
     }
+  }
+
+  /** As {@link #watch(Duration, Consumer, Consumer)}, retrying silently. */
+  public void watch(Duration interval, Consumer<SyncReport> onSync) {
+    watch(interval, onSync, wait -> {});
   }
 
   private String signIn(SyncCursor cursor) {
@@ -585,9 +608,9 @@ public final class SyncClient implements AutoCloseable {
 
   VaultException failure(StatusRuntimeException e) {
     String reason = reason(e);
-    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && reason == null) {
-      return new VaultException("cannot reach the sync server at " + serverUrl + "; nothing lost,"
-          + " sync again later", e);
+    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+      return new VaultException.Unreachable("cannot reach the sync server at " + serverUrl
+          + "; nothing lost, sync again later", e);
     }
     return new VaultException(
         "the sync server at " + serverUrl + " refused: "

@@ -182,6 +182,50 @@ class SyncClientTest {
   }
 
   @Test
+  void watch_serverGoesAwayAndComesBack_reconnectsWithBackoffAndDeliversAgain() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    List<SyncReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<java.time.Duration> retries = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread watcher =
+        new Thread(() -> {
+          try (SyncClient client = SyncClient.connect(phone, server.url())) {
+            client.watch(java.time.Duration.ofSeconds(30), reports::add, retries::add);
+          }
+        });
+    watcher.start();
+    try {
+      Thread.sleep(500);
+      server.stop();
+      awaitTrue(() -> retries.size() >= 2, "the watch retries while the server is away");
+      server.start();
+      Memory added = laptop.add(NewMemory.of("work", Kind.NOTE, "after the server came back"));
+      sync(laptop, server.url());
+      awaitTrue(() -> !reports.isEmpty(), "the watch delivers again");
+      assertEquals("after the server came back", phone.get(added.getId()).getText());
+      assertTrue(retries.get(1).compareTo(java.time.Duration.ofMillis(900)) >= 0,
+          "the second wait backs off: " + retries);
+    } finally {
+      watcher.interrupt();
+      watcher.join(10_000);
+    }
+    assertFalse(watcher.isAlive(), "watch returns when interrupted");
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void serverStorage_holdsNoTextTagOrScopeName() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
