@@ -10,9 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,20 +27,20 @@ class SyncCliTest {
 
   @TempDir Path temp;
 
-  private Process server;
-  private int port;
+  private ServerProcess server;
 
   @AfterEach
   void stopServer() throws InterruptedException {
-    stop();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Test
   void sync_laptopPhoneAndRecoveredLaptop_linkSyncWatchRevokeAndRecoveryJoin() throws Exception {
     Path data = temp.resolve("server-data");
-    port = freePort();
-    startServer(data);
-    String url = "http://127.0.0.1:" + port;
+    server = new ServerProcess(data, temp);
+    String url = server.url();
 
     CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
     CliRunner.Result init = laptop.run("init");
@@ -136,9 +133,8 @@ class SyncCliTest {
 
   @Test
   void join_badInput_oneLineErrorsAndNoVault() throws Exception {
-    port = freePort();
-    startServer(temp.resolve("server-data"));
-    String url = "http://127.0.0.1:" + port;
+    server = new ServerProcess(temp.resolve("server-data"), temp);
+    String url = server.url();
     CliRunner phone = new CliRunner(temp.resolve("phone"), PASSPHRASE);
 
     CliRunner.Result typo = phone.run("join", "--server", url, "--code", "ABCD-EFGH");
@@ -187,52 +183,6 @@ class SyncCliTest {
 
   private static List<String> sortedLines(String out) {
     return out.lines().sorted().toList();
-  }
-
-  private void startServer(Path data) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "server",
-            "--data",
-            data.toString(),
-            "--listen",
-            "127.0.0.1:" + port);
-    File log = temp.resolve("server-" + System.nanoTime() + ".log").toFile();
-    builder.redirectErrorStream(true).redirectOutput(log);
-    server = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new AssertionError("memvault server exited: " + java.nio.file.Files.readString(log.toPath()));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError("memvault server did not start listening");
-  }
-
-  private void stop() throws InterruptedException {
-    if (server != null && server.isAlive()) {
-      server.destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-        server.waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void assertSuccess(CliRunner.Result result) {
