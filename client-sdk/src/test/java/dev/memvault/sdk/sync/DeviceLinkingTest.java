@@ -104,6 +104,46 @@ class DeviceLinkingTest {
   }
 
   @Test
+  void link_serverStorageNeverHoldsTheRootKey() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    MemoryVault phone = track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
+    sync(phone, server.url());
+    server.stop();
+    byte[] root =
+        laptop.engine().rootKeyForNewDevice().secret()
+            .toByteArray(com.google.crypto.tink.InsecureSecretKeyAccess.get());
+    // Control: the needle search finds bytes where they are.
+    assertTrue(indexOf(concat(new byte[] {1, 2}, root), root) == 2);
+
+    try (var files = Files.walk(server.data())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertEquals(-1, indexOf(Files.readAllBytes(file), root), file + " holds the root key");
+      }
+    }
+    server.start();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  @Test
   void link_codeWithWrongSecret_laptopRefusesAndNoVaultIsCreated() throws Exception {
     RealServer server = server();
     MemoryVault laptop = laptop(server).vault();
