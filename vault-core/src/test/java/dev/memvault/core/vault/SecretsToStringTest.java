@@ -123,6 +123,22 @@ class SecretsToStringTest {
   }
 
   @Test
+  void joiningDevice_toString_noRootKey() {
+    RootKey root = RootKey.generate();
+    JoiningDevice device =
+        new JoiningDevice(
+            new byte[16],
+            new byte[16],
+            root,
+            new byte[0],
+            dev.memvault.core.sync.DeviceSigningKey.generate(),
+            new dev.memvault.core.sync.ChainHead(1, new byte[32]));
+
+    assertHidden(device.toString(), raw(root.secret()));
+    assertTrue(device.toString().contains("redacted"), device.toString());
+  }
+
+  @Test
   void searchResult_toString_noMemoryText() {
     Memory memory =
         Drafts.note("work", "the secret plan is in the blue folder").toBuilder().setId("x").build();
