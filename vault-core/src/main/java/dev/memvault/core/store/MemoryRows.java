@@ -373,6 +373,23 @@ public final class MemoryRows {
     }
   }
 
+  /** The envelope of revision {@code revision} of a memory, current or in the history. */
+  public Optional<byte[]> envelopeAt(String id, long revision) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT envelope FROM memories WHERE id = ? AND revision = ?"
+                + " UNION ALL SELECT envelope FROM memory_revisions WHERE id = ? AND revision = ?"
+                + " LIMIT 1")) {
+      query.setString(1, id);
+      query.setLong(2, revision);
+      query.setString(3, id);
+      query.setLong(4, revision);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
   /** Puts an envelope into history slot {@code revision}, replacing what was there. */
   public void putRevision(String id, long revision, byte[] envelope) throws SQLException {
     try (PreparedStatement insert =

@@ -77,6 +77,15 @@ public final class Migrations {
             "CREATE TABLE memory_purges (id TEXT PRIMARY KEY, purge_hlc INTEGER NOT NULL)",
             // The hlc of the ScopeRecord whose primary key each scope's keyset uses.
             "CREATE TABLE scope_clocks (scope_id BLOB PRIMARY KEY, hlc INTEGER NOT NULL)",
+          },
+          new String[] {
+            // The outbox refers to what it will push instead of holding a third copy of every
+            // envelope: a revision by (memory_id, revision) and a hash of its envelope, a scope by
+            // its id (its current name and keyset are sealed at push time). Rows written before
+            // keep their payload; new rows leave it empty.
+            "ALTER TABLE outbox ADD COLUMN memory_id TEXT",
+            "ALTER TABLE outbox ADD COLUMN revision INTEGER",
+            "ALTER TABLE outbox ADD COLUMN envelope_hash BLOB",
           });
 
   private Migrations() {}

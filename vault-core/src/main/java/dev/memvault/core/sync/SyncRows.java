@@ -27,32 +27,62 @@ public final class SyncRows {
     this.connection = connection;
   }
 
-  public void enqueue(byte[] changeId, byte[] recordId, byte[] payload) throws SQLException {
+  /**
+   * Queues a memory revision by reference: the envelope stays in the memory tables, and {@code
+   * envelopeHash} tells at push time whether it is still the one written.
+   */
+  public void enqueueRevision(
+      byte[] changeId, byte[] recordId, String memoryId, long revision, byte[] envelopeHash)
+      throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO outbox (change_id, record_id, payload) VALUES (?, ?, ?)")) {
+            "INSERT INTO outbox (change_id, record_id, payload, memory_id, revision, envelope_hash)"
+                + " VALUES (?, ?, X'', ?, ?, ?)")) {
       insert.setBytes(1, changeId);
       insert.setBytes(2, recordId);
-      insert.setBytes(3, payload);
+      insert.setString(3, memoryId);
+      insert.setLong(4, revision);
+      insert.setBytes(5, envelopeHash);
       insert.executeUpdate();
     }
   }
 
-  /** The oldest {@code limit} pending changes, in the order they were written. */
-  public List<OutboxEntry> pending(int limit) throws SQLException {
-    List<OutboxEntry> entries = new ArrayList<>();
+  /** Queues a scope by reference: its name and keyset as they are at push time go out. */
+  public void enqueueScope(byte[] changeId, byte[] scopeId) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO outbox (change_id, record_id, payload) VALUES (?, ?, X'')")) {
+      insert.setBytes(1, changeId);
+      insert.setBytes(2, scopeId);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Up to {@code limit} queued rows after outbox position {@code afterSeq}, oldest first. */
+  public List<OutboxRow> pending(long afterSeq, int limit) throws SQLException {
+    List<OutboxRow> rows = new ArrayList<>();
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT seq, change_id, record_id, payload FROM outbox ORDER BY seq LIMIT ?")) {
-      query.setInt(1, limit);
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          entries.add(
-              new OutboxEntry(rows.getLong(1), rows.getBytes(2), rows.getBytes(3), rows.getBytes(4)));
+            "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash"
+                + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      query.setLong(1, afterSeq);
+      query.setInt(2, limit);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          byte[] payload = result.getBytes(4);
+          rows.add(
+              new OutboxRow(
+                  result.getLong(1),
+                  result.getBytes(2),
+                  result.getBytes(3),
+                  payload == null ? new byte[0] : payload,
+                  result.getString(5),
+                  result.getLong(6),
+                  result.getBytes(7)));
         }
       }
     }
-    return entries;
+    return rows;
   }
 
   public long pendingCount() throws SQLException {
@@ -64,9 +94,13 @@ public final class SyncRows {
   }
 
   public void remove(List<OutboxEntry> entries) throws SQLException {
+    removeSeqs(entries.stream().map(OutboxEntry::seq).toList());
+  }
+
+  public void removeSeqs(List<Long> seqs) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
-      for (OutboxEntry entry : entries) {
-        delete.setLong(1, entry.seq());
+      for (long seq : seqs) {
+        delete.setLong(1, seq);
         delete.addBatch();
       }
       delete.executeBatch();

@@ -26,6 +26,8 @@ import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.crypto.RecoverySigningKey;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.OutboxRow;
+import java.security.MessageDigest;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -840,7 +842,7 @@ public final class Vault implements AutoCloseable {
       // The new key must reach the other devices, or they could not read what is sealed under it.
       long stamp = nextHlc();
       syncRows.setScopeHlc(scope.id(), stamp);
-      enqueueScope(next, stamp);
+      enqueueScope(next);
       return null;
     });
   }
@@ -933,9 +935,34 @@ public final class Vault implements AutoCloseable {
     return rootKey;
   }
 
-  /** The oldest {@code limit} local changes not yet acknowledged by the sync server. */
+  /**
+   * The oldest {@code limit} local changes not yet acknowledged by the sync server, with their
+   * payloads read from where the vault keeps them. Queued revisions that were superseded since
+   * (forgotten, or displaced by a revision that wins the merge) are dropped from the queue.
+   */
   public synchronized List<OutboxEntry> pendingChanges(int limit) {
-    return inTransaction(() -> syncRows.pending(limit));
+    return inTransaction(() -> {
+      List<OutboxEntry> ready = new ArrayList<>();
+      List<Long> superseded = new ArrayList<>();
+      long after = 0;
+      while (ready.size() < limit) {
+        List<OutboxRow> rows = syncRows.pending(after, limit - ready.size());
+        if (rows.isEmpty()) {
+          break;
+        }
+        for (OutboxRow row : rows) {
+          after = row.seq();
+          Optional<byte[]> payload = payloadOf(row);
+          if (payload.isPresent()) {
+            ready.add(new OutboxEntry(row.seq(), row.changeId(), row.recordId(), payload.get()));
+          } else {
+            superseded.add(row.seq());
+          }
+        }
+      }
+      syncRows.removeSeqs(superseded);
+      return ready;
+    });
   }
 
   public synchronized long pendingChangeCount() {
@@ -1212,14 +1239,47 @@ public final class Vault implements AutoCloseable {
     return hlc.tick();
   }
 
+  /**
+   * Queues a revision for pushing by reference to where it is stored (its envelope is not copied:
+   * it is read back at push time, see {@link #pendingChanges}).
+   */
   private void enqueueRevision(RecordEnvelope envelope) throws SQLException {
-    syncRows.enqueue(
+    byte[] recordId = envelope.getRecordId().toByteArray();
+    java.nio.ByteBuffer idBytes = java.nio.ByteBuffer.wrap(recordId);
+    String memoryId = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
+    syncRows.enqueueRevision(
         VaultKeys.randomBytes(random, 16),
-        envelope.getRecordId().toByteArray(),
-        SyncPayload.newBuilder().setRevision(envelope).build().toByteArray());
+        recordId,
+        memoryId,
+        envelope.getRevision(),
+        envelopeHash(envelope.toByteArray()));
   }
 
-  private void enqueueScope(Scope scope, long stamp) throws SQLException, GeneralSecurityException {
+  /** Queues a scope for pushing; its name and keyset as they are then go out (pendingChanges). */
+  private void enqueueScope(Scope scope) throws SQLException {
+    syncRows.enqueueScope(VaultKeys.randomBytes(random, 16), scope.id());
+  }
+
+  /** The payload an outbox row stands for, or empty if what it refers to was superseded. */
+  private Optional<byte[]> payloadOf(OutboxRow row) throws SQLException, GeneralSecurityException {
+    if (row.holdsPayload()) {
+      return Optional.of(row.payload());
+    }
+    if (row.isRevision()) {
+      Optional<byte[]> envelope = memories.envelopeAt(row.memoryId(), row.revision());
+      if (envelope.isEmpty()
+          || !MessageDigest.isEqual(envelopeHash(envelope.get()), row.envelopeHash())) {
+        // Forgotten, purged by a tombstone, or displaced from its slot by a revision that wins
+        // the merge: every replica would discard it on arrival, so it need not go out.
+        return Optional.empty();
+      }
+      RecordEnvelope parsed = parseEnvelope(row.memoryId(), envelope.get());
+      return Optional.of(SyncPayload.newBuilder().setRevision(parsed).build().toByteArray());
+    }
+    Scope scope = openScopes.findById(row.recordId());
+    if (scope == null) {
+      return Optional.empty();
+    }
     ScopeRecord record =
         ScopeRecord.newBuilder()
             .setScopeId(ByteString.copyFrom(scope.id()))
@@ -1227,12 +1287,18 @@ public final class Vault implements AutoCloseable {
                 ByteString.copyFrom(ScopeNames.seal(rootKey, vaultId, scope.id(), scope.name())))
             .setEncryptedKeyset(
                 ByteString.copyFrom(scope.keyset().encrypt(rootKey, vaultId, scope.id())))
-            .setHlc(stamp)
+            .setHlc(syncRows.scopeHlc(scope.id()))
             .build();
-    syncRows.enqueue(
-        VaultKeys.randomBytes(random, 16),
-        scope.id(),
-        SyncPayload.newBuilder().setScope(record).build().toByteArray());
+    return Optional.of(SyncPayload.newBuilder().setScope(record).build().toByteArray());
+  }
+
+  /** SHA-256 of an envelope, cut to 16 bytes: enough to tell whether a slot still holds it. */
+  private static byte[] envelopeHash(byte[] envelope) {
+    try {
+      return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(envelope), 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java platform has SHA-256", e);
+    }
   }
 
   public Path directory() {
@@ -1524,7 +1590,7 @@ public final class Vault implements AutoCloseable {
     openScopes.put(scope);
     long stamp = nextHlc();
     syncRows.setScopeHlc(id, stamp);
-    enqueueScope(scope, stamp);
+    enqueueScope(scope);
     return scope;
   }
 

@@ -73,11 +73,10 @@ class VaultMergeTest {
     try (Vault vault = created.vault()) {
       Memory added = vault.add(Drafts.note("work", "first"));
       vault.update(added.getId(), b -> b.setText("second"));
-      vault.forget(added.getId());
       vault.rotateScopeKey("work");
 
       List<OutboxEntry> pending = vault.pendingChanges(100);
-      assertEquals(5, pending.size());
+      assertEquals(4, pending.size());
       List<SyncPayload.ContentCase> cases = new ArrayList<>();
       for (OutboxEntry entry : pending) {
         cases.add(parse(entry.payload()).getContentCase());
@@ -87,12 +86,32 @@ class VaultMergeTest {
               SyncPayload.ContentCase.SCOPE,
               SyncPayload.ContentCase.REVISION,
               SyncPayload.ContentCase.REVISION,
-              SyncPayload.ContentCase.REVISION,
               SyncPayload.ContentCase.SCOPE),
           cases);
+      // The queued revisions are the stored ones, read back at push time.
+      assertEquals(1, parse(pending.get(1).payload()).getRevision().getRevision());
+      assertEquals(2, parse(pending.get(2).payload()).getRevision().getRevision());
       assertTrue(added.getHlc() > 0);
       vault.acknowledge(pending.subList(0, 2));
-      assertEquals(3, vault.pendingChangeCount());
+      assertEquals(2, vault.pendingChangeCount());
+    }
+  }
+
+  @Test
+  void localWrites_forgottenBeforePush_onlyTheTombstoneGoesOut() {
+    CreatedVault created = Vault.create(dir.resolve("v"), PASSPHRASE);
+    try (Vault vault = created.vault()) {
+      Memory added = vault.add(Drafts.note("work", "first"));
+      vault.update(added.getId(), b -> b.setText("second"));
+      vault.forget(added.getId());
+
+      List<OutboxEntry> pending = vault.pendingChanges(100);
+
+      // Revisions 1 and 2 were purged by the forget; every replica would discard them anyway.
+      assertEquals(2, pending.size());
+      assertEquals(SyncPayload.ContentCase.SCOPE, parse(pending.get(0).payload()).getContentCase());
+      assertEquals(3, parse(pending.get(1).payload()).getRevision().getRevision());
+      assertEquals(2, vault.pendingChangeCount(), "the superseded rows left the queue");
     }
   }
 
