@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
@@ -46,8 +47,13 @@ final class ServerProcess implements AutoCloseable {
    */
   private static final String SECRET = "0123456789abcdef".repeat(4);
 
-  /** How to start the server again, the same way, on the same port. */
-  private record Launch(Path jar, List<String> storeArguments, Path log) {}
+  /**
+   * How to start the server again, the same way, on the same port and with the same server id,
+   * which clients pin at first contact (by default it is the --listen address, port 0 here).
+   */
+  private record Launch(Path jar, List<String> storeArguments, Path log, String serverId) {}
+
+  private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final Launch launch;
   private final Process process;
@@ -63,13 +69,22 @@ final class ServerProcess implements AutoCloseable {
 
   /** The embedded store in {@code data}. */
   static ServerProcess embedded(Path jar, Path data, Path log) throws IOException {
-    return start(new Launch(jar, List.of("--data", data.toString()), log), 0);
+    return start(new Launch(jar, List.of("--data", data.toString()), log, nextServerId()), 0);
   }
 
   /** The PostgreSQL store at {@code jdbcUrl}, signing in as user postgres. */
   static ServerProcess postgres(Path jar, String jdbcUrl, Path log) throws IOException {
     return start(
-        new Launch(jar, List.of("--postgres", jdbcUrl, "--postgres-user", "postgres"), log), 0);
+        new Launch(
+            jar,
+            List.of("--postgres", jdbcUrl, "--postgres-user", "postgres"),
+            log,
+            nextServerId()),
+        0);
+  }
+
+  private static String nextServerId() {
+    return "memvault-bench-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet();
   }
 
   private static ServerProcess start(Launch launch, int port) throws IOException {
@@ -82,6 +97,8 @@ final class ServerProcess implements AutoCloseable {
     command.add(launch.jar().toString());
     command.add("--listen");
     command.add("127.0.0.1:" + port);
+    command.add("--server-id");
+    command.add(launch.serverId());
     command.add("--metrics-listen");
     command.add("127.0.0.1:0");
     command.addAll(launch.storeArguments());
