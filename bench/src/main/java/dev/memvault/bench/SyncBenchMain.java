@@ -23,6 +23,7 @@ final class SyncBenchMain {
 
   private final SyncBenchOptions options;
   private long nextDocument;
+  private boolean devicesPrepared;
 
   private SyncBenchMain(SyncBenchOptions options) {
     this.options = options;
@@ -98,11 +99,9 @@ final class SyncBenchMain {
                   ServerProcess.embedded(serverJar, dir.resolve("server"), dir.resolve("server.log"));
               RawLogInsert baseline =
                   RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
-            prepareDevices(server, warmup, levels, writer, corpus);
+            readyDevices(server, warmup, levels, writer, all, corpus);
             pushes.add(PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmup, levels));
           }
-        } else {
-          throw new IllegalArgumentException("the devices are prepared on the embedded store");
         }
         if (postgres != null) {
           String serverUrl = postgres.createDatabase("memvault_push");
@@ -113,16 +112,13 @@ final class SyncBenchMain {
           try (ServerProcess server =
                   ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"));
               RawLogInsert baseline = RawLogInsert.postgres(baselineUrl)) {
-            BenchMain.progress("registering the devices with the PostgreSQL server");
-            for (BenchDevice device : all) {
-              DeviceSession.register(device.vault(), server.url());
-            }
+            readyDevices(server, warmup, levels, writer, all, corpus);
             pushes.add(
                 PushBenchmark.run(SyncBenchReport.POSTGRES, server, baseline, warmup, levels));
           }
         }
 
-        if (options.watchStreams() > 0 || options.propagationSamples() > 0) {
+        if (options.embedded()) {
           propagations.add(
               propagation(
                   SyncBenchReport.EMBEDDED,
@@ -190,16 +186,26 @@ final class SyncBenchMain {
   }
 
   /**
-   * Every device gets a first memory (which makes its scope) and registers with the first server,
-   * which takes both; then its measured memories go into signed pushes: {@link #PER_PUSH} changes
-   * each, or one change each for the writer of the propagation benchmark.
+   * With the first server: every device gets a first memory (which makes its scope) and registers,
+   * which pushes both; then its measured memories go into signed pushes: {@link #PER_PUSH} changes
+   * each, or one change each for the writer of the propagation benchmark. With a later server the
+   * devices only register; the benchmark pushes the same signed changes to it.
    */
-  private void prepareDevices(
+  private void readyDevices(
       ServerProcess server,
       BenchDevice warmup,
       List<List<BenchDevice>> levels,
       BenchDevice writer,
+      List<BenchDevice> all,
       Corpus corpus) {
+    if (devicesPrepared) {
+      BenchMain.progress("registering the devices with the next server");
+      for (BenchDevice device : all) {
+        DeviceSession.register(device.vault(), server.url());
+      }
+      return;
+    }
+    devicesPrepared = true;
     BenchMain.progress("adding memories and signing the pushes");
     prepare(server, warmup, corpus, Math.min(2_000, options.pushRecords()), PER_PUSH);
     for (List<BenchDevice> level : levels) {
