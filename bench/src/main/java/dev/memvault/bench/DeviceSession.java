@@ -9,6 +9,8 @@ import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.sync.DeviceJoin;
+import dev.memvault.sdk.sync.DeviceLinking;
 import dev.memvault.sdk.sync.SyncClient;
 import io.grpc.Channel;
 import io.grpc.Grpc;
@@ -16,17 +18,22 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Everything the sync benchmarks do to register a device and sign it in, kept in this one class
- * because vault registration is changing (a signed device-chain genesis, device linking).
- * Registration goes through {@link SyncClient}, so it follows whatever RegisterVault becomes;
- * sign-in repeats SyncClient's challenge signature, because SyncClient keeps its session token to
- * itself and the benchmarks time the Push, Pull and Watch calls alone.
+ * Everything the sync benchmarks do to register, link and sign in devices, in this one class.
+ * Registration and linking go through client-sdk ({@link SyncClient}, {@link DeviceLinking},
+ * {@link DeviceJoin}), as {@code memvault sync}, {@code device link} and {@code join} do; sign-in
+ * repeats SyncClient's challenge signature, because SyncClient keeps its session token to itself
+ * and the benchmarks time the Push and Watch calls alone.
  */
 final class DeviceSession {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final Duration LINK_TIMEOUT = Duration.ofMinutes(2);
 
   private DeviceSession() {}
 
@@ -37,6 +44,24 @@ final class DeviceSession {
   static long register(MemoryVault vault, String serverUrl) {
     try (SyncClient client = SyncClient.connect(vault, serverUrl)) {
       return client.sync().seq();
+    }
+  }
+
+  /**
+   * Links a new device to {@code existing}'s vault with a pairing code, both sides in this
+   * process: {@code existing} opens the pairing and approves on another thread while the new device
+   * joins into {@code directory} and makes its first sync, which pulls and applies the whole log.
+   */
+  static DeviceJoin.Joined join(MemoryVault existing, String serverUrl, Path directory) {
+    try (SyncClient client = SyncClient.connect(existing, serverUrl)) {
+      DeviceLinking linking = DeviceLinking.start(client);
+      CompletableFuture<String> approved =
+          CompletableFuture.supplyAsync(() -> linking.approve(LINK_TIMEOUT));
+      DeviceJoin.Joined joined =
+          DeviceJoin.withCode(
+              directory, BenchDevice.PASSPHRASE, serverUrl, linking.code(), LINK_TIMEOUT);
+      approved.join();
+      return joined;
     }
   }
 

@@ -3,23 +3,18 @@ package dev.memvault.bench;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.sync.DeviceJoin;
 import dev.memvault.sdk.sync.SyncClient;
-import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Initial sync of a vault's memories to a device that has none: the closest equivalent of a new
- * device that can be built before device linking lands. Device A creates the vault, registers
- * and makes a backup while it is still empty; then it adds the memories and pushes them all with
- * SyncClient. Device B is a restore of that early backup: the same vault and keys, a new device
- * id, no memories. What is timed is B's sign-in, the whole Pull and, page by page, the checks and
- * {@code applyRemote} (decryption, storage, full-text indexing) of {@link LogApplier}.
- *
- * <p>Not timed, and not the same as a real join: B signs in with A's device key (a second device
- * cannot sign in yet), and a join would also have to fetch the vault keys from A first.
+ * Initial sync of a vault's memories to a new device. Device A creates the vault, adds the
+ * memories (timed: the local baseline) and pushes them with SyncClient (setup). Then a new device
+ * B joins with a pairing code that A approves, as {@code memvault device link} and {@code memvault
+ * join} do, and makes its first sync: the whole log pulled, every entry checked against the device
+ * chain and its signature, decrypted, stored and indexed. Timed: from A opening the pairing to B's
+ * first sync returning.
  */
 final class InitialSyncBenchmark {
   record Result(
@@ -28,23 +23,21 @@ final class InitialSyncBenchmark {
       long addNanos,
       long pushNanos,
       int serverRestarts,
-      LogApplier.Applied applied,
-      long syncNanos,
+      long joinNanos,
+      int pulled,
+      int revisionsApplied,
       int searchHits) {}
 
   private InitialSyncBenchmark() {}
 
   static Result run(
       Path serverJar, Path directory, Corpus corpus, long firstDocument, int memories)
-      throws IOException, InterruptedException, GeneralSecurityException {
+      throws IOException {
     ServerProcess server =
         ServerProcess.embedded(
             serverJar, directory.resolve("server"), directory.resolve("server.log"));
     try (BenchDevice a = BenchDevice.create(directory.resolve("device-a"))) {
       DeviceSession.register(a.vault(), server.url());
-      Path emptyBackup = directory.resolve("empty-vault.backup");
-      a.vault().backup(emptyBackup);
-
       BenchMain.progress("initial sync: device A adds " + memories + " memories");
       long addStart = System.nanoTime();
       a.addMemories(corpus, firstDocument, memories);
@@ -70,35 +63,28 @@ final class InitialSyncBenchmark {
       }
       long pushNanos = System.nanoTime() - pushStart;
 
-      try (MemoryVault b =
-          MemoryVault.restore(emptyBackup, directory.resolve("device-b"), BenchDevice.PASSPHRASE)) {
-        BenchMain.progress("initial sync: device B pulls and applies the log");
-        ManagedChannel channel = DeviceSession.channel(server.port());
-        try {
-          long start = System.nanoTime();
-          LogApplier.Applied applied =
-              LogApplier.pullAll(
-                  DeviceSession.blocking(channel, DeviceSession.signIn(channel, a.engine())),
-                  b.engine(),
-                  server.url());
-          long syncNanos = System.nanoTime() - start;
-          // A search on B shows the memories were indexed, not only stored.
-          String word = corpus.token(0);
-          int hits = b.search(word, Selection.all().limitedTo(10)).size();
-          return new Result(
-              memories,
-              server.metric("memvault_store_bytes"),
-              addNanos,
-              pushNanos,
-              restarts,
-              applied,
-              syncNanos,
-              hits);
-        } finally {
-          channel.shutdownNow();
-          channel.awaitTermination(5, TimeUnit.SECONDS);
-        }
+      BenchMain.progress("initial sync: device B joins and makes its first sync");
+      long joinStart = System.nanoTime();
+      DeviceJoin.Joined joined =
+          DeviceSession.join(a.vault(), server.url(), directory.resolve("device-b"));
+      long joinNanos = System.nanoTime() - joinStart;
+      try (MemoryVault b = joined.vault()) {
+        // A search on B shows the memories were indexed, not only stored.
+        int hits = b.search(corpus.token(0), Selection.all().limitedTo(10)).size();
+        return new Result(
+            memories,
+            server.metric("memvault_store_bytes"),
+            addNanos,
+            pushNanos,
+            restarts,
+            joinNanos,
+            joined.firstSync().pulled(),
+            joined.firstSync().revisionsApplied(),
+            hits);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     } finally {
       server.close();
     }

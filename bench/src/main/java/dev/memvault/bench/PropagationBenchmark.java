@@ -1,5 +1,6 @@
 package dev.memvault.bench;
 
+import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
@@ -18,14 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Change propagation: a writing device pushes one signed change at a time; a second connection
- * watching the same vault receives it on its Watch stream. Latency is from just before the Push
- * call to the arrival of that entry. Meanwhile {@code idleStreams} other Watch streams stay open
- * on other vaults, each over a connection of its own, and nothing is written to them.
- *
- * <p>The watcher signs in as the writing device: a second device of one vault cannot sign in until
- * device linking exists. The server treats both alike (a Watch is per vault), but the time the
- * receiving device would take to pull, verify and apply the change is not included.
+ * Change propagation: a writing device pushes one signed change at a time; a second device of
+ * the same vault, linked to it, receives it on its Watch stream. Latency is from just before the
+ * Push call to the arrival of that entry. Meanwhile {@code idleStreams} other Watch streams stay
+ * open on other vaults, each over a connection of its own, and nothing is written to them. The
+ * time the receiving device then takes to pull, verify and apply the change is not included.
  */
 final class PropagationBenchmark {
   /** Below the server's default limit of 64 Watch streams per vault. */
@@ -46,12 +44,14 @@ final class PropagationBenchmark {
 
   /**
    * @param writer registered with the server, its pushes one change each
+   * @param watcher a device linked to the writer's vault; {@code writerSeq} its log head
    * @param idle registered with the server; {@code idleSeqs} their log heads
    */
   static Result run(
       String store,
       ServerProcess server,
       BenchDevice writer,
+      Vault watcher,
       long writerSeq,
       List<BenchDevice> idle,
       List<Long> idleSeqs,
@@ -100,7 +100,7 @@ final class PropagationBenchmark {
       ManagedChannel watching = DeviceSession.channel(server.port());
       channels.add(watching);
       BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-      DeviceSession.async(watching, DeviceSession.signIn(watching, writer.engine()))
+      DeviceSession.async(watching, DeviceSession.signIn(watching, watcher))
           .watch(
               WatchRequest.newBuilder().setAfterSeq(writerSeq).build(),
               new StreamObserver<>() {

@@ -1,5 +1,7 @@
 package dev.memvault.bench;
 
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.sync.DeviceJoin;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -84,8 +86,13 @@ final class SyncBenchMain {
         levels.add(level);
         all.addAll(level);
       }
-      BenchDevice writer = BenchDevice.create(devicesDir.resolve("writer"));
-      all.add(writer);
+      // A writer per propagation server: linking a device to a vault on one server moves the
+      // vault's trusted device chain past what any other server holds for it.
+      List<BenchDevice> writers =
+          List.of(
+              BenchDevice.create(devicesDir.resolve("writer-embedded")),
+              BenchDevice.create(devicesDir.resolve("writer-postgres")));
+      all.addAll(writers);
       List<BenchDevice> idle = levels.get(levels.size() - 1);
 
       List<PushBenchmark.Result> pushes = new ArrayList<>();
@@ -99,7 +106,7 @@ final class SyncBenchMain {
                   ServerProcess.embedded(serverJar, dir.resolve("server"), dir.resolve("server.log"));
               RawLogInsert baseline =
                   RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
-            readyDevices(server, warmup, levels, writer, all, corpus);
+            readyDevices(server, warmup, levels, writers, all, corpus);
             pushes.add(PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmup, levels));
           }
         }
@@ -112,7 +119,7 @@ final class SyncBenchMain {
           try (ServerProcess server =
                   ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"));
               RawLogInsert baseline = RawLogInsert.postgres(baselineUrl)) {
-            readyDevices(server, warmup, levels, writer, all, corpus);
+            readyDevices(server, warmup, levels, writers, all, corpus);
             pushes.add(
                 PushBenchmark.run(SyncBenchReport.POSTGRES, server, baseline, warmup, levels));
           }
@@ -127,7 +134,8 @@ final class SyncBenchMain {
                           serverJar,
                           root.resolve("propagation-embedded"),
                           root.resolve("propagation-embedded.log")),
-                  writer,
+                  writers.get(0),
+                  root.resolve("watchers"),
                   idle));
           if (postgres != null) {
             String url = postgres.createDatabase("memvault_watch");
@@ -137,7 +145,8 @@ final class SyncBenchMain {
                     () ->
                         ServerProcess.postgres(
                             serverJar, url, root.resolve("postgres-logs").resolve("watch.log")),
-                    writer,
+                    writers.get(1),
+                    root.resolve("watchers"),
                     idle));
           }
         }
@@ -188,14 +197,14 @@ final class SyncBenchMain {
   /**
    * With the first server: every device gets a first memory (which makes its scope) and registers,
    * which pushes both; then its measured memories go into signed pushes: {@link #PER_PUSH} changes
-   * each, or one change each for the writer of the propagation benchmark. With a later server the
+   * each, or one change each for the writers of the propagation benchmark. With a later server the
    * devices only register; the benchmark pushes the same signed changes to it.
    */
   private void readyDevices(
       ServerProcess server,
       BenchDevice warmup,
       List<List<BenchDevice>> levels,
-      BenchDevice writer,
+      List<BenchDevice> writers,
       List<BenchDevice> all,
       Corpus corpus) {
     if (devicesPrepared) {
@@ -213,7 +222,9 @@ final class SyncBenchMain {
         prepare(server, device, corpus, options.pushRecords() / level.size(), PER_PUSH);
       }
     }
-    prepare(server, writer, corpus, PROPAGATION_WARMUP + options.propagationSamples(), 1);
+    for (BenchDevice writer : writers) {
+      prepare(server, writer, corpus, PROPAGATION_WARMUP + options.propagationSamples(), 1);
+    }
   }
 
   private void prepare(
@@ -230,25 +241,37 @@ final class SyncBenchMain {
   }
 
   private PropagationBenchmark.Result propagation(
-      String store, ServerStart start, BenchDevice writer, List<BenchDevice> idle)
+      String store,
+      ServerStart start,
+      BenchDevice writer,
+      Path watcherDirectory,
+      List<BenchDevice> idle)
       throws Exception {
     // A server of its own, so that its peak heap is this scenario's.
     try (ServerProcess server = start.start()) {
-      BenchMain.progress(store + ": registering the idle devices and the writer");
-      long writerSeq = DeviceSession.register(writer.vault(), server.url());
+      BenchMain.progress(store + ": registering the idle devices and the writer, linking a watcher");
+      DeviceSession.register(writer.vault(), server.url());
+      DeviceJoin.Joined watcher =
+          DeviceSession.join(
+              writer.vault(),
+              server.url(),
+              watcherDirectory.resolve(store.replaceAll("[^A-Za-z]", "")));
       List<Long> idleSeqs = new ArrayList<>();
       for (BenchDevice device : idle) {
         idleSeqs.add(DeviceSession.register(device.vault(), server.url()));
       }
-      return PropagationBenchmark.run(
-          store,
-          server,
-          writer,
-          writerSeq,
-          idle,
-          idleSeqs,
-          options.watchStreams(),
-          PROPAGATION_WARMUP);
+      try (MemoryVault watching = watcher.vault()) {
+        return PropagationBenchmark.run(
+            store,
+            server,
+            writer,
+            watching.engine(),
+            watcher.firstSync().seq(),
+            idle,
+            idleSeqs,
+            options.watchStreams(),
+            PROPAGATION_WARMUP);
+      }
     }
   }
 

@@ -137,28 +137,28 @@ final class SyncBenchReport {
   }
 
   void initialSync(InitialSyncBenchmark.Result result) {
-    line("## Initial sync to a device with no memories (not yet a linked device)");
+    line("## Initial sync to a new device");
     line("");
     line(
         String.format(
             Locale.ROOT,
-            "%,d memories (1 KiB of text each; %,.0f bytes of payloads and signatures stored on"
-                + " the embedded server). Device B is a restore of device A's backup taken while"
-                + " the vault was empty: same vault and keys, new device id. Timed: B signs in"
-                + " (with A's key: a second device cannot sign in before device linking), pulls"
-                + " the whole log in pages of 200, checks the chain and every signature, and"
-                + " applies each page with `Vault.applyRemote` (decryption, storage, full-text"
-                + " index). Not included: the key exchange of a real join.",
+            "%,d memories (1 KiB of text each; %,.0f bytes of payloads and signatures on the"
+                + " embedded server), added and pushed by device A. Device B joins with a pairing"
+                + " code that A approves (`DeviceLinking`, `DeviceJoin.withCode`, both in the bench"
+                + " JVM) and makes its first sync: the whole log pulled, checked against the device"
+                + " chain and each signature, decrypted, stored and indexed. Timed from A opening"
+                + " the pairing to B's first sync returning, so it includes the pairing round"
+                + " trips (both sides poll every 200 ms) and B's Argon2id for its passphrase.",
             result.memories(),
             (double) result.storedBytes()));
     line("");
     line("| | seconds | memories/s |");
     line("| --- | ---: | ---: |");
-    double seconds = result.syncNanos() / 1e9;
+    double seconds = result.joinNanos() / 1e9;
     line(
         String.format(
             Locale.ROOT,
-            "| initial sync on B: pull, verify, apply | %.1f | %,.0f |",
+            "| B: link, join and first sync | %.1f | %,.0f |",
             seconds,
             result.memories() / seconds));
     double addSeconds = result.addNanos() / 1e9;
@@ -173,14 +173,11 @@ final class SyncBenchReport {
     line(
         String.format(
             Locale.ROOT,
-            "B applied %,d log entries: %,d revisions and %,d scopes, up to seq %,d; a search on"
-                + " B for the most common word returned %d hits. A's push of the same memories"
-                + " (setup, with %d server restarts to refill the per-device rate limit) took %.1f"
-                + " s.",
-            result.applied().entries(),
-            result.applied().revisions(),
-            result.applied().scopes(),
-            result.applied().seq(),
+            "B's first sync pulled %,d log entries and applied %,d revisions; a search on B for"
+                + " the most common word returned %d hits. A's push of the memories (setup, with"
+                + " %d server restarts to refill the per-device rate limit) took %.1f s.",
+            result.pulled(),
+            result.revisionsApplied(),
             result.searchHits(),
             result.serverRestarts(),
             result.pushNanos() / 1e9));
@@ -188,10 +185,8 @@ final class SyncBenchReport {
     String verdict;
     if (result.memories() < 100_000) {
       verdict = "not measured in this run (fewer than 100,000 memories)";
-    } else if (result.syncNanos() < INITIAL_SYNC_GOAL_NANOS) {
-      verdict = "under 20 s for this stand-in, which is not yet the goal's new device";
     } else {
-      verdict = "**not met**, even for this stand-in";
+      verdict = result.joinNanos() < INITIAL_SYNC_GOAL_NANOS ? "met" : "**not met**";
     }
     line("Goal (100,000 memories to a new device in under 20 s on 2 cores): " + verdict + ".");
     line("");
