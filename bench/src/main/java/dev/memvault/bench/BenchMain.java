@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,14 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--sync")) {
+      if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        System.out.print(SyncBenchOptions.USAGE);
+        return;
+      }
+      SyncBenchMain.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
         System.out.print(BenchOptions.USAGE);

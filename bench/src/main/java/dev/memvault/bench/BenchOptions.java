@@ -30,6 +30,9 @@ record BenchOptions(
         --baseline-jar PATH  the org.xerial sqlite-jdbc jar (default: baseline-lib/ next to
                              the benchmark jar)
         --import-mb N        size of the generated ChatGPT export to import (default 200; 0 skips)
+
+      bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
+      their options.
       """;
 
   static BenchOptions parse(String[] args) {

@@ -1,0 +1,132 @@
+package dev.memvault.bench;
+
+import com.google.protobuf.ByteString;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.NewMemory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One device of the sync benchmarks: a vault of its own (a separate vault per device, since a
+ * second device cannot join a vault yet) and the changes it has ready to push: real envelopes of
+ * real memories from its outbox, signed by its device key exactly as {@code SyncClient} signs
+ * them, built before any timing starts.
+ */
+final class BenchDevice implements AutoCloseable {
+  static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+  static final String SCOPE = "notes";
+
+  private final MemoryVault vault;
+  private final List<PushRequest> pushes;
+
+  private BenchDevice(MemoryVault vault, List<PushRequest> pushes) {
+    this.vault = vault;
+    this.pushes = pushes;
+  }
+
+  /** A new vault with no memories and nothing to push. */
+  static BenchDevice create(Path directory) {
+    return new BenchDevice(MemoryVault.create(directory, PASSPHRASE).vault(), new ArrayList<>());
+  }
+
+  MemoryVault vault() {
+    return vault;
+  }
+
+  Vault engine() {
+    return vault.engine();
+  }
+
+  /**
+   * Adds corpus documents {@code first} to {@code first + count - 1} as memories, then takes
+   * every pending change out of the outbox into signed pushes of {@code perPush} changes. Call
+   * after {@link DeviceSession#register}, so that the outbox holds only these memories.
+   */
+  void prepare(Corpus corpus, long first, int count, int perPush) {
+    addMemories(corpus, first, count);
+    pushes.addAll(takeOutbox(vault.engine(), perPush));
+  }
+
+  /** Adds corpus documents {@code first} to {@code first + count - 1}, 1,000 per transaction. */
+  void addMemories(Corpus corpus, long first, int count) {
+    List<NewMemory> memories = new ArrayList<>();
+    for (long i = first; i < first + count; i++) {
+      Corpus.Document document = corpus.document(i);
+      memories.add(NewMemory.of(SCOPE, Kind.NOTE, document.text()).withTags(document.tags()));
+      if (memories.size() == 1_000) {
+        vault.addAll(memories);
+        memories.clear();
+      }
+    }
+    if (!memories.isEmpty()) {
+      vault.addAll(memories);
+    }
+  }
+
+  /**
+   * Every pending change, signed and batched as SyncClient.push does. The outbox is acknowledged
+   * at once, so that registering this device with another server later pushes nothing: the same
+   * signed changes are pushed to each server by the benchmark itself.
+   */
+  private static List<PushRequest> takeOutbox(Vault vault, int perPush) {
+    DeviceSigningKey key = vault.deviceSigningKey();
+    byte[] vaultId = vault.vaultIdBytes();
+    ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    List<OutboxEntry> pending = vault.pendingChanges(Integer.MAX_VALUE);
+    List<PushRequest> requests = new ArrayList<>();
+    PushRequest.Builder request = PushRequest.newBuilder();
+    for (OutboxEntry entry : pending) {
+      Change unsigned =
+          Change.newBuilder()
+              .setChangeId(ByteString.copyFrom(entry.changeId()))
+              .setDeviceId(deviceId)
+              .setRecordId(ByteString.copyFrom(entry.recordId()))
+              .setPayload(ByteString.copyFrom(entry.payload()))
+              .build();
+      request.addChanges(
+          unsigned.toBuilder()
+              .setSignature(ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
+      if (request.getChangesCount() == perPush) {
+        requests.add(request.build());
+        request = PushRequest.newBuilder();
+      }
+    }
+    if (request.getChangesCount() > 0) {
+      requests.add(request.build());
+    }
+    vault.acknowledge(pending);
+    return requests;
+  }
+
+  /** The signed pushes, in order. */
+  List<PushRequest> pushes() {
+    return pushes;
+  }
+
+  long changes() {
+    return pushes.stream().mapToLong(PushRequest::getChangesCount).sum();
+  }
+
+  long payloadBytes() {
+    long bytes = 0;
+    for (PushRequest push : pushes) {
+      for (Change change : push.getChangesList()) {
+        bytes += change.getPayload().size();
+      }
+    }
+    return bytes;
+  }
+
+  @Override
+  public void close() {
+    vault.close();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.memvault.bench;
+
+import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import io.grpc.ManagedChannel;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Push throughput: devices push their signed changes to the real server at the same time, each
+ * over its own connection with blocking Push calls one after another, as SyncClient does; next to
+ * the raw JDBC insert of the same rows into the same kind of store ({@link RawLogInsert}). Each
+ * concurrency level has devices of its own (the server's rate buckets are per device), and the
+ * baseline and memvault take turns level by level, the order alternating.
+ */
+final class PushBenchmark {
+  /** One concurrency level: what was pushed and how long memvault and the baseline took. */
+  record Level(int devices, long changes, long payloadBytes, long memvaultNanos, long baselineNanos) {
+    double memvaultPerSecond() {
+      return changes / (memvaultNanos / 1e9);
+    }
+
+    double baselinePerSecond() {
+      return changes / (baselineNanos / 1e9);
+    }
+  }
+
+  record Result(String store, List<Level> levels) {}
+
+  private PushBenchmark() {}
+
+  /**
+   * @param warmup pushed and inserted first, unmeasured, to warm up both sides' JIT and caches
+   * @param levels the devices of each concurrency level, registered with {@code server}
+   */
+  static Result run(
+      String store,
+      ServerProcess server,
+      RawLogInsert baseline,
+      BenchDevice warmup,
+      List<List<BenchDevice>> levels)
+      throws SQLException, InterruptedException, ExecutionException {
+    long acceptedAt = System.currentTimeMillis();
+    pushConcurrently(server, List.of(warmup));
+    insertBaseline(baseline, List.of(warmup), acceptedAt);
+    List<Level> results = new ArrayList<>();
+    for (int i = 0; i < levels.size(); i++) {
+      List<BenchDevice> devices = levels.get(i);
+      BenchMain.progress(store + ": pushing from " + devices.size() + " devices at once");
+      long memvaultNanos;
+      long baselineNanos;
+      if (i % 2 == 0) {
+        baselineNanos = insertBaseline(baseline, devices, acceptedAt);
+        memvaultNanos = pushConcurrently(server, devices);
+      } else {
+        memvaultNanos = pushConcurrently(server, devices);
+        baselineNanos = insertBaseline(baseline, devices, acceptedAt);
+      }
+      long changes = devices.stream().mapToLong(BenchDevice::changes).sum();
+      long bytes = devices.stream().mapToLong(BenchDevice::payloadBytes).sum();
+      results.add(new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos));
+    }
+    return new Result(store, results);
+  }
+
+  /** Signs every device in, then times from the start signal until the last push returned. */
+  private static long pushConcurrently(ServerProcess server, List<BenchDevice> devices)
+      throws InterruptedException, ExecutionException {
+    List<ManagedChannel> channels = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(devices.size());
+    try {
+      List<SyncServiceGrpc.SyncServiceBlockingStub> stubs = new ArrayList<>();
+      for (BenchDevice device : devices) {
+        ManagedChannel channel = DeviceSession.channel(server.port());
+        channels.add(channel);
+        stubs.add(DeviceSession.blocking(channel, DeviceSession.signIn(channel, device.engine())));
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> running = new ArrayList<>();
+      for (int d = 0; d < devices.size(); d++) {
+        SyncServiceGrpc.SyncServiceBlockingStub stub = stubs.get(d);
+        List<PushRequest> pushes = devices.get(d).pushes();
+        running.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  for (PushRequest push : pushes) {
+                    PushResponse response = stub.push(push);
+                    if (response.getEntriesCount() != push.getChangesCount()) {
+                      throw new IllegalStateException("the server stored part of a push");
+                    }
+                  }
+                  return null;
+                }));
+      }
+      long begin = System.nanoTime();
+      start.countDown();
+      for (Future<?> future : running) {
+        future.get();
+      }
+      return System.nanoTime() - begin;
+    } finally {
+      threads.shutdownNow();
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Builds the rows and the vault rows first, then times the inserts alone. */
+  private static long insertBaseline(
+      RawLogInsert baseline, List<BenchDevice> devices, long acceptedAt) throws SQLException {
+    List<RawLogInsert.DeviceRows> rows = new ArrayList<>();
+    for (BenchDevice device : devices) {
+      RawLogInsert.DeviceRows deviceRows = RawLogInsert.rows(device, acceptedAt);
+      baseline.addVault(deviceRows.vaultId());
+      rows.add(deviceRows);
+    }
+    long begin = System.nanoTime();
+    for (RawLogInsert.DeviceRows deviceRows : rows) {
+      baseline.insert(deviceRows);
+    }
+    return System.nanoTime() - begin;
+  }
+}
