@@ -1247,12 +1247,20 @@ public final class Vault implements AutoCloseable {
     byte[] recordId = envelope.getRecordId().toByteArray();
     java.nio.ByteBuffer idBytes = java.nio.ByteBuffer.wrap(recordId);
     String memoryId = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
+    enqueueRevision(recordId, memoryId, envelope.getRevision(), envelope.toByteArray());
+  }
+
+  private void enqueueRevision(byte[] recordId, String memoryId, long revision, byte[] envelope)
+      throws SQLException {
     syncRows.enqueueRevision(
-        VaultKeys.randomBytes(random, 16),
-        recordId,
-        memoryId,
-        envelope.getRevision(),
-        envelopeHash(envelope.toByteArray()));
+        VaultKeys.randomBytes(random, 16), recordId, memoryId, revision, envelopeHash(envelope));
+  }
+
+  /** SQLite's constraint error (19) on the memories.id uniqueness, and no other. */
+  private static boolean isUniqueViolation(SQLException e) {
+    return e.getErrorCode() == 19
+        && e.getMessage() != null
+        && e.getMessage().contains("UNIQUE constraint failed: memories.id");
   }
 
   /** Queues a scope for pushing; its name and keyset as they are then go out (pendingChanges). */
@@ -1342,10 +1350,9 @@ public final class Vault implements AutoCloseable {
     if (builder.getId().isEmpty()) {
       builder.setId(ids.next().toString());
     } else {
+      // Uniqueness is checked by the insert itself (memories.id is UNIQUE), not by a lookup
+      // before it: a bulk import gives every memory an id and pays for each lookup.
       builder.setId(MemoryRules.canonicalId(builder.getId()));
-      if (memories.find(builder.getId()).isPresent()) {
-        throw new VaultException.InvalidInput("a memory with id " + builder.getId() + " exists");
-      }
     }
     if (builder.getKind() == Kind.MESSAGE && !builder.getMessage().getConversationId().isEmpty()) {
       // Conversation ids are matched as text (search, forget): one spelling per id, or a
@@ -1367,22 +1374,31 @@ public final class Vault implements AutoCloseable {
     RecordEnvelope envelope = seal(scope, memory);
     String conversationId =
         memory.getKind() == Kind.MESSAGE ? memory.getMessage().getConversationId() : null;
-    memories.insert(
-        new StoredMemory(
-            0,
-            memory.getId(),
-            scope.id(),
-            memory.getKindValue(),
-            conversationId,
-            millis(memory.getCreatedAt()),
-            millis(memory.getUpdatedAt()),
-            memory.getRevision(),
-            false,
-            envelope.toByteArray(),
-            MemoryRules.sourceKey(memory)),
-        MemoryRules.searchText(memory),
-        memory.getTagsList());
-    enqueueRevision(envelope);
+    byte[] envelopeBytes = envelope.toByteArray();
+    try {
+      memories.insert(
+          new StoredMemory(
+              0,
+              memory.getId(),
+              scope.id(),
+              memory.getKindValue(),
+              conversationId,
+              millis(memory.getCreatedAt()),
+              millis(memory.getUpdatedAt()),
+              memory.getRevision(),
+              false,
+              envelopeBytes,
+              MemoryRules.sourceKey(memory)),
+          MemoryRules.searchText(memory),
+          memory.getTagsList());
+    } catch (SQLException e) {
+      if (isUniqueViolation(e)) {
+        // Only the statement failed; the transaction goes on as if nothing was tried.
+        throw new VaultException.InvalidInput("a memory with id " + memory.getId() + " exists");
+      }
+      throw e;
+    }
+    enqueueRevision(envelope.getRecordId().toByteArray(), memory.getId(), 1, envelopeBytes);
     return memory;
   }
 
