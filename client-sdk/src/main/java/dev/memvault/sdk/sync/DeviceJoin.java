@@ -31,8 +31,6 @@ import dev.memvault.proto.sync.v1.SealedKeyPackage;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.sdk.MemoryVault;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,8 +54,6 @@ import java.util.stream.Stream;
  */
 public final class DeviceJoin {
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Metadata.Key<String> REASON =
-      Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
 
   private DeviceJoin() {}
 
@@ -331,31 +327,14 @@ public final class DeviceJoin {
           "this pairing code was already used by another device; run `memvault device link`"
               + " again for a new code");
     }
-    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && reason == null) {
-      return new VaultException(
-          "cannot reach the sync server at " + serverUrl + "; nothing was created, try again", e);
-    }
-    return new VaultException(
-        "the sync server at " + serverUrl + " refused: "
-            + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
-                : e.getStatus().getCode().toString())
-            + "; nothing was created", e);
+    return ServerCalls.failure(serverUrl, e, "nothing was created");
   }
 
   private static String reason(StatusRuntimeException e) {
-    Metadata trailers = e.getTrailers();
-    return trailers == null ? null : trailers.get(REASON);
+    return ServerCalls.reason(e);
   }
 
   private static void close(ManagedChannel channel) {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    ServerCalls.close(channel);
   }
 }

@@ -77,8 +77,6 @@ public final class SyncClient implements AutoCloseable {
 
   public static final int PULL_PAGE = 200;
 
-  private static final Metadata.Key<String> REASON =
-      Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -607,34 +605,16 @@ public final class SyncClient implements AutoCloseable {
   }
 
   VaultException failure(StatusRuntimeException e) {
-    String reason = reason(e);
-    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-      return new VaultException.Unreachable("cannot reach the sync server at " + serverUrl
-          + "; nothing lost, sync again later", e);
-    }
-    return new VaultException(
-        "the sync server at " + serverUrl + " refused: "
-            + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
-                : e.getStatus().getCode().toString())
-            + "; local changes stay queued", e);
+    return ServerCalls.failure(serverUrl, e, "local changes stay queued");
   }
 
   private static String reason(StatusRuntimeException e) {
-    Metadata trailers = e.getTrailers();
-    return trailers == null ? null : trailers.get(REASON);
+    return ServerCalls.reason(e);
   }
 
   @Override
   public void close() {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    ServerCalls.close(channel);
   }
 
   @Override

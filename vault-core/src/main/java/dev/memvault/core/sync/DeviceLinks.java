@@ -62,10 +62,7 @@ public final class DeviceLinks {
             .setAdded(added(newDeviceId, newDevicePublicKeyset))
             .build()
             .toByteString();
-    return SignedDeviceLink.newBuilder()
-        .setLink(link)
-        .setSignature(ByteString.copyFrom(signerKey.sign(DeviceChain.signingInput(link))))
-        .build();
+    return signedBy(signerKey, link);
   }
 
   /** The next link after {@code chain}: the recovery key adds a device (join --recovery). */
@@ -103,6 +100,10 @@ public final class DeviceLinks {
                     .setAfterLogSeq(afterLogSeq))
             .build()
             .toByteString();
+    return signedBy(signerKey, link);
+  }
+
+  private static SignedDeviceLink signedBy(DeviceSigningKey signerKey, ByteString link) {
     return SignedDeviceLink.newBuilder()
         .setLink(link)
         .setSignature(ByteString.copyFrom(signerKey.sign(DeviceChain.signingInput(link))))
