@@ -69,7 +69,15 @@ final class ServerProcess implements AutoCloseable {
 
   /** The embedded store in {@code data}. */
   static ServerProcess embedded(Path jar, Path data, Path log) throws IOException {
-    return start(new Launch(jar, List.of("--data", data.toString()), log, nextServerId()), 0);
+    return embedded(jar, data, log, List.of());
+  }
+
+  /** The embedded store in {@code data}, with more server options ({@code --rate N}, ...). */
+  static ServerProcess embedded(Path jar, Path data, Path log, List<String> options)
+      throws IOException {
+    List<String> arguments = new java.util.ArrayList<>(List.of("--data", data.toString()));
+    arguments.addAll(options);
+    return start(new Launch(jar, List.copyOf(arguments), log, nextServerId()), 0);
   }
 
   /** The PostgreSQL store at {@code jdbcUrl}, signing in as user postgres. */
@@ -155,16 +163,6 @@ final class ServerProcess implements AutoCloseable {
 
   int port() {
     return port;
-  }
-
-  /**
-   * Stops this process and starts a new one on the same store and port, which a client
-   * reconnects to by itself. Used only to set up data: the per-device rate buckets live in the
-   * process, so a new process starts them full.
-   */
-  ServerProcess restart() throws IOException {
-    close();
-    return start(launch, port);
   }
 
   /** A gauge or counter from the server's Prometheus endpoint. */

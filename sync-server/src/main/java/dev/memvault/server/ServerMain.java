@@ -127,6 +127,22 @@ public final class ServerMain implements Callable<Integer> {
       description = "Storage quota per vault (default: ${DEFAULT-VALUE}).")
   long vaultQuotaMib;
 
+  @Option(
+      names = "--rate",
+      paramLabel = "CHANGES_PER_SECOND",
+      defaultValue = "500",
+      description =
+          "Changes per second each device may push once its burst is spent (default:"
+              + " ${DEFAULT-VALUE}); clients wait and retry when refused.")
+  long ratePerSecond;
+
+  @Option(
+      names = "--rate-burst",
+      paramLabel = "CHANGES",
+      defaultValue = "5000",
+      description = "Changes a device may push at once before the rate applies (default: ${DEFAULT-VALUE}).")
+  long rateBurst;
+
   private final Map<String, String> env;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -183,8 +199,9 @@ public final class ServerMain implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new StartupException(USAGE, "--tls-cert and --tls-key go together");
     }
-    if (sessionMinutes <= 0 || vaultQuotaMib <= 0) {
-      throw new StartupException(USAGE, "--session-minutes and --vault-quota-mib must be positive");
+    if (sessionMinutes <= 0 || vaultQuotaMib <= 0 || ratePerSecond <= 0 || rateBurst <= 0) {
+      throw new StartupException(
+          USAGE, "--session-minutes, --vault-quota-mib, --rate and --rate-burst must be positive");
     }
     if (postgresUrl != null && secretFile == null && isBlank(env.get(SECRET_ENV))) {
       throw new StartupException(
@@ -205,7 +222,10 @@ public final class ServerMain implements Callable<Integer> {
     }
     InetSocketAddress metricsAddress =
         metricsListen == null ? null : address("--metrics-listen", metricsListen);
-    Limits limits = Limits.DEFAULTS.withMaxBytesPerVault(vaultQuotaMib * 1024 * 1024);
+    Limits limits =
+        Limits.DEFAULTS
+            .withMaxBytesPerVault(vaultQuotaMib * 1024 * 1024)
+            .withRate(rateBurst, ratePerSecond);
     ServerCredentials credentials = credentials(tls);
     String postgresPassword = postgresPassword();
 

@@ -58,6 +58,13 @@ class ServerMainTest {
   }
 
   @Test
+  void rateZeroOrNegative_refusedWithExit2() {
+    assertEquals(2, run("--data", temp.toString(), "--rate", "0"));
+    assertOneLineError("--rate and --rate-burst must be positive");
+    assertEquals(2, run("--data", temp.toString(), "--rate-burst", "-5"));
+  }
+
+  @Test
   void tlsCertWithoutKey_refusedWithExit2() {
     assertEquals(2, run("--data", temp.toString(), "--tls-cert", temp.resolve("c.pem").toString()));
     assertOneLineError("--tls-cert and --tls-key go together");

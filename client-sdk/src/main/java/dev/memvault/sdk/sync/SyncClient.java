@@ -453,13 +453,21 @@ public final class SyncClient implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Pushes the outbox in batches. While the server refuses with RATE_LIMITED (a device that
+   * pushes a large import at once), waits with backoff and pushes again, halving the batch each
+   * time down to one change, since a server whose burst is smaller than a batch never takes the
+   * whole batch: change ids make every retry safe.
+   */
   private int push(SyncServiceGrpc.SyncServiceBlockingStub sync) {
     DeviceSigningKey key = vault.deviceSigningKey();
     byte[] vaultId = vault.vaultIdBytes();
     ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
+    int batch = PUSH_BATCH;
     int pushed = 0;
     while (true) {
-      List<OutboxEntry> pending = vault.pendingChanges(PUSH_BATCH);
+      List<OutboxEntry> pending = vault.pendingChanges(batch);
       if (pending.isEmpty()) {
         return pushed;
       }
@@ -477,7 +485,23 @@ public final class SyncClient implements AutoCloseable {
                 .setSignature(
                     ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
       }
-      PushResponse response = sync.push(request.build());
+      PushResponse response;
+      try {
+        response = sync.push(request.build());
+      } catch (StatusRuntimeException e) {
+        if (!"RATE_LIMITED".equals(reason(e))) {
+          throw e;
+        }
+        batch = Math.max(1, batch / 2);
+        try {
+          Thread.sleep(backoff.next().toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        continue;
+      }
+      backoff.reset();
       if (response.getEntriesCount() != pending.size()) {
         throw new VaultException(
             "the sync server acknowledged " + response.getEntriesCount() + " of "

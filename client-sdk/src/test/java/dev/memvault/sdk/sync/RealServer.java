@@ -46,10 +46,17 @@ final class RealServer implements AutoCloseable {
   private Path data;
   private EmbeddedSyncStore store;
   private SyncServer server;
+  private Limits limits;
 
   RealServer(Path data) {
+    this(data, Limits.DEFAULTS);
+  }
+
+  /** A server enforcing {@code limits} (for example a low rate). */
+  RealServer(Path data, Limits limits) {
     this.port = freePort();
     this.data = data;
+    this.limits = limits;
     start();
   }
 
@@ -68,7 +75,10 @@ final class RealServer implements AutoCloseable {
             NettyServerBuilder.forAddress(
                 new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create()),
             store,
-            ServerConfig.builder(SERVER_ID, SECRET).shutdownGrace(Duration.ofSeconds(1)).build());
+            ServerConfig.builder(SERVER_ID, SECRET)
+                .shutdownGrace(Duration.ofSeconds(1))
+                .limits(limits)
+                .build());
     try {
       server.start();
     } catch (IOException e) {

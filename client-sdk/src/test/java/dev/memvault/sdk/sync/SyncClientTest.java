@@ -226,6 +226,27 @@ class SyncClientTest {
   }
 
   @Test
+  void sync_serverRateLimitsTheDevice_clientWaitsAndPushesEverythingOnce() throws Exception {
+    RealServer server =
+        track(
+            new RealServer(
+                Files.createDirectories(dir.resolve("slow-server")),
+                dev.memvault.server.limits.Limits.DEFAULTS.withRate(100, 200)));
+    MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      many.add(NewMemory.of("work", Kind.NOTE, "bulk memory " + i));
+    }
+    laptop.addAll(many);
+
+    SyncReport report = sync(laptop, server.url());
+
+    assertEquals(401, report.pushed(), "every change, past the 100-change burst");
+    assertEquals(401, report.seq(), "each once");
+    assertEquals(0, laptop.engine().pendingChangeCount());
+  }
+
+  @Test
   void serverStorage_holdsNoTextTagOrScopeName() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
