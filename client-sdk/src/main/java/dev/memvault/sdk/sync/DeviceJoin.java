@@ -237,12 +237,18 @@ public final class DeviceJoin {
     MemoryVault vault = MemoryVault.createJoined(directory, passphrase, device);
     try {
       vault.engine().saveSyncCursor(SyncCursor.start(serverUrl).withServerId(serverId));
-      try (SyncClient client = SyncClient.connect(vault, serverUrl)) {
-        return new Joined(vault, client.sync());
-      }
     } catch (RuntimeException e) {
       vault.close();
       throw e;
+    }
+    try (SyncClient client = SyncClient.connect(vault, serverUrl)) {
+      return new Joined(vault, client.sync());
+    } catch (VaultException e) {
+      vault.close();
+      // The device is in the vault and its keys are on disk: only the first sync is missing.
+      throw new VaultException(
+          "joined the vault at " + directory + ", but its first sync failed (" + e.getMessage()
+              + "); run `memvault sync --vault " + directory + "` to finish", e);
     }
   }
 

@@ -233,6 +233,41 @@ class DeviceLinkingTest {
   }
 
   @Test
+  void joinWithRecovery_firstSyncRefused_vaultKeptAndMessageSaysHowToFinish() throws Exception {
+    RealServer server = server();
+    MemoryVault.Created laptop = laptop(server);
+    // The server slips in a change by a device of its own, which the first sync must refuse.
+    MemoryVault impostor = track(MemoryVault.create(dir.resolve("impostor"), PASSPHRASE).vault());
+    impostor.add(NewMemory.of("work", Kind.NOTE, "from a device nobody approved"));
+    server.stop();
+    try (Connection db = database(server);
+        PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
+                    + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
+      insert.setBytes(1, laptop.vault().engine().vaultIdBytes());
+      insert.setBytes(2, impostor.engine().deviceIdBytes());
+      insert.setBytes(3, impostor.engine().deviceSigningKey().publicKeyset());
+      assertEquals(1, insert.executeUpdate());
+    }
+    server.start();
+    server.pushAs(laptop.vault().engine().vaultIdBytes(), impostor);
+    Path joined = dir.resolve("new-laptop");
+
+    VaultException e =
+        assertThrows(
+            VaultException.class,
+            () -> DeviceJoin.withRecovery(joined, PASSPHRASE, server.url(), laptop.recoveryKey()));
+
+    assertTrue(e.getMessage().startsWith("joined the vault at " + joined), e.getMessage());
+    assertTrue(e.getMessage().contains("memvault sync --vault"), e.getMessage());
+    // The vault is there and opens; its sync keeps refusing the server's change.
+    try (MemoryVault kept = MemoryVault.open(joined, PASSPHRASE)) {
+      assertThrows(VaultException.Corrupt.class, () -> sync(kept, server.url()));
+    }
+  }
+
+  @Test
   void joinWithRecovery_wrongKey_wrongKeyAndNothingCreated() throws Exception {
     RealServer server = server();
     laptop(server);
