@@ -23,9 +23,7 @@ enum ClientSignatures implements DeviceChain.Signatures {
 
   /** The verifier of a device's Tink-serialized public keyset. */
   static PublicKeyVerify verifier(ByteString publicKeyset) throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-            publicKeyset.toByteArray(), RegistryConfiguration.get())
-        .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+    return DeviceSignatureVerifier.of(publicKeyset);
   }
 
   /** Whether {@code publicKeyset} is a Tink keyset of Ed25519 public keys, as a device's must be. */

@@ -553,12 +553,16 @@ public final class SyncClient implements AutoCloseable {
       if (page.getEntriesCount() == 0) {
         continue;
       }
-      List<RemoteChange> changes = new ArrayList<>();
+      List<LogEntry> counted = new ArrayList<>();
       for (LogEntry entry : page.getEntriesList()) {
-        Change change = entry.getChange();
-        if (!verifySignature(entry, chain, verifiers, vaultId)) {
-          continue; // by a revoked device, after its revocation: never applied
+        if (authoredByMember(entry, chain)) {
+          counted.add(entry); // the rest: by a revoked device after its revocation, never applied
         }
+      }
+      verifySignatures(counted, chain, verifiers, vaultId);
+      List<RemoteChange> changes = new ArrayList<>();
+      for (LogEntry entry : counted) {
+        Change change = entry.getChange();
         changes.add(
             new RemoteChange(
                 change.getChangeId().toByteArray(),
@@ -584,41 +588,61 @@ public final class SyncClient implements AutoCloseable {
   }
 
   /**
-   * Checks that a change is signed by its device, which the verified chain lists. Returns false
-   * for a change the device wrote after the log position where it was revoked: such changes are
-   * skipped, not applied.
+   * Whether a change counts: its device must be a member of the verified chain (else the server
+   * slipped it in: refused), and not revoked before the change's log position (else skipped).
    */
-  private static boolean verifySignature(
-      LogEntry entry,
+  private static boolean authoredByMember(LogEntry entry, DeviceChain chain) {
+    Change change = entry.getChange();
+    Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
+    if (device.isEmpty()) {
+      throw new VaultException.Corrupt(
+          "log entry " + Long.toUnsignedString(entry.getSeq()) + " is by device "
+              + HexFormat.of().formatHex(change.getDeviceId().toByteArray())
+              + ", which is not a device of this vault's verified device chain; refusing to sync");
+    }
+    return device.get().authoredAt(entry.getSeq());
+  }
+
+  /**
+   * Checks every change's signature by its device, on all cores: a new device checks one per
+   * change of the whole log.
+   */
+  private static void verifySignatures(
+      List<LogEntry> entries,
       DeviceChain chain,
       Map<ByteString, PublicKeyVerify> verifiers,
       byte[] vaultId) {
-    Change change = entry.getChange();
-    String author = HexFormat.of().formatHex(change.getDeviceId().toByteArray());
-    Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
-    String seq = Long.toUnsignedString(entry.getSeq());
-    if (device.isEmpty()) {
-      throw new VaultException.Corrupt(
-          "log entry " + seq + " is by device " + author + ", which is not a device of this"
-              + " vault's verified device chain; refusing to sync");
-    }
-    if (!device.get().authoredAt(entry.getSeq())) {
-      return false;
-    }
-    try {
-      PublicKeyVerify verifier = verifiers.get(change.getDeviceId());
-      if (verifier == null) {
-        verifier = ClientSignatures.verifier(device.get().signingPublicKeyset());
-        verifiers.put(change.getDeviceId(), verifier);
+    for (LogEntry entry : entries) {
+      ByteString author = entry.getChange().getDeviceId();
+      if (!verifiers.containsKey(author)) {
+        try {
+          verifiers.put(
+              author, ClientSignatures.verifier(chain.member(author).orElseThrow().signingPublicKeyset()));
+        } catch (GeneralSecurityException e) {
+          throw badSignature(entry);
+        }
       }
-      verifier.verify(
-          change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
-      return true;
-    } catch (GeneralSecurityException e) {
-      throw new VaultException.Corrupt(
-          "log entry " + seq + " does not carry a valid signature of device " + author
-              + "; refusing to sync");
     }
+    entries.parallelStream()
+        .forEach(
+            entry -> {
+              Change change = entry.getChange();
+              try {
+                verifiers
+                    .get(change.getDeviceId())
+                    .verify(
+                        change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+              } catch (GeneralSecurityException e) {
+                throw badSignature(entry);
+              }
+            });
+  }
+
+  private static VaultException badSignature(LogEntry entry) {
+    return new VaultException.Corrupt(
+        "log entry " + Long.toUnsignedString(entry.getSeq()) + " does not carry a valid signature"
+            + " of device " + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
+            + "; refusing to sync");
   }
 
   private static VaultException forked(long verifiedSeq) {

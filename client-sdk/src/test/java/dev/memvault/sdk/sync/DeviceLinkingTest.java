@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -319,6 +320,72 @@ class DeviceLinkingTest {
     VaultException e = assertThrows(VaultException.Corrupt.class, () -> sync(laptop, server.url()));
 
     assertTrue(e.getMessage().contains("device chain link 2"), e.getMessage());
+  }
+
+  @Test
+  void serverRewritesAChangeAndItsHashes_signatureCheckRefusesIt() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    MemoryVault phone = track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
+    Memory written = phone.add(NewMemory.of("work", Kind.NOTE, "the phone wrote this"));
+    sync(phone, server.url());
+    server.stop();
+    // The server swaps the last entry's payload for another envelope of the phone's (a copy of
+    // an earlier change) and recomputes the entry's hash and the head, so the hash chain still
+    // extends what the laptop verified: only the phone's signature can tell.
+    byte[] vaultId = laptop.engine().vaultIdBytes();
+    try (Connection db = database(server)) {
+      long last;
+      byte[] prevHash;
+      dev.memvault.proto.sync.v1.Change.Builder change =
+          dev.memvault.proto.sync.v1.Change.newBuilder();
+      try (PreparedStatement select =
+              db.prepareStatement(
+                  "SELECT seq, prev_hash, change_id, device_id, record_id, signature FROM"
+                      + " log_entries WHERE vault_id = ? ORDER BY seq DESC LIMIT 1");
+          PreparedStatement earlier =
+              db.prepareStatement(
+                  "SELECT payload FROM log_entries WHERE vault_id = ? ORDER BY seq LIMIT 1")) {
+        select.setBytes(1, vaultId);
+        try (ResultSet row = select.executeQuery()) {
+          row.next();
+          last = row.getLong(1);
+          prevHash = row.getBytes(2);
+          change
+              .setChangeId(ByteString.copyFrom(row.getBytes(3)))
+              .setDeviceId(ByteString.copyFrom(row.getBytes(4)))
+              .setRecordId(ByteString.copyFrom(row.getBytes(5)))
+              .setSignature(ByteString.copyFrom(row.getBytes(6)));
+        }
+        earlier.setBytes(1, vaultId);
+        try (ResultSet row = earlier.executeQuery()) {
+          row.next();
+          change.setPayload(ByteString.copyFrom(row.getBytes(1)));
+        }
+      }
+      byte[] hash =
+          dev.memvault.proto.sync.LogChain.entryHash(vaultId, last, prevHash, change.build());
+      try (PreparedStatement update =
+              db.prepareStatement(
+                  "UPDATE log_entries SET payload = ?, entry_hash = ? WHERE vault_id = ? AND seq = ?");
+          PreparedStatement head =
+              db.prepareStatement("UPDATE vaults SET head_hash = ? WHERE vault_id = ?")) {
+        update.setBytes(1, change.getPayload().toByteArray());
+        update.setBytes(2, hash);
+        update.setBytes(3, vaultId);
+        update.setLong(4, last);
+        assertEquals(1, update.executeUpdate());
+        head.setBytes(1, hash);
+        head.setBytes(2, vaultId);
+        assertEquals(1, head.executeUpdate());
+      }
+    }
+    server.start();
+
+    VaultException e = assertThrows(VaultException.Corrupt.class, () -> sync(laptop, server.url()));
+
+    assertTrue(e.getMessage().contains("does not carry a valid signature"), e.getMessage());
+    assertThrows(VaultException.UnknownItem.class, () -> laptop.get(written.getId()));
   }
 
   @Test

@@ -1,0 +1,75 @@
+package dev.memvault.sdk.sync;
+
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.signature.Ed25519Parameters;
+import com.google.crypto.tink.signature.Ed25519PublicKey;
+import com.google.protobuf.ByteString;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * Verifies a device's signatures with Bouncy Castle's Ed25519, about twice as fast as Tink's
+ * pure-Java one on the machines we measured (86 against 176 us per signature; a new device checks
+ * one per change it pulls). Keys, their status and their output prefixes come from the device's
+ * Tink keyset and are applied as Tink's own verifier applies them: a signature is the key's output
+ * prefix (5 bytes for the TINK variant, none for NO_PREFIX) followed by the 64-byte signature over
+ * the data. A keyset with a key of another variant is verified by Tink itself.
+ */
+final class DeviceSignatureVerifier implements PublicKeyVerify {
+  private static final int SIGNATURE_BYTES = 64;
+
+  private record Key(byte[] outputPrefix, byte[] publicKey) {}
+
+  private final List<Key> keys;
+
+  private DeviceSignatureVerifier(List<Key> keys) {
+    this.keys = keys;
+  }
+
+  /**
+   * @throws GeneralSecurityException if the keyset is not a Tink keyset of public keys
+   */
+  static PublicKeyVerify of(ByteString publicKeyset) throws GeneralSecurityException {
+    KeysetHandle handle =
+        TinkProtoKeysetFormat.parseKeysetWithoutSecret(
+            publicKeyset.toByteArray(), RegistryConfiguration.get());
+    List<Key> keys = new ArrayList<>();
+    for (int i = 0; i < handle.size(); i++) {
+      KeysetHandle.Entry entry = handle.getAt(i);
+      if (entry.getStatus() != KeyStatus.ENABLED) {
+        continue;
+      }
+      if (!(entry.getKey() instanceof Ed25519PublicKey key)
+          || !(key.getParameters().getVariant() == Ed25519Parameters.Variant.TINK
+              || key.getParameters().getVariant() == Ed25519Parameters.Variant.NO_PREFIX)) {
+        return handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+      }
+      keys.add(
+          new Key(key.getOutputPrefix().toByteArray(), key.getPublicKeyBytes().toByteArray()));
+    }
+    if (keys.isEmpty()) {
+      throw new GeneralSecurityException("the keyset has no enabled key");
+    }
+    return new DeviceSignatureVerifier(List.copyOf(keys));
+  }
+
+  @Override
+  public void verify(byte[] signature, byte[] data) throws GeneralSecurityException {
+    for (Key key : keys) {
+      byte[] prefix = key.outputPrefix();
+      if (signature.length == prefix.length + SIGNATURE_BYTES
+          && Arrays.equals(signature, 0, prefix.length, prefix, 0, prefix.length)
+          && Ed25519.verify(signature, prefix.length, key.publicKey(), 0, data, 0, data.length)) {
+        return;
+      }
+    }
+    throw new GeneralSecurityException("signature does not verify");
+  }
+}
