@@ -7,6 +7,7 @@ import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import java.security.GeneralSecurityException;
 
 /** Signature checks of device chains on the client: Tink keysets for devices, raw Ed25519 for the recovery key. */

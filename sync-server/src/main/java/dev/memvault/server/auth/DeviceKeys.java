@@ -1,5 +1,6 @@
 package dev.memvault.server.auth;
 
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -79,7 +80,7 @@ public final class DeviceKeys {
           throw new RejectedException(Reason.BAD_KEYSET);
         }
       }
-      return handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+      return DeviceSignatureVerifier.of(publicKeyset);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new RejectedException(Reason.BAD_KEYSET);
     }

@@ -1,4 +1,4 @@
-package dev.memvault.sdk.sync;
+package dev.memvault.proto.sync;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
