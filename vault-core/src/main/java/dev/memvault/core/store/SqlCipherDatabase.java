@@ -60,12 +60,6 @@ public final class SqlCipherDatabase {
       // authenticates a page again; search over a large vault is 4-5x faster with the larger
       // cache (BENCHMARKS.md). The cost is memory holding plaintext pages while the vault is open.
       statement.execute("PRAGMA cache_size = -65536");
-      // Checkpoint the WAL every 10,000 pages (40 MiB) instead of every 1,000: a bulk import
-      // writes the same FTS and index pages many times between checkpoints, and each checkpoint
-      // syncs the database file (about 5% faster imports, BENCHMARKS.md). After a checkpoint the
-      // WAL file is cut back to 16 MiB.
-      statement.execute("PRAGMA wal_autocheckpoint = 10000");
-      statement.execute("PRAGMA journal_size_limit = 16777216");
     } catch (SQLException e) {
       connection.close();
       throw e;
