@@ -71,6 +71,14 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL: no shutdown hook, no clean close of the store. */
+  void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     stop();

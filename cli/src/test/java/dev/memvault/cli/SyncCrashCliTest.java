@@ -93,6 +93,43 @@ class SyncCrashCliTest {
     assertEquals(changes, logCount(), "the new device pushed nothing twice");
   }
 
+  @Test
+  void sync_serverKilledMidPush_clientSaysSoAndTheNextSyncAfterRestartStoresEverythingOnce()
+      throws Exception {
+    server = new ServerProcess(temp.resolve("server-data"), temp);
+    CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
+    assertEquals(0, laptop.run("init").exitCode());
+    try (MemoryVault vault = MemoryVault.open(temp.resolve("laptop"), PASSPHRASE.toCharArray())) {
+      List<NewMemory> memories = new ArrayList<>();
+      for (int i = 0; i < MEMORIES; i++) {
+        memories.add(NewMemory.of("work", Kind.NOTE, "crash test memory number " + i));
+      }
+      vault.addAll(memories);
+    }
+    int changes = MEMORIES + 1;
+
+    File pushLog = temp.resolve("push.err").toFile();
+    Process push = laptop.start(pushLog, "sync", "--server", server.url());
+    awaitTrue(() -> logCount() > 0 || !push.isAlive(), "the push started");
+    server.kill();
+    assertTrue(push.waitFor(120, TimeUnit.SECONDS));
+    if (push.exitValue() != 0) {
+      // The usual case: the server died under the push. One line, no stack trace.
+      String err = Files.readString(pushLog.toPath());
+      assertEquals(1, push.exitValue(), err);
+      assertTrue(err.contains("cannot reach the sync server"), err);
+      assertEquals(1, err.lines().count(), err);
+    }
+
+    server.start();
+    CliRunner.Result resumed = laptop.run("sync");
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertEquals(changes, logCount(), "every change once");
+    assertEquals(changes, distinctChangeIds());
+    CliRunner.Result again = laptop.run("sync");
+    assertTrue(again.out().startsWith("pushed 0 change(s); pulled 0"), again.out());
+  }
+
   private long logCount() {
     return query("SELECT COUNT(*) FROM log_entries");
   }
