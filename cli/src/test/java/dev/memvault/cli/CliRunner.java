@@ -38,6 +38,16 @@ final class CliRunner {
     return copy;
   }
 
+  /** The recovery key that {@code memvault init} printed. */
+  static String recoveryKey(String initOut) {
+    return initOut
+        .lines()
+        .map(String::trim)
+        .filter(line -> line.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){13}"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no recovery key in: " + initOut));
+  }
+
   /** Runs {@code memvault ARGS --vault DIR}. */
   Result run(String... args) {
     return runWithInput("", args);

@@ -45,7 +45,7 @@ class SyncCliTest {
     CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
     CliRunner.Result init = laptop.run("init");
     assertSuccess(init);
-    String recoveryKey = recoveryKey(init.out());
+    String recoveryKey = CliRunner.recoveryKey(init.out());
     assertSuccess(laptop.run("add", "--scope", "work", "the laptop remembers this"));
     CliRunner.Result first = laptop.run("sync", "--server", url);
     assertSuccess(first);
@@ -151,15 +151,6 @@ class SyncCliTest {
     assertEquals(2, unknown.err().lines().count(), unknown.err());
     assertFalse(unknown.err().contains("\tat ") || unknown.err().contains("Exception"));
     assertFalse(Files.exists(temp.resolve("phone")));
-  }
-
-  private static String recoveryKey(String initOut) {
-    return initOut
-        .lines()
-        .map(String::trim)
-        .filter(line -> line.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){13}"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no recovery key in: " + initOut));
   }
 
   private static boolean serverFilesContain(Path data, String text) throws IOException {

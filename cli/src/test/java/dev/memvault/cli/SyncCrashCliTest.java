@@ -48,7 +48,7 @@ class SyncCrashCliTest {
     CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
     CliRunner.Result init = laptop.run("init");
     assertEquals(0, init.exitCode(), init.err());
-    String recoveryKey = recoveryKey(init.out());
+    String recoveryKey = CliRunner.recoveryKey(init.out());
     try (MemoryVault vault = MemoryVault.open(temp.resolve("laptop"), PASSPHRASE.toCharArray())) {
       List<NewMemory> memories = new ArrayList<>();
       for (int i = 0; i < MEMORIES; i++) {
@@ -162,14 +162,5 @@ class SyncCrashCliTest {
       }
       Thread.sleep(20);
     }
-  }
-
-  private static String recoveryKey(String initOut) {
-    return initOut
-        .lines()
-        .map(String::trim)
-        .filter(line -> line.matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){13}"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no recovery key in: " + initOut));
   }
 }

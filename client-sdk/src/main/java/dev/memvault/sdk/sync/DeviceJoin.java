@@ -15,11 +15,8 @@ import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.sync.DeviceChain;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
-import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
-import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.GetRecoveryBundleRequest;
 import dev.memvault.proto.sync.v1.JoinRequest;
@@ -103,7 +100,7 @@ public final class DeviceJoin {
     } catch (StatusRuntimeException e) {
       throw refused(serverUrl, e);
     } finally {
-      close(channel);
+      ServerCalls.close(channel);
     }
     byte[] root = keys.getRootKey().toByteArray();
     if (keys.getVaultId().size() != 16 || root.length != RootKey.BYTES
@@ -147,7 +144,7 @@ public final class DeviceJoin {
                     .setRecoveryPublicKey(ByteString.copyFrom(recovery.publicKey()))
                     .build());
       } catch (StatusRuntimeException e) {
-        if ("UNKNOWN_RECOVERY".equals(reason(e))) {
+        if ("UNKNOWN_RECOVERY".equals(ServerCalls.reason(e))) {
           throw new VaultException.WrongKey(
               "no vault on the sync server at " + serverUrl + " has this recovery key; check the"
                   + " key and the server");
@@ -168,31 +165,10 @@ public final class DeviceJoin {
       } catch (DeviceChain.BrokenDeviceChainException e) {
         throw new IllegalStateException("a link this device wrote breaks the chain rules", e);
       }
-      GetChallengeResponse challenge =
-          auth.getChallenge(
-              GetChallengeRequest.newBuilder()
-                  .setVaultId(bundle.getVaultId())
-                  .setDeviceId(ByteString.copyFrom(deviceId))
-                  .build());
-      if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
-        throw new VaultException(
-            "the sync server asked this device to sign something other than a sign-in; refusing");
-      }
-      byte[] signed =
-          SigningInputs.authentication(
-              challenge.getServerId(),
-              challenge.getPurpose(),
-              vaultId,
-              deviceId,
-              challenge.getNonce().toByteArray());
+      GetChallengeResponse challenge = ServerCalls.challenge(auth, vaultId, deviceId);
       auth.joinWithRecovery(
           JoinWithRecoveryRequest.newBuilder()
-              .setProof(
-                  AuthenticateRequest.newBuilder()
-                      .setVaultId(bundle.getVaultId())
-                      .setDeviceId(ByteString.copyFrom(deviceId))
-                      .setNonce(challenge.getNonce())
-                      .setSignature(ByteString.copyFrom(signingKey.sign(signed))))
+              .setProof(ServerCalls.signedProof(challenge, vaultId, deviceId, signingKey))
               .setLink(link)
               .build());
       JoiningDevice device =
@@ -207,7 +183,7 @@ public final class DeviceJoin {
     } catch (StatusRuntimeException e) {
       throw refused(serverUrl, e);
     } finally {
-      close(channel);
+      ServerCalls.close(channel);
     }
   }
 
@@ -322,7 +298,7 @@ public final class DeviceJoin {
   }
 
   private static VaultException refused(String serverUrl, StatusRuntimeException e) {
-    String reason = reason(e);
+    String reason = ServerCalls.reason(e);
     if ("UNKNOWN_PAIRING".equals(reason)) {
       return new VaultException.InvalidInput(
           "the sync server at " + serverUrl + " has no open pairing for this code: it expired,"
@@ -336,11 +312,4 @@ public final class DeviceJoin {
     return ServerCalls.failure(serverUrl, e, "nothing was created");
   }
 
-  private static String reason(StatusRuntimeException e) {
-    return ServerCalls.reason(e);
-  }
-
-  private static void close(ManagedChannel channel) {
-    ServerCalls.close(channel);
-  }
 }

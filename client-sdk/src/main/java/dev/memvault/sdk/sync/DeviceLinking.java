@@ -8,6 +8,7 @@ import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.JoinRequest;
@@ -55,10 +56,10 @@ public final class DeviceLinking {
 
   /** Syncs, then opens a pairing slot; show {@link #code()} to the person at the new device. */
   public static DeviceLinking start(SyncClient client) {
+    // The sync signs in and verifies the device chain; its session opens the slot.
     client.sync();
     try {
-      SyncServiceGrpc.SyncServiceBlockingStub session = client.signedIn();
-      client.verifiedChain(session);
+      SyncServiceGrpc.SyncServiceBlockingStub session = client.session();
       PairingCode code = PairingCode.generate(new SecureRandom());
       long expires =
           session
@@ -95,7 +96,7 @@ public final class DeviceLinking {
       JoinRequest request = awaitRequest(timeout);
       checkMac(request);
       if (request.getDeviceId().size() != 16
-          || !ClientSignatures.INSTANCE.isDeviceKeyset(request.getSigningPublicKeyset())) {
+          || !DeviceSignatureVerifier.isEd25519PublicKeyset(request.getSigningPublicKeyset())) {
         throw new VaultException.Corrupt(
             "the new device sent keys memvault cannot use; nothing was linked");
       }

@@ -1,13 +1,20 @@
 package dev.memvault.sdk.sync;
 
+import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
+import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.TimeUnit;
 
-/** What every client of the sync server does with a refusal and with its channel. */
+/** What every client of the sync server does to sign in, with a refusal, and with its channel. */
 final class ServerCalls {
   private static final Metadata.Key<String> REASON =
       Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
@@ -36,6 +43,44 @@ final class ServerCalls {
             + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
                 : e.getStatus().getCode().toString())
             + "; " + consequence, e);
+  }
+
+  /**
+   * A fresh sign-in challenge for the device.
+   *
+   * @throws VaultException if the server asks for a signature for another purpose
+   */
+  static GetChallengeResponse challenge(
+      AuthServiceGrpc.AuthServiceBlockingStub auth, byte[] vaultId, byte[] deviceId) {
+    GetChallengeResponse challenge =
+        auth.getChallenge(
+            GetChallengeRequest.newBuilder()
+                .setVaultId(ByteString.copyFrom(vaultId))
+                .setDeviceId(ByteString.copyFrom(deviceId))
+                .build());
+    if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
+      throw new VaultException(
+          "the sync server asked this device to sign something other than a sign-in; refusing");
+    }
+    return challenge;
+  }
+
+  /** The device's signature over {@code challenge} (proto/README.md, "Signing inputs"). */
+  static AuthenticateRequest signedProof(
+      GetChallengeResponse challenge, byte[] vaultId, byte[] deviceId, DeviceSigningKey key) {
+    byte[] signed =
+        SigningInputs.authentication(
+            challenge.getServerId(),
+            challenge.getPurpose(),
+            vaultId,
+            deviceId,
+            challenge.getNonce().toByteArray());
+    return AuthenticateRequest.newBuilder()
+        .setVaultId(ByteString.copyFrom(vaultId))
+        .setDeviceId(ByteString.copyFrom(deviceId))
+        .setNonce(challenge.getNonce())
+        .setSignature(ByteString.copyFrom(key.sign(signed)))
+        .build();
   }
 
   /** Shuts the channel down, waiting a little for calls in flight. */

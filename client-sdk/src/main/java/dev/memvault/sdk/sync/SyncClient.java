@@ -18,10 +18,10 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
-import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
@@ -152,13 +152,8 @@ public final class SyncClient implements AutoCloseable {
 
   /** Pushes, then pulls and applies. Safe to repeat: nothing is pushed or applied twice. */
   public SyncReport sync() {
-    SyncCursor cursor = vault.syncCursor().orElse(null);
-    if (cursor == null || !cursor.serverUrl().equals(serverUrl)) {
-      cursor = SyncCursor.start(serverUrl);
-      vault.saveSyncCursor(cursor);
-    }
     try {
-      SyncServiceGrpc.SyncServiceBlockingStub sync = signedIn(cursor);
+      SyncServiceGrpc.SyncServiceBlockingStub sync = signedIn();
       int pushed = push(sync);
       return pull(sync, vault.syncCursor().orElseThrow(), pushed);
     } catch (StatusRuntimeException e) {
@@ -166,8 +161,16 @@ public final class SyncClient implements AutoCloseable {
     }
   }
 
-  /** Signs in (registering the vault on first use) and returns the session's stub. */
-  SyncServiceGrpc.SyncServiceBlockingStub signedIn(SyncCursor cursor) {
+  /**
+   * Signs in (registering the vault on first use) and returns the session's stub. A URL other
+   * than the one the vault synced with before starts a new cursor at the beginning of that log.
+   */
+  private SyncServiceGrpc.SyncServiceBlockingStub signedIn() {
+    SyncCursor cursor = vault.syncCursor().orElse(null);
+    if (cursor == null || !cursor.serverUrl().equals(serverUrl)) {
+      cursor = SyncCursor.start(serverUrl);
+      vault.saveSyncCursor(cursor);
+    }
     String token = signIn(cursor);
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
@@ -177,22 +180,13 @@ public final class SyncClient implements AutoCloseable {
     return session;
   }
 
-  /** Signs in with the cursor this vault has for this server (starting one if it has none). */
-  SyncServiceGrpc.SyncServiceBlockingStub signedIn() {
-    SyncCursor cursor = vault.syncCursor().orElse(null);
-    if (cursor == null || !cursor.serverUrl().equals(serverUrl)) {
-      cursor = SyncCursor.start(serverUrl);
-      vault.saveSyncCursor(cursor);
-    }
-    return signedIn(cursor);
-  }
-
   Vault vault() {
     return vault;
   }
 
-  ManagedChannel channel() {
-    return channel;
+  /** The signed-in stub of the last {@link #sync()}. */
+  SyncServiceGrpc.SyncServiceBlockingStub session() {
+    return session;
   }
 
   /** The URL this client talks to, as given. */
@@ -267,7 +261,7 @@ public final class SyncClient implements AutoCloseable {
     }
     sync();
     try {
-      SyncServiceGrpc.SyncServiceBlockingStub sync = session;
+      SyncServiceGrpc.SyncServiceBlockingStub sync = session();
       DeviceChain chain = verifiedChain(sync);
       Optional<DeviceChain.Member> member = chain.member(target);
       if (member.isEmpty() || !member.get().active()) {
@@ -387,11 +381,11 @@ public final class SyncClient implements AutoCloseable {
     try {
       return auth.authenticate(proof(auth, cursor, key)).getSessionToken();
     } catch (StatusRuntimeException e) {
-      if ("DEVICE_REVOKED".equals(reason(e))) {
+      if ("DEVICE_REVOKED".equals(ServerCalls.reason(e))) {
         throw new VaultException(
             "this device was revoked from the vault by another device; it can no longer sync");
       }
-      if (!"UNKNOWN_DEVICE".equals(reason(e))) {
+      if (!"UNKNOWN_DEVICE".equals(ServerCalls.reason(e))) {
         throw e;
       }
     }
@@ -405,7 +399,7 @@ public final class SyncClient implements AutoCloseable {
                   .build())
           .getSessionToken();
     } catch (StatusRuntimeException e) {
-      if ("VAULT_EXISTS".equals(reason(e))) {
+      if ("VAULT_EXISTS".equals(ServerCalls.reason(e))) {
         throw new VaultException(
             "this device is not a device of the vault at the sync server " + serverUrl
                 + " (the vault is there, from another device): run `memvault device link` on"
@@ -419,15 +413,8 @@ public final class SyncClient implements AutoCloseable {
   /** A signed challenge, after checking the server names itself as it did at first contact. */
   private AuthenticateRequest proof(
       AuthServiceGrpc.AuthServiceBlockingStub auth, SyncCursor cursor, DeviceSigningKey key) {
-    ByteString vaultId = ByteString.copyFrom(vault.vaultIdBytes());
-    ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
     GetChallengeResponse challenge =
-        auth.getChallenge(
-            GetChallengeRequest.newBuilder().setVaultId(vaultId).setDeviceId(deviceId).build());
-    if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
-      throw new VaultException(
-          "the sync server asked this device to sign something other than a sign-in; refusing");
-    }
+        ServerCalls.challenge(auth, vault.vaultIdBytes(), vault.deviceIdBytes());
     if (cursor.serverId().isEmpty()) {
       // Trust on first use: the identity is pinned, and a server that later names itself
       // differently (a man in the middle relaying to another server) is refused.
@@ -438,19 +425,7 @@ public final class SyncClient implements AutoCloseable {
               + "' but was '" + cursor.serverId() + "' when this device first synced with it;"
               + " refusing to sign in");
     }
-    byte[] signed =
-        SigningInputs.authentication(
-            challenge.getServerId(),
-            challenge.getPurpose(),
-            vault.vaultIdBytes(),
-            vault.deviceIdBytes(),
-            challenge.getNonce().toByteArray());
-    return AuthenticateRequest.newBuilder()
-        .setVaultId(vaultId)
-        .setDeviceId(deviceId)
-        .setNonce(challenge.getNonce())
-        .setSignature(ByteString.copyFrom(key.sign(signed)))
-        .build();
+    return ServerCalls.signedProof(challenge, vault.vaultIdBytes(), vault.deviceIdBytes(), key);
   }
 
   /**
@@ -489,7 +464,7 @@ public final class SyncClient implements AutoCloseable {
       try {
         response = sync.push(request.build());
       } catch (StatusRuntimeException e) {
-        if (!"RATE_LIMITED".equals(reason(e))) {
+        if (!"RATE_LIMITED".equals(ServerCalls.reason(e))) {
           throw e;
         }
         batch = Math.max(1, batch / 2);
@@ -617,7 +592,8 @@ public final class SyncClient implements AutoCloseable {
       if (!verifiers.containsKey(author)) {
         try {
           verifiers.put(
-              author, ClientSignatures.verifier(chain.member(author).orElseThrow().signingPublicKeyset()));
+              author,
+              DeviceSignatureVerifier.of(chain.member(author).orElseThrow().signingPublicKeyset()));
         } catch (GeneralSecurityException e) {
           throw badSignature(entry);
         }
@@ -654,10 +630,6 @@ public final class SyncClient implements AutoCloseable {
 
   VaultException failure(StatusRuntimeException e) {
     return ServerCalls.failure(serverUrl, e, "local changes stay queued");
-  }
-
-  private static String reason(StatusRuntimeException e) {
-    return ServerCalls.reason(e);
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.Ed25519Parameters;
 import com.google.crypto.tink.signature.Ed25519PublicKey;
+import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.google.protobuf.ByteString;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -58,6 +59,33 @@ public final class DeviceSignatureVerifier implements PublicKeyVerify {
       throw new GeneralSecurityException("the keyset has no enabled key");
     }
     return new DeviceSignatureVerifier(List.copyOf(keys));
+  }
+
+  /** Whether {@code publicKeyset} is a Tink keyset of Ed25519 public keys only, as a device's must be. */
+  public static boolean isEd25519PublicKeyset(ByteString publicKeyset) {
+    try {
+      KeysetHandle handle =
+          TinkProtoKeysetFormat.parseKeysetWithoutSecret(
+              publicKeyset.toByteArray(), RegistryConfiguration.get());
+      for (int i = 0; i < handle.size(); i++) {
+        if (!(handle.getAt(i).getKey().getParameters() instanceof Ed25519Parameters)) {
+          return false;
+        }
+      }
+      return handle.size() > 0;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code signature} over {@code data} verifies under a raw 32-byte Ed25519 key (the recovery key's). */
+  public static boolean verifiesRawKey(byte[] publicKey, byte[] signature, byte[] data) {
+    try {
+      new Ed25519Verify(publicKey).verify(signature, data);
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

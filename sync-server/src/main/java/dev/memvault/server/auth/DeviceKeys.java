@@ -1,11 +1,7 @@
 package dev.memvault.server.auth;
 
 import dev.memvault.proto.sync.DeviceSignatureVerifier;
-import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeyVerify;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.signature.Ed25519Parameters;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
 import dev.memvault.server.errors.Reason;
@@ -71,15 +67,10 @@ public final class DeviceKeys {
   }
 
   private static PublicKeyVerify parse(ByteString publicKeyset) {
+    if (!DeviceSignatureVerifier.isEd25519PublicKeyset(publicKeyset)) {
+      throw new RejectedException(Reason.BAD_KEYSET);
+    }
     try {
-      KeysetHandle handle =
-          TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-              publicKeyset.toByteArray(), RegistryConfiguration.get());
-      for (int i = 0; i < handle.size(); i++) {
-        if (!(handle.getAt(i).getKey().getParameters() instanceof Ed25519Parameters)) {
-          throw new RejectedException(Reason.BAD_KEYSET);
-        }
-      }
       return DeviceSignatureVerifier.of(publicKeyset);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new RejectedException(Reason.BAD_KEYSET);

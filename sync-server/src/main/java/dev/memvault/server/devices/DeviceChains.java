@@ -1,9 +1,9 @@
 package dev.memvault.server.devices;
 
-import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -11,7 +11,6 @@ import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.SyncStore;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 
 /**
@@ -142,12 +141,7 @@ public final class DeviceChains {
 
     @Override
     public boolean verifiesRecovery(byte[] recoveryPublicKey, byte[] signature, byte[] data) {
-      try {
-        new Ed25519Verify(recoveryPublicKey).verify(signature, data);
-        return true;
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        return false;
-      }
+      return DeviceSignatureVerifier.verifiesRawKey(recoveryPublicKey, signature, data);
     }
   }
 }
