@@ -98,8 +98,13 @@ class PadmeTest {
         continue;
       }
       assertTrue(padded >= length, "padded(" + length + ") = " + padded + Seeds.context(seed));
-      assertTrue(
-          padded - (long) length <= 0.12 * length, "overhead on " + length + Seeds.context(seed));
+      if (length > Padme.MIN_BUCKET) {
+        // Below the minimum bucket every length pads to 256 bytes on purpose; the 12% bound is
+        // PADMÉ's, for lengths above it.
+        assertTrue(
+            padded - (long) length <= 0.12 * length,
+            "overhead on " + length + Seeds.context(seed));
+      }
     }
   }
 
