@@ -7,7 +7,6 @@ import dev.memvault.proto.v1.BackupMeta;
 import dev.memvault.proto.v1.BackupRecord;
 import dev.memvault.proto.v1.BackupRevision;
 import dev.memvault.proto.v1.BackupScope;
-import dev.memvault.proto.v1.BackupSearchText;
 import dev.memvault.proto.v1.BackupTag;
 import java.io.IOException;
 import java.sql.Connection;
@@ -19,7 +18,9 @@ import java.sql.Types;
 /**
  * Copies the rows of a vault database into backup records, table by table and column by column,
  * and back into a new database. The copy is verbatim: the same seq numbers, envelopes, encrypted
- * keysets and index rows, so a restored database is the backed-up one, not a re-derivation of it.
+ * keysets and tags. The search index is not copied: it holds no text to copy (it is contentless),
+ * so a restored vault fills it again from the envelopes when it first opens. Search-text records
+ * of backups written before are read and counted, not inserted.
  *
  * <p>Schema: {@code store/Migrations.java}. A column added there must be added here and to
  * {@code backup.proto}, or a restore silently loses it.
@@ -38,7 +39,7 @@ final class BackupRows {
             db.prepareStatement(
                 "SELECT (SELECT count(*) FROM vault_meta) + (SELECT count(*) FROM scopes)"
                     + " + (SELECT count(*) FROM memories) + (SELECT count(*) FROM memory_revisions)"
-                    + " + (SELECT count(*) FROM memory_tags) + (SELECT count(*) FROM memory_fts)");
+                    + " + (SELECT count(*) FROM memory_tags)");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
@@ -46,8 +47,8 @@ final class BackupRows {
   }
 
   /**
-   * Hands every row of every table to {@code sink}: meta, scopes, memories, revisions, tags,
-   * search texts; then the end record with the counts, which it also returns. The caller holds
+   * Hands every row of every table to {@code sink}: meta, scopes, memories, revisions, tags;
+   * then the end record with the counts, which it also returns. The caller holds
    * a read transaction, so the rows are one consistent snapshot.
    */
   static BackupEnd copyAll(Connection db, Sink sink) throws SQLException, IOException {
@@ -139,21 +140,6 @@ final class BackupRows {
         end.setTags(end.getTags() + 1);
       }
     }
-    try (PreparedStatement query =
-            db.prepareStatement("SELECT rowid, text, tags FROM memory_fts ORDER BY rowid");
-        ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        sink.accept(
-            BackupRecord.newBuilder()
-                .setSearchText(
-                    BackupSearchText.newBuilder()
-                        .setSeq(rows.getLong(1))
-                        .setText(text(rows.getString(2)))
-                        .setTags(text(rows.getString(3))))
-                .build());
-        end.setSearchTexts(end.getSearchTexts() + 1);
-      }
-    }
     BackupEnd counts = end.build();
     sink.accept(BackupRecord.newBuilder().setEnd(counts).build());
     return counts;
@@ -169,7 +155,6 @@ final class BackupRows {
     private final PreparedStatement memory;
     private final PreparedStatement revision;
     private final PreparedStatement tag;
-    private final PreparedStatement searchText;
     private final BackupEnd.Builder counts = BackupEnd.newBuilder();
 
     Inserter(Connection db) throws SQLException {
@@ -186,8 +171,6 @@ final class BackupRows {
           db.prepareStatement(
               "INSERT INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)");
       tag = db.prepareStatement("INSERT INTO memory_tags (tag, seq) VALUES (?, ?)");
-      searchText =
-          db.prepareStatement("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
     }
 
     /** Inserts one row; returns false for the end record and for records it does not know. */
@@ -241,11 +224,7 @@ final class BackupRows {
           counts.setTags(counts.getTags() + 1);
         }
         case SEARCH_TEXT -> {
-          BackupSearchText row = record.getSearchText();
-          searchText.setLong(1, row.getSeq());
-          searchText.setString(2, row.getText());
-          searchText.setString(3, row.getTags());
-          searchText.executeUpdate();
+          // A backup from before the contentless index; the index is rebuilt instead.
           counts.setSearchTexts(counts.getSearchTexts() + 1);
         }
         default -> {
@@ -263,7 +242,7 @@ final class BackupRows {
     @Override
     public void close() throws SQLException {
       for (PreparedStatement statement :
-          new PreparedStatement[] {meta, scope, memory, revision, tag, searchText}) {
+          new PreparedStatement[] {meta, scope, memory, revision, tag}) {
         statement.close();
       }
     }

@@ -242,6 +242,9 @@ public final class VaultBackup {
         statement.execute("PRAGMA journal_mode = DELETE");
       }
       Migrations.migrate(db);
+      MetaRows meta = new MetaRows(db);
+      // The marker is set below, after the backup's own meta rows are in.
+      meta.delete(MetaRows.SEARCH_INDEX_STALE);
       db.setAutoCommit(false);
       try (BackupRows.Inserter inserter = new BackupRows.Inserter(db)) {
         BackupRecord record = first;
@@ -262,10 +265,12 @@ public final class VaultBackup {
           throw new GeneralSecurityException("decryption failed");
         }
       }
-      byte[] vaultId = new MetaRows(db).get(META_VAULT_ID);
+      byte[] vaultId = meta.get(META_VAULT_ID);
       if (!Arrays.equals(vaultId, header.getVault().getVaultId().toByteArray())) {
         throw new GeneralSecurityException("decryption failed");
       }
+      // The search index is filled from the envelopes when the restored vault first opens.
+      meta.put(MetaRows.SEARCH_INDEX_STALE, new byte[] {1});
       db.commit();
     }
   }

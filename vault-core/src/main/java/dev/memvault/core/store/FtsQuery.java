@@ -15,9 +15,22 @@ import java.util.Optional;
 public final class FtsQuery {
   private FtsQuery() {}
 
+  /** One searched-for word or quoted phrase, as typed; {@code prefix} for a trailing {@code *}. */
+  public record Term(String text, boolean prefix) {}
+
   /** The FTS5 MATCH expression, or empty if the input holds no searchable characters. */
   public static Optional<String> from(String input) {
-    List<String> terms = new ArrayList<>();
+    List<String> quoted = new ArrayList<>();
+    for (Term term : terms(input)) {
+      String phrase = "\"" + term.text().replace("\"", "\"\"") + "\"";
+      quoted.add(term.prefix() ? phrase + "*" : phrase);
+    }
+    return quoted.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", quoted));
+  }
+
+  /** The words and phrases of the input that hold something searchable, in order. */
+  public static List<Term> terms(String input) {
+    List<Term> terms = new ArrayList<>();
     int i = 0;
     int n = input.length();
     while (i < n) {
@@ -41,15 +54,13 @@ public final class FtsQuery {
         i = end;
       }
     }
-    return terms.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", terms));
+    return terms;
   }
 
-  private static void addTerm(List<String> terms, String text, boolean prefix) {
-    if (!hasSearchableCharacter(text)) {
-      return;
+  private static void addTerm(List<Term> terms, String text, boolean prefix) {
+    if (hasSearchableCharacter(text)) {
+      terms.add(new Term(text, prefix));
     }
-    String quoted = "\"" + text.replace("\"", "\"\"") + "\"";
-    terms.add(prefix ? quoted + "*" : quoted);
   }
 
   private static boolean hasSearchableCharacter(String text) {

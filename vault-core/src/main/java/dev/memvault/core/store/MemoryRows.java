@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +27,21 @@ public final class MemoryRows {
     this.statements = new StatementCache(connection);
   }
 
-  /** A search hit: the row and an FTS snippet with matches in [brackets]. */
-  public record SearchRow(StoredMemory memory, String snippet, double score) {}
+  /** A search hit: the row and its bm25 score (lower is better). */
+  public record SearchRow(StoredMemory memory, double score) {}
+
+  /**
+   * What a live memory is indexed under: its search text and tags. The index is contentless (it
+   * keeps no copy of the text), so taking a memory out of it needs exactly the values it went in
+   * with; they come from decrypting the memory's current revision.
+   */
+  public record IndexedText(String text, List<String> tags) {}
 
   /** A stored earlier revision. */
   public record Revision(long revision, byte[] envelope) {}
 
   /** Inserts a new live memory with its search text and tags; returns its seq. */
-  public long insert(StoredMemory row, String text, List<String> tags) throws SQLException {
+  public long insert(StoredMemory row, IndexedText indexed) throws SQLException {
     PreparedStatement insert =
         statements.get(
             "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
@@ -63,7 +71,7 @@ public final class MemoryRows {
         seq = rows.getLong(1);
       }
     }
-    index(seq, text, tags);
+    index(seq, indexed);
     return seq;
   }
 
@@ -74,8 +82,12 @@ public final class MemoryRows {
    * merge key (docs/FORMAT.md, section 14.2).
    */
   public void replaceCurrent(
-      StoredMemory previous, long revision, long updatedAtMillis, byte[] envelope, String text,
-      List<String> tags)
+      StoredMemory previous,
+      IndexedText previousIndexed,
+      long revision,
+      long updatedAtMillis,
+      byte[] envelope,
+      IndexedText indexed)
       throws SQLException {
     try (PreparedStatement keep =
         connection.prepareStatement(
@@ -86,15 +98,22 @@ public final class MemoryRows {
       keep.executeUpdate();
     }
     setCurrent(previous.seq(), revision, updatedAtMillis, envelope, false);
-    unindex(previous.seq());
-    index(previous.seq(), text, tags);
+    unindex(previous.seq(), previousIndexed);
+    index(previous.seq(), indexed);
   }
 
   /**
    * Replaces a memory by its tombstone: the text leaves the search index, and every earlier
    * revision is deleted, so nothing of what was forgotten stays readable.
+   *
+   * @param previousIndexed what the memory is indexed under; empty if it is a tombstone already
    */
-  public void tombstone(StoredMemory previous, long revision, long updatedAtMillis, byte[] envelope)
+  public void tombstone(
+      StoredMemory previous,
+      Optional<IndexedText> previousIndexed,
+      long revision,
+      long updatedAtMillis,
+      byte[] envelope)
       throws SQLException {
     try (PreparedStatement purge =
         connection.prepareStatement("DELETE FROM memory_revisions WHERE id = ?")) {
@@ -102,28 +121,28 @@ public final class MemoryRows {
       purge.executeUpdate();
     }
     setCurrent(previous.seq(), revision, updatedAtMillis, envelope, true);
-    unindex(previous.seq());
+    if (previousIndexed.isPresent()) {
+      unindex(previous.seq(), previousIndexed.get());
+    }
   }
 
   public Optional<StoredMemory> find(String id) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement("SELECT " + COLUMNS + " FROM memories m WHERE m.id = ?")) {
-      query.setString(1, id);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-      }
+    // Cached: a sync applying a whole log and an import look up every record.
+    PreparedStatement query =
+        statements.get("SELECT " + COLUMNS + " FROM memories m WHERE m.id = ?");
+    query.setString(1, id);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(read(rows)) : Optional.empty();
     }
   }
 
   /** The memory, live or forgotten, imported with this source key. */
   public Optional<StoredMemory> findBySource(String sourceKey) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? LIMIT 1")) {
-      query.setString(1, sourceKey);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-      }
+    PreparedStatement query =
+        statements.get("SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? LIMIT 1");
+    query.setString(1, sourceKey);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(read(rows)) : Optional.empty();
     }
   }
 
@@ -196,19 +215,19 @@ public final class MemoryRows {
 
   /**
    * Full-text search ranked by bm25 (best first). Messages are included: the caller decides how
-   * to present a hit inside a conversation.
+   * to present a hit inside a conversation, and makes its snippet from the decrypted text.
    */
   public List<SearchRow> search(String match, MemoryFilter filter, int limit) throws SQLException {
     Where where = where(filter, -1);
     String sql =
         "SELECT "
             + COLUMNS
-            + ", snippet(memory_fts, 0, '[', ']', '…', 16), memory_fts.rank"
+            + ", memory_fts.rank"
             + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
             + " WHERE memory_fts MATCH ? AND "
             + where.sql
             // rank is bm25 by default; ordering by it lets FTS5 sort internally, so the join and
-            // the snippet run only for the rows kept rather than for every match (BENCHMARKS.md).
+            // decryption run only for the rows kept rather than for every match (BENCHMARKS.md).
             + " ORDER BY memory_fts.rank LIMIT ?";
     List<SearchRow> hits = new ArrayList<>();
     try (PreparedStatement query = connection.prepareStatement(sql)) {
@@ -217,7 +236,7 @@ public final class MemoryRows {
       query.setInt(next, limit);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          hits.add(new SearchRow(read(rows), rows.getString(12), rows.getDouble(13)));
+          hits.add(new SearchRow(read(rows), rows.getDouble(12)));
         }
       }
     }
@@ -241,30 +260,30 @@ public final class MemoryRows {
   private void setCurrent(
       long seq, long revision, long updatedAtMillis, byte[] envelope, boolean deleted)
       throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
+    PreparedStatement update =
+        statements.get(
             "UPDATE memories SET revision = ?, updated_at = ?, envelope = ?, deleted = ?"
-                + " WHERE seq = ?")) {
-      update.setLong(1, revision);
-      update.setLong(2, updatedAtMillis);
-      update.setBytes(3, envelope);
-      update.setInt(4, deleted ? 1 : 0);
-      update.setLong(5, seq);
-      update.executeUpdate();
-    }
+                + " WHERE seq = ?");
+    update.setLong(1, revision);
+    update.setLong(2, updatedAtMillis);
+    update.setBytes(3, envelope);
+    update.setInt(4, deleted ? 1 : 0);
+    update.setLong(5, seq);
+    update.executeUpdate();
   }
 
-  private void index(long seq, String text, List<String> tags) throws SQLException {
+  /** Adds a live memory to the search index and the tag table. */
+  public void index(long seq, IndexedText indexed) throws SQLException {
     PreparedStatement fts =
         statements.get("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
     fts.setLong(1, seq);
-    fts.setString(2, text);
-    fts.setString(3, String.join(" ", tags));
+    fts.setString(2, indexed.text());
+    fts.setString(3, String.join(" ", indexed.tags()));
     fts.executeUpdate();
-    if (!tags.isEmpty()) {
+    if (!indexed.tags().isEmpty()) {
       PreparedStatement tag =
           statements.get("INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)");
-      for (String t : tags) {
+      for (String t : indexed.tags()) {
         tag.setString(1, t);
         tag.setLong(2, seq);
         tag.addBatch();
@@ -273,12 +292,20 @@ public final class MemoryRows {
     }
   }
 
-  private void unindex(long seq) throws SQLException {
-    try (PreparedStatement fts =
-            connection.prepareStatement("DELETE FROM memory_fts WHERE rowid = ?");
-        PreparedStatement tags = connection.prepareStatement("DELETE FROM memory_tags WHERE seq = ?")) {
-      fts.setLong(1, seq);
-      fts.executeUpdate();
+  /**
+   * Takes a memory out of the search index. A contentless FTS5 table deletes by tokenizing the
+   * values given: they must be those the row was indexed with, or the index goes wrong.
+   */
+  private void unindex(long seq, IndexedText indexed) throws SQLException {
+    PreparedStatement fts =
+        statements.get(
+            "INSERT INTO memory_fts (memory_fts, rowid, text, tags) VALUES ('delete', ?, ?, ?)");
+    fts.setLong(1, seq);
+    fts.setString(2, indexed.text());
+    fts.setString(3, String.join(" ", indexed.tags()));
+    fts.executeUpdate();
+    if (!indexed.tags().isEmpty()) {
+      PreparedStatement tags = statements.get("DELETE FROM memory_tags WHERE seq = ?");
       tags.setLong(1, seq);
       tags.executeUpdate();
     }
@@ -414,13 +441,29 @@ public final class MemoryRows {
   /**
    * Makes a remote revision current without touching the history (the caller has put the previous
    * current where it belongs), live again if it was a tombstone, and re-indexes it.
+   *
+   * @param previousIndexed what the memory is indexed under; empty if it was a tombstone
    */
   public void setCurrentLive(
-      StoredMemory row, long revision, long updatedAtMillis, byte[] envelope, String text,
-      List<String> tags)
+      StoredMemory row,
+      Optional<IndexedText> previousIndexed,
+      long revision,
+      long updatedAtMillis,
+      byte[] envelope,
+      IndexedText indexed)
       throws SQLException {
     setCurrent(row.seq(), revision, updatedAtMillis, envelope, false);
-    unindex(row.seq());
-    index(row.seq(), text, tags);
+    if (previousIndexed.isPresent()) {
+      unindex(row.seq(), previousIndexed.get());
+    }
+    index(row.seq(), indexed);
+  }
+
+  /** Empties the search index and the tag table, to be filled again with {@link #index}. */
+  public void clearIndex() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO memory_fts (memory_fts) VALUES ('delete-all')");
+      statement.execute("DELETE FROM memory_tags");
+    }
   }
 }

@@ -7,6 +7,12 @@ import java.sql.SQLException;
 
 /** Reads and writes vault_meta: named values that tie the database to its vault header. */
 public final class MetaRows {
+  /**
+   * Present while the search index does not match the memories (after the migration to a
+   * contentless index, or a restore): the vault fills it again from the envelopes when it opens.
+   */
+  public static final String SEARCH_INDEX_STALE = "search_index_stale";
+
   private final Connection connection;
 
   public MetaRows(Connection connection) {
@@ -32,6 +38,14 @@ public final class MetaRows {
       upsert.setString(1, name);
       upsert.setBytes(2, value);
       upsert.executeUpdate();
+    }
+  }
+
+  public void delete(String name) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM vault_meta WHERE name = ?")) {
+      delete.setString(1, name);
+      delete.executeUpdate();
     }
   }
 }

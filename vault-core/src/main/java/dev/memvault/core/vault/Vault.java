@@ -20,6 +20,7 @@ import dev.memvault.core.store.MetaRows;
 import dev.memvault.core.store.Migrations;
 import dev.memvault.core.store.FtsQuery;
 import dev.memvault.core.store.ScopeRows;
+import dev.memvault.core.store.Snippet;
 import dev.memvault.core.store.SqlCipherDatabase;
 import dev.memvault.core.store.StoredMemory;
 import dev.memvault.core.sync.ApplyReport;
@@ -80,6 +81,8 @@ public final class Vault implements AutoCloseable {
   public static final int FORMAT_VERSION = 1;
   public static final String DATABASE_FILE = "vault.db";
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
+  /** Words in a search hit's snippet, as FTS5's snippet() was asked for before. */
+  private static final int SNIPPET_WORDS = 16;
 
   private static final String META_VAULT_ID = "vault_id";
   /** The device chain head this device verified last ({@link ChainHead}). */
@@ -135,6 +138,40 @@ public final class Vault implements AutoCloseable {
           ScopeKeyset.decrypt(stored.encryptedKeyset(), rootKey, vaultId, stored.scopeId());
       openScopes.put(new Scope(stored.scopeId(), stored.name(), keyset));
     }
+    if (new MetaRows(connection).get(MetaRows.SEARCH_INDEX_STALE) != null) {
+      rebuildSearchIndex();
+    }
+  }
+
+  /**
+   * Fills the search index again from the envelopes of the live memories, in one transaction
+   * with removing the marker that asked for it: a crash midway leaves the marker, and the next
+   * open starts over.
+   */
+  private void rebuildSearchIndex() {
+    inTransaction(() -> {
+      memories.clearIndex();
+      long after = 0;
+      List<StoredMemory> page;
+      while (!(page = memories.page(after, 1_000)).isEmpty()) {
+        for (StoredMemory row : page) {
+          memories.index(row.seq(), indexed(decrypt(row)));
+          after = row.seq();
+        }
+      }
+      new MetaRows(connection).delete(MetaRows.SEARCH_INDEX_STALE);
+      return null;
+    });
+  }
+
+  /** What a live memory is indexed under: its search text and its tags. */
+  private static MemoryRows.IndexedText indexed(Memory memory) {
+    return new MemoryRows.IndexedText(MemoryRules.searchText(memory), memory.getTagsList());
+  }
+
+  /** What a stored revision is indexed under, or empty for a tombstone (not indexed). */
+  private static Optional<MemoryRows.IndexedText> indexedIfLive(Memory memory) {
+    return memory.getDeleted() ? Optional.empty() : Optional.of(indexed(memory));
   }
 
   // ---------------------------------------------------------------- creating and opening
@@ -456,7 +493,7 @@ public final class Vault implements AutoCloseable {
       RecordEnvelope sealed = seal(scope, next);
       byte[] envelope = sealed.toByteArray();
       memories.replaceCurrent(
-          row, next.getRevision(), now.toEpochMilli(), envelope, MemoryRules.searchText(next), next.getTagsList());
+          row, indexed(current), next.getRevision(), now.toEpochMilli(), envelope, indexed(next));
       enqueueRevision(sealed);
       return next;
     }
@@ -547,6 +584,7 @@ public final class Vault implements AutoCloseable {
         FtsQuery.from(query)
             .orElseThrow(
                 () -> new VaultException.InvalidInput("the search has no words to look for"));
+    List<FtsQuery.Term> terms = FtsQuery.terms(query);
     try {
       // Several hits can fold into one conversation, so ask for more rows than will be shown.
       List<MemoryRows.SearchRow> rows =
@@ -561,17 +599,17 @@ public final class Vault implements AutoCloseable {
         if (results.containsKey(shownId)) {
           continue;
         }
-        Memory shown;
+        Memory matched = decrypt(hit);
+        Memory shown = matched;
         if (hit.kind() == Kind.MESSAGE_VALUE) {
           Optional<StoredMemory> conversation = memories.find(shownId);
           if (conversation.isEmpty() || conversation.get().deleted()) {
             continue;
           }
           shown = decrypt(conversation.get());
-        } else {
-          shown = decrypt(hit);
         }
-        results.put(shownId, new SearchResult(shown, row.snippet(), row.score()));
+        String snippet = Snippet.of(MemoryRules.searchText(matched), terms, SNIPPET_WORDS);
+        results.put(shownId, new SearchResult(shown, snippet, row.score()));
       }
       return new ArrayList<>(results.values());
     } catch (SQLException e) {
@@ -1134,10 +1172,15 @@ public final class Vault implements AutoCloseable {
               false,
               envelopeBytes,
               MemoryRules.sourceKey(remote));
-      long seq = memories.insert(inserted, MemoryRules.searchText(remote), remote.getTagsList());
+      MemoryRows.IndexedText indexed = indexed(remote);
+      long seq = memories.insert(inserted, indexed);
       if (remote.getDeleted()) {
         memories.tombstone(
-            withSeq(inserted, seq), remote.getRevision(), millis(remote.getUpdatedAt()), envelopeBytes);
+            withSeq(inserted, seq),
+            Optional.of(indexed),
+            remote.getRevision(),
+            millis(remote.getUpdatedAt()),
+            envelopeBytes);
         syncRows.setPurgeHlc(id, remote.getHlc());
       }
       return;
@@ -1161,7 +1204,12 @@ public final class Vault implements AutoCloseable {
     if (order > 0) {
       if (remote.getDeleted()) {
         // The newest revision is a tombstone: everything before it goes.
-        memories.tombstone(row, remote.getRevision(), millis(remote.getUpdatedAt()), envelopeBytes);
+        memories.tombstone(
+            row,
+            indexedIfLive(current),
+            remote.getRevision(),
+            millis(remote.getUpdatedAt()),
+            envelopeBytes);
         syncRows.setPurgeHlc(id, maxUnsigned(purge, remote.getHlc()));
         return;
       }
@@ -1171,11 +1219,11 @@ public final class Vault implements AutoCloseable {
       }
       memories.setCurrentLive(
           row,
+          indexedIfLive(current),
           remote.getRevision(),
           millis(remote.getUpdatedAt()),
           envelopeBytes,
-          MemoryRules.searchText(remote),
-          remote.getTagsList());
+          indexed(remote));
       return;
     }
     if (remote.getDeleted()) {
@@ -1389,8 +1437,7 @@ public final class Vault implements AutoCloseable {
               false,
               envelopeBytes,
               MemoryRules.sourceKey(memory)),
-          MemoryRules.searchText(memory),
-          memory.getTagsList());
+          indexed(memory));
     } catch (SQLException e) {
       if (isUniqueViolation(e)) {
         // Only the statement failed; the transaction goes on as if nothing was tried.
@@ -1456,8 +1503,7 @@ public final class Vault implements AutoCloseable {
             false,
             currentEnvelope.toByteArray(),
             MemoryRules.sourceKey(current)),
-        MemoryRules.searchText(current),
-        current.getTagsList());
+        indexed(current));
     // Only the current revision is pushed: the earlier ones stay on this device, as other
     // devices keep only what reached them through sync (docs/FORMAT.md, section 14).
     enqueueRevision(currentEnvelope);
@@ -1488,7 +1534,9 @@ public final class Vault implements AutoCloseable {
             .build();
     Scope scope = openScopes.byId(row.scopeId());
     RecordEnvelope sealed = seal(scope, tombstone);
-    memories.tombstone(row, tombstone.getRevision(), now.toEpochMilli(), sealed.toByteArray());
+    memories.tombstone(
+        row, Optional.of(indexed(current)), tombstone.getRevision(), now.toEpochMilli(),
+        sealed.toByteArray());
     syncRows.setPurgeHlc(row.id(), tombstone.getHlc());
     enqueueRevision(sealed);
   }

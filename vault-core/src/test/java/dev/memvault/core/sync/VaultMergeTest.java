@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -240,15 +241,36 @@ class VaultMergeTest {
           } else {
             assertEquals(expected, got, "replica " + trial + Seeds.context(seed));
           }
+          assertSearchFindsExactlyTheLive(fresh, seed);
         }
       }
       for (int w = 0; w < writers.size(); w++) {
         applyShuffled(writers.get(w), all, random);
         assertEquals(expected, Snapshot.of(writers.get(w), ids), "writer " + w + Seeds.context(seed));
+        assertSearchFindsExactlyTheLive(writers.get(w), seed);
       }
     } finally {
       writers.forEach(Vault::close);
     }
+  }
+
+  /**
+   * Every word of every live memory finds exactly the live memories holding it: merges replace
+   * and tombstone indexed memories, and the contentless index must follow them word for word.
+   */
+  private static void assertSearchFindsExactlyTheLive(Vault vault, long seed) {
+    Map<String, TreeSet<String>> holders = new TreeMap<>();
+    for (Memory memory : vault.list(Selection.all().limitedTo(Selection.MAX_LIMIT))) {
+      for (String word : memory.getText().split(" ")) {
+        holders.computeIfAbsent(word, w -> new TreeSet<>()).add(memory.getId());
+      }
+    }
+    holders.forEach((word, expected) -> {
+      TreeSet<String> found = new TreeSet<>();
+      vault.search(word, Selection.all().limitedTo(Selection.MAX_LIMIT))
+          .forEach(hit -> found.add(hit.memory().getId()));
+      assertEquals(expected, found, "search for '" + word + "'" + Seeds.context(seed));
+    });
   }
 
   /** Scopes first (a server delivers a scope before anything in it), the rest in any order. */

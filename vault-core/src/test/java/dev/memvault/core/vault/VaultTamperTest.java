@@ -76,7 +76,7 @@ class VaultTamperTest {
       }
     }
     try (RawVault raw = RawVault.open(pristine, recoveryKey)) {
-      memoryPages = raw.pagesOf(List.of("memories", "memory_revisions", "memory_fts_content"));
+      memoryPages = raw.pagesOf(List.of("memories", "memory_revisions"));
     } catch (Exception e) {
       throw new AssertionError(e);
     }

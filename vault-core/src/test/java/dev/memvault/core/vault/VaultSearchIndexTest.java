@@ -1,0 +1,226 @@
+package dev.memvault.core.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.memvault.core.store.MetaRows;
+import dev.memvault.core.store.Migrations;
+import dev.memvault.core.testing.Drafts;
+import dev.memvault.core.testing.RawVault;
+import dev.memvault.core.testing.Seeds;
+import dev.memvault.proto.v1.Memory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The search index is contentless: FTS5 keeps no copy of the text, so every update, forget and
+ * merge must take a memory out of it with exactly the words it went in with. These tests hold the
+ * index to the memories it indexes.
+ */
+class VaultSearchIndexTest {
+  private static final char[] PASSPHRASE = "index test".toCharArray();
+  private static final List<String> WORDS =
+      List.of("amber", "basalt", "cobalt", "dune", "ember", "fjord", "garnet", "heron");
+  private static final List<String> TAGS = List.of("tagnorth", "tagsouth", "tageast");
+
+  @TempDir Path dir;
+
+  /** What a memory should be found by: the words of its text and its tags. */
+  private record Expected(Set<String> words) {}
+
+  @Test
+  void randomAddsUpdatesAndForgets_searchFindsExactlyTheLiveMemoriesHoldingEachWord()
+      throws Exception {
+    long seed = Seeds.seed("randomAddsUpdatesAndForgets_searchFindsExactly");
+    SplittableRandom random = new SplittableRandom(seed);
+    Path home = dir.resolve("v");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    Map<String, Expected> live = new HashMap<>();
+    try (Vault vault = created.vault()) {
+      for (int step = 1; step <= 240; step++) {
+        int action = random.nextInt(10);
+        List<String> ids = new ArrayList<>(live.keySet());
+        ids.sort(null);
+        if (ids.isEmpty() || action < 4) {
+          String text = sentence(random);
+          List<String> tags = tags(random);
+          Memory added = vault.add(Drafts.note("s" + random.nextInt(3), text, tags.toArray(String[]::new)));
+          live.put(added.getId(), expected(text, tags));
+        } else if (action < 8) {
+          String id = ids.get(random.nextInt(ids.size()));
+          String text = sentence(random);
+          List<String> tags = tags(random);
+          vault.update(id, b -> b.setText(text).clearTags().addAllTags(tags));
+          live.put(id, expected(text, tags));
+        } else {
+          String id = ids.get(random.nextInt(ids.size()));
+          vault.forget(id);
+          live.remove(id);
+        }
+        if (step % 60 == 0) {
+          assertSearchMatches(vault, live, seed);
+        }
+      }
+    }
+    try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
+      assertIndexIntact(raw.connection(), seed);
+    }
+  }
+
+  @Test
+  void open_vaultWithTheEarlierIndexThatKeptText_indexRebuiltWithoutTextAndSearchable()
+      throws Exception {
+    Path home = dir.resolve("old");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    String kept;
+    String revised;
+    try (Vault vault = created.vault()) {
+      kept = vault.add(Drafts.note("work", "the basalt quarry report", "tagnorth")).getId();
+      revised = vault.add(Drafts.note("work", "an amber draft")).getId();
+      vault.update(revised, b -> b.setText("a cobalt final"));
+      String forgotten = vault.add(Drafts.note("work", "the garnet secret")).getId();
+      vault.forget(forgotten);
+    }
+    // Turn the database back into schema version 4: an FTS5 table holding its own copy of the
+    // text, as vaults written before the contentless index have.
+    try (RawVault raw = RawVault.open(home, created.recoveryKey());
+        Statement statement = raw.connection().createStatement()) {
+      statement.execute("DROP TABLE memory_fts");
+      statement.execute(
+          "CREATE VIRTUAL TABLE memory_fts USING fts5("
+              + " text, tags, tokenize = 'unicode61 remove_diacritics 2')");
+      statement.execute(
+          "INSERT INTO memory_fts (rowid, text, tags) SELECT seq, 'stale words', '' FROM memories"
+              + " WHERE deleted = 0");
+      statement.execute("DELETE FROM vault_meta WHERE name = '" + MetaRows.SEARCH_INDEX_STALE + "'");
+      statement.execute("PRAGMA user_version = 4");
+    }
+
+    try (Vault vault = Vault.open(home, PASSPHRASE)) {
+      assertEquals(List.of(kept), ids(vault, "basalt"));
+      assertEquals(List.of(kept), ids(vault, "tagnorth"));
+      assertEquals(List.of(revised), ids(vault, "cobalt"));
+      assertEquals(List.of(), ids(vault, "amber"));
+      assertEquals(List.of(), ids(vault, "garnet"));
+      assertEquals(List.of(), ids(vault, "stale"));
+      assertEquals("the [basalt] quarry report", vault.search("basalt", Selection.all()).get(0).snippet());
+    }
+    try (RawVault raw = RawVault.open(home, created.recoveryKey());
+        Statement statement = raw.connection().createStatement()) {
+      assertEquals(Migrations.latestVersion(), Migrations.currentVersion(raw.connection()));
+      assertNull(new MetaRows(raw.connection()).get(MetaRows.SEARCH_INDEX_STALE));
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT count(*) FROM sqlite_master WHERE name = 'memory_fts_content'")) {
+        rows.next();
+        assertEquals(0, rows.getInt(1), "the index keeps no copy of the text");
+      }
+      try (ResultSet rows = statement.executeQuery("SELECT count(*), count(text) FROM memory_fts")) {
+        rows.next();
+        assertEquals(2, rows.getInt(1), "one index row per live memory");
+        assertEquals(0, rows.getInt(2), "no text can be read back from the index");
+      }
+      assertIndexIntact(raw.connection(), 0);
+    }
+  }
+
+  @Test
+  void open_interruptedRebuild_startsOverAndCompletes() throws Exception {
+    Path home = dir.resolve("interrupted");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    String id;
+    try (Vault vault = created.vault()) {
+      id = vault.add(Drafts.note("home", "the heron by the fjord")).getId();
+    }
+    // A rebuild cut off midway: the marker is still there and the index is half empty.
+    try (RawVault raw = RawVault.open(home, created.recoveryKey());
+        Statement statement = raw.connection().createStatement()) {
+      statement.execute("INSERT INTO memory_fts (memory_fts) VALUES ('delete-all')");
+      new MetaRows(raw.connection()).put(MetaRows.SEARCH_INDEX_STALE, new byte[] {1});
+    }
+
+    try (Vault vault = Vault.open(home, PASSPHRASE)) {
+      assertEquals(List.of(id), ids(vault, "heron fjord"));
+    }
+    try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
+      assertNull(new MetaRows(raw.connection()).get(MetaRows.SEARCH_INDEX_STALE));
+    }
+  }
+
+  private static void assertSearchMatches(Vault vault, Map<String, Expected> live, long seed) {
+    for (String word : allWords()) {
+      Set<String> expected = new TreeSet<>();
+      live.forEach((id, memory) -> {
+        if (memory.words().contains(word)) {
+          expected.add(id);
+        }
+      });
+      Set<String> found = new TreeSet<>(ids(vault, word));
+      assertEquals(expected, found, "search for '" + word + "'" + Seeds.context(seed));
+    }
+  }
+
+  /** FTS5's own check of its index structures (totals, doclists, docsizes). */
+  private static void assertIndexIntact(Connection connection, long seed) throws Exception {
+    try (PreparedStatement check =
+        connection.prepareStatement("INSERT INTO memory_fts (memory_fts) VALUES ('integrity-check')")) {
+      check.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError("FTS5 integrity-check failed: " + e.getMessage() + Seeds.context(seed), e);
+    }
+  }
+
+  private static List<String> ids(Vault vault, String query) {
+    return vault.search(query, Selection.all().limitedTo(1_000)).stream()
+        .map(result -> result.memory().getId())
+        .toList();
+  }
+
+  private static List<String> allWords() {
+    List<String> words = new ArrayList<>(WORDS);
+    words.addAll(TAGS);
+    return words;
+  }
+
+  private static String sentence(SplittableRandom random) {
+    int length = 1 + random.nextInt(5);
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < length; i++) {
+      String word = WORDS.get(random.nextInt(WORDS.size()));
+      // Case and accents vary; the index folds them, so the search must still find the word.
+      words.add(random.nextInt(4) == 0 ? word.toUpperCase(java.util.Locale.ROOT) : word);
+    }
+    return String.join(random.nextBoolean() ? " " : ", ", words);
+  }
+
+  private static List<String> tags(SplittableRandom random) {
+    List<String> tags = new ArrayList<>();
+    for (String tag : TAGS) {
+      if (random.nextInt(3) == 0) {
+        tags.add(tag);
+      }
+    }
+    return tags;
+  }
+
+  private static Expected expected(String text, List<String> tags) {
+    Set<String> words = new HashSet<>(tags);
+    for (String word : text.toLowerCase(java.util.Locale.ROOT).split("[ ,]+")) {
+      words.add(word);
+    }
+    return new Expected(words);
+  }
+}
