@@ -1,23 +1,26 @@
 package dev.memvault.cli;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code memvault server --data DIR} as a child process on a free port of 127.0.0.1. */
 final class ServerProcess implements AutoCloseable {
-  final int port;
+  private static final String SERVER_ID = "memvault-cli-test-server";
+  private static final Pattern LISTENING =
+      Pattern.compile("memvault sync server listening on 127\\.0\\.0\\.1:(\\d+) .*");
+
+  /** Bound by the first start (0 until then), and bound again by every restart. */
+  private int port;
+
   private final Path data;
   private final Path logs;
   private Process process;
 
   ServerProcess(Path data, Path logs) throws Exception {
-    this.port = freePort();
     this.data = data;
     this.logs = logs;
     start();
@@ -42,23 +45,33 @@ final class ServerProcess implements AutoCloseable {
             "--data",
             data.toString(),
             "--listen",
-            "127.0.0.1:" + port);
+            "127.0.0.1:" + port,
+            // Named, since by default the id is the --listen text, which is 127.0.0.1:0 at the
+            // first start and the bound port at a restart: clients would refuse the restarted one.
+            "--server-id",
+            SERVER_ID);
     File log = logs.resolve("server-" + System.nanoTime() + ".log").toFile();
     builder.redirectErrorStream(true).redirectOutput(log);
     process = builder.start();
+    // The first start listens on port 0 and says which port it bound: no other process can take
+    // the port between its choice and the bind, as one could when a probe socket chose it.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+      boolean exited = !process.isAlive();
+      for (String line : Files.readAllLines(log.toPath())) {
+        Matcher listening = LISTENING.matcher(line);
+        if (listening.matches()) {
+          port = Integer.parseInt(listening.group(1));
+          return;
+        }
+      }
+      if (exited) {
         throw new AssertionError("memvault server exited: " + Files.readString(log.toPath()));
       }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+      Thread.sleep(100);
     }
-    throw new AssertionError("memvault server did not start listening");
+    throw new AssertionError(
+        "memvault server did not say it was listening: " + Files.readString(log.toPath()));
   }
 
   void stop() throws InterruptedException {
@@ -82,11 +95,5 @@ final class ServerProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -141,6 +142,16 @@ final class ServerFixture implements AfterEachCallback {
           opened.awaitTermination(5, TimeUnit.SECONDS);
         });
     return opened;
+  }
+
+  /** Shuts {@code executor} down after the test, once what was started after it is closed. */
+  <E extends ExecutorService> E track(E executor) {
+    cleanup.push(
+        () -> {
+          executor.shutdownNow();
+          executor.awaitTermination(5, TimeUnit.SECONDS);
+        });
+    return executor;
   }
 
   AuthServiceGrpc.AuthServiceBlockingStub auth() {

@@ -28,7 +28,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,7 +41,8 @@ final class RealServer implements AutoCloseable {
   static final String SERVER_ID = "memvault-test-server";
   private static final ServerSecret SECRET = ServerSecret.generate(new SecureRandom());
 
-  final int port;
+  /** Bound by the first start (0 until then), and bound again by every restart. */
+  private int port;
   private Path data;
   private EmbeddedSyncStore store;
   private SyncServer server;
@@ -54,7 +54,6 @@ final class RealServer implements AutoCloseable {
 
   /** A server enforcing {@code limits} (for example a low rate). */
   RealServer(Path data, Limits limits) {
-    this.port = freePort();
     this.data = data;
     this.limits = limits;
     start();
@@ -84,6 +83,9 @@ final class RealServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // The first start binds port 0: no other process can take the port between its choice and
+    // the bind, as one could when a probe socket chose it and closed it again.
+    port = server.port();
   }
 
   void stop() {
@@ -160,14 +162,5 @@ final class RealServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

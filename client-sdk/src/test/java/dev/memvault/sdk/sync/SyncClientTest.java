@@ -168,10 +168,7 @@ class SyncClientTest {
     try {
       Memory added = laptop.add(NewMemory.of("work", Kind.NOTE, "watch me arrive"));
       sync(laptop, server.url());
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-      while (reports.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      awaitTrue(() -> !reports.isEmpty(), "the watch delivers the new memory");
       assertEquals("watch me arrive", phone.get(added.getId()).getText());
       assertEquals(1, reports.get(0).revisionsApplied());
     } finally {
