@@ -13,20 +13,33 @@ import java.util.Arrays;
  * <p>Security: IND-CCA (AES-256-GCM through a Tink keyset) for the content; the envelope's
  * address fields are authenticated as associated data, and {@link #open} also checks them against
  * the address the reader expects, so an envelope copied to another record, revision or vault is
- * rejected even though it would authenticate under its own fields. Plaintext lengths are padded
- * to {@link Padme} buckets.
+ * rejected even though it would authenticate under its own fields. Plaintexts are deflated when
+ * that makes them fall into a smaller bucket ({@link RecordCompression}), then padded to {@link
+ * Padme} buckets.
  */
 public final class RecordCipher {
   public static final int FORMAT_VERSION = 1;
   private static final int LENGTH_PREFIX = 4;
+  /** Bit 31 of the length prefix: the body is raw DEFLATE of the serialized memory. */
+  private static final int DEFLATED = 0x8000_0000;
 
   private RecordCipher() {}
 
   public static RecordEnvelope seal(Aead scopeAead, RecordAddress address, byte[] memory)
       throws GeneralSecurityException {
-    int padded = Padme.paddedLength(LENGTH_PREFIX + memory.length);
+    byte[] body = memory;
+    int prefix = memory.length;
+    var deflated = RecordCompression.deflateIfSmaller(memory, LENGTH_PREFIX);
+    if (deflated.isPresent()) {
+      body = deflated.get();
+      prefix = body.length | DEFLATED;
+    }
+    int padded = Padme.paddedLength(LENGTH_PREFIX + body.length);
     ByteBuffer plain = ByteBuffer.allocate(padded);
-    plain.putInt(memory.length).put(memory);
+    plain.putInt(prefix).put(body);
+    if (body != memory) {
+      Arrays.fill(body, (byte) 0);
+    }
     byte[] plaintext = plain.array();
     try {
       byte[] ciphertext = scopeAead.encrypt(plaintext, address.associatedData(FORMAT_VERSION));
@@ -90,13 +103,24 @@ public final class RecordCipher {
       if (plain.remaining() < LENGTH_PREFIX) {
         throw new GeneralSecurityException("decryption failed");
       }
-      int length = plain.getInt();
-      if (length < 0 || length > plain.remaining()) {
+      int prefix = plain.getInt();
+      int length = prefix & ~DEFLATED;
+      if (length > plain.remaining()) {
         throw new GeneralSecurityException("decryption failed");
       }
-      byte[] memory = new byte[length];
-      plain.get(memory);
-      return memory;
+      byte[] body = new byte[length];
+      plain.get(body);
+      if ((prefix & DEFLATED) == 0) {
+        return body;
+      }
+      try {
+        return RecordCompression.inflate(body);
+      } catch (java.util.zip.DataFormatException e) {
+        // Authenticated, so written by a holder of the scope key: damage or a hostile writer.
+        throw new GeneralSecurityException("decryption failed");
+      } finally {
+        Arrays.fill(body, (byte) 0);
+      }
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }

@@ -15,9 +15,25 @@ import java.util.Optional;
  * transactions: every method here runs inside the caller's.
  */
 public final class MemoryRows {
+  /**
+   * {@code Kind.MESSAGE}: messages stay out of the scope and source indexes (Migrations step 6),
+   * so queries that leave messages out say so with this literal, which the planner needs to use
+   * those partial indexes.
+   */
+  public static final int MESSAGE_KIND = 6;
+
   private static final String COLUMNS =
       "m.seq, m.id, m.scope_id, m.kind, m.conversation_id, m.created_at, m.updated_at,"
           + " m.revision, m.deleted, m.envelope, m.source_key";
+
+  // Both lookups must stay on an index (MemoryRowsQueryPlanTest): an import runs one per
+  // conversation and per message.
+  static final String FIND_BY_SOURCE =
+      "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? AND m.kind != " + MESSAGE_KIND
+          + " LIMIT 1";
+  static final String FIND_MESSAGE_BY_SOURCE =
+      "SELECT " + COLUMNS + " FROM memories m WHERE m.conversation_id = ? AND m.source_key = ?"
+          + " LIMIT 1";
 
   private final Connection connection;
   private final StatementCache statements;
@@ -136,11 +152,41 @@ public final class MemoryRows {
     }
   }
 
-  /** The memory, live or forgotten, imported with this source key. */
+  /**
+   * The memory other than a message, live or forgotten, imported with this source key. (The
+   * condition on kind is written out so that SQLite uses the partial index, which leaves
+   * messages out.)
+   */
   public Optional<StoredMemory> findBySource(String sourceKey) throws SQLException {
-    PreparedStatement query =
-        statements.get("SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? LIMIT 1");
+    PreparedStatement query = statements.get(FIND_BY_SOURCE);
     query.setString(1, sourceKey);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+    }
+  }
+
+  /**
+   * A message, live or forgotten, imported with this source key, in any conversation. Reads the
+   * whole table (messages are in no index by source key): for occasional lookups only.
+   */
+  public Optional<StoredMemory> scanMessagesBySource(String sourceKey) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ?"
+                + " AND m.kind = " + MESSAGE_KIND + " LIMIT 1")) {
+      query.setString(1, sourceKey);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The message of a conversation, live or forgotten, imported with this source key. */
+  public Optional<StoredMemory> findMessageBySource(String conversationId, String sourceKey)
+      throws SQLException {
+    PreparedStatement query = statements.get(FIND_MESSAGE_BY_SOURCE);
+    query.setString(1, conversationId);
+    query.setString(2, sourceKey);
     try (ResultSet rows = query.executeQuery()) {
       return rows.next() ? Optional.of(read(rows)) : Optional.empty();
     }
@@ -186,16 +232,10 @@ public final class MemoryRows {
     return revisions;
   }
 
-  /** Live memories, newest update first. */
-  public List<StoredMemory> list(MemoryFilter filter, int messageKind) throws SQLException {
-    Where where = where(filter, messageKind);
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM memories m WHERE "
-            + where.sql
-            + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?";
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
+  /** Live memories, newest update first; messages only if the filter asks for their kind. */
+  public List<StoredMemory> list(MemoryFilter filter) throws SQLException {
+    Where where = where(filter, false);
+    try (PreparedStatement query = connection.prepareStatement(listSql(where))) {
       int next = where.bind(query, 1);
       query.setInt(next, filter.limit());
       return readAll(query);
@@ -218,7 +258,7 @@ public final class MemoryRows {
    * to present a hit inside a conversation, and makes its snippet from the decrypted text.
    */
   public List<SearchRow> search(String match, MemoryFilter filter, int limit) throws SQLException {
-    Where where = where(filter, -1);
+    Where where = where(filter, true);
     String sql =
         "SELECT "
             + COLUMNS
@@ -243,13 +283,22 @@ public final class MemoryRows {
     return hits;
   }
 
+  static String listSql(MemoryFilter filter) {
+    return listSql(where(filter, false));
+  }
+
+  private static String listSql(Where where) {
+    return "SELECT " + COLUMNS + " FROM memories m WHERE " + where.sql
+        + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?";
+  }
+
   /** Live memories per scope id, messages not counted. */
-  public long countLive(byte[] scopeId, int messageKind) throws SQLException {
+  public long countLive(byte[] scopeId) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT count(*) FROM memories WHERE scope_id = ? AND deleted = 0 AND kind != ?")) {
+            "SELECT count(*) FROM memories WHERE scope_id = ? AND deleted = 0 AND kind != "
+                + MESSAGE_KIND)) {
       query.setBytes(1, scopeId);
-      query.setInt(2, messageKind);
       try (ResultSet rows = query.executeQuery()) {
         rows.next();
         return rows.getLong(1);
@@ -355,8 +404,12 @@ public final class MemoryRows {
     }
   }
 
-  /** messageKind < 0: keep messages; else leave out that kind unless the filter asks for it. */
-  private static Where where(MemoryFilter filter, int messageKind) {
+  /**
+   * keepMessages: messages match too (search); else they are left out unless the filter asks for
+   * their kind. "kind != 6" is written as a literal wherever it holds: SQLite uses the partial
+   * indexes, which leave messages out, only when the query's own WHERE implies theirs.
+   */
+  private static Where where(MemoryFilter filter, boolean keepMessages) {
     StringBuilder sql = new StringBuilder("m.deleted = 0");
     List<Object> parameters = new ArrayList<>();
     filter.scopeId().ifPresent(id -> {
@@ -364,11 +417,14 @@ public final class MemoryRows {
       parameters.add(id);
     });
     if (filter.kind().isPresent()) {
+      int kind = filter.kind().getAsInt();
       sql.append(" AND m.kind = ?");
-      parameters.add(filter.kind().getAsInt());
-    } else if (messageKind >= 0) {
-      sql.append(" AND m.kind != ?");
-      parameters.add(messageKind);
+      parameters.add(kind);
+      if (kind != MESSAGE_KIND) {
+        sql.append(" AND m.kind != ").append(MESSAGE_KIND);
+      }
+    } else if (!keepMessages) {
+      sql.append(" AND m.kind != ").append(MESSAGE_KIND);
     }
     filter.tag().ifPresent(tag -> {
       sql.append(" AND m.seq IN (SELECT seq FROM memory_tags WHERE tag = ?)");

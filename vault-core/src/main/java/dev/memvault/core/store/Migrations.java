@@ -98,6 +98,19 @@ public final class Migrations {
             "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
                 + MetaRows.SEARCH_INDEX_STALE
                 + "', X'01')",
+          },
+          new String[] {
+            // Messages (kind 6) leave two indexes. Their provider ids are random and their times
+            // come in export order, so each imported message landed at a random place in both,
+            // and every commit rewrote (and re-encrypted) pages all over them. Messages are listed
+            // through their conversation, and found by provider id within it
+            // (MemoryRows.findMessageBySource, on memories_by_conversation).
+            "DROP INDEX memories_by_source",
+            "CREATE INDEX memories_by_source ON memories (source_key)"
+                + " WHERE source_key IS NOT NULL AND kind != 6",
+            "DROP INDEX memories_by_scope",
+            "CREATE INDEX memories_by_scope ON memories (scope_id, deleted, updated_at)"
+                + " WHERE kind != 6",
           });
 
   private Migrations() {}

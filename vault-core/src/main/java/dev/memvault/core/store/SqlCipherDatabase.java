@@ -60,6 +60,10 @@ public final class SqlCipherDatabase {
       // authenticates a page again; search over a large vault is 4-5x faster with the larger
       // cache (BENCHMARKS.md). The cost is memory holding plaintext pages while the vault is open.
       statement.execute("PRAGMA cache_size = -65536");
+      // Statement and savepoint journals and temporary tables stay in memory: an import wraps
+      // every conversation in a savepoint, and a journal in a temporary file cost a file write
+      // for every page each savepoint touched. No temporary file ever holds vault data.
+      statement.execute("PRAGMA temp_store = MEMORY");
     } catch (SQLException e) {
       connection.close();
       throw e;

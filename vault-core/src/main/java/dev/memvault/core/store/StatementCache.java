@@ -11,16 +11,16 @@ import java.util.Map;
  * row in a batch: preparing them anew for every row costs more than the insert itself. They
  * close with their connection. Not thread-safe; the vault serializes access.
  */
-final class StatementCache {
+public final class StatementCache {
   private final Connection connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
-  StatementCache(Connection connection) {
+  public StatementCache(Connection connection) {
     this.connection = connection;
   }
 
   /** The statement for {@code sql}, prepared on first use; parameters from a last use cleared. */
-  PreparedStatement get(String sql) throws SQLException {
+  public PreparedStatement get(String sql) throws SQLException {
     PreparedStatement statement = prepared.get(sql);
     if (statement == null || statement.isClosed()) {
       statement = connection.prepareStatement(sql);

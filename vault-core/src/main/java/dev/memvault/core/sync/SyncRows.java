@@ -1,5 +1,6 @@
 package dev.memvault.core.sync;
 
+import dev.memvault.core.store.StatementCache;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,9 +23,11 @@ public final class SyncRows {
   private static final String HEAD_HASH = "head_hash";
 
   private final Connection connection;
+  private final StatementCache statements;
 
   public SyncRows(Connection connection) {
     this.connection = connection;
+    this.statements = new StatementCache(connection);
   }
 
   /**
@@ -34,17 +37,17 @@ public final class SyncRows {
   public void enqueueRevision(
       byte[] changeId, byte[] recordId, String memoryId, long revision, byte[] envelopeHash)
       throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
+    // Cached: one row per write of a batch or an import.
+    PreparedStatement insert =
+        statements.get(
             "INSERT INTO outbox (change_id, record_id, payload, memory_id, revision, envelope_hash)"
-                + " VALUES (?, ?, X'', ?, ?, ?)")) {
-      insert.setBytes(1, changeId);
-      insert.setBytes(2, recordId);
-      insert.setString(3, memoryId);
-      insert.setLong(4, revision);
-      insert.setBytes(5, envelopeHash);
-      insert.executeUpdate();
-    }
+                + " VALUES (?, ?, X'', ?, ?, ?)");
+    insert.setBytes(1, changeId);
+    insert.setBytes(2, recordId);
+    insert.setString(3, memoryId);
+    insert.setLong(4, revision);
+    insert.setBytes(5, envelopeHash);
+    insert.executeUpdate();
   }
 
   /** Queues a scope by reference: its name and keyset as they are at push time go out. */

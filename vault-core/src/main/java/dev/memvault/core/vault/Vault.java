@@ -27,6 +27,7 @@ import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.crypto.RecoverySigningKey;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.ChangeIds;
 import dev.memvault.core.sync.OutboxRow;
 import java.security.MessageDigest;
 import dev.memvault.core.sync.DeviceLinks;
@@ -107,6 +108,7 @@ public final class Vault implements AutoCloseable {
   // stamps every new revision.
   private final SyncRows syncRows;
   private final HybridClock hlc;
+  private final ChangeIds changeIds;
   /** The clock value stored in the vault by the last commit. */
   private long persistedHlc;
   private DeviceSigningKey signingKey;
@@ -132,6 +134,7 @@ public final class Vault implements AutoCloseable {
     this.deviceId = header.getDeviceId().toByteArray();
     this.syncRows = new SyncRows(connection);
     this.hlc = new HybridClock(clock, syncRows.hlc());
+    this.changeIds = new ChangeIds(random);
     this.persistedHlc = hlc.last();
     for (ScopeRows.StoredScope stored : scopeRows.all()) {
       ScopeKeyset keyset =
@@ -564,7 +567,7 @@ public final class Vault implements AutoCloseable {
   public synchronized List<Memory> list(Selection selection) {
     try {
       List<Memory> result = new ArrayList<>();
-      for (StoredMemory row : memories.list(filter(selection), Kind.MESSAGE_VALUE)) {
+      for (StoredMemory row : memories.list(filter(selection))) {
         result.add(decrypt(row));
       }
       return result;
@@ -628,8 +631,19 @@ public final class Vault implements AutoCloseable {
     /** As {@link Vault#update}. */
     Memory update(String id, Consumer<Memory.Builder> change);
 
-    /** The memory imported with this provider id, if any; see {@link Vault#findBySource}. */
+    /**
+     * The conversation or other memory, not a message, imported with this provider id, if any,
+     * live or forgotten. Messages are found within their conversation: {@link
+     * #findMessageBySource}.
+     */
     Optional<SourceMatch> findBySource(String provider, String externalId);
+
+    /**
+     * The message of conversation {@code conversationId} imported with this provider id, live or
+     * forgotten, if any. Messages are found within their conversation only.
+     */
+    Optional<SourceMatch> findMessageBySource(
+        String conversationId, String provider, String externalId);
 
     /** As {@link Vault#get}, seeing the writes made so far in this transaction. */
     Memory get(String id);
@@ -665,12 +679,17 @@ public final class Vault implements AutoCloseable {
   /**
    * The memory imported from {@code provider} with the provider's own id {@code externalId},
    * live or forgotten: a forgotten import stays forgotten when the same export is imported again.
+   * Messages are found too, but by reading the whole vault (they are in no index by provider id);
+   * an importer finds them within their conversation ({@link Writes#findMessageBySource}).
    */
   public synchronized Optional<SourceMatch> findBySource(String provider, String externalId) {
     try {
-      return memories
-          .findBySource(MemoryRules.sourceKey(provider, externalId))
-          .map(row -> new SourceMatch(row.id(), row.deleted()));
+      String key = MemoryRules.sourceKey(provider, externalId);
+      Optional<StoredMemory> found = memories.findBySource(key);
+      if (found.isEmpty()) {
+        found = memories.scanMessagesBySource(key);
+      }
+      return found.map(row -> new SourceMatch(row.id(), row.deleted()));
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
     }
@@ -722,6 +741,18 @@ public final class Vault implements AutoCloseable {
           () ->
               memories
                   .findBySource(MemoryRules.sourceKey(provider, externalId))
+                  .map(row -> new SourceMatch(row.id(), row.deleted())));
+    }
+
+    @Override
+    public Optional<SourceMatch> findMessageBySource(
+        String conversationId, String provider, String externalId) {
+      return unchecked(
+          () ->
+              memories
+                  .findMessageBySource(
+                      MemoryRules.canonicalId(conversationId),
+                      MemoryRules.sourceKey(provider, externalId))
                   .map(row -> new SourceMatch(row.id(), row.deleted())));
     }
 
@@ -857,7 +888,7 @@ public final class Vault implements AutoCloseable {
         result.add(
             new ScopeSummary(
                 stored.name(),
-                memories.countLive(stored.scopeId(), Kind.MESSAGE_VALUE),
+                memories.countLive(stored.scopeId()),
                 scope.keyset().keyCount()));
       }
       return result;
@@ -1301,7 +1332,7 @@ public final class Vault implements AutoCloseable {
   private void enqueueRevision(byte[] recordId, String memoryId, long revision, byte[] envelope)
       throws SQLException {
     syncRows.enqueueRevision(
-        VaultKeys.randomBytes(random, 16), recordId, memoryId, revision, envelopeHash(envelope));
+        changeIds.next(), recordId, memoryId, revision, envelopeHash(envelope));
   }
 
   /** SQLite's constraint error (19) on the memories.id uniqueness, and no other. */
@@ -1313,7 +1344,7 @@ public final class Vault implements AutoCloseable {
 
   /** Queues a scope for pushing; its name and keyset as they are then go out (pendingChanges). */
   private void enqueueScope(Scope scope) throws SQLException {
-    syncRows.enqueueScope(VaultKeys.randomBytes(random, 16), scope.id());
+    syncRows.enqueueScope(changeIds.next(), scope.id());
   }
 
   /** The payload an outbox row stands for, or empty if what it refers to was superseded. */

@@ -63,13 +63,26 @@ final class BackupFixture {
    * stays on the tombstone), a rotated scope key with memories under both keys, and enough text
    * to span many 4 KiB segments.
    */
+  /**
+   * Letters in no pattern, so that the text stays long after records are deflated (a repeated
+   * word would compress to almost nothing).
+   */
+  private static String filler(int seed, int length) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    StringBuilder text = new StringBuilder(length);
+    while (text.length() < length) {
+      text.append(random.nextInt(8) == 0 ? ' ' : (char) ('a' + random.nextInt(26)));
+    }
+    return text.toString();
+  }
+
   static Contents fill(Vault vault) {
     List<String> plaintexts = new ArrayList<>(List.of(WORK, HEALTH, CHATS));
     for (int i = 0; i < 24; i++) {
       String scope = i % 3 == 0 ? HEALTH : WORK;
       String text =
           "Quillwort note " + i + " about the harbour crane and marmalade recipe number " + (i * 37)
-              + ", kept long enough to fill segments: " + "xylophone ".repeat(20);
+              + ", kept long enough to fill segments: " + filler(i, 320);
       String tag = "tagalpha" + (i % 4);
       vault.add(Drafts.note(scope, text, tag));
       plaintexts.add("Quillwort note " + i);

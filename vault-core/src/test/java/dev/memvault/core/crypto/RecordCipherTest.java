@@ -295,4 +295,131 @@ class RecordCipherTest {
     }
     return out;
   }
+  // ---------------------------------------------------------------- compression (FORMAT 6.3)
+
+  /** Tink prefix, nonce and tag around the padded plaintext. */
+  private static final int AEAD_OVERHEAD = 5 + 12 + 16;
+
+  private RecordEnvelope sealedMemory(byte[] memory) throws GeneralSecurityException {
+    return RecordCipher.seal(
+        aead, new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID), memory);
+  }
+
+  private static byte[] repetitiveText(int bytes) {
+    StringBuilder text = new StringBuilder();
+    while (text.length() < bytes) {
+      text.append("the ferry to Stromness leaves at nine, the ferry back at five. ");
+    }
+    return text.substring(0, bytes).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void seal_compressibleRecord_deflatedIntoASmallerBucketAndRoundTrips() throws Exception {
+    byte[] memory = repetitiveText(8_000);
+
+    RecordEnvelope envelope = sealedMemory(memory);
+
+    int storedLength = AEAD_OVERHEAD + Padme.paddedLength(4 + memory.length);
+    assertTrue(
+        envelope.getCiphertext().size() < storedLength,
+        envelope.getCiphertext().size() + " is not below " + storedLength);
+    assertArrayEquals(memory, open(envelope));
+    String ciphertext =
+        new String(envelope.getCiphertext().toByteArray(), StandardCharsets.ISO_8859_1);
+    assertFalse(ciphertext.contains("Stromness"));
+  }
+
+  @Test
+  void seal_incompressibleRecord_storedAsItIs() throws Exception {
+    byte[] memory = new byte[5_000];
+    new SplittableRandom(42).nextBytes(memory);
+
+    RecordEnvelope envelope = sealedMemory(memory);
+
+    assertEquals(AEAD_OVERHEAD + Padme.paddedLength(4 + memory.length), envelope.getCiphertext().size());
+    assertArrayEquals(memory, open(envelope));
+  }
+
+  @Test
+  void seal_recordInTheSmallestBucket_neverDeflated() throws Exception {
+    // 252 bytes of memory fill the 256-byte bucket exactly; deflating cannot make it smaller, so
+    // short records (and tombstones) keep the uncompressed layout of the worked example (11.2).
+    byte[] memory = repetitiveText(252);
+
+    RecordEnvelope envelope = sealedMemory(memory);
+
+    assertEquals(AEAD_OVERHEAD + 256, envelope.getCiphertext().size());
+    assertEquals(memory.length, plaintextOf(envelope).getInt(0), "length prefix without the flag");
+  }
+
+  @Test
+  void open_deflatedBodyThatIsNotOneWholeStream_rejected() throws Exception {
+    byte[] valid = deflate(repetitiveText(4_000));
+    byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
+    byte[] trailing = Arrays.copyOf(valid, valid.length + 2);
+    byte[] garbage = new byte[300];
+    new SplittableRandom(7).nextBytes(garbage);
+
+    for (byte[] body : new byte[][] {truncated, trailing, garbage}) {
+      RecordEnvelope envelope = sealedRaw(0x8000_0000 | body.length, body);
+      assertThrows(GeneralSecurityException.class, () -> open(envelope));
+    }
+    assertArrayEquals(
+        repetitiveText(4_000), open(sealedRaw(0x8000_0000 | valid.length, valid)), "control");
+  }
+
+  @Test
+  void open_deflatedBodyInflatingPastTheLimit_rejected() throws Exception {
+    // 65 MiB of zeros deflate to about 65 KiB: a key holder could send such a record.
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(9, true);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] zeros = new byte[1 << 20];
+    byte[] buffer = new byte[1 << 16];
+    for (int i = 0; i < 65; i++) {
+      deflater.setInput(zeros);
+      while (!deflater.needsInput()) {
+        out.write(buffer, 0, deflater.deflate(buffer));
+      }
+    }
+    deflater.finish();
+    while (!deflater.finished()) {
+      out.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    byte[] bomb = out.toByteArray();
+
+    RecordEnvelope envelope = sealedRaw(0x8000_0000 | bomb.length, bomb);
+
+    assertThrows(GeneralSecurityException.class, () -> open(envelope));
+  }
+
+  /** An envelope whose plaintext is exactly u32be(prefix) || body, padded, as a writer could seal. */
+  private RecordEnvelope sealedRaw(int prefix, byte[] body) throws GeneralSecurityException {
+    RecordAddress address = new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID);
+    java.nio.ByteBuffer plain = java.nio.ByteBuffer.allocate(Padme.paddedLength(4 + body.length));
+    plain.putInt(prefix).put(body);
+    byte[] ciphertext =
+        aead.encrypt(plain.array(), address.associatedData(RecordCipher.FORMAT_VERSION));
+    return sealedMemory(new byte[0]).toBuilder()
+        .setCiphertext(ByteString.copyFrom(ciphertext))
+        .build();
+  }
+
+  private java.nio.ByteBuffer plaintextOf(RecordEnvelope envelope) throws GeneralSecurityException {
+    RecordAddress address = RecordCipher.addressOf(envelope);
+    return java.nio.ByteBuffer.wrap(
+        aead.decrypt(
+            envelope.getCiphertext().toByteArray(),
+            address.associatedData(RecordCipher.FORMAT_VERSION)));
+  }
+
+  private static byte[] deflate(byte[] input) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(1, true);
+    deflater.setInput(input);
+    deflater.finish();
+    byte[] out = new byte[input.length + 64];
+    int length = deflater.deflate(out);
+    deflater.end();
+    return Arrays.copyOf(out, length);
+  }
 }

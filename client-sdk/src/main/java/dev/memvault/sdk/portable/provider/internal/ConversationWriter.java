@@ -199,7 +199,8 @@ public final class ConversationWriter {
     private void writeMessage(
         String conversationId, ImportedMessage message, Memory stored, boolean knownConversation) {
       if (stored == null && knownConversation) {
-        Optional<Vault.SourceMatch> elsewhere = writes.findBySource(provider, message.externalId());
+        Optional<Vault.SourceMatch> elsewhere =
+            writes.findMessageBySource(conversationId, provider, message.externalId());
         if (elsewhere.isPresent() && elsewhere.get().forgotten()) {
           memoryIds.put(message.externalId(), elsewhere.get().id());
           messagesPresent++;
