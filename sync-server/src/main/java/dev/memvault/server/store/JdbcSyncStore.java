@@ -543,62 +543,29 @@ abstract class JdbcSyncStore implements SyncStore {
     return found;
   }
 
-  /** Rows per INSERT statement: 10 parameters each, within both databases' parameter limits. */
-  static final int INSERT_CHUNK = 100;
-
-  /**
-   * Inserts the entries with multi-row INSERTs of up to {@link #INSERT_CHUNK} rows: one statement
-   * to parse, bind and run per chunk instead of one execution per row.
-   */
   private static void insertEntries(Connection connection, byte[] vaultId, List<LogEntry> entries)
       throws SQLException {
-    PreparedStatement full = null;
-    try {
-      for (int from = 0; from < entries.size(); from += INSERT_CHUNK) {
-        List<LogEntry> chunk = entries.subList(from, Math.min(entries.size(), from + INSERT_CHUNK));
-        if (chunk.size() == INSERT_CHUNK) {
-          if (full == null) {
-            full = connection.prepareStatement(insertSql(INSERT_CHUNK));
-          }
-          insertRows(full, vaultId, chunk);
-        } else {
-          try (PreparedStatement rest = connection.prepareStatement(insertSql(chunk.size()))) {
-            insertRows(rest, vaultId, chunk);
-          }
-        }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO log_entries (vault_id, "
+                + ENTRY_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (LogEntry entry : entries) {
+        Change change = entry.getChange();
+        insert.setBytes(1, vaultId);
+        insert.setLong(2, entry.getSeq());
+        insert.setBytes(3, entry.getPrevHash().toByteArray());
+        insert.setBytes(4, entry.getEntryHash().toByteArray());
+        insert.setBytes(5, change.getChangeId().toByteArray());
+        insert.setBytes(6, change.getDeviceId().toByteArray());
+        insert.setBytes(7, change.getRecordId().toByteArray());
+        insert.setBytes(8, change.getPayload().toByteArray());
+        insert.setBytes(9, change.getSignature().toByteArray());
+        insert.setLong(10, entry.getAcceptedAtMs());
+        insert.addBatch();
       }
-    } finally {
-      if (full != null) {
-        full.close();
-      }
+      insert.executeBatch();
     }
-  }
-
-  private static String insertSql(int rows) {
-    return "INSERT INTO log_entries (vault_id, "
-        + ENTRY_COLUMNS
-        + ") VALUES "
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ".repeat(rows - 1)
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  }
-
-  private static void insertRows(PreparedStatement insert, byte[] vaultId, List<LogEntry> rows)
-      throws SQLException {
-    int parameter = 0;
-    for (LogEntry entry : rows) {
-      Change change = entry.getChange();
-      insert.setBytes(++parameter, vaultId);
-      insert.setLong(++parameter, entry.getSeq());
-      insert.setBytes(++parameter, entry.getPrevHash().toByteArray());
-      insert.setBytes(++parameter, entry.getEntryHash().toByteArray());
-      insert.setBytes(++parameter, change.getChangeId().toByteArray());
-      insert.setBytes(++parameter, change.getDeviceId().toByteArray());
-      insert.setBytes(++parameter, change.getRecordId().toByteArray());
-      insert.setBytes(++parameter, change.getPayload().toByteArray());
-      insert.setBytes(++parameter, change.getSignature().toByteArray());
-      insert.setLong(++parameter, entry.getAcceptedAtMs());
-    }
-    insert.executeUpdate();
   }
 
   @Override
