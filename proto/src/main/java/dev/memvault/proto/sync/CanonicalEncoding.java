@@ -1,8 +1,10 @@
 package dev.memvault.proto.sync;
 
+import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * memvault's one canonical encoding of a labelled list of fields (docs/FORMAT.md, section 6.2, and
@@ -20,6 +22,25 @@ public final class CanonicalEncoding {
       part(out, field);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The same encoding of fields held as ByteStrings, each copied once into an array of the exact
+   * size (a change's signing input carries its whole payload).
+   */
+  public static byte[] encode(String label, List<ByteString> fields) {
+    byte[] labelBytes = label.getBytes(StandardCharsets.UTF_8);
+    int size = Integer.BYTES + labelBytes.length;
+    for (ByteString field : fields) {
+      size = Math.addExact(size, Integer.BYTES + field.size());
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(labelBytes.length).put(labelBytes);
+    for (ByteString field : fields) {
+      out.putInt(field.size());
+      field.copyTo(out);
+    }
+    return out.array();
   }
 
   /** A uint64 as a field: 8 bytes big-endian. */

@@ -22,11 +22,25 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * Tink keyset and are applied as Tink's own verifier applies them: a signature is the key's output
  * prefix (5 bytes for the TINK variant, none for NO_PREFIX) followed by the 64-byte signature over
  * the data. A keyset with a key of another variant is verified by Tink itself.
+ *
+ * <p>Each key is decoded to its curve point once, when the verifier is made, rather than once per
+ * signature (about 8% of a verification). Bouncy Castle's verification from the decoded point is
+ * the same check as from the key's bytes; a key that its full validation refuses, or whose point
+ * does not encode back to the same bytes, is kept as bytes and checked as before, so that exactly
+ * the same signatures verify either way.
  */
 public final class DeviceSignatureVerifier implements PublicKeyVerify {
   private static final int SIGNATURE_BYTES = 64;
 
-  private record Key(byte[] outputPrefix, byte[] publicKey) {}
+  /** {@code point} is null when the key is checked from its bytes, as Ed25519.verify does. */
+  private record Key(byte[] outputPrefix, byte[] publicKey, Ed25519.PublicPoint point) {
+    boolean verifies(byte[] signature, byte[] data) {
+      int offset = outputPrefix.length;
+      return point != null
+          ? Ed25519.verify(signature, offset, point, data, 0, data.length)
+          : Ed25519.verify(signature, offset, publicKey, 0, data, 0, data.length);
+    }
+  }
 
   private final List<Key> keys;
 
@@ -52,13 +66,27 @@ public final class DeviceSignatureVerifier implements PublicKeyVerify {
               || key.getParameters().getVariant() == Ed25519Parameters.Variant.NO_PREFIX)) {
         return handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
       }
-      keys.add(
-          new Key(key.getOutputPrefix().toByteArray(), key.getPublicKeyBytes().toByteArray()));
+      byte[] publicKey = key.getPublicKeyBytes().toByteArray();
+      keys.add(new Key(key.getOutputPrefix().toByteArray(), publicKey, decoded(publicKey)));
     }
     if (keys.isEmpty()) {
       throw new GeneralSecurityException("the keyset has no enabled key");
     }
     return new DeviceSignatureVerifier(List.copyOf(keys));
+  }
+
+  /** The key's point, or null if it is to be checked from its bytes at each verification. */
+  private static Ed25519.PublicPoint decoded(byte[] publicKey) {
+    if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
+      return null;
+    }
+    Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(publicKey, 0);
+    if (point == null) {
+      return null;
+    }
+    byte[] encoded = new byte[Ed25519.PUBLIC_KEY_SIZE];
+    Ed25519.encodePublicPoint(point, encoded, 0);
+    return Arrays.equals(encoded, publicKey) ? point : null;
   }
 
   /** Whether {@code publicKeyset} is a Tink keyset of Ed25519 public keys only, as a device's must be. */
@@ -94,7 +122,7 @@ public final class DeviceSignatureVerifier implements PublicKeyVerify {
       byte[] prefix = key.outputPrefix();
       if (signature.length == prefix.length + SIGNATURE_BYTES
           && Arrays.equals(signature, 0, prefix.length, prefix, 0, prefix.length)
-          && Ed25519.verify(signature, prefix.length, key.publicKey(), 0, data, 0, data.length)) {
+          && key.verifies(signature, data)) {
         return;
       }
     }

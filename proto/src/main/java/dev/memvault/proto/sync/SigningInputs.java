@@ -1,6 +1,8 @@
 package dev.memvault.proto.sync;
 
+import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;
+import java.util.List;
 
 /**
  * The bytes a device signs with its Ed25519 key, in the canonical encoding (proto/README.md,
@@ -37,10 +39,11 @@ public final class SigningInputs {
   public static byte[] change(byte[] vaultId, Change change) {
     return CanonicalEncoding.encode(
         CHANGE_LABEL,
-        vaultId,
-        change.getChangeId().toByteArray(),
-        change.getDeviceId().toByteArray(),
-        change.getRecordId().toByteArray(),
-        change.getPayload().toByteArray());
+        List.of(
+            ByteString.copyFrom(vaultId),
+            change.getChangeId(),
+            change.getDeviceId(),
+            change.getRecordId(),
+            change.getPayload()));
   }
 }

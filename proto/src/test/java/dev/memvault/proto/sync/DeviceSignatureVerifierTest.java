@@ -1,6 +1,7 @@
 package dev.memvault.proto.sync;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.crypto.tink.KeysetHandle;
@@ -9,11 +10,15 @@ import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.Ed25519Parameters;
+import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.util.Bytes;
 import com.google.protobuf.ByteString;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Random;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +98,58 @@ class DeviceSignatureVerifierTest {
       byte[] flipped = signature.clone();
       flipped[flipped.length - 1] ^= 1;
       assertThrows(GeneralSecurityException.class, () -> fast.verify(flipped, data));
+    }
+  }
+
+  /**
+   * Keys are decoded once, and a key that Bouncy Castle's full validation refuses (small order, a
+   * non-canonical encoding, not on the curve) is checked from its bytes: either way the answer is
+   * Bouncy Castle's Ed25519.verify over the key's bytes.
+   */
+  @Test
+  void anyPublicKeyBytes_sameAnswerAsVerifyingFromTheKeyBytes() throws Exception {
+    byte[] identity = new byte[32];
+    identity[0] = 1;
+    byte[] nonCanonical = new byte[32];
+    Arrays.fill(nonCanonical, (byte) 0xff);
+    nonCanonical[31] = 0x7f;
+    byte[] privateKey = new byte[32];
+    RANDOM.nextBytes(privateKey);
+    byte[] valid = new byte[32];
+    Ed25519.generatePublicKey(privateKey, 0, valid, 0);
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    byte[] data = "a change".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] signedByValid = new byte[64];
+    Ed25519.sign(privateKey, 0, data, 0, data.length, signedByValid, 0);
+
+    for (byte[] publicKey : new byte[][] {identity, nonCanonical, valid, random}) {
+      KeysetHandle keys =
+          KeysetHandle.newBuilder()
+              .addEntry(
+                  KeysetHandle.importKey(
+                          Ed25519PublicKey.create(Bytes.copyFrom(publicKey)))
+                      .withRandomId()
+                      .makePrimary())
+              .build();
+      PublicKeyVerify fast =
+          DeviceSignatureVerifier.of(
+              ByteString.copyFrom(
+                  TinkProtoKeysetFormat.serializeKeysetWithoutSecret(
+                      keys, RegistryConfiguration.get())));
+      byte[] randomSignature = new byte[64];
+      RANDOM.nextBytes(randomSignature);
+      for (byte[] signature : new byte[][] {signedByValid, randomSignature}) {
+        boolean expected = Ed25519.verify(signature, 0, publicKey, 0, data, 0, data.length);
+        boolean actual;
+        try {
+          fast.verify(signature, data);
+          actual = true;
+        } catch (GeneralSecurityException e) {
+          actual = false;
+        }
+        assertEquals(expected, actual);
+      }
     }
   }
 

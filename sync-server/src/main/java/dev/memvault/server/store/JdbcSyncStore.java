@@ -509,18 +509,31 @@ abstract class JdbcSyncStore implements SyncStore {
     return (long) change.getPayload().size() + change.getSignature().size();
   }
 
-  /** The vault's existing entries for any of the changes' ids, by change id. */
+  /** Change ids looked up per query: one query for a push of up to this many changes. */
+  static final int LOOKUP_CHUNK = 500;
+
+  /**
+   * The vault's existing entries for any of the changes' ids, by change id: one query per {@link
+   * #LOOKUP_CHUNK} ids rather than one per change.
+   */
   Map<ByteBuffer, LogEntry> findByChangeIds(
       Connection connection, byte[] vaultId, List<Change> changes) throws SQLException {
     Map<ByteBuffer, LogEntry> found = new HashMap<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT " + ENTRY_COLUMNS + " FROM log_entries WHERE vault_id = ? AND change_id = ?")) {
-      for (Change change : changes) {
+    for (int from = 0; from < changes.size(); from += LOOKUP_CHUNK) {
+      List<Change> chunk = changes.subList(from, Math.min(changes.size(), from + LOOKUP_CHUNK));
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT "
+                  + ENTRY_COLUMNS
+                  + " FROM log_entries WHERE vault_id = ? AND change_id IN ("
+                  + "?, ".repeat(chunk.size() - 1)
+                  + "?)")) {
         select.setBytes(1, vaultId);
-        select.setBytes(2, change.getChangeId().toByteArray());
+        for (int i = 0; i < chunk.size(); i++) {
+          select.setBytes(i + 2, chunk.get(i).getChangeId().toByteArray());
+        }
         try (ResultSet rows = select.executeQuery()) {
-          if (rows.next()) {
+          while (rows.next()) {
             LogEntry entry = entry(rows);
             found.put(entry.getChange().getChangeId().asReadOnlyByteBuffer(), entry);
           }

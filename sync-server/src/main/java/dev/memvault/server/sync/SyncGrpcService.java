@@ -26,7 +26,6 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.proto.sync.v1.WatchRequest;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
@@ -36,7 +35,6 @@ import dev.memvault.server.metrics.ServerMetrics;
 import dev.memvault.server.store.SyncStore;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 
@@ -50,6 +48,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
 
   private final SyncStore store;
   private final DeviceKeys keys;
+  private final ChangeSignatures signatures;
   private final Limits limits;
   private final RateLimiter rates;
   private final WatchHub watches;
@@ -61,6 +60,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   public SyncGrpcService(
       SyncStore store,
       DeviceKeys keys,
+      ChangeSignatures signatures,
       DeviceChains chains,
       PairingSlots pairings,
       Limits limits,
@@ -70,6 +70,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       Clock clock) {
     this.store = store;
     this.keys = keys;
+    this.signatures = signatures;
     this.limits = limits;
     this.rates = rates;
     this.watches = watches;
@@ -103,13 +104,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       byte[] vaultId = caller.vaultId().toByteArray();
       if (request.getChangesCount() > 0) {
         PublicKeyVerify verifier = keys.verifier(caller.device().getSigningPublicKeyset());
-        for (Change change : request.getChangesList()) {
-          try {
-            verifier.verify(
-                change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
-          } catch (GeneralSecurityException e) {
-            throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
-          }
+        if (!signatures.allVerify(verifier, vaultId, request.getChangesList())) {
+          throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
         }
       }
       List<LogEntry> entries =
