@@ -1,6 +1,5 @@
 package dev.memvault.sdk.sync;
 
-import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
@@ -18,15 +17,11 @@ import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.proto.sync.DeviceChain;
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
-import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
-import dev.memvault.proto.sync.v1.PullRequest;
-import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
@@ -48,11 +43,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -76,6 +69,8 @@ public final class SyncClient implements AutoCloseable {
   public static final int PUSH_BATCH = 200;
 
   public static final int PULL_PAGE = 200;
+  /** Most changes applied in one transaction when verified pages are waiting. */
+  static final int APPLY_BATCH = 2_000;
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -499,133 +494,51 @@ public final class SyncClient implements AutoCloseable {
 
   private SyncReport pull(SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
     DeviceChain chain = verifiedChain(sync);
-    Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
-    byte[] vaultId = vault.vaultIdBytes();
     SyncCursor cursor = start;
     int pulled = 0;
     int revisions = 0;
     int scopes = 0;
-    Head serverHead = null;
-    Iterator<PullResponse> pages =
-        sync.withDeadlineAfter(5, TimeUnit.MINUTES)
-            .pull(PullRequest.newBuilder().setAfterSeq(cursor.seq()).setPageSize(PULL_PAGE).build());
-    while (pages.hasNext()) {
-      PullResponse page = pages.next();
-      serverHead = page.getHead();
-      if (Long.compareUnsigned(serverHead.getSeq(), cursor.seq()) < 0) {
-        throw forked(start.seq());
-      }
-      Head trusted =
-          Head.newBuilder()
-              .setSeq(cursor.seq())
-              .setEntryHash(ByteString.copyFrom(cursor.headHash()))
-              .build();
-      try {
-        LogChain.verifyExtends(trusted, page.getEntriesList(), vaultId);
-      } catch (LogChain.BrokenChainException e) {
-        throw forked(start.seq());
-      }
-      if (page.getEntriesCount() == 0) {
-        continue;
-      }
-      List<LogEntry> counted = new ArrayList<>();
-      for (LogEntry entry : page.getEntriesList()) {
-        if (authoredByMember(entry, chain)) {
-          counted.add(entry); // the rest: by a revoked device after its revocation, never applied
+    try (VerifiedPages pages =
+        VerifiedPages.start(sync, chain, start, vault.vaultIdBytes(), PULL_PAGE)) {
+      List<RemoteChange> batch = new ArrayList<>();
+      SyncCursor batchCursor = null;
+      RuntimeException failure = null;
+      while (true) {
+        Optional<VerifiedPages.Page> page;
+        try {
+          page = pages.next();
+        } catch (RuntimeException e) {
+          // The pages verified before the failure are applied first, as they arrived.
+          failure = e;
+          page = Optional.empty();
+        }
+        if (page.isPresent()) {
+          batch.addAll(page.get().changes());
+          batchCursor = page.get().cursor();
+          // Pages join into one transaction while more are waiting, up to APPLY_BATCH
+          // changes: a new device applying a whole log pays for one durable commit per batch.
+          if (batch.size() < APPLY_BATCH && pages.hasWaitingPage()) {
+            continue;
+          }
+        }
+        if (batchCursor != null) {
+          ApplyReport applied = vault.applyRemote(batch, batchCursor);
+          cursor = batchCursor;
+          pulled += batch.size();
+          revisions += applied.revisions();
+          scopes += applied.scopes();
+          batch = new ArrayList<>();
+          batchCursor = null;
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        if (page.isEmpty()) {
+          break;
         }
       }
-      verifySignatures(counted, chain, verifiers, vaultId);
-      List<RemoteChange> changes = new ArrayList<>();
-      for (LogEntry entry : counted) {
-        Change change = entry.getChange();
-        changes.add(
-            new RemoteChange(
-                change.getChangeId().toByteArray(),
-                change.getDeviceId().toByteArray(),
-                change.getRecordId().toByteArray(),
-                change.getPayload().toByteArray()));
-      }
-      LogEntry last = page.getEntries(page.getEntriesCount() - 1);
-      SyncCursor advanced = cursor.withHead(last.getSeq(), last.getEntryHash().toByteArray());
-      ApplyReport applied = vault.applyRemote(changes, advanced);
-      cursor = advanced;
-      pulled += changes.size();
-      revisions += applied.revisions();
-      scopes += applied.scopes();
-    }
-    if (serverHead != null
-        && serverHead.getSeq() == cursor.seq()
-        && !MessageDigest.isEqual(serverHead.getEntryHash().toByteArray(), cursor.headHash())) {
-      // Same length, other contents: the log this device verified was replaced.
-      throw forked(start.seq());
     }
     return new SyncReport(pushed, pulled, revisions, scopes, cursor.seq());
-  }
-
-  /**
-   * Whether a change counts: its device must be a member of the verified chain (else the server
-   * slipped it in: refused), and not revoked before the change's log position (else skipped).
-   */
-  private static boolean authoredByMember(LogEntry entry, DeviceChain chain) {
-    Change change = entry.getChange();
-    Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
-    if (device.isEmpty()) {
-      throw new VaultException.Corrupt(
-          "log entry " + Long.toUnsignedString(entry.getSeq()) + " is by device "
-              + HexFormat.of().formatHex(change.getDeviceId().toByteArray())
-              + ", which is not a device of this vault's verified device chain; refusing to sync");
-    }
-    return device.get().authoredAt(entry.getSeq());
-  }
-
-  /**
-   * Checks every change's signature by its device, on all cores: a new device checks one per
-   * change of the whole log.
-   */
-  private static void verifySignatures(
-      List<LogEntry> entries,
-      DeviceChain chain,
-      Map<ByteString, PublicKeyVerify> verifiers,
-      byte[] vaultId) {
-    for (LogEntry entry : entries) {
-      ByteString author = entry.getChange().getDeviceId();
-      if (!verifiers.containsKey(author)) {
-        try {
-          verifiers.put(
-              author,
-              DeviceSignatureVerifier.of(chain.member(author).orElseThrow().signingPublicKeyset()));
-        } catch (GeneralSecurityException e) {
-          throw badSignature(entry);
-        }
-      }
-    }
-    entries.parallelStream()
-        .forEach(
-            entry -> {
-              Change change = entry.getChange();
-              try {
-                verifiers
-                    .get(change.getDeviceId())
-                    .verify(
-                        change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
-              } catch (GeneralSecurityException e) {
-                throw badSignature(entry);
-              }
-            });
-  }
-
-  private static VaultException badSignature(LogEntry entry) {
-    return new VaultException.Corrupt(
-        "log entry " + Long.toUnsignedString(entry.getSeq()) + " does not carry a valid signature"
-            + " of device " + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
-            + "; refusing to sync");
-  }
-
-  private static VaultException forked(long verifiedSeq) {
-    return new VaultException.Corrupt(
-        "the sync server's history does not extend what this device verified before (seq "
-            + Long.toUnsignedString(verifiedSeq)
-            + "); refusing to sync");
   }
 
   VaultException failure(StatusRuntimeException e) {

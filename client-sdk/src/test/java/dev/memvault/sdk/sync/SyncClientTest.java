@@ -336,6 +336,68 @@ class SyncClientTest {
   }
 
   @Test
+  void sync_logOfManyPages_everyChangeVerifiedAndAppliedOnce() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < 2_600; i++) {
+      many.add(NewMemory.of(i % 2 == 0 ? "work" : "home", Kind.NOTE, "bulk note " + i));
+    }
+    laptop.addAll(many);
+    sync(laptop, server.url());
+
+    // 13 pages of 200, read and verified while earlier ones are applied, in batches of up to
+    // 2,000 changes per transaction.
+    SyncReport pulled = sync(phone, server.url());
+
+    assertEquals(2_600, pulled.pulled());
+    assertEquals(2_600, pulled.revisionsApplied());
+    assertEquals(all(laptop), all(phone));
+    assertEquals(new SyncReport(0, 0, 0, 0, pulled.seq()), sync(phone, server.url()));
+  }
+
+  @Test
+  void sync_entryAlteredDeepInALongLog_pagesBeforeItAppliedAndNothingAfter() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    long before = sync(phone, server.url()).seq();
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      many.add(NewMemory.of("work", Kind.NOTE, "numbered note " + i));
+    }
+    laptop.addAll(many);
+    sync(laptop, server.url());
+    // The server alters one entry's payload in its storage, 650 entries into the new part of
+    // the log: the hash chain breaks in the page that holds it (pages of 200).
+    long altered = before + 650;
+    server.stop();
+    try (java.sql.Connection db =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + server.data().resolve("sync.db"));
+        java.sql.PreparedStatement update =
+            db.prepareStatement("UPDATE log_entries SET payload = X'00' WHERE seq = ?")) {
+      update.setLong(1, altered);
+      assertEquals(1, update.executeUpdate());
+    }
+    server.start();
+
+    VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
+
+    assertTrue(e.getMessage().contains("does not extend what this device verified"), e.getMessage());
+    // Pages are [before+1, before+200], ...: the three pages before the altered one were verified
+    // and are kept; nothing from the altered page on was applied.
+    long kept =
+        phone.list(Selection.all().limitedTo(Selection.MAX_LIMIT)).stream()
+            .filter(m -> m.getText().startsWith("numbered note "))
+            .count();
+    assertEquals(600, kept);
+  }
+
+  @Test
   void sync_randomizedReplicasThroughServer_convergeAndLoseNoAcknowledgedWrite() throws Exception {
     String seedText = System.getProperty("memvault.seed");
     long seed = seedText != null ? Long.parseLong(seedText) : new Random().nextLong();

@@ -1,0 +1,286 @@
+package dev.memvault.sdk.sync;
+
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.protobuf.ByteString;
+import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.RemoteChange;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.DeviceSignatureVerifier;
+import dev.memvault.proto.sync.LogChain;
+import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PullResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import io.grpc.Context;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pages of one Pull, read and verified on a thread of their own while the caller applies the
+ * pages before them: a new device pulling a whole log spends its time in two places, checking
+ * signatures and writing its database, and this lets both run at once.
+ *
+ * <p>Each page is checked before it is handed over: it extends the head verified so far (hash
+ * chain), every change is by a member of the verified device chain (one the server added on its
+ * own fails the whole pull; one by a device revoked before it is skipped), and every counted
+ * change carries its device's valid signature. A failure is handed over in order, after the pages
+ * verified before it, and ends the stream.
+ */
+final class VerifiedPages implements AutoCloseable {
+  /** One verified page: the changes to apply, and the cursor to save with them. */
+  record Page(List<RemoteChange> changes, SyncCursor cursor) {}
+
+  /** What the reader hands over: a page, the end (with the server's head), or a failure. */
+  private sealed interface Item permits PageItem, End, Failure {}
+
+  private record PageItem(Page page) implements Item {}
+
+  private record End(Optional<Head> serverHead) implements Item {}
+
+  private record Failure(RuntimeException error) implements Item {}
+
+  // A few pages ahead are enough to keep both threads busy; more would only hold memory.
+  private static final int PAGES_AHEAD = 8;
+
+  private final BlockingQueue<Item> items = new ArrayBlockingQueue<>(PAGES_AHEAD);
+  private final Context.CancellableContext call = Context.current().withCancellation();
+  private final Thread reader;
+  private volatile boolean closed;
+  private Optional<Head> serverHead = Optional.empty();
+  private boolean ended;
+
+  private VerifiedPages(Runnable read) {
+    this.reader = new Thread(read, "memvault-pull-verify");
+    this.reader.setDaemon(true);
+  }
+
+  /** Starts pulling after {@code start}, verifying against {@code chain}. */
+  static VerifiedPages start(
+      SyncServiceGrpc.SyncServiceBlockingStub sync,
+      DeviceChain chain,
+      SyncCursor start,
+      byte[] vaultId,
+      int pageSize) {
+    VerifiedPages[] self = new VerifiedPages[1];
+    self[0] = new VerifiedPages(() -> self[0].read(sync, chain, start, vaultId, pageSize));
+    self[0].reader.start();
+    return self[0];
+  }
+
+  /**
+   * The next verified page, waiting for it; empty at the end of the pull. A failure of the reader
+   * (a server error, a forked log, a bad signature) is thrown here, after every page before it.
+   */
+  Optional<Page> next() {
+    if (ended) {
+      return Optional.empty();
+    }
+    Item item;
+    try {
+      item = items.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VaultException("interrupted while syncing; nothing more was applied", e);
+    }
+    if (item instanceof PageItem page) {
+      return Optional.of(page.page());
+    }
+    ended = true;
+    if (item instanceof Failure failure) {
+      throw failure.error();
+    }
+    serverHead = ((End) item).serverHead();
+    return Optional.empty();
+  }
+
+  /** Whether a verified page is waiting, so that applying now would not wait for the network. */
+  boolean hasWaitingPage() {
+    return items.peek() instanceof PageItem;
+  }
+
+  /** The server's head as the last page gave it; known once {@link #next} returned empty. */
+  Optional<Head> serverHead() {
+    return serverHead;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    call.cancel(null);
+    items.clear();
+    try {
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void read(
+      SyncServiceGrpc.SyncServiceBlockingStub sync,
+      DeviceChain chain,
+      SyncCursor start,
+      byte[] vaultId,
+      int pageSize) {
+    Item last;
+    try {
+      last = call.call(() -> readAll(sync, chain, start, vaultId, pageSize));
+    } catch (RuntimeException e) {
+      last = new Failure(e);
+    } catch (Exception e) {
+      last = new Failure(new IllegalStateException(e));
+    }
+    hand(last);
+  }
+
+  private End readAll(
+      SyncServiceGrpc.SyncServiceBlockingStub sync,
+      DeviceChain chain,
+      SyncCursor start,
+      byte[] vaultId,
+      int pageSize) {
+    Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
+    SyncCursor cursor = start;
+    Head head = null;
+    Iterator<PullResponse> pages =
+        sync.withDeadlineAfter(5, TimeUnit.MINUTES)
+            .pull(PullRequest.newBuilder().setAfterSeq(cursor.seq()).setPageSize(pageSize).build());
+    while (pages.hasNext() && !closed) {
+      PullResponse page = pages.next();
+      head = page.getHead();
+      if (Long.compareUnsigned(head.getSeq(), cursor.seq()) < 0) {
+        throw forked(start.seq());
+      }
+      Head trusted =
+          Head.newBuilder()
+              .setSeq(cursor.seq())
+              .setEntryHash(ByteString.copyFrom(cursor.headHash()))
+              .build();
+      try {
+        LogChain.verifyExtends(trusted, page.getEntriesList(), vaultId);
+      } catch (LogChain.BrokenChainException e) {
+        throw forked(start.seq());
+      }
+      if (page.getEntriesCount() == 0) {
+        continue;
+      }
+      List<LogEntry> counted = new ArrayList<>();
+      for (LogEntry entry : page.getEntriesList()) {
+        if (authoredByMember(entry, chain)) {
+          counted.add(entry); // the rest: by a revoked device after its revocation, never applied
+        }
+      }
+      verifySignatures(counted, chain, verifiers, vaultId);
+      List<RemoteChange> changes = new ArrayList<>(counted.size());
+      for (LogEntry entry : counted) {
+        Change change = entry.getChange();
+        changes.add(
+            new RemoteChange(
+                change.getChangeId().toByteArray(),
+                change.getDeviceId().toByteArray(),
+                change.getRecordId().toByteArray(),
+                change.getPayload().toByteArray()));
+      }
+      LogEntry last = page.getEntries(page.getEntriesCount() - 1);
+      cursor = cursor.withHead(last.getSeq(), last.getEntryHash().toByteArray());
+      hand(new PageItem(new Page(changes, cursor)));
+    }
+    if (head != null
+        && head.getSeq() == cursor.seq()
+        && !MessageDigest.isEqual(head.getEntryHash().toByteArray(), cursor.headHash())) {
+      // Same length, other contents: the log this device verified was replaced.
+      throw forked(start.seq());
+    }
+    return new End(Optional.ofNullable(head));
+  }
+
+  /** Waits for room in the queue, unless the caller has stopped listening. */
+  private void hand(Item item) {
+    try {
+      while (!closed && !items.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        // The caller is still applying earlier pages.
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether a change counts: its device must be a member of the verified chain (else the server
+   * slipped it in: refused), and not revoked before the change's log position (else skipped).
+   */
+  private static boolean authoredByMember(LogEntry entry, DeviceChain chain) {
+    Change change = entry.getChange();
+    Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
+    if (device.isEmpty()) {
+      throw new VaultException.Corrupt(
+          "log entry " + Long.toUnsignedString(entry.getSeq()) + " is by device "
+              + HexFormat.of().formatHex(change.getDeviceId().toByteArray())
+              + ", which is not a device of this vault's verified device chain; refusing to sync");
+    }
+    return device.get().authoredAt(entry.getSeq());
+  }
+
+  /**
+   * Checks every change's signature by its device, on all cores: a new device checks one per
+   * change of the whole log.
+   */
+  private static void verifySignatures(
+      List<LogEntry> entries,
+      DeviceChain chain,
+      Map<ByteString, PublicKeyVerify> verifiers,
+      byte[] vaultId) {
+    for (LogEntry entry : entries) {
+      ByteString author = entry.getChange().getDeviceId();
+      if (!verifiers.containsKey(author)) {
+        try {
+          verifiers.put(
+              author,
+              DeviceSignatureVerifier.of(chain.member(author).orElseThrow().signingPublicKeyset()));
+        } catch (GeneralSecurityException e) {
+          throw badSignature(entry);
+        }
+      }
+    }
+    entries.parallelStream()
+        .forEach(
+            entry -> {
+              Change change = entry.getChange();
+              try {
+                verifiers
+                    .get(change.getDeviceId())
+                    .verify(
+                        change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+              } catch (GeneralSecurityException e) {
+                throw badSignature(entry);
+              }
+            });
+  }
+
+  private static VaultException badSignature(LogEntry entry) {
+    return new VaultException.Corrupt(
+        "log entry " + Long.toUnsignedString(entry.getSeq()) + " does not carry a valid signature"
+            + " of device " + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
+            + "; refusing to sync");
+  }
+
+  static VaultException forked(long verifiedSeq) {
+    return new VaultException.Corrupt(
+        "the sync server's history does not extend what this device verified before (seq "
+            + Long.toUnsignedString(verifiedSeq)
+            + "); refusing to sync");
+  }
+}
