@@ -257,7 +257,8 @@ public final class MemoryRows {
    * Full-text search ranked by bm25 (best first). Messages are included: the caller decides how
    * to present a hit inside a conversation, and makes its snippet from the decrypted text.
    */
-  public List<SearchRow> search(String match, MemoryFilter filter, int limit) throws SQLException {
+  public List<SearchRow> search(String match, MemoryFilter filter, int limit, int offset)
+      throws SQLException {
     Where where = where(filter, true);
     String sql =
         "SELECT "
@@ -268,12 +269,13 @@ public final class MemoryRows {
             + where.sql
             // rank is bm25 by default; ordering by it lets FTS5 sort internally, so the join and
             // decryption run only for the rows kept rather than for every match (BENCHMARKS.md).
-            + " ORDER BY memory_fts.rank LIMIT ?";
+            + " ORDER BY memory_fts.rank LIMIT ? OFFSET ?";
     List<SearchRow> hits = new ArrayList<>();
     try (PreparedStatement query = connection.prepareStatement(sql)) {
       query.setString(1, match);
       int next = where.bind(query, 2);
       query.setInt(next, limit);
+      query.setInt(next + 1, offset);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           hits.add(new SearchRow(read(rows), rows.getDouble(12)));

@@ -84,6 +84,8 @@ public final class Vault implements AutoCloseable {
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
   /** Words in a search hit's snippet, as FTS5's snippet() was asked for before. */
   private static final int SNIPPET_WORDS = 16;
+  /** Search rows looked at, at most, for one search (hits folding into conversations). */
+  private static final int MAX_SEARCH_ROWS = 40_000;
 
   private static final String META_VAULT_ID = "vault_id";
   /** The device chain head this device verified last ({@link ChainHead}). */
@@ -589,35 +591,52 @@ public final class Vault implements AutoCloseable {
                 () -> new VaultException.InvalidInput("the search has no words to look for"));
     List<FtsQuery.Term> terms = FtsQuery.terms(query);
     try {
-      // Several hits can fold into one conversation, so ask for more rows than will be shown.
-      List<MemoryRows.SearchRow> rows =
-          memories.search(match, filter(selection), Math.min(selection.limit() * 4, 40_000));
       Map<String, SearchResult> results = new LinkedHashMap<>();
-      for (MemoryRows.SearchRow row : rows) {
-        if (results.size() == selection.limit()) {
+      // Rows as many as will be shown first: each row is a lookup in the memories table, often a
+      // page read and decrypted. Only when hits fold into conversations already shown (several
+      // messages of one conversation) does the search look further, in growing steps.
+      int offset = 0;
+      int step = selection.limit();
+      while (results.size() < selection.limit() && step > 0) {
+        List<MemoryRows.SearchRow> rows = memories.search(match, filter(selection), step, offset);
+        for (MemoryRows.SearchRow row : rows) {
+          if (results.size() == selection.limit()) {
+            break;
+          }
+          addResult(results, row, terms);
+        }
+        if (rows.size() < step) {
           break;
         }
-        StoredMemory hit = row.memory();
-        String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
-        if (results.containsKey(shownId)) {
-          continue;
-        }
-        Memory matched = decrypt(hit);
-        Memory shown = matched;
-        if (hit.kind() == Kind.MESSAGE_VALUE) {
-          Optional<StoredMemory> conversation = memories.find(shownId);
-          if (conversation.isEmpty() || conversation.get().deleted()) {
-            continue;
-          }
-          shown = decrypt(conversation.get());
-        }
-        String snippet = Snippet.of(MemoryRules.searchText(matched), terms, SNIPPET_WORDS);
-        results.put(shownId, new SearchResult(shown, snippet, row.score()));
+        offset += rows.size();
+        step = Math.min(step * 4, MAX_SEARCH_ROWS - offset);
       }
       return new ArrayList<>(results.values());
     } catch (SQLException e) {
       throw databaseDamaged(directory.resolve(DATABASE_FILE));
     }
+  }
+
+  /** Adds a search hit unless its memory (or, for a message, its conversation) is shown already. */
+  private void addResult(
+      Map<String, SearchResult> results, MemoryRows.SearchRow row, List<FtsQuery.Term> terms)
+      throws SQLException {
+    StoredMemory hit = row.memory();
+    String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
+    if (results.containsKey(shownId)) {
+      return;
+    }
+    Memory matched = decrypt(hit);
+    Memory shown = matched;
+    if (hit.kind() == Kind.MESSAGE_VALUE) {
+      Optional<StoredMemory> conversation = memories.find(shownId);
+      if (conversation.isEmpty() || conversation.get().deleted()) {
+        return;
+      }
+      shown = decrypt(conversation.get());
+    }
+    String snippet = Snippet.of(MemoryRules.searchText(matched), terms, SNIPPET_WORDS);
+    results.put(shownId, new SearchResult(shown, snippet, row.score()));
   }
 
   /**

@@ -160,6 +160,39 @@ class VaultSearchIndexTest {
     }
   }
 
+  @Test
+  void search_hitsMostlyMessagesOfFewConversations_stillFillsTheLimitWithDistinctResults() {
+    try (Vault vault = Vault.create(dir.resolve("fold"), PASSPHRASE).vault()) {
+      Set<String> expected = new HashSet<>();
+      for (int c = 0; c < 3; c++) {
+        String conversation = vault.add(Drafts.conversation("chats", "trip " + c)).getId();
+        expected.add(conversation);
+        for (int m = 0; m < 15; m++) {
+          vault.add(Drafts.message("chats", conversation, m, "the wombat crossing, part " + m));
+        }
+      }
+      for (int n = 0; n < 4; n++) {
+        expected.add(vault.add(Drafts.note("home", "a note on a wombat " + n)).getId());
+      }
+
+      // 49 matching rows fold into 7 results: the first rows asked for (as many as the limit)
+      // are not enough, so the search must look further.
+      List<String> five = ids(vault, "wombat", 5);
+      List<String> all = ids(vault, "wombat", 50);
+
+      assertEquals(5, five.size(), five.toString());
+      assertEquals(5, new HashSet<>(five).size(), "no result twice");
+      assertEquals(expected, new HashSet<>(all));
+      assertEquals(7, all.size());
+    }
+  }
+
+  private static List<String> ids(Vault vault, String query, int limit) {
+    return vault.search(query, Selection.all().limitedTo(limit)).stream()
+        .map(result -> result.memory().getId())
+        .toList();
+  }
+
   private static void assertSearchMatches(Vault vault, Map<String, Expected> live, long seed) {
     for (String word : allWords()) {
       Set<String> expected = new TreeSet<>();
