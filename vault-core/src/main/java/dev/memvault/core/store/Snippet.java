@@ -164,6 +164,9 @@ public final class Snippet {
 
   /** Lower case without accents: "Café" and "cafe" fold alike, as remove_diacritics 2 does. */
   private static String fold(String word) {
+    if (word.chars().allMatch(c -> c < 0x80)) {
+      return word.toLowerCase(Locale.ROOT); // nothing to decompose: most words, cheaply
+    }
     String decomposed = Normalizer.normalize(word, Normalizer.Form.NFD);
     StringBuilder folded = new StringBuilder(decomposed.length());
     decomposed.codePoints()
