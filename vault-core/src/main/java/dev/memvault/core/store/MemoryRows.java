@@ -260,20 +260,12 @@ public final class MemoryRows {
   public List<SearchRow> search(String match, MemoryFilter filter, int limit, int offset)
       throws SQLException {
     Where where = where(filter, true);
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + ", memory_fts.rank"
-            + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
-            + " WHERE memory_fts MATCH ? AND "
-            + where.sql
-            // rank is bm25 by default; ordering by it lets FTS5 sort internally, so the join and
-            // decryption run only for the rows kept rather than for every match (BENCHMARKS.md).
-            + " ORDER BY memory_fts.rank LIMIT ? OFFSET ?";
+    boolean filtered = filters(filter);
     List<SearchRow> hits = new ArrayList<>();
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
+    try (PreparedStatement query =
+        connection.prepareStatement(filtered ? filteredSearchSql(where) : SEARCH_ALL)) {
       query.setString(1, match);
-      int next = where.bind(query, 2);
+      int next = filtered ? where.bind(query, 2) : 2;
       query.setInt(next, limit);
       query.setInt(next + 1, offset);
       try (ResultSet rows = query.executeQuery()) {
@@ -284,6 +276,40 @@ public final class MemoryRows {
     }
     return hits;
   }
+
+  /**
+   * A search without filters: the best rows by bm25 from FTS5 alone (sorted by SQLite), then their
+   * memories. Ordering by bm25() this way measured about twice as fast for common words as FTS5's
+   * own ORDER BY rank (which runs the query a second time inside FTS5 to sort it), and the join
+   * runs only for the rows kept. Indexed rows are all live (a tombstone leaves the index), so no
+   * filter can drop a kept row.
+   */
+  static final String SEARCH_ALL =
+      "SELECT " + COLUMNS + ", hits.score"
+          + " FROM (SELECT rowid AS seq, bm25(memory_fts) AS score FROM memory_fts"
+          + " WHERE memory_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?) AS hits"
+          + " JOIN memories m ON m.seq = hits.seq WHERE m.deleted = 0 ORDER BY hits.score";
+
+  /**
+   * A search with filters, which must apply before the LIMIT: ordering by FTS5's rank (bm25 by
+   * default) lets FTS5 hand rows over best first, so the join and the filters run only until the
+   * LIMIT is filled, not for every match (BENCHMARKS.md).
+   */
+  private static String filteredSearchSql(Where where) {
+    return "SELECT " + COLUMNS + ", memory_fts.rank"
+        + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
+        + " WHERE memory_fts MATCH ? AND " + where.sql
+        + " ORDER BY memory_fts.rank LIMIT ? OFFSET ?";
+  }
+
+  private static boolean filters(MemoryFilter filter) {
+    return filter.scopeId().isPresent()
+        || filter.kind().isPresent()
+        || filter.tag().isPresent()
+        || filter.createdFromMillis().isPresent()
+        || filter.createdBeforeMillis().isPresent();
+  }
+
 
   static String listSql(MemoryFilter filter) {
     return listSql(where(filter, false));
