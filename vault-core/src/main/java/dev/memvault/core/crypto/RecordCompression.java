@@ -1,6 +1,5 @@
 package dev.memvault.core.crypto;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.zip.DataFormatException;
@@ -68,25 +67,37 @@ final class RecordCompression {
     Inflater inflater = INFLATERS.get();
     inflater.reset();
     inflater.setInput(deflated);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, deflated.length * 3));
-    byte[] chunk = new byte[16 * 1024];
-    try {
-      while (!inflater.finished()) {
-        int n = inflater.inflate(chunk);
-        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new DataFormatException("truncated deflate stream");
-        }
-        out.write(chunk, 0, n);
-        if (out.size() > MAX_INFLATED_BYTES) {
+    // Inflated straight into one array, grown as needed (text deflates about twofold, so most
+    // records fit the first guess); arrays left behind are zeroed, as they hold plaintext.
+    byte[] out = new byte[Math.max(256, deflated.length * 4)];
+    int length = 0;
+    while (!inflater.finished()) {
+      if (length == out.length) {
+        if (out.length >= MAX_INFLATED_BYTES) {
+          Arrays.fill(out, (byte) 0);
           throw new DataFormatException("inflates past " + MAX_INFLATED_BYTES + " bytes");
         }
+        byte[] larger = Arrays.copyOf(out, Math.min(MAX_INFLATED_BYTES, out.length * 2));
+        Arrays.fill(out, (byte) 0);
+        out = larger;
       }
-      if (inflater.getRemaining() != 0) {
-        throw new DataFormatException("bytes after the end of the deflate stream");
+      int n = inflater.inflate(out, length, out.length - length);
+      if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+        Arrays.fill(out, (byte) 0);
+        throw new DataFormatException("truncated deflate stream");
       }
-      return out.toByteArray();
-    } finally {
-      Arrays.fill(chunk, (byte) 0);
+      length += n;
     }
+    if (inflater.getRemaining() != 0) {
+      Arrays.fill(out, (byte) 0);
+      throw new DataFormatException("bytes after the end of the deflate stream");
+    }
+    if (length == out.length) {
+      return out;
+    }
+    byte[] exact = Arrays.copyOf(out, length);
+    Arrays.fill(out, (byte) 0);
+    return exact;
   }
+
 }
