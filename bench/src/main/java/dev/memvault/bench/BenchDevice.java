@@ -4,12 +4,12 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.vault.Vault;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
+import dev.memvault.sdk.sync.SignedChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,16 +84,7 @@ final class BenchDevice implements AutoCloseable {
     List<PushRequest> requests = new ArrayList<>();
     PushRequest.Builder request = PushRequest.newBuilder();
     for (OutboxEntry entry : pending) {
-      Change unsigned =
-          Change.newBuilder()
-              .setChangeId(ByteString.copyFrom(entry.changeId()))
-              .setDeviceId(deviceId)
-              .setRecordId(ByteString.copyFrom(entry.recordId()))
-              .setPayload(ByteString.copyFrom(entry.payload()))
-              .build();
-      request.addChanges(
-          unsigned.toBuilder()
-              .setSignature(ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
+      request.addChanges(SignedChange.of(key, vaultId, deviceId, entry));
       if (request.getChangesCount() == perPush) {
         requests.add(request.build());
         request = PushRequest.newBuilder();

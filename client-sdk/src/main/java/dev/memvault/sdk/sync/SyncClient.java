@@ -10,10 +10,8 @@ import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.sync.LogChain;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
-import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.proto.sync.DeviceChain;
@@ -443,17 +441,7 @@ public final class SyncClient implements AutoCloseable {
       }
       PushRequest.Builder request = PushRequest.newBuilder();
       for (OutboxEntry entry : pending) {
-        Change unsigned =
-            Change.newBuilder()
-                .setChangeId(ByteString.copyFrom(entry.changeId()))
-                .setDeviceId(deviceId)
-                .setRecordId(ByteString.copyFrom(entry.recordId()))
-                .setPayload(ByteString.copyFrom(entry.payload()))
-                .build();
-        request.addChanges(
-            unsigned.toBuilder()
-                .setSignature(
-                    ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
+        request.addChanges(SignedChange.of(key, vaultId, deviceId, entry));
       }
       PushResponse response;
       try {

@@ -275,7 +275,7 @@ final class VerifiedPages implements AutoCloseable {
             + "; refusing to sync");
   }
 
-  static VaultException forked(long verifiedSeq) {
+  private static VaultException forked(long verifiedSeq) {
     return new VaultException.Corrupt(
         "the sync server's history does not extend what this device verified before (seq "
             + Long.toUnsignedString(verifiedSeq)

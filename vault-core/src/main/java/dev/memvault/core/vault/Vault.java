@@ -595,10 +595,11 @@ public final class Vault implements AutoCloseable {
       // Rows as many as will be shown first: each row is a lookup in the memories table, often a
       // page read and decrypted. Only when hits fold into conversations already shown (several
       // messages of one conversation) does the search look further, in growing steps.
+      MemoryFilter filter = filter(selection);
       int offset = 0;
       int step = selection.limit();
       while (results.size() < selection.limit() && step > 0) {
-        List<MemoryRows.SearchRow> rows = memories.search(match, filter(selection), step, offset);
+        List<MemoryRows.SearchRow> rows = memories.search(match, filter, step, offset);
         for (MemoryRows.SearchRow row : rows) {
           if (results.size() == selection.limit()) {
             break;
@@ -1197,7 +1198,7 @@ public final class Vault implements AutoCloseable {
     byte[] envelopeBytes = envelope.toByteArray();
     Memory remote;
     try {
-      remote = decrypt(scope, id, envelope.getRevision(), envelopeBytes);
+      remote = decrypt(scope, id, envelope.getRevision(), envelope);
       if (!remote.getDeleted()) {
         MemoryRules.validate(remote);
       }
@@ -1609,7 +1610,10 @@ public final class Vault implements AutoCloseable {
   }
 
   private Memory decrypt(Scope scope, String id, long revision, byte[] envelopeBytes) {
-    RecordEnvelope envelope = parseEnvelope(id, envelopeBytes);
+    return decrypt(scope, id, revision, parseEnvelope(id, envelopeBytes));
+  }
+
+  private Memory decrypt(Scope scope, String id, long revision, RecordEnvelope envelope) {
     if (!Arrays.equals(scope.id(), envelope.getScopeId().toByteArray())) {
       throw tampered(id);
     }
