@@ -82,16 +82,12 @@ final class BenchDevice implements AutoCloseable {
     ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
     List<OutboxEntry> pending = vault.pendingChanges(Integer.MAX_VALUE);
     List<PushRequest> requests = new ArrayList<>();
-    PushRequest.Builder request = PushRequest.newBuilder();
-    for (OutboxEntry entry : pending) {
-      request.addChanges(SignedChange.of(key, vaultId, deviceId, entry));
-      if (request.getChangesCount() == perPush) {
-        requests.add(request.build());
-        request = PushRequest.newBuilder();
-      }
-    }
-    if (request.getChangesCount() > 0) {
-      requests.add(request.build());
+    for (int from = 0; from < pending.size(); from += perPush) {
+      List<OutboxEntry> batch = pending.subList(from, Math.min(pending.size(), from + perPush));
+      requests.add(
+          PushRequest.newBuilder()
+              .addAllChanges(SignedChange.batch(key, vaultId, deviceId, batch))
+              .build());
     }
     vault.acknowledge(pending);
     return requests;

@@ -24,7 +24,8 @@ import java.util.List;
 final class RawLogInsert implements AutoCloseable {
   private static final String INSERT =
       "INSERT INTO log_entries (vault_id, seq, prev_hash, entry_hash, change_id, device_id,"
-          + " record_id, payload, signature, accepted_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " record_id, payload, signature, accepted_at_ms, batch_proof)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** One device's rows, chained from the genesis hash as the server chains them. */
   record DeviceRows(byte[] vaultId, List<List<LogEntry>> transactions) {}
@@ -107,6 +108,7 @@ final class RawLogInsert implements AutoCloseable {
           insert.setBytes(8, change.getPayload().toByteArray());
           insert.setBytes(9, change.getSignature().toByteArray());
           insert.setLong(10, entry.getAcceptedAtMs());
+          insert.setBytes(11, change.getBatch().toByteArray());
           insert.addBatch();
           count++;
         }

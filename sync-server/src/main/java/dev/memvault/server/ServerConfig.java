@@ -28,7 +28,6 @@ public final class ServerConfig {
   private final SecureRandom random;
   private final Duration shutdownGrace;
   private final int watchSenderThreads;
-  private final int verifierThreads;
 
   private ServerConfig(Builder builder) {
     this.serverId = builder.serverId;
@@ -39,7 +38,6 @@ public final class ServerConfig {
     this.random = builder.random;
     this.shutdownGrace = builder.shutdownGrace;
     this.watchSenderThreads = builder.watchSenderThreads;
-    this.verifierThreads = builder.verifierThreads;
   }
 
   /**
@@ -83,11 +81,6 @@ public final class ServerConfig {
     return watchSenderThreads;
   }
 
-  /** Threads that check a push's change signatures next to the thread serving the push. */
-  public int verifierThreads() {
-    return verifierThreads;
-  }
-
   @Override
   public String toString() {
     return "ServerConfig[serverId="
@@ -109,7 +102,6 @@ public final class ServerConfig {
     private SecureRandom random = new SecureRandom();
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int watchSenderThreads = 2;
-    private int verifierThreads = Runtime.getRuntime().availableProcessors() - 1;
 
     private Builder(String serverId, ServerSecret secret) {
       if (serverId == null || serverId.isBlank()) {
@@ -152,15 +144,6 @@ public final class ServerConfig {
         throw new IllegalArgumentException("need at least one watch sender thread");
       }
       this.watchSenderThreads = value;
-      return this;
-    }
-
-    /** 0 checks each push's signatures in the thread serving it alone. */
-    public Builder verifierThreads(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("verifier threads must not be negative");
-      }
-      this.verifierThreads = value;
       return this;
     }
 

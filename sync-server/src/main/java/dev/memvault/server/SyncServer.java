@@ -11,7 +11,6 @@ import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.MetricsInterceptor;
 import dev.memvault.server.metrics.ServerMetrics;
 import dev.memvault.server.store.SyncStore;
-import dev.memvault.server.sync.ChangeSignatures;
 import dev.memvault.server.sync.SyncGrpcService;
 import dev.memvault.server.sync.WatchHub;
 import io.grpc.Server;
@@ -44,7 +43,6 @@ public final class SyncServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServerMetrics metrics;
   private final WatchHub watches;
-  private final ChangeSignatures signatures;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();
@@ -64,7 +62,6 @@ public final class SyncServer implements AutoCloseable {
     metrics.activeWatchesFrom(watches::activeStreams);
     metrics.storeBytesFrom(store::totalStoredBytes);
     DeviceKeys keys = new DeviceKeys();
-    this.signatures = new ChangeSignatures(config.verifierThreads());
     DeviceChains chains = new DeviceChains(store, keys, config.clock());
     PairingSlots pairings = new PairingSlots(store, config.clock());
     AuthAnonymousGrpcService auth =
@@ -83,7 +80,6 @@ public final class SyncServer implements AutoCloseable {
         new SyncGrpcService(
             store,
             keys,
-            signatures,
             chains,
             pairings,
             config.limits(),
@@ -170,7 +166,6 @@ public final class SyncServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       } finally {
-        signatures.close();
         try {
           store.close();
         } catch (RuntimeException e) {

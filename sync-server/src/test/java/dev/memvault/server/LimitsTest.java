@@ -76,8 +76,9 @@ class LimitsTest {
 
   @Test
   void push_pastVaultQuota_quotaExceededAndNothingStored() {
-    // Each change counts its payload (1000) and its signature (69: Tink prefix + Ed25519).
-    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1069));
+    // Each change counts its payload (1000), its signature (69: Tink prefix + Ed25519) and its
+    // batch proof (2: a batch of one has no path, only its leaf count).
+    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1071));
     String token = fixture.registered(device);
     push(token, List.of(device.change(1, new byte[1000]), device.change(2, new byte[1000])));
 

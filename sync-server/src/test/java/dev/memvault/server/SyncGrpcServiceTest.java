@@ -1,12 +1,13 @@
 package dev.memvault.server;
 
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.ChangeBatches;
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
@@ -253,19 +254,97 @@ class SyncGrpcServiceTest {
   void push_signedForAnotherVault_badChangeSignature() {
     String token = fixture.registered(device);
     TestDevice otherVault = TestDevice.newVault();
-    Change unsigned = device.change(1).toBuilder().clearSignature().build();
-    byte[] signedElsewhere =
-        device.sign(dev.memvault.proto.sync.SigningInputs.change(otherVault.vaultId, unsigned));
+    Change unsigned = device.unsigned(1, new byte[10]);
+    List<Change> signedElsewhere =
+        ChangeBatches.sign(otherVault.vaultId, device.device(), List.of(unsigned), device::sign);
+
+    assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, signedElsewhere));
+    assertEquals(0, push(token, List.of()).getHead().getSeq());
+  }
+
+  @Test
+  void push_batch_oneSignatureStandsOnEveryChangeAndPullReturnsTheProofs() {
+    String token = fixture.registered(device);
+    List<Change> batch = device.changes(1, 13);
+
+    push(token, batch);
+
+    List<LogEntry> pulled = pulledEntries(token);
+    assertEquals(13, pulled.size());
+    for (int i = 0; i < batch.size(); i++) {
+      assertEquals(batch.get(i), pulled.get(i).getChange(), "entry " + (i + 1));
+      assertEquals(batch.get(0).getSignature(), pulled.get(i).getChange().getSignature());
+    }
+  }
+
+  @Test
+  void push_batchProofAltered_badChangeSignatureAndNothingStored() {
+    String token = fixture.registered(device);
+    List<Change> batch = device.changes(1, 5);
+    Change third = batch.get(2);
+    BatchProof proof = third.getBatch();
+    ByteString sibling = proof.getPath(0);
+    byte[] flipped = sibling.toByteArray();
+    flipped[0] ^= 0x01;
+    List<BatchProof> altered =
+        List.of(
+            proof.toBuilder().setPath(0, ByteString.copyFrom(flipped)).build(),
+            proof.toBuilder().setLeafIndex(3).build(),
+            proof.toBuilder().setLeafCount(6).build(),
+            proof.toBuilder().setLeafCount(0).build(),
+            proof.toBuilder().setLeafIndex(7).build(),
+            proof.toBuilder().addPath(sibling).build(),
+            proof.toBuilder()
+                .clearPath()
+                .addAllPath(proof.getPathList().subList(0, proof.getPathCount() - 1))
+                .build(),
+            proof.toBuilder().setPath(0, sibling.substring(1)).build(),
+            BatchProof.getDefaultInstance());
+
+    for (BatchProof bad : altered) {
+      List<Change> tampered = new ArrayList<>(batch);
+      tampered.set(2, third.toBuilder().setBatch(bad).build());
+      assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, tampered));
+    }
+    assertEquals(0, push(token, List.of()).getHead().getSeq());
+  }
+
+  @Test
+  void push_changeWithAnotherBatchsProof_badChangeSignature() {
+    String token = fixture.registered(device);
+    List<Change> first = device.changes(1, 4);
+    List<Change> second = device.changes(5, 8);
+    // The second batch's first change, carried under the first batch's signature and proof.
+    Change spliced =
+        second.get(0).toBuilder()
+            .setSignature(first.get(0).getSignature())
+            .setBatch(first.get(0).getBatch())
+            .build();
 
     assertRejected(
         Reason.BAD_CHANGE_SIGNATURE,
-        () ->
-            push(
-                token,
-                List.of(
-                    unsigned.toBuilder()
-                        .setSignature(ByteString.copyFrom(signedElsewhere))
-                        .build())));
+        () -> push(token, List.of(first.get(1), first.get(2), spliced)));
+    assertEquals(0, push(token, List.of()).getHead().getSeq());
+  }
+
+  @Test
+  void push_changesSignedOneByOne_acceptedAsFromOlderClients() {
+    String token = fixture.registered(device);
+    List<Change> alone =
+        List.of(
+            device.signedAlone(device.unsigned(1, new byte[3])),
+            device.signedAlone(device.unsigned(2, new byte[4])));
+
+    assertEquals(2, push(token, alone).getHead().getSeq());
+    assertEquals(alone.get(1), pulledEntries(token).get(1).getChange());
+
+    byte[] signature = alone.get(0).getSignature().toByteArray();
+    signature[5] ^= 0x10;
+    Change bad =
+        device.signedAlone(device.unsigned(3, new byte[3])).toBuilder()
+            .setSignature(ByteString.copyFrom(signature))
+            .build();
+    assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, List.of(bad)));
   }
 
   @Test
@@ -355,6 +434,10 @@ class SyncGrpcServiceTest {
 
   private PushResponse push(String token, List<Change> changes) {
     return fixture.sync(token).push(PushRequest.newBuilder().addAllChanges(changes).build());
+  }
+
+  private List<LogEntry> pulledEntries(String token) {
+    return pull(token, 0, 0).stream().flatMap(page -> page.getEntriesList().stream()).toList();
   }
 
   private List<PullResponse> pull(String token, long afterSeq, int pageSize) {

@@ -20,6 +20,7 @@ import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
+import dev.memvault.proto.sync.ChangeBatches;
 import dev.memvault.proto.sync.SigningInputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -201,36 +202,53 @@ final class TestDevice {
     return ByteBuffer.allocate(16).putLong(0x6368616e67650000L).putLong(n).array();
   }
 
-  /** Change number {@code n} of this device, signed. */
+  /** Change number {@code n} of this device, signed as a batch of one. */
   Change change(long n) {
     return change(n, ("payload " + n).getBytes(StandardCharsets.UTF_8));
   }
 
   Change change(long n, byte[] payload) {
-    Change unsigned =
-        Change.newBuilder()
-            .setChangeId(ByteString.copyFrom(changeId(n)))
-            .setDeviceId(device())
-            .setRecordId(
-                ByteString.copyFrom(
-                    ByteBuffer.allocate(16).putLong(0x7265636fL).putLong(n % 5).array()))
-            .setPayload(ByteString.copyFrom(payload))
-            .build();
-    return signed(unsigned);
+    return signed(unsigned(n, payload));
   }
 
-  /** {@code change} with this device's signature over it in this device's vault. */
-  Change signed(Change change) {
-    return change.toBuilder()
-        .setSignature(ByteString.copyFrom(sign(SigningInputs.change(vaultId, change))))
+  Change unsigned(long n, byte[] payload) {
+    return Change.newBuilder()
+        .setChangeId(ByteString.copyFrom(changeId(n)))
+        .setDeviceId(device())
+        .setRecordId(
+            ByteString.copyFrom(
+                ByteBuffer.allocate(16).putLong(0x7265636fL).putLong(n % 5).array()))
+        .setPayload(ByteString.copyFrom(payload))
         .build();
   }
 
+  /** {@code change} signed by this device in this device's vault, as a batch of one. */
+  Change signed(Change change) {
+    return signedBatch(List.of(change.toBuilder().clearSignature().clearBatch().build())).get(0);
+  }
+
+  /**
+   * {@code changes} signed by this device's key as one batch, as clients push them; the batch
+   * names the changes' device id, which tests may set to another device's or a malformed one.
+   */
+  List<Change> signedBatch(List<Change> changes) {
+    return ChangeBatches.sign(vaultId, changes.get(0).getDeviceId(), changes, this::sign);
+  }
+
+  /** {@code change} signed on its own, without a batch proof, as clients before batches did. */
+  Change signedAlone(Change change) {
+    Change unsigned = change.toBuilder().clearSignature().clearBatch().build();
+    return unsigned.toBuilder()
+        .setSignature(ByteString.copyFrom(sign(SigningInputs.change(vaultId, unsigned))))
+        .build();
+  }
+
+  /** Changes {@code from} to {@code to} of this device, signed as one batch. */
   List<Change> changes(long from, long to) {
     List<Change> changes = new ArrayList<>();
     for (long n = from; n <= to; n++) {
-      changes.add(change(n));
+      changes.add(unsigned(n, ("payload " + n).getBytes(StandardCharsets.UTF_8)));
     }
-    return changes;
+    return signedBatch(changes);
   }
 }

@@ -3,24 +3,28 @@ package dev.memvault.sdk.sync;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.proto.sync.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A queued local change as this device pushes it: its fields, signed with the device's key. */
+/** Queued local changes as this device pushes them: one batch, signed once with its key. */
 public final class SignedChange {
   private SignedChange() {}
 
-  public static Change of(
-      DeviceSigningKey key, byte[] vaultId, ByteString deviceId, OutboxEntry entry) {
-    Change unsigned =
-        Change.newBuilder()
-            .setChangeId(ByteString.copyFrom(entry.changeId()))
-            .setDeviceId(deviceId)
-            .setRecordId(ByteString.copyFrom(entry.recordId()))
-            .setPayload(ByteString.copyFrom(entry.payload()))
-            .build();
-    return unsigned.toBuilder()
-        .setSignature(ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned))))
-        .build();
+  /** The changes of one push, in queue order, each with its proof of the batch's signature. */
+  public static List<Change> batch(
+      DeviceSigningKey key, byte[] vaultId, ByteString deviceId, List<OutboxEntry> entries) {
+    List<Change> unsigned = new ArrayList<>(entries.size());
+    for (OutboxEntry entry : entries) {
+      unsigned.add(
+          Change.newBuilder()
+              .setChangeId(ByteString.copyFrom(entry.changeId()))
+              .setDeviceId(deviceId)
+              .setRecordId(ByteString.copyFrom(entry.recordId()))
+              .setPayload(ByteString.copyFrom(entry.payload()))
+              .build());
+    }
+    return ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign);
   }
 }

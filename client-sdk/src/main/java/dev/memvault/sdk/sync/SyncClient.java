@@ -439,13 +439,13 @@ public final class SyncClient implements AutoCloseable {
       if (pending.isEmpty()) {
         return pushed;
       }
-      PushRequest.Builder request = PushRequest.newBuilder();
-      for (OutboxEntry entry : pending) {
-        request.addChanges(SignedChange.of(key, vaultId, deviceId, entry));
-      }
+      PushRequest request =
+          PushRequest.newBuilder()
+              .addAllChanges(SignedChange.batch(key, vaultId, deviceId, pending))
+              .build();
       PushResponse response;
       try {
-        response = sync.push(request.build());
+        response = sync.push(request);
       } catch (StatusRuntimeException e) {
         if (!"RATE_LIMITED".equals(ServerCalls.reason(e))) {
           throw e;

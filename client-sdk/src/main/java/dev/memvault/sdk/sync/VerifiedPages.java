@@ -5,10 +5,10 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.ChangeSignatureCheck;
 import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.LogChain;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
@@ -153,6 +153,8 @@ final class VerifiedPages implements AutoCloseable {
       byte[] vaultId,
       int pageSize) {
     Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
+    // One check for the whole pull: a batch's changes can span pages.
+    ChangeSignatureCheck signatures = new ChangeSignatureCheck(vaultId);
     SyncCursor cursor = start;
     Head head = null;
     Iterator<PullResponse> pages =
@@ -183,7 +185,7 @@ final class VerifiedPages implements AutoCloseable {
           counted.add(entry); // the rest: by a revoked device after its revocation, never applied
         }
       }
-      verifySignatures(counted, chain, verifiers, vaultId);
+      verifySignatures(counted, chain, verifiers, signatures);
       List<RemoteChange> changes = new ArrayList<>(counted.size());
       for (LogEntry entry : counted) {
         Change change = entry.getChange();
@@ -235,7 +237,8 @@ final class VerifiedPages implements AutoCloseable {
   }
 
   /**
-   * Checks every change's signature by its device. On this thread alone: the caller applies the
+   * Checks every change's signature by its device (one Ed25519 check per batch the device signed).
+   * On this thread alone: the caller applies the
    * pages before this one at the same time, and applying (one SQLite connection) is the slower of
    * the two, so it should not have to share its core with checks that would run ahead anyway.
    */
@@ -243,7 +246,7 @@ final class VerifiedPages implements AutoCloseable {
       List<LogEntry> entries,
       DeviceChain chain,
       Map<ByteString, PublicKeyVerify> verifiers,
-      byte[] vaultId) {
+      ChangeSignatureCheck check) {
     for (LogEntry entry : entries) {
       ByteString author = entry.getChange().getDeviceId();
       if (!verifiers.containsKey(author)) {
@@ -259,9 +262,7 @@ final class VerifiedPages implements AutoCloseable {
     for (LogEntry entry : entries) {
       Change change = entry.getChange();
       try {
-        verifiers
-            .get(change.getDeviceId())
-            .verify(change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
+        check.verify(verifiers.get(change.getDeviceId()), change);
       } catch (GeneralSecurityException e) {
         throw badSignature(entry);
       }

@@ -341,8 +341,9 @@ class DeviceLinkingTest {
           dev.memvault.proto.sync.v1.Change.newBuilder();
       try (PreparedStatement select =
               db.prepareStatement(
-                  "SELECT seq, prev_hash, change_id, device_id, record_id, signature FROM"
-                      + " log_entries WHERE vault_id = ? ORDER BY seq DESC LIMIT 1");
+                  "SELECT seq, prev_hash, change_id, device_id, record_id, signature,"
+                      + " batch_proof FROM log_entries WHERE vault_id = ? ORDER BY seq DESC"
+                      + " LIMIT 1");
           PreparedStatement earlier =
               db.prepareStatement(
                   "SELECT payload FROM log_entries WHERE vault_id = ? ORDER BY seq LIMIT 1")) {
@@ -355,7 +356,8 @@ class DeviceLinkingTest {
               .setChangeId(ByteString.copyFrom(row.getBytes(3)))
               .setDeviceId(ByteString.copyFrom(row.getBytes(4)))
               .setRecordId(ByteString.copyFrom(row.getBytes(5)))
-              .setSignature(ByteString.copyFrom(row.getBytes(6)));
+              .setSignature(ByteString.copyFrom(row.getBytes(6)))
+              .setBatch(dev.memvault.proto.sync.v1.BatchProof.parseFrom(row.getBytes(7)));
         }
         earlier.setBytes(1, vaultId);
         try (ResultSet row = earlier.executeQuery()) {

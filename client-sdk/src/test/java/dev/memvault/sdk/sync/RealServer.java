@@ -1,11 +1,9 @@
 package dev.memvault.sdk.sync;
 
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
-import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
@@ -134,26 +132,21 @@ final class RealServer implements AutoCloseable {
                       .setSignature(ByteString.copyFrom(key.sign(signed)))
                       .build())
               .getSessionToken();
-      PushRequest.Builder push = PushRequest.newBuilder();
-      for (OutboxEntry entry : device.engine().pendingChanges(100)) {
-        Change unsigned =
-            Change.newBuilder()
-                .setChangeId(ByteString.copyFrom(entry.changeId()))
-                .setDeviceId(ByteString.copyFrom(deviceId))
-                .setRecordId(ByteString.copyFrom(entry.recordId()))
-                .setPayload(ByteString.copyFrom(entry.payload()))
-                .build();
-        push.addChanges(
-            unsigned.toBuilder()
-                .setSignature(
-                    ByteString.copyFrom(key.sign(SigningInputs.change(vaultId, unsigned)))));
-      }
+      PushRequest push =
+          PushRequest.newBuilder()
+              .addAllChanges(
+                  SignedChange.batch(
+                      key,
+                      vaultId,
+                      ByteString.copyFrom(deviceId),
+                      device.engine().pendingChanges(100)))
+              .build();
       Metadata headers = new Metadata();
       headers.put(
           Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       SyncServiceGrpc.newBlockingStub(channel)
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-          .push(push.build());
+          .push(push);
     } finally {
       channel.shutdownNow();
     }

@@ -1,6 +1,7 @@
 package dev.memvault.proto.sync;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
@@ -42,7 +43,8 @@ public final class LogChain {
   /**
    * SHA-256 over the canonical encoding of (label, vault_id, seq, prev_hash, change_id, device_id,
    * record_id, payload, signature), every part written as a 4-byte big-endian length and its bytes,
-   * seq as 8 big-endian bytes.
+   * seq as 8 big-endian bytes; for a change with a batch proof, followed by (leaf_index and
+   * leaf_count as two 4-byte big-endian numbers in one part, then each path hash as a part).
    */
   public static byte[] entryHash(byte[] vaultId, long seq, byte[] prevHash, Change change) {
     MessageDigest digest = sha256();
@@ -55,6 +57,19 @@ public final class LogChain {
     field(digest, change.getRecordId().asReadOnlyByteBuffer());
     field(digest, change.getPayload().asReadOnlyByteBuffer());
     field(digest, change.getSignature().asReadOnlyByteBuffer());
+    if (change.hasBatch()) {
+      // Only changes with a batch proof have these fields, so the entries of older changes keep
+      // their hashes; the field count differs, so the two forms never encode to the same bytes.
+      BatchProof proof = change.getBatch();
+      field(
+          digest,
+          ByteBuffer.allocate(2 * Integer.BYTES)
+              .putInt(0, proof.getLeafIndex())
+              .putInt(Integer.BYTES, proof.getLeafCount()));
+      for (ByteString sibling : proof.getPathList()) {
+        field(digest, sibling.asReadOnlyByteBuffer());
+      }
+    }
     return digest.digest();
   }
 

@@ -2,6 +2,7 @@ package dev.memvault.proto.sync;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ public final class SigningInputs {
 
   /** Label of the signature over a change. */
   public static final String CHANGE_LABEL = "memvault.sync.v1.change";
+
+  /** Label of the signature over a batch of changes (its Merkle root). */
+  public static final String CHANGE_BATCH_LABEL = "memvault.sync.v1.change-batch";
 
   /** What a challenge signature is for: signing in (GetChallengeResponse.purpose). */
   public static final String AUTHENTICATE_PURPOSE = "memvault.sync.v1/authenticate";
@@ -33,6 +37,19 @@ public final class SigningInputs {
         vaultId,
         deviceId,
         nonce);
+  }
+
+  /**
+   * {@code ("memvault.sync.v1.change-batch", vault_id, device_id, u32(leaf_count), root)}: what a
+   * device signs for a batch of changes ({@link ChangeBatches}).
+   */
+  public static byte[] changeBatch(byte[] vaultId, ByteString deviceId, int leafCount, byte[] root) {
+    return CanonicalEncoding.encode(
+        CHANGE_BATCH_LABEL,
+        vaultId,
+        deviceId.toByteArray(),
+        ByteBuffer.allocate(Integer.BYTES).putInt(leafCount).array(),
+        root);
   }
 
   /** {@code ("memvault.sync.v1.change", vault_id, change_id, device_id, record_id, payload)}. */

@@ -66,6 +66,11 @@ final class EmbeddedSchema {
                 + " expires_at_ms INTEGER NOT NULL,"
                 + " join_request BLOB,"
                 + " sealed_key_package BLOB)",
+          },
+          new String[] {
+            // A change's place in the batch its device signed (a serialized BatchProof); NULL for
+            // changes signed one by one, as clients before batch signatures pushed them.
+            "ALTER TABLE log_entries ADD COLUMN batch_proof BLOB",
           });
 
   private EmbeddedSchema() {}

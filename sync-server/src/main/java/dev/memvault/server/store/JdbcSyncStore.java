@@ -1,20 +1,21 @@
 package dev.memvault.server.store;
 
-import dev.memvault.proto.sync.LogChain;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.proto.sync.LogChain;
+import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
-import com.google.protobuf.InvalidProtocolBufferException;
-import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +36,7 @@ abstract class JdbcSyncStore implements SyncStore {
 
   static final String ENTRY_COLUMNS =
       "seq, prev_hash, entry_hash, change_id, device_id, record_id, payload, signature,"
-          + " accepted_at_ms";
+          + " accepted_at_ms, batch_proof";
 
   /** Work on a connection, inside a transaction or not as the caller of the work decides. */
   interface SqlWork<T> {
@@ -504,9 +505,11 @@ abstract class JdbcSyncStore implements SyncStore {
     return appending.entries();
   }
 
-  /** Payload and signature: what the quota counts. */
+  /** Payload, signature and batch proof: what the quota counts. */
   static long countedBytes(Change change) {
-    return (long) change.getPayload().size() + change.getSignature().size();
+    return (long) change.getPayload().size()
+        + change.getSignature().size()
+        + (change.hasBatch() ? change.getBatch().getSerializedSize() : 0);
   }
 
   /** Change ids looked up per query: one query for a push of up to this many changes. */
@@ -549,7 +552,7 @@ abstract class JdbcSyncStore implements SyncStore {
         connection.prepareStatement(
             "INSERT INTO log_entries (vault_id, "
                 + ENTRY_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (LogEntry entry : entries) {
         Change change = entry.getChange();
         insert.setBytes(1, vaultId);
@@ -562,6 +565,8 @@ abstract class JdbcSyncStore implements SyncStore {
         insert.setBytes(8, change.getPayload().toByteArray());
         insert.setBytes(9, change.getSignature().toByteArray());
         insert.setLong(10, entry.getAcceptedAtMs());
+        // NULL for a change signed alone (by an older client): its entry has no proof to return.
+        insert.setBytes(11, change.hasBatch() ? change.getBatch().toByteArray() : null);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -651,17 +656,27 @@ abstract class JdbcSyncStore implements SyncStore {
 
   /** Reads a row of {@link #ENTRY_COLUMNS}. */
   static LogEntry entry(ResultSet rows) throws SQLException {
+    Change.Builder change =
+        Change.newBuilder()
+            .setChangeId(bytes(rows, 4))
+            .setDeviceId(bytes(rows, 5))
+            .setRecordId(bytes(rows, 6))
+            .setPayload(bytes(rows, 7))
+            .setSignature(bytes(rows, 8));
+    byte[] proof = rows.getBytes(10);
+    if (proof != null && proof.length > 0) {
+      try {
+        change.setBatch(BatchProof.parseFrom(proof));
+      } catch (InvalidProtocolBufferException e) {
+        throw new SQLException(
+            "the stored batch proof of log entry " + rows.getLong(1) + " is corrupt", e);
+      }
+    }
     return LogEntry.newBuilder()
         .setSeq(rows.getLong(1))
         .setPrevHash(bytes(rows, 2))
         .setEntryHash(bytes(rows, 3))
-        .setChange(
-            Change.newBuilder()
-                .setChangeId(bytes(rows, 4))
-                .setDeviceId(bytes(rows, 5))
-                .setRecordId(bytes(rows, 6))
-                .setPayload(bytes(rows, 7))
-                .setSignature(bytes(rows, 8)))
+        .setChange(change)
         .setAcceptedAtMs(rows.getLong(9))
         .build();
   }

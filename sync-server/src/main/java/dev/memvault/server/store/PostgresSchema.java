@@ -74,6 +74,11 @@ final class PostgresSchema {
                 + " expires_at_ms bigint NOT NULL,"
                 + " join_request bytea,"
                 + " sealed_key_package bytea)",
+          },
+          new String[] {
+            // A change's place in the batch its device signed (a serialized BatchProof); NULL for
+            // changes signed one by one, as clients before batch signatures pushed them.
+            "ALTER TABLE log_entries ADD COLUMN batch_proof bytea",
           });
 
   private PostgresSchema() {}

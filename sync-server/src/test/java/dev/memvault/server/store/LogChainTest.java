@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
@@ -80,6 +81,94 @@ class LogChainTest {
     assertEquals(
         "ab1611712b86fe9847cf5ecd4d3d8d44201f1f415fbc0fa43d0d8d24965ebe55",
         HEX.formatHex(secondHash));
+  }
+
+  // The batch vector of sync-server/LOG_FORMAT.md: change 1 of a batch of three, as entry 1.
+  @Test
+  void entryHash_batchEntryVector_matches() {
+    List<ByteString> leaves = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] id = new byte[16];
+      Arrays.fill(id, (byte) (0x10 + i));
+      leaves.add(
+          ByteString.copyFrom(
+              dev.memvault.proto.sync.ChangeBatches.leafHash(
+                  HEX.parseHex("000102030405060708090a0b0c0d0e0f"),
+                  Change.newBuilder()
+                      .setChangeId(ByteString.copyFrom(id))
+                      .setDeviceId(ByteString.fromHex("202122232425262728292a2b2c2d2e2f"))
+                      .setRecordId(ByteString.fromHex("303132333435363738393a3b3c3d3e3f"))
+                      .setPayload(ByteString.copyFromUtf8("payload " + i))
+                      .build())));
+    }
+    byte[] signature = new byte[64];
+    Arrays.fill(signature, (byte) 0x5a);
+    byte[] id = new byte[16];
+    Arrays.fill(id, (byte) 0x11);
+    Change change =
+        Change.newBuilder()
+            .setChangeId(ByteString.copyFrom(id))
+            .setDeviceId(ByteString.fromHex("202122232425262728292a2b2c2d2e2f"))
+            .setRecordId(ByteString.fromHex("303132333435363738393a3b3c3d3e3f"))
+            .setPayload(ByteString.copyFromUtf8("payload 1"))
+            .setSignature(ByteString.copyFrom(signature))
+            .setBatch(
+                BatchProof.newBuilder()
+                    .setLeafIndex(1)
+                    .setLeafCount(3)
+                    .addPath(leaves.get(0))
+                    .addPath(leaves.get(2)))
+            .build();
+
+    assertEquals(
+        "84632e21bbdf391eef3f3f596c54ab42cc712443887aae931978432669dc369d",
+        HEX.formatHex(
+            LogChain.entryHash(
+                HEX.parseHex("000102030405060708090a0b0c0d0e0f"),
+                1,
+                LogChain.genesisHash(),
+                change)));
+  }
+
+  @Test
+  void verifyExtends_batchProofAltered_refused() {
+    Change change =
+        change(2).toBuilder()
+            .setBatch(
+                BatchProof.newBuilder()
+                    .setLeafIndex(1)
+                    .setLeafCount(2)
+                    .addPath(ByteString.copyFrom(new byte[32])))
+            .build();
+    byte[] hash = LogChain.entryHash(VAULT, 1, LogChain.genesisHash(), change);
+    LogEntry entry =
+        LogEntry.newBuilder()
+            .setSeq(1)
+            .setPrevHash(ByteString.copyFrom(LogChain.genesisHash()))
+            .setEntryHash(ByteString.copyFrom(hash))
+            .setChange(change)
+            .build();
+    assertDoesNotThrow(() -> LogChain.verifyExtends(LogChain.emptyHead(), List.of(entry), VAULT));
+
+    List<BatchProof> altered =
+        List.of(
+            change.getBatch().toBuilder().setLeafIndex(0).build(),
+            change.getBatch().toBuilder().setLeafCount(3).build(),
+            change.getBatch().toBuilder().setPath(0, ByteString.copyFrom(new byte[31])).build(),
+            change.getBatch().toBuilder().addPath(ByteString.copyFrom(new byte[32])).build());
+    for (BatchProof proof : altered) {
+      LogEntry tampered =
+          entry.toBuilder().setChange(change.toBuilder().setBatch(proof)).build();
+      assertThrows(
+          BrokenChainException.class,
+          () -> LogChain.verifyExtends(LogChain.emptyHead(), List.of(tampered), VAULT),
+          proof::toString);
+    }
+    // A change signed alone has the entry hash it had before batch proofs existed.
+    LogEntry withoutProof = entry.toBuilder().setChange(change.toBuilder().clearBatch()).build();
+    assertThrows(
+        BrokenChainException.class,
+        () -> LogChain.verifyExtends(LogChain.emptyHead(), List.of(withoutProof), VAULT));
   }
 
   @Test

@@ -1,0 +1,177 @@
+package dev.memvault.proto.sync;
+
+import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.BatchProof;
+import dev.memvault.proto.sync.v1.Change;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * One signature for a whole pushed batch of changes (proto/README.md, "Change batches"). The
+ * changes' leaf hashes form a Merkle tree as RFC 9162 (section 2.1) defines it; the device signs
+ * the root once, and each change carries its audit path, so every change still proves on its own
+ * that its device signed it, wherever the log puts it and however a pull pages it.
+ *
+ * <p>Why: checking an Ed25519 signature costs about 85 us of CPU, more than everything else the
+ * server does to store a change, and a new device checked 100,000 of them in its first sync.
+ */
+public final class ChangeBatches {
+  /** Length in bytes of every hash in a batch's tree (SHA-256). */
+  public static final int HASH_LENGTH = 32;
+
+  // RFC 9162's domain separation: a leaf can never pass for an inner node, nor the reverse.
+  private static final byte LEAF_PREFIX = 0x00;
+  private static final byte NODE_PREFIX = 0x01;
+  private static final byte[] CHANGE_LABEL =
+      SigningInputs.CHANGE_LABEL.getBytes(StandardCharsets.UTF_8);
+
+  private ChangeBatches() {}
+
+  /**
+   * Signs {@code unsigned} as one batch: each change gets its {@link BatchProof} and the one
+   * signature over the batch's signing input ({@link SigningInputs#changeBatch}).
+   *
+   * @param signer signs with the key of {@code deviceId}, the device of every change
+   */
+  public static List<Change> sign(
+      byte[] vaultId, ByteString deviceId, List<Change> unsigned, UnaryOperator<byte[]> signer) {
+    if (unsigned.isEmpty()) {
+      return List.of();
+    }
+    List<byte[]> leaves = new ArrayList<>(unsigned.size());
+    for (Change change : unsigned) {
+      if (!change.getDeviceId().equals(deviceId)) {
+        throw new IllegalArgumentException("every change of a batch must be by the signing device");
+      }
+      leaves.add(leafHash(vaultId, change));
+    }
+    List<List<ByteString>> paths = new ArrayList<>(leaves.size());
+    for (int i = 0; i < leaves.size(); i++) {
+      paths.add(new ArrayList<>());
+    }
+    byte[] root = subtree(leaves, 0, leaves.size(), paths);
+    ByteString signature =
+        ByteString.copyFrom(
+            signer.apply(SigningInputs.changeBatch(vaultId, deviceId, leaves.size(), root)));
+    List<Change> signed = new ArrayList<>(unsigned.size());
+    for (int i = 0; i < unsigned.size(); i++) {
+      signed.add(
+          unsigned.get(i).toBuilder()
+              .setSignature(signature)
+              .setBatch(
+                  BatchProof.newBuilder()
+                      .setLeafIndex(i)
+                      .setLeafCount(leaves.size())
+                      .addAllPath(paths.get(i)))
+              .build());
+    }
+    return signed;
+  }
+
+  /**
+   * The root of the batch a change says it belongs to, computed from the change and its audit path
+   * (RFC 9162, section 2.1.3.2). The device's signature over this root is what proves the change.
+   *
+   * @throws GeneralSecurityException if the proof is malformed: an index outside the batch, a hash
+   *     of the wrong length, or a path longer or shorter than the tree's shape gives
+   */
+  public static byte[] rootOf(byte[] vaultId, Change change) throws GeneralSecurityException {
+    BatchProof proof = change.getBatch();
+    long index = Integer.toUnsignedLong(proof.getLeafIndex());
+    long last = Integer.toUnsignedLong(proof.getLeafCount()) - 1;
+    if (last < 0 || index > last) {
+      throw new GeneralSecurityException("the change's batch proof has no such leaf");
+    }
+    byte[] hash = leafHash(vaultId, change);
+    for (ByteString sibling : proof.getPathList()) {
+      if (last == 0 || sibling.size() != HASH_LENGTH) {
+        throw new GeneralSecurityException("the change's batch proof is malformed");
+      }
+      if ((index & 1) == 1 || index == last) {
+        hash = node(sibling.toByteArray(), hash);
+        if ((index & 1) == 0) {
+          // The rightmost leaf of a level whose last node has no sibling: it rises unpaired.
+          while ((index & 1) == 0 && index != 0) {
+            index >>= 1;
+            last >>= 1;
+          }
+        }
+      } else {
+        hash = node(hash, sibling.toByteArray());
+      }
+      index >>= 1;
+      last >>= 1;
+    }
+    if (last != 0) {
+      throw new GeneralSecurityException("the change's batch proof is too short");
+    }
+    return hash;
+  }
+
+  /**
+   * {@code SHA-256(0x00 || signing input of the change)}, the change's signing input being {@link
+   * SigningInputs#change} (the signature is not part of it), hashed without copying the payload.
+   */
+  public static byte[] leafHash(byte[] vaultId, Change change) {
+    MessageDigest digest = sha256();
+    digest.update(LEAF_PREFIX);
+    field(digest, ByteBuffer.wrap(CHANGE_LABEL));
+    field(digest, ByteBuffer.wrap(vaultId));
+    field(digest, change.getChangeId().asReadOnlyByteBuffer());
+    field(digest, change.getDeviceId().asReadOnlyByteBuffer());
+    field(digest, change.getRecordId().asReadOnlyByteBuffer());
+    field(digest, change.getPayload().asReadOnlyByteBuffer());
+    return digest.digest();
+  }
+
+  /** {@code SHA-256(0x01 || left || right)}. */
+  static byte[] node(byte[] left, byte[] right) {
+    MessageDigest digest = sha256();
+    digest.update(NODE_PREFIX);
+    digest.update(left);
+    digest.update(right);
+    return digest.digest();
+  }
+
+  /**
+   * The root of leaves [from, to) (RFC 9162's MTH: split at the largest power of two below the
+   * size), adding to each leaf's path the root of the other half at every level, leaf end first.
+   */
+  private static byte[] subtree(
+      List<byte[]> leaves, int from, int to, List<List<ByteString>> paths) {
+    if (to - from == 1) {
+      return leaves.get(from);
+    }
+    int split = from + Integer.highestOneBit(to - from - 1);
+    byte[] left = subtree(leaves, from, split, paths);
+    byte[] right = subtree(leaves, split, to, paths);
+    ByteString leftHash = ByteString.copyFrom(left);
+    ByteString rightHash = ByteString.copyFrom(right);
+    for (int i = from; i < split; i++) {
+      paths.get(i).add(rightHash);
+    }
+    for (int i = split; i < to; i++) {
+      paths.get(i).add(leftHash);
+    }
+    return node(left, right);
+  }
+
+  private static void field(MessageDigest digest, ByteBuffer bytes) {
+    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, bytes.remaining()));
+    digest.update(bytes);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java platform has SHA-256", e);
+    }
+  }
+}
