@@ -101,6 +101,11 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.add(HEAP);
+    // For profiling the server under the benchmark's load (JFR, say); not used by the results.
+    String extra = System.getenv("MEMVAULT_BENCH_SERVER_JVM_OPTIONS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-jar");
     command.add(launch.jar().toString());
     command.add("--listen");

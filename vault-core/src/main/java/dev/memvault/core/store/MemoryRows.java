@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +36,24 @@ public final class MemoryRows {
       "SELECT " + COLUMNS + " FROM memories m WHERE m.conversation_id = ? AND m.source_key = ?"
           + " LIMIT 1";
 
+  /**
+   * Search index writes held back until the transaction's end ({@link #flushIndexWrites}). SQLite
+   * asks every virtual table written in a transaction for a savepoint whenever a later statement
+   * opens a statement journal (an INSERT OR IGNORE, an upsert, a RETURNING clause, ...), and FTS5
+   * answers by flushing the words it holds in memory into a segment of their own. Interleaved
+   * with the other writes of each memory, that meant a tiny segment per memory and FTS5 merging
+   * them again and again: adds and applied sync changes took about twice as long. Written
+   * together, in rowid order, the words of a transaction are flushed once.
+   */
+  private final List<IndexWrite> indexWrites = new ArrayList<>();
+
+  private long indexWriteChars;
+
+  /** Held back writes are written early past this much text, to bound the memory they hold. */
+  private static final long MAX_HELD_INDEX_CHARS = 8L << 20;
+
+  private record IndexWrite(boolean delete, long seq, String text, String tags) {}
+
   private final Connection connection;
   private final StatementCache statements;
 
@@ -58,11 +77,14 @@ public final class MemoryRows {
 
   /** Inserts a new live memory with its search text and tags; returns its seq. */
   public long insert(StoredMemory row, IndexedText indexed) throws SQLException {
+    // Not RETURNING seq: a RETURNING statement opens a statement journal, and SQLite then asks
+    // every virtual table written in the transaction for a savepoint, which makes FTS5 flush
+    // the words it holds in memory to a new segment of its own. Once per memory, that made
+    // adds and applied sync changes about twice as slow (FTS5 merging all those tiny segments).
     PreparedStatement insert =
         statements.get(
             "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
-                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
-                + " RETURNING seq");
+                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
     long seq;
     {
       insert.setString(1, row.id());
@@ -82,7 +104,8 @@ public final class MemoryRows {
       } else {
         insert.setString(9, row.sourceKey());
       }
-      try (ResultSet rows = insert.executeQuery()) {
+      insert.executeUpdate();
+      try (ResultSet rows = statements.get("SELECT last_insert_rowid()").executeQuery()) {
         rows.next();
         seq = rows.getLong(1);
       }
@@ -105,14 +128,7 @@ public final class MemoryRows {
       byte[] envelope,
       IndexedText indexed)
       throws SQLException {
-    try (PreparedStatement keep =
-        connection.prepareStatement(
-            "INSERT OR REPLACE INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
-      keep.setString(1, previous.id());
-      keep.setLong(2, previous.revision());
-      keep.setBytes(3, previous.envelope());
-      keep.executeUpdate();
-    }
+    putRevision(previous.id(), previous.revision(), previous.envelope());
     setCurrent(previous.seq(), revision, updatedAtMillis, envelope, false);
     unindex(previous.seq(), previousIndexed);
     index(previous.seq(), indexed);
@@ -259,6 +275,7 @@ public final class MemoryRows {
    */
   public List<SearchRow> search(String match, MemoryFilter filter, int limit, int offset)
       throws SQLException {
+    flushIndexWrites(); // a search inside a transaction sees that transaction's writes
     Where where = where(filter, true);
     boolean filtered = filters(filter);
     List<SearchRow> hits = new ArrayList<>();
@@ -349,14 +366,9 @@ public final class MemoryRows {
     update.executeUpdate();
   }
 
-  /** Adds a live memory to the search index and the tag table. */
+  /** Adds a live memory to the search index (when the transaction ends) and the tag table. */
   public void index(long seq, IndexedText indexed) throws SQLException {
-    PreparedStatement fts =
-        statements.get("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
-    fts.setLong(1, seq);
-    fts.setString(2, indexed.text());
-    fts.setString(3, String.join(" ", indexed.tags()));
-    fts.executeUpdate();
+    holdIndexWrite(new IndexWrite(false, seq, indexed.text(), String.join(" ", indexed.tags())));
     if (!indexed.tags().isEmpty()) {
       PreparedStatement tag =
           statements.get("INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)");
@@ -370,22 +382,56 @@ public final class MemoryRows {
   }
 
   /**
-   * Takes a memory out of the search index. A contentless FTS5 table deletes by tokenizing the
-   * values given: they must be those the row was indexed with, or the index goes wrong.
+   * Takes a memory out of the search index (when the transaction ends) and the tag table. A
+   * contentless FTS5 table deletes by tokenizing the values given: they must be those the row was
+   * indexed with, or the index goes wrong.
    */
   private void unindex(long seq, IndexedText indexed) throws SQLException {
-    PreparedStatement fts =
-        statements.get(
-            "INSERT INTO memory_fts (memory_fts, rowid, text, tags) VALUES ('delete', ?, ?, ?)");
-    fts.setLong(1, seq);
-    fts.setString(2, indexed.text());
-    fts.setString(3, String.join(" ", indexed.tags()));
-    fts.executeUpdate();
+    holdIndexWrite(new IndexWrite(true, seq, indexed.text(), String.join(" ", indexed.tags())));
     if (!indexed.tags().isEmpty()) {
       PreparedStatement tags = statements.get("DELETE FROM memory_tags WHERE seq = ?");
       tags.setLong(1, seq);
       tags.executeUpdate();
     }
+  }
+
+  private void holdIndexWrite(IndexWrite write) throws SQLException {
+    indexWrites.add(write);
+    indexWriteChars += write.text().length() + write.tags().length();
+    if (indexWriteChars > MAX_HELD_INDEX_CHARS) {
+      flushIndexWrites();
+    }
+  }
+
+  /**
+   * Writes the held back search index writes, in rowid order (FTS5 flushes when rowids go
+   * down); writes to one row keep their order. The caller's transaction must call this before it
+   * commits, and searches call it first.
+   */
+  public void flushIndexWrites() throws SQLException {
+    if (indexWrites.isEmpty()) {
+      return;
+    }
+    indexWrites.sort(Comparator.comparingLong(IndexWrite::seq)); // stable
+    PreparedStatement insert =
+        statements.get("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
+    PreparedStatement delete =
+        statements.get(
+            "INSERT INTO memory_fts (memory_fts, rowid, text, tags) VALUES ('delete', ?, ?, ?)");
+    for (IndexWrite write : indexWrites) {
+      PreparedStatement statement = write.delete() ? delete : insert;
+      statement.setLong(1, write.seq());
+      statement.setString(2, write.text());
+      statement.setString(3, write.tags());
+      statement.executeUpdate();
+    }
+    discardIndexWrites();
+  }
+
+  /** Forgets the held back writes: the transaction they belonged to was rolled back. */
+  public void discardIndexWrites() {
+    indexWrites.clear();
+    indexWriteChars = 0;
   }
 
   private static List<StoredMemory> readAll(PreparedStatement query) throws SQLException {
@@ -503,14 +549,15 @@ public final class MemoryRows {
 
   /** Puts an envelope into history slot {@code revision}, replacing what was there. */
   public void putRevision(String id, long revision, byte[] envelope) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT OR REPLACE INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)")) {
-      insert.setString(1, id);
-      insert.setLong(2, revision);
-      insert.setBytes(3, envelope);
-      insert.executeUpdate();
-    }
+    // DELETE then INSERT rather than INSERT OR REPLACE, which would open a statement journal and
+    // so flush FTS5's pending words (see insert).
+    deleteRevision(id, revision);
+    PreparedStatement insert =
+        statements.get("INSERT INTO memory_revisions (id, revision, envelope) VALUES (?, ?, ?)");
+    insert.setString(1, id);
+    insert.setLong(2, revision);
+    insert.setBytes(3, envelope);
+    insert.executeUpdate();
   }
 
   public void deleteRevision(String id, long revision) throws SQLException {
@@ -545,6 +592,7 @@ public final class MemoryRows {
 
   /** Empties the search index and the tag table, to be filled again with {@link #index}. */
   public void clearIndex() throws SQLException {
+    discardIndexWrites();
     try (Statement statement = connection.createStatement()) {
       statement.execute("INSERT INTO memory_fts (memory_fts) VALUES ('delete-all')");
       statement.execute("DELETE FROM memory_tags");

@@ -1721,6 +1721,7 @@ public final class Vault implements AutoCloseable {
     try {
       connection.setAutoCommit(false);
       T result = work.run();
+      memories.flushIndexWrites();
       // The clock is stored with the writes that used it, once per transaction rather than once
       // per write, so that it never goes backwards across a restart.
       if (hlc.last() != persistedHlc) {
@@ -1732,6 +1733,7 @@ public final class Vault implements AutoCloseable {
     } catch (SQLException | GeneralSecurityException | RuntimeException thrown) {
       Throwable e = thrown instanceof WrappedFailure ? thrown.getCause() : thrown;
       rollback();
+      memories.discardIndexWrites();
       // A scope created inside the failed transaction does not exist after it.
       openScopes.restore(before);
       if (e instanceof VaultException vaultException) {
