@@ -2,6 +2,7 @@ package dev.memvault.core.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.core.store.MetaRows;
 import dev.memvault.core.store.Migrations;
@@ -78,6 +79,60 @@ class VaultSearchIndexTest {
     try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
       assertIndexIntact(raw.connection(), seed);
     }
+  }
+
+  /**
+   * FTS5 writes its pending words to disk once per transaction, not once per memory: every other
+   * write of an add (tags, outbox, revision) runs before the index writes (MemoryRows holds them
+   * back), so no statement journal makes FTS5 flush early. FTS5's write counter (the number of
+   * leaf pages its flushes wrote, in the structure record) tells: one flush of 400 short notes
+   * fits in a few leaves, one flush per note writes at least 400.
+   */
+  @Test
+  void addAll_indexWordsFlushedOncePerTransactionNotPerMemory() throws Exception {
+    Path home = dir.resolve("flushes");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    List<Memory> drafts = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      drafts.add(Drafts.note("work", "note number " + i + " about lisbon", "tag" + (i % 5)));
+    }
+    try (Vault vault = created.vault()) {
+      vault.addAll(drafts);
+      assertEquals(400, ids(vault, "lisbon").size());
+    }
+
+    try (RawVault raw = RawVault.open(home, created.recoveryKey());
+        Statement statement = raw.connection().createStatement();
+        ResultSet rows = statement.executeQuery("SELECT block FROM memory_fts_data WHERE id = 10")) {
+      rows.next();
+      long leavesWritten = fts5WriteCounter(rows.getBytes(1));
+      assertTrue(leavesWritten > 0 && leavesWritten < 40, leavesWritten + " leaves written");
+      assertIndexIntact(raw.connection(), 0);
+    }
+  }
+
+  /** The structure record: a 4-byte cookie, then varints nLevel, nSegment, nWriteCounter. */
+  private static long fts5WriteCounter(byte[] structure) {
+    int[] at = {4};
+    varint(structure, at); // levels
+    varint(structure, at); // segments
+    return varint(structure, at);
+  }
+
+  /** An SQLite varint (big-endian, 7 bits per byte, the ninth byte whole). */
+  private static long varint(byte[] bytes, int[] at) {
+    long value = 0;
+    for (int i = 0; i < 9; i++) {
+      int b = bytes[at[0]++] & 0xff;
+      if (i == 8) {
+        return (value << 8) | b;
+      }
+      value = (value << 7) | (b & 0x7f);
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    return value;
   }
 
   @Test
