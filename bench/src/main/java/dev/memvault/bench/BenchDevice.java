@@ -87,6 +87,7 @@ final class BenchDevice implements AutoCloseable {
       requests.add(
           PushRequest.newBuilder()
               .addAllChanges(SignedChange.batch(key, vaultId, deviceId, batch))
+              .setIdsOnly(true) // as SyncClient.push asks
               .build());
     }
     vault.acknowledge(pending);

@@ -38,6 +38,9 @@ import javax.management.remote.JMXServiceURL;
  */
 final class ServerProcess implements AutoCloseable {
   static final String HEAP = "-Xmx256m";
+
+  private static final java.util.concurrent.atomic.AtomicInteger STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final Pattern LISTENING =
       Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern METRICS = Pattern.compile("metrics at (http://\\S+)");
@@ -104,7 +107,9 @@ final class ServerProcess implements AutoCloseable {
     // For profiling the server under the benchmark's load (JFR, say); not used by the results.
     String extra = System.getenv("MEMVAULT_BENCH_SERVER_JVM_OPTIONS");
     if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
+      // {n} tells the servers of one run apart (in a JFR file name, say): 1, 2, ...
+      String numbered = extra.trim().replace("{n}", String.valueOf(STARTED.incrementAndGet()));
+      command.addAll(List.of(numbered.split("\\s+")));
     }
     command.add("-jar");
     command.add(launch.jar().toString());

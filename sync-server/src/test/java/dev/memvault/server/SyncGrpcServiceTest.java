@@ -278,6 +278,31 @@ class SyncGrpcServiceTest {
   }
 
   @Test
+  void push_idsOnly_entriesCarryTheirChangeIdAloneAndTheLogIsTheSame() {
+    String token = fixture.registered(device);
+    List<Change> batch = device.changes(1, 3);
+
+    PushResponse response =
+        fixture
+            .sync(token)
+            .push(PushRequest.newBuilder().addAllChanges(batch).setIdsOnly(true).build());
+
+    List<LogEntry> stored = pulledEntries(token);
+    assertEquals(3, response.getEntriesCount());
+    for (int i = 0; i < 3; i++) {
+      LogEntry acked = response.getEntries(i);
+      assertEquals(
+          Change.newBuilder().setChangeId(batch.get(i).getChangeId()).build(), acked.getChange());
+      assertEquals(stored.get(i).getSeq(), acked.getSeq());
+      assertEquals(stored.get(i).getEntryHash(), acked.getEntryHash());
+      assertEquals(stored.get(i).getPrevHash(), acked.getPrevHash());
+      assertEquals(batch.get(i), stored.get(i).getChange());
+    }
+    // Without the flag (and for a retry), the whole entry as before.
+    assertEquals(stored.get(1), push(token, List.of(batch.get(1))).getEntries(0));
+  }
+
+  @Test
   void push_batchProofAltered_badChangeSignatureAndNothingStored() {
     String token = fixture.registered(device);
     List<Change> batch = device.changes(1, 5);

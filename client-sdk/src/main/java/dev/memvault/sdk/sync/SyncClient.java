@@ -442,6 +442,7 @@ public final class SyncClient implements AutoCloseable {
       PushRequest request =
           PushRequest.newBuilder()
               .addAllChanges(SignedChange.batch(key, vaultId, deviceId, pending))
+              .setIdsOnly(true) // only the ids are read below; the pull verifies the entries
               .build();
       PushResponse response;
       try {

@@ -113,7 +113,11 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
               : store.append(vaultId, request.getChangesList(), clock.millis());
       Head head = store.head(vaultId);
       metrics.pushed(request.getChangesCount());
-      responses.onNext(PushResponse.newBuilder().addAllEntries(entries).setHead(head).build());
+      PushResponse.Builder response = PushResponse.newBuilder().setHead(head);
+      for (LogEntry entry : entries) {
+        response.addEntries(request.getIdsOnly() ? idsOnly(entry) : entry);
+      }
+      responses.onNext(response.build());
       responses.onCompleted();
     } catch (RuntimeException e) {
       GrpcErrors.fail(responses, "Push", e);
@@ -134,6 +138,13 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
         throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
       }
     }
+  }
+
+  /** An entry whose change carries its id alone (PushRequest.ids_only). */
+  private static LogEntry idsOnly(LogEntry entry) {
+    return entry.toBuilder()
+        .setChange(Change.newBuilder().setChangeId(entry.getChange().getChangeId()))
+        .build();
   }
 
   @Override
