@@ -39,7 +39,7 @@ final class InitialSyncBenchmark {
             serverJar,
             directory.resolve("server"),
             directory.resolve("server.log"),
-            List.of("--rate", "1000000", "--rate-burst", "1000000"));
+            SyncBenchMain.UNLIMITED);
     try (BenchDevice a = BenchDevice.create(directory.resolve("device-a"))) {
       DeviceSession.register(a.vault(), server.url());
       BenchMain.progress("initial sync: device A adds " + memories + " memories");

@@ -85,13 +85,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** The PostgreSQL store at {@code jdbcUrl}, signing in as user postgres. */
   static ServerProcess postgres(Path jar, String jdbcUrl, Path log) throws IOException {
-    return start(
-        new Launch(
-            jar,
-            List.of("--postgres", jdbcUrl, "--postgres-user", "postgres"),
-            log,
-            nextServerId()),
-        0);
+    return postgres(jar, jdbcUrl, log, List.of());
+  }
+
+  /** The PostgreSQL store at {@code jdbcUrl}, with more server options ({@code --rate N}, ...). */
+  static ServerProcess postgres(Path jar, String jdbcUrl, Path log, List<String> options)
+      throws IOException {
+    List<String> arguments =
+        new java.util.ArrayList<>(List.of("--postgres", jdbcUrl, "--postgres-user", "postgres"));
+    arguments.addAll(options);
+    return start(new Launch(jar, List.copyOf(arguments), log, nextServerId()), 0);
   }
 
   private static String nextServerId() {

@@ -21,6 +21,14 @@ import java.util.stream.Stream;
 final class SyncBenchMain {
   /** Changes per push: what SyncClient sends. */
   private static final int PER_PUSH = 200;
+
+  /**
+   * The push servers run without a per-device rate limit (a policy, not a cost): each device then
+   * pushes as many changes as the level gives it, enough for both JVMs to be warm, and not only
+   * its burst allowance of 5,000.
+   */
+  static final List<String> UNLIMITED =
+      List.of("--rate", "1000000", "--rate-burst", "1000000");
   private static final int PROPAGATION_WARMUP = 20;
 
   private final SyncBenchOptions options;
@@ -103,7 +111,8 @@ final class SyncBenchMain {
           ServerProcess.embedded(serverJar, dir.resolve("baseline"), dir.resolve("baseline.log"))
               .close(); // the real server makes the baseline's tables
           try (ServerProcess server =
-                  ServerProcess.embedded(serverJar, dir.resolve("server"), dir.resolve("server.log"));
+                  ServerProcess.embedded(
+                      serverJar, dir.resolve("server"), dir.resolve("server.log"), UNLIMITED);
               RawLogInsert baseline =
                   RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
             readyDevices(server, warmup, levels, writers, all, corpus);
@@ -117,7 +126,7 @@ final class SyncBenchMain {
           Files.createDirectories(logs);
           ServerProcess.postgres(serverJar, baselineUrl, logs.resolve("baseline.log")).close();
           try (ServerProcess server =
-                  ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"));
+                  ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"), UNLIMITED);
               RawLogInsert baseline = RawLogInsert.postgres(baselineUrl)) {
             readyDevices(server, warmup, levels, writers, all, corpus);
             pushes.add(
@@ -216,7 +225,7 @@ final class SyncBenchMain {
     }
     devicesPrepared = true;
     BenchMain.progress("adding memories and signing the pushes");
-    prepare(server, warmup, corpus, Math.min(2_000, options.pushRecords()), PER_PUSH);
+    prepare(server, warmup, corpus, Math.min(5_000, options.pushRecords()), PER_PUSH);
     for (List<BenchDevice> level : levels) {
       for (BenchDevice device : level) {
         prepare(server, device, corpus, options.pushRecords() / level.size(), PER_PUSH);

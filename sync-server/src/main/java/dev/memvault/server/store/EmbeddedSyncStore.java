@@ -37,8 +37,9 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>One database for all vaults rather than one per vault: SQLite commits one transaction at a
  * time per file either way, and each commit waits for its fsync, so separate files would buy
- * parallel commits only, at the cost of a schema, a WAL and open files per vault. A deployment that
- * outgrows one writer uses {@link PostgresSyncStore}.
+ * parallel commits only, at the cost of a schema, a WAL and open files per vault. Instead, writes
+ * that queue up while one commits are committed together (group commit, {@link #inTransaction}).
+ * A deployment that outgrows one writer uses {@link PostgresSyncStore}.
  */
 public final class EmbeddedSyncStore extends JdbcSyncStore {
   static final String DATABASE_FILE = "sync.db";
@@ -51,6 +52,7 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
   private final Path directory;
   private final FileChannel lockChannel;
   private final ReentrantLock writing = new ReentrantLock();
+  private final List<QueuedWork<?>> queue = new ArrayList<>();
   private final Connection writer;
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
   private volatile boolean closed;
@@ -169,31 +171,126 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
     return directory;
   }
 
+  /**
+   * Runs {@code work} in a write transaction, committed with the work of any other threads that
+   * queued theirs meanwhile (group commit). Writes take turns on the one connection, so with many
+   * devices pushing at once most of them wait for the lock; whoever gets it runs every queued
+   * work, each inside a savepoint of its own, and commits them all with one fsync. A work that
+   * fails is rolled back to its savepoint alone and its caller gets the failure; the others commit.
+   */
   @Override
   <T> T inTransaction(String what, SqlWork<T> work) {
+    QueuedWork<T> mine = new QueuedWork<>(what, work);
+    synchronized (queue) {
+      queue.add(mine);
+    }
     writing.lock();
     try {
-      checkOpen();
-      try (Statement statement = writer.createStatement()) {
-        // IMMEDIATE: take the write lock before reading the head the append chains from.
-        statement.execute("BEGIN IMMEDIATE");
-        try {
-          T result = work.run(writer);
-          statement.execute("COMMIT");
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          try {
-            statement.execute("ROLLBACK");
-          } catch (SQLException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-          throw e;
+      if (!mine.done) {
+        List<QueuedWork<?>> group;
+        synchronized (queue) {
+          group = new ArrayList<>(queue);
+          queue.clear();
         }
-      } catch (SQLException e) {
-        throw new StoreException("cannot " + what + " in " + directory, e);
+        commitTogether(group);
       }
     } finally {
       writing.unlock();
+    }
+    return mine.outcome();
+  }
+
+  /** Works queued and not yet taken by a transaction (for tests of group commit). */
+  int queuedWorks() {
+    synchronized (queue) {
+      return queue.size();
+    }
+  }
+
+  /** A caller's work, and what became of it; written and read under {@link #writing}. */
+  private static final class QueuedWork<T> {
+    final String what;
+    final SqlWork<T> work;
+    boolean done;
+    T result;
+    RuntimeException failure;
+
+    QueuedWork(String what, SqlWork<T> work) {
+      this.what = what;
+      this.work = work;
+    }
+
+    void run(Connection connection) throws SQLException {
+      result = work.run(connection);
+    }
+
+    T outcome() {
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
+    }
+  }
+
+  private void commitTogether(List<QueuedWork<?>> group) {
+    try {
+      checkOpen();
+    } catch (RuntimeException e) {
+      failAll(group, e);
+      return;
+    }
+    boolean alone = group.size() == 1;
+    try (Statement statement = writer.createStatement()) {
+      // IMMEDIATE: take the write lock before reading the head the append chains from.
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        for (QueuedWork<?> queued : group) {
+          if (alone) {
+            queued.run(writer); // a failure rolls the whole transaction back, below
+            continue;
+          }
+          statement.execute("SAVEPOINT queued_work");
+          try {
+            queued.run(writer);
+          } catch (SQLException | RuntimeException e) {
+            statement.execute("ROLLBACK TO queued_work");
+            queued.failure = failure(queued.what, e);
+            queued.done = true;
+          }
+          statement.execute("RELEASE queued_work");
+        }
+        statement.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      for (QueuedWork<?> queued : group) {
+        queued.done = true;
+      }
+    } catch (SQLException | RuntimeException e) {
+      for (QueuedWork<?> queued : group) {
+        if (!queued.done) {
+          queued.failure = failure(queued.what, e);
+          queued.done = true;
+        }
+      }
+    }
+  }
+
+  private RuntimeException failure(String what, Exception e) {
+    return e instanceof RuntimeException runtime
+        ? runtime
+        : new StoreException("cannot " + what + " in " + directory, e);
+  }
+
+  private static void failAll(List<QueuedWork<?>> group, RuntimeException e) {
+    for (QueuedWork<?> queued : group) {
+      queued.failure = e;
+      queued.done = true;
     }
   }
 

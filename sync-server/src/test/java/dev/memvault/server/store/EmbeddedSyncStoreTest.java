@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memvault.proto.sync.v1.LogEntry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +33,71 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
   @Override
   SyncStore openStore(StoreLimits limits) {
     return EmbeddedSyncStore.open(dataDirectory, limits);
+  }
+
+  /**
+   * Writes queued while another transaction runs commit together; one that fails after it wrote
+   * is rolled back to its savepoint alone, and the others of its group still commit.
+   */
+  @Test
+  void inTransaction_failingWorkInAGroup_rolledBackAloneOthersCommitted() throws Exception {
+    EmbeddedSyncStore embedded = (EmbeddedSyncStore) store;
+    store.registerVault(VAULT, device(1));
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    Future<?> first =
+        pool.submit(
+            () ->
+                embedded.inTransaction(
+                    "hold the writer",
+                    connection -> {
+                      holding.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                      return null;
+                    }));
+    holding.await();
+    Future<?> failing =
+        pool.submit(
+            () ->
+                embedded.inTransaction(
+                    "write, then fail",
+                    connection -> {
+                      try (Statement insert = connection.createStatement()) {
+                        insert.execute(
+                            "INSERT INTO vaults VALUES (x'00ff', 0, 0, x'00', 0)");
+                      }
+                      throw new IllegalStateException("failed after writing");
+                    }));
+    Future<List<LogEntry>> appending =
+        pool.submit(() -> store.append(VAULT, Fixtures.changes(1, 3), Fixtures.ACCEPTED_AT));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (embedded.queuedWorks() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(2, embedded.queuedWorks(), "both writes queued behind the held transaction");
+    release.countDown();
+
+    first.get(30, TimeUnit.SECONDS);
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> failing.get(30, TimeUnit.SECONDS));
+    assertEquals("failed after writing", failed.getCause().getMessage());
+    assertEquals(3, appending.get(30, TimeUnit.SECONDS).size());
+    pool.shutdown();
+
+    assertEquals(3, store.head(VAULT).getSeq());
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dataDirectory.resolve(EmbeddedSyncStore.DATABASE_FILE));
+        Statement query = connection.createStatement();
+        java.sql.ResultSet rows = query.executeQuery("SELECT count(*) FROM vaults")) {
+      rows.next();
+      assertEquals(1, rows.getInt(1), "the failed work's row was rolled back");
+    }
   }
 
   @Test

@@ -462,6 +462,77 @@ abstract class SyncStoreContract {
     assertEquals(quota, store.storedBytes(VAULT));
   }
 
+  /**
+   * Appends from many threads at once (the embedded store commits them in groups): each append is
+   * stored whole or, past the quota, not at all, whatever else shares its commit, and every log
+   * still chains.
+   */
+  @Test
+  void append_manyThreadsAtOnceSomePastQuota_eachWholeOrNothingAndLogsChain() throws Exception {
+    reopen(new StoreLimits(countedBytes(changes(1, 40))));
+    int vaults = 4;
+    for (int v = 1; v <= vaults; v++) {
+      store.registerVault(vaultId(v), device(v));
+    }
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<List<Change>>>> stored = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      byte[] vault = vaultId(t % vaults + 1);
+      long first = 1_000L * (t + 1);
+      stored.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<List<Change>> accepted = new ArrayList<>();
+                for (int batch = 0; batch < 10; batch++) {
+                  List<Change> changes = changes(first + batch * 5, first + batch * 5 + 4);
+                  try {
+                    store.append(vault, changes, ACCEPTED_AT);
+                    accepted.add(changes);
+                  } catch (QuotaExceededException expected) {
+                    // past the quota: nothing of this batch may be stored
+                  }
+                }
+                return accepted;
+              }));
+    }
+    start.countDown();
+    List<Set<ByteString>> expected = new ArrayList<>();
+    for (int v = 0; v < vaults; v++) {
+      expected.add(new HashSet<>());
+    }
+    int refused = 0;
+    for (int t = 0; t < threads; t++) {
+      List<List<Change>> accepted = stored.get(t).get(60, TimeUnit.SECONDS);
+      refused += 10 - accepted.size();
+      for (List<Change> batch : accepted) {
+        for (Change change : batch) {
+          expected.get(t % vaults).add(change.getChangeId());
+        }
+      }
+    }
+    pool.shutdown();
+
+    assertTrue(refused > 0, "the quota refused no append");
+    for (int v = 1; v <= vaults; v++) {
+      List<LogEntry> log = readAll(store, vaultId(v));
+      Set<ByteString> ids = new HashSet<>();
+      long bytes = 0;
+      for (LogEntry entry : log) {
+        ids.add(entry.getChange().getChangeId());
+        bytes += JdbcSyncStore.countedBytes(entry.getChange());
+      }
+      assertEquals(expected.get(v - 1), ids, "vault " + v);
+      assertEquals(log.size(), ids.size(), "vault " + v + " stored a change twice");
+      assertEquals(bytes, store.storedBytes(vaultId(v)));
+      byte[] vault = vaultId(v);
+      LogChain.verifyExtends(LogChain.emptyHead(), log, vault);
+      assertEquals(headOf(log.get(log.size() - 1)), store.head(vault));
+    }
+  }
+
   @Test
   void append_pastQuota_throwsAndStoresNothing() {
     reopen(new StoreLimits(countedBytes(changes(1, 3)) + 10));
