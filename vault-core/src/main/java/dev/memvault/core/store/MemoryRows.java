@@ -50,6 +50,12 @@ public final class MemoryRows {
 
   private long indexWriteChars;
 
+  /** How many times the held writes were written out: a mark taken before that is stale. */
+  private long indexFlushes;
+
+  /** Where the held writes stood at a savepoint ({@link #markIndexWrites}). */
+  public record IndexMark(long flushes, int held) {}
+
   /** Held back writes are written early past this much text, to bound the memory they hold. */
   private static final long MAX_HELD_INDEX_CHARS = 8L << 20;
 
@@ -427,6 +433,25 @@ public final class MemoryRows {
       statement.executeUpdate();
     }
     discardIndexWrites();
+    indexFlushes++;
+  }
+
+  /** Where the held writes stand, for {@link #rollbackIndexWrites} at a savepoint. */
+  public IndexMark markIndexWrites() {
+    return new IndexMark(indexFlushes, indexWrites.size());
+  }
+
+  /**
+   * Forgets the writes held since {@code mark}: the caller rolled back to the savepoint it took
+   * then. Writes already written out since then were written inside the savepoint, so the
+   * rollback undid them in the database, and every write still held came after them.
+   */
+  public void rollbackIndexWrites(IndexMark mark) {
+    int keep = mark.flushes() == indexFlushes ? mark.held() : 0;
+    while (indexWrites.size() > keep) {
+      IndexWrite dropped = indexWrites.remove(indexWrites.size() - 1);
+      indexWriteChars -= dropped.text().length() + dropped.tags().length();
+    }
   }
 
   /** Forgets the held back writes: the transaction they belonged to was rolled back. */

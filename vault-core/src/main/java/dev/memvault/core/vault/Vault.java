@@ -794,6 +794,7 @@ public final class Vault implements AutoCloseable {
     @Override
     public <T> T attempt(java.util.function.Function<Writes, T> work) {
       Scopes before = openScopes.snapshot();
+      MemoryRows.IndexMark heldIndexWrites = memories.markIndexWrites();
       java.sql.Savepoint savepoint = unchecked(connection::setSavepoint);
       try {
         T result = work.apply(this);
@@ -808,6 +809,8 @@ public final class Vault implements AutoCloseable {
           connection.releaseSavepoint(savepoint);
           return null;
         });
+        // Nor do the undone work's search index writes, held back until the commit.
+        memories.rollbackIndexWrites(heldIndexWrites);
         // A scope created inside the undone work does not exist after it.
         openScopes.restore(before);
         throw e;

@@ -2,6 +2,7 @@ package dev.memvault.core.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.core.store.MetaRows;
@@ -107,6 +108,41 @@ class VaultSearchIndexTest {
       rows.next();
       long leavesWritten = fts5WriteCounter(rows.getBytes(1));
       assertTrue(leavesWritten > 0 && leavesWritten < 40, leavesWritten + " leaves written");
+      assertIndexIntact(raw.connection(), 0);
+    }
+  }
+
+  /**
+   * An import undoes a conversation that fails (Writes.attempt, a savepoint) and goes on: the
+   * undone memories' index writes, held back until the commit, must go with it, or the next
+   * memory (which may get the undone one's rowid) would be found by the undone words.
+   */
+  @Test
+  void write_attemptRolledBack_undoneMemoriesLeaveNothingInTheIndex() throws Exception {
+    Path home = dir.resolve("attempt");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    try (Vault vault = created.vault()) {
+      vault.write(
+          writes -> {
+            writes.add(Drafts.note("work", "kept alpha"));
+            assertThrows(
+                IllegalStateException.class,
+                () ->
+                    writes.attempt(
+                        inner -> {
+                          inner.add(Drafts.note("work", "undone bravo", "undonetag"));
+                          throw new IllegalStateException("undo this conversation");
+                        }));
+            writes.add(Drafts.note("work", "later charlie"));
+            return null;
+          });
+
+      assertEquals(List.of(), ids(vault, "bravo"));
+      assertEquals(List.of(), ids(vault, "undonetag"));
+      assertEquals(1, ids(vault, "charlie").size());
+      assertEquals(1, ids(vault, "alpha").size());
+    }
+    try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
       assertIndexIntact(raw.connection(), 0);
     }
   }
