@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 final class SyncBenchMain {
   /** Changes per push: what SyncClient sends. */
-  private static final int PER_PUSH = 200;
+  private static final int PER_PUSH = dev.memvault.sdk.sync.SyncClient.PUSH_BATCH;
 
   /**
    * The push servers run without a per-device rate limit (a policy, not a cost): each device then

@@ -63,8 +63,11 @@ import java.util.function.Consumer;
  * <p>Not thread-safe; one sync at a time per vault.
  */
 public final class SyncClient implements AutoCloseable {
-  /** Changes per Push: well under the server's 500. */
-  public static final int PUSH_BATCH = 200;
+  /**
+   * Changes per Push: the server's default maximum. Each push costs a round trip, a signature and
+   * a commit whatever its size, so fewer, larger pushes go faster (about 600 KB for 1 KiB notes).
+   */
+  public static final int PUSH_BATCH = 500;
 
   public static final int PULL_PAGE = 200;
   /** Most changes applied in one transaction when verified pages are waiting. */
