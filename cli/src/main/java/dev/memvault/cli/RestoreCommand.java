@@ -62,14 +62,17 @@ final class RestoreCommand implements Callable<Integer> {
       String recoveryKey = secrets.recoveryKey();
       char[] next = secrets.newPassphrase(Secrets.NEW_PASSPHRASE);
       try {
-        restored = MemoryVault.restoreWithRecovery(file, directory, recoveryKey, next);
+        restored =
+            MemoryVault.restoreWithRecovery(
+                file, directory, recoveryKey, next, new RebuildMessages(context.err()));
       } finally {
         Arrays.fill(next, '\0');
       }
     } else {
       char[] passphrase = secrets.passphrase();
       try {
-        restored = MemoryVault.restore(file, directory, passphrase);
+        restored =
+            MemoryVault.restore(file, directory, passphrase, new RebuildMessages(context.err()));
       } catch (VaultException.WrongKey e) {
         throw new VaultException.WrongKey(
             "wrong passphrase for the backup " + file + ": it opens with the passphrase that was"

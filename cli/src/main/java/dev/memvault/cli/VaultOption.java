@@ -21,7 +21,7 @@ final class VaultOption {
     Path directory = directory(context);
     char[] passphrase = new Secrets(context).passphrase();
     try {
-      return MemoryVault.open(directory, passphrase);
+      return MemoryVault.open(directory, passphrase, new RebuildMessages(context.err()));
     } finally {
       java.util.Arrays.fill(passphrase, '\0');
     }

@@ -71,7 +71,17 @@ public final class MemoryVault implements AutoCloseable {
    * @throws VaultException.NotFound if there is no vault there
    */
   public static MemoryVault open(Path directory, char[] passphrase) {
-    return new MemoryVault(Vault.open(directory, passphrase));
+    return open(directory, passphrase, Vault.RebuildProgress.NONE);
+  }
+
+  /**
+   * As {@link #open(Path, char[])}, telling {@code progress} how the one-time rebuild of the
+   * search index goes (the first open after an upgrade or a restore; about a second per 10,000
+   * memories).
+   */
+  public static MemoryVault open(
+      Path directory, char[] passphrase, Vault.RebuildProgress progress) {
+    return new MemoryVault(Vault.open(directory, passphrase, progress));
   }
 
   /** Opens a vault with its recovery key and sets a new passphrase. */
@@ -90,7 +100,13 @@ public final class MemoryVault implements AutoCloseable {
    * @throws VaultException.Corrupt if the backup was altered, truncated or is not a backup
    */
   public static MemoryVault restore(Path backupFile, Path directory, char[] passphrase) {
-    return new MemoryVault(Vault.restore(backupFile, directory, passphrase));
+    return restore(backupFile, directory, passphrase, Vault.RebuildProgress.NONE);
+  }
+
+  /** As {@link #restore(Path, Path, char[])}, telling {@code progress} of the index rebuild. */
+  public static MemoryVault restore(
+      Path backupFile, Path directory, char[] passphrase, Vault.RebuildProgress progress) {
+    return new MemoryVault(Vault.restore(backupFile, directory, passphrase, progress));
   }
 
   /**
@@ -99,9 +115,20 @@ public final class MemoryVault implements AutoCloseable {
    */
   public static MemoryVault restoreWithRecovery(
       Path backupFile, Path directory, String recoveryKey, char[] newPassphrase) {
+    return restoreWithRecovery(
+        backupFile, directory, recoveryKey, newPassphrase, Vault.RebuildProgress.NONE);
+  }
+
+  /** As {@link #restoreWithRecovery(Path, Path, String, char[])}, with rebuild progress. */
+  public static MemoryVault restoreWithRecovery(
+      Path backupFile,
+      Path directory,
+      String recoveryKey,
+      char[] newPassphrase,
+      Vault.RebuildProgress progress) {
     requireStrongEnough(newPassphrase);
     return new MemoryVault(
-        Vault.restoreWithRecovery(backupFile, directory, recoveryKey, newPassphrase));
+        Vault.restoreWithRecovery(backupFile, directory, recoveryKey, newPassphrase, progress));
   }
 
   public Memory add(NewMemory memory) {

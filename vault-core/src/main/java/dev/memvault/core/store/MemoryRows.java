@@ -239,6 +239,15 @@ public final class MemoryRows {
     }
   }
 
+  /** Memories that are not tombstones: what {@link #page} returns, counted. */
+  public long countLive() throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM memories WHERE deleted = 0")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
   /** Earlier revisions of a memory, oldest first. */
   public List<Revision> history(String id) throws SQLException {
     List<Revision> revisions = new ArrayList<>();

@@ -243,12 +243,20 @@ class VaultSearchIndexTest {
       new MetaRows(raw.connection()).put(MetaRows.SEARCH_INDEX_STALE, new byte[] {1});
     }
 
-    try (Vault vault = Vault.open(home, PASSPHRASE)) {
+    List<long[]> progress = new ArrayList<>();
+    try (Vault vault =
+        Vault.open(home, PASSPHRASE, (indexed, total) -> progress.add(new long[] {indexed, total}))) {
       assertEquals(List.of(id), ids(vault, "heron fjord"));
     }
     try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
       assertNull(new MetaRows(raw.connection()).get(MetaRows.SEARCH_INDEX_STALE));
     }
+    // Told from 0 to the one live memory; nothing when the next open has nothing to rebuild.
+    assertEquals(List.of("0/1", "1/1"), progress.stream().map(p -> p[0] + "/" + p[1]).toList());
+    progress.clear();
+    Vault.open(home, PASSPHRASE, (indexed, total) -> progress.add(new long[] {indexed, total}))
+        .close();
+    assertEquals(List.of(), progress);
   }
 
   @Test
