@@ -238,9 +238,9 @@ final class VerifiedPages implements AutoCloseable {
 
   /**
    * Checks every change's signature by its device (one Ed25519 check per batch the device signed).
-   * On this thread alone: the caller applies the
-   * pages before this one at the same time, and applying (one SQLite connection) is the slower of
-   * the two, so it should not have to share its core with checks that would run ahead anyway.
+   * On this thread alone: the caller applies the pages before this one at the same time, and
+   * applying (one SQLite connection) is the slower of the two, so it should not have to share its
+   * core with checks that would run ahead anyway.
    */
   private static void verifySignatures(
       List<LogEntry> entries,

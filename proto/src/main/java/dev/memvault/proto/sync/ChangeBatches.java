@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -119,20 +118,20 @@ public final class ChangeBatches {
    * SigningInputs#change} (the signature is not part of it), hashed without copying the payload.
    */
   public static byte[] leafHash(byte[] vaultId, Change change) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = LogChain.sha256();
     digest.update(LEAF_PREFIX);
-    field(digest, ByteBuffer.wrap(CHANGE_LABEL));
-    field(digest, ByteBuffer.wrap(vaultId));
-    field(digest, change.getChangeId().asReadOnlyByteBuffer());
-    field(digest, change.getDeviceId().asReadOnlyByteBuffer());
-    field(digest, change.getRecordId().asReadOnlyByteBuffer());
-    field(digest, change.getPayload().asReadOnlyByteBuffer());
+    LogChain.field(digest, ByteBuffer.wrap(CHANGE_LABEL));
+    LogChain.field(digest, ByteBuffer.wrap(vaultId));
+    LogChain.field(digest, change.getChangeId().asReadOnlyByteBuffer());
+    LogChain.field(digest, change.getDeviceId().asReadOnlyByteBuffer());
+    LogChain.field(digest, change.getRecordId().asReadOnlyByteBuffer());
+    LogChain.field(digest, change.getPayload().asReadOnlyByteBuffer());
     return digest.digest();
   }
 
   /** {@code SHA-256(0x01 || left || right)}. */
   static byte[] node(byte[] left, byte[] right) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = LogChain.sha256();
     digest.update(NODE_PREFIX);
     digest.update(left);
     digest.update(right);
@@ -160,18 +159,5 @@ public final class ChangeBatches {
       paths.get(i).add(leftHash);
     }
     return node(left, right);
-  }
-
-  private static void field(MessageDigest digest, ByteBuffer bytes) {
-    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, bytes.remaining()));
-    digest.update(bytes);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every Java platform has SHA-256", e);
-    }
   }
 }

@@ -119,12 +119,13 @@ public final class LogChain {
     }
   }
 
-  private static void field(MessageDigest digest, ByteBuffer bytes) {
+  /** Writes one part of the canonical encoding into {@code digest}: its length, then its bytes. */
+  static void field(MessageDigest digest, ByteBuffer bytes) {
     digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, bytes.remaining()));
     digest.update(bytes);
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

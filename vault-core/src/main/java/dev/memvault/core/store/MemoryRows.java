@@ -23,6 +23,9 @@ public final class MemoryRows {
    */
   public static final int MESSAGE_KIND = 6;
 
+  /** Held back index writes are written early past this much text, to bound their memory. */
+  private static final long MAX_HELD_INDEX_CHARS = 8L << 20;
+
   private static final String COLUMNS =
       "m.seq, m.id, m.scope_id, m.kind, m.conversation_id, m.created_at, m.updated_at,"
           + " m.revision, m.deleted, m.envelope, m.source_key";
@@ -56,9 +59,6 @@ public final class MemoryRows {
   /** Where the held writes stood at a savepoint ({@link #markIndexWrites}). */
   public record IndexMark(long flushes, int held) {}
 
-  /** Held back writes are written early past this much text, to bound the memory they hold. */
-  private static final long MAX_HELD_INDEX_CHARS = 8L << 20;
-
   private record IndexWrite(boolean delete, long seq, String text, String tags) {}
 
   private final Connection connection;
@@ -84,10 +84,7 @@ public final class MemoryRows {
 
   /** Inserts a new live memory with its search text and tags; returns its seq. */
   public long insert(StoredMemory row, IndexedText indexed) throws SQLException {
-    // Not RETURNING seq: a RETURNING statement opens a statement journal, and SQLite then asks
-    // every virtual table written in the transaction for a savepoint, which makes FTS5 flush
-    // the words it holds in memory to a new segment of its own. Once per memory, that made
-    // adds and applied sync changes about twice as slow (FTS5 merging all those tiny segments).
+    // Not RETURNING seq: it opens a statement journal, which makes FTS5 flush (see indexWrites).
     PreparedStatement insert =
         statements.get(
             "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
@@ -342,7 +339,6 @@ public final class MemoryRows {
         || filter.createdFromMillis().isPresent()
         || filter.createdBeforeMillis().isPresent();
   }
-
 
   static String listSql(MemoryFilter filter) {
     return listSql(where(filter, false));

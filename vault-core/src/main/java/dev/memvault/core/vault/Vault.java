@@ -334,10 +334,7 @@ public final class Vault implements AutoCloseable {
 
   /** As {@link #open(Path, char[])}, telling {@code progress} of a search index rebuild. */
   public static Vault open(Path directory, char[] passphrase, RebuildProgress progress) {
-    VaultHeader header = VaultKeys.readHeader(directory);
-    RootKey root = VaultKeys.unwrapRootByPassphrase(directory, header, passphrase);
-    return openWithRoot(
-        directory, header, root, Clock.systemUTC(), new SecureRandom(), progress);
+    return open(directory, passphrase, Clock.systemUTC(), new SecureRandom(), progress);
   }
 
   /**
@@ -348,9 +345,18 @@ public final class Vault implements AutoCloseable {
    * @throws VaultException.Corrupt if the header or database fails an integrity check
    */
   public static Vault open(Path directory, char[] passphrase, Clock clock, SecureRandom random) {
+    return open(directory, passphrase, clock, random, RebuildProgress.NONE);
+  }
+
+  private static Vault open(
+      Path directory,
+      char[] passphrase,
+      Clock clock,
+      SecureRandom random,
+      RebuildProgress progress) {
     VaultHeader header = VaultKeys.readHeader(directory);
     RootKey root = VaultKeys.unwrapRootByPassphrase(directory, header, passphrase);
-    return openWithRoot(directory, header, root, clock, random);
+    return openWithRoot(directory, header, root, clock, random, progress);
   }
 
   /**
