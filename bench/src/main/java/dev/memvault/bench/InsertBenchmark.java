@@ -1,5 +1,6 @@
 package dev.memvault.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +16,28 @@ import java.util.List;
  */
 final class InsertBenchmark {
   /**
-   * The timings of one store: wall-clock time per batch, and the CPU time the writing thread spent
+   * The timings of one store: wall-clock time per batch, the CPU time the writing thread spent
    * (SQLite runs in that thread; CPU time is less disturbed by other load on the machine, but
-   * leaves out waiting for the disk and the JVM's GC and compiler threads).
+   * leaves out waiting for the disk), and the CPU time of the whole process during the batch
+   * (with the threads memvault seals records on, and the JVM's GC and compiler threads).
    */
-  record Result(String name, long rows, long textBytes, Samples batchNanos, Samples cpuNanos) {
+  record Result(
+      String name,
+      long rows,
+      long textBytes,
+      Samples batchNanos,
+      Samples cpuNanos,
+      Samples processCpuNanos) {
     double rowsPerSecond() {
       return rows * 1e9 / batchNanos.total();
     }
 
     double cpuMicrosPerRow() {
       return cpuNanos.total() / 1e3 / rows;
+    }
+
+    double processCpuMicrosPerRow() {
+      return processCpuNanos.total() / 1e3 / rows;
     }
 
     double textMegabytesPerSecond() {
@@ -48,11 +60,15 @@ final class InsertBenchmark {
       boolean progress)
       throws SQLException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    OperatingSystemMXBean process =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Samples> samples = new ArrayList<>();
     List<Samples> cpu = new ArrayList<>();
+    List<Samples> processCpu = new ArrayList<>();
     for (int i = 0; i < stores.size(); i++) {
       samples.add(new Samples());
       cpu.add(new Samples());
+      processCpu.add(new Samples());
     }
     long textBytes = 0;
     int batches = (count + batchSize - 1) / batchSize;
@@ -71,11 +87,13 @@ final class InsertBenchmark {
       }
       for (int turn = 0; turn < stores.size(); turn++) {
         int which = (batch + turn) % stores.size();
+        long processCpuStart = process.getProcessCpuTime();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         prepared.get(which).write();
         samples.get(which).add(System.nanoTime() - start);
         cpu.get(which).add(threads.getCurrentThreadCpuTime() - cpuStart);
+        processCpu.get(which).add(process.getProcessCpuTime() - processCpuStart);
       }
       if (progress && (batch + 1) % 10 == 0) {
         System.err.printf(
@@ -85,7 +103,14 @@ final class InsertBenchmark {
     }
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < stores.size(); i++) {
-      results.add(new Result(stores.get(i).name(), count, textBytes, samples.get(i), cpu.get(i)));
+      results.add(
+          new Result(
+              stores.get(i).name(),
+              count,
+              textBytes,
+              samples.get(i),
+              cpu.get(i),
+              processCpu.get(i)));
     }
     return results;
   }

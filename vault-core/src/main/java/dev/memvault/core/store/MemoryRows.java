@@ -84,38 +84,70 @@ public final class MemoryRows {
 
   /** Inserts a new live memory with its search text and tags; returns its seq. */
   public long insert(StoredMemory row, IndexedText indexed) throws SQLException {
+    insertRow(null, row);
     // Not RETURNING seq: it opens a statement journal, which makes FTS5 flush (see indexWrites).
-    PreparedStatement insert =
-        statements.get(
-            "INSERT INTO memories (id, scope_id, kind, conversation_id, created_at, updated_at,"
-                + " revision, deleted, envelope, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
     long seq;
-    {
-      insert.setString(1, row.id());
-      insert.setBytes(2, row.scopeId());
-      insert.setInt(3, row.kind());
-      if (row.conversationId() == null) {
-        insert.setNull(4, Types.VARCHAR);
-      } else {
-        insert.setString(4, row.conversationId());
-      }
-      insert.setLong(5, row.createdAtMillis());
-      insert.setLong(6, row.updatedAtMillis());
-      insert.setLong(7, row.revision());
-      insert.setBytes(8, row.envelope());
-      if (row.sourceKey() == null) {
-        insert.setNull(9, Types.VARCHAR);
-      } else {
-        insert.setString(9, row.sourceKey());
-      }
-      insert.executeUpdate();
-      try (ResultSet rows = statements.get("SELECT last_insert_rowid()").executeQuery()) {
-        rows.next();
-        seq = rows.getLong(1);
-      }
+    try (ResultSet rows = statements.get("SELECT last_insert_rowid()").executeQuery()) {
+      rows.next();
+      seq = rows.getLong(1);
     }
     index(seq, indexed);
     return seq;
+  }
+
+  /**
+   * The seq that the next new memory takes. With {@link #indexNew} and {@link #insertAt}, a bulk
+   * add writes the search index before the rows: the index does not wait for the rows' envelopes,
+   * which are still being sealed (Vault.addAll).
+   */
+  public long nextSeq() throws SQLException {
+    try (ResultSet rows =
+        statements.get("SELECT coalesce(max(seq), 0) + 1 FROM memories").executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** Adds the memory that {@link #insertAt} will insert as {@code seq} to the search index. */
+  public void indexNew(long seq, IndexedText indexed) throws SQLException {
+    holdIndexWrite(new IndexWrite(false, seq, indexed.text(), String.join(" ", indexed.tags())));
+  }
+
+  /** Inserts a new live memory as {@code seq} with its tags; {@link #indexNew} indexed it. */
+  public void insertAt(long seq, StoredMemory row, List<String> tags) throws SQLException {
+    insertRow(seq, row);
+    insertTags(seq, tags);
+  }
+
+  private void insertRow(Long seq, StoredMemory row) throws SQLException {
+    PreparedStatement insert =
+        statements.get(
+            "INSERT INTO memories (seq, id, scope_id, kind, conversation_id, created_at,"
+                + " updated_at, revision, deleted, envelope, source_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
+    if (seq == null) {
+      insert.setNull(1, Types.INTEGER); // SQLite picks the seq
+    } else {
+      insert.setLong(1, seq);
+    }
+    insert.setString(2, row.id());
+    insert.setBytes(3, row.scopeId());
+    insert.setInt(4, row.kind());
+    if (row.conversationId() == null) {
+      insert.setNull(5, Types.VARCHAR);
+    } else {
+      insert.setString(5, row.conversationId());
+    }
+    insert.setLong(6, row.createdAtMillis());
+    insert.setLong(7, row.updatedAtMillis());
+    insert.setLong(8, row.revision());
+    insert.setBytes(9, row.envelope());
+    if (row.sourceKey() == null) {
+      insert.setNull(10, Types.VARCHAR);
+    } else {
+      insert.setString(10, row.sourceKey());
+    }
+    insert.executeUpdate();
   }
 
   /**
@@ -380,17 +412,22 @@ public final class MemoryRows {
 
   /** Adds a live memory to the search index (when the transaction ends) and the tag table. */
   public void index(long seq, IndexedText indexed) throws SQLException {
-    holdIndexWrite(new IndexWrite(false, seq, indexed.text(), String.join(" ", indexed.tags())));
-    if (!indexed.tags().isEmpty()) {
-      PreparedStatement tag =
-          statements.get("INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)");
-      for (String t : indexed.tags()) {
-        tag.setString(1, t);
-        tag.setLong(2, seq);
-        tag.addBatch();
-      }
-      tag.executeBatch();
+    indexNew(seq, indexed);
+    insertTags(seq, indexed.tags());
+  }
+
+  private void insertTags(long seq, List<String> tags) throws SQLException {
+    if (tags.isEmpty()) {
+      return;
     }
+    PreparedStatement tag =
+        statements.get("INSERT OR IGNORE INTO memory_tags (tag, seq) VALUES (?, ?)");
+    for (String t : tags) {
+      tag.setString(1, t);
+      tag.setLong(2, seq);
+      tag.addBatch();
+    }
+    tag.executeBatch();
   }
 
   /**

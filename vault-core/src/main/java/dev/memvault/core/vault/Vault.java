@@ -65,6 +65,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
@@ -86,6 +87,12 @@ public final class Vault implements AutoCloseable {
   private static final int SNIPPET_WORDS = 16;
   /** Search rows looked at, at most, for one search (hits folding into conversations). */
   private static final int MAX_SEARCH_ROWS = 40_000;
+
+  /**
+   * Memories sealed per task in {@link #addAll}: enough to outweigh a hand-off (a 1 KiB memory
+   * takes about 30 us to seal), few enough that the writer starts soon.
+   */
+  private static final int SEAL_CHUNK = 64;
 
   private static final String META_VAULT_ID = "vault_id";
   /** The device chain head this device verified last ({@link ChainHead}). */
@@ -500,11 +507,31 @@ public final class Vault implements AutoCloseable {
   /** Adds memories in one transaction: all of them, or none. */
   public synchronized List<Memory> addAll(List<Memory> drafts) {
     return inTransaction(() -> {
-      List<Memory> added = new ArrayList<>(drafts.size());
+      List<NewMemory> ready = new ArrayList<>(drafts.size());
       for (Memory draft : drafts) {
-        added.add(insert(draft));
+        ready.add(prepareNew(draft));
       }
-      return added;
+      // The records are sealed on other threads (SealAhead) while this one writes the search
+      // index, the largest part of its work: the index needs the plaintext and seqs given in
+      // advance, not the envelopes. The rows follow, with those seqs, as their records are sealed.
+      try (SealAhead<NewMemory, SealedMemory> sealed =
+          new SealAhead<>(ready, SEAL_CHUNK, this::seal, ForkJoinPool.commonPool())) {
+        long firstSeq = memories.nextSeq();
+        for (int i = 0; i < ready.size(); i++) {
+          memories.indexNew(firstSeq + i, ready.get(i).indexed());
+        }
+        memories.flushIndexWrites();
+        List<Memory> added = new ArrayList<>(drafts.size());
+        for (long seq = firstSeq; sealed.hasNext(); seq++) {
+          long at = seq;
+          SealedMemory next = sealed.next();
+          added.add(
+              write(
+                  next,
+                  () -> memories.insertAt(at, stored(next), next.ready().indexed().tags())));
+        }
+        return added;
+      }
     });
   }
 
@@ -1512,7 +1539,32 @@ public final class Vault implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
+  /**
+   * A new memory with its id, times and clock set, its scope found and its search text taken:
+   * ready to seal.
+   */
+  private record NewMemory(Memory memory, Scope scope, MemoryRows.IndexedText indexed) {}
+
+  /** A new memory sealed: ready to write. */
+  private record SealedMemory(
+      NewMemory ready, byte[] recordId, byte[] envelope, byte[] envelopeHash) {
+    Memory memory() {
+      return ready.memory();
+    }
+  }
+
+  /** Puts a new memory's row in (with whatever seq and index writes go with it). */
+  private interface RowInsert {
+    void run() throws SQLException;
+  }
+
   private Memory insert(Memory draft) throws SQLException, GeneralSecurityException {
+    SealedMemory sealed = seal(prepareNew(draft));
+    return write(sealed, () -> memories.insert(stored(sealed), sealed.ready().indexed()));
+  }
+
+  /** Everything about a new memory that must happen in order and inside the transaction. */
+  private NewMemory prepareNew(Memory draft) throws SQLException, GeneralSecurityException {
     Instant now = clock.instant();
     Memory.Builder builder = draft.toBuilder().setRevision(1);
     if (builder.getId().isEmpty()) {
@@ -1538,26 +1590,38 @@ public final class Vault implements AutoCloseable {
     builder.setHlc(nextHlc());
     Memory memory = builder.build();
     MemoryRules.validate(memory);
-    Scope scope = scopeFor(memory.getScope());
-    RecordEnvelope envelope = seal(scope, memory);
-    String conversationId =
-        memory.getKind() == Kind.MESSAGE ? memory.getMessage().getConversationId() : null;
+    return new NewMemory(memory, scopeFor(memory.getScope()), indexed(memory));
+  }
+
+  /** The CPU work for a new memory: touches neither the database nor the vault's state. */
+  private SealedMemory seal(NewMemory ready) throws GeneralSecurityException {
+    RecordEnvelope envelope = seal(ready.scope(), ready.memory());
     byte[] envelopeBytes = envelope.toByteArray();
+    return new SealedMemory(
+        ready, envelope.getRecordId().toByteArray(), envelopeBytes, envelopeHash(envelopeBytes));
+  }
+
+  private static StoredMemory stored(SealedMemory sealed) {
+    Memory memory = sealed.memory();
+    return new StoredMemory(
+        0,
+        memory.getId(),
+        sealed.ready().scope().id(),
+        memory.getKindValue(),
+        memory.getKind() == Kind.MESSAGE ? memory.getMessage().getConversationId() : null,
+        millis(memory.getCreatedAt()),
+        millis(memory.getUpdatedAt()),
+        memory.getRevision(),
+        false,
+        sealed.envelope(),
+        MemoryRules.sourceKey(memory));
+  }
+
+  /** Writes a new memory's row by {@code insert}, then queues it for sync. */
+  private Memory write(SealedMemory sealed, RowInsert insert) throws SQLException {
+    Memory memory = sealed.memory();
     try {
-      memories.insert(
-          new StoredMemory(
-              0,
-              memory.getId(),
-              scope.id(),
-              memory.getKindValue(),
-              conversationId,
-              millis(memory.getCreatedAt()),
-              millis(memory.getUpdatedAt()),
-              memory.getRevision(),
-              false,
-              envelopeBytes,
-              MemoryRules.sourceKey(memory)),
-          indexed(memory));
+      insert.run();
     } catch (SQLException e) {
       if (isUniqueViolation(e)) {
         // Only the statement failed; the transaction goes on as if nothing was tried.
@@ -1565,7 +1629,8 @@ public final class Vault implements AutoCloseable {
       }
       throw e;
     }
-    enqueueRevision(envelope.getRecordId().toByteArray(), memory.getId(), 1, envelopeBytes);
+    syncRows.enqueueRevision(
+        changeIds.next(), sealed.recordId(), memory.getId(), 1, sealed.envelopeHash());
     return memory;
   }
 

@@ -243,6 +243,36 @@ class VaultRoundTripTest {
     }
   }
 
+  /**
+   * addAll writes the search index of a batch before its rows (SealAhead): a duplicate id found
+   * by the row insert late in a batch must take the batch's index writes with it.
+   */
+  @Test
+  void addAll_duplicateIdLateInABigBatch_nothingAddedAndNothingFound() {
+    try (Vault vault = create().vault()) {
+      Memory existing = vault.add(Drafts.note("work", "existing quartz"));
+      List<Memory> batch = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        batch.add(Drafts.note("work", "batched topaz " + i));
+      }
+      batch.set(150, batch.get(150).toBuilder().setId(existing.getId()).build());
+
+      VaultException.InvalidInput refused =
+          assertThrows(VaultException.InvalidInput.class, () -> vault.addAll(batch));
+
+      assertTrue(refused.getMessage().contains(existing.getId() + " exists"), refused.getMessage());
+      assertEquals(List.of(existing), vault.list(Selection.all()));
+      assertEquals(List.of(), vault.search("topaz", Selection.all()));
+      // The seqs the failed batch had taken are given out again, to the right memories.
+      batch.set(150, Drafts.note("work", "batched topaz 150"));
+      List<Memory> added = vault.addAll(batch);
+      List<SearchResult> found = vault.search("topaz 150", Selection.all());
+      assertEquals(1, found.size());
+      assertEquals(added.get(150), found.get(0).memory());
+      assertEquals(201, vault.list(Selection.all().limitedTo(1_000)).size());
+    }
+  }
+
   @Test
   void addAll_oneInvalidDraft_nothingAddedAndNoScopeCreated() {
     try (Vault vault = create().vault()) {
