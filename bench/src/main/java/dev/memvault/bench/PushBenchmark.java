@@ -1,12 +1,16 @@
 package dev.memvault.bench;
 
 import dev.memvault.proto.sync.v1.PushRequest;
-import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.sdk.sync.PushPipeline;
+import dev.memvault.sdk.sync.SyncClient;
 import io.grpc.ManagedChannel;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Push throughput: devices push their signed changes to the real server at the same time, each
- * over its own connection with blocking Push calls one after another, as SyncClient does; next to
+ * over its own connection through one PushStream with {@link SyncClient#PUSH_WINDOW} batches on
+ * their way at once (PushPipeline, as SyncClient pushes); next to
  * the raw JDBC insert of the same rows into the same kind of store ({@link RawLogInsert}). Each
  * concurrency level has devices of its own (the server's rate buckets are per device), and the
  * baseline and memvault take turns level by level, the order alternating.
@@ -77,27 +82,33 @@ final class PushBenchmark {
     List<ManagedChannel> channels = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(devices.size());
     try {
-      List<SyncServiceGrpc.SyncServiceBlockingStub> stubs = new ArrayList<>();
+      List<SyncServiceGrpc.SyncServiceStub> stubs = new ArrayList<>();
       for (BenchDevice device : devices) {
         ManagedChannel channel = DeviceSession.channel(server.port());
         channels.add(channel);
-        stubs.add(DeviceSession.blocking(channel, DeviceSession.signIn(channel, device.engine())));
+        SyncServiceGrpc.SyncServiceBlockingStub signedIn =
+            DeviceSession.blocking(channel, DeviceSession.signIn(channel, device.engine()));
+        stubs.add(SyncServiceGrpc.newStub(signedIn.getChannel())); // with its sign-in header
       }
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> running = new ArrayList<>();
       for (int d = 0; d < devices.size(); d++) {
-        SyncServiceGrpc.SyncServiceBlockingStub stub = stubs.get(d);
-        List<PushRequest> pushes = devices.get(d).pushes();
+        SyncServiceGrpc.SyncServiceStub stub = stubs.get(d);
+        Iterator<PushRequest> pushes = devices.get(d).pushes().iterator();
         running.add(
             threads.submit(
                 () -> {
                   start.await();
-                  for (PushRequest push : pushes) {
-                    PushResponse response = stub.push(push);
-                    if (response.getEntriesCount() != push.getChangesCount()) {
-                      throw new IllegalStateException("the server stored part of a push");
-                    }
-                  }
+                  PushPipeline.run(
+                      stub,
+                      SyncClient.PUSH_WINDOW,
+                      Duration.ofMinutes(2),
+                      () -> pushes.hasNext() ? Optional.of(pushes.next()) : Optional.empty(),
+                      (push, response) -> {
+                        if (response.getEntriesCount() != push.getChangesCount()) {
+                          throw new IllegalStateException("the server stored part of a push");
+                        }
+                      });
                   return null;
                 }));
       }

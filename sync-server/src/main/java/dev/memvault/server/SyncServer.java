@@ -43,6 +43,7 @@ public final class SyncServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServerMetrics metrics;
   private final WatchHub watches;
+  private final SyncGrpcService sync;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();
@@ -76,7 +77,7 @@ public final class SyncServer implements AutoCloseable {
             config.limits(),
             config.clock(),
             config.random());
-    SyncGrpcService sync =
+    this.sync =
         new SyncGrpcService(
             store,
             keys,
@@ -166,6 +167,7 @@ public final class SyncServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       } finally {
+        sync.close();
         try {
           store.close();
         } catch (RuntimeException e) {

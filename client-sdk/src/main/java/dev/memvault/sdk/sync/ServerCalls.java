@@ -37,6 +37,12 @@ final class ServerCalls {
           "cannot reach the sync server at " + serverUrl + "; " + consequence + ", try again later",
           e);
     }
+    if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+      return new VaultException(
+          "the sync server at " + serverUrl + " is older than this memvault (it lacks a call this"
+              + " device makes): upgrade the server first; " + consequence,
+          e);
+    }
     String reason = reason(e);
     return new VaultException(
         "the sync server at " + serverUrl + " refused: "

@@ -40,6 +40,7 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -68,6 +69,13 @@ public final class SyncClient implements AutoCloseable {
    * a commit whatever its size, so fewer, larger pushes go faster (about 600 KB for 1 KiB notes).
    */
   public static final int PUSH_BATCH = 500;
+  /**
+   * Push batches on their way at once: the server stores while the next batches travel and are
+   * checked. It reads as many ahead itself (PushStream.AHEAD on the server).
+   */
+  public static final int PUSH_WINDOW = 4;
+  /** How long a push waits for the server to answer a batch before giving up. */
+  static final Duration PUSH_ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
   public static final int PULL_PAGE = 200;
   /** Most changes applied in one transaction when verified pages are waiting. */
@@ -425,32 +433,56 @@ public final class SyncClient implements AutoCloseable {
   }
 
   /**
-   * Pushes the outbox in batches. While the server refuses with RATE_LIMITED (a device that
-   * pushes a large import at once), waits with backoff and pushes again, halving the batch each
-   * time down to one change, since a server whose burst is smaller than a batch never takes the
-   * whole batch: change ids make every retry safe.
+   * Pushes the outbox in batches over one PushStream, {@link #PUSH_WINDOW} batches on their way at
+   * once (PushPipeline); each is dropped from the outbox once the server has answered for it.
+   * While the server refuses with RATE_LIMITED (a device that pushes a large import at once), waits
+   * with backoff and pushes the rest again, halving the batch each time down to one change, since a
+   * server whose burst is smaller than a batch never takes the whole batch: change ids make every
+   * retry safe.
    */
   private int push(SyncServiceGrpc.SyncServiceBlockingStub sync) {
     DeviceSigningKey key = vault.deviceSigningKey();
     byte[] vaultId = vault.vaultIdBytes();
     ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    // The session stub's channel carries its sign-in header.
+    SyncServiceGrpc.SyncServiceStub stream = SyncServiceGrpc.newStub(sync.getChannel());
     Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     int batch = PUSH_BATCH;
     int pushed = 0;
     while (true) {
-      List<OutboxEntry> pending = vault.pendingChanges(batch);
-      if (pending.isEmpty()) {
-        return pushed;
-      }
-      PushRequest request =
-          PushRequest.newBuilder()
-              .addAllChanges(SignedChange.batch(key, vaultId, deviceId, pending))
-              .setIdsOnly(true) // only the ids are read below; the pull verifies the entries
-              .build();
-      PushResponse response;
+      ArrayDeque<List<OutboxEntry>> sent = new ArrayDeque<>();
+      int batchSize = batch;
+      int[] acknowledged = {0};
       try {
-        response = sync.push(request);
+        PushPipeline.run(
+            stream,
+            PUSH_WINDOW,
+            PUSH_ANSWER_TIMEOUT,
+            () -> {
+              long after = sent.isEmpty() ? 0 : sent.peekLast().get(sent.peekLast().size() - 1).seq();
+              List<OutboxEntry> pending = vault.pendingChanges(after, batchSize);
+              if (pending.isEmpty()) {
+                return Optional.empty();
+              }
+              sent.add(pending);
+              return Optional.of(
+                  PushRequest.newBuilder()
+                      .addAllChanges(SignedChange.batch(key, vaultId, deviceId, pending))
+                      .setIdsOnly(true) // only the ids are read below; the pull verifies entries
+                      .build());
+            },
+            (request, response) -> {
+              List<OutboxEntry> pending = sent.poll();
+              checkAcknowledged(pending, response);
+              // Only now: a push lost on the way is retried with the same change ids, which the
+              // server stores once.
+              vault.acknowledge(pending);
+              acknowledged[0] += pending.size();
+              backoff.reset();
+            });
+        return pushed + acknowledged[0];
       } catch (StatusRuntimeException e) {
+        pushed += acknowledged[0];
         if (!"RATE_LIMITED".equals(ServerCalls.reason(e))) {
           throw e;
         }
@@ -461,26 +493,24 @@ public final class SyncClient implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw e;
         }
-        continue;
       }
-      backoff.reset();
-      if (response.getEntriesCount() != pending.size()) {
+    }
+  }
+
+  /** The server's answer must name the pushed changes, in order, and nothing else. */
+  private static void checkAcknowledged(List<OutboxEntry> pending, PushResponse response) {
+    if (response.getEntriesCount() != pending.size()) {
+      throw new VaultException(
+          "the sync server acknowledged " + response.getEntriesCount() + " of "
+              + pending.size() + " pushed changes; they stay queued");
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      if (!MessageDigest.isEqual(
+          response.getEntries(i).getChange().getChangeId().toByteArray(),
+          pending.get(i).changeId())) {
         throw new VaultException(
-            "the sync server acknowledged " + response.getEntriesCount() + " of "
-                + pending.size() + " pushed changes; they stay queued");
+            "the sync server acknowledged changes other than those pushed; they stay queued");
       }
-      for (int i = 0; i < pending.size(); i++) {
-        if (!MessageDigest.isEqual(
-            response.getEntries(i).getChange().getChangeId().toByteArray(),
-            pending.get(i).changeId())) {
-          throw new VaultException(
-              "the sync server acknowledged changes other than those pushed; they stay queued");
-        }
-      }
-      // Only now: a push lost on the way is retried with the same change ids, which the server
-      // stores once.
-      vault.acknowledge(pending);
-      pushed += pending.size();
     }
   }
 

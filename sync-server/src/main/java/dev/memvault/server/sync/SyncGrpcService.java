@@ -39,6 +39,9 @@ import io.grpc.stub.StreamObserver;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * SyncService: a vault's append-only log of signed, encrypted changes, for the devices of that
@@ -57,6 +60,14 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final Clock clock;
   private final DeviceChains chains;
   private final PairingSlots pairings;
+  /** Where PushStream stores its batches, one after another per stream. */
+  private final ExecutorService storePool =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "memvault-push-store");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public SyncGrpcService(
       SyncStore store,
@@ -87,41 +98,71 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   public void push(PushRequest request, StreamObserver<PushResponse> responses) {
     try {
       AuthenticatedDevice caller = AuthenticatedDevice.current();
-      limits.checkPush(request);
-      for (Change change : request.getChangesList()) {
-        if (change.getChangeId().size() != ID_LENGTH
-            || change.getRecordId().size() != ID_LENGTH
-            || change.getDeviceId().size() != ID_LENGTH) {
-          throw new RejectedException(Reason.MALFORMED_ID);
-        }
-        if (!change.getDeviceId().equals(caller.deviceId())) {
-          throw new RejectedException(Reason.WRONG_DEVICE);
-        }
-      }
-      // Before the signatures: verifying is what a flood would cost.
-      rates.acquire(caller.rateKey(), request.getChangesCount());
-      byte[] vaultId = caller.vaultId().toByteArray();
-      if (request.getChangesCount() > 0) {
-        verifySignatures(
-            keys.verifier(caller.device().getSigningPublicKeyset()),
-            vaultId,
-            request.getChangesList());
-      }
-      List<LogEntry> entries =
-          request.getChangesCount() == 0
-              ? List.of()
-              : store.append(vaultId, request.getChangesList(), clock.millis());
-      Head head = store.head(vaultId);
-      metrics.pushed(request.getChangesCount());
-      PushResponse.Builder response = PushResponse.newBuilder().setHead(head);
-      for (LogEntry entry : entries) {
-        response.addEntries(request.getIdsOnly() ? idsOnly(entry) : entry);
-      }
-      responses.onNext(response.build());
+      check(caller, request);
+      responses.onNext(store(caller, request));
       responses.onCompleted();
     } catch (RuntimeException e) {
       GrpcErrors.fail(responses, "Push", e);
     }
+  }
+
+  /** Push for many batches, several on their way at once, stored in order ({@link PushStream}). */
+  @Override
+  public StreamObserver<PushRequest> pushStream(StreamObserver<PushResponse> responses) {
+    AuthenticatedDevice caller = AuthenticatedDevice.current();
+    return new PushStream(
+        (ServerCallStreamObserver<PushResponse>) responses,
+        new PushStream.Batches() {
+          @Override
+          public void check(PushRequest request) {
+            SyncGrpcService.this.check(caller, request);
+          }
+
+          @Override
+          public PushResponse store(PushRequest request) {
+            return SyncGrpcService.this.store(caller, request);
+          }
+        },
+        storePool);
+  }
+
+  /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
+  private void check(AuthenticatedDevice caller, PushRequest request) {
+    limits.checkPush(request);
+    for (Change change : request.getChangesList()) {
+      if (change.getChangeId().size() != ID_LENGTH
+          || change.getRecordId().size() != ID_LENGTH
+          || change.getDeviceId().size() != ID_LENGTH) {
+        throw new RejectedException(Reason.MALFORMED_ID);
+      }
+      if (!change.getDeviceId().equals(caller.deviceId())) {
+        throw new RejectedException(Reason.WRONG_DEVICE);
+      }
+    }
+    // Before the signatures: verifying is what a flood would cost.
+    rates.acquire(caller.rateKey(), request.getChangesCount());
+    if (request.getChangesCount() > 0) {
+      verifySignatures(
+          keys.verifier(caller.device().getSigningPublicKeyset()),
+          caller.vaultId().toByteArray(),
+          request.getChangesList());
+    }
+  }
+
+  /** Stores a checked push and answers it. */
+  private PushResponse store(AuthenticatedDevice caller, PushRequest request) {
+    byte[] vaultId = caller.vaultId().toByteArray();
+    List<LogEntry> entries =
+        request.getChangesCount() == 0
+            ? List.of()
+            : store.append(vaultId, request.getChangesList(), clock.millis());
+    Head head = store.head(vaultId);
+    metrics.pushed(request.getChangesCount());
+    PushResponse.Builder response = PushResponse.newBuilder().setHead(head);
+    for (LogEntry entry : entries) {
+      response.addEntries(request.getIdsOnly() ? idsOnly(entry) : entry);
+    }
+    return response.build();
   }
 
   /**
@@ -344,6 +385,22 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
 
     void cancel() {
       done = true;
+    }
+  }
+
+  /**
+   * Stops the pool PushStream stores on, after the server's calls have ended or were cancelled:
+   * a batch being stored finishes first, so the store can close after this.
+   */
+  public void close() {
+    storePool.shutdown();
+    try {
+      if (!storePool.awaitTermination(10, TimeUnit.SECONDS)) {
+        storePool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      storePool.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 }

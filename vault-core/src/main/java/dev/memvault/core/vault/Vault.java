@@ -1126,10 +1126,18 @@ public final class Vault implements AutoCloseable {
    * (forgotten, or displaced by a revision that wins the merge) are dropped from the queue.
    */
   public synchronized List<OutboxEntry> pendingChanges(int limit) {
+    return pendingChanges(0, limit);
+  }
+
+  /**
+   * As {@link #pendingChanges(int)}, for the changes queued after outbox seq {@code afterSeq}: a
+   * push that has batches on their way, not yet acknowledged, reads the next batch past them.
+   */
+  public synchronized List<OutboxEntry> pendingChanges(long afterSeq, int limit) {
     return inTransaction(() -> {
       List<OutboxEntry> ready = new ArrayList<>();
       List<Long> superseded = new ArrayList<>();
-      long after = 0;
+      long after = afterSeq;
       while (ready.size() < limit) {
         List<OutboxRow> rows = syncRows.pending(after, limit - ready.size());
         if (rows.isEmpty()) {
