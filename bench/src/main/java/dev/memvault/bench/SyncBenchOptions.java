@@ -24,7 +24,7 @@ record SyncBenchOptions(
       """
       usage: bench/run --sync [options]
         --push-records N       changes pushed per concurrency level, split evenly over its
-                               devices (default 20000; the push servers run without a rate limit)
+                               devices (default 100000; the push servers run without a rate limit)
         --devices LIST         concurrency levels (default 1,10,100)
         --watch-streams N      idle Watch streams open during propagation (default 1000)
         --samples N            measured propagations per store (default 200)
@@ -41,7 +41,7 @@ record SyncBenchOptions(
       """;
 
   static SyncBenchOptions parse(String[] args) {
-    int records = 20_000;
+    int records = 100_000;
     List<Integer> devices = List.of(1, 10, 100);
     int streams = 1_000;
     int samples = 200;

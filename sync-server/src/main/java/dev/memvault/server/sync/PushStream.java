@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PushStream implements StreamObserver<PushRequest> {
   /** Batches read beyond those stored: enough to keep the store busy, bounded in memory. */
-  static final int AHEAD = 4;
+  static final int AHEAD = 2;
 
   /** What a stream does with one batch; both parts may throw what Push throws. */
   interface Batches {
