@@ -112,6 +112,7 @@ final class PushBenchmark {
                   return null;
                 }));
       }
+      OsPageCache.flushDirtyPages();
       long begin = System.nanoTime();
       start.countDown();
       for (Future<?> future : running) {
@@ -136,6 +137,7 @@ final class PushBenchmark {
       baseline.addVault(deviceRows.vaultId());
       rows.add(deviceRows);
     }
+    OsPageCache.flushDirtyPages();
     long begin = System.nanoTime();
     for (RawLogInsert.DeviceRows deviceRows : rows) {
       baseline.insert(deviceRows);

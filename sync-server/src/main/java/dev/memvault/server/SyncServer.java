@@ -20,7 +20,11 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +48,16 @@ public final class SyncServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final WatchHub watches;
   private final SyncGrpcService sync;
+  /**
+   * Where gRPC runs the calls' handlers: a fixed pool, not gRPC's default of a thread per busy
+   * call. With a hundred devices pushing at once, a hundred threads handing work to Netty's event
+   * loops on two cores spun in the loops' task queues (a producer preempted mid-resize leaves the
+   * others spinning): 80% of the server's CPU in a profile, for a third of the throughput.
+   */
+  private final ExecutorService callPool =
+      Executors.newFixedThreadPool(
+          Math.max(16, 4 * Runtime.getRuntime().availableProcessors()),
+          daemonThreads("memvault-call"));
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();
@@ -93,6 +107,7 @@ public final class SyncServer implements AutoCloseable {
     }
     this.server =
         builder
+            .executor(callPool)
             .maxInboundMessageSize(config.limits().maxMessageBytes())
             .addService(auth)
             .addService(
@@ -167,6 +182,7 @@ public final class SyncServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       } finally {
+        callPool.shutdown();
         sync.close();
         try {
           store.close();
@@ -175,5 +191,14 @@ public final class SyncServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }

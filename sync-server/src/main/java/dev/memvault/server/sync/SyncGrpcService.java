@@ -60,9 +60,14 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final Clock clock;
   private final DeviceChains chains;
   private final PairingSlots pairings;
-  /** Where PushStream stores its batches, one after another per stream. */
+  /**
+   * Where PushStream stores its batches, one after another per stream. A few threads: the
+   * embedded store writes one transaction at a time anyway (batches queued meanwhile join the
+   * next), and a thread per stream only adds threads competing for the cores.
+   */
   private final ExecutorService storePool =
-      Executors.newCachedThreadPool(
+      Executors.newFixedThreadPool(
+          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
           runnable -> {
             Thread thread = new Thread(runnable, "memvault-push-store");
             thread.setDaemon(true);
