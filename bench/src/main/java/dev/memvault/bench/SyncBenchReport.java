@@ -53,14 +53,16 @@ final class SyncBenchReport {
     line("");
     line(
         "Each device is a vault of its own with one connection, pushing signed changes of real"
-            + " memories (1 KiB of text, the envelope as stored) in pushes of "
+            + " memories (1 KiB of text, the envelope as stored) in batches of "
             + dev.memvault.sdk.sync.SyncClient.PUSH_BATCH
-            + " (as SyncClient pushes) with blocking"
-            + " calls, all devices at once, to a server without a per-device rate limit (after an"
-            + " unmeasured device's warm-up pushes). Baseline: the same rows (same bytes, seqs and"
-            + " hashes)"
-            + " inserted into the server's own tables with one JDBC connection, `addBatch` and one"
-            + " transaction per push's rows. The two take turns level by level.");
+            + " over one PushStream with "
+            + dev.memvault.sdk.sync.SyncClient.PUSH_WINDOW
+            + " batches on their way (as SyncClient pushes), all devices at once, to a server"
+            + " without a per-device rate limit (after an unmeasured device's warm-up pushes)."
+            + " Baseline: the same rows (same bytes, seqs and hashes) inserted into the server's"
+            + " own tables with one JDBC connection, `addBatch` and one transaction per push's"
+            + " rows. The two take turns level by level, the OS's dirty pages written out (`sync`)"
+            + " before each.");
     line("");
     line(
         "| devices | changes | payload bytes avg | memvault changes/s | raw JDBC rows/s |"
