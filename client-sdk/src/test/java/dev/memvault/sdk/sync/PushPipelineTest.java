@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -99,25 +100,18 @@ class PushPipelineTest {
   void serverEndsBeforeAnsweringAll_internalAndOnlyTheAnsweredAreGiven() throws Exception {
     SyncServiceGrpc.SyncServiceStub stub =
         serve(
-            answers ->
-                new StreamObserver<>() {
-                  int received;
-
-                  @Override
-                  public void onNext(PushRequest request) {
-                    if (++received == 1) {
+            answers -> {
+              AtomicInteger received = new AtomicInteger();
+              return receiving(
+                  request -> {
+                    if (received.incrementAndGet() == 1) {
                       answers.onNext(echo(request));
-                    } else if (received == 2) {
+                    } else if (received.get() == 2) {
                       answers.onCompleted();
                     }
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
+                  },
+                  () -> {});
+            });
     List<String> answered = new ArrayList<>();
 
     StatusRuntimeException e =
@@ -141,19 +135,12 @@ class PushPipelineTest {
     SyncServiceGrpc.SyncServiceStub stub =
         serve(
             answers ->
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(PushRequest request) {
-                    answers.onNext(echo(request));
-                    answers.onNext(echo(request));
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
+                receiving(
+                    request -> {
+                      answers.onNext(echo(request));
+                      answers.onNext(echo(request));
+                    },
+                    () -> {}));
 
     StatusRuntimeException e =
         assertThrows(
@@ -169,18 +156,7 @@ class PushPipelineTest {
   @Test
   void serverNeverAnswers_deadlineExceededAfterTheAnswerTimeout() throws Exception {
     SyncServiceGrpc.SyncServiceStub stub =
-        serve(
-            answers ->
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(PushRequest request) {}
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
+        serve(answers -> receiving(request -> {}, () -> {}));
 
     StatusRuntimeException e =
         assertThrows(
@@ -200,27 +176,19 @@ class PushPipelineTest {
   void serverRefusesTheSecondBatch_firstAnsweredThenTheRefusalItself() throws Exception {
     SyncServiceGrpc.SyncServiceStub stub =
         serve(
-            answers ->
-                new StreamObserver<>() {
-                  boolean first = true;
-
-                  @Override
-                  public void onNext(PushRequest request) {
-                    if (first) {
-                      first = false;
+            answers -> {
+              AtomicInteger received = new AtomicInteger();
+              return receiving(
+                  request -> {
+                    if (received.incrementAndGet() == 1) {
                       answers.onNext(echo(request));
                     } else {
                       answers.onError(
                           Status.RESOURCE_EXHAUSTED.withDescription("quota").asRuntimeException());
                     }
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
+                  },
+                  () -> {});
+            });
     List<String> answered = new ArrayList<>();
 
     StatusRuntimeException e =
@@ -243,22 +211,7 @@ class PushPipelineTest {
   void nothingToPush_noBatchSentAndTheCallEnds() throws Exception {
     AtomicInteger received = new AtomicInteger();
     SyncServiceGrpc.SyncServiceStub stub =
-        serve(
-            answers ->
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(PushRequest request) {
-                    received.incrementAndGet();
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {
-                    answers.onCompleted();
-                  }
-                });
+        serve(answers -> receiving(request -> received.incrementAndGet(), answers::onCompleted));
     List<PushRequest> answered = new ArrayList<>();
 
     PushPipeline.run(
@@ -266,6 +219,25 @@ class PushPipelineTest {
 
     assertEquals(0, received.get());
     assertFalse(answered.iterator().hasNext());
+  }
+
+  /** A server's side of a PushStream call: what it does with each batch and with the end. */
+  private static StreamObserver<PushRequest> receiving(
+      Consumer<PushRequest> onBatch, Runnable onHalfClose) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(PushRequest request) {
+        onBatch.accept(request);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        onHalfClose.run();
+      }
+    };
   }
 
   /** Starts a server on 127.0.0.1 whose PushStream is {@code behaviour}; returns a stub for it. */
