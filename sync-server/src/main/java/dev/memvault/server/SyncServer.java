@@ -21,8 +21,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -52,12 +53,11 @@ public final class SyncServer implements AutoCloseable {
    * Where gRPC runs the calls' handlers: a fixed pool, not gRPC's default of a thread per busy
    * call. With a hundred devices pushing at once, a hundred threads handing work to Netty's event
    * loops on two cores spun in the loops' task queues (a producer preempted mid-resize leaves the
-   * others spinning): 80% of the server's CPU in a profile, for a third of the throughput.
+   * others spinning): 80% of the server's CPU in a profile, for a third of the throughput. Never
+   * shut down (gRPC may still hand it a call's last callbacks while the server terminates): its
+   * threads end by themselves when idle.
    */
-  private final ExecutorService callPool =
-      Executors.newFixedThreadPool(
-          Math.max(16, 4 * Runtime.getRuntime().availableProcessors()),
-          daemonThreads("memvault-call"));
+  private final ExecutorService callPool = callPool();
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();
@@ -182,7 +182,6 @@ public final class SyncServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       } finally {
-        callPool.shutdown();
         sync.close();
         try {
           store.close();
@@ -191,6 +190,20 @@ public final class SyncServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static ExecutorService callPool() {
+    int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemonThreads("memvault-call"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   static ThreadFactory daemonThreads(String name) {
