@@ -21,6 +21,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -48,7 +49,6 @@ public final class SyncServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServerMetrics metrics;
   private final WatchHub watches;
-  private final SyncGrpcService sync;
   /**
    * Where gRPC runs the calls' handlers: a fixed pool, not gRPC's default of a thread per busy
    * call. With a hundred devices pushing at once, a hundred threads handing work to Netty's event
@@ -58,6 +58,15 @@ public final class SyncServer implements AutoCloseable {
    * threads end by themselves when idle.
    */
   private final ExecutorService callPool = callPool();
+  /**
+   * Where PushStream stores its batches. A few threads: the embedded store writes one transaction
+   * at a time anyway (batches queued meanwhile join the next), and a thread per stream only adds
+   * threads competing for the cores. Shut down before the store closes, after the calls.
+   */
+  private final ExecutorService pushStorePool =
+      Executors.newFixedThreadPool(
+          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+          daemonThreads("memvault-push-store"));
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();
@@ -91,7 +100,7 @@ public final class SyncServer implements AutoCloseable {
             config.limits(),
             config.clock(),
             config.random());
-    this.sync =
+    SyncGrpcService sync =
         new SyncGrpcService(
             store,
             keys,
@@ -101,7 +110,8 @@ public final class SyncServer implements AutoCloseable {
             new RateLimiter(config.limits(), config.clock()),
             watches,
             metrics,
-            config.clock());
+            config.clock(),
+            pushStorePool);
     for (String name : HEALTH_NAMES) {
       health.setStatus(name, ServingStatus.NOT_SERVING);
     }
@@ -182,13 +192,26 @@ public final class SyncServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       } finally {
-        sync.close();
+        stopPushStores();
         try {
           store.close();
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "cannot close the sync store cleanly", e);
         }
       }
+    }
+  }
+
+  /** Lets a batch being stored finish, so that the store can close after this. */
+  private void stopPushStores() {
+    pushStorePool.shutdown();
+    try {
+      if (!pushStorePool.awaitTermination(10, TimeUnit.SECONDS)) {
+        pushStorePool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pushStorePool.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -206,7 +229,7 @@ public final class SyncServer implements AutoCloseable {
     return pool;
   }
 
-  static ThreadFactory daemonThreads(String name) {
+  private static ThreadFactory daemonThreads(String name) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

@@ -448,11 +448,10 @@ public final class SyncClient implements AutoCloseable {
     SyncServiceGrpc.SyncServiceStub stream = SyncServiceGrpc.newStub(sync.getChannel());
     Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     int batch = PUSH_BATCH;
-    int pushed = 0;
+    int[] pushed = {0};
     while (true) {
       ArrayDeque<List<OutboxEntry>> sent = new ArrayDeque<>();
       int batchSize = batch;
-      int[] acknowledged = {0};
       try {
         PushPipeline.run(
             stream,
@@ -477,12 +476,11 @@ public final class SyncClient implements AutoCloseable {
               // Only now: a push lost on the way is retried with the same change ids, which the
               // server stores once.
               vault.acknowledge(pending);
-              acknowledged[0] += pending.size();
+              pushed[0] += pending.size();
               backoff.reset();
             });
-        return pushed + acknowledged[0];
+        return pushed[0];
       } catch (StatusRuntimeException e) {
-        pushed += acknowledged[0];
         if (!"RATE_LIMITED".equals(ServerCalls.reason(e))) {
           throw e;
         }

@@ -39,9 +39,7 @@ import io.grpc.stub.StreamObserver;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 /**
  * SyncService: a vault's append-only log of signed, encrypted changes, for the devices of that
@@ -60,19 +58,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final Clock clock;
   private final DeviceChains chains;
   private final PairingSlots pairings;
-  /**
-   * Where PushStream stores its batches, one after another per stream. A few threads: the
-   * embedded store writes one transaction at a time anyway (batches queued meanwhile join the
-   * next), and a thread per stream only adds threads competing for the cores.
-   */
-  private final ExecutorService storePool =
-      Executors.newFixedThreadPool(
-          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-          runnable -> {
-            Thread thread = new Thread(runnable, "memvault-push-store");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** Where PushStream stores its batches, one after another per stream. */
+  private final Executor pushStorePool;
 
   public SyncGrpcService(
       SyncStore store,
@@ -83,7 +70,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       RateLimiter rates,
       WatchHub watches,
       ServerMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      Executor pushStorePool) {
     this.store = store;
     this.keys = keys;
     this.limits = limits;
@@ -93,6 +81,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     this.clock = clock;
     this.chains = chains;
     this.pairings = pairings;
+    this.pushStorePool = pushStorePool;
   }
 
   /**
@@ -128,7 +117,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
             return SyncGrpcService.this.store(caller, request);
           }
         },
-        storePool);
+        pushStorePool);
   }
 
   /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
@@ -393,19 +382,4 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     }
   }
 
-  /**
-   * Stops the pool PushStream stores on, after the server's calls have ended or were cancelled:
-   * a batch being stored finishes first, so the store can close after this.
-   */
-  public void close() {
-    storePool.shutdown();
-    try {
-      if (!storePool.awaitTermination(10, TimeUnit.SECONDS)) {
-        storePool.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      storePool.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
 }
