@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.vault.Vault;
+import dev.memvault.proto.sync.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.v1.Kind;
@@ -13,6 +14,7 @@ import dev.memvault.sdk.sync.SignedChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * One device of the sync benchmarks: a vault of its own (a separate vault per device, since a
@@ -92,6 +94,46 @@ final class BenchDevice implements AutoCloseable {
     }
     vault.acknowledge(pending);
     return requests;
+  }
+
+  /**
+   * Pushes for warming a server up, as many changes as {@code templates} hold: their payloads (real
+   * envelopes, of another device) under fresh change and record ids of this device, signed as
+   * batches by its key. The server never reads a payload, so to it these cost what the templates
+   * cost, and they take no vault work to make. No client ever pulls them. They replace whatever
+   * this device had to push.
+   */
+  void pushCopiesOf(List<PushRequest> templates, Random random) {
+    Vault engine = vault.engine();
+    DeviceSigningKey key = engine.deviceSigningKey();
+    byte[] vaultId = engine.vaultIdBytes();
+    ByteString deviceId = ByteString.copyFrom(engine.deviceIdBytes());
+    List<PushRequest> copies = new ArrayList<>(templates.size());
+    for (PushRequest template : templates) {
+      List<Change> unsigned = new ArrayList<>(template.getChangesCount());
+      for (Change change : template.getChangesList()) {
+        unsigned.add(
+            Change.newBuilder()
+                .setChangeId(randomId(random))
+                .setDeviceId(deviceId)
+                .setRecordId(randomId(random))
+                .setPayload(change.getPayload())
+                .build());
+      }
+      copies.add(
+          PushRequest.newBuilder()
+              .addAllChanges(ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign))
+              .setIdsOnly(true)
+              .build());
+    }
+    pushes.clear();
+    pushes.addAll(copies);
+  }
+
+  private static ByteString randomId(Random random) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    return ByteString.copyFrom(id);
   }
 
   /** The signed pushes, in order. */

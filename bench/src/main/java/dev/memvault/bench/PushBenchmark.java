@@ -5,6 +5,9 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.sdk.sync.PushPipeline;
 import dev.memvault.sdk.sync.SyncClient;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,19 +46,24 @@ final class PushBenchmark {
   private PushBenchmark() {}
 
   /**
-   * @param warmup pushed and inserted first, unmeasured, to warm up both sides' JIT and caches
+   * @param warmups pushed and inserted first, unmeasured, to warm up both sides' JIT and caches:
+   *     per level, as many devices pushing as many changes
    * @param levels the devices of each concurrency level, registered with {@code server}
    */
   static Result run(
       String store,
       ServerProcess server,
       RawLogInsert baseline,
-      BenchDevice warmup,
+      List<List<BenchDevice>> warmups,
       List<List<BenchDevice>> levels)
-      throws SQLException, InterruptedException, ExecutionException {
+      throws SQLException, InterruptedException, ExecutionException, IOException {
     long acceptedAt = System.currentTimeMillis();
-    pushConcurrently(server, List.of(warmup));
-    insertBaseline(baseline, List.of(warmup), acceptedAt);
+    for (List<BenchDevice> warmup : warmups) {
+      BenchMain.progress(store + ": warming up with " + warmup.size() + " devices");
+      pushConcurrently(server, warmup);
+      insertBaseline(baseline, warmup, acceptedAt);
+    }
+    waitForCompilers(store, server);
     List<Level> results = new ArrayList<>();
     for (int i = 0; i < levels.size(); i++) {
       List<BenchDevice> devices = levels.get(i);
@@ -74,6 +82,38 @@ final class PushBenchmark {
       results.add(new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos));
     }
     return new Result(store, results);
+  }
+
+  /** Compiling slower than this (ms of compilation per second) counts as settled. */
+  private static final long SETTLED_COMPILE_MILLIS_PER_SECOND = 20;
+
+  private static final Duration MAX_SETTLING = Duration.ofSeconds(60);
+
+  /**
+   * Waits until neither JVM compiles any more what the warm-up made hot. Each has one C2 thread,
+   * which shares the two cores with the work: right after the warm-up its queue still held the
+   * server's own per-push methods (append, check, insertEntries were compiled at the end of a
+   * measured level, 05:35), so a level measured then timed the compilers and interpreted code.
+   */
+  private static void waitForCompilers(String store, ServerProcess server)
+      throws IOException, InterruptedException {
+    BenchMain.progress(store + ": waiting for both JVMs to finish compiling");
+    CompilationMXBean bench = ManagementFactory.getCompilationMXBean();
+    long serverBefore = server.compilationMillis();
+    long benchBefore = bench.getTotalCompilationTime();
+    long deadline = System.nanoTime() + MAX_SETTLING.toNanos();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      long serverNow = server.compilationMillis();
+      long benchNow = bench.getTotalCompilationTime();
+      if (serverNow - serverBefore < SETTLED_COMPILE_MILLIS_PER_SECOND
+          && benchNow - benchBefore < SETTLED_COMPILE_MILLIS_PER_SECOND) {
+        return;
+      }
+      serverBefore = serverNow;
+      benchBefore = benchNow;
+    }
+    BenchMain.progress(store + ": the JIT compilers were still busy after " + MAX_SETTLING);
   }
 
   /** Signs every device in, then times from the start signal until the last push returned. */

@@ -5,6 +5,7 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -201,6 +202,38 @@ final class ServerProcess implements AutoCloseable {
   record Heap(long peakBytes, long liveBytes, long maxBytes) {}
 
   Heap heap() throws IOException {
+    return withJmx(
+        server -> {
+          long peak = 0;
+          for (MemoryPoolMXBean pool :
+              ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class)) {
+            if (pool.getType() == MemoryType.HEAP) {
+              peak += pool.getPeakUsage().getUsed();
+            }
+          }
+          MemoryMXBean memory =
+              ManagementFactory.newPlatformMXBeanProxy(
+                  server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+          memory.gc();
+          return new Heap(
+              peak, memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax());
+        });
+  }
+
+  /** Milliseconds the server's JIT compilers have spent compiling so far. */
+  long compilationMillis() throws IOException {
+    return withJmx(
+        server ->
+            ManagementFactory.newPlatformMXBeanProxy(
+                    server, ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class)
+                .getTotalCompilationTime());
+  }
+
+  private interface JmxRead<T> {
+    T read(MBeanServerConnection server) throws IOException;
+  }
+
+  private <T> T withJmx(JmxRead<T> read) throws IOException {
     VirtualMachine vm;
     try {
       vm = VirtualMachine.attach(Long.toString(process.pid()));
@@ -210,20 +243,7 @@ final class ServerProcess implements AutoCloseable {
     try {
       String address = vm.startLocalManagementAgent();
       try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
-        MBeanServerConnection server = connector.getMBeanServerConnection();
-        long peak = 0;
-        for (MemoryPoolMXBean pool :
-            ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class)) {
-          if (pool.getType() == MemoryType.HEAP) {
-            peak += pool.getPeakUsage().getUsed();
-          }
-        }
-        MemoryMXBean memory =
-            ManagementFactory.newPlatformMXBeanProxy(
-                server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-        memory.gc();
-        return new Heap(
-            peak, memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax());
+        return read.read(connector.getMBeanServerConnection());
       }
     } finally {
       vm.detach();

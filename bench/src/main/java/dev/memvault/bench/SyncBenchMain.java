@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -30,9 +31,6 @@ final class SyncBenchMain {
   static final List<String> UNLIMITED =
       List.of("--rate", "1000000", "--rate-burst", "1000000");
   private static final int PROPAGATION_WARMUP = 20;
-  /** Changes the unmeasured warm-up device pushes to each server first. */
-  private static final int WARMUP_PUSH = 20_000;
-
   private final SyncBenchOptions options;
   private long nextDocument;
   private boolean devicesPrepared;
@@ -85,17 +83,15 @@ final class SyncBenchMain {
 
       BenchMain.progress("creating the devices' vaults (one Argon2id each)");
       Path devicesDir = root.resolve("devices");
-      BenchDevice warmup = BenchDevice.create(devicesDir.resolve("warmup"));
-      List<BenchDevice> all = new ArrayList<>(List.of(warmup));
+      List<BenchDevice> all = new ArrayList<>();
+      List<List<BenchDevice>> warmups = new ArrayList<>();
       List<List<BenchDevice>> levels = new ArrayList<>();
       for (int count : options.deviceCounts()) {
-        List<BenchDevice> level = new ArrayList<>();
-        for (int d = 0; d < count; d++) {
-          level.add(BenchDevice.create(devicesDir.resolve(count + "-" + d)));
-        }
-        levels.add(level);
-        all.addAll(level);
+        warmups.add(createDevices(devicesDir, "warmup-" + count, count));
+        levels.add(createDevices(devicesDir, String.valueOf(count), count));
       }
+      warmups.forEach(all::addAll);
+      levels.forEach(all::addAll);
       // A writer per propagation server: linking a device to a vault on one server moves the
       // vault's trusted device chain past what any other server holds for it.
       List<BenchDevice> writers =
@@ -117,8 +113,8 @@ final class SyncBenchMain {
                       serverJar, dir.resolve("server"), dir.resolve("server.log"), UNLIMITED);
               RawLogInsert baseline =
                   RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
-            readyDevices(server, warmup, levels, writers, all, corpus);
-            pushes.add(PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmup, levels));
+            readyDevices(server, warmups, levels, writers, all, corpus);
+            pushes.add(PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmups, levels));
           }
         }
         if (postgres != null) {
@@ -130,9 +126,9 @@ final class SyncBenchMain {
           try (ServerProcess server =
                   ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"), UNLIMITED);
               RawLogInsert baseline = RawLogInsert.postgres(baselineUrl)) {
-            readyDevices(server, warmup, levels, writers, all, corpus);
+            readyDevices(server, warmups, levels, writers, all, corpus);
             pushes.add(
-                PushBenchmark.run(SyncBenchReport.POSTGRES, server, baseline, warmup, levels));
+                PushBenchmark.run(SyncBenchReport.POSTGRES, server, baseline, warmups, levels));
           }
         }
 
@@ -213,7 +209,7 @@ final class SyncBenchMain {
    */
   private void readyDevices(
       ServerProcess server,
-      BenchDevice warmup,
+      List<List<BenchDevice>> warmups,
       List<List<BenchDevice>> levels,
       List<BenchDevice> writers,
       List<BenchDevice> all,
@@ -227,11 +223,21 @@ final class SyncBenchMain {
     }
     devicesPrepared = true;
     BenchMain.progress("adding memories and signing the pushes");
-    // Enough for the server's JIT to settle (fewer left C2 compiling through the first level).
-    prepare(server, warmup, corpus, Math.min(WARMUP_PUSH, options.pushRecords()), PER_PUSH);
     for (List<BenchDevice> level : levels) {
       for (BenchDevice device : level) {
         prepare(server, device, corpus, options.pushRecords() / level.size(), PER_PUSH);
+      }
+    }
+    // Each warm-up device pushes copies of what its counterpart in the level pushes: as many
+    // changes, the same payloads, from as many devices at once. With one warm-up device of 20,000
+    // changes, a third of all CPU in the 10-device level was the two JVMs' C2 compilers, and the
+    // server's own per-push methods were compiled at the level's end (perf and JIT logs, 05:30).
+    Random random = new Random(options.seed());
+    for (int l = 0; l < levels.size(); l++) {
+      for (int d = 0; d < levels.get(l).size(); d++) {
+        BenchDevice device = warmups.get(l).get(d);
+        prepare(server, device, corpus, 0, PER_PUSH);
+        device.pushCopiesOf(levels.get(l).get(d).pushes(), random);
       }
     }
     for (BenchDevice writer : writers) {
@@ -245,6 +251,14 @@ final class SyncBenchMain {
     DeviceSession.register(device.vault(), server.url());
     device.prepare(corpus, nextDocument, memories, perPush);
     nextDocument += memories;
+  }
+
+  private static List<BenchDevice> createDevices(Path directory, String prefix, int count) {
+    List<BenchDevice> devices = new ArrayList<>();
+    for (int d = 0; d < count; d++) {
+      devices.add(BenchDevice.create(directory.resolve(prefix + "-" + d)));
+    }
+    return devices;
   }
 
   /** Starts a server the way the caller says. */

@@ -58,7 +58,9 @@ final class SyncBenchReport {
             + " over one PushStream with "
             + dev.memvault.sdk.sync.SyncClient.PUSH_WINDOW
             + " batches on their way (as SyncClient pushes), all devices at once, to a server"
-            + " without a per-device rate limit (after an unmeasured device's warm-up pushes)."
+            + " without a per-device rate limit. Unmeasured first, per level: a warm-up of the"
+            + " same shape (as many devices, each pushing copies of its counterpart's envelopes"
+            + " under fresh ids), then a wait until neither JVM's JIT compiler is busy."
             + " Baseline: the same rows (same bytes, seqs and hashes) inserted into the server's"
             + " own tables with one JDBC connection, `addBatch` and one transaction per push's"
             + " rows. The two take turns level by level, the OS's dirty pages written out (`sync`)"
