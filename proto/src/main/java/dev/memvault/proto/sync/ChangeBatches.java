@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -111,6 +112,48 @@ public final class ChangeBatches {
       throw new GeneralSecurityException("the change's batch proof is too short");
     }
     return hash;
+  }
+
+  /**
+   * The root of {@code changes} if they are one whole batch in its order: change i says it is leaf
+   * i of {@code changes.size()}, all carry one signature and one device, and each carries the audit
+   * path the batch's tree gives it, so that {@link #rootOf} would give every one of them this root.
+   * Empty otherwise (part of a batch, another order, several batches, or a change whose proof does
+   * not fit): check such changes one by one, with {@link #rootOf}.
+   *
+   * <p>Why: a server receives a pushed batch whole. Building its tree once costs a node hash per
+   * inner node (one per change), where walking each change's path costs one per level (nine per
+   * change in a batch of 500): most of the CPU of checking a push.
+   */
+  public static Optional<byte[]> wholeBatchRoot(byte[] vaultId, List<Change> changes) {
+    int count = changes.size();
+    if (count == 0) {
+      return Optional.empty();
+    }
+    Change first = changes.get(0);
+    List<byte[]> leaves = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Change change = changes.get(i);
+      if (!change.hasBatch()
+          || change.getBatch().getLeafIndex() != i
+          || change.getBatch().getLeafCount() != count
+          || !change.getSignature().equals(first.getSignature())
+          || !change.getDeviceId().equals(first.getDeviceId())) {
+        return Optional.empty();
+      }
+      leaves.add(leafHash(vaultId, change));
+    }
+    List<List<ByteString>> paths = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      paths.add(new ArrayList<>());
+    }
+    byte[] root = subtree(leaves, 0, count, paths);
+    for (int i = 0; i < count; i++) {
+      if (!changes.get(i).getBatch().getPathList().equals(paths.get(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(root);
   }
 
   /**

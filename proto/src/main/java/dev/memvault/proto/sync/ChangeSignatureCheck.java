@@ -5,6 +5,8 @@ import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks that changes carry their device's signature, the same way on the server (a push) and on
@@ -45,9 +47,36 @@ public final class ChangeSignatureCheck {
         && Arrays.equals(input, lastInput)) {
       return;
     }
-    key.verify(change.getSignature().toByteArray(), input);
+    verifyOnce(key, change.getSignature(), input);
+  }
+
+  /**
+   * Checks every change of {@code changes}, accepting exactly what {@link #verify} on each would
+   * accept: a whole batch in its order (what a device pushes) by building its tree once ({@link
+   * ChangeBatches#wholeBatchRoot}) and one signature check, anything else change by change.
+   *
+   * @throws GeneralSecurityException if a signature does not verify or a proof is malformed
+   */
+  public void verifyAll(PublicKeyVerify key, List<Change> changes) throws GeneralSecurityException {
+    Optional<byte[]> root = ChangeBatches.wholeBatchRoot(vaultId, changes);
+    if (root.isEmpty()) {
+      for (Change change : changes) {
+        verify(key, change);
+      }
+      return;
+    }
+    Change first = changes.get(0);
+    verifyOnce(
+        key,
+        first.getSignature(),
+        SigningInputs.changeBatch(vaultId, first.getDeviceId(), changes.size(), root.get()));
+  }
+
+  private void verifyOnce(PublicKeyVerify key, ByteString signature, byte[] input)
+      throws GeneralSecurityException {
+    key.verify(signature.toByteArray(), input);
     lastKey = key;
     lastInput = input;
-    lastSignature = change.getSignature();
+    lastSignature = signature;
   }
 }

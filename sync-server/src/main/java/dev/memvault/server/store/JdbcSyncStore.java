@@ -498,27 +498,30 @@ abstract class JdbcSyncStore implements SyncStore {
   }
 
   /**
-   * Chains the batch before the write transaction, onto the head the log has now (read without a
-   * lock), as if none of its changes were stored: the append keeps this chain if the log still
-   * ends there and none is, which is the usual case, and chains again inside otherwise. Hashing
-   * and building the entries (a fifth of an append) then happen outside the one writer of the
-   * embedded store, in parallel for different vaults. Null if the head cannot be read now (the
-   * transaction reports why).
+   * Chains the batch before the write transaction, onto the head the log has now and with the
+   * changes stored before (both read without a lock, the head first): the append keeps this chain
+   * if the log still ends at that head, and chains again inside otherwise. A log only grows, and
+   * its head's seq with it, so an unchanged head means nothing was appended since it was read:
+   * what the lookup found is still all there is. Looking up, hashing and building the entries (a
+   * quarter of an append) then happen outside the one writer of the embedded store, in parallel
+   * for different vaults. Null if the reads fail now (the transaction reports why).
    */
   private Chain chainAhead(byte[] vaultId, List<Change> changes, long acceptedAtMillis) {
-    Head head;
+    record Found(VaultRow head, Map<ByteBuffer, LogEntry> known) {}
+    Found found;
     try {
-      head = head(vaultId);
+      found =
+          reading(
+              "look up a push's changes",
+              connection -> {
+                VaultRow head = vaultRow(connection, vaultId);
+                return new Found(head, findByChangeIds(connection, vaultId, changes));
+              });
     } catch (RuntimeException e) {
       return null;
     }
     return chainOnto(
-        vaultId,
-        head.getSeq(),
-        head.getEntryHash().toByteArray(),
-        changes,
-        new HashMap<>(),
-        acceptedAtMillis);
+        vaultId, found.head().seq(), found.head().hash(), changes, found.known(), acceptedAtMillis);
   }
 
   @Override
@@ -534,13 +537,16 @@ abstract class JdbcSyncStore implements SyncStore {
             connection -> {
               VaultHead head =
                   lockHead(connection, vaultId).orElseThrow(() -> unknownVault(vaultId));
-              Map<ByteBuffer, LogEntry> known = findByChangeIds(connection, vaultId, changes);
-              // With nothing stored before, chaining from the same head gives the same entries.
               Chain chain =
-                  ahead != null && known.isEmpty() && ahead.startsAt(head)
+                  ahead != null && ahead.startsAt(head)
                       ? ahead
                       : chainOnto(
-                          vaultId, head.seq(), head.hash(), changes, known, acceptedAtMillis);
+                          vaultId,
+                          head.seq(),
+                          head.hash(),
+                          changes,
+                          findByChangeIds(connection, vaultId, changes),
+                          acceptedAtMillis);
               if (chain.fresh().isEmpty()) {
                 return new Appending(chain.entries(), null);
               }

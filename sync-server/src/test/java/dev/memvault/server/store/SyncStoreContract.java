@@ -772,6 +772,42 @@ abstract class SyncStoreContract {
     assertEquals(headOf(all.get(199)), store.head(VAULT));
   }
 
+  /**
+   * A device retrying a push while the first attempt is still being stored: every attempt gets the
+   * same entries and each change is stored once, whichever attempt's early chaining (before the
+   * write lock) raced with which one's write.
+   */
+  @Test
+  void append_sameBatchFromSixThreadsAtOnce_storedOnceAndEveryAttemptGetsTheSameEntries()
+      throws Exception {
+    store.registerVault(VAULT, device(1));
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 20; round++) {
+        List<Change> batch = changes(1 + 10L * round, 10 + 10L * round);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<LogEntry>>> attempts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          attempts.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return store.append(VAULT, batch, ACCEPTED_AT);
+                  }));
+        }
+        start.countDown();
+        List<LogEntry> first = attempts.get(0).get(2, TimeUnit.MINUTES);
+        for (Future<List<LogEntry>> attempt : attempts) {
+          assertEquals(first, attempt.get(2, TimeUnit.MINUTES), "round " + round);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertGaplessChainWithEachChangeOnce(readAll(store, VAULT), VAULT, 200);
+  }
+
   // ------------------------------------------------------------------------------ reopen
 
   @Test

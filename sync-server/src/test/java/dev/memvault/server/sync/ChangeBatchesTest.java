@@ -23,6 +23,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -307,6 +308,142 @@ class ChangeBatchesTest {
         IllegalArgumentException.class,
         () -> ChangeBatches.sign(VAULT, DEVICE, List.of(unsigned(0), foreign), sign()));
     assertEquals(List.of(), ChangeBatches.sign(VAULT, DEVICE, List.of(), sign()));
+  }
+
+  @Test
+  void verifyAll_wholeBatch_checksOneSignatureAndRefusesAnyPathBitFlipped() throws Exception {
+    List<Change> signed = batch(0, 37);
+    CountingVerifier counting = new CountingVerifier(verifier);
+
+    new ChangeSignatureCheck(VAULT).verifyAll(counting, signed);
+    assertEquals(1, counting.calls);
+
+    // A path that differs from the tree's is refused, though the tree's root would verify.
+    for (int i : new int[] {0, 18, 36}) {
+      Change target = signed.get(i);
+      for (int p = 0; p < target.getBatch().getPathCount(); p++) {
+        List<Change> tampered = new ArrayList<>(signed);
+        tampered.set(
+            i,
+            target.toBuilder()
+                .setBatch(target.getBatch().toBuilder().setPath(p, flip(target.getBatch().getPath(p), 77)))
+                .build());
+        assertThrows(
+            GeneralSecurityException.class,
+            () -> new ChangeSignatureCheck(VAULT).verifyAll(verifier, tampered),
+            i + "/" + p);
+      }
+    }
+  }
+
+  /**
+   * Seeded, randomized: verifyAll and verify on each change agree on whole batches, parts of
+   * batches, reordered, concatenated and tampered ones.
+   */
+  @Test
+  void verifyAll_acceptsExactlyWhatVerifyingEachChangeAccepts() {
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    int accepted = 0;
+    int refused = 0;
+    for (int round = 0; round < 400; round++) {
+      List<Change> changes = randomChanges(random);
+      boolean eachVerifies = true;
+      for (Change change : changes) {
+        try {
+          new ChangeSignatureCheck(VAULT).verify(verifier, change);
+        } catch (GeneralSecurityException e) {
+          eachVerifies = false;
+        }
+      }
+      boolean allVerify = true;
+      try {
+        new ChangeSignatureCheck(VAULT).verifyAll(verifier, changes);
+      } catch (GeneralSecurityException e) {
+        allVerify = false;
+      }
+      assertEquals(eachVerifies, allVerify, "seed " + seed + ", round " + round);
+      if (allVerify) {
+        accepted++;
+      } else {
+        refused++;
+      }
+    }
+    // Both outcomes were exercised, or the comparison above proved little.
+    assertTrue(accepted > 50 && refused > 50, "seed " + seed + ": " + accepted + "/" + refused);
+  }
+
+  private static List<Change> randomChanges(java.util.Random random) {
+    int size = 1 + random.nextInt(70);
+    List<Change> changes = new ArrayList<>(batch(random.nextInt(10_000), size));
+    switch (random.nextInt(8)) {
+      case 0 -> { } // a whole batch, untouched
+      case 1 -> { // part of a batch, as a pull page may hold
+        int from = random.nextInt(size);
+        changes = new ArrayList<>(changes.subList(from, from + 1 + random.nextInt(size - from)));
+      }
+      case 2 -> Collections.swap(changes, random.nextInt(size), random.nextInt(size));
+      case 3 -> changes.addAll(batch(20_000 + random.nextInt(10_000), 1 + random.nextInt(20)));
+      case 4 -> { // a bit flipped in a path, a payload or a signature
+        int i = random.nextInt(size);
+        Change change = changes.get(i);
+        Change.Builder tampered = change.toBuilder();
+        int what = random.nextInt(3);
+        if (what == 0 && change.getBatch().getPathCount() > 0) {
+          int p = random.nextInt(change.getBatch().getPathCount());
+          tampered.setBatch(
+              change.getBatch().toBuilder()
+                  .setPath(p, flip(change.getBatch().getPath(p), random.nextInt(256))));
+        } else if (what == 1) {
+          tampered.setPayload(flip(change.getPayload(), random.nextInt(change.getPayload().size() * 8)));
+        } else {
+          tampered.setSignature(flip(change.getSignature(), random.nextInt(512)));
+        }
+        changes.set(i, tampered.build());
+      }
+      case 5 -> { // another index or count
+        int i = random.nextInt(size);
+        Change change = changes.get(i);
+        changes.set(
+            i,
+            change.toBuilder()
+                .setBatch(
+                    change.getBatch().toBuilder()
+                        .setLeafIndex(random.nextInt(size + 2))
+                        .setLeafCount(random.nextInt(size + 2)))
+                .build());
+      }
+      case 6 -> { // another change's path
+        int i = random.nextInt(size);
+        int j = random.nextInt(size);
+        changes.set(
+            i,
+            changes.get(i).toBuilder()
+                .setBatch(
+                    changes.get(i).getBatch().toBuilder()
+                        .clearPath()
+                        .addAllPath(changes.get(j).getBatch().getPathList()))
+                .build());
+      }
+      default -> changes.remove(random.nextInt(size)); // one missing: the rest still verify
+    }
+    return changes;
+  }
+
+  /** Counts signature checks. */
+  private static final class CountingVerifier implements PublicKeyVerify {
+    private final PublicKeyVerify inner;
+    int calls;
+
+    CountingVerifier(PublicKeyVerify inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void verify(byte[] signature, byte[] data) throws GeneralSecurityException {
+      calls++;
+      inner.verify(signature, data);
+    }
   }
 
   private static ByteString flip(ByteString bytes, int bit) {
