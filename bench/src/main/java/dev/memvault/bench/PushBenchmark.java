@@ -61,9 +61,8 @@ final class PushBenchmark {
     for (List<BenchDevice> warmup : warmups) {
       BenchMain.progress(store + ": warming up with " + warmup.size() + " devices");
       pushConcurrently(server, warmup);
-      insertBaseline(baseline, warmup, acceptedAt);
+      insertBaseline(baseline, warmup, acceptedAt, server);
     }
-    waitForCompilers(store, server);
     List<Level> results = new ArrayList<>();
     for (int i = 0; i < levels.size(); i++) {
       List<BenchDevice> devices = levels.get(i);
@@ -71,11 +70,11 @@ final class PushBenchmark {
       long memvaultNanos;
       long baselineNanos;
       if (i % 2 == 0) {
-        baselineNanos = insertBaseline(baseline, devices, acceptedAt);
+        baselineNanos = insertBaseline(baseline, devices, acceptedAt, server);
         memvaultNanos = pushConcurrently(server, devices);
       } else {
         memvaultNanos = pushConcurrently(server, devices);
-        baselineNanos = insertBaseline(baseline, devices, acceptedAt);
+        baselineNanos = insertBaseline(baseline, devices, acceptedAt, server);
       }
       long changes = devices.stream().mapToLong(BenchDevice::changes).sum();
       long bytes = devices.stream().mapToLong(BenchDevice::payloadBytes).sum();
@@ -84,41 +83,47 @@ final class PushBenchmark {
     return new Result(store, results);
   }
 
-  /** Compiling slower than this (ms of compilation per second) counts as settled. */
-  private static final long SETTLED_COMPILE_MILLIS_PER_SECOND = 20;
+  /** Compiling less than this in a step (ms of compilation) counts as settled. */
+  private static final long SETTLED_COMPILE_MILLIS_PER_STEP = 10;
+
+  private static final Duration SETTLING_STEP = Duration.ofMillis(500);
 
   private static final Duration MAX_SETTLING = Duration.ofSeconds(60);
 
   /**
-   * Waits until neither JVM compiles any more what the warm-up made hot. Each has one C2 thread,
-   * which shares the two cores with the work: right after the warm-up its queue still held the
-   * server's own per-push methods (append, check, insertEntries were compiled at the end of a
-   * measured level, 05:35), so a level measured then timed the compilers and interpreted code.
+   * Right before a timed phase, once everything for it is set up: waits until neither JVM's JIT
+   * compiler is busy, then has the OS write its dirty pages out. Each JVM has one C2 thread, which
+   * shares the two cores with the work: after the warm-up its queue still held the server's own
+   * per-push methods, and signing 100 devices in, or the baseline before, queued the bench's
+   * client code; a level timed then measured the compilers too (perf and JIT logs, 05:30-06:00).
+   * Without the `sync`, the side timed second paid for the first one's writeback.
    */
-  private static void waitForCompilers(String store, ServerProcess server)
-      throws IOException, InterruptedException {
-    BenchMain.progress(store + ": waiting for both JVMs to finish compiling");
+  private static void settle(ServerProcess server) throws IOException, InterruptedException {
     CompilationMXBean bench = ManagementFactory.getCompilationMXBean();
     long serverBefore = server.compilationMillis();
     long benchBefore = bench.getTotalCompilationTime();
     long deadline = System.nanoTime() + MAX_SETTLING.toNanos();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000);
+    while (true) {
+      Thread.sleep(SETTLING_STEP.toMillis());
       long serverNow = server.compilationMillis();
       long benchNow = bench.getTotalCompilationTime();
-      if (serverNow - serverBefore < SETTLED_COMPILE_MILLIS_PER_SECOND
-          && benchNow - benchBefore < SETTLED_COMPILE_MILLIS_PER_SECOND) {
-        return;
+      if (serverNow - serverBefore < SETTLED_COMPILE_MILLIS_PER_STEP
+          && benchNow - benchBefore < SETTLED_COMPILE_MILLIS_PER_STEP) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        BenchMain.progress("the JIT compilers were still busy after " + MAX_SETTLING);
+        break;
       }
       serverBefore = serverNow;
       benchBefore = benchNow;
     }
-    BenchMain.progress(store + ": the JIT compilers were still busy after " + MAX_SETTLING);
+    OsPageCache.flushDirtyPages();
   }
 
   /** Signs every device in, then times from the start signal until the last push returned. */
   private static long pushConcurrently(ServerProcess server, List<BenchDevice> devices)
-      throws InterruptedException, ExecutionException {
+      throws InterruptedException, ExecutionException, IOException {
     List<ManagedChannel> channels = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(devices.size());
     try {
@@ -152,7 +157,7 @@ final class PushBenchmark {
                   return null;
                 }));
       }
-      OsPageCache.flushDirtyPages();
+      settle(server);
       long begin = System.nanoTime();
       start.countDown();
       for (Future<?> future : running) {
@@ -170,14 +175,15 @@ final class PushBenchmark {
 
   /** Builds the rows and the vault rows first, then times the inserts alone. */
   private static long insertBaseline(
-      RawLogInsert baseline, List<BenchDevice> devices, long acceptedAt) throws SQLException {
+      RawLogInsert baseline, List<BenchDevice> devices, long acceptedAt, ServerProcess server)
+      throws SQLException, IOException, InterruptedException {
     List<RawLogInsert.DeviceRows> rows = new ArrayList<>();
     for (BenchDevice device : devices) {
       RawLogInsert.DeviceRows deviceRows = RawLogInsert.rows(device, acceptedAt);
       baseline.addVault(deviceRows.vaultId());
       rows.add(deviceRows);
     }
-    OsPageCache.flushDirtyPages();
+    settle(server);
     long begin = System.nanoTime();
     for (RawLogInsert.DeviceRows deviceRows : rows) {
       baseline.insert(deviceRows);

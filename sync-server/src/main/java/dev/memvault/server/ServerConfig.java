@@ -17,6 +17,14 @@ public final class ServerConfig {
   /** Default lifetime of a session token. */
   public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(15);
 
+  /**
+   * Default number of pushed batches the server holds at once, read and not yet stored, across
+   * all devices (each up to {@code Limits.maxMessageBytes()}, about a megabyte parsed at the
+   * default 500 changes): enough to keep the store busy on a few cores; more devices wait in
+   * HTTP/2 flow control.
+   */
+  public static final int DEFAULT_PUSH_BATCHES_HELD = 16;
+
   /** Default time in-flight calls get to finish on shutdown. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -28,6 +36,7 @@ public final class ServerConfig {
   private final SecureRandom random;
   private final Duration shutdownGrace;
   private final int watchSenderThreads;
+  private final int pushBatchesHeld;
 
   private ServerConfig(Builder builder) {
     this.serverId = builder.serverId;
@@ -38,6 +47,7 @@ public final class ServerConfig {
     this.random = builder.random;
     this.shutdownGrace = builder.shutdownGrace;
     this.watchSenderThreads = builder.watchSenderThreads;
+    this.pushBatchesHeld = builder.pushBatchesHeld;
   }
 
   /**
@@ -81,6 +91,10 @@ public final class ServerConfig {
     return watchSenderThreads;
   }
 
+  public int pushBatchesHeld() {
+    return pushBatchesHeld;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[serverId="
@@ -102,6 +116,7 @@ public final class ServerConfig {
     private SecureRandom random = new SecureRandom();
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int watchSenderThreads = 2;
+    private int pushBatchesHeld = DEFAULT_PUSH_BATCHES_HELD;
 
     private Builder(String serverId, ServerSecret secret) {
       if (serverId == null || serverId.isBlank()) {
@@ -144,6 +159,14 @@ public final class ServerConfig {
         throw new IllegalArgumentException("need at least one watch sender thread");
       }
       this.watchSenderThreads = value;
+      return this;
+    }
+
+    public Builder pushBatchesHeld(int value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException("the server must hold at least one pushed batch");
+      }
+      this.pushBatchesHeld = value;
       return this;
     }
 

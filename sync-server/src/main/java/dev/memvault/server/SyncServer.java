@@ -111,7 +111,8 @@ public final class SyncServer implements AutoCloseable {
             watches,
             metrics,
             config.clock(),
-            pushStorePool);
+            pushStorePool,
+            config.pushBatchesHeld());
     for (String name : HEALTH_NAMES) {
       health.setStatus(name, ServingStatus.NOT_SERVING);
     }

@@ -21,6 +21,9 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -136,6 +139,83 @@ class PushStreamTest {
     assertEquals(0, outcome.answers().size());
     StatusRuntimeException refused = assertInstanceOf(StatusRuntimeException.class, outcome.failure());
     assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+  }
+
+  @Test
+  void sixDevicesAtOnceThroughABudgetOfOneBatch_eachStoredWholeAndInOrder() throws Exception {
+    fixture.start(config -> config.pushBatchesHeld(1));
+    List<TestDevice> devices = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    for (int d = 0; d < 6; d++) {
+      TestDevice each = TestDevice.newVault();
+      devices.add(each);
+      tokens.add(fixture.registered(each));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(devices.size());
+    try {
+      List<Future<Outcome>> outcomes = new ArrayList<>();
+      for (int d = 0; d < devices.size(); d++) {
+        TestDevice each = devices.get(d);
+        String token = tokens.get(d);
+        List<PushRequest> batches = new ArrayList<>();
+        for (int b = 0; b < 8; b++) {
+          batches.add(request(each.changes(b * 5L + 1, b * 5L + 5)));
+        }
+        outcomes.add(pool.submit(() -> pushAll(token, batches)));
+      }
+      for (int d = 0; d < devices.size(); d++) {
+        Outcome outcome = outcomes.get(d).get(1, TimeUnit.MINUTES);
+        assertEquals(null, outcome.failure(), "device " + d);
+        assertEquals(8, outcome.answers().size(), "device " + d);
+        List<LogEntry> log = pulled(tokens.get(d));
+        assertEquals(40, log.size());
+        LogChain.verifyExtends(LogChain.emptyHead(), log, devices.get(d).vaultId);
+        for (int i = 0; i < 40; i++) {
+          assertEquals(
+              ByteString.copyFrom(TestDevice.changeId(i + 1)), log.get(i).getChange().getChangeId());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * With room for one batch in the whole server, streams that end without sending, or are
+   * cancelled after sending, give their places back: the next device's push still goes through.
+   */
+  @Test
+  void streamsEndedEmptyOrCancelled_giveTheirPlacesBack() throws Exception {
+    fixture.start(config -> config.pushBatchesHeld(1));
+    String token = fixture.registered(device);
+
+    StreamObserver<PushRequest> empty = fixture.asyncSync(token).pushStream(ignoring());
+    empty.onCompleted();
+    StreamObserver<PushRequest> cancelled = fixture.asyncSync(token).pushStream(ignoring());
+    cancelled.onNext(request(device.changes(1, 2)));
+    cancelled.onError(new IllegalStateException("the device gave up"));
+    StreamObserver<PushRequest> silent = fixture.asyncSync(token).pushStream(ignoring());
+    silent.onError(new IllegalStateException("the device gave up before sending"));
+
+    Outcome outcome =
+        pushAll(token, List.of(request(device.changes(1, 3)), request(device.changes(4, 6))));
+
+    assertEquals(null, outcome.failure());
+    assertEquals(2, outcome.answers().size());
+    assertEquals(6, pulled(token).size());
+  }
+
+  private static StreamObserver<PushResponse> ignoring() {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(PushResponse response) {}
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   /** What one stream got back: the answers in order, then the error that ended it, if any. */

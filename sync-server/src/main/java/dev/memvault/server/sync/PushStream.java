@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before it, and nothing after it is stored. A later batch may depend on an earlier one (a scope's
  * key record before the memories sealed under it).
  *
- * <p>gRPC is asked for at most {@link #AHEAD} batches beyond those stored, so a fast client is held
+ * <p>gRPC is asked for at most {@link #AHEAD} batches beyond those stored, and for each only once the
+ * server-wide {@link PushBudget} has a place for it, so a fast client, or many at once, are held
  * back by flow control, not buffered.
  */
 final class PushStream implements StreamObserver<PushRequest> {
-  /** Batches read beyond those stored: enough to keep the store busy, bounded in memory. */
+  /** Batches one stream reads beyond those stored: enough to keep the store busy. */
   static final int AHEAD = 2;
 
   /** What a stream does with one batch; both parts may throw what Push throws. */
@@ -40,24 +41,75 @@ final class PushStream implements StreamObserver<PushRequest> {
   private final ServerCallStreamObserver<PushResponse> responses;
   private final Batches batches;
   private final Executor storePool;
+  private final PushBudget budget;
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean cancelled;
+  // Places held for batches asked of gRPC and not arrived yet, and whether the stream reads on.
+  private final Object places = new Object();
+  private int awaited;
+  private boolean reading = true;
   // Touched only by onNext and onCompleted, which gRPC never runs at the same time.
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   PushStream(
-      ServerCallStreamObserver<PushResponse> responses, Batches batches, Executor storePool) {
+      ServerCallStreamObserver<PushResponse> responses,
+      Batches batches,
+      Executor storePool,
+      PushBudget budget) {
     this.responses = responses;
     this.batches = batches;
     this.storePool = storePool;
+    this.budget = budget;
     responses.disableAutoRequest();
-    responses.setOnCancelHandler(() -> cancelled = true);
-    responses.request(AHEAD);
+    responses.setOnCancelHandler(
+        () -> {
+          cancelled = true;
+          stopReading();
+        });
+    for (int i = 0; i < AHEAD; i++) {
+      budget.acquire(this::askForBatch);
+    }
+  }
+
+  /** With a place in the budget: asks gRPC for one more batch; declines once the stream stopped. */
+  private boolean askForBatch() {
+    synchronized (places) {
+      if (!reading) {
+        return false;
+      }
+      awaited++;
+    }
+    responses.request(1);
+    return true;
+  }
+
+  /** No more batches will be read: gives back the places of those asked for and never sent. */
+  private void stopReading() {
+    int unused;
+    synchronized (places) {
+      reading = false;
+      unused = awaited;
+      awaited = 0;
+    }
+    for (int i = 0; i < unused; i++) {
+      budget.release();
+    }
   }
 
   @Override
   public void onNext(PushRequest request) {
+    boolean holdsPlace;
+    synchronized (places) {
+      // Not if stopReading gave the place back already (the call ended as this batch arrived).
+      holdsPlace = awaited > 0;
+      if (holdsPlace) {
+        awaited--;
+      }
+    }
     if (ended.get()) {
+      if (holdsPlace) {
+        budget.release();
+      }
       return;
     }
     RuntimeException refused = null;
@@ -67,7 +119,7 @@ final class PushStream implements StreamObserver<PushRequest> {
       refused = e;
     }
     RuntimeException failure = refused;
-    tail =
+    CompletableFuture<Void> step =
         tail.thenRunAsync(
             () -> {
               if (failure != null) {
@@ -79,14 +131,20 @@ final class PushStream implements StreamObserver<PushRequest> {
               PushResponse answer = batches.store(request);
               if (!cancelled) {
                 responses.onNext(answer);
-                responses.request(1);
               }
             },
             storePool);
-    // The first failure ends the call; the batches queued after it are skipped by the chain.
-    tail.whenComplete(
+    tail = step;
+    // Runs whether the batch was stored, refused or skipped after an earlier failure: its place
+    // goes back, and the stream asks for its next batch, or the first failure ends the call.
+    step.whenComplete(
         (ignored, e) -> {
-          if (e != null) {
+          if (holdsPlace) {
+            budget.release();
+          }
+          if (e == null) {
+            budget.acquire(this::askForBatch);
+          } else {
             end(e instanceof CompletionException ? e.getCause() : e);
           }
         });
@@ -95,10 +153,12 @@ final class PushStream implements StreamObserver<PushRequest> {
   @Override
   public void onError(Throwable t) {
     cancelled = true;
+    stopReading();
   }
 
   @Override
   public void onCompleted() {
+    stopReading();
     tail.thenRun(
         () -> {
           if (ended.compareAndSet(false, true) && !cancelled) {
@@ -108,6 +168,7 @@ final class PushStream implements StreamObserver<PushRequest> {
   }
 
   private void end(Throwable failure) {
+    stopReading();
     if (!ended.compareAndSet(false, true) || cancelled) {
       return;
     }

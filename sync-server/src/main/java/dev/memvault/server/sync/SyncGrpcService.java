@@ -60,6 +60,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final PairingSlots pairings;
   /** Where PushStream stores its batches, one after another per stream. */
   private final Executor pushStorePool;
+  /** How many pushed batches all PushStreams together hold, read and not yet stored. */
+  private final PushBudget pushBudget;
 
   public SyncGrpcService(
       SyncStore store,
@@ -71,7 +73,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       WatchHub watches,
       ServerMetrics metrics,
       Clock clock,
-      Executor pushStorePool) {
+      Executor pushStorePool,
+      int pushBatchesHeld) {
     this.store = store;
     this.keys = keys;
     this.limits = limits;
@@ -82,6 +85,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     this.chains = chains;
     this.pairings = pairings;
     this.pushStorePool = pushStorePool;
+    this.pushBudget = new PushBudget(pushBatchesHeld);
   }
 
   /**
@@ -117,7 +121,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
             return SyncGrpcService.this.store(caller, request);
           }
         },
-        pushStorePool);
+        pushStorePool,
+        pushBudget);
   }
 
   /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
