@@ -143,6 +143,16 @@ public final class ServerMain implements Callable<Integer> {
       description = "Changes a device may push at once before the rate applies (default: ${DEFAULT-VALUE}).")
   long rateBurst;
 
+  @Option(
+      names = "--push-buffer",
+      paramLabel = "BATCHES",
+      defaultValue = "" + ServerConfig.DEFAULT_PUSH_BATCHES_HELD,
+      description =
+          "Pushed batches held in memory at once, read and not yet stored, across all devices"
+              + " (default: ${DEFAULT-VALUE}, each up to about a megabyte); more devices pushing"
+              + " at once wait in flow control.")
+  int pushBuffer;
+
   private final Map<String, String> env;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -199,9 +209,15 @@ public final class ServerMain implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new StartupException(USAGE, "--tls-cert and --tls-key go together");
     }
-    if (sessionMinutes <= 0 || vaultQuotaMib <= 0 || ratePerSecond <= 0 || rateBurst <= 0) {
+    if (sessionMinutes <= 0
+        || vaultQuotaMib <= 0
+        || ratePerSecond <= 0
+        || rateBurst <= 0
+        || pushBuffer <= 0) {
       throw new StartupException(
-          USAGE, "--session-minutes, --vault-quota-mib, --rate and --rate-burst must be positive");
+          USAGE,
+          "--session-minutes, --vault-quota-mib, --rate, --rate-burst and --push-buffer must be"
+              + " positive");
     }
     if (postgresUrl != null && secretFile == null && isBlank(env.get(SECRET_ENV))) {
       throw new StartupException(
@@ -241,6 +257,7 @@ public final class ServerMain implements Callable<Integer> {
               .sessionTtl(Duration.ofMinutes(sessionMinutes))
               .limits(limits)
               .random(random)
+              .pushBatchesHeld(pushBuffer)
               .build();
       NettyServerBuilder builder =
           NettyServerBuilder.forAddress(address, credentials)

@@ -60,8 +60,10 @@ class ServerMainTest {
   @Test
   void rateZeroOrNegative_refusedWithExit2() {
     assertEquals(2, run("--data", temp.toString(), "--rate", "0"));
-    assertOneLineError("--rate and --rate-burst must be positive");
+    assertOneLineError("--rate, --rate-burst and --push-buffer must be positive");
     assertEquals(2, run("--data", temp.toString(), "--rate-burst", "-5"));
+    assertEquals(2, run("--data", temp.toString(), "--push-buffer", "0"));
+    assertOneLineError("--push-buffer must be positive");
   }
 
   @Test
