@@ -62,6 +62,10 @@ class ServerMainTest {
     assertEquals(2, run("--data", temp.toString(), "--rate", "0"));
     assertOneLineError("--rate, --rate-burst and --push-buffer must be positive");
     assertEquals(2, run("--data", temp.toString(), "--rate-burst", "-5"));
+  }
+
+  @Test
+  void pushBufferZero_refusedWithExit2() {
     assertEquals(2, run("--data", temp.toString(), "--push-buffer", "0"));
     assertOneLineError("--push-buffer must be positive");
   }
