@@ -97,37 +97,42 @@ final class BenchDevice implements AutoCloseable {
   }
 
   /**
-   * Pushes for warming a server up, as many changes as {@code templates} hold: their payloads (real
-   * envelopes, of another device) under fresh change and record ids of this device, signed as
-   * batches by its key. The server never reads a payload, so to it these cost what the templates
-   * cost, and they take no vault work to make. No client ever pulls them. They replace whatever
-   * this device had to push.
+   * Replaces what this device pushes with copies of {@code templates}, {@code times} over: their
+   * payloads (real envelopes, of another device) under fresh change and record ids of this
+   * device, signed as batches by its key. For warming a server up: it never reads a payload, so to
+   * it these cost what the templates cost, and they take no vault work to make. No client ever
+   * pulls them.
    */
-  void pushCopiesOf(List<PushRequest> templates, Random random) {
+  void pushCopiesOf(List<PushRequest> templates, int times, Random random) {
     Vault engine = vault.engine();
     DeviceSigningKey key = engine.deviceSigningKey();
     byte[] vaultId = engine.vaultIdBytes();
     ByteString deviceId = ByteString.copyFrom(engine.deviceIdBytes());
-    List<PushRequest> copies = new ArrayList<>(templates.size());
-    for (PushRequest template : templates) {
-      List<Change> unsigned = new ArrayList<>(template.getChangesCount());
-      for (Change change : template.getChangesList()) {
-        unsigned.add(
-            Change.newBuilder()
-                .setChangeId(randomId(random))
-                .setDeviceId(deviceId)
-                .setRecordId(randomId(random))
-                .setPayload(change.getPayload())
+    pushes.clear();
+    for (int round = 0; round < times; round++) {
+      for (PushRequest template : templates) {
+        List<Change> unsigned = new ArrayList<>(template.getChangesCount());
+        for (Change change : template.getChangesList()) {
+          unsigned.add(
+              Change.newBuilder()
+                  .setChangeId(randomId(random))
+                  .setDeviceId(deviceId)
+                  .setRecordId(randomId(random))
+                  .setPayload(change.getPayload())
+                  .build());
+        }
+        pushes.add(
+            PushRequest.newBuilder()
+                .addAllChanges(ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign))
+                .setIdsOnly(true)
                 .build());
       }
-      copies.add(
-          PushRequest.newBuilder()
-              .addAllChanges(ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign))
-              .setIdsOnly(true)
-              .build());
     }
+  }
+
+  /** Forgets what this device had to push (a warm-up device's copies, once pushed). */
+  void dropPushes() {
     pushes.clear();
-    pushes.addAll(copies);
   }
 
   private static ByteString randomId(Random random) {

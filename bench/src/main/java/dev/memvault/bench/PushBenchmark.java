@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,7 @@ final class PushBenchmark {
 
   /**
    * @param warmups pushed and inserted first, unmeasured, to warm up both sides' JIT and caches:
-   *     per level, as many devices pushing as many changes
+   *     per level, as many devices as the level has (what they push is made here)
    * @param levels the devices of each concurrency level, registered with {@code server}
    */
   static Result run(
@@ -58,10 +59,21 @@ final class PushBenchmark {
       List<List<BenchDevice>> levels)
       throws SQLException, InterruptedException, ExecutionException, IOException {
     long acceptedAt = System.currentTimeMillis();
-    for (List<BenchDevice> warmup : warmups) {
+    // Each warm-up device pushes copies of what its counterpart in the level pushes, twice over:
+    // as many devices at once, the same payloads. With one warm-up device of 20,000 changes, a
+    // third of all CPU in the 10-device level was the two JVMs' C2 compilers, and the server's own
+    // per-push methods were compiled at the level's end (perf and JIT logs, 05:30); with one copy
+    // the server still compiled through the 100-device level (06:40).
+    Random random = new Random(WARMUP_SEED);
+    for (int l = 0; l < levels.size(); l++) {
+      List<BenchDevice> warmup = warmups.get(l);
       BenchMain.progress(store + ": warming up with " + warmup.size() + " devices");
+      for (int d = 0; d < warmup.size(); d++) {
+        warmup.get(d).pushCopiesOf(levels.get(l).get(d).pushes(), WARMUP_TIMES, random);
+      }
       pushConcurrently(server, warmup);
       insertBaseline(baseline, warmup, acceptedAt, server);
+      warmup.forEach(BenchDevice::dropPushes);
     }
     List<Level> results = new ArrayList<>();
     for (int i = 0; i < levels.size(); i++) {
@@ -82,6 +94,11 @@ final class PushBenchmark {
     }
     return new Result(store, results);
   }
+
+  /** How many times over a level's changes its warm-up pushes first. */
+  private static final int WARMUP_TIMES = 2;
+
+  private static final long WARMUP_SEED = 20261129;
 
   /** Compiling less than this in a step (ms of compilation) counts as settled. */
   private static final long SETTLED_COMPILE_MILLIS_PER_STEP = 10;
@@ -158,6 +175,7 @@ final class PushBenchmark {
                 }));
       }
       settle(server);
+      BenchMain.progress("  " + devices.size() + " devices pushing");
       long begin = System.nanoTime();
       start.countDown();
       for (Future<?> future : running) {
@@ -184,6 +202,7 @@ final class PushBenchmark {
       rows.add(deviceRows);
     }
     settle(server);
+    BenchMain.progress("  the baseline inserting " + devices.size() + " devices' rows");
     long begin = System.nanoTime();
     for (RawLogInsert.DeviceRows deviceRows : rows) {
       baseline.insert(deviceRows);

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -228,16 +227,9 @@ final class SyncBenchMain {
         prepare(server, device, corpus, options.pushRecords() / level.size(), PER_PUSH);
       }
     }
-    // Each warm-up device pushes copies of what its counterpart in the level pushes: as many
-    // changes, the same payloads, from as many devices at once. With one warm-up device of 20,000
-    // changes, a third of all CPU in the 10-device level was the two JVMs' C2 compilers, and the
-    // server's own per-push methods were compiled at the level's end (perf and JIT logs, 05:30).
-    Random random = new Random(options.seed());
-    for (int l = 0; l < levels.size(); l++) {
-      for (int d = 0; d < levels.get(l).size(); d++) {
-        BenchDevice device = warmups.get(l).get(d);
-        prepare(server, device, corpus, 0, PER_PUSH);
-        device.pushCopiesOf(levels.get(l).get(d).pushes(), random);
+    for (List<BenchDevice> warmup : warmups) {
+      for (BenchDevice device : warmup) {
+        prepare(server, device, corpus, 0, PER_PUSH); // PushBenchmark gives it what to push
       }
     }
     for (BenchDevice writer : writers) {
