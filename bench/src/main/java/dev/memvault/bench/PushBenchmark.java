@@ -28,11 +28,20 @@ import java.util.concurrent.TimeUnit;
  * their way at once (PushPipeline, as SyncClient pushes); next to
  * the raw JDBC insert of the same rows into the same kind of store ({@link RawLogInsert}). Each
  * concurrency level has devices of its own (the server's rate buckets are per device), and the
- * baseline and memvault take turns level by level, the order alternating.
+ * baseline and memvault take turns in {@link #ROUNDS} rounds per level, the order alternating.
  */
 final class PushBenchmark {
-  /** One concurrency level: what was pushed and how long memvault and the baseline took. */
-  record Level(int devices, long changes, long payloadBytes, long memvaultNanos, long baselineNanos) {
+  /**
+   * One concurrency level: what was pushed, how long memvault and the baseline took in all, and
+   * memvault / baseline in each of the level's rounds.
+   */
+  record Level(
+      int devices,
+      long changes,
+      long payloadBytes,
+      long memvaultNanos,
+      long baselineNanos,
+      List<Double> roundRatios) {
     double memvaultPerSecond() {
       return changes / (memvaultNanos / 1e9);
     }
@@ -71,28 +80,62 @@ final class PushBenchmark {
       for (int d = 0; d < warmup.size(); d++) {
         warmup.get(d).pushCopiesOf(levels.get(l).get(d).pushes(), WARMUP_TIMES, random);
       }
-      pushConcurrently(server, warmup);
-      insertBaseline(baseline, warmup, acceptedAt, server);
+      pushConcurrently(server, warmup, warmup.stream().map(BenchDevice::pushes).toList());
+      insertBaseline(baseline, baselineRows(baseline, warmup, acceptedAt), server);
       warmup.forEach(BenchDevice::dropPushes);
     }
     List<Level> results = new ArrayList<>();
     for (int i = 0; i < levels.size(); i++) {
       List<BenchDevice> devices = levels.get(i);
       BenchMain.progress(store + ": pushing from " + devices.size() + " devices at once");
-      long memvaultNanos;
-      long baselineNanos;
-      if (i % 2 == 0) {
-        baselineNanos = insertBaseline(baseline, devices, acceptedAt, server);
-        memvaultNanos = pushConcurrently(server, devices);
-      } else {
-        memvaultNanos = pushConcurrently(server, devices);
-        baselineNanos = insertBaseline(baseline, devices, acceptedAt, server);
+      List<RawLogInsert.DeviceRows> rows = baselineRows(baseline, devices, acceptedAt);
+      int batches = devices.stream().mapToInt(device -> device.pushes().size()).min().orElse(0);
+      int rounds = Math.max(1, Math.min(ROUNDS, batches));
+      long memvaultNanos = 0;
+      long baselineNanos = 0;
+      List<Double> ratios = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        List<List<PushRequest>> pushes = new ArrayList<>();
+        List<RawLogInsert.DeviceRows> roundRows = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+          pushes.add(part(devices.get(d).pushes(), round, rounds));
+          RawLogInsert.DeviceRows all = rows.get(d);
+          roundRows.add(
+              new RawLogInsert.DeviceRows(all.vaultId(), part(all.transactions(), round, rounds)));
+        }
+        long memvault;
+        long raw;
+        if ((i + round) % 2 == 0) {
+          raw = insertBaseline(baseline, roundRows, server);
+          memvault = pushConcurrently(server, devices, pushes);
+        } else {
+          memvault = pushConcurrently(server, devices, pushes);
+          raw = insertBaseline(baseline, roundRows, server);
+        }
+        memvaultNanos += memvault;
+        baselineNanos += raw;
+        ratios.add((double) raw / memvault);
       }
       long changes = devices.stream().mapToLong(BenchDevice::changes).sum();
       long bytes = devices.stream().mapToLong(BenchDevice::payloadBytes).sum();
-      results.add(new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos));
+      results.add(
+          new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos, ratios));
     }
     return new Result(store, results);
+  }
+
+  /**
+   * Rounds per level: memvault and the baseline take turns on each round's part of every device's
+   * pushes (the order alternating), so that both see the machine in the same state. Its disk
+   * varied from run to run (the baseline's rate from 44,000 to 88,000 rows/s, the same code, on
+   * one afternoon), and with one turn each per level a slow moment fell on one side only.
+   */
+  private static final int ROUNDS = 3;
+
+  /** Part {@code round} of {@code rounds} nearly equal parts of {@code items}, in order. */
+  private static <T> List<T> part(List<T> items, int round, int rounds) {
+    return items.subList(
+        items.size() * round / rounds, items.size() * (round + 1) / rounds);
   }
 
   /** How many times over a level's changes its warm-up pushes first. */
@@ -138,8 +181,12 @@ final class PushBenchmark {
     OsPageCache.flushDirtyPages();
   }
 
-  /** Signs every device in, then times from the start signal until the last push returned. */
-  private static long pushConcurrently(ServerProcess server, List<BenchDevice> devices)
+  /**
+   * Signs every device in, then times from the start signal until the last push returned; device
+   * d pushes {@code pushes.get(d)}.
+   */
+  private static long pushConcurrently(
+      ServerProcess server, List<BenchDevice> devices, List<List<PushRequest>> pushes)
       throws InterruptedException, ExecutionException, IOException {
     List<ManagedChannel> channels = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(devices.size());
@@ -156,7 +203,7 @@ final class PushBenchmark {
       List<Future<?>> running = new ArrayList<>();
       for (int d = 0; d < devices.size(); d++) {
         SyncServiceGrpc.SyncServiceStub stub = stubs.get(d);
-        Iterator<PushRequest> pushes = devices.get(d).pushes().iterator();
+        Iterator<PushRequest> next = pushes.get(d).iterator();
         running.add(
             threads.submit(
                 () -> {
@@ -165,7 +212,7 @@ final class PushBenchmark {
                       stub,
                       SyncClient.PUSH_WINDOW,
                       Duration.ofMinutes(2),
-                      () -> pushes.hasNext() ? Optional.of(pushes.next()) : Optional.empty(),
+                      () -> next.hasNext() ? Optional.of(next.next()) : Optional.empty(),
                       (push, response) -> {
                         if (response.getEntriesCount() != push.getChangesCount()) {
                           throw new IllegalStateException("the server stored part of a push");
@@ -191,18 +238,24 @@ final class PushBenchmark {
     }
   }
 
-  /** Builds the rows and the vault rows first, then times the inserts alone. */
-  private static long insertBaseline(
-      RawLogInsert baseline, List<BenchDevice> devices, long acceptedAt, ServerProcess server)
-      throws SQLException, IOException, InterruptedException {
+  /** The rows of the devices' pushes, their vaults added to the baseline's database. Not timed. */
+  private static List<RawLogInsert.DeviceRows> baselineRows(
+      RawLogInsert baseline, List<BenchDevice> devices, long acceptedAt) throws SQLException {
     List<RawLogInsert.DeviceRows> rows = new ArrayList<>();
     for (BenchDevice device : devices) {
       RawLogInsert.DeviceRows deviceRows = RawLogInsert.rows(device, acceptedAt);
       baseline.addVault(deviceRows.vaultId());
       rows.add(deviceRows);
     }
+    return rows;
+  }
+
+  /** Times the inserts of {@code rows}, device after device. */
+  private static long insertBaseline(
+      RawLogInsert baseline, List<RawLogInsert.DeviceRows> rows, ServerProcess server)
+      throws SQLException, IOException, InterruptedException {
     settle(server);
-    BenchMain.progress("  the baseline inserting " + devices.size() + " devices' rows");
+    BenchMain.progress("  the baseline inserting " + rows.size() + " devices' rows");
     long begin = System.nanoTime();
     for (RawLogInsert.DeviceRows deviceRows : rows) {
       baseline.insert(deviceRows);

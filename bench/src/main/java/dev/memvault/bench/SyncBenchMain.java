@@ -113,7 +113,8 @@ final class SyncBenchMain {
               RawLogInsert baseline =
                   RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
             readyDevices(server, warmups, levels, writers, all, corpus);
-            pushes.add(PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmups, levels));
+            pushes.add(
+                PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmups, levels));
           }
         }
         if (postgres != null) {

@@ -172,7 +172,8 @@ class PushStreamTest {
         LogChain.verifyExtends(LogChain.emptyHead(), log, devices.get(d).vaultId);
         for (int i = 0; i < 40; i++) {
           assertEquals(
-              ByteString.copyFrom(TestDevice.changeId(i + 1)), log.get(i).getChange().getChangeId());
+              ByteString.copyFrom(TestDevice.changeId(i + 1)),
+              log.get(i).getChange().getChangeId());
         }
       }
     } finally {

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before it, and nothing after it is stored. A later batch may depend on an earlier one (a scope's
  * key record before the memories sealed under it).
  *
- * <p>gRPC is asked for at most {@link #AHEAD} batches beyond those stored, and for each only once the
- * server-wide {@link PushBudget} has a place for it, so a fast client, or many at once, are held
- * back by flow control, not buffered.
+ * <p>gRPC is asked for at most {@link #AHEAD} batches beyond those stored, and for each only once
+ * the server-wide {@link PushBudget} has a place for it, so a fast client, or many at once, are
+ * held back by flow control, not buffered.
  */
 final class PushStream implements StreamObserver<PushRequest> {
   /** Batches one stream reads beyond those stored: enough to keep the store busy. */

@@ -326,7 +326,9 @@ class ChangeBatchesTest {
         tampered.set(
             i,
             target.toBuilder()
-                .setBatch(target.getBatch().toBuilder().setPath(p, flip(target.getBatch().getPath(p), 77)))
+                .setBatch(
+                    target.getBatch().toBuilder()
+                        .setPath(p, flip(target.getBatch().getPath(p), 77)))
                 .build());
         assertThrows(
             GeneralSecurityException.class,
@@ -395,7 +397,8 @@ class ChangeBatchesTest {
               change.getBatch().toBuilder()
                   .setPath(p, flip(change.getBatch().getPath(p), random.nextInt(256))));
         } else if (what == 1) {
-          tampered.setPayload(flip(change.getPayload(), random.nextInt(change.getPayload().size() * 8)));
+          int bit = random.nextInt(change.getPayload().size() * 8);
+          tampered.setPayload(flip(change.getPayload(), bit));
         } else {
           tampered.setSignature(flip(change.getSignature(), random.nextInt(512)));
         }
