@@ -11,6 +11,7 @@ import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.MetricsInterceptor;
 import dev.memvault.server.metrics.ServerMetrics;
 import dev.memvault.server.store.SyncStore;
+import dev.memvault.server.sync.PushParsing;
 import dev.memvault.server.sync.SyncGrpcService;
 import dev.memvault.server.sync.WatchHub;
 import io.grpc.Server;
@@ -123,7 +124,8 @@ public final class SyncServer implements AutoCloseable {
             .addService(auth)
             .addService(
                 ServerInterceptors.intercept(
-                    sync, new AuthInterceptor(store, config.secret(), config.clock())))
+                    PushParsing.streaming(sync.bindService()),
+                    new AuthInterceptor(store, config.secret(), config.clock())))
             .addService(health.getHealthService())
             .intercept(new MetricsInterceptor(metrics))
             .build();

@@ -1,11 +1,23 @@
 package dev.memvault.server;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.server.auth.AuthInterceptor;
+import dev.memvault.server.errors.GrpcErrors;
+import dev.memvault.server.errors.Reason;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
@@ -92,6 +104,58 @@ class TcpServerTest {
                 PushRequest.newBuilder().addChanges(device.change(1, new byte[60 * 1024])).build())
             .getHead()
             .getSeq());
+  }
+
+  /**
+   * The push methods parse requests as they stream in (PushParsing): bytes that are not a push are
+   * refused with a reason, nothing is stored, and the connection stays usable.
+   */
+  @Test
+  void overTcp_pushBytesThatAreNoPush_refusedAndNothingStored() throws Exception {
+    int port = start(InsecureServerCredentials.create(), Limits.DEFAULTS);
+    ManagedChannel channel = channel(port, InsecureChannelCredentials.create());
+    String token = device.register(AuthServiceGrpc.newBlockingStub(channel));
+    SyncServiceGrpc.SyncServiceBlockingStub sync =
+        ServerFixture.withToken(SyncServiceGrpc.newBlockingStub(channel), token);
+    MethodDescriptor<byte[], PushResponse> rawPush =
+        SyncServiceGrpc.getPushMethod().toBuilder(
+                new RawBytes(), SyncServiceGrpc.getPushMethod().getResponseMarshaller())
+            .build();
+    Metadata headers = new Metadata();
+    headers.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token);
+    Channel authenticated =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    // Field 1 (changes) says it holds 100 bytes; 3 follow.
+    byte[] truncated = {0x0a, 0x64, 0x01, 0x02, 0x03};
+
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    authenticated, rawPush, CallOptions.DEFAULT, truncated));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals(Reason.MALFORMED_MESSAGE.name(), e.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(0, sync.pull(PullRequest.newBuilder().build()).next().getHead().getSeq());
+    assertEquals(
+        2,
+        sync.push(PushRequest.newBuilder().addAllChanges(device.changes(1, 2)).build())
+            .getHead()
+            .getSeq());
+  }
+
+  /** Sends bytes as they are. */
+  private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      throw new UnsupportedOperationException("only sends");
+    }
   }
 
   private void roundTrip(ManagedChannel channel) throws Exception {

@@ -24,6 +24,8 @@ public enum Reason {
   MALFORMED_ID(
       Status.Code.INVALID_ARGUMENT, "A vault, device, change or record id is not 16 bytes."),
   MALFORMED_REQUEST(Status.Code.INVALID_ARGUMENT, "A required field of the request is missing."),
+  MALFORMED_MESSAGE(
+      Status.Code.INVALID_ARGUMENT, "The request's bytes are not a message of the call's type."),
   BAD_KEYSET(
       Status.Code.INVALID_ARGUMENT,
       "The signing public keyset is not a Tink Ed25519 public keyset of acceptable size."),

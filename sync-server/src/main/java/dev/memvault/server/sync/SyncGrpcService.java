@@ -127,6 +127,9 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
 
   /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
   private void check(AuthenticatedDevice caller, PushRequest request) {
+    if (request == PushParsing.MALFORMED) {
+      throw new RejectedException(Reason.MALFORMED_MESSAGE);
+    }
     limits.checkPush(request);
     for (Change change : request.getChangesList()) {
       if (change.getChangeId().size() != ID_LENGTH
