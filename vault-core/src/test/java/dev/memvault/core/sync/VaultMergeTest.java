@@ -185,6 +185,49 @@ class VaultMergeTest {
     }
   }
 
+  /**
+   * A revision whose ciphertext was altered (by a device of the vault, or anyone holding a scope
+   * key) is refused as it is applied, in the middle of a batch whose other envelopes are opened
+   * ahead on other threads, and nothing of the batch is applied; the intact batch then is.
+   */
+  @Test
+  void applyRemote_ciphertextAlteredMidBatch_refusedAndNothingApplied() {
+    base();
+    try (Vault laptop = replica();
+        Vault phone = replica()) {
+      for (int i = 0; i < 150; i++) {
+        laptop.add(Drafts.note("work", "pulled note number" + i));
+      }
+      List<RemoteChange> changes = drain(laptop);
+      List<RemoteChange> tampered = new ArrayList<>(changes);
+      int target = 110;
+      RemoteChange original = changes.get(target);
+      SyncPayload payload = parse(original.payload());
+      byte[] ciphertext = payload.getRevision().getCiphertext().toByteArray();
+      ciphertext[ciphertext.length / 2] ^= 0x01;
+      SyncPayload altered =
+          payload.toBuilder()
+              .setRevision(
+                  payload.getRevision().toBuilder()
+                      .setCiphertext(com.google.protobuf.ByteString.copyFrom(ciphertext)))
+              .build();
+      tampered.set(
+          target,
+          new RemoteChange(
+              original.changeId(), original.deviceId(), original.recordId(), altered.toByteArray()));
+
+      VaultException e =
+          assertThrows(VaultException.class, () -> phone.applyRemote(tampered, cursor()));
+
+      assertTrue(e.getMessage().contains("does not decrypt"), e.getMessage());
+      assertTrue(phone.syncCursor().isEmpty());
+      assertEquals(0, phone.search("pulled", Selection.all()).size());
+      phone.applyRemote(changes, cursor());
+      assertEquals(
+          150, phone.search("pulled", Selection.all().limitedTo(Selection.MAX_LIMIT)).size());
+    }
+  }
+
   @Test
   void applyRemote_sameRevisionsInRandomOrders_replicasConverge() {
     long seed = Seeds.seed("applyRemote_sameRevisionsInRandomOrders_replicasConverge");
