@@ -1198,79 +1198,36 @@ public final class Vault implements AutoCloseable {
    *     sync server or another device of the vault sent something this vault cannot accept
    */
   public synchronized ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced) {
-    // Opened on the pool from the scopes known now; a change in a scope this batch brings, or
-    // whose scope it replaces, is opened again as it is applied.
-    Scopes known = openScopes.snapshot();
     return inTransaction(() -> {
       int revisions = 0;
       int scopes = 0;
       int own = 0;
-      try (SealAhead<RemoteChange, Opened> opened =
-          new SealAhead<>(
-              changes, SEAL_CHUNK, change -> openAhead(known, change), ForkJoinPool.commonPool())) {
-        for (RemoteChange change : changes) {
-          Opened ahead = opened.next();
-          if (Arrays.equals(change.deviceId(), deviceId)) {
-            own++;
-            continue;
+      for (RemoteChange change : changes) {
+        if (Arrays.equals(change.deviceId(), deviceId)) {
+          own++;
+          continue;
+        }
+        SyncPayload payload;
+        try {
+          payload = SyncPayload.parseFrom(change.payload());
+        } catch (InvalidProtocolBufferException e) {
+          throw refusedChange("is not a memvault change");
+        }
+        switch (payload.getContentCase()) {
+          case SCOPE -> {
+            applyScope(payload.getScope(), change);
+            scopes++;
           }
-          SyncPayload payload = ahead.payload();
-          if (payload == null) {
-            throw refusedChange("is not a memvault change");
+          case REVISION -> {
+            applyRevision(payload.getRevision(), change);
+            revisions++;
           }
-          switch (payload.getContentCase()) {
-            case SCOPE -> {
-              applyScope(payload.getScope(), change);
-              scopes++;
-            }
-            case REVISION -> {
-              applyRevision(payload.getRevision(), change, ahead);
-              revisions++;
-            }
-            default -> throw refusedChange("holds neither a revision nor a scope");
-          }
+          default -> throw refusedChange("holds neither a revision nor a scope");
         }
       }
       syncRows.putCursor(advanced);
       return new ApplyReport(revisions, scopes, own);
     });
-  }
-
-  /**
-   * A pulled change as far as it could be taken off the writing thread: its payload parsed (null
-   * if it does not parse) and, for a revision in a scope known before the batch, its memory
-   * decrypted and checked, with the scope it was opened under (null if it was not).
-   */
-  private record Opened(SyncPayload payload, Scope scope, Memory memory) {}
-
-  /**
-   * Parses and opens a pulled change on a pool thread: a new device's first sync spends much of
-   * its time decrypting and inflating envelopes, which can overlap the writing of the ones before,
-   * as sealing does in {@link #addAll}. Never throws: what fails here is opened again as it is
-   * applied, which says why in order.
-   */
-  private Opened openAhead(Scopes known, RemoteChange change) {
-    SyncPayload payload;
-    try {
-      payload = SyncPayload.parseFrom(change.payload());
-    } catch (InvalidProtocolBufferException e) {
-      return new Opened(null, null, null);
-    }
-    if (payload.getContentCase() != SyncPayload.ContentCase.REVISION) {
-      return new Opened(payload, null, null);
-    }
-    RecordEnvelope envelope = payload.getRevision();
-    Scope scope = known.findById(envelope.getScopeId().toByteArray());
-    if (scope == null || envelope.getRecordId().size() != 16) {
-      return new Opened(payload, null, null);
-    }
-    try {
-      java.nio.ByteBuffer idBytes = envelope.getRecordId().asReadOnlyByteBuffer();
-      String id = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
-      return new Opened(payload, scope, decrypt(scope, id, envelope.getRevision(), envelope));
-    } catch (RuntimeException e) {
-      return new Opened(payload, null, null);
-    }
   }
 
   private void applyScope(ScopeRecord record, RemoteChange change)
@@ -1322,7 +1279,7 @@ public final class Vault implements AutoCloseable {
     }
   }
 
-  private void applyRevision(RecordEnvelope envelope, RemoteChange change, Opened ahead)
+  private void applyRevision(RecordEnvelope envelope, RemoteChange change)
       throws SQLException, GeneralSecurityException {
     if (!Arrays.equals(envelope.getVaultId().toByteArray(), vaultId)) {
       throw refusedChange("belongs to another vault");
@@ -1345,11 +1302,7 @@ public final class Vault implements AutoCloseable {
     byte[] envelopeBytes = envelope.toByteArray();
     Memory remote;
     try {
-      // Opened ahead under this very scope (not one this batch replaced), or opened now.
-      remote =
-          ahead.memory() != null && ahead.scope() == scope
-              ? ahead.memory()
-              : decrypt(scope, id, envelope.getRevision(), envelope);
+      remote = decrypt(scope, id, envelope.getRevision(), envelope);
       if (!remote.getDeleted()) {
         MemoryRules.validate(remote);
       }

@@ -187,8 +187,8 @@ class VaultMergeTest {
 
   /**
    * A revision whose ciphertext was altered (by a device of the vault, or anyone holding a scope
-   * key) is refused as it is applied, in the middle of a batch whose other envelopes are opened
-   * ahead on other threads, and nothing of the batch is applied; the intact batch then is.
+   * key) is refused as it is applied, in the middle of a batch, and nothing of the batch is
+   * applied; the intact batch then is.
    */
   @Test
   void applyRemote_ciphertextAlteredMidBatch_refusedAndNothingApplied() {
