@@ -3,6 +3,7 @@ package dev.memvault.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.LogChain;
@@ -204,6 +205,17 @@ class PushStreamTest {
     assertEquals(null, outcome.failure());
     assertEquals(2, outcome.answers().size());
     assertEquals(6, pulled(token).size());
+    // Every place is back once the streams are done (the last goes back just after the answer).
+    List<String> metrics = List.of();
+    for (int tries = 0; tries < 200; tries++) {
+      metrics = fixture.server().metrics().prometheusText().lines().toList();
+      if (metrics.contains("memvault_push_buffer_used 0")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(metrics.contains("memvault_push_buffer_used 0"), metrics.toString());
+    assertTrue(metrics.contains("memvault_push_buffer_waiting 0"), metrics.toString());
   }
 
   private static StreamObserver<PushResponse> ignoring() {

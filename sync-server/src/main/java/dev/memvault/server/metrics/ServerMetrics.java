@@ -19,6 +19,8 @@ public final class ServerMetrics {
   private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
   private volatile IntSupplier activeWatches = () -> 0;
   private volatile LongSupplier storeBytes = () -> 0;
+  private volatile IntSupplier pushBufferUsed = () -> 0;
+  private volatile IntSupplier pushBufferWaiting = () -> 0;
 
   /** A push succeeded with {@code changes} changes (retried ones included). */
   public void pushed(int changes) {
@@ -48,6 +50,15 @@ public final class ServerMetrics {
     this.storeBytes = supplier;
   }
 
+  /**
+   * The push buffer ({@code --push-buffer}): batches held now, and requests for a place waiting;
+   * waiting requests that stay high say the buffer, or the store behind it, is the bottleneck.
+   */
+  public void pushBufferFrom(IntSupplier used, IntSupplier waiting) {
+    this.pushBufferUsed = used;
+    this.pushBufferWaiting = waiting;
+  }
+
   public long pushes() {
     return pushes.sum();
   }
@@ -68,6 +79,16 @@ public final class ServerMetrics {
         changesAccepted.sum());
     counter(out, "memvault_pulls_total", "Pull calls.", pulls.sum());
     gauge(out, "memvault_watch_streams_active", "Open Watch streams.", activeWatches.getAsInt());
+    gauge(
+        out,
+        "memvault_push_buffer_used",
+        "Pushed batches read and not yet stored, all devices (at most --push-buffer).",
+        pushBufferUsed.getAsInt());
+    gauge(
+        out,
+        "memvault_push_buffer_waiting",
+        "PushStream requests for a batch waiting for room in the push buffer.",
+        pushBufferWaiting.getAsInt());
     byReason(
         out,
         "memvault_auth_failures_total",

@@ -86,6 +86,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     this.pairings = pairings;
     this.pushStorePool = pushStorePool;
     this.pushBudget = new PushBudget(pushBatchesHeld);
+    metrics.pushBufferFrom(
+        () -> pushBatchesHeld - pushBudget.freePlaces(), pushBudget::waitingClaimants);
   }
 
   /**

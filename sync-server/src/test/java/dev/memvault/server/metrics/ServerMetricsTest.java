@@ -18,6 +18,7 @@ class ServerMetricsTest {
     metrics.authFailed("SESSION_EXPIRED");
     metrics.activeWatchesFrom(() -> 7);
     metrics.storeBytesFrom(() -> 1234);
+    metrics.pushBufferFrom(() -> 3, () -> 5);
 
     List<String> lines = metrics.prometheusText().lines().toList();
 
@@ -28,6 +29,8 @@ class ServerMetricsTest {
     assertTrue(lines.contains("memvault_auth_failures_total{reason=\"AUTH_REQUIRED\"} 1"));
     assertTrue(lines.contains("memvault_auth_failures_total{reason=\"SESSION_EXPIRED\"} 2"));
     assertTrue(lines.contains("memvault_store_bytes 1234"));
+    assertTrue(lines.contains("memvault_push_buffer_used 3"));
+    assertTrue(lines.contains("memvault_push_buffer_waiting 5"));
     assertTrue(lines.contains("# TYPE memvault_store_bytes gauge"));
     for (String line : lines) {
       assertTrue(
