@@ -130,7 +130,7 @@ final class PushBenchmark {
    * varied from run to run (the baseline's rate from 44,000 to 88,000 rows/s, the same code, on
    * one afternoon), and with one turn each per level a slow moment fell on one side only.
    */
-  private static final int ROUNDS = 3;
+  static final int ROUNDS = 3;
 
   /** Part {@code round} of {@code rounds} nearly equal parts of {@code items}, in order. */
   private static <T> List<T> part(List<T> items, int round, int rounds) {

@@ -63,6 +63,7 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final URI metrics;
+  private JMXConnector jmx; // guarded by this
 
   private ServerProcess(Launch launch, Process process, int port, URI metrics) {
     this.launch = launch;
@@ -202,57 +203,63 @@ final class ServerProcess implements AutoCloseable {
   record Heap(long peakBytes, long liveBytes, long maxBytes) {}
 
   Heap heap() throws IOException {
-    return withJmx(
-        server -> {
-          long peak = 0;
-          for (MemoryPoolMXBean pool :
-              ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class)) {
-            if (pool.getType() == MemoryType.HEAP) {
-              peak += pool.getPeakUsage().getUsed();
-            }
-          }
-          MemoryMXBean memory =
-              ManagementFactory.newPlatformMXBeanProxy(
-                  server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-          memory.gc();
-          return new Heap(
-              peak, memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax());
-        });
+    MBeanServerConnection server = mbeans();
+    long peak = 0;
+    for (MemoryPoolMXBean pool :
+        ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class)) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    MemoryMXBean memory =
+        ManagementFactory.newPlatformMXBeanProxy(
+            server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+    memory.gc();
+    return new Heap(
+        peak, memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax());
   }
 
   /** Milliseconds the server's JIT compilers have spent compiling so far. */
   long compilationMillis() throws IOException {
-    return withJmx(
-        server ->
-            ManagementFactory.newPlatformMXBeanProxy(
-                    server, ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class)
-                .getTotalCompilationTime());
+    return ManagementFactory.newPlatformMXBeanProxy(
+            mbeans(), ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class)
+        .getTotalCompilationTime();
   }
 
-  private interface JmxRead<T> {
-    T read(MBeanServerConnection server) throws IOException;
-  }
-
-  private <T> T withJmx(JmxRead<T> read) throws IOException {
-    VirtualMachine vm;
-    try {
-      vm = VirtualMachine.attach(Long.toString(process.pid()));
-    } catch (AttachNotSupportedException e) {
-      throw new IOException("cannot attach to the server process", e);
-    }
-    try {
-      String address = vm.startLocalManagementAgent();
-      try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
-        return read.read(connector.getMBeanServerConnection());
+  /**
+   * The server's MBeans, over one JMX connection opened on first use (the attach API starts the
+   * server's local management agent) and kept until {@link #close}: the push benchmark reads the
+   * compilers' time every half second, and attaching each time is work in both JVMs.
+   */
+  private synchronized MBeanServerConnection mbeans() throws IOException {
+    if (jmx == null) {
+      VirtualMachine vm;
+      try {
+        vm = VirtualMachine.attach(Long.toString(process.pid()));
+      } catch (AttachNotSupportedException e) {
+        throw new IOException("cannot attach to the server process", e);
       }
-    } finally {
-      vm.detach();
+      try {
+        jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+      } finally {
+        vm.detach();
+      }
     }
+    return jmx.getMBeanServerConnection();
   }
 
   /** SIGTERM, which the server answers with a graceful shutdown; SIGKILL if that hangs. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (jmx != null) {
+        try {
+          jmx.close();
+        } catch (IOException ignored) {
+          // The server is going away anyway.
+        }
+      }
+    }
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {

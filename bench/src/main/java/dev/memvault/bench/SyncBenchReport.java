@@ -64,7 +64,9 @@ final class SyncBenchReport {
             + " under fresh ids), then a wait until neither JVM's JIT compiler is busy."
             + " Baseline: the same rows (same bytes, seqs and hashes) inserted into the server's"
             + " own tables with one JDBC connection, `addBatch` and one transaction per push's"
-            + " rows. The two take turns in up to 3 rounds per level (each round a part of every"
+            + " rows. The two take turns in up to "
+            + PushBenchmark.ROUNDS
+            + " rounds per level (each round a part of every"
             + " device's pushes, the order alternating), both JVMs' compilers idle and the OS's"
             + " dirty pages written out (`sync`) before each turn; memvault / raw is over the whole"
             + " level, and per round in the last column.");

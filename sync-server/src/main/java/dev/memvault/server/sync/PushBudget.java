@@ -72,6 +72,10 @@ final class PushBudget {
     return free;
   }
 
+  synchronized int usedPlaces() {
+    return capacity - free;
+  }
+
   synchronized int waitingClaimants() {
     return waiting.size();
   }

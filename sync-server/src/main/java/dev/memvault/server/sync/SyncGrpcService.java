@@ -86,8 +86,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     this.pairings = pairings;
     this.pushStorePool = pushStorePool;
     this.pushBudget = new PushBudget(pushBatchesHeld);
-    metrics.pushBufferFrom(
-        () -> pushBatchesHeld - pushBudget.freePlaces(), pushBudget::waitingClaimants);
+    metrics.pushBufferFrom(pushBudget::usedPlaces, pushBudget::waitingClaimants);
   }
 
   /**
