@@ -1,6 +1,6 @@
 package dev.memvault.bench;
 
-import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.internal.crypto.KdfParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -1,9 +1,9 @@
 package dev.memvault.bench;
 
 import com.google.crypto.tink.Aead;
-import dev.memvault.core.crypto.RecordAddress;
-import dev.memvault.core.crypto.RecordCipher;
-import dev.memvault.core.crypto.ScopeKeyset;
+import dev.memvault.core.internal.crypto.RecordAddress;
+import dev.memvault.core.internal.crypto.RecordCipher;
+import dev.memvault.core.internal.crypto.ScopeKeyset;
 import dev.memvault.proto.v1.RecordEnvelope;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

@@ -1,7 +1,7 @@
 package dev.memvault.bench;
 
-import dev.memvault.core.crypto.KdfParameters;
-import dev.memvault.core.crypto.PassphraseKdf;
+import dev.memvault.core.internal.crypto.KdfParameters;
+import dev.memvault.core.internal.crypto.PassphraseKdf;
 import dev.memvault.core.vault.Vault;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

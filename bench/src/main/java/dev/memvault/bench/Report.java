@@ -1,6 +1,6 @@
 package dev.memvault.bench;
 
-import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.internal.crypto.KdfParameters;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

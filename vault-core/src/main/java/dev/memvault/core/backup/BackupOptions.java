@@ -1,5 +1,6 @@
 package dev.memvault.core.backup;
 
+import dev.memvault.core.internal.backup.BackupFile;
 import java.util.Objects;
 
 /**
@@ -30,8 +31,11 @@ public final class BackupOptions {
     return new BackupOptions(replaceExisting, Objects.requireNonNull(progress), segmentSize);
   }
 
-  /** A smaller segment size, so that tests can cut a small backup at many segment boundaries. */
-  BackupOptions withSegmentSize(int segmentSize) {
+  /**
+   * Another segment size (4 KiB to 8 MiB); smaller segments let tests cut a small backup at many
+   * segment boundaries.
+   */
+  public BackupOptions withSegmentSize(int segmentSize) {
     BackupFile.checkSegmentSize(segmentSize);
     return new BackupOptions(replaceExisting, progress, segmentSize);
   }
@@ -44,7 +48,8 @@ public final class BackupOptions {
     return progress;
   }
 
-  int segmentSize() {
+  /** Bytes per authenticated segment of the backup file. */
+  public int segmentSize() {
     return segmentSize;
   }
 

@@ -6,8 +6,8 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
-import dev.memvault.core.crypto.AssociatedData;
-import dev.memvault.core.crypto.RootKey;
+import dev.memvault.core.internal.crypto.AssociatedData;
+import dev.memvault.core.internal.crypto.RootKey;
 import java.security.GeneralSecurityException;
 
 /**

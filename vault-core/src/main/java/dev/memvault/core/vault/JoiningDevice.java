@@ -1,6 +1,6 @@
 package dev.memvault.core.vault;
 
-import dev.memvault.core.crypto.RootKey;
+import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceSigningKey;
 

@@ -1,7 +1,7 @@
 package dev.memvault.core.vault;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.crypto.ScopeKeyset;
+import dev.memvault.core.internal.crypto.ScopeKeyset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;

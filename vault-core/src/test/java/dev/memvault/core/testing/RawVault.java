@@ -1,13 +1,13 @@
 package dev.memvault.core.testing;
 
 import com.google.crypto.tink.util.SecretBytes;
-import dev.memvault.core.crypto.AssociatedData;
-import dev.memvault.core.crypto.KeyWrap;
-import dev.memvault.core.crypto.RecordCipher;
-import dev.memvault.core.crypto.RecoveryKey;
-import dev.memvault.core.crypto.RootKey;
-import dev.memvault.core.crypto.ScopeKeyset;
-import dev.memvault.core.store.SqlCipherDatabase;
+import dev.memvault.core.internal.crypto.AssociatedData;
+import dev.memvault.core.internal.crypto.KeyWrap;
+import dev.memvault.core.internal.crypto.RecordCipher;
+import dev.memvault.core.internal.crypto.RecoveryKey;
+import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.crypto.ScopeKeyset;
+import dev.memvault.core.internal.store.SqlCipherDatabase;
 import dev.memvault.core.vault.Uuid7;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultHeaderFile;

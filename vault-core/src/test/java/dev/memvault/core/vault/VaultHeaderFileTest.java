@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
-import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.internal.crypto.KdfParameters;
 import dev.memvault.proto.v1.VaultHeader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

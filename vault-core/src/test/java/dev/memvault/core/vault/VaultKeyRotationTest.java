@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.crypto.ScopeKeyset;
+import dev.memvault.core.internal.crypto.ScopeKeyset;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.RawVault;
 import dev.memvault.proto.v1.Memory;

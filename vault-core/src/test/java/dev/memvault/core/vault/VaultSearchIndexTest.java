@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memvault.core.store.MetaRows;
-import dev.memvault.core.store.Migrations;
+import dev.memvault.core.internal.store.MetaRows;
+import dev.memvault.core.internal.store.Migrations;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.RawVault;
 import dev.memvault.core.testing.Seeds;

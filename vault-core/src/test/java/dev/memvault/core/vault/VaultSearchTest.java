@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.store.FtsQuery;
+import dev.memvault.core.internal.store.FtsQuery;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.MutableClock;
 import dev.memvault.core.testing.Seeds;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
-import dev.memvault.core.crypto.KdfParameters;
+import dev.memvault.core.internal.crypto.KdfParameters;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.RawVault;
 import dev.memvault.core.testing.Seeds;

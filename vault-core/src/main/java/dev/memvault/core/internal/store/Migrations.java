@@ -1,0 +1,160 @@
+package dev.memvault.core.internal.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema migrations, tracked in SQLite's {@code user_version}. Each step runs in one
+ * transaction with the version bump, so a crash leaves the schema at one version or the next.
+ * Steps are only ever appended.
+ */
+public final class Migrations {
+  private static final List<String[]> STEPS =
+      List.<String[]>of(
+          new String[] {
+            "CREATE TABLE vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+            "CREATE TABLE scopes ("
+                + " scope_id BLOB PRIMARY KEY,"
+                + " name TEXT NOT NULL UNIQUE,"
+                + " keyset BLOB NOT NULL,"
+                + " created_at INTEGER NOT NULL)",
+            // seq is the rowid shared with memory_fts; id is the memory's UUIDv7.
+            "CREATE TABLE memories ("
+                + " seq INTEGER PRIMARY KEY,"
+                + " id TEXT NOT NULL UNIQUE,"
+                + " scope_id BLOB NOT NULL REFERENCES scopes(scope_id),"
+                + " kind INTEGER NOT NULL,"
+                + " conversation_id TEXT,"
+                + " created_at INTEGER NOT NULL,"
+                + " updated_at INTEGER NOT NULL,"
+                + " revision INTEGER NOT NULL,"
+                + " deleted INTEGER NOT NULL DEFAULT 0,"
+                + " envelope BLOB NOT NULL)",
+            "CREATE INDEX memories_by_scope ON memories (scope_id, deleted, updated_at)",
+            "CREATE INDEX memories_by_conversation ON memories (conversation_id)"
+                + " WHERE conversation_id IS NOT NULL",
+            // Earlier revisions of live memories; the current one is in memories.envelope.
+            "CREATE TABLE memory_revisions ("
+                + " id TEXT NOT NULL,"
+                + " revision INTEGER NOT NULL,"
+                + " envelope BLOB NOT NULL,"
+                + " PRIMARY KEY (id, revision)) WITHOUT ROWID",
+            "CREATE TABLE memory_tags ("
+                + " tag TEXT NOT NULL,"
+                + " seq INTEGER NOT NULL,"
+                + " PRIMARY KEY (tag, seq)) WITHOUT ROWID",
+            // remove_diacritics 2 folds accents ("café" matches "cafe") for all Latin scripts.
+            "CREATE VIRTUAL TABLE memory_fts USING fts5("
+                + " text, tags, tokenize = 'unicode61 remove_diacritics 2')",
+          },
+          new String[] {
+            // Provider ids of imported items ("chatgpt" + conversation id), so that importing
+            // the same export again finds what is already there. Kept on tombstones: a
+            // forgotten conversation is not brought back by a re-import.
+            "ALTER TABLE memories ADD COLUMN source_key TEXT",
+            "CREATE INDEX memories_by_source ON memories (source_key)"
+                + " WHERE source_key IS NOT NULL",
+          },
+          new String[] {
+            // Sync (docs/FORMAT.md, section 14). Local writes waiting to be pushed, appended in
+            // the write's own transaction; a row leaves only once the server acknowledged it.
+            "CREATE TABLE outbox ("
+                + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " change_id BLOB NOT NULL UNIQUE,"
+                + " record_id BLOB NOT NULL,"
+                + " payload BLOB NOT NULL)",
+            // Server URL, pinned server id, cursor, verified head, and the hybrid clock.
+            "CREATE TABLE sync_state (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+            // This device's Ed25519 signing keyset, encrypted under the root key.
+            "CREATE TABLE device_keys (device_id BLOB PRIMARY KEY, keyset BLOB NOT NULL)",
+            // Merge state kept out of the memories and scopes tables, so that backups (which copy
+            // those tables column by column) stay as they are; a restored device starts afresh.
+            // The greatest hlc of any tombstone seen per memory: history at or below it is
+            // purged and never stored again (docs/FORMAT.md, section 14.2).
+            "CREATE TABLE memory_purges (id TEXT PRIMARY KEY, purge_hlc INTEGER NOT NULL)",
+            // The hlc of the ScopeRecord whose primary key each scope's keyset uses.
+            "CREATE TABLE scope_clocks (scope_id BLOB PRIMARY KEY, hlc INTEGER NOT NULL)",
+          },
+          new String[] {
+            // The outbox refers to what it will push instead of holding a third copy of every
+            // envelope: a revision by (memory_id, revision) and a hash of its envelope, a scope by
+            // its id (its current name and keyset are sealed at push time). Rows written before
+            // keep their payload; new rows leave it empty.
+            "ALTER TABLE outbox ADD COLUMN memory_id TEXT",
+            "ALTER TABLE outbox ADD COLUMN revision INTEGER",
+            "ALTER TABLE outbox ADD COLUMN envelope_hash BLOB",
+          },
+          new String[] {
+            // A contentless search index: FTS5 keeps its word lists but no copy of the text,
+            // which the memories table already holds encrypted. Adds write about half as much;
+            // snippets are cut from the decrypted hits (Snippet). The index is filled again from
+            // the envelopes, which needs the vault's keys: the marker asks Vault.open to do it.
+            "DROP TABLE memory_fts",
+            "CREATE VIRTUAL TABLE memory_fts USING fts5("
+                + " text, tags, content = '', tokenize = 'unicode61 remove_diacritics 2')",
+            "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
+                + MetaRows.SEARCH_INDEX_STALE
+                + "', X'01')",
+          },
+          new String[] {
+            // Messages (kind 6) leave two indexes. Their provider ids are random and their times
+            // come in export order, so each imported message landed at a random place in both,
+            // and every commit rewrote (and re-encrypted) pages all over them. Messages are listed
+            // through their conversation, and found by provider id within it
+            // (MemoryRows.findMessageBySource, on memories_by_conversation).
+            "DROP INDEX memories_by_source",
+            "CREATE INDEX memories_by_source ON memories (source_key)"
+                + " WHERE source_key IS NOT NULL AND kind != 6",
+            "DROP INDEX memories_by_scope",
+            "CREATE INDEX memories_by_scope ON memories (scope_id, deleted, updated_at)"
+                + " WHERE kind != 6",
+          });
+
+  private Migrations() {}
+
+  /** The schema version this code writes. */
+  public static int latestVersion() {
+    return STEPS.size();
+  }
+
+  /**
+   * Brings the schema up to date.
+   *
+   * @throws SQLException if the database is newer than this code understands
+   */
+  public static void migrate(Connection connection) throws SQLException {
+    int version = currentVersion(connection);
+    if (version > latestVersion()) {
+      throw new SQLException(
+          "vault schema version " + version + " is newer than this memvault (" + latestVersion() + ")");
+    }
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      for (int step = version; step < STEPS.size(); step++) {
+        try (Statement statement = connection.createStatement()) {
+          for (String sql : STEPS.get(step)) {
+            statement.execute(sql);
+          }
+          statement.execute("PRAGMA user_version = " + (step + 1));
+        }
+        connection.commit();
+      }
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  public static int currentVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+      return rows.next() ? rows.getInt(1) : 0;
+    }
+  }
+}

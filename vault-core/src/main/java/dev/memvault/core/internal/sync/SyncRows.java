@@ -1,0 +1,227 @@
+package dev.memvault.core.internal.sync;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.core.sync.OutboxEntry;
+
+import dev.memvault.core.internal.store.StatementCache;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and writes the sync tables: outbox, sync_state and device_keys and the merge-state tables (Migrations step 3).
+ * Callers own transactions: every method here runs inside the caller's.
+ */
+public final class SyncRows {
+  private static final String HLC = "hlc";
+  private static final String SERVER_URL = "server_url";
+  private static final String SERVER_ID = "server_id";
+  private static final String CURSOR_SEQ = "cursor_seq";
+  private static final String HEAD_HASH = "head_hash";
+
+  private final Connection connection;
+  private final StatementCache statements;
+
+  public SyncRows(Connection connection) {
+    this.connection = connection;
+    this.statements = new StatementCache(connection);
+  }
+
+  /**
+   * Queues a memory revision by reference: the envelope stays in the memory tables, and {@code
+   * envelopeHash} tells at push time whether it is still the one written.
+   */
+  public void enqueueRevision(
+      byte[] changeId, byte[] recordId, String memoryId, long revision, byte[] envelopeHash)
+      throws SQLException {
+    // Cached: one row per write of a batch or an import.
+    PreparedStatement insert =
+        statements.get(
+            "INSERT INTO outbox (change_id, record_id, payload, memory_id, revision, envelope_hash)"
+                + " VALUES (?, ?, X'', ?, ?, ?)");
+    insert.setBytes(1, changeId);
+    insert.setBytes(2, recordId);
+    insert.setString(3, memoryId);
+    insert.setLong(4, revision);
+    insert.setBytes(5, envelopeHash);
+    insert.executeUpdate();
+  }
+
+  /** Queues a scope by reference: its name and keyset as they are at push time go out. */
+  public void enqueueScope(byte[] changeId, byte[] scopeId) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO outbox (change_id, record_id, payload) VALUES (?, ?, X'')")) {
+      insert.setBytes(1, changeId);
+      insert.setBytes(2, scopeId);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Up to {@code limit} queued rows after outbox position {@code afterSeq}, oldest first. */
+  public List<OutboxRow> pending(long afterSeq, int limit) throws SQLException {
+    List<OutboxRow> rows = new ArrayList<>();
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash"
+                + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      query.setLong(1, afterSeq);
+      query.setInt(2, limit);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          byte[] payload = result.getBytes(4);
+          rows.add(
+              new OutboxRow(
+                  result.getLong(1),
+                  result.getBytes(2),
+                  result.getBytes(3),
+                  payload == null ? new byte[0] : payload,
+                  result.getString(5),
+                  result.getLong(6),
+                  result.getBytes(7)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  public long pendingCount() throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM outbox");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  public void remove(List<OutboxEntry> entries) throws SQLException {
+    removeSeqs(entries.stream().map(OutboxEntry::seq).toList());
+  }
+
+  public void removeSeqs(List<Long> seqs) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+      for (long seq : seqs) {
+        delete.setLong(1, seq);
+        delete.addBatch();
+      }
+      delete.executeBatch();
+    }
+  }
+
+  public long hlc() throws SQLException {
+    return get(HLC).map(v -> ByteBuffer.wrap(v).getLong()).orElse(0L);
+  }
+
+  public void putHlc(long value) throws SQLException {
+    put(HLC, ByteBuffer.allocate(Long.BYTES).putLong(value).array());
+  }
+
+  /** The stored cursor, if this device has been told a server. */
+  public Optional<SyncCursor> cursor() throws SQLException {
+    Optional<byte[]> url = get(SERVER_URL);
+    if (url.isEmpty()) {
+      return Optional.empty();
+    }
+    String serverId = get(SERVER_ID).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
+    long seq = get(CURSOR_SEQ).map(v -> ByteBuffer.wrap(v).getLong()).orElse(0L);
+    byte[] head = get(HEAD_HASH).orElse(new byte[SyncCursor.HASH_LENGTH]);
+    return Optional.of(
+        new SyncCursor(new String(url.get(), StandardCharsets.UTF_8), serverId, seq, head));
+  }
+
+  public void putCursor(SyncCursor cursor) throws SQLException {
+    put(SERVER_URL, cursor.serverUrl().getBytes(StandardCharsets.UTF_8));
+    put(SERVER_ID, cursor.serverId().getBytes(StandardCharsets.UTF_8));
+    put(CURSOR_SEQ, ByteBuffer.allocate(Long.BYTES).putLong(cursor.seq()).array());
+    put(HEAD_HASH, cursor.headHash());
+  }
+
+  public Optional<byte[]> deviceKey(byte[] deviceId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT keyset FROM device_keys WHERE device_id = ?")) {
+      query.setBytes(1, deviceId);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  public void putDeviceKey(byte[] deviceId, byte[] encryptedKeyset) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement("INSERT INTO device_keys (device_id, keyset) VALUES (?, ?)")) {
+      insert.setBytes(1, deviceId);
+      insert.setBytes(2, encryptedKeyset);
+      insert.executeUpdate();
+    }
+  }
+
+  private Optional<byte[]> get(String name) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT value FROM sync_state WHERE name = ?")) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private void put(String name, byte[] value) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO sync_state (name, value) VALUES (?, ?)"
+                + " ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
+      upsert.setString(1, name);
+      upsert.setBytes(2, value);
+      upsert.executeUpdate();
+    }
+  }
+
+  /** The greatest tombstone hlc seen for a memory (0: none). */
+  public long purgeHlc(String id) throws SQLException {
+    return readLong("SELECT purge_hlc FROM memory_purges WHERE id = ?", q -> q.setString(1, id));
+  }
+
+  public void setPurgeHlc(String id, long hlc) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO memory_purges (id, purge_hlc) VALUES (?, ?)"
+                + " ON CONFLICT(id) DO UPDATE SET purge_hlc = excluded.purge_hlc")) {
+      upsert.setString(1, id);
+      upsert.setLong(2, hlc);
+      upsert.executeUpdate();
+    }
+  }
+
+  /** The hlc of the ScopeRecord whose primary key the scope uses (0: before sync). */
+  public long scopeHlc(byte[] scopeId) throws SQLException {
+    return readLong("SELECT hlc FROM scope_clocks WHERE scope_id = ?", q -> q.setBytes(1, scopeId));
+  }
+
+  public void setScopeHlc(byte[] scopeId, long hlc) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO scope_clocks (scope_id, hlc) VALUES (?, ?)"
+                + " ON CONFLICT(scope_id) DO UPDATE SET hlc = excluded.hlc")) {
+      upsert.setBytes(1, scopeId);
+      upsert.setLong(2, hlc);
+      upsert.executeUpdate();
+    }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private long readLong(String sql, Binder binder) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      binder.bind(query);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+}
