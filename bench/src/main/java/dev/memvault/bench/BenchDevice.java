@@ -3,7 +3,7 @@ package dev.memvault.bench;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
@@ -43,8 +43,8 @@ final class BenchDevice implements AutoCloseable {
     return vault;
   }
 
-  Vault engine() {
-    return vault.engine();
+  Replica replica() {
+    return vault.replica();
   }
 
   /**
@@ -54,7 +54,7 @@ final class BenchDevice implements AutoCloseable {
    */
   void prepare(Corpus corpus, long first, int count, int perPush) {
     addMemories(corpus, first, count);
-    pushes.addAll(takeOutbox(vault.engine(), perPush));
+    pushes.addAll(takeOutbox(vault.replica(), perPush));
   }
 
   /** Adds corpus documents {@code first} to {@code first + count - 1}, 1,000 per transaction. */
@@ -78,11 +78,11 @@ final class BenchDevice implements AutoCloseable {
    * at once, so that registering this device with another server later pushes nothing: the same
    * signed changes are pushed to each server by the benchmark itself.
    */
-  private static List<PushRequest> takeOutbox(Vault vault, int perPush) {
+  private static List<PushRequest> takeOutbox(Replica vault, int perPush) {
     DeviceSigningKey key = vault.deviceSigningKey();
     byte[] vaultId = vault.vaultIdBytes();
     ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
-    List<OutboxEntry> pending = vault.pendingChanges(Integer.MAX_VALUE);
+    List<OutboxEntry> pending = vault.pendingChanges(0, Integer.MAX_VALUE);
     List<PushRequest> requests = new ArrayList<>();
     for (int from = 0; from < pending.size(); from += perPush) {
       List<OutboxEntry> batch = pending.subList(from, Math.min(pending.size(), from + perPush));
@@ -104,7 +104,7 @@ final class BenchDevice implements AutoCloseable {
    * pulls them.
    */
   void pushCopiesOf(List<PushRequest> templates, int times, Random random) {
-    Vault engine = vault.engine();
+    Replica engine = vault.replica();
     DeviceSigningKey key = engine.deviceSigningKey();
     byte[] vaultId = engine.vaultIdBytes();
     ByteString deviceId = ByteString.copyFrom(engine.deviceIdBytes());

@@ -1,7 +1,7 @@
 package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
@@ -72,7 +72,7 @@ final class DeviceSession {
   }
 
   /** Signs the vault's device in and returns the session header for the SyncService stubs. */
-  static Metadata signIn(Channel channel, Vault vault) {
+  static Metadata signIn(Channel channel, Replica vault) {
     AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
     ByteString vaultId = ByteString.copyFrom(vault.vaultIdBytes());
     ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());

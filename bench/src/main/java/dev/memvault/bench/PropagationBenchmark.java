@@ -1,6 +1,6 @@
 package dev.memvault.bench;
 
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
@@ -51,7 +51,7 @@ final class PropagationBenchmark {
       String store,
       ServerProcess server,
       BenchDevice writer,
-      Vault watcher,
+      Replica watcher,
       long writerSeq,
       List<BenchDevice> idle,
       List<Long> idleSeqs,
@@ -72,7 +72,7 @@ final class PropagationBenchmark {
       for (int v = 0; v < idle.size() && opened < idleStreams; v++) {
         ManagedChannel first = DeviceSession.channel(server.port());
         channels.add(first);
-        Metadata session = DeviceSession.signIn(first, idle.get(v).engine());
+        Metadata session = DeviceSession.signIn(first, idle.get(v).replica());
         for (int s = 0; s < perVault && opened < idleStreams; s++) {
           ManagedChannel channel = s == 0 ? first : DeviceSession.channel(server.port());
           if (s > 0) {
@@ -123,7 +123,7 @@ final class PropagationBenchmark {
       ManagedChannel writing = DeviceSession.channel(server.port());
       channels.add(writing);
       SyncServiceGrpc.SyncServiceBlockingStub push =
-          DeviceSession.blocking(writing, DeviceSession.signIn(writing, writer.engine()));
+          DeviceSession.blocking(writing, DeviceSession.signIn(writing, writer.replica()));
       BenchMain.progress(store + ": propagating " + writer.pushes().size() + " changes");
       Samples propagation = new Samples();
       Samples acknowledged = new Samples();

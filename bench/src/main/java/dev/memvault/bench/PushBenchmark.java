@@ -196,7 +196,7 @@ final class PushBenchmark {
         ManagedChannel channel = DeviceSession.channel(server.port());
         channels.add(channel);
         SyncServiceGrpc.SyncServiceBlockingStub signedIn =
-            DeviceSession.blocking(channel, DeviceSession.signIn(channel, device.engine()));
+            DeviceSession.blocking(channel, DeviceSession.signIn(channel, device.replica()));
         stubs.add(SyncServiceGrpc.newStub(signedIn.getChannel())); // with its sign-in header
       }
       CountDownLatch start = new CountDownLatch(1);

@@ -53,7 +53,7 @@ final class RawLogInsert implements AutoCloseable {
 
   /** The rows the server would store for {@code device}'s pushes. Not timed. */
   static DeviceRows rows(BenchDevice device, long acceptedAtMillis) {
-    byte[] vaultId = device.engine().vaultIdBytes();
+    byte[] vaultId = device.replica().vaultIdBytes();
     List<List<LogEntry>> transactions = new ArrayList<>();
     long seq = 0;
     byte[] prevHash = LogChain.genesisHash();

@@ -284,7 +284,7 @@ final class SyncBenchMain {
             store,
             server,
             writer,
-            watching.engine(),
+            watching.replica(),
             watcher.firstSync().seq(),
             idle,
             idleSeqs,

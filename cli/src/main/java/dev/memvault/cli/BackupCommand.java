@@ -61,7 +61,7 @@ final class BackupCommand implements Callable<Integer> {
       options = options.withProgress(progress);
     }
     try (MemoryVault opened = vault.open(context)) {
-      opened.engine().backup(output, options);
+      opened.backup(output, options);
     } finally {
       if (progress != null) {
         progress.finish();

@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   pairing code: " + linking.code().toDisplayString());
         DeviceJoin.Joined joined = joinInBackground(linking, directory.resolve("phone"), url);
         try (MemoryVault phone = joined.vault()) {
-          out.println("   the phone joined as device " + phone.engine().deviceIdHex().substring(0, 8)
+          out.println("   the phone joined as device " + phone.deviceId().substring(0, 8)
               + "... and pulled " + joined.firstSync().pulled() + " changes");
           search(out, phone, "lisbon", Selection.all());
 

@@ -75,7 +75,7 @@ final class JoinCommand implements Callable<Integer> {
     }
     try (var opened = joined.vault()) {
       context.out().println(
-          "joined the vault as device " + opened.engine().deviceIdHex() + " at " + directory
+          "joined the vault as device " + opened.deviceId() + " at " + directory
               + "; pulled " + joined.firstSync().pulled() + " change(s) ("
               + joined.firstSync().revisionsApplied() + " memory revision(s))");
     }

@@ -209,8 +209,7 @@ class PortableCliTest {
    * note. Returns the ids of the memories that are not messages, the conversation first.
    */
   private static List<String> fill(Path directory) {
-    try (MemoryVault vault = MemoryVault.create(directory, PASSPHRASE.toCharArray()).vault()) {
-      Vault engine = vault.engine();
+    try (Vault engine = Vault.create(directory, PASSPHRASE.toCharArray()).vault()) {
       String chat =
           engine
               .add(

@@ -1,14 +1,20 @@
 package dev.memvault.sdk;
 
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.BackupOptions;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.core.vault.CreatedVault;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
+import dev.memvault.core.vault.VaultExport;
+import dev.memvault.core.vault.VaultTransactions;
 import dev.memvault.proto.v1.Memory;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -72,6 +78,14 @@ public final class MemoryVault implements AutoCloseable {
    */
   public static MemoryVault open(Path directory, char[] passphrase) {
     return open(directory, passphrase, Vault.RebuildProgress.NONE);
+  }
+
+  /**
+   * As {@link #open(Path, char[])}, with {@code clock} for every timestamp and the hybrid logical
+   * clock that orders this device's edits (tests and replays that need a time of their own).
+   */
+  public static MemoryVault open(Path directory, char[] passphrase, Clock clock) {
+    return new MemoryVault(Vault.open(directory, passphrase, clock, new SecureRandom()));
   }
 
   /**
@@ -203,11 +217,33 @@ public final class MemoryVault implements AutoCloseable {
     return vault.directory();
   }
 
-  /**
-   * The engine underneath, for the SDK's import, export and sync code: transactions over several
-   * writes ({@link Vault#write}), lookups by provider id and full-history export.
-   */
-  public Vault engine() {
+  /** As {@link #backup(Path)}, replacing an existing file or reporting progress as asked. */
+  public void backup(Path file, BackupOptions options) {
+    vault.backup(file, options);
+  }
+
+  /** The 16-byte id of this device, as lowercase hex. */
+  public String deviceId() {
+    return vault.deviceIdHex();
+  }
+
+  /** The engine itself, for this SDK's tests ({@code TestEngines}); main code uses the views. */
+  Vault engine() {
+    return vault;
+  }
+
+  /** What sync needs of this vault: its outbox, cursor, device identity and merge. */
+  public Replica replica() {
+    return vault;
+  }
+
+  /** What an importer needs: transactions over several writes, and scope checks. */
+  public VaultTransactions transactions() {
+    return vault;
+  }
+
+  /** What an exporter needs: every live memory with its whole history. */
+  public VaultExport exportSource() {
     return vault;
   }
 

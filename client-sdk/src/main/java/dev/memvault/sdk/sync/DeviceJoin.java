@@ -1,13 +1,9 @@
 package dev.memvault.sdk.sync;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.util.SecretBytes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
-import dev.memvault.core.internal.crypto.RecoverySigningKey;
-import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
@@ -21,7 +17,6 @@ import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.GetRecoveryBundleRequest;
 import dev.memvault.proto.sync.v1.JoinRequest;
 import dev.memvault.proto.sync.v1.JoinWithRecoveryRequest;
-import dev.memvault.proto.sync.v1.KeyPackage;
 import dev.memvault.proto.sync.v1.PostJoinRequestRequest;
 import dev.memvault.proto.sync.v1.RecoveryBundle;
 import dev.memvault.proto.sync.v1.SealedKeyPackage;
@@ -37,10 +32,10 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.memvault.core.sync.KeyPackages;
 
 /**
  * A new device joining a vault (proto/README.md, "Device linking" and "Device chain"): with the
@@ -70,8 +65,8 @@ public final class DeviceJoin {
     requireNoVault(directory);
     byte[] deviceId = randomId();
     DeviceSigningKey signingKey = DeviceSigningKey.generate();
-    KeysetHandle recipient = KeyPackages.newRecipient();
-    byte[] hpkePublic = KeyPackages.publicKeyset(recipient);
+    KeyPackages.Recipient recipient = KeyPackages.Recipient.generate();
+    byte[] hpkePublic = recipient.publicKeyset();
     byte[] pairingId = code.pairingId();
     JoinRequest request =
         JoinRequest.newBuilder()
@@ -81,14 +76,14 @@ public final class DeviceJoin {
             .setMac(
                 ByteString.copyFrom(
                     code.mac(
-                        KeyPackages.JOIN_REQUEST_LABEL,
+                        KeyPackageLabels.JOIN_REQUEST_LABEL,
                         pairingId,
                         deviceId,
                         signingKey.publicKeyset(),
                         hpkePublic)))
             .build();
     ManagedChannel channel = SyncClient.channel(serverUrl);
-    KeyPackage keys;
+    KeyPackages.Opened opened;
     try {
       AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
       auth.postJoinRequest(
@@ -96,27 +91,15 @@ public final class DeviceJoin {
               .setPairingId(ByteString.copyFrom(pairingId))
               .setJoinRequest(request.toByteString())
               .build());
-      keys = openKeyPackage(awaitKeyPackage(auth, pairingId, timeout), recipient, code);
+      opened =
+          openKeyPackage(
+              awaitKeyPackage(auth, pairingId, timeout), recipient, code, deviceId, signingKey);
     } catch (StatusRuntimeException e) {
       throw refused(serverUrl, e);
     } finally {
       ServerCalls.close(channel);
     }
-    byte[] root = keys.getRootKey().toByteArray();
-    if (keys.getVaultId().size() != 16 || root.length != RootKey.BYTES
-        || keys.getChainHash().size() != 32) {
-      throw new VaultException.Corrupt("the other device sent an incomplete key package");
-    }
-    JoiningDevice device =
-        new JoiningDevice(
-            keys.getVaultId().toByteArray(),
-            deviceId,
-            RootKey.of(SecretBytes.copyFrom(root, InsecureSecretKeyAccess.get())),
-            keys.getRootKeyByRecovery().toByteArray(),
-            signingKey,
-            new ChainHead(keys.getChainSeq(), keys.getChainHash().toByteArray()));
-    Arrays.fill(root, (byte) 0);
-    return createAndSync(directory, passphrase, serverUrl, keys.getServerId(), device);
+    return createAndSync(directory, passphrase, serverUrl, opened.serverId(), opened.device());
   }
 
   /**
@@ -153,9 +136,6 @@ public final class DeviceJoin {
       }
       byte[] vaultId = bundle.getVaultId().toByteArray();
       DeviceChain chain = anchoredChain(bundle, recovery);
-      RootKey root =
-          Vault.rootKeyFromRecovery(
-              recoveryKeyText, vaultId, bundle.getRootKeyByRecovery().toByteArray());
       SignedDeviceLink link =
           DeviceLinks.addsByRecovery(
               chain, recovery, deviceId, signingKey.publicKeyset(), System.currentTimeMillis());
@@ -172,11 +152,11 @@ public final class DeviceJoin {
               .setLink(link)
               .build());
       JoiningDevice device =
-          new JoiningDevice(
+          JoiningDevice.byRecovery(
+              recoveryKeyText,
               vaultId,
-              deviceId,
-              root,
               bundle.getRootKeyByRecovery().toByteArray(),
+              deviceId,
               signingKey,
               new ChainHead(joined.headSeq(), joined.headHash()));
       return createAndSync(directory, passphrase, serverUrl, challenge.getServerId(), device);
@@ -212,7 +192,7 @@ public final class DeviceJoin {
       Path directory, char[] passphrase, String serverUrl, String serverId, JoiningDevice device) {
     MemoryVault vault = MemoryVault.createJoined(directory, passphrase, device);
     try {
-      vault.engine().saveSyncCursor(SyncCursor.start(serverUrl).withServerId(serverId));
+      vault.replica().saveSyncCursor(SyncCursor.start(serverUrl).withServerId(serverId));
     } catch (RuntimeException e) {
       vault.close();
       throw e;
@@ -252,21 +232,21 @@ public final class DeviceJoin {
     }
   }
 
-  private static KeyPackage openKeyPackage(
-      SealedKeyPackage sealed, KeysetHandle recipient, PairingCode code) {
+  private static KeyPackages.Opened openKeyPackage(
+      SealedKeyPackage sealed,
+      KeyPackages.Recipient recipient,
+      PairingCode code,
+      byte[] deviceId,
+      DeviceSigningKey signingKey) {
     byte[] ciphertext = sealed.getCiphertext().toByteArray();
-    byte[] expected = code.mac(KeyPackages.KEY_PACKAGE_LABEL, code.pairingId(), ciphertext);
+    byte[] expected = code.mac(KeyPackageLabels.KEY_PACKAGE_LABEL, code.pairingId(), ciphertext);
     if (!MessageDigest.isEqual(expected, sealed.getMac().toByteArray())) {
       throw notFromCode();
     }
     try {
-      byte[] plaintext = KeyPackages.open(recipient, ciphertext, code.pairingId());
-      try {
-        return KeyPackage.parseFrom(plaintext);
-      } finally {
-        Arrays.fill(plaintext, (byte) 0);
-      }
-    } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
+      return recipient.open(
+          ciphertext, KeyPackageLabels.context(code.pairingId()), deviceId, signingKey);
+    } catch (GeneralSecurityException e) {
       throw notFromCode();
     }
   }

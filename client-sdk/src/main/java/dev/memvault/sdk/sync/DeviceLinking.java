@@ -1,18 +1,15 @@
 package dev.memvault.sdk.sync;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
-import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.JoinRequest;
-import dev.memvault.proto.sync.v1.KeyPackage;
 import dev.memvault.proto.sync.v1.OpenPairingRequest;
 import dev.memvault.proto.sync.v1.PostKeyPackageRequest;
 import dev.memvault.proto.sync.v1.SealedKeyPackage;
@@ -24,9 +21,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import dev.memvault.core.sync.Replica;
 
 /**
  * Device linking, the existing device's side (proto/README.md, "Device linking"): it opens a
@@ -91,7 +88,7 @@ public final class DeviceLinking {
    *     code (then nothing is linked)
    */
   public String approve(Duration timeout) {
-    Vault vault = client.vault();
+    Replica vault = client.vault();
     try {
       JoinRequest request = awaitRequest(timeout);
       checkMac(request);
@@ -152,7 +149,7 @@ public final class DeviceLinking {
   private void checkMac(JoinRequest request) {
     byte[] expected =
         code.mac(
-            KeyPackages.JOIN_REQUEST_LABEL,
+            KeyPackageLabels.JOIN_REQUEST_LABEL,
             code.pairingId(),
             request.getDeviceId().toByteArray(),
             request.getSigningPublicKeyset().toByteArray(),
@@ -163,38 +160,27 @@ public final class DeviceLinking {
   }
 
   private void postKeyPackage(JoinRequest request, DeviceChain linked) {
-    Vault vault = client.vault();
-    byte[] root = vault.rootKeyForNewDevice().secret().toByteArray(InsecureSecretKeyAccess.get());
-    byte[] plaintext =
-        KeyPackage.newBuilder()
-            .setVaultId(ByteString.copyFrom(vault.vaultIdBytes()))
-            .setRootKey(ByteString.copyFrom(root))
-            .setRootKeyByRecovery(ByteString.copyFrom(vault.rootKeyByRecovery()))
-            .setChainSeq(linked.headSeq())
-            .setChainHash(ByteString.copyFrom(linked.headHash()))
-            .setServerId(vault.syncCursor().orElseThrow().serverId())
-            .build()
-            .toByteArray();
+    Replica vault = client.vault();
     byte[] ciphertext;
     try {
       ciphertext =
-          KeyPackages.seal(
-              request.getHpkePublicKeyset().toByteArray(), plaintext, code.pairingId());
+          vault.sealKeyPackage(
+              request.getHpkePublicKeyset().toByteArray(),
+              KeyPackageLabels.context(code.pairingId()),
+              new ChainHead(linked.headSeq(), linked.headHash()),
+              vault.syncCursor().orElseThrow().serverId());
     } catch (GeneralSecurityException e) {
       throw new VaultException.Corrupt(
           "the new device sent an encryption key memvault cannot use; it was added to the device"
               + " list but has no keys: revoke it with `memvault device revoke "
               + HexFormat.of().formatHex(request.getDeviceId().toByteArray()) + "`");
-    } finally {
-      Arrays.fill(root, (byte) 0);
-      Arrays.fill(plaintext, (byte) 0);
     }
     SealedKeyPackage sealed =
         SealedKeyPackage.newBuilder()
             .setCiphertext(ByteString.copyFrom(ciphertext))
             .setMac(
                 ByteString.copyFrom(
-                    code.mac(KeyPackages.KEY_PACKAGE_LABEL, code.pairingId(), ciphertext)))
+                    code.mac(KeyPackageLabels.KEY_PACKAGE_LABEL, code.pairingId(), ciphertext)))
             .build();
     session.postKeyPackage(
         PostKeyPackageRequest.newBuilder()

@@ -8,7 +8,7 @@ import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
@@ -92,13 +92,13 @@ public final class SyncClient implements AutoCloseable {
     }
   }
 
-  private final Vault vault;
+  private final Replica vault;
   private final String serverUrl;
   private final ManagedChannel channel;
   /** The signed-in stub of the last sync, for {@link #watch}. */
   private SyncServiceGrpc.SyncServiceBlockingStub session;
 
-  private SyncClient(Vault vault, String serverUrl, ManagedChannel channel) {
+  private SyncClient(Replica vault, String serverUrl, ManagedChannel channel) {
     this.vault = vault;
     this.serverUrl = serverUrl;
     this.channel = channel;
@@ -110,7 +110,7 @@ public final class SyncClient implements AutoCloseable {
    * the vault synced with before starts over from the beginning of the new server's log.
    */
   public static SyncClient connect(MemoryVault vault, String serverUrl) {
-    return new SyncClient(vault.engine(), serverUrl, channel(serverUrl));
+    return new SyncClient(vault.replica(), serverUrl, channel(serverUrl));
   }
 
   /** A channel to {@code serverUrl}, checked as {@link #connect(MemoryVault, String)} says. */
@@ -146,7 +146,7 @@ public final class SyncClient implements AutoCloseable {
    * @throws VaultException.InvalidInput if it never synced
    */
   public static SyncClient connect(MemoryVault vault) {
-    Optional<SyncCursor> cursor = vault.engine().syncCursor();
+    Optional<SyncCursor> cursor = vault.replica().syncCursor();
     if (cursor.isEmpty()) {
       throw new VaultException.InvalidInput(
           "this vault has not synced yet: give the server URL (--server http://host:port)");
@@ -184,7 +184,7 @@ public final class SyncClient implements AutoCloseable {
     return session;
   }
 
-  Vault vault() {
+  Replica vault() {
     return vault;
   }
 
@@ -288,9 +288,7 @@ public final class SyncClient implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       throw failure(e);
     }
-    for (var scope : vault.scopes()) {
-      vault.rotateScopeKey(scope.name());
-    }
+    vault.rotateAllScopeKeys();
     return sync();
   }
 

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.sync;
 
+import dev.memvault.sdk.TestEngines;
 import static dev.memvault.sdk.sync.Linking.PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,8 +99,8 @@ class DeviceLinkingTest {
     assertEquals(2, listed.size());
     DeviceInfo laptopInfo = listed.get(0);
     DeviceInfo phoneInfo = listed.get(1);
-    assertEquals(laptop.engine().deviceIdHex(), laptopInfo.id());
-    assertEquals(Optional.of(laptop.engine().deviceIdHex()), phoneInfo.addedBy());
+    assertEquals(TestEngines.engine(laptop).deviceIdHex(), laptopInfo.id());
+    assertEquals(Optional.of(TestEngines.engine(laptop).deviceIdHex()), phoneInfo.addedBy());
     assertTrue(phoneInfo.thisDevice() && phoneInfo.active());
     assertFalse(laptopInfo.thisDevice());
   }
@@ -112,7 +113,7 @@ class DeviceLinkingTest {
     sync(phone, server.url());
     server.stop();
     byte[] root =
-        laptop.engine().rootKeyForNewDevice().secret()
+        dev.memvault.core.vault.InsecureKeyAccess.rootKey(TestEngines.engine(laptop))
             .toByteArray(com.google.crypto.tink.InsecureSecretKeyAccess.get());
     // Control: the needle search finds bytes where they are.
     assertTrue(indexOf(concat(new byte[] {1, 2}, root), root) == 2);
@@ -246,13 +247,13 @@ class DeviceLinkingTest {
             db.prepareStatement(
                 "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
                     + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
-      insert.setBytes(1, laptop.vault().engine().vaultIdBytes());
-      insert.setBytes(2, impostor.engine().deviceIdBytes());
-      insert.setBytes(3, impostor.engine().deviceSigningKey().publicKeyset());
+      insert.setBytes(1, TestEngines.engine(laptop.vault()).vaultIdBytes());
+      insert.setBytes(2, TestEngines.engine(impostor).deviceIdBytes());
+      insert.setBytes(3, TestEngines.engine(impostor).deviceSigningKey().publicKeyset());
       assertEquals(1, insert.executeUpdate());
     }
     server.start();
-    server.pushAs(laptop.vault().engine().vaultIdBytes(), impostor);
+    server.pushAs(TestEngines.engine(laptop.vault()).vaultIdBytes(), impostor);
     Path joined = dir.resolve("new-laptop");
 
     VaultException e =
@@ -292,7 +293,7 @@ class DeviceLinkingTest {
     server.stop();
     // The server appends a link adding a device it controls, signed by that device, as if the
     // laptop had approved it: it holds no key that could sign for the laptop.
-    byte[] vaultId = laptop.engine().vaultIdBytes();
+    byte[] vaultId = TestEngines.engine(laptop).vaultIdBytes();
     List<SignedDeviceLink> chain = storedChain(server, vaultId);
     DeviceSigningKey serverKey = DeviceSigningKey.generate();
     ByteString link =
@@ -300,7 +301,7 @@ class DeviceLinkingTest {
             .setVaultId(ByteString.copyFrom(vaultId))
             .setSeq(2)
             .setPrevHash(ByteString.copyFrom(DeviceChain.linkHash(chain.get(0))))
-            .setSignerDeviceId(ByteString.copyFrom(laptop.engine().deviceIdBytes()))
+            .setSignerDeviceId(ByteString.copyFrom(TestEngines.engine(laptop).deviceIdBytes()))
             .setAdded(
                 DeviceAdded.newBuilder()
                     .setDeviceId(ByteString.copyFrom(new byte[16]))
@@ -333,7 +334,7 @@ class DeviceLinkingTest {
     // The server swaps the last entry's payload for another envelope of the phone's (a copy of
     // an earlier change) and recomputes the entry's hash and the head, so the hash chain still
     // extends what the laptop verified: only the phone's signature can tell.
-    byte[] vaultId = laptop.engine().vaultIdBytes();
+    byte[] vaultId = TestEngines.engine(laptop).vaultIdBytes();
     try (Connection db = database(server)) {
       long last;
       byte[] prevHash;
@@ -411,7 +412,7 @@ class DeviceLinkingTest {
     RealServer server = server();
     MemoryVault laptop = laptop(server).vault();
     MemoryVault phone = track(Linking.link(laptop, server.url(), dir.resolve("phone")).vault());
-    String phoneId = phone.engine().deviceIdHex();
+    String phoneId = TestEngines.engine(phone).deviceIdHex();
     int keysBefore = scopeKeyCount(laptop, "work");
 
     try (SyncClient client = SyncClient.connect(laptop, server.url())) {
@@ -427,9 +428,9 @@ class DeviceLinkingTest {
     // devices skip them.
     Memory late = phone.add(NewMemory.of("work", Kind.NOTE, "written after revocation"));
     server.stop();
-    reinstate(server, laptop.engine().vaultIdBytes(), phone.engine().deviceIdBytes());
+    reinstate(server, TestEngines.engine(laptop).vaultIdBytes(), TestEngines.engine(phone).deviceIdBytes());
     server.start();
-    server.pushAs(laptop.engine().vaultIdBytes(), phone);
+    server.pushAs(TestEngines.engine(laptop).vaultIdBytes(), phone);
     sync(laptop, server.url());
     assertThrows(VaultException.UnknownItem.class, () -> laptop.get(late.getId()));
   }
@@ -440,7 +441,7 @@ class DeviceLinkingTest {
     MemoryVault laptop = laptop(server).vault();
     try (SyncClient client = SyncClient.connect(laptop, server.url())) {
       assertThrows(
-          VaultException.InvalidInput.class, () -> client.revoke(laptop.engine().deviceIdHex()));
+          VaultException.InvalidInput.class, () -> client.revoke(TestEngines.engine(laptop).deviceIdHex()));
       assertThrows(
           VaultException.InvalidInput.class,
           () -> client.revoke("00000000000000000000000000000000"));

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.sync;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memvault.sdk.MemoryVault;
@@ -30,7 +31,7 @@ final class Linking {
       // The code travels as text, as a person would type it.
       PairingCode typed = PairingCode.parse(linking.code().toDisplayString().toLowerCase());
       DeviceJoin.Joined joined = DeviceJoin.withCode(directory, PASSPHRASE, url, typed, WAIT);
-      assertEquals(joined.vault().engine().deviceIdHex(), approved.get(30, TimeUnit.SECONDS));
+      assertEquals(TestEngines.engine(joined.vault()).deviceIdHex(), approved.get(30, TimeUnit.SECONDS));
       return joined;
     } finally {
       approver.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.sync;
 
+import dev.memvault.sdk.TestEngines;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
@@ -107,8 +108,8 @@ final class RealServer implements AutoCloseable {
         Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
             .build();
     try {
-      DeviceSigningKey key = device.engine().deviceSigningKey();
-      byte[] deviceId = device.engine().deviceIdBytes();
+      DeviceSigningKey key = TestEngines.engine(device).deviceSigningKey();
+      byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
       AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
       GetChallengeResponse challenge =
           auth.getChallenge(
@@ -139,7 +140,7 @@ final class RealServer implements AutoCloseable {
                       key,
                       vaultId,
                       ByteString.copyFrom(deviceId),
-                      device.engine().pendingChanges(100)))
+                      TestEngines.engine(device).pendingChanges(100)))
               .build();
       Metadata headers = new Metadata();
       headers.put(

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.sync;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -240,7 +241,7 @@ class SyncClientTest {
 
     assertEquals(401, report.pushed(), "every change, past the 100-change burst");
     assertEquals(401, report.seq(), "each once");
-    assertEquals(0, laptop.engine().pendingChangeCount());
+    assertEquals(0, TestEngines.engine(laptop).pendingChangeCount());
   }
 
   @Test
@@ -319,15 +320,15 @@ class SyncClientTest {
             db.prepareStatement(
                 "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
                     + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
-      insert.setBytes(1, laptop.engine().vaultIdBytes());
-      insert.setBytes(2, impostor.engine().deviceIdBytes());
-      insert.setBytes(3, impostor.engine().deviceSigningKey().publicKeyset());
+      insert.setBytes(1, TestEngines.engine(laptop).vaultIdBytes());
+      insert.setBytes(2, TestEngines.engine(impostor).deviceIdBytes());
+      insert.setBytes(3, TestEngines.engine(impostor).deviceSigningKey().publicKeyset());
       assertEquals(1, insert.executeUpdate());
     }
     server.start();
     // The impostor signs in as a device of the laptop's vault: its header says another vault,
     // so it pushes by hand, with a valid signature of its own.
-    server.pushAs(laptop.engine().vaultIdBytes(), impostor);
+    server.pushAs(TestEngines.engine(laptop).vaultIdBytes(), impostor);
 
     VaultException e = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
     assertTrue(e.getMessage().contains("not a device of this vault's verified device chain"),

@@ -126,7 +126,7 @@ class SecretsToStringTest {
   void joiningDevice_toString_noRootKey() {
     RootKey root = RootKey.generate();
     JoiningDevice device =
-        new JoiningDevice(
+        JoiningDevice.of(
             new byte[16],
             new byte[16],
             root,

@@ -91,7 +91,7 @@ class VaultRoundTripTest {
       Uuid7.parse(added.getId());
       assertEquals('7', added.getId().charAt(14), "UUID version 7");
       assertEquals(1, added.getRevision());
-      assertEquals(Vault.timestamp(START), added.getCreatedAt());
+      assertEquals(Timestamps.of(START), added.getCreatedAt());
       assertEquals(added.getCreatedAt(), added.getUpdatedAt());
       assertEquals(
           everyField(),
@@ -141,7 +141,7 @@ class VaultRoundTripTest {
                       .setScope("work")
                       .setKind(Kind.FACT)
                       .setId(UUID.randomUUID().toString())
-                      .setCreatedAt(Vault.timestamp(Instant.EPOCH))));
+                      .setCreatedAt(Timestamps.of(Instant.EPOCH))));
 
       Memory current = expected.get(2);
       assertEquals(3, current.getRevision());
@@ -149,7 +149,7 @@ class VaultRoundTripTest {
       assertEquals("home", current.getScope());
       assertEquals(Kind.NOTE, current.getKind());
       assertEquals(first.getCreatedAt(), current.getCreatedAt());
-      assertEquals(Vault.timestamp(START.plus(Duration.ofHours(2))), current.getUpdatedAt());
+      assertEquals(Timestamps.of(START.plus(Duration.ofHours(2))), current.getUpdatedAt());
       assertEquals(expected, vault.history(id));
       assertEquals(current, vault.get(id));
       // The search index follows the current revision only.
@@ -312,12 +312,12 @@ class VaultRoundTripTest {
           vault.add(
               Drafts.note("import", "imported from elsewhere").toBuilder()
                   .setId(id)
-                  .setCreatedAt(Vault.timestamp(created))
+                  .setCreatedAt(Timestamps.of(created))
                   .build());
 
       assertEquals(id.toLowerCase(), added.getId());
-      assertEquals(Vault.timestamp(created), added.getCreatedAt());
-      assertEquals(Vault.timestamp(created), added.getUpdatedAt());
+      assertEquals(Timestamps.of(created), added.getCreatedAt());
+      assertEquals(Timestamps.of(created), added.getUpdatedAt());
       assertEquals(added, vault.get(id));
       VaultException.InvalidInput e =
           assertThrows(
@@ -391,8 +391,8 @@ class VaultRoundTripTest {
     }
     for (int i = 1; i < listed.size(); i++) {
       assertTrue(
-          Vault.millis(listed.get(i - 1).getUpdatedAt())
-              >= Vault.millis(listed.get(i).getUpdatedAt()),
+          Timestamps.millis(listed.get(i - 1).getUpdatedAt())
+              >= Timestamps.millis(listed.get(i).getUpdatedAt()),
           "list is newest update first" + context);
     }
     Map<String, Long> perScope = new TreeMap<>();

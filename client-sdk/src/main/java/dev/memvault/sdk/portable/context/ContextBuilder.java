@@ -4,7 +4,6 @@ import com.google.protobuf.Timestamp;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
-import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.Source;
@@ -65,10 +64,10 @@ public final class ContextBuilder {
   private static final String NOTHING = "(nothing in the vault matches yet)";
   private static final String NOTHING_FITS = "(no entry fits in the character budget)";
 
-  private final Vault vault;
+  private final MemoryVault vault;
 
   public ContextBuilder(MemoryVault vault) {
-    this.vault = vault.engine();
+    this.vault = vault;
   }
 
   /** One line of the block, in its section. */

@@ -1,7 +1,7 @@
 package dev.memvault.sdk.portable.jsonl;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.vault.VaultExport;
 import dev.memvault.sdk.MemoryVault;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,15 +27,15 @@ import java.util.Set;
  * exported.
  */
 public final class JsonlExporter {
-  private final Vault vault;
+  private final VaultExport vault;
   private final Clock clock;
   private final Set<String> scopes;
 
   public JsonlExporter(MemoryVault vault) {
-    this(vault.engine(), Clock.systemUTC(), Set.of());
+    this(vault.exportSource(), Clock.systemUTC(), Set.of());
   }
 
-  private JsonlExporter(Vault vault, Clock clock, Set<String> scopes) {
+  private JsonlExporter(VaultExport vault, Clock clock, Set<String> scopes) {
     this.vault = vault;
     this.clock = clock;
     this.scopes = scopes;

@@ -1,7 +1,8 @@
 package dev.memvault.sdk.portable.jsonl;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.vault.VaultTransactions;
+import dev.memvault.core.vault.Writes;
 import dev.memvault.sdk.MemoryVault;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,10 +35,10 @@ public final class JsonlImporter {
   private static final int BATCH_MEMORIES = 256;
   private static final long BATCH_CHARS = 16L * 1024 * 1024;
 
-  private final Vault vault;
+  private final VaultTransactions vault;
 
   public JsonlImporter(MemoryVault vault) {
-    this.vault = vault.engine();
+    this.vault = vault.transactions();
   }
 
   /**
@@ -222,7 +223,7 @@ public final class JsonlImporter {
       }
     }
 
-    private List<Boolean> restoreAll(Vault.Writes writes, List<Pending> batch) {
+    private List<Boolean> restoreAll(Writes writes, List<Pending> batch) {
       List<Boolean> stored = new ArrayList<>(batch.size());
       for (Pending one : batch) {
         stored.add(writes.restore(one.record().revisions()));

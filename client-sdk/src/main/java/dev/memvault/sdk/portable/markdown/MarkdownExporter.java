@@ -1,7 +1,7 @@
 package dev.memvault.sdk.portable.markdown;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.vault.VaultExport;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryVault;
@@ -32,15 +32,15 @@ public final class MarkdownExporter {
   /** The file that lists every memory that is not a conversation. */
   public static final String MEMORIES_FILE = "memories.md";
 
-  private final Vault vault;
+  private final VaultExport vault;
   private final Clock clock;
   private final Set<String> scopes;
 
   public MarkdownExporter(MemoryVault vault) {
-    this(vault.engine(), Clock.systemUTC(), Set.of());
+    this(vault.exportSource(), Clock.systemUTC(), Set.of());
   }
 
-  private MarkdownExporter(Vault vault, Clock clock, Set<String> scopes) {
+  private MarkdownExporter(VaultExport vault, Clock clock, Set<String> scopes) {
     this.vault = vault;
     this.clock = clock;
     this.scopes = scopes;

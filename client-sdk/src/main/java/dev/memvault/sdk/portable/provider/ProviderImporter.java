@@ -51,7 +51,7 @@ public final class ProviderImporter {
     String exportName = "a " + provider.displayName() + " data export";
     Tally tally = new Tally(provider, options.scope());
     ConversationWriter writer =
-        new ConversationWriter(vault.engine(), provider.id(), options.scope(), options.app());
+        new ConversationWriter(vault.transactions(), provider.id(), options.scope(), options.app());
     try (ExportInput input = ExportInput.open(export, exportName);
         ConversationReader reader =
             new ConversationReader(input.stream(), input.description(), exportName)) {

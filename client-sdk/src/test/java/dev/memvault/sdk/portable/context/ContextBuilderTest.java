@@ -1,5 +1,6 @@
 package dev.memvault.sdk.portable.context;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +36,7 @@ class ContextBuilderTest {
   @BeforeAll
   static void fill() {
     vault = MemoryVault.create(shared.resolve("vault"), "context passphrase".toCharArray()).vault();
-    Vault engine = vault.engine();
+    Vault engine = TestEngines.engine(vault);
     engine.add(
         memory("work", Kind.INSTRUCTION, "Answer in British English.", "memvault", "2026-11-20"));
     engine.add(

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.portable.jsonl;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,7 +44,7 @@ class JsonlRoundTripTest {
   static void seedSource() {
     seed = SeededMemories.seed();
     source = MemoryVault.create(shared.resolve("source"), PASSPHRASE).vault();
-    new SeededMemories(source.engine(), seed).fill(24);
+    new SeededMemories(TestEngines.engine(source), seed).fill(24);
   }
 
   @AfterAll
@@ -162,7 +163,7 @@ class JsonlRoundTripTest {
   /** Every live memory with its revisions, by id, in export order. */
   static Map<String, List<Memory>> everything(MemoryVault vault) {
     Map<String, List<Memory>> all = new LinkedHashMap<>();
-    vault.engine().exportAll(revisions -> all.put(revisions.get(0).getId(), revisions));
+    TestEngines.engine(vault).exportAll(revisions -> all.put(revisions.get(0).getId(), revisions));
     assertTrue(
         all.values().stream().anyMatch(r -> r.get(0).getKind() == Kind.MESSAGE) || all.isEmpty(),
         "messages are part of the export");

@@ -1,5 +1,6 @@
 package dev.memvault.sdk.portable.markdown;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +46,7 @@ class MarkdownExporterTest {
   static void fill() {
     vault =
         MemoryVault.create(shared.resolve("vault"), "markdown passphrase".toCharArray()).vault();
-    Vault engine = vault.engine();
+    Vault engine = TestEngines.engine(vault);
     lisbon = engine.add(conversation("Planning a trip to Lisbon!", "2024-05-29T14:03:00Z")).getId();
     // Stored out of order: the page follows positions, not storage.
     engine.add(

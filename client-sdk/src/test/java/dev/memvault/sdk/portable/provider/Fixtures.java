@@ -1,5 +1,6 @@
 package dev.memvault.sdk.portable.provider;
 
+import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.core.vault.Selection;
@@ -80,7 +81,7 @@ final class Fixtures {
 
   /** The memory imported with this provider id; fails the test when there is none. */
   static Memory imported(MemoryVault vault, String provider, String externalId) {
-    Optional<Vault.SourceMatch> match = vault.engine().findBySource(provider, externalId);
+    Optional<dev.memvault.core.vault.SourceMatch> match = TestEngines.engine(vault).findBySource(provider, externalId);
     assertTrue(match.isPresent(), "nothing imported as " + provider + " " + externalId);
     return vault.get(match.get().id());
   }
@@ -132,6 +133,6 @@ final class Fixtures {
   }
 
   static boolean anyImported(MemoryVault vault, String provider, String externalId) {
-    return vault.engine().findBySource(provider, externalId).isPresent();
+    return TestEngines.engine(vault).findBySource(provider, externalId).isPresent();
   }
 }

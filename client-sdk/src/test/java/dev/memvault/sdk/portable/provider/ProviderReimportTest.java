@@ -1,5 +1,6 @@
 package dev.memvault.sdk.portable.provider;
 
+import dev.memvault.sdk.TestEngines;
 import static dev.memvault.sdk.portable.provider.Fixtures.CHATGPT_JSON;
 import static dev.memvault.sdk.portable.provider.Fixtures.importInto;
 import static dev.memvault.sdk.portable.provider.Fixtures.imported;
@@ -122,9 +123,9 @@ class ProviderReimportTest {
 
   @Test
   void forgottenConversationAndMessage_stayForgotten() {
-    assertTrue(vault.engine().findBySource("chatgpt", CSV).orElseThrow().forgotten());
-    assertTrue(vault.engine().findBySource("chatgpt", "mt1").orElseThrow().forgotten());
-    assertTrue(vault.engine().findBySource("chatgpt", "m2").orElseThrow().forgotten());
+    assertTrue(TestEngines.engine(vault).findBySource("chatgpt", CSV).orElseThrow().forgotten());
+    assertTrue(TestEngines.engine(vault).findBySource("chatgpt", "mt1").orElseThrow().forgotten());
+    assertTrue(TestEngines.engine(vault).findBySource("chatgpt", "m2").orElseThrow().forgotten());
     assertEquals(4, vault.messages(imported(vault, "chatgpt", LISBON).getId()).size());
   }
 

@@ -128,7 +128,7 @@ public final class RecoveryKey {
    * {@link RecoverySigningKey}). HKDF-SHA256 without a salt: a device that holds only the recovery
    * key derives it before it knows which vault the key belongs to.
    */
-  SecretBytes signingSeed() {
+  public SecretBytes signingSeed() {
     byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
     try {
       byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, new byte[0], SIGNING_INFO, 32);

@@ -16,4 +16,20 @@ public record StoredMemory(
     long revision,
     boolean deleted,
     byte[] envelope,
-    String sourceKey) {}
+    String sourceKey) {
+  /** This row as stored under {@code seq}. */
+  public StoredMemory withSeq(long seq) {
+    return new StoredMemory(
+        seq,
+        id,
+        scopeId,
+        kind,
+        conversationId,
+        createdAtMillis,
+        updatedAtMillis,
+        revision,
+        deleted,
+        envelope,
+        sourceKey);
+  }
+}

@@ -1,5 +1,7 @@
 package dev.memvault.core.internal.backup;
 
+import dev.memvault.core.vault.SourceMatch;
+
 import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.backup.BackupProgress;
 
@@ -109,7 +111,7 @@ class VaultBackupRoundTripTest {
       assertThrows(VaultException.UnknownItem.class, () -> restored.get(contents.forgotten()));
       assertThrows(
           VaultException.UnknownItem.class, () -> restored.get(contents.forgottenConversation()));
-      Vault.SourceMatch forgottenImport =
+      SourceMatch forgottenImport =
           restored.findBySource("chatgpt", contents.forgottenImportExternalId()).orElseThrow();
       assertTrue(forgottenImport.forgotten(), "a forgotten import stays forgotten");
     }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import dev.memvault.core.VaultException;
 import com.google.protobuf.Timestamp;
 import dev.memvault.core.vault.Uuid7;
-import dev.memvault.core.vault.Vault;
+import dev.memvault.core.vault.SourceMatch;
+import dev.memvault.core.vault.VaultTransactions;
+import dev.memvault.core.vault.Writes;
 import dev.memvault.proto.v1.Conversation;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Link;
@@ -32,13 +34,13 @@ import java.util.stream.Collectors;
 public final class ConversationWriter {
   static final String ALTERNATE_OF = "alternate-of";
 
-  private final Vault vault;
+  private final VaultTransactions vault;
   private final String provider;
   private final String scope;
   private final String app;
   private final Uuid7 ids = new Uuid7(Clock.systemUTC(), new SecureRandom());
 
-  public ConversationWriter(Vault vault, String provider, String scope, String app) {
+  public ConversationWriter(VaultTransactions vault, String provider, String scope, String app) {
     this.vault = vault;
     this.provider = provider;
     this.scope = scope;
@@ -93,20 +95,20 @@ public final class ConversationWriter {
 
   /** The work of one {@link #write}: state that lives as long as its transaction. */
   private final class Transaction {
-    private final Vault.Writes writes;
+    private final Writes writes;
     private final ImportedConversation conversation;
     private final Map<String, String> memoryIds = new HashMap<>();
     private int messagesAdded;
     private int messagesPresent;
     private int messagesMoved;
 
-    Transaction(Vault.Writes writes, ImportedConversation conversation) {
+    Transaction(Writes writes, ImportedConversation conversation) {
       this.writes = writes;
       this.conversation = conversation;
     }
 
     Outcome run() {
-      Optional<Vault.SourceMatch> known = writes.findBySource(provider, conversation.externalId());
+      Optional<SourceMatch> known = writes.findBySource(provider, conversation.externalId());
       if (known.isPresent() && known.get().forgotten()) {
         return new Outcome(State.FORGOTTEN, 0, 0, 0);
       }
@@ -199,7 +201,7 @@ public final class ConversationWriter {
     private void writeMessage(
         String conversationId, ImportedMessage message, Memory stored, boolean knownConversation) {
       if (stored == null && knownConversation) {
-        Optional<Vault.SourceMatch> elsewhere =
+        Optional<SourceMatch> elsewhere =
             writes.findMessageBySource(conversationId, provider, message.externalId());
         if (elsewhere.isPresent() && elsewhere.get().forgotten()) {
           memoryIds.put(message.externalId(), elsewhere.get().id());

@@ -1,4 +1,6 @@
-package dev.memvault.core.internal.crypto;
+package dev.memvault.core.sync;
+
+import dev.memvault.core.internal.crypto.RecoveryKey;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

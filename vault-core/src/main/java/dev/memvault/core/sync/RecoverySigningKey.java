@@ -1,4 +1,6 @@
-package dev.memvault.core.internal.crypto;
+package dev.memvault.core.sync;
+
+import dev.memvault.core.internal.crypto.RecoveryKey;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.subtle.Ed25519Sign;

@@ -1,0 +1,72 @@
+package dev.memvault.core.sync;
+
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What sync needs of a local vault: this device's identity and signing key, its outbox, its
+ * cursor on the server's log, the device chain head it trusts, and the merge of pulled changes.
+ * Every method is one transaction of the vault. Key material leaves only sealed: the root key
+ * goes to a new device inside a key package ({@link #sealKeyPackage}), never as bytes.
+ */
+public interface Replica {
+  /** The 16-byte vault id. */
+  byte[] vaultIdBytes();
+
+  /** The 16-byte id of this device. */
+  byte[] deviceIdBytes();
+
+  /** This device's Ed25519 signing key, made and stored (encrypted) on first use. */
+  DeviceSigningKey deviceSigningKey();
+
+  /** The device chain head this device verified last; empty before it knows any chain. */
+  Optional<ChainHead> trustedChainHead();
+
+  void saveTrustedChainHead(ChainHead head);
+
+  /** The first link of this vault's device chain by this device, for registering the vault. */
+  SignedDeviceLink genesisLink();
+
+  /** The root key wrapped by the recovery key, as the header keeps it (for other devices). */
+  byte[] rootKeyByRecovery();
+
+  /**
+   * The vault's root key and what a new device needs besides, sealed with HPKE to the new
+   * device's public keyset under {@code context} (device linking).
+   *
+   * @throws GeneralSecurityException if the public keyset is not an HPKE public keyset
+   */
+  byte[] sealKeyPackage(
+      byte[] recipientPublicKeyset, byte[] context, ChainHead linkedHead, String serverId)
+      throws GeneralSecurityException;
+
+  /**
+   * The oldest {@code limit} local changes queued after outbox seq {@code afterSeq} and not yet
+   * acknowledged by the sync server; superseded ones are dropped from the queue.
+   */
+  List<OutboxEntry> pendingChanges(long afterSeq, int limit);
+
+  long pendingChangeCount();
+
+  /** Drops changes the sync server has acknowledged storing; call only after it did. */
+  void acknowledge(List<OutboxEntry> stored);
+
+  /** Where this device stands with its sync server, if it was ever given one. */
+  Optional<SyncCursor> syncCursor();
+
+  void saveSyncCursor(SyncCursor cursor);
+
+  /**
+   * Applies verified changes pulled from the server and stores {@code advanced}, in one
+   * transaction: all of them and the cursor, or nothing.
+   *
+   * @throws dev.memvault.core.VaultException.Corrupt (nothing applied) if a change is not one
+   *     this vault can accept
+   */
+  ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced);
+
+  /** A new primary key for every scope, for writes after a device is revoked. */
+  void rotateAllScopeKeys();
+}

@@ -1,0 +1,103 @@
+package dev.memvault.core.vault;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.store.MetaRows;
+import dev.memvault.core.internal.sync.SyncRows;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import java.security.GeneralSecurityException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * This device within its vault: its signing key (stored wrapped by the root key), the device
+ * chain head it verified last, and the vault's first chain link it registers with a server.
+ * Runs inside the caller's transaction.
+ */
+final class DeviceIdentity {
+  /** The device chain head this device verified last ({@link ChainHead}). */
+  static final String META_CHAIN_HEAD = "device_chain_head";
+
+  /** The vault's first device chain link, made at creation, sent at registration. */
+  static final String META_GENESIS = "device_chain_genesis";
+
+  private final MetaRows meta;
+  private final SyncRows syncRows;
+  private final RootKey rootKey;
+  private final byte[] vaultId;
+  private final byte[] deviceId;
+  private final Clock clock;
+  private DeviceSigningKey signingKey;
+
+  DeviceIdentity(
+      MetaRows meta,
+      SyncRows syncRows,
+      RootKey rootKey,
+      byte[] vaultId,
+      byte[] deviceId,
+      Clock clock) {
+    this.meta = meta;
+    this.syncRows = syncRows;
+    this.rootKey = rootKey;
+    this.vaultId = vaultId;
+    this.deviceId = deviceId;
+    this.clock = clock;
+  }
+
+  /** This device's Ed25519 signing key, made and stored (encrypted) on first use. */
+  DeviceSigningKey signingKey() throws SQLException, GeneralSecurityException {
+    if (signingKey == null) {
+      Optional<byte[]> stored = syncRows.deviceKey(deviceId);
+      if (stored.isPresent()) {
+        signingKey = DeviceSigningKey.decrypt(stored.get(), rootKey, vaultId, deviceId);
+      } else {
+        DeviceSigningKey fresh = DeviceSigningKey.generate();
+        syncRows.putDeviceKey(deviceId, fresh.encrypt(rootKey, vaultId, deviceId));
+        signingKey = fresh;
+      }
+    }
+    return signingKey;
+  }
+
+  Optional<ChainHead> trustedChainHead() throws SQLException {
+    return Optional.ofNullable(ChainHead.decode(meta.get(META_CHAIN_HEAD), deviceId));
+  }
+
+  void saveTrustedChainHead(ChainHead head) throws SQLException {
+    meta.put(META_CHAIN_HEAD, head.encode(deviceId));
+  }
+
+  /**
+   * The vault's first device chain link by this device. Made at creation; a vault made before
+   * device chains, or restored from a backup as a new device, gets one now, without a recovery
+   * key (join --recovery then cannot find it).
+   */
+  SignedDeviceLink genesisLink(DeviceSigningKey key) throws SQLException {
+    byte[] stored = meta.get(META_GENESIS);
+    if (stored != null) {
+      // Another device's genesis (this is a restored copy) does not count; neither would a
+      // damaged one, which the server or the chain check would refuse anyway.
+      try {
+        SignedDeviceLink genesis = SignedDeviceLink.parseFrom(stored);
+        Optional<ByteString> by = DeviceLinks.addedDevice(genesis);
+        if (by.isPresent() && Arrays.equals(by.get().toByteArray(), deviceId)) {
+          return genesis;
+        }
+      } catch (InvalidProtocolBufferException damaged) {
+        // made anew below
+      }
+    }
+    SignedDeviceLink genesis =
+        DeviceLinks.genesis(vaultId, deviceId, key, Optional.empty(), clock.millis());
+    meta.put(META_GENESIS, genesis.toByteArray());
+    meta.put(META_CHAIN_HEAD, new ChainHead(1, DeviceChain.linkHash(genesis)).encode(deviceId));
+    return genesis;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.memvault.core.vault;
+
+import com.google.protobuf.ByteString;
+import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.store.MemoryRows;
+import dev.memvault.core.internal.sync.ChangeIds;
+import dev.memvault.core.internal.sync.OutboxRow;
+import dev.memvault.core.internal.sync.ScopeNames;
+import dev.memvault.core.internal.sync.SyncRows;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.vault.Scopes.Scope;
+import dev.memvault.proto.v1.RecordEnvelope;
+import dev.memvault.proto.v1.ScopeRecord;
+import dev.memvault.proto.v1.SyncPayload;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The local changes waiting for the sync server (docs/FORMAT.md, section 14). A queued revision
+ * is a reference to where its envelope is stored, not a copy: the payload is read back when it
+ * is pushed, and a revision superseded since (forgotten, or displaced from its slot by a revision
+ * that wins the merge) is dropped instead, as every replica would discard it on arrival.
+ */
+final class Outbox {
+  private final SyncRows syncRows;
+  private final MemoryRows memories;
+  private final Scopes openScopes;
+  private final RootKey rootKey;
+  private final byte[] vaultId;
+  private final ChangeIds changeIds;
+
+  Outbox(
+      SyncRows syncRows,
+      MemoryRows memories,
+      Scopes openScopes,
+      RootKey rootKey,
+      byte[] vaultId,
+      ChangeIds changeIds) {
+    this.syncRows = syncRows;
+    this.memories = memories;
+    this.openScopes = openScopes;
+    this.rootKey = rootKey;
+    this.vaultId = vaultId;
+    this.changeIds = changeIds;
+  }
+
+  void enqueueRevision(RecordEnvelope envelope) throws SQLException {
+    byte[] recordId = envelope.getRecordId().toByteArray();
+    ByteBuffer idBytes = ByteBuffer.wrap(recordId);
+    String memoryId = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
+    enqueueRevision(recordId, memoryId, envelope.getRevision(), envelopeHash(envelope.toByteArray()));
+  }
+
+  void enqueueRevision(byte[] recordId, String memoryId, long revision, byte[] envelopeHash)
+      throws SQLException {
+    syncRows.enqueueRevision(changeIds.next(), recordId, memoryId, revision, envelopeHash);
+  }
+
+  /** Queues a scope; its name and keyset as they are when pushed go out. */
+  void enqueueScope(Scope scope) throws SQLException {
+    syncRows.enqueueScope(changeIds.next(), scope.id());
+  }
+
+  /** Up to {@code limit} changes queued after outbox seq {@code afterSeq}, superseded ones dropped. */
+  List<OutboxEntry> pending(long afterSeq, int limit)
+      throws SQLException, GeneralSecurityException {
+    List<OutboxEntry> ready = new ArrayList<>();
+    List<Long> superseded = new ArrayList<>();
+    long after = afterSeq;
+    while (ready.size() < limit) {
+      List<OutboxRow> rows = syncRows.pending(after, limit - ready.size());
+      if (rows.isEmpty()) {
+        break;
+      }
+      for (OutboxRow row : rows) {
+        after = row.seq();
+        Optional<byte[]> payload = payloadOf(row);
+        if (payload.isPresent()) {
+          ready.add(new OutboxEntry(row.seq(), row.changeId(), row.recordId(), payload.get()));
+        } else {
+          superseded.add(row.seq());
+        }
+      }
+    }
+    syncRows.removeSeqs(superseded);
+    return ready;
+  }
+
+  long pendingCount() throws SQLException {
+    return syncRows.pendingCount();
+  }
+
+  void acknowledge(List<OutboxEntry> stored) throws SQLException {
+    syncRows.remove(stored);
+  }
+
+  /** The payload an outbox row stands for, or empty if what it refers to was superseded. */
+  private Optional<byte[]> payloadOf(OutboxRow row) throws SQLException, GeneralSecurityException {
+    if (row.holdsPayload()) {
+      return Optional.of(row.payload());
+    }
+    if (row.isRevision()) {
+      Optional<byte[]> envelope = memories.envelopeAt(row.memoryId(), row.revision());
+      if (envelope.isEmpty()
+          || !MessageDigest.isEqual(envelopeHash(envelope.get()), row.envelopeHash())) {
+        return Optional.empty();
+      }
+      RecordEnvelope parsed = Records.parseEnvelope(row.memoryId(), envelope.get());
+      return Optional.of(SyncPayload.newBuilder().setRevision(parsed).build().toByteArray());
+    }
+    Scope scope = openScopes.findById(row.recordId());
+    if (scope == null) {
+      return Optional.empty();
+    }
+    ScopeRecord record =
+        ScopeRecord.newBuilder()
+            .setScopeId(ByteString.copyFrom(scope.id()))
+            .setEncryptedName(
+                ByteString.copyFrom(ScopeNames.seal(rootKey, vaultId, scope.id(), scope.name())))
+            .setEncryptedKeyset(
+                ByteString.copyFrom(scope.keyset().encrypt(rootKey, vaultId, scope.id())))
+            .setHlc(syncRows.scopeHlc(scope.id()))
+            .build();
+    return Optional.of(SyncPayload.newBuilder().setScope(record).build().toByteArray());
+  }
+
+  /** SHA-256 of an envelope, cut to 16 bytes: enough to tell whether a slot still holds it. */
+  static byte[] envelopeHash(byte[] envelope) {
+    try {
+      return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(envelope), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java platform has SHA-256", e);
+    }
+  }
+}
