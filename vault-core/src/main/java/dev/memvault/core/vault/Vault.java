@@ -142,7 +142,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     searchIndexRebuild.runIfStale(progress);
   }
 
-  // ---------------------------------------------------------------- creating and opening
 
   public static CreatedVault create(Path directory, char[] passphrase) {
     return create(directory, passphrase, Clock.systemUTC(), new SecureRandom());
@@ -226,7 +225,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     header = changed;
   }
 
-  // ---------------------------------------------------------------- memories
 
   /**
    * Adds a new memory. An empty id gets a fresh UUIDv7; missing timestamps get the current time;
@@ -273,7 +271,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     return transactor.read(() -> reads.history(id));
   }
 
-  /** The live messages of a conversation, in the order they were stored. */
   @Override
   public synchronized List<Memory> messages(String conversationId) {
     return transactor.read(() -> reads.messages(conversationId));
@@ -319,7 +316,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
         });
   }
 
-  // ---------------------------------------------------------------- backup
 
   /**
    * Writes one encrypted, self-contained backup of this vault to {@code file}: the header (with
@@ -378,7 +374,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     return vault;
   }
 
-  // ---------------------------------------------------------------- scopes and keys
 
   /**
    * Checks that {@code scope} is a valid scope name, for callers that want to refuse a bad name
@@ -418,7 +413,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     }
   }
 
-  // ---------------------------------------------------------------- sync (docs/FORMAT.md, 14)
 
   @Override
   public byte[] vaultIdBytes() {
@@ -500,10 +494,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     return transactor.inTransaction(syncRows::cursor);
   }
 
-  /**
-   * Stores a cursor as it is (the server identity pinned at first contact, or a new server URL,
-   * which starts from the beginning of that server's log).
-   */
   @Override
   public synchronized void saveSyncCursor(SyncCursor cursor) {
     transactor.inTransaction(
@@ -513,13 +503,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
         });
   }
 
-  /**
-   * Applies changes pulled from the sync server ({@link RemoteChanges}) and stores {@code
-   * advanced} as the new cursor, in one transaction: all of them and the cursor, or nothing.
-   *
-   * @throws VaultException.Corrupt (nothing applied) if a change fails any check; the sync
-   *     server or another device of the vault sent something this vault cannot accept
-   */
   @Override
   public synchronized ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced) {
     return transactor.inTransaction(
@@ -530,7 +513,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
         });
   }
 
-  // ---------------------------------------------------------------- this vault
 
   public Path directory() {
     return directory;
