@@ -2,12 +2,12 @@ package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.vault.Vault;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.SigningInputs;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.sync.DeviceJoin;
 import dev.memvault.sdk.sync.DeviceLinking;

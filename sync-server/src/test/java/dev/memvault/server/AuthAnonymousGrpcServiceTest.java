@@ -21,7 +21,7 @@ import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.server.auth.ServerSecret;
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.protocol.SigningInputs;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
@@ -23,6 +22,7 @@ import dev.memvault.proto.sync.v1.RecoveryBundle;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.server.errors.Reason;
 import java.security.GeneralSecurityException;
 import java.time.Duration;

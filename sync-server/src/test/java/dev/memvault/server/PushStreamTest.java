@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;

@@ -1,6 +1,6 @@
 package dev.memvault.server;
 
-import dev.memvault.proto.sync.ChangeBatches;
+import dev.memvault.protocol.ChangeBatches;
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +20,7 @@ import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.StoreException;
 import io.grpc.Metadata;
 import io.grpc.Status;

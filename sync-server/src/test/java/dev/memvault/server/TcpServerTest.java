@@ -24,7 +24,7 @@ import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;

@@ -7,7 +7,7 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HpkeParameters;
 import com.google.crypto.tink.hybrid.HybridConfig;
-import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.protocol.CanonicalEncoding;
 import java.security.GeneralSecurityException;
 
 /**

@@ -1,6 +1,6 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.protocol.SigningInputs;
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
@@ -10,7 +10,7 @@ import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageResponse;
 import dev.memvault.proto.sync.v1.DeviceLink;

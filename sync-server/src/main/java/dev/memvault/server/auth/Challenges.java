@@ -1,6 +1,6 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.protocol.CanonicalEncoding;
 import com.google.protobuf.ByteString;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;

@@ -1,6 +1,6 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;

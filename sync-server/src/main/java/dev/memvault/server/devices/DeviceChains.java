@@ -2,11 +2,11 @@ package dev.memvault.server.devices;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.proto.sync.DeviceChain;
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;

@@ -1,9 +1,9 @@
 package dev.memvault.server.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
-import dev.memvault.proto.sync.ChangeSignatureCheck;
+import dev.memvault.protocol.ChangeSignatureCheck;
 import dev.memvault.proto.sync.v1.Change;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestResponse;

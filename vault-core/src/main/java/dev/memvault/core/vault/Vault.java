@@ -31,7 +31,7 @@ import dev.memvault.core.sync.ChangeIds;
 import dev.memvault.core.sync.OutboxRow;
 import java.security.MessageDigest;
 import dev.memvault.core.sync.DeviceLinks;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.core.sync.HybridClock;
 import dev.memvault.core.sync.OutboxEntry;
