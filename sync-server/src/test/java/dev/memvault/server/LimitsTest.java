@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.limits.Limits;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +46,7 @@ class LimitsTest {
     String token = fixture.registered(device);
 
     push(token, device.changes(1, 3));
-    assertRejected(Reason.BATCH_TOO_LARGE, () -> push(token, device.changes(4, 7)));
+    assertRejected(ErrorReason.BATCH_TOO_LARGE, () -> push(token, device.changes(4, 7)));
   }
 
   @Test
@@ -56,7 +56,7 @@ class LimitsTest {
 
     push(token, List.of(device.change(1, new byte[1000])));
     assertRejected(
-        Reason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(device.change(2, new byte[1001]))));
+        ErrorReason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(device.change(2, new byte[1001]))));
   }
 
   @Test
@@ -71,7 +71,7 @@ class LimitsTest {
                     .concat(com.google.protobuf.ByteString.copyFrom(new byte[300])))
             .build();
 
-    assertRejected(Reason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(padded)));
+    assertRejected(ErrorReason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(padded)));
   }
 
   @Test
@@ -83,7 +83,7 @@ class LimitsTest {
     push(token, List.of(device.change(1, new byte[1000]), device.change(2, new byte[1000])));
 
     assertRejected(
-        Reason.QUOTA_EXCEEDED,
+        ErrorReason.QUOTA_EXCEEDED,
         () ->
             push(token, List.of(device.change(3, new byte[1000]), device.change(4, new byte[1]))));
 
@@ -98,11 +98,11 @@ class LimitsTest {
     push(token, device.changes(1, 6));
     push(token, device.changes(7, 10));
 
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(11, 11)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(11, 11)));
 
     fixture.clock.advance(Duration.ofMillis(400)); // two tokens back
     push(token, device.changes(11, 12));
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(13, 13)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(13, 13)));
   }
 
   @Test
@@ -114,7 +114,7 @@ class LimitsTest {
     push(token, device.changes(1, 3));
 
     push(otherToken, other.changes(1, 3));
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(4, 4)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(4, 4)));
   }
 
   @Test
@@ -122,7 +122,7 @@ class LimitsTest {
     fixture.start(Limits.DEFAULTS.withRate(2, 1000));
     String token = fixture.registered(device);
 
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));
   }
 
   private PushResponse push(String token, List<Change> changes) {

@@ -16,8 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.server.auth.AuthInterceptor;
-import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
@@ -136,7 +135,7 @@ class TcpServerTest {
                     authenticated, rawPush, CallOptions.DEFAULT, truncated));
 
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(Reason.MALFORMED_MESSAGE.name(), e.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(ErrorReason.MALFORMED_MESSAGE.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
     assertEquals(0, sync.pull(PullRequest.newBuilder().build()).next().getHead().getSeq());
     assertEquals(
         2,

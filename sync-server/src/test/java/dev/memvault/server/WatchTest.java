@@ -11,8 +11,8 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.protocol.LogChain;
-import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
 import io.grpc.ManagedChannel;
@@ -201,7 +201,7 @@ class WatchTest {
 
     WatchStream third = WatchStream.open(fixture.asyncSync(token), 0);
 
-    assertStatus(Reason.TOO_MANY_WATCHES, third.awaitEnd());
+    assertStatus(ErrorReason.TOO_MANY_WATCHES, third.awaitEnd());
     first.cancel();
     second.cancel();
   }
@@ -221,7 +221,7 @@ class WatchTest {
     fixture.server().close();
     Duration closing = Duration.ofNanos(System.nanoTime() - start);
 
-    assertStatus(Reason.SHUTTING_DOWN, watch.awaitEnd());
+    assertStatus(ErrorReason.SHUTTING_DOWN, watch.awaitEnd());
     assertTrue(
         closing.compareTo(grace.dividedBy(2)) < 0,
         "Watch streams must not hold shutdown for the grace period; close took " + closing);

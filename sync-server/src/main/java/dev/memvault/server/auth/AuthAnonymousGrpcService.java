@@ -24,7 +24,7 @@ import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
 import java.util.Optional;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.SyncStore;
@@ -109,9 +109,9 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
       Device device =
           store
               .device(vaultId, deviceId)
-              .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_DEVICE));
+              .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_DEVICE));
       if (device.getRevokedAtMs() != 0) {
-        throw new RejectedException(Reason.DEVICE_REVOKED);
+        throw new RejectedException(ErrorReason.DEVICE_REVOKED);
       }
       checkProof(device.getSigningPublicKeyset(), request, vaultId, deviceId, nonce);
       challenges.consume(nonce);
@@ -126,7 +126,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
       RegisterVaultRequest request, StreamObserver<AuthenticateResponse> responses) {
     try {
       if (!request.hasProof()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
       }
       AuthenticateRequest proof = request.getProof();
       byte[] vaultId = id(proof.getVaultId());
@@ -144,13 +144,13 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
               .setRegisteredAtMs(clock.millis())
               .build();
       if (!request.hasGenesis()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
       }
       DeviceChain chain = chains.checkGenesis(vaultId, request.getGenesis(), first);
       Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
       if (chain.recoveryPublicKey().isPresent() && !request.getRootKeyByRecovery().isEmpty()) {
         if (request.getRootKeyByRecovery().size() > MAX_WRAPPED_KEY_BYTES) {
-          throw new RejectedException(Reason.MALFORMED_REQUEST);
+          throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
         }
         recovery =
             Optional.of(
@@ -160,7 +160,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
                     request.getRootKeyByRecovery().toByteArray()));
       }
       if (!store.registerVault(vaultId, first, Optional.of(request.getGenesis()), recovery)) {
-        throw new RejectedException(Reason.VAULT_EXISTS);
+        throw new RejectedException(ErrorReason.VAULT_EXISTS);
       }
       respond(responses, tokens.issue(vaultId, deviceId));
     } catch (RuntimeException e) {
@@ -199,12 +199,12 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
       GetRecoveryBundleRequest request, StreamObserver<RecoveryBundle> responses) {
     try {
       if (request.getRecoveryPublicKey().size() != DeviceChain.RECOVERY_PUBLIC_KEY_LENGTH) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
       }
       SyncStore.RecoveryRecord record =
           store
               .recovery(request.getRecoveryPublicKey().toByteArray())
-              .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_RECOVERY));
+              .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_RECOVERY));
       responses.onNext(
           RecoveryBundle.newBuilder()
               .setVaultId(ByteString.copyFrom(record.vaultId()))
@@ -226,7 +226,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
       JoinWithRecoveryRequest request, StreamObserver<AuthenticateResponse> responses) {
     try {
       if (!request.hasProof() || !request.hasLink()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
       }
       AuthenticateRequest proof = request.getProof();
       byte[] vaultId = id(proof.getVaultId());
@@ -235,13 +235,13 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
       challenges.check(vaultId, deviceId, nonce);
       DeviceLink link = parseLink(request.getLink());
       if (!link.hasAdded() || !link.getAdded().getDeviceId().equals(proof.getDeviceId())) {
-        throw new RejectedException(Reason.BAD_DEVICE_LINK);
+        throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
       }
       ByteString keyset = link.getAdded().getSigningPublicKeyset();
       limits.checkPublicKeyset(keyset.size());
       checkProof(keyset, proof, vaultId, deviceId, nonce);
       if (store.device(vaultId, deviceId).isPresent()) {
-        throw new RejectedException(Reason.DEVICE_EXISTS);
+        throw new RejectedException(ErrorReason.DEVICE_EXISTS);
       }
       chains.append(vaultId, request.getLink(), ByteString.EMPTY);
       challenges.consume(nonce);
@@ -255,7 +255,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
     try {
       return DeviceLink.parseFrom(signed.getLink());
     } catch (InvalidProtocolBufferException e) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
   }
 
@@ -265,7 +265,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
         SigningInputs.authentication(
             serverId, SigningInputs.AUTHENTICATE_PURPOSE, vaultId, deviceId, nonce);
     if (!keys.verifies(keyset, proof.getSignature().toByteArray(), signed)) {
-      throw new RejectedException(Reason.BAD_SIGNATURE);
+      throw new RejectedException(ErrorReason.BAD_SIGNATURE);
     }
   }
 
@@ -281,7 +281,7 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
 
   private static byte[] id(ByteString id) {
     if (id.size() != ID_LENGTH) {
-      throw new RejectedException(Reason.MALFORMED_ID);
+      throw new RejectedException(ErrorReason.MALFORMED_ID);
     }
     return id.toByteArray();
   }

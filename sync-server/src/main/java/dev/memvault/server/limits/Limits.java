@@ -2,7 +2,7 @@ package dev.memvault.server.limits;
 
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.StoreLimits;
 
@@ -76,12 +76,12 @@ public record Limits(
   /** Checks a push's sizes; ids and signatures are checked by the service. */
   public void checkPush(PushRequest request) {
     if (request.getChangesCount() > maxChangesPerPush) {
-      throw new RejectedException(Reason.BATCH_TOO_LARGE);
+      throw new RejectedException(ErrorReason.BATCH_TOO_LARGE);
     }
     for (Change change : request.getChangesList()) {
       if (change.getPayload().size() > maxPayloadBytes
           || change.getSignature().size() > maxSignatureBytes) {
-        throw new RejectedException(Reason.PAYLOAD_TOO_LARGE);
+        throw new RejectedException(ErrorReason.PAYLOAD_TOO_LARGE);
       }
     }
   }
@@ -97,7 +97,7 @@ public record Limits(
   /** Checks a public keyset's size before anything parses it. */
   public void checkPublicKeyset(int bytes) {
     if (bytes == 0 || bytes > maxPublicKeysetBytes) {
-      throw new RejectedException(Reason.BAD_KEYSET);
+      throw new RejectedException(ErrorReason.BAD_KEYSET);
     }
   }
 

@@ -28,7 +28,7 @@ import dev.memvault.proto.sync.v1.WatchRequest;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.limits.RateLimiter;
@@ -129,17 +129,17 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
   private void check(AuthenticatedDevice caller, PushRequest request) {
     if (request == PushParsing.MALFORMED) {
-      throw new RejectedException(Reason.MALFORMED_MESSAGE);
+      throw new RejectedException(ErrorReason.MALFORMED_MESSAGE);
     }
     limits.checkPush(request);
     for (Change change : request.getChangesList()) {
       if (change.getChangeId().size() != ID_LENGTH
           || change.getRecordId().size() != ID_LENGTH
           || change.getDeviceId().size() != ID_LENGTH) {
-        throw new RejectedException(Reason.MALFORMED_ID);
+        throw new RejectedException(ErrorReason.MALFORMED_ID);
       }
       if (!change.getDeviceId().equals(caller.deviceId())) {
-        throw new RejectedException(Reason.WRONG_DEVICE);
+        throw new RejectedException(ErrorReason.WRONG_DEVICE);
       }
     }
     // Before the signatures: verifying is what a flood would cost.
@@ -178,7 +178,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     try {
       new ChangeSignatureCheck(vaultId).verifyAll(verifier, changes);
     } catch (GeneralSecurityException e) {
-      throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
+      throw new RejectedException(ErrorReason.BAD_CHANGE_SIGNATURE);
     }
   }
 
@@ -261,7 +261,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     try {
       AuthenticatedDevice caller = AuthenticatedDevice.current();
       if (!request.hasLink()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
       }
       DeviceChain chain =
           chains.append(caller.vaultId().toByteArray(), request.getLink(), caller.deviceId());
@@ -317,7 +317,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   /** A uint64 cursor; none past 2^63 - 1 can name an entry. */
   private static long seq(long uint64) {
     if (uint64 < 0) {
-      throw new RejectedException(Reason.MALFORMED_REQUEST);
+      throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
     }
     return uint64;
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.time.Clock;
 import java.time.Instant;
@@ -80,7 +80,7 @@ class RateLimiterTest {
 
   private void assertRateLimited(int changes) {
     assertEquals(
-        Reason.RATE_LIMITED,
+        ErrorReason.RATE_LIMITED,
         assertThrows(RejectedException.class, () -> limiter.acquire(DEVICE, changes)).reason());
   }
 }
