@@ -42,7 +42,7 @@ class LimitsTest {
 
   @Test
   void push_moreChangesThanAllowed_batchTooLarge() {
-    fixture.start(Limits.DEFAULTS.withMaxChangesPerPush(3));
+    fixture.start(Limits.builder().maxChangesPerPush(3).build());
     String token = fixture.registered(device);
 
     push(token, device.changes(1, 3));
@@ -51,7 +51,7 @@ class LimitsTest {
 
   @Test
   void push_payloadOverLimit_payloadTooLarge() {
-    fixture.start(Limits.DEFAULTS.withMaxPayloadBytes(1000));
+    fixture.start(Limits.builder().maxPayloadBytes(1000).build());
     String token = fixture.registered(device);
 
     push(token, List.of(device.change(1, new byte[1000])));
@@ -78,7 +78,7 @@ class LimitsTest {
   void push_pastVaultQuota_quotaExceededAndNothingStored() {
     // Each change counts its payload (1000), its signature (69: Tink prefix + Ed25519) and its
     // batch proof (2: a batch of one has no path, only its leaf count).
-    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1071));
+    fixture.start(Limits.builder().maxBytesPerVault(3 * 1071).build());
     String token = fixture.registered(device);
     push(token, List.of(device.change(1, new byte[1000]), device.change(2, new byte[1000])));
 
@@ -93,7 +93,7 @@ class LimitsTest {
 
   @Test
   void push_fasterThanRate_rateLimitedUntilRefilled() {
-    fixture.start(Limits.DEFAULTS.withRate(10, 5));
+    fixture.start(Limits.builder().rateBurstChanges(10).rateChangesPerSecond(5).build());
     String token = fixture.registered(device);
     push(token, device.changes(1, 6));
     push(token, device.changes(7, 10));
@@ -107,7 +107,7 @@ class LimitsTest {
 
   @Test
   void push_rateIsPerDevice() {
-    fixture.start(Limits.DEFAULTS.withRate(3, 1));
+    fixture.start(Limits.builder().rateBurstChanges(3).rateChangesPerSecond(1).build());
     String token = fixture.registered(device);
     TestDevice other = TestDevice.newVault();
     String otherToken = fixture.registered(other);
@@ -119,7 +119,7 @@ class LimitsTest {
 
   @Test
   void push_batchLargerThanBurst_neverAccepted() {
-    fixture.start(Limits.DEFAULTS.withRate(2, 1000));
+    fixture.start(Limits.builder().rateBurstChanges(2).rateChangesPerSecond(1000).build());
     String token = fixture.registered(device);
 
     assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));

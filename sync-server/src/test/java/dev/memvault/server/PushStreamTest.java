@@ -97,7 +97,7 @@ class PushStreamTest {
   @Test
   void quotaReachedByTheSecondBatch_firstStoredAlone() throws Exception {
     // Each change counts its payload (1000), signature (69) and batch proof: about 1.1 KB.
-    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1100));
+    fixture.start(Limits.builder().maxBytesPerVault(3 * 1100).build());
     String token = fixture.registered(device);
     List<PushRequest> batches = new ArrayList<>();
     for (int b = 0; b < 4; b++) {

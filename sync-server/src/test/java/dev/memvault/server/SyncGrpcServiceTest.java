@@ -136,7 +136,7 @@ class SyncGrpcServiceTest {
 
   @Test
   void pull_pageSizeOverMaximum_capped() {
-    fixture.start(Limits.DEFAULTS.withMaxPageSize(4));
+    fixture.start(Limits.builder().maxPageSize(4).build());
     String token = fixture.registered(device);
     push(token, device.changes(1, 10));
 
@@ -147,7 +147,7 @@ class SyncGrpcServiceTest {
 
   @Test
   void pull_pageBytesLimit_pagesSplitButAtLeastOneEntry() {
-    fixture.start(Limits.DEFAULTS.withMaxPageBytes(2500));
+    fixture.start(Limits.builder().maxPageBytes(2500).build());
     String token = fixture.registered(device);
     List<Change> changes = new ArrayList<>();
     for (int n = 1; n <= 6; n++) {

@@ -78,7 +78,9 @@ class TcpServerTest {
   @Test
   void overTcp_messageOverLimit_resourceExhaustedByTransport() throws Exception {
     int port =
-        start(InsecureServerCredentials.create(), Limits.DEFAULTS.withMaxMessageBytes(64 * 1024));
+        start(
+            InsecureServerCredentials.create(),
+            Limits.builder().maxMessageBytes(64 * 1024).build());
     ManagedChannel channel = channel(port, InsecureChannelCredentials.create());
     String token = device.register(AuthServiceGrpc.newBlockingStub(channel));
     SyncServiceGrpc.SyncServiceBlockingStub sync =

@@ -102,7 +102,7 @@ class WatchTest {
     ExecutorService serverThreads = fixture.track(Executors.newFixedThreadPool(8));
     ExecutorService clientThreads = fixture.track(Executors.newFixedThreadPool(4));
     ServerConfig config =
-        fixture.defaults().limits(Limits.DEFAULTS.withMaxWatchesPerVault(1000)).build();
+        fixture.defaults().limits(Limits.builder().maxWatchesPerVault(1000).build()).build();
     String name = InProcessServerBuilder.generateName();
     SyncServer server =
         fixture.startServer(
@@ -191,7 +191,7 @@ class WatchTest {
 
   @Test
   void watch_moreThanVaultAllows_tooManyWatches() throws Exception {
-    fixture.start(Limits.DEFAULTS.withMaxWatchesPerVault(2));
+    fixture.start(Limits.builder().maxWatchesPerVault(2).build());
     String token = fixture.registered(device);
     WatchStream first = WatchStream.open(fixture.asyncSync(token), 0);
     WatchStream second = WatchStream.open(fixture.asyncSync(token), 0);

@@ -34,7 +34,9 @@ class RateLimiterTest {
         }
       };
 
-  private final RateLimiter limiter = new RateLimiter(Limits.DEFAULTS.withRate(5000, 500), clock);
+  private final RateLimiter limiter =
+      new RateLimiter(
+          Limits.builder().rateBurstChanges(5000).rateChangesPerSecond(500).build(), clock);
 
   @Test
   void acquire_burstThenSustainedRate() {
