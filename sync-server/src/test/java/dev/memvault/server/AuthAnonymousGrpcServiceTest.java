@@ -141,7 +141,8 @@ class AuthAnonymousGrpcServiceTest {
     ByteString huge = device.publicKeyset.concat(ByteString.copyFrom(new byte[5000]));
 
     assertRejected(
-        ErrorReason.BAD_KEYSET, () -> register(device.proof(device.challenge(fixture.auth())), huge));
+        ErrorReason.BAD_KEYSET,
+        () -> register(device.proof(device.challenge(fixture.auth())), huge));
   }
 
   @Test
@@ -152,7 +153,8 @@ class AuthAnonymousGrpcServiceTest {
             .setSignature(other.proof(device.challenge(fixture.auth())).getSignature())
             .build();
 
-    assertRejected(ErrorReason.BAD_SIGNATURE, () -> register(proofBySomeoneElse, device.publicKeyset));
+    assertRejected(
+        ErrorReason.BAD_SIGNATURE, () -> register(proofBySomeoneElse, device.publicKeyset));
     fixture.registered(device); // the vault id is still free
   }
 
@@ -186,7 +188,8 @@ class AuthAnonymousGrpcServiceTest {
     TestDevice stranger = device.sibling();
 
     assertRejected(ErrorReason.UNKNOWN_DEVICE, () -> stranger.authenticate(fixture.auth()));
-    assertRejected(ErrorReason.UNKNOWN_DEVICE, () -> TestDevice.newVault().authenticate(fixture.auth()));
+    assertRejected(
+        ErrorReason.UNKNOWN_DEVICE, () -> TestDevice.newVault().authenticate(fixture.auth()));
   }
 
   @Test
@@ -277,7 +280,8 @@ class AuthAnonymousGrpcServiceTest {
     TestDevice other = device.sibling();
     GetChallengeResponse theirs = other.challenge(fixture.auth());
 
-    assertRejected(ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(theirs)));
+    assertRejected(
+        ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(theirs)));
   }
 
   @Test
@@ -292,7 +296,8 @@ class AuthAnonymousGrpcServiceTest {
     GetChallengeResponse foreign =
         device.challenge(AuthServiceGrpc.newBlockingStub(fixture.channel(otherServer)));
 
-    assertRejected(ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(foreign)));
+    assertRejected(
+        ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(foreign)));
   }
 
   @Test

@@ -174,7 +174,8 @@ class DeviceChainGrpcTest {
 
     assertEquals(ByteString.copyFromUtf8("package"), awaitKeyPackage(pairingId));
     assertRejected(
-        ErrorReason.PAIRING_USED, () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("other")));
+        ErrorReason.PAIRING_USED,
+        () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("other")));
   }
 
   @Test
@@ -201,7 +202,8 @@ class DeviceChainGrpcTest {
     fixture.clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 
     assertRejected(
-        ErrorReason.UNKNOWN_PAIRING, () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("late")));
+        ErrorReason.UNKNOWN_PAIRING,
+        () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("late")));
   }
 
   @Test
@@ -211,11 +213,14 @@ class DeviceChainGrpcTest {
     session.openPairing(OpenPairingRequest.newBuilder().setPairingId(pairingId).build());
 
     assertRejected(
-        ErrorReason.MALFORMED_ID, () -> postJoinRequest(ByteString.copyFrom(new byte[7]), pairingId));
+        ErrorReason.MALFORMED_ID,
+        () -> postJoinRequest(ByteString.copyFrom(new byte[7]), pairingId));
     assertRejected(
         ErrorReason.MALFORMED_REQUEST,
         () -> postJoinRequest(pairingId, ByteString.copyFrom(new byte[9 * 1024])));
-    assertRejected(ErrorReason.UNKNOWN_PAIRING, () -> awaitKeyPackage(ByteString.copyFrom(new byte[] {9, 9, 9, 9, 9, 9, 9, 9})));
+    assertRejected(
+        ErrorReason.UNKNOWN_PAIRING,
+        () -> awaitKeyPackage(ByteString.copyFrom(new byte[] {9, 9, 9, 9, 9, 9, 9, 9})));
   }
 
   @Test

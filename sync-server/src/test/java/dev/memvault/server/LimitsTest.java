@@ -56,7 +56,8 @@ class LimitsTest {
 
     push(token, List.of(device.change(1, new byte[1000])));
     assertRejected(
-        ErrorReason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(device.change(2, new byte[1001]))));
+        ErrorReason.PAYLOAD_TOO_LARGE,
+        () -> push(token, List.of(device.change(2, new byte[1001]))));
   }
 
   @Test

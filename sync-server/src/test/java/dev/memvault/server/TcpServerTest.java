@@ -137,7 +137,8 @@ class TcpServerTest {
                     authenticated, rawPush, CallOptions.DEFAULT, truncated));
 
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(ErrorReason.MALFORMED_MESSAGE.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
+    assertEquals(
+        ErrorReason.MALFORMED_MESSAGE.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
     assertEquals(0, sync.pull(PullRequest.newBuilder().build()).next().getHead().getSeq());
     assertEquals(
         2,

@@ -80,7 +80,9 @@ public final class DeviceChains {
     }
     if (link.getSeq() != before.headSeq() + 1) {
       throw new RejectedException(
-          link.getSeq() <= before.headSeq() ? ErrorReason.CHAIN_CONFLICT : ErrorReason.BAD_DEVICE_LINK);
+          link.getSeq() <= before.headSeq()
+              ? ErrorReason.CHAIN_CONFLICT
+              : ErrorReason.BAD_DEVICE_LINK);
     }
     DeviceChain after = extend(before, signed);
     SyncStore.LinkEffect effect =

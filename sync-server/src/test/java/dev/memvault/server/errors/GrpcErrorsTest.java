@@ -43,7 +43,8 @@ class GrpcErrorsTest {
 
   @Test
   void toStatusException_domainExceptions_mappedWithoutTheirText() {
-    assertMapped(ErrorReason.QUOTA_EXCEEDED, new SyncStore.QuotaExceededException("holds 17 bytes"));
+    assertMapped(
+        ErrorReason.QUOTA_EXCEEDED, new SyncStore.QuotaExceededException("holds 17 bytes"));
     assertMapped(ErrorReason.UNKNOWN_VAULT, new SyncStore.UnknownVaultException("no vault 0a0b"));
     assertMapped(ErrorReason.STORE_UNAVAILABLE, new StoreException("disk full", null));
     assertMapped(ErrorReason.INTERNAL, new NullPointerException("field x"));
