@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.proto.sync.ChangeBatches;
+import dev.memvault.protocol.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.v1.Kind;

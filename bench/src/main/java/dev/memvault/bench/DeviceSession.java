@@ -2,7 +2,7 @@ package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.protocol.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;

@@ -1,10 +1,10 @@
 package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.protocol.LogChain;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

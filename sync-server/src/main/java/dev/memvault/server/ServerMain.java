@@ -239,9 +239,11 @@ public final class ServerMain implements Callable<Integer> {
     InetSocketAddress metricsAddress =
         metricsListen == null ? null : address("--metrics-listen", metricsListen);
     Limits limits =
-        Limits.DEFAULTS
-            .withMaxBytesPerVault(vaultQuotaMib * 1024 * 1024)
-            .withRate(rateBurst, ratePerSecond);
+        Limits.builder()
+            .maxBytesPerVault(vaultQuotaMib * 1024 * 1024)
+            .rateBurstChanges(rateBurst)
+            .rateChangesPerSecond(ratePerSecond)
+            .build();
     ServerCredentials credentials = credentials(tls);
     String postgresPassword = postgresPassword();
 

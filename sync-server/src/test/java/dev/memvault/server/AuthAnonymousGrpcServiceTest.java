@@ -21,8 +21,8 @@ import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.server.auth.ServerSecret;
-import dev.memvault.proto.sync.SigningInputs;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.SigningInputs;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +53,7 @@ class AuthAnonymousGrpcServiceTest {
   @Test
   void getChallenge_shortDeviceId_malformedId() {
     assertRejected(
-        Reason.MALFORMED_ID,
+        ErrorReason.MALFORMED_ID,
         () ->
             fixture
                 .auth()
@@ -94,14 +94,14 @@ class AuthAnonymousGrpcServiceTest {
     fixture.registered(device);
     TestDevice intruder = device.sibling();
 
-    assertRejected(Reason.VAULT_EXISTS, () -> intruder.register(fixture.auth()));
-    assertRejected(Reason.VAULT_EXISTS, () -> device.register(fixture.auth()));
+    assertRejected(ErrorReason.VAULT_EXISTS, () -> intruder.register(fixture.auth()));
+    assertRejected(ErrorReason.VAULT_EXISTS, () -> device.register(fixture.auth()));
   }
 
   @Test
   void registerVault_keysetNotTink_badKeyset() {
     assertRejected(
-        Reason.BAD_KEYSET,
+        ErrorReason.BAD_KEYSET,
         () ->
             register(device.proof(device.challenge(fixture.auth())), ByteString.copyFromUtf8("x")));
   }
@@ -117,7 +117,7 @@ class AuthAnonymousGrpcServiceTest {
                 privateKeys, InsecureSecretKeyAccess.get(), RegistryConfiguration.get()));
 
     assertRejected(
-        Reason.BAD_KEYSET,
+        ErrorReason.BAD_KEYSET,
         () -> register(device.proof(device.challenge(fixture.auth())), withSecret));
   }
 
@@ -132,7 +132,7 @@ class AuthAnonymousGrpcServiceTest {
                 ecdsa.getPublicKeysetHandle(), RegistryConfiguration.get()));
 
     assertRejected(
-        Reason.BAD_KEYSET,
+        ErrorReason.BAD_KEYSET,
         () -> register(device.proof(device.challenge(fixture.auth())), publicEcdsa));
   }
 
@@ -141,7 +141,8 @@ class AuthAnonymousGrpcServiceTest {
     ByteString huge = device.publicKeyset.concat(ByteString.copyFrom(new byte[5000]));
 
     assertRejected(
-        Reason.BAD_KEYSET, () -> register(device.proof(device.challenge(fixture.auth())), huge));
+        ErrorReason.BAD_KEYSET,
+        () -> register(device.proof(device.challenge(fixture.auth())), huge));
   }
 
   @Test
@@ -152,14 +153,15 @@ class AuthAnonymousGrpcServiceTest {
             .setSignature(other.proof(device.challenge(fixture.auth())).getSignature())
             .build();
 
-    assertRejected(Reason.BAD_SIGNATURE, () -> register(proofBySomeoneElse, device.publicKeyset));
+    assertRejected(
+        ErrorReason.BAD_SIGNATURE, () -> register(proofBySomeoneElse, device.publicKeyset));
     fixture.registered(device); // the vault id is still free
   }
 
   @Test
   void registerVault_noProof_malformedRequest() {
     assertRejected(
-        Reason.MALFORMED_REQUEST,
+        ErrorReason.MALFORMED_REQUEST,
         () ->
             fixture
                 .auth()
@@ -185,8 +187,9 @@ class AuthAnonymousGrpcServiceTest {
     fixture.registered(device);
     TestDevice stranger = device.sibling();
 
-    assertRejected(Reason.UNKNOWN_DEVICE, () -> stranger.authenticate(fixture.auth()));
-    assertRejected(Reason.UNKNOWN_DEVICE, () -> TestDevice.newVault().authenticate(fixture.auth()));
+    assertRejected(ErrorReason.UNKNOWN_DEVICE, () -> stranger.authenticate(fixture.auth()));
+    assertRejected(
+        ErrorReason.UNKNOWN_DEVICE, () -> TestDevice.newVault().authenticate(fixture.auth()));
   }
 
   @Test
@@ -200,7 +203,7 @@ class AuthAnonymousGrpcServiceTest {
       flipped[bit / 8] ^= (byte) (1 << (bit % 8));
       AuthenticateRequest forged =
           proof.toBuilder().setSignature(ByteString.copyFrom(flipped)).build();
-      assertRejected(Reason.BAD_SIGNATURE, () -> fixture.auth().authenticate(forged));
+      assertRejected(ErrorReason.BAD_SIGNATURE, () -> fixture.auth().authenticate(forged));
     }
     fixture.auth().authenticate(proof); // the nonce was not used up by the failures
   }
@@ -211,7 +214,7 @@ class AuthAnonymousGrpcServiceTest {
     GetChallengeResponse challenge = device.challenge(fixture.auth());
 
     assertRejected(
-        Reason.BAD_SIGNATURE,
+        ErrorReason.BAD_SIGNATURE,
         () ->
             fixture
                 .auth()
@@ -226,7 +229,7 @@ class AuthAnonymousGrpcServiceTest {
     GetChallengeResponse challenge = device.challenge(fixture.auth());
 
     assertRejected(
-        Reason.BAD_SIGNATURE,
+        ErrorReason.BAD_SIGNATURE,
         () ->
             fixture
                 .auth()
@@ -242,7 +245,7 @@ class AuthAnonymousGrpcServiceTest {
     fixture.clock.advance(Duration.ofSeconds(60));
 
     assertRejected(
-        Reason.CHALLENGE_EXPIRED, () -> fixture.auth().authenticate(device.proof(challenge)));
+        ErrorReason.CHALLENGE_EXPIRED, () -> fixture.auth().authenticate(device.proof(challenge)));
   }
 
   @Test
@@ -267,7 +270,7 @@ class AuthAnonymousGrpcServiceTest {
       AuthenticateRequest proof =
           device.proof(
               ByteString.copyFrom(forged), challenge.getServerId(), challenge.getPurpose());
-      assertRejected(Reason.BAD_CHALLENGE, () -> fixture.auth().authenticate(proof));
+      assertRejected(ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(proof));
     }
   }
 
@@ -277,7 +280,8 @@ class AuthAnonymousGrpcServiceTest {
     TestDevice other = device.sibling();
     GetChallengeResponse theirs = other.challenge(fixture.auth());
 
-    assertRejected(Reason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(theirs)));
+    assertRejected(
+        ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(theirs)));
   }
 
   @Test
@@ -292,7 +296,8 @@ class AuthAnonymousGrpcServiceTest {
     GetChallengeResponse foreign =
         device.challenge(AuthServiceGrpc.newBlockingStub(fixture.channel(otherServer)));
 
-    assertRejected(Reason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(foreign)));
+    assertRejected(
+        ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(device.proof(foreign)));
   }
 
   @Test
@@ -301,7 +306,7 @@ class AuthAnonymousGrpcServiceTest {
     AuthenticateRequest proof = device.proof(device.challenge(fixture.auth()));
     fixture.auth().authenticate(proof);
 
-    assertRejected(Reason.BAD_CHALLENGE, () -> fixture.auth().authenticate(proof));
+    assertRejected(ErrorReason.BAD_CHALLENGE, () -> fixture.auth().authenticate(proof));
   }
 
   @Test
@@ -311,7 +316,7 @@ class AuthAnonymousGrpcServiceTest {
     revoke(device);
 
     assertRejected(
-        Reason.DEVICE_REVOKED, () -> fixture.auth().authenticate(device.proof(challenge)));
+        ErrorReason.DEVICE_REVOKED, () -> fixture.auth().authenticate(device.proof(challenge)));
   }
 
   @Test
@@ -319,7 +324,7 @@ class AuthAnonymousGrpcServiceTest {
     AuthenticateRequest proof = device.proof(device.challenge(fixture.auth()));
 
     assertRejected(
-        Reason.MALFORMED_ID,
+        ErrorReason.MALFORMED_ID,
         () -> fixture.auth().authenticate(proof.toBuilder().setVaultId(ByteString.EMPTY).build()));
   }
 
@@ -329,7 +334,7 @@ class AuthAnonymousGrpcServiceTest {
     GetChallengeResponse challenge = device.challenge(fixture.auth());
     fixture.clock.advance(Duration.ofMinutes(1));
     assertRejected(
-        Reason.CHALLENGE_EXPIRED, () -> fixture.auth().authenticate(device.proof(challenge)));
+        ErrorReason.CHALLENGE_EXPIRED, () -> fixture.auth().authenticate(device.proof(challenge)));
 
     assertEquals(1, fixture.server().metrics().authFailures("CHALLENGE_EXPIRED"));
     assertTrue(

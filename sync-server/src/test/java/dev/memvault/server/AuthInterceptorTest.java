@@ -9,10 +9,10 @@ import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.auth.AuthInterceptor;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.ServerSecret;
-import dev.memvault.server.errors.Reason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
 import io.grpc.Metadata;
@@ -36,7 +36,7 @@ class AuthInterceptorTest {
     fixture.server();
 
     assertRejected(
-        Reason.AUTH_REQUIRED,
+        ErrorReason.AUTH_REQUIRED,
         () -> SyncServiceGrpc.newBlockingStub(fixture.channel()).listDevices(LIST));
   }
 
@@ -47,7 +47,7 @@ class AuthInterceptorTest {
     headers.put(AuthInterceptor.AUTHORIZATION, "Basic " + token);
 
     assertRejected(
-        Reason.AUTH_REQUIRED,
+        ErrorReason.AUTH_REQUIRED,
         () ->
             SyncServiceGrpc.newBlockingStub(fixture.channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
@@ -72,7 +72,7 @@ class AuthInterceptorTest {
       byte[] forged = bytes.clone();
       forged[i] ^= 0x01;
       String forgedToken = Base64.getUrlEncoder().withoutPadding().encodeToString(forged);
-      assertRejected(Reason.AUTH_REQUIRED, () -> fixture.sync(forgedToken).listDevices(LIST));
+      assertRejected(ErrorReason.AUTH_REQUIRED, () -> fixture.sync(forgedToken).listDevices(LIST));
     }
   }
 
@@ -81,7 +81,7 @@ class AuthInterceptorTest {
     fixture.registered(device);
 
     for (String garbage : new String[] {"", "x", "!!!!", "a".repeat(96), "a".repeat(10_000)}) {
-      assertRejected(Reason.AUTH_REQUIRED, () -> fixture.sync(garbage).listDevices(LIST));
+      assertRejected(ErrorReason.AUTH_REQUIRED, () -> fixture.sync(garbage).listDevices(LIST));
     }
   }
 
@@ -92,7 +92,7 @@ class AuthInterceptorTest {
     bytes[32 + 7] += 1; // the expiry's last byte: one millisecond more
     String extended = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 
-    assertRejected(Reason.AUTH_REQUIRED, () -> fixture.sync(extended).listDevices(LIST));
+    assertRejected(ErrorReason.AUTH_REQUIRED, () -> fixture.sync(extended).listDevices(LIST));
   }
 
   @Test
@@ -110,7 +110,7 @@ class AuthInterceptorTest {
                 fixture.channel(otherServer)));
     fixture.store().registerVault(device.vaultId, device.registration(fixture.clock.millis()));
 
-    assertRejected(Reason.AUTH_REQUIRED, () -> fixture.sync(foreignToken).listDevices(LIST));
+    assertRejected(ErrorReason.AUTH_REQUIRED, () -> fixture.sync(foreignToken).listDevices(LIST));
   }
 
   @Test
@@ -120,7 +120,7 @@ class AuthInterceptorTest {
     fixture.sync(token).listDevices(LIST);
     fixture.clock.advance(Duration.ofMillis(1));
 
-    assertRejected(Reason.SESSION_EXPIRED, () -> fixture.sync(token).listDevices(LIST));
+    assertRejected(ErrorReason.SESSION_EXPIRED, () -> fixture.sync(token).listDevices(LIST));
   }
 
   @Test
@@ -129,7 +129,7 @@ class AuthInterceptorTest {
     String token = fixture.registered(device);
     fixture.clock.advance(Duration.ofMinutes(2));
 
-    assertRejected(Reason.SESSION_EXPIRED, () -> fixture.sync(token).listDevices(LIST));
+    assertRejected(ErrorReason.SESSION_EXPIRED, () -> fixture.sync(token).listDevices(LIST));
   }
 
   @Test
@@ -140,9 +140,9 @@ class AuthInterceptorTest {
     assertTrue(
         fixture.store().revokeDevice(device.vaultId, device.deviceId, fixture.clock.millis()));
 
-    assertRejected(Reason.DEVICE_REVOKED, () -> fixture.sync(token).listDevices(LIST));
+    assertRejected(ErrorReason.DEVICE_REVOKED, () -> fixture.sync(token).listDevices(LIST));
     assertRejected(
-        Reason.DEVICE_REVOKED,
+        ErrorReason.DEVICE_REVOKED,
         () ->
             fixture
                 .sync(token)

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
@@ -23,7 +22,8 @@ import dev.memvault.proto.sync.v1.RecoveryBundle;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ class DeviceChainGrpcTest {
   @Test
   void registerVault_withoutGenesis_malformedRequestAndNoVault() {
     assertRejected(
-        Reason.MALFORMED_REQUEST,
+        ErrorReason.MALFORMED_REQUEST,
         () ->
             fixture
                 .auth()
@@ -63,7 +63,7 @@ class DeviceChainGrpcTest {
         phone.signLink(parse(laptop.genesis())); // laptop's link, phone's signature
 
     assertRejected(
-        Reason.BAD_DEVICE_LINK,
+        ErrorReason.BAD_DEVICE_LINK,
         () ->
             fixture
                 .auth()
@@ -106,8 +106,8 @@ class DeviceChainGrpcTest {
                         .setSigningPublicKeyset(phone.publicKeyset))
                 .build());
 
-    assertRejected(Reason.BAD_DEVICE_LINK, () -> append(session, selfAdded));
-    assertRejected(Reason.UNKNOWN_DEVICE, () -> phone.authenticate(fixture.auth()));
+    assertRejected(ErrorReason.BAD_DEVICE_LINK, () -> append(session, selfAdded));
+    assertRejected(ErrorReason.UNKNOWN_DEVICE, () -> phone.authenticate(fixture.auth()));
   }
 
   @Test
@@ -119,7 +119,7 @@ class DeviceChainGrpcTest {
     SignedDeviceLink byLaptop = laptop.adds(tablet, laptop.adds(phone, laptop.genesis()));
 
     assertRejected(
-        Reason.BAD_DEVICE_LINK,
+        ErrorReason.BAD_DEVICE_LINK,
         () -> append(fixture.sync(phone.authenticate(fixture.auth())), byLaptop));
   }
 
@@ -130,7 +130,7 @@ class DeviceChainGrpcTest {
     TestDevice tablet = laptop.sibling();
 
     assertRejected(
-        Reason.CHAIN_CONFLICT, () -> append(session, laptop.adds(tablet, laptop.genesis())));
+        ErrorReason.CHAIN_CONFLICT, () -> append(session, laptop.adds(tablet, laptop.genesis())));
   }
 
   @Test
@@ -142,7 +142,7 @@ class DeviceChainGrpcTest {
 
     append(session, laptop.revokes(phone, addPhone, 0));
 
-    assertRejected(Reason.DEVICE_REVOKED, () -> phone.authenticate(fixture.auth()));
+    assertRejected(ErrorReason.DEVICE_REVOKED, () -> phone.authenticate(fixture.auth()));
   }
 
   @Test
@@ -153,7 +153,7 @@ class DeviceChainGrpcTest {
             .setRecoverySignature(ByteString.copyFrom(new byte[9000]))
             .build();
 
-    assertRejected(Reason.BAD_DEVICE_LINK, () -> append(session, huge));
+    assertRejected(ErrorReason.BAD_DEVICE_LINK, () -> append(session, huge));
   }
 
   @Test
@@ -174,7 +174,8 @@ class DeviceChainGrpcTest {
 
     assertEquals(ByteString.copyFromUtf8("package"), awaitKeyPackage(pairingId));
     assertRejected(
-        Reason.PAIRING_USED, () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("other")));
+        ErrorReason.PAIRING_USED,
+        () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("other")));
   }
 
   @Test
@@ -186,9 +187,9 @@ class DeviceChainGrpcTest {
     TestDevice stranger = TestDevice.newVault();
     SyncServiceGrpc.SyncServiceBlockingStub strangers = fixture.sync(fixture.registered(stranger));
 
-    assertRejected(Reason.UNKNOWN_PAIRING, () -> awaitJoinRequest(strangers, pairingId));
+    assertRejected(ErrorReason.UNKNOWN_PAIRING, () -> awaitJoinRequest(strangers, pairingId));
     assertRejected(
-        Reason.PAIRING_EXISTS,
+        ErrorReason.PAIRING_EXISTS,
         () -> strangers.openPairing(OpenPairingRequest.newBuilder().setPairingId(pairingId).build()));
   }
 
@@ -201,7 +202,8 @@ class DeviceChainGrpcTest {
     fixture.clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 
     assertRejected(
-        Reason.UNKNOWN_PAIRING, () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("late")));
+        ErrorReason.UNKNOWN_PAIRING,
+        () -> postJoinRequest(pairingId, ByteString.copyFromUtf8("late")));
   }
 
   @Test
@@ -211,11 +213,14 @@ class DeviceChainGrpcTest {
     session.openPairing(OpenPairingRequest.newBuilder().setPairingId(pairingId).build());
 
     assertRejected(
-        Reason.MALFORMED_ID, () -> postJoinRequest(ByteString.copyFrom(new byte[7]), pairingId));
+        ErrorReason.MALFORMED_ID,
+        () -> postJoinRequest(ByteString.copyFrom(new byte[7]), pairingId));
     assertRejected(
-        Reason.MALFORMED_REQUEST,
+        ErrorReason.MALFORMED_REQUEST,
         () -> postJoinRequest(pairingId, ByteString.copyFrom(new byte[9 * 1024])));
-    assertRejected(Reason.UNKNOWN_PAIRING, () -> awaitKeyPackage(ByteString.copyFrom(new byte[] {9, 9, 9, 9, 9, 9, 9, 9})));
+    assertRejected(
+        ErrorReason.UNKNOWN_PAIRING,
+        () -> awaitKeyPackage(ByteString.copyFrom(new byte[] {9, 9, 9, 9, 9, 9, 9, 9})));
   }
 
   @Test
@@ -277,7 +282,7 @@ class DeviceChainGrpcTest {
         recoverySigned(Ed25519Sign.KeyPair.newKeyPair(), phoneAddedAfter(genesis));
 
     assertRejected(
-        Reason.BAD_DEVICE_LINK,
+        ErrorReason.BAD_DEVICE_LINK,
         () ->
             fixture
                 .auth()
@@ -286,7 +291,7 @@ class DeviceChainGrpcTest {
                         .setProof(phone.proof(phone.challenge(fixture.auth())))
                         .setLink(byAnother)
                         .build()));
-    assertRejected(Reason.UNKNOWN_DEVICE, () -> phone.authenticate(fixture.auth()));
+    assertRejected(ErrorReason.UNKNOWN_DEVICE, () -> phone.authenticate(fixture.auth()));
   }
 
   @Test
@@ -294,7 +299,7 @@ class DeviceChainGrpcTest {
     fixture.registered(laptop);
 
     assertRejected(
-        Reason.UNKNOWN_RECOVERY,
+        ErrorReason.UNKNOWN_RECOVERY,
         () ->
             fixture
                 .auth()

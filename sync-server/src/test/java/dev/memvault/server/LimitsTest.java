@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.limits.Limits;
 import java.time.Duration;
 import java.util.List;
@@ -42,21 +42,22 @@ class LimitsTest {
 
   @Test
   void push_moreChangesThanAllowed_batchTooLarge() {
-    fixture.start(Limits.DEFAULTS.withMaxChangesPerPush(3));
+    fixture.start(Limits.builder().maxChangesPerPush(3).build());
     String token = fixture.registered(device);
 
     push(token, device.changes(1, 3));
-    assertRejected(Reason.BATCH_TOO_LARGE, () -> push(token, device.changes(4, 7)));
+    assertRejected(ErrorReason.BATCH_TOO_LARGE, () -> push(token, device.changes(4, 7)));
   }
 
   @Test
   void push_payloadOverLimit_payloadTooLarge() {
-    fixture.start(Limits.DEFAULTS.withMaxPayloadBytes(1000));
+    fixture.start(Limits.builder().maxPayloadBytes(1000).build());
     String token = fixture.registered(device);
 
     push(token, List.of(device.change(1, new byte[1000])));
     assertRejected(
-        Reason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(device.change(2, new byte[1001]))));
+        ErrorReason.PAYLOAD_TOO_LARGE,
+        () -> push(token, List.of(device.change(2, new byte[1001]))));
   }
 
   @Test
@@ -71,19 +72,19 @@ class LimitsTest {
                     .concat(com.google.protobuf.ByteString.copyFrom(new byte[300])))
             .build();
 
-    assertRejected(Reason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(padded)));
+    assertRejected(ErrorReason.PAYLOAD_TOO_LARGE, () -> push(token, List.of(padded)));
   }
 
   @Test
   void push_pastVaultQuota_quotaExceededAndNothingStored() {
     // Each change counts its payload (1000), its signature (69: Tink prefix + Ed25519) and its
     // batch proof (2: a batch of one has no path, only its leaf count).
-    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1071));
+    fixture.start(Limits.builder().maxBytesPerVault(3 * 1071).build());
     String token = fixture.registered(device);
     push(token, List.of(device.change(1, new byte[1000]), device.change(2, new byte[1000])));
 
     assertRejected(
-        Reason.QUOTA_EXCEEDED,
+        ErrorReason.QUOTA_EXCEEDED,
         () ->
             push(token, List.of(device.change(3, new byte[1000]), device.change(4, new byte[1]))));
 
@@ -93,36 +94,36 @@ class LimitsTest {
 
   @Test
   void push_fasterThanRate_rateLimitedUntilRefilled() {
-    fixture.start(Limits.DEFAULTS.withRate(10, 5));
+    fixture.start(Limits.builder().rateBurstChanges(10).rateChangesPerSecond(5).build());
     String token = fixture.registered(device);
     push(token, device.changes(1, 6));
     push(token, device.changes(7, 10));
 
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(11, 11)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(11, 11)));
 
     fixture.clock.advance(Duration.ofMillis(400)); // two tokens back
     push(token, device.changes(11, 12));
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(13, 13)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(13, 13)));
   }
 
   @Test
   void push_rateIsPerDevice() {
-    fixture.start(Limits.DEFAULTS.withRate(3, 1));
+    fixture.start(Limits.builder().rateBurstChanges(3).rateChangesPerSecond(1).build());
     String token = fixture.registered(device);
     TestDevice other = TestDevice.newVault();
     String otherToken = fixture.registered(other);
     push(token, device.changes(1, 3));
 
     push(otherToken, other.changes(1, 3));
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(4, 4)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(4, 4)));
   }
 
   @Test
   void push_batchLargerThanBurst_neverAccepted() {
-    fixture.start(Limits.DEFAULTS.withRate(2, 1000));
+    fixture.start(Limits.builder().rateBurstChanges(2).rateChangesPerSecond(1000).build());
     String token = fixture.registered(device);
 
-    assertRejected(Reason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));
+    assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));
   }
 
   private PushResponse push(String token, List<Change> changes) {

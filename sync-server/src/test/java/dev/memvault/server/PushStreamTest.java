@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
-import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.limits.Limits;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -91,14 +90,14 @@ class PushStreamTest {
     Outcome outcome = pushAll(token, batches);
 
     assertEquals(2, outcome.answers().size());
-    assertRefused(Reason.BAD_CHANGE_SIGNATURE, outcome.failure());
+    assertRefused(ErrorReason.BAD_CHANGE_SIGNATURE, outcome.failure());
     assertEquals(6, pulled(token).size());
   }
 
   @Test
   void quotaReachedByTheSecondBatch_firstStoredAlone() throws Exception {
     // Each change counts its payload (1000), signature (69) and batch proof: about 1.1 KB.
-    fixture.start(Limits.DEFAULTS.withMaxBytesPerVault(3 * 1100));
+    fixture.start(Limits.builder().maxBytesPerVault(3 * 1100).build());
     String token = fixture.registered(device);
     List<PushRequest> batches = new ArrayList<>();
     for (int b = 0; b < 4; b++) {
@@ -112,7 +111,7 @@ class PushStreamTest {
     Outcome outcome = pushAll(token, batches);
 
     assertEquals(1, outcome.answers().size());
-    assertRefused(Reason.QUOTA_EXCEEDED, outcome.failure());
+    assertRefused(ErrorReason.QUOTA_EXCEEDED, outcome.failure());
     assertEquals(2, pulled(token).size());
   }
 
@@ -125,7 +124,7 @@ class PushStreamTest {
         pushAll(token, List.of(request(other.changes(1, 2)), request(device.changes(3, 4))));
 
     assertEquals(0, outcome.answers().size());
-    assertRefused(Reason.WRONG_DEVICE, outcome.failure());
+    assertRefused(ErrorReason.WRONG_DEVICE, outcome.failure());
     assertEquals(0, pulled(token).size());
   }
 
@@ -279,9 +278,9 @@ class PushStreamTest {
     }
   }
 
-  private static void assertRefused(Reason reason, Throwable failure) {
+  private static void assertRefused(ErrorReason reason, Throwable failure) {
     StatusRuntimeException refused = assertInstanceOf(StatusRuntimeException.class, failure);
-    assertEquals(reason.name(), refused.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(reason.name(), refused.getTrailers().get(ErrorReason.TRAILER_KEY));
   }
 
   private static PushRequest request(List<Change> changes) {

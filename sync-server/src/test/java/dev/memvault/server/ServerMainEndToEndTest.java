@@ -10,7 +10,7 @@ import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -1,6 +1,6 @@
 package dev.memvault.server;
 
-import dev.memvault.proto.sync.ChangeBatches;
+import dev.memvault.protocol.ChangeBatches;
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,11 +16,10 @@ import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
-import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.StoreException;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -137,7 +136,7 @@ class SyncGrpcServiceTest {
 
   @Test
   void pull_pageSizeOverMaximum_capped() {
-    fixture.start(Limits.DEFAULTS.withMaxPageSize(4));
+    fixture.start(Limits.builder().maxPageSize(4).build());
     String token = fixture.registered(device);
     push(token, device.changes(1, 10));
 
@@ -148,7 +147,7 @@ class SyncGrpcServiceTest {
 
   @Test
   void pull_pageBytesLimit_pagesSplitButAtLeastOneEntry() {
-    fixture.start(Limits.DEFAULTS.withMaxPageBytes(2500));
+    fixture.start(Limits.builder().maxPageBytes(2500).build());
     String token = fixture.registered(device);
     List<Change> changes = new ArrayList<>();
     for (int n = 1; n <= 6; n++) {
@@ -182,7 +181,7 @@ class SyncGrpcServiceTest {
     String token = fixture.registered(device);
 
     assertRejected(
-        Reason.MALFORMED_REQUEST,
+        ErrorReason.MALFORMED_REQUEST,
         () ->
             fixture
                 .sync(token)
@@ -211,7 +210,7 @@ class SyncGrpcServiceTest {
 
     // Signed by the sibling itself: only the session says who is pushing.
     assertRejected(
-        Reason.WRONG_DEVICE, () -> push(token, List.of(device.change(1), sibling.change(2))));
+        ErrorReason.WRONG_DEVICE, () -> push(token, List.of(device.change(1), sibling.change(2))));
 
     assertEquals(0, push(token, List.of()).getHead().getSeq());
   }
@@ -224,7 +223,7 @@ class SyncGrpcServiceTest {
     signature[signature.length - 1] ^= 0x01;
 
     assertRejected(
-        Reason.BAD_CHANGE_SIGNATURE,
+        ErrorReason.BAD_CHANGE_SIGNATURE,
         () ->
             push(
                 token,
@@ -246,7 +245,7 @@ class SyncGrpcServiceTest {
             good.toBuilder().setPayload(ByteString.EMPTY).build());
 
     for (Change change : tampered) {
-      assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, List.of(change)));
+      assertRejected(ErrorReason.BAD_CHANGE_SIGNATURE, () -> push(token, List.of(change)));
     }
   }
 
@@ -258,7 +257,7 @@ class SyncGrpcServiceTest {
     List<Change> signedElsewhere =
         ChangeBatches.sign(otherVault.vaultId, device.device(), List.of(unsigned), device::sign);
 
-    assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, signedElsewhere));
+    assertRejected(ErrorReason.BAD_CHANGE_SIGNATURE, () -> push(token, signedElsewhere));
     assertEquals(0, push(token, List.of()).getHead().getSeq());
   }
 
@@ -329,7 +328,7 @@ class SyncGrpcServiceTest {
     for (BatchProof bad : altered) {
       List<Change> tampered = new ArrayList<>(batch);
       tampered.set(2, third.toBuilder().setBatch(bad).build());
-      assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, tampered));
+      assertRejected(ErrorReason.BAD_CHANGE_SIGNATURE, () -> push(token, tampered));
     }
     assertEquals(0, push(token, List.of()).getHead().getSeq());
   }
@@ -347,7 +346,7 @@ class SyncGrpcServiceTest {
             .build();
 
     assertRejected(
-        Reason.BAD_CHANGE_SIGNATURE,
+        ErrorReason.BAD_CHANGE_SIGNATURE,
         () -> push(token, List.of(first.get(1), first.get(2), spliced)));
     assertEquals(0, push(token, List.of()).getHead().getSeq());
   }
@@ -369,7 +368,7 @@ class SyncGrpcServiceTest {
         device.signedAlone(device.unsigned(3, new byte[3])).toBuilder()
             .setSignature(ByteString.copyFrom(signature))
             .build();
-    assertRejected(Reason.BAD_CHANGE_SIGNATURE, () -> push(token, List.of(bad)));
+    assertRejected(ErrorReason.BAD_CHANGE_SIGNATURE, () -> push(token, List.of(bad)));
   }
 
   @Test
@@ -382,7 +381,7 @@ class SyncGrpcServiceTest {
             good.toBuilder().setChangeId(ByteString.copyFrom(new byte[15])).build(),
             good.toBuilder().setRecordId(ByteString.EMPTY).build(),
             good.toBuilder().setDeviceId(ByteString.copyFrom(new byte[17])).build())) {
-      assertRejected(Reason.MALFORMED_ID, () -> push(token, List.of(device.signed(bad))));
+      assertRejected(ErrorReason.MALFORMED_ID, () -> push(token, List.of(device.signed(bad))));
     }
   }
 
@@ -413,7 +412,7 @@ class SyncGrpcServiceTest {
     store.failure = new IllegalStateException(secretText, new RuntimeException(secretText));
 
     StatusRuntimeException e =
-        assertRejected(Reason.INTERNAL, () -> push(token, device.changes(1, 1)));
+        assertRejected(ErrorReason.INTERNAL, () -> push(token, device.changes(1, 1)));
 
     assertEquals("Internal server error.", e.getStatus().getDescription());
     assertNoTrace(e, secretText);
@@ -433,7 +432,7 @@ class SyncGrpcServiceTest {
             new SQLException("INSERT ... VALUES (payload bytes)", "08006"));
 
     StatusRuntimeException e =
-        assertRejected(Reason.STORE_UNAVAILABLE, () -> push(token, device.changes(1, 1)));
+        assertRejected(ErrorReason.STORE_UNAVAILABLE, () -> push(token, device.changes(1, 1)));
 
     assertNoTrace(e, "secret");
     assertNoTrace(e, "payload");
@@ -454,7 +453,7 @@ class SyncGrpcServiceTest {
         }
       }
     }
-    assertTrue(trailers.containsKey(GrpcErrors.REASON_KEY));
+    assertTrue(trailers.containsKey(ErrorReason.TRAILER_KEY));
   }
 
   private PushResponse push(String token, List<Change> changes) {

@@ -16,15 +16,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.server.auth.AuthInterceptor;
-import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -79,7 +78,9 @@ class TcpServerTest {
   @Test
   void overTcp_messageOverLimit_resourceExhaustedByTransport() throws Exception {
     int port =
-        start(InsecureServerCredentials.create(), Limits.DEFAULTS.withMaxMessageBytes(64 * 1024));
+        start(
+            InsecureServerCredentials.create(),
+            Limits.builder().maxMessageBytes(64 * 1024).build());
     ManagedChannel channel = channel(port, InsecureChannelCredentials.create());
     String token = device.register(AuthServiceGrpc.newBlockingStub(channel));
     SyncServiceGrpc.SyncServiceBlockingStub sync =
@@ -136,7 +137,8 @@ class TcpServerTest {
                     authenticated, rawPush, CallOptions.DEFAULT, truncated));
 
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(Reason.MALFORMED_MESSAGE.name(), e.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(
+        ErrorReason.MALFORMED_MESSAGE.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
     assertEquals(0, sync.pull(PullRequest.newBuilder().build()).next().getHead().getSeq());
     assertEquals(
         2,

@@ -1,6 +1,6 @@
 package dev.memvault.server;
 
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
@@ -20,8 +20,8 @@ import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
-import dev.memvault.proto.sync.ChangeBatches;
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.protocol.ChangeBatches;
+import dev.memvault.protocol.SigningInputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -9,7 +9,7 @@ import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.limits.Limits;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.PostgresSyncStore;
 import dev.memvault.server.store.SyncStore;
 import io.grpc.ManagedChannel;

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
 import io.grpc.ManagedChannel;
@@ -102,7 +102,7 @@ class WatchTest {
     ExecutorService serverThreads = fixture.track(Executors.newFixedThreadPool(8));
     ExecutorService clientThreads = fixture.track(Executors.newFixedThreadPool(4));
     ServerConfig config =
-        fixture.defaults().limits(Limits.DEFAULTS.withMaxWatchesPerVault(1000)).build();
+        fixture.defaults().limits(Limits.builder().maxWatchesPerVault(1000).build()).build();
     String name = InProcessServerBuilder.generateName();
     SyncServer server =
         fixture.startServer(
@@ -191,7 +191,7 @@ class WatchTest {
 
   @Test
   void watch_moreThanVaultAllows_tooManyWatches() throws Exception {
-    fixture.start(Limits.DEFAULTS.withMaxWatchesPerVault(2));
+    fixture.start(Limits.builder().maxWatchesPerVault(2).build());
     String token = fixture.registered(device);
     WatchStream first = WatchStream.open(fixture.asyncSync(token), 0);
     WatchStream second = WatchStream.open(fixture.asyncSync(token), 0);
@@ -201,7 +201,7 @@ class WatchTest {
 
     WatchStream third = WatchStream.open(fixture.asyncSync(token), 0);
 
-    assertStatus(Reason.TOO_MANY_WATCHES, third.awaitEnd());
+    assertStatus(ErrorReason.TOO_MANY_WATCHES, third.awaitEnd());
     first.cancel();
     second.cancel();
   }
@@ -221,7 +221,7 @@ class WatchTest {
     fixture.server().close();
     Duration closing = Duration.ofNanos(System.nanoTime() - start);
 
-    assertStatus(Reason.SHUTTING_DOWN, watch.awaitEnd());
+    assertStatus(ErrorReason.SHUTTING_DOWN, watch.awaitEnd());
     assertTrue(
         closing.compareTo(grace.dividedBy(2)) < 0,
         "Watch streams must not hold shutdown for the grace period; close took " + closing);

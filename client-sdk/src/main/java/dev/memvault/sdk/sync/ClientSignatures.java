@@ -2,8 +2,8 @@ package dev.memvault.sdk.sync;
 
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.DeviceChain;
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import java.security.GeneralSecurityException;
 
 /** Signature checks of device chains on the client (the rules are {@link DeviceChain}'s). */

@@ -1,7 +1,7 @@
 package dev.memvault.sdk.sync;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;

@@ -10,7 +10,6 @@ import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
-import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
@@ -21,6 +20,8 @@ import dev.memvault.proto.sync.v1.PostJoinRequestRequest;
 import dev.memvault.proto.sync.v1.RecoveryBundle;
 import dev.memvault.proto.sync.v1.SealedKeyPackage;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.sdk.MemoryVault;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -127,7 +128,7 @@ public final class DeviceJoin {
                     .setRecoveryPublicKey(ByteString.copyFrom(recovery.publicKey()))
                     .build());
       } catch (StatusRuntimeException e) {
-        if ("UNKNOWN_RECOVERY".equals(ServerCalls.reason(e))) {
+        if (ServerCalls.refusedFor(e, ErrorReason.UNKNOWN_RECOVERY)) {
           throw new VaultException.WrongKey(
               "no vault on the sync server at " + serverUrl + " has this recovery key; check the"
                   + " key and the server");
@@ -278,13 +279,12 @@ public final class DeviceJoin {
   }
 
   private static VaultException refused(String serverUrl, StatusRuntimeException e) {
-    String reason = ServerCalls.reason(e);
-    if ("UNKNOWN_PAIRING".equals(reason)) {
+    if (ServerCalls.refusedFor(e, ErrorReason.UNKNOWN_PAIRING)) {
       return new VaultException.InvalidInput(
           "the sync server at " + serverUrl + " has no open pairing for this code: it expired,"
               + " was used, or was made for another server. Run `memvault device link` again");
     }
-    if ("PAIRING_USED".equals(reason)) {
+    if (ServerCalls.refusedFor(e, ErrorReason.PAIRING_USED)) {
       return new VaultException.InvalidInput(
           "this pairing code was already used by another device; run `memvault device link`"
               + " again for a new code");

@@ -1,6 +1,6 @@
 package dev.memvault.sdk.sync;
 
-import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.protocol.CanonicalEncoding;
 
 /**
  * The labels of device linking's MACs and the HPKE context of its key package: the pairing id is

@@ -108,7 +108,7 @@ public final class PairingCode {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return mac.doFinal(dev.memvault.proto.sync.CanonicalEncoding.encode(label, fields));
+      return mac.doFinal(dev.memvault.protocol.CanonicalEncoding.encode(label, fields));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
     }

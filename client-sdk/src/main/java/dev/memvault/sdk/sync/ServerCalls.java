@@ -3,11 +3,12 @@ package dev.memvault.sdk.sync;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.SigningInputs;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -16,15 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 /** What every client of the sync server does to sign in, with a refusal, and with its channel. */
 final class ServerCalls {
-  private static final Metadata.Key<String> REASON =
-      Metadata.Key.of("memvault-reason", Metadata.ASCII_STRING_MARSHALLER);
-
   private ServerCalls() {}
 
-  /** The refusal's stable reason (proto/README.md, "Errors"), or null if gRPC itself failed. */
-  static String reason(StatusRuntimeException e) {
-    Metadata trailers = e.getTrailers();
-    return trailers == null ? null : trailers.get(REASON);
+  /** Whether the server refused the call for {@code reason} (proto/README.md, "Errors"). */
+  static boolean refusedFor(StatusRuntimeException e, ErrorReason reason) {
+    return ErrorReason.from(e.getTrailers()).orElse(null) == reason;
   }
 
   /**
@@ -43,7 +40,9 @@ final class ServerCalls {
               + " device makes): upgrade the server first; " + consequence,
           e);
     }
-    String reason = reason(e);
+    // The trailer as sent, so that a reason from a newer server than this client is shown too.
+    Metadata trailers = e.getTrailers();
+    String reason = trailers == null ? null : trailers.get(ErrorReason.TRAILER_KEY);
     return new VaultException(
         "the sync server at " + serverUrl + " refused: "
             + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"

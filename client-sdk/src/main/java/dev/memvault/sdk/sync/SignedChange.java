@@ -3,8 +3,8 @@ package dev.memvault.sdk.sync;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
-import dev.memvault.proto.sync.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.protocol.ChangeBatches;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,12 +9,13 @@ import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -383,11 +384,11 @@ public final class SyncClient implements AutoCloseable {
     try {
       return auth.authenticate(proof(auth, cursor, key)).getSessionToken();
     } catch (StatusRuntimeException e) {
-      if ("DEVICE_REVOKED".equals(ServerCalls.reason(e))) {
+      if (ServerCalls.refusedFor(e, ErrorReason.DEVICE_REVOKED)) {
         throw new VaultException(
             "this device was revoked from the vault by another device; it can no longer sync");
       }
-      if (!"UNKNOWN_DEVICE".equals(ServerCalls.reason(e))) {
+      if (!ServerCalls.refusedFor(e, ErrorReason.UNKNOWN_DEVICE)) {
         throw e;
       }
     }
@@ -401,7 +402,7 @@ public final class SyncClient implements AutoCloseable {
                   .build())
           .getSessionToken();
     } catch (StatusRuntimeException e) {
-      if ("VAULT_EXISTS".equals(ServerCalls.reason(e))) {
+      if (ServerCalls.refusedFor(e, ErrorReason.VAULT_EXISTS)) {
         throw new VaultException(
             "this device is not a device of the vault at the sync server " + serverUrl
                 + " (the vault is there, from another device): run `memvault device link` on"
@@ -479,7 +480,7 @@ public final class SyncClient implements AutoCloseable {
             });
         return pushed[0];
       } catch (StatusRuntimeException e) {
-        if (!"RATE_LIMITED".equals(ServerCalls.reason(e))) {
+        if (!ServerCalls.refusedFor(e, ErrorReason.RATE_LIMITED)) {
           throw e;
         }
         batch = Math.max(1, batch / 2);

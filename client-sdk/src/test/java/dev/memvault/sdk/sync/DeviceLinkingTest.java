@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.proto.sync.DeviceChain;
 import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
 import dev.memvault.server.store.EmbeddedSyncStore;
@@ -367,7 +367,7 @@ class DeviceLinkingTest {
         }
       }
       byte[] hash =
-          dev.memvault.proto.sync.LogChain.entryHash(vaultId, last, prevHash, change.build());
+          dev.memvault.protocol.LogChain.entryHash(vaultId, last, prevHash, change.build());
       try (PreparedStatement update =
               db.prepareStatement(
                   "UPDATE log_entries SET payload = ?, entry_hash = ? WHERE vault_id = ? AND seq = ?");

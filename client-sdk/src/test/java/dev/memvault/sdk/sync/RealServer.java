@@ -2,13 +2,13 @@ package dev.memvault.sdk.sync;
 
 import dev.memvault.sdk.TestEngines;
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.SigningInputs;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -229,7 +229,10 @@ class SyncClientTest {
         track(
             new RealServer(
                 Files.createDirectories(dir.resolve("slow-server")),
-                dev.memvault.server.limits.Limits.DEFAULTS.withRate(100, 200)));
+                dev.memvault.server.limits.Limits.builder()
+                    .rateBurstChanges(100)
+                    .rateChangesPerSecond(200)
+                    .build()));
     MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
     List<NewMemory> many = new ArrayList<>();
     for (int i = 0; i < 400; i++) {

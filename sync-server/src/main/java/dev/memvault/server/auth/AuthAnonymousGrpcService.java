@@ -1,6 +1,6 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.SigningInputs;
+import dev.memvault.protocol.SigningInputs;
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
@@ -10,7 +10,7 @@ import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageResponse;
 import dev.memvault.proto.sync.v1.DeviceLink;
@@ -23,9 +23,9 @@ import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
 import java.util.Optional;
-import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
+import dev.memvault.server.errors.RpcHandlers;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.SyncStore;
 import io.grpc.stub.StreamObserver;
@@ -82,139 +82,137 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
   @Override
   public void getChallenge(
       GetChallengeRequest request, StreamObserver<GetChallengeResponse> responses) {
-    try {
-      Challenges.Issued challenge =
-          challenges.issue(id(request.getVaultId()), id(request.getDeviceId()));
-      responses.onNext(
-          GetChallengeResponse.newBuilder()
+    RpcHandlers.unary(
+        responses,
+        "GetChallenge",
+        () -> {
+          Challenges.Issued challenge =
+              challenges.issue(id(request.getVaultId()), id(request.getDeviceId()));
+          return GetChallengeResponse.newBuilder()
               .setNonce(ByteString.copyFrom(challenge.nonce()))
               .setServerId(serverId)
               .setPurpose(SigningInputs.AUTHENTICATE_PURPOSE)
               .setExpiresAtMs(challenge.expiresAtMillis())
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "GetChallenge", e);
-    }
+              .build();
+        });
   }
 
   @Override
   public void authenticate(
       AuthenticateRequest request, StreamObserver<AuthenticateResponse> responses) {
-    try {
-      byte[] vaultId = id(request.getVaultId());
-      byte[] deviceId = id(request.getDeviceId());
-      byte[] nonce = request.getNonce().toByteArray();
-      challenges.check(vaultId, deviceId, nonce);
-      Device device =
-          store
-              .device(vaultId, deviceId)
-              .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_DEVICE));
-      if (device.getRevokedAtMs() != 0) {
-        throw new RejectedException(Reason.DEVICE_REVOKED);
-      }
-      checkProof(device.getSigningPublicKeyset(), request, vaultId, deviceId, nonce);
-      challenges.consume(nonce);
-      respond(responses, tokens.issue(vaultId, deviceId));
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "Authenticate", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "Authenticate",
+        () -> {
+          byte[] vaultId = id(request.getVaultId());
+          byte[] deviceId = id(request.getDeviceId());
+          byte[] nonce = request.getNonce().toByteArray();
+          challenges.check(vaultId, deviceId, nonce);
+          Device device =
+              store
+                  .device(vaultId, deviceId)
+                  .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_DEVICE));
+          if (device.getRevokedAtMs() != 0) {
+            throw new RejectedException(ErrorReason.DEVICE_REVOKED);
+          }
+          checkProof(device.getSigningPublicKeyset(), request, vaultId, deviceId, nonce);
+          challenges.consume(nonce);
+          return session(tokens.issue(vaultId, deviceId));
+        });
   }
 
   @Override
   public void registerVault(
       RegisterVaultRequest request, StreamObserver<AuthenticateResponse> responses) {
-    try {
-      if (!request.hasProof()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
-      }
-      AuthenticateRequest proof = request.getProof();
-      byte[] vaultId = id(proof.getVaultId());
-      byte[] deviceId = id(proof.getDeviceId());
-      byte[] nonce = proof.getNonce().toByteArray();
-      challenges.check(vaultId, deviceId, nonce);
-      ByteString keyset = request.getSigningPublicKeyset();
-      limits.checkPublicKeyset(keyset.size());
-      checkProof(keyset, proof, vaultId, deviceId, nonce);
-      challenges.consume(nonce);
-      Device first =
-          Device.newBuilder()
-              .setDeviceId(proof.getDeviceId())
-              .setSigningPublicKeyset(keyset)
-              .setRegisteredAtMs(clock.millis())
-              .build();
-      if (!request.hasGenesis()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
-      }
-      DeviceChain chain = chains.checkGenesis(vaultId, request.getGenesis(), first);
-      Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
-      if (chain.recoveryPublicKey().isPresent() && !request.getRootKeyByRecovery().isEmpty()) {
-        if (request.getRootKeyByRecovery().size() > MAX_WRAPPED_KEY_BYTES) {
-          throw new RejectedException(Reason.MALFORMED_REQUEST);
-        }
-        recovery =
-            Optional.of(
-                new SyncStore.RecoveryRecord(
-                    chain.recoveryPublicKey().get(),
-                    vaultId,
-                    request.getRootKeyByRecovery().toByteArray()));
-      }
-      if (!store.registerVault(vaultId, first, Optional.of(request.getGenesis()), recovery)) {
-        throw new RejectedException(Reason.VAULT_EXISTS);
-      }
-      respond(responses, tokens.issue(vaultId, deviceId));
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "RegisterVault", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "RegisterVault",
+        () -> {
+          if (!request.hasProof()) {
+            throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+          }
+          AuthenticateRequest proof = request.getProof();
+          byte[] vaultId = id(proof.getVaultId());
+          byte[] deviceId = id(proof.getDeviceId());
+          byte[] nonce = proof.getNonce().toByteArray();
+          challenges.check(vaultId, deviceId, nonce);
+          ByteString keyset = request.getSigningPublicKeyset();
+          limits.checkPublicKeyset(keyset.size());
+          checkProof(keyset, proof, vaultId, deviceId, nonce);
+          challenges.consume(nonce);
+          Device first =
+              Device.newBuilder()
+                  .setDeviceId(proof.getDeviceId())
+                  .setSigningPublicKeyset(keyset)
+                  .setRegisteredAtMs(clock.millis())
+                  .build();
+          if (!request.hasGenesis()) {
+            throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+          }
+          DeviceChain chain = chains.checkGenesis(vaultId, request.getGenesis(), first);
+          Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
+          if (chain.recoveryPublicKey().isPresent() && !request.getRootKeyByRecovery().isEmpty()) {
+            if (request.getRootKeyByRecovery().size() > MAX_WRAPPED_KEY_BYTES) {
+              throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+            }
+            recovery =
+                Optional.of(
+                    new SyncStore.RecoveryRecord(
+                        chain.recoveryPublicKey().get(),
+                        vaultId,
+                        request.getRootKeyByRecovery().toByteArray()));
+          }
+          if (!store.registerVault(vaultId, first, Optional.of(request.getGenesis()), recovery)) {
+            throw new RejectedException(ErrorReason.VAULT_EXISTS);
+          }
+          return session(tokens.issue(vaultId, deviceId));
+        });
   }
 
   @Override
   public void postJoinRequest(
       PostJoinRequestRequest request, StreamObserver<PostJoinRequestResponse> responses) {
-    try {
-      pairings.postJoinRequest(request.getPairingId(), request.getJoinRequest());
-      responses.onNext(PostJoinRequestResponse.getDefaultInstance());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "PostJoinRequest", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "PostJoinRequest",
+        () -> {
+          pairings.postJoinRequest(request.getPairingId(), request.getJoinRequest());
+          return PostJoinRequestResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void awaitKeyPackage(
       AwaitKeyPackageRequest request, StreamObserver<AwaitKeyPackageResponse> responses) {
-    try {
-      responses.onNext(
-          AwaitKeyPackageResponse.newBuilder()
-              .setSealedKeyPackage(pairings.keyPackage(request.getPairingId()))
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "AwaitKeyPackage", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "AwaitKeyPackage",
+        () ->
+            AwaitKeyPackageResponse.newBuilder()
+                .setSealedKeyPackage(pairings.keyPackage(request.getPairingId()))
+                .build());
   }
 
   @Override
   public void getRecoveryBundle(
       GetRecoveryBundleRequest request, StreamObserver<RecoveryBundle> responses) {
-    try {
-      if (request.getRecoveryPublicKey().size() != DeviceChain.RECOVERY_PUBLIC_KEY_LENGTH) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
-      }
-      SyncStore.RecoveryRecord record =
-          store
-              .recovery(request.getRecoveryPublicKey().toByteArray())
-              .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_RECOVERY));
-      responses.onNext(
-          RecoveryBundle.newBuilder()
+    RpcHandlers.unary(
+        responses,
+        "GetRecoveryBundle",
+        () -> {
+          if (request.getRecoveryPublicKey().size() != DeviceChain.RECOVERY_PUBLIC_KEY_LENGTH) {
+            throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+          }
+          SyncStore.RecoveryRecord record =
+              store
+                  .recovery(request.getRecoveryPublicKey().toByteArray())
+                  .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_RECOVERY));
+          return RecoveryBundle.newBuilder()
               .setVaultId(ByteString.copyFrom(record.vaultId()))
               .setRootKeyByRecovery(ByteString.copyFrom(record.rootKeyByRecovery()))
               .addAllChain(store.deviceChain(record.vaultId()))
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "GetRecoveryBundle", e);
-    }
+              .build();
+        });
   }
 
   /**
@@ -224,38 +222,39 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
   @Override
   public void joinWithRecovery(
       JoinWithRecoveryRequest request, StreamObserver<AuthenticateResponse> responses) {
-    try {
-      if (!request.hasProof() || !request.hasLink()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
-      }
-      AuthenticateRequest proof = request.getProof();
-      byte[] vaultId = id(proof.getVaultId());
-      byte[] deviceId = id(proof.getDeviceId());
-      byte[] nonce = proof.getNonce().toByteArray();
-      challenges.check(vaultId, deviceId, nonce);
-      DeviceLink link = parseLink(request.getLink());
-      if (!link.hasAdded() || !link.getAdded().getDeviceId().equals(proof.getDeviceId())) {
-        throw new RejectedException(Reason.BAD_DEVICE_LINK);
-      }
-      ByteString keyset = link.getAdded().getSigningPublicKeyset();
-      limits.checkPublicKeyset(keyset.size());
-      checkProof(keyset, proof, vaultId, deviceId, nonce);
-      if (store.device(vaultId, deviceId).isPresent()) {
-        throw new RejectedException(Reason.DEVICE_EXISTS);
-      }
-      chains.append(vaultId, request.getLink(), ByteString.EMPTY);
-      challenges.consume(nonce);
-      respond(responses, tokens.issue(vaultId, deviceId));
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "JoinWithRecovery", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "JoinWithRecovery",
+        () -> {
+          if (!request.hasProof() || !request.hasLink()) {
+            throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+          }
+          AuthenticateRequest proof = request.getProof();
+          byte[] vaultId = id(proof.getVaultId());
+          byte[] deviceId = id(proof.getDeviceId());
+          byte[] nonce = proof.getNonce().toByteArray();
+          challenges.check(vaultId, deviceId, nonce);
+          DeviceLink link = parseLink(request.getLink());
+          if (!link.hasAdded() || !link.getAdded().getDeviceId().equals(proof.getDeviceId())) {
+            throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
+          }
+          ByteString keyset = link.getAdded().getSigningPublicKeyset();
+          limits.checkPublicKeyset(keyset.size());
+          checkProof(keyset, proof, vaultId, deviceId, nonce);
+          if (store.device(vaultId, deviceId).isPresent()) {
+            throw new RejectedException(ErrorReason.DEVICE_EXISTS);
+          }
+          chains.append(vaultId, request.getLink(), ByteString.EMPTY);
+          challenges.consume(nonce);
+          return session(tokens.issue(vaultId, deviceId));
+        });
   }
 
   private static DeviceLink parseLink(SignedDeviceLink signed) {
     try {
       return DeviceLink.parseFrom(signed.getLink());
     } catch (InvalidProtocolBufferException e) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
   }
 
@@ -265,23 +264,20 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
         SigningInputs.authentication(
             serverId, SigningInputs.AUTHENTICATE_PURPOSE, vaultId, deviceId, nonce);
     if (!keys.verifies(keyset, proof.getSignature().toByteArray(), signed)) {
-      throw new RejectedException(Reason.BAD_SIGNATURE);
+      throw new RejectedException(ErrorReason.BAD_SIGNATURE);
     }
   }
 
-  private static void respond(
-      StreamObserver<AuthenticateResponse> responses, SessionTokens.Issued session) {
-    responses.onNext(
-        AuthenticateResponse.newBuilder()
-            .setSessionToken(session.token())
-            .setExpiresAtMs(session.expiresAtMillis())
-            .build());
-    responses.onCompleted();
+  private static AuthenticateResponse session(SessionTokens.Issued session) {
+    return AuthenticateResponse.newBuilder()
+        .setSessionToken(session.token())
+        .setExpiresAtMs(session.expiresAtMillis())
+        .build();
   }
 
   private static byte[] id(ByteString id) {
     if (id.size() != ID_LENGTH) {
-      throw new RejectedException(Reason.MALFORMED_ID);
+      throw new RejectedException(ErrorReason.MALFORMED_ID);
     }
     return id.toByteArray();
   }

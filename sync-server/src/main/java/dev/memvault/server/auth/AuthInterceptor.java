@@ -2,8 +2,8 @@ package dev.memvault.server.auth;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.SyncStore;
 import io.grpc.Context;
@@ -58,15 +58,15 @@ public final class AuthInterceptor implements ServerInterceptor {
   private AuthenticatedDevice authenticate(String authorization) {
     if (authorization == null
         || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new RejectedException(Reason.AUTH_REQUIRED);
+      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     SessionTokens.Session session = tokens.verify(authorization.substring(BEARER.length()).strip());
     Device device =
         store
             .device(session.vaultId(), session.deviceId())
-            .orElseThrow(() -> new RejectedException(Reason.AUTH_REQUIRED));
+            .orElseThrow(() -> new RejectedException(ErrorReason.AUTH_REQUIRED));
     if (device.getRevokedAtMs() != 0) {
-      throw new RejectedException(Reason.DEVICE_REVOKED);
+      throw new RejectedException(ErrorReason.DEVICE_REVOKED);
     }
     return new AuthenticatedDevice(ByteString.copyFrom(session.vaultId()), device);
   }

@@ -1,8 +1,8 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.protocol.CanonicalEncoding;
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -73,7 +73,7 @@ final class Challenges {
    */
   void check(byte[] vaultId, byte[] deviceId, byte[] nonce) {
     if (nonce.length != NONCE_LENGTH) {
-      throw new RejectedException(Reason.BAD_CHALLENGE);
+      throw new RejectedException(ErrorReason.BAD_CHALLENGE);
     }
     ByteBuffer parts = ByteBuffer.wrap(nonce);
     long expiresAt = parts.getLong();
@@ -82,11 +82,11 @@ final class Challenges {
     byte[] mac = new byte[MAC_LENGTH];
     parts.get(mac);
     if (!MessageDigest.isEqual(mac, mac(vaultId, deviceId, expiresAt, randomPart))) {
-      throw new RejectedException(Reason.BAD_CHALLENGE);
+      throw new RejectedException(ErrorReason.BAD_CHALLENGE);
     }
     // Checked after the MAC, so that the expiry it reads is one this server wrote.
     if (clock.millis() >= expiresAt) {
-      throw new RejectedException(Reason.CHALLENGE_EXPIRED);
+      throw new RejectedException(ErrorReason.CHALLENGE_EXPIRED);
     }
   }
 
@@ -98,7 +98,7 @@ final class Challenges {
   void consume(byte[] nonce) {
     long expiresAt = ByteBuffer.wrap(nonce).getLong();
     if (used.putIfAbsent(ByteString.copyFrom(nonce), expiresAt) != null) {
-      throw new RejectedException(Reason.BAD_CHALLENGE);
+      throw new RejectedException(ErrorReason.BAD_CHALLENGE);
     }
     if (sinceLastPrune.incrementAndGet() >= PRUNE_EVERY) {
       sinceLastPrune.set(0);

@@ -1,10 +1,10 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
@@ -68,12 +68,12 @@ public final class DeviceKeys {
 
   private static PublicKeyVerify parse(ByteString publicKeyset) {
     if (!DeviceSignatureVerifier.isEd25519PublicKeyset(publicKeyset)) {
-      throw new RejectedException(Reason.BAD_KEYSET);
+      throw new RejectedException(ErrorReason.BAD_KEYSET);
     }
     try {
       return DeviceSignatureVerifier.of(publicKeyset);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new RejectedException(Reason.BAD_KEYSET);
+      throw new RejectedException(ErrorReason.BAD_KEYSET);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.proto.sync.CanonicalEncoding;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.CanonicalEncoding;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -74,10 +74,10 @@ final class SessionTokens {
     try {
       bytes = Base64.getUrlDecoder().decode(token);
     } catch (IllegalArgumentException e) {
-      throw new RejectedException(Reason.AUTH_REQUIRED);
+      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     if (bytes.length != TOKEN_LENGTH) {
-      throw new RejectedException(Reason.AUTH_REQUIRED);
+      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     ByteBuffer parts = ByteBuffer.wrap(bytes);
     byte[] vaultId = new byte[ID_LENGTH];
@@ -87,10 +87,10 @@ final class SessionTokens {
     long expiresAt = parts.getLong();
     parts.get(mac);
     if (!MessageDigest.isEqual(mac, mac(vaultId, deviceId, expiresAt))) {
-      throw new RejectedException(Reason.AUTH_REQUIRED);
+      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     if (clock.millis() >= expiresAt) {
-      throw new RejectedException(Reason.SESSION_EXPIRED);
+      throw new RejectedException(ErrorReason.SESSION_EXPIRED);
     }
     return new Session(vaultId, deviceId, expiresAt);
   }

@@ -2,13 +2,13 @@ package dev.memvault.server.devices;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.proto.sync.DeviceChain;
-import dev.memvault.proto.sync.DeviceSignatureVerifier;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.DeviceSignatureVerifier;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.auth.DeviceKeys;
-import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.SyncStore;
 import java.time.Clock;
@@ -55,7 +55,7 @@ public final class DeviceChains {
     DeviceChain.Member first = chain.members().get(0);
     if (!first.deviceId().equals(firstDevice.getDeviceId())
         || !first.signingPublicKeyset().equals(firstDevice.getSigningPublicKeyset())) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
     return chain;
   }
@@ -71,16 +71,18 @@ public final class DeviceChains {
    */
   public DeviceChain append(byte[] vaultId, SignedDeviceLink signed, ByteString requiredSigner) {
     if (signed.getSerializedSize() > MAX_LINK_BYTES) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
     DeviceChain before = current(vaultId);
     DeviceLink link = parse(signed);
     if (!link.getSignerDeviceId().equals(requiredSigner)) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
     if (link.getSeq() != before.headSeq() + 1) {
       throw new RejectedException(
-          link.getSeq() <= before.headSeq() ? Reason.CHAIN_CONFLICT : Reason.BAD_DEVICE_LINK);
+          link.getSeq() <= before.headSeq()
+              ? ErrorReason.CHAIN_CONFLICT
+              : ErrorReason.BAD_DEVICE_LINK);
     }
     DeviceChain after = extend(before, signed);
     SyncStore.LinkEffect effect =
@@ -93,30 +95,30 @@ public final class DeviceChains {
                   .build());
           case REVOKED -> new SyncStore.Revokes(
               link.getRevoked().getDeviceId().toByteArray(), clock.millis());
-          default -> throw new RejectedException(Reason.BAD_DEVICE_LINK);
+          default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };
     if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effect)) {
-      throw new RejectedException(Reason.CHAIN_CONFLICT);
+      throw new RejectedException(ErrorReason.CHAIN_CONFLICT);
     }
     return after;
   }
 
   private DeviceChain extend(DeviceChain chain, SignedDeviceLink signed) {
     if (signed.getSerializedSize() > MAX_LINK_BYTES) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
     DeviceLink link = parse(signed);
     if (link.hasAdded()) {
       // The keyset's size is bounded before anything parses it.
       if (link.getAdded().getSigningPublicKeyset().size() > MAX_LINK_BYTES / 2) {
-        throw new RejectedException(Reason.BAD_KEYSET);
+        throw new RejectedException(ErrorReason.BAD_KEYSET);
       }
       keys.verifier(link.getAdded().getSigningPublicKeyset()); // BAD_KEYSET if not Ed25519
     }
     try {
       return chain.extendedBy(signed, signatures);
     } catch (DeviceChain.BrokenDeviceChainException e) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
   }
 
@@ -124,7 +126,7 @@ public final class DeviceChains {
     try {
       return DeviceLink.parseFrom(signed.getLink());
     } catch (InvalidProtocolBufferException e) {
-      throw new RejectedException(Reason.BAD_DEVICE_LINK);
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
     }
   }
 

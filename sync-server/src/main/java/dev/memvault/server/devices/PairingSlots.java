@@ -1,7 +1,7 @@
 package dev.memvault.server.devices;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.SyncStore;
 import java.time.Clock;
@@ -34,7 +34,7 @@ public final class PairingSlots {
   public long open(ByteString vaultId, ByteString pairingId) {
     long expiresAt = clock.millis() + LIFETIME.toMillis();
     if (!store.openPairing(id(pairingId), vaultId.toByteArray(), expiresAt)) {
-      throw new RejectedException(Reason.PAIRING_EXISTS);
+      throw new RejectedException(ErrorReason.PAIRING_EXISTS);
     }
     return expiresAt;
   }
@@ -42,12 +42,12 @@ public final class PairingSlots {
   /** The new device's side: posts its join request. */
   public void postJoinRequest(ByteString pairingId, ByteString joinRequest) {
     if (joinRequest.isEmpty() || joinRequest.size() > MAX_JOIN_REQUEST_BYTES) {
-      throw new RejectedException(Reason.MALFORMED_REQUEST);
+      throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
     }
     byte[] id = id(pairingId);
     if (!store.postJoinRequest(id, joinRequest.toByteArray(), clock.millis())) {
       throw new RejectedException(
-          slot(id).isPresent() ? Reason.PAIRING_USED : Reason.UNKNOWN_PAIRING);
+          slot(id).isPresent() ? ErrorReason.PAIRING_USED : ErrorReason.UNKNOWN_PAIRING);
     }
   }
 
@@ -60,28 +60,28 @@ public final class PairingSlots {
   /** The existing device's side: posts the sealed key package for the new device. */
   public void postKeyPackage(ByteString vaultId, ByteString pairingId, ByteString sealed) {
     if (sealed.isEmpty() || sealed.size() > MAX_KEY_PACKAGE_BYTES) {
-      throw new RejectedException(Reason.MALFORMED_REQUEST);
+      throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
     }
     byte[] id = id(pairingId);
     ownSlot(vaultId, pairingId);
     if (!store.postKeyPackage(id, vaultId.toByteArray(), sealed.toByteArray(), clock.millis())) {
-      throw new RejectedException(Reason.PAIRING_USED);
+      throw new RejectedException(ErrorReason.PAIRING_USED);
     }
   }
 
   /** The new device's side: the sealed key package, or empty while none was posted. */
   public ByteString keyPackage(ByteString pairingId) {
     SyncStore.Pairing slot =
-        slot(id(pairingId)).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_PAIRING));
+        slot(id(pairingId)).orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_PAIRING));
     return slot.sealedKeyPackage().map(ByteString::copyFrom).orElse(ByteString.EMPTY);
   }
 
   /** A slot of the caller's vault; another vault's slot is as good as unknown to the caller. */
   private SyncStore.Pairing ownSlot(ByteString vaultId, ByteString pairingId) {
     SyncStore.Pairing slot =
-        slot(id(pairingId)).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_PAIRING));
+        slot(id(pairingId)).orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_PAIRING));
     if (!Arrays.equals(slot.vaultId(), vaultId.toByteArray())) {
-      throw new RejectedException(Reason.UNKNOWN_PAIRING);
+      throw new RejectedException(ErrorReason.UNKNOWN_PAIRING);
     }
     return slot;
   }
@@ -92,7 +92,7 @@ public final class PairingSlots {
 
   private static byte[] id(ByteString pairingId) {
     if (pairingId.size() != PAIRING_ID_BYTES) {
-      throw new RejectedException(Reason.MALFORMED_ID);
+      throw new RejectedException(ErrorReason.MALFORMED_ID);
     }
     return pairingId.toByteArray();
   }

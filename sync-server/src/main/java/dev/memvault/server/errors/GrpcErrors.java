@@ -1,8 +1,8 @@
 package dev.memvault.server.errors;
 
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.store.StoreException;
 import dev.memvault.server.store.SyncStore;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -12,46 +12,38 @@ import java.util.logging.Logger;
 
 /**
  * The one place that turns what went wrong into what a client is told: a status code, a fixed
- * description and the reason in the {@value #REASON_TRAILER} trailer. Exception messages and stack
- * traces never reach a client; unexpected failures are logged here with their stack traces but
- * without their messages, which may quote request data (a database driver echoing a statement's
- * parameters, say).
+ * description and the reason in the {@value ErrorReason#TRAILER} trailer. Exception messages and
+ * stack traces never reach a client; unexpected failures are logged here with their stack traces
+ * but without their messages, which may quote request data (a database driver echoing a
+ * statement's parameters, say).
  */
 public final class GrpcErrors {
-  /** The trailer that carries the {@link Reason} name. */
-  public static final String REASON_TRAILER = "memvault-reason";
-
-  public static final Metadata.Key<String> REASON_KEY =
-      Metadata.Key.of(REASON_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
-
   private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
 
   private GrpcErrors() {}
 
   /** The status exception a refusal for {@code reason} is sent as. */
-  public static StatusRuntimeException status(Reason reason) {
-    Metadata trailers = new Metadata();
-    trailers.put(REASON_KEY, reason.name());
+  public static StatusRuntimeException status(ErrorReason reason) {
     return Status.fromCode(reason.code())
         .withDescription(reason.description())
-        .asRuntimeException(trailers);
+        .asRuntimeException(reason.trailers());
   }
 
   /** The reason {@code failure} is reported as. */
-  public static Reason reasonFor(Throwable failure) {
+  public static ErrorReason reasonFor(Throwable failure) {
     if (failure instanceof RejectedException rejected) {
       return rejected.reason();
     }
     if (failure instanceof SyncStore.QuotaExceededException) {
-      return Reason.QUOTA_EXCEEDED;
+      return ErrorReason.QUOTA_EXCEEDED;
     }
     if (failure instanceof SyncStore.UnknownVaultException) {
-      return Reason.UNKNOWN_VAULT;
+      return ErrorReason.UNKNOWN_VAULT;
     }
     if (failure instanceof StoreException) {
-      return Reason.STORE_UNAVAILABLE;
+      return ErrorReason.STORE_UNAVAILABLE;
     }
-    return Reason.INTERNAL;
+    return ErrorReason.INTERNAL;
   }
 
   /**
@@ -60,10 +52,10 @@ public final class GrpcErrors {
    * @param where the RPC or component, for the log line (a fixed name, never request data)
    */
   public static StatusRuntimeException toStatusException(String where, Throwable failure) {
-    Reason reason = reasonFor(failure);
-    if (reason == Reason.STORE_UNAVAILABLE) {
+    ErrorReason reason = reasonFor(failure);
+    if (reason == ErrorReason.STORE_UNAVAILABLE) {
       LOG.log(Level.WARNING, where + ": the store failed", redacted(failure));
-    } else if (reason == Reason.INTERNAL) {
+    } else if (reason == ErrorReason.INTERNAL) {
       LOG.log(Level.SEVERE, where + ": unexpected failure", redacted(failure));
     }
     return status(reason);

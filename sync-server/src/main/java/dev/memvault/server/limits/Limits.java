@@ -2,7 +2,7 @@ package dev.memvault.server.limits;
 
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.StoreLimits;
 
@@ -76,12 +76,12 @@ public record Limits(
   /** Checks a push's sizes; ids and signatures are checked by the service. */
   public void checkPush(PushRequest request) {
     if (request.getChangesCount() > maxChangesPerPush) {
-      throw new RejectedException(Reason.BATCH_TOO_LARGE);
+      throw new RejectedException(ErrorReason.BATCH_TOO_LARGE);
     }
     for (Change change : request.getChangesList()) {
       if (change.getPayload().size() > maxPayloadBytes
           || change.getSignature().size() > maxSignatureBytes) {
-        throw new RejectedException(Reason.PAYLOAD_TOO_LARGE);
+        throw new RejectedException(ErrorReason.PAYLOAD_TOO_LARGE);
       }
     }
   }
@@ -97,135 +97,135 @@ public record Limits(
   /** Checks a public keyset's size before anything parses it. */
   public void checkPublicKeyset(int bytes) {
     if (bytes == 0 || bytes > maxPublicKeysetBytes) {
-      throw new RejectedException(Reason.BAD_KEYSET);
+      throw new RejectedException(ErrorReason.BAD_KEYSET);
     }
   }
 
-  public Limits withMaxChangesPerPush(int value) {
-    return new Limits(
-        maxMessageBytes,
-        value,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
+  /** A builder that starts from {@link #DEFAULTS}. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
   }
 
-  public Limits withMaxPayloadBytes(int value) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        value,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
+  /** A builder that starts from these limits. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public Limits withMaxPageBytes(int value) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        value,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
-  }
+  /**
+   * Limits that differ from a starting point in a few values; {@link #build()} checks them as the
+   * record's constructor does.
+   */
+  public static final class Builder {
+    private int maxMessageBytes;
+    private int maxChangesPerPush;
+    private int maxPayloadBytes;
+    private int maxSignatureBytes;
+    private int maxPageSize;
+    private int defaultPageSize;
+    private int maxPageBytes;
+    private long maxBytesPerVault;
+    private long rateBurstChanges;
+    private long rateChangesPerSecond;
+    private int maxWatchesPerVault;
+    private int maxPublicKeysetBytes;
 
-  public Limits withMaxPageSize(int value) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        value,
-        Math.min(defaultPageSize, value),
-        maxPageBytes,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
-  }
+    private Builder(Limits from) {
+      maxMessageBytes = from.maxMessageBytes;
+      maxChangesPerPush = from.maxChangesPerPush;
+      maxPayloadBytes = from.maxPayloadBytes;
+      maxSignatureBytes = from.maxSignatureBytes;
+      maxPageSize = from.maxPageSize;
+      defaultPageSize = from.defaultPageSize;
+      maxPageBytes = from.maxPageBytes;
+      maxBytesPerVault = from.maxBytesPerVault;
+      rateBurstChanges = from.rateBurstChanges;
+      rateChangesPerSecond = from.rateChangesPerSecond;
+      maxWatchesPerVault = from.maxWatchesPerVault;
+      maxPublicKeysetBytes = from.maxPublicKeysetBytes;
+    }
 
-  public Limits withMaxBytesPerVault(long value) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        value,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
-  }
+    public Builder maxMessageBytes(int value) {
+      maxMessageBytes = value;
+      return this;
+    }
 
-  public Limits withRate(long burstChanges, long changesPerSecond) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        maxBytesPerVault,
-        burstChanges,
-        changesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
-  }
+    public Builder maxChangesPerPush(int value) {
+      maxChangesPerPush = value;
+      return this;
+    }
 
-  public Limits withMaxWatchesPerVault(int value) {
-    return new Limits(
-        maxMessageBytes,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        value,
-        maxPublicKeysetBytes);
-  }
+    public Builder maxPayloadBytes(int value) {
+      maxPayloadBytes = value;
+      return this;
+    }
 
-  public Limits withMaxMessageBytes(int value) {
-    return new Limits(
-        value,
-        maxChangesPerPush,
-        maxPayloadBytes,
-        maxSignatureBytes,
-        maxPageSize,
-        defaultPageSize,
-        maxPageBytes,
-        maxBytesPerVault,
-        rateBurstChanges,
-        rateChangesPerSecond,
-        maxWatchesPerVault,
-        maxPublicKeysetBytes);
+    public Builder maxSignatureBytes(int value) {
+      maxSignatureBytes = value;
+      return this;
+    }
+
+    /** The largest page; a default page size above it comes down to it. */
+    public Builder maxPageSize(int value) {
+      maxPageSize = value;
+      defaultPageSize = Math.min(defaultPageSize, value);
+      return this;
+    }
+
+    public Builder defaultPageSize(int value) {
+      defaultPageSize = value;
+      return this;
+    }
+
+    public Builder maxPageBytes(int value) {
+      maxPageBytes = value;
+      return this;
+    }
+
+    public Builder maxBytesPerVault(long value) {
+      maxBytesPerVault = value;
+      return this;
+    }
+
+    public Builder rateBurstChanges(long value) {
+      rateBurstChanges = value;
+      return this;
+    }
+
+    public Builder rateChangesPerSecond(long value) {
+      rateChangesPerSecond = value;
+      return this;
+    }
+
+    public Builder maxWatchesPerVault(int value) {
+      maxWatchesPerVault = value;
+      return this;
+    }
+
+    public Builder maxPublicKeysetBytes(int value) {
+      maxPublicKeysetBytes = value;
+      return this;
+    }
+
+    /**
+     * The limits built.
+     *
+     * @throws IllegalArgumentException if a limit is not positive, or the default page size is
+     *     above the maximum
+     */
+    public Limits build() {
+      return new Limits(
+          maxMessageBytes,
+          maxChangesPerPush,
+          maxPayloadBytes,
+          maxSignatureBytes,
+          maxPageSize,
+          defaultPageSize,
+          maxPageBytes,
+          maxBytesPerVault,
+          rateBurstChanges,
+          rateChangesPerSecond,
+          maxWatchesPerVault,
+          maxPublicKeysetBytes);
+    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.memvault.server.limits;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.time.Clock;
 import java.util.Iterator;
@@ -42,7 +42,7 @@ public final class RateLimiter {
     long now = clock.millis();
     Bucket bucket = buckets.computeIfAbsent(device, key -> new Bucket(burst, now));
     if (!bucket.take(changes, now, burst, perMilli)) {
-      throw new RejectedException(Reason.RATE_LIMITED);
+      throw new RejectedException(ErrorReason.RATE_LIMITED);
     }
     if (buckets.size() > PRUNE_ABOVE) {
       prune(now);

@@ -1,6 +1,6 @@
 package dev.memvault.server.metrics;
 
-import dev.memvault.server.errors.GrpcErrors;
+import dev.memvault.protocol.ErrorReason;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -9,7 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Counts every call the server refuses, by the reason in its {@value GrpcErrors#REASON_TRAILER}
+ * Counts every call the server refuses, by the reason in its {@value ErrorReason#TRAILER}
  * trailer, and UNAUTHENTICATED ones separately as authentication failures. Installed on the whole
  * server, outside the auth interceptor, so that it sees that interceptor's refusals too.
  */
@@ -27,7 +27,7 @@ public final class MetricsInterceptor implements ServerInterceptor {
         new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            String reason = trailers.get(GrpcErrors.REASON_KEY);
+            String reason = trailers.get(ErrorReason.TRAILER_KEY);
             if (reason != null) {
               metrics.rejected(reason);
               if (status.getCode() == Status.Code.UNAUTHENTICATED) {

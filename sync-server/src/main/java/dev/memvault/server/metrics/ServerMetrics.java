@@ -123,7 +123,7 @@ public final class ServerMetrics {
   private static void byReason(
       StringBuilder out, String name, String help, Map<String, LongAdder> values) {
     header(out, name, help, "counter");
-    // Reasons are Reason enum names: [A-Z_]+, nothing to escape.
+    // Reasons are ErrorReason enum names: [A-Z_]+, nothing to escape.
     new TreeMap<>(values)
         .forEach(
             (reason, value) ->

@@ -1,11 +1,11 @@
 package dev.memvault.server.store;
 
-import dev.memvault.proto.sync.LogChain;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.LogChain;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;

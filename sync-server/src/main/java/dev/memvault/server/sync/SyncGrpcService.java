@@ -1,9 +1,9 @@
 package dev.memvault.server.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
-import dev.memvault.proto.sync.ChangeSignatureCheck;
+import dev.memvault.protocol.ChangeSignatureCheck;
 import dev.memvault.proto.sync.v1.Change;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestResponse;
@@ -28,8 +28,9 @@ import dev.memvault.proto.sync.v1.WatchRequest;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
+import dev.memvault.server.errors.RpcHandlers;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.ServerMetrics;
@@ -95,14 +96,14 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
    */
   @Override
   public void push(PushRequest request, StreamObserver<PushResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      check(caller, request);
-      responses.onNext(store(caller, request));
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "Push", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "Push",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          check(caller, request);
+          return store(caller, request);
+        });
   }
 
   /** Push for many batches, several on their way at once, stored in order ({@link PushStream}). */
@@ -129,17 +130,17 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   /** What a push needs checked before the store sees it: sizes, ids, author, rate, signatures. */
   private void check(AuthenticatedDevice caller, PushRequest request) {
     if (request == PushParsing.MALFORMED) {
-      throw new RejectedException(Reason.MALFORMED_MESSAGE);
+      throw new RejectedException(ErrorReason.MALFORMED_MESSAGE);
     }
     limits.checkPush(request);
     for (Change change : request.getChangesList()) {
       if (change.getChangeId().size() != ID_LENGTH
           || change.getRecordId().size() != ID_LENGTH
           || change.getDeviceId().size() != ID_LENGTH) {
-        throw new RejectedException(Reason.MALFORMED_ID);
+        throw new RejectedException(ErrorReason.MALFORMED_ID);
       }
       if (!change.getDeviceId().equals(caller.deviceId())) {
-        throw new RejectedException(Reason.WRONG_DEVICE);
+        throw new RejectedException(ErrorReason.WRONG_DEVICE);
       }
     }
     // Before the signatures: verifying is what a flood would cost.
@@ -178,7 +179,7 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
     try {
       new ChangeSignatureCheck(vaultId).verifyAll(verifier, changes);
     } catch (GeneralSecurityException e) {
-      throw new RejectedException(Reason.BAD_CHANGE_SIGNATURE);
+      throw new RejectedException(ErrorReason.BAD_CHANGE_SIGNATURE);
     }
   }
 
@@ -191,133 +192,132 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
 
   @Override
   public void pull(PullRequest request, StreamObserver<PullResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      long afterSeq = seq(request.getAfterSeq());
-      byte[] vaultId = caller.vaultId().toByteArray();
-      Head head = store.head(vaultId);
-      metrics.pulled();
-      Pull pull =
-          new Pull(
-              vaultId,
-              afterSeq,
-              head,
-              limits.pageSize(request.getPageSize()),
-              (ServerCallStreamObserver<PullResponse>) responses);
-      pull.responses.setOnCancelHandler(pull::cancel);
-      pull.responses.setOnReadyHandler(pull::pump);
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "Pull", e);
-    }
+    RpcHandlers.started(
+        responses,
+        "Pull",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          long afterSeq = seq(request.getAfterSeq());
+          byte[] vaultId = caller.vaultId().toByteArray();
+          Head head = store.head(vaultId);
+          metrics.pulled();
+          Pull pull =
+              new Pull(
+                  vaultId,
+                  afterSeq,
+                  head,
+                  limits.pageSize(request.getPageSize()),
+                  (ServerCallStreamObserver<PullResponse>) responses);
+          pull.responses.setOnCancelHandler(pull::cancel);
+          pull.responses.setOnReadyHandler(pull::pump);
+        });
   }
 
   @Override
   public void watch(WatchRequest request, StreamObserver<LogEntry> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      watches.watch(
-          caller.vaultId(),
-          seq(request.getAfterSeq()),
-          (ServerCallStreamObserver<LogEntry>) responses);
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "Watch", e);
-    }
+    RpcHandlers.started(
+        responses,
+        "Watch",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          watches.watch(
+              caller.vaultId(),
+              seq(request.getAfterSeq()),
+              (ServerCallStreamObserver<LogEntry>) responses);
+        });
   }
 
   @Override
   public void listDevices(
       ListDevicesRequest request, StreamObserver<ListDevicesResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      responses.onNext(
-          ListDevicesResponse.newBuilder()
+    RpcHandlers.unary(
+        responses,
+        "ListDevices",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          return ListDevicesResponse.newBuilder()
               .addAllDevices(store.devices(caller.vaultId().toByteArray()))
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "ListDevices", e);
-    }
+              .build();
+        });
   }
 
   @Override
   public void getDeviceChain(
       GetDeviceChainRequest request, StreamObserver<DeviceChainResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      responses.onNext(
-          DeviceChainResponse.newBuilder()
+    RpcHandlers.unary(
+        responses,
+        "GetDeviceChain",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          return DeviceChainResponse.newBuilder()
               .addAllChain(store.deviceChain(caller.vaultId().toByteArray()))
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "GetDeviceChain", e);
-    }
+              .build();
+        });
   }
 
   /** A link must be signed by the calling device; the chain's rules decide the rest. */
   @Override
   public void appendDeviceLink(
       AppendDeviceLinkRequest request, StreamObserver<DeviceChainResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      if (!request.hasLink()) {
-        throw new RejectedException(Reason.MALFORMED_REQUEST);
-      }
-      DeviceChain chain =
-          chains.append(caller.vaultId().toByteArray(), request.getLink(), caller.deviceId());
-      responses.onNext(DeviceChainResponse.newBuilder().addAllChain(chain.links()).build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "AppendDeviceLink", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "AppendDeviceLink",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          if (!request.hasLink()) {
+            throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+          }
+          DeviceChain chain =
+              chains.append(caller.vaultId().toByteArray(), request.getLink(), caller.deviceId());
+          return DeviceChainResponse.newBuilder().addAllChain(chain.links()).build();
+        });
   }
 
   @Override
   public void openPairing(
       OpenPairingRequest request, StreamObserver<OpenPairingResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      long expiresAt = pairings.open(caller.vaultId(), request.getPairingId());
-      responses.onNext(OpenPairingResponse.newBuilder().setExpiresAtMs(expiresAt).build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "OpenPairing", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "OpenPairing",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          long expiresAt = pairings.open(caller.vaultId(), request.getPairingId());
+          return OpenPairingResponse.newBuilder().setExpiresAtMs(expiresAt).build();
+        });
   }
 
   @Override
   public void awaitJoinRequest(
       AwaitJoinRequestRequest request, StreamObserver<AwaitJoinRequestResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      responses.onNext(
-          AwaitJoinRequestResponse.newBuilder()
+    RpcHandlers.unary(
+        responses,
+        "AwaitJoinRequest",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          return AwaitJoinRequestResponse.newBuilder()
               .setJoinRequest(pairings.joinRequest(caller.vaultId(), request.getPairingId()))
-              .build());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "AwaitJoinRequest", e);
-    }
+              .build();
+        });
   }
 
   @Override
   public void postKeyPackage(
       PostKeyPackageRequest request, StreamObserver<PostKeyPackageResponse> responses) {
-    try {
-      AuthenticatedDevice caller = AuthenticatedDevice.current();
-      pairings.postKeyPackage(
-          caller.vaultId(), request.getPairingId(), request.getSealedKeyPackage());
-      responses.onNext(PostKeyPackageResponse.getDefaultInstance());
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      GrpcErrors.fail(responses, "PostKeyPackage", e);
-    }
+    RpcHandlers.unary(
+        responses,
+        "PostKeyPackage",
+        () -> {
+          AuthenticatedDevice caller = AuthenticatedDevice.current();
+          pairings.postKeyPackage(
+              caller.vaultId(), request.getPairingId(), request.getSealedKeyPackage());
+          return PostKeyPackageResponse.getDefaultInstance();
+        });
   }
 
   /** A uint64 cursor; none past 2^63 - 1 can name an entry. */
   private static long seq(long uint64) {
     if (uint64 < 0) {
-      throw new RejectedException(Reason.MALFORMED_REQUEST);
+      throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
     }
     return uint64;
   }

@@ -2,8 +2,8 @@ package dev.memvault.server.sync;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.server.errors.Reason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.SyncStore;
@@ -87,7 +87,7 @@ public final class WatchHub implements AutoCloseable {
   public void watch(
       ByteString vaultId, long afterSeq, ServerCallStreamObserver<LogEntry> responses) {
     if (closed) {
-      throw new RejectedException(Reason.SHUTTING_DOWN);
+      throw new RejectedException(ErrorReason.SHUTTING_DOWN);
     }
     Watcher watcher = new Watcher(vaultId, afterSeq, responses);
     AtomicBoolean admitted = new AtomicBoolean();
@@ -102,7 +102,7 @@ public final class WatchHub implements AutoCloseable {
           return set.isEmpty() ? null : set;
         });
     if (!admitted.get()) {
-      throw new RejectedException(Reason.TOO_MANY_WATCHES);
+      throw new RejectedException(ErrorReason.TOO_MANY_WATCHES);
     }
     active.incrementAndGet();
     synchronized (watcher) {
@@ -111,7 +111,7 @@ public final class WatchHub implements AutoCloseable {
       responses.setOnReadyHandler(watcher::schedule);
     }
     if (closed) {
-      watcher.finish(GrpcErrors.status(Reason.SHUTTING_DOWN));
+      watcher.finish(GrpcErrors.status(ErrorReason.SHUTTING_DOWN));
       return;
     }
     // Read after registering: an append between the two is then either in this head or noticed.
@@ -157,7 +157,7 @@ public final class WatchHub implements AutoCloseable {
     }
     List<Watcher> all = new ArrayList<>();
     byVault.values().forEach(all::addAll);
-    StatusRuntimeException shuttingDown = GrpcErrors.status(Reason.SHUTTING_DOWN);
+    StatusRuntimeException shuttingDown = GrpcErrors.status(ErrorReason.SHUTTING_DOWN);
     for (Watcher watcher : all) {
       watcher.finish(shuttingDown);
     }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class ChallengesTest {
     challenges.check(VAULT, DEVICE, nonce);
     clock.millis = EXPIRY;
 
-    assertReason(Reason.CHALLENGE_EXPIRED, () -> challenges.check(VAULT, DEVICE, nonce));
+    assertReason(ErrorReason.CHALLENGE_EXPIRED, () -> challenges.check(VAULT, DEVICE, nonce));
   }
 
   @Test
@@ -59,7 +59,7 @@ class ChallengesTest {
     for (int bit = 0; bit < nonce.length * 8; bit++) {
       byte[] flipped = nonce.clone();
       flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-      assertReason(Reason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, flipped));
+      assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, flipped));
     }
   }
 
@@ -67,14 +67,14 @@ class ChallengesTest {
   void check_otherVaultOrDevice_badChallenge() {
     byte[] nonce = challenges.issue(VAULT, DEVICE).nonce();
 
-    assertReason(Reason.BAD_CHALLENGE, () -> challenges.check(DEVICE, DEVICE, nonce));
-    assertReason(Reason.BAD_CHALLENGE, () -> challenges.check(VAULT, VAULT, nonce));
+    assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.check(DEVICE, DEVICE, nonce));
+    assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.check(VAULT, VAULT, nonce));
   }
 
   @Test
   void check_wrongLength_badChallenge() {
-    assertReason(Reason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, new byte[0]));
-    assertReason(Reason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, new byte[41]));
+    assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, new byte[0]));
+    assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.check(VAULT, DEVICE, new byte[41]));
   }
 
   @Test
@@ -82,10 +82,10 @@ class ChallengesTest {
     byte[] nonce = challenges.issue(VAULT, DEVICE).nonce();
     challenges.consume(nonce);
 
-    assertReason(Reason.BAD_CHALLENGE, () -> challenges.consume(nonce));
+    assertReason(ErrorReason.BAD_CHALLENGE, () -> challenges.consume(nonce));
   }
 
-  private static void assertReason(Reason reason, Runnable call) {
+  private static void assertReason(ErrorReason reason, Runnable call) {
     assertEquals(reason, assertThrows(RejectedException.class, call::run).reason());
   }
 }

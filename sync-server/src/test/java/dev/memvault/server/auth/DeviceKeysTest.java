@@ -12,7 +12,7 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +57,7 @@ class DeviceKeysTest {
         assertThrows(
             RejectedException.class, () -> keys.verifier(ByteString.copyFromUtf8("not a keyset")));
 
-    assertEquals(Reason.BAD_KEYSET, e.reason());
+    assertEquals(ErrorReason.BAD_KEYSET, e.reason());
   }
 
   private static byte[] sign(KeysetHandle handle, byte[] data) throws Exception {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,7 +48,7 @@ class SessionTokensTest {
       flipped[bit / 8] ^= (byte) (1 << (bit % 8));
       String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(flipped);
       RejectedException e = assertThrows(RejectedException.class, () -> tokens.verify(forged));
-      assertEquals(Reason.AUTH_REQUIRED, e.reason(), "bit " + bit);
+      assertEquals(ErrorReason.AUTH_REQUIRED, e.reason(), "bit " + bit);
     }
   }
 
@@ -58,7 +58,7 @@ class SessionTokensTest {
     clock.millis = EXPIRY;
 
     assertEquals(
-        Reason.SESSION_EXPIRED,
+        ErrorReason.SESSION_EXPIRED,
         assertThrows(RejectedException.class, () -> tokens.verify(token)).reason());
   }
 
@@ -70,7 +70,7 @@ class SessionTokensTest {
             ServerSecret.of(new byte[ServerSecret.LENGTH]), clock, Duration.ofMinutes(15));
 
     assertEquals(
-        Reason.AUTH_REQUIRED,
+        ErrorReason.AUTH_REQUIRED,
         assertThrows(RejectedException.class, () -> other.verify(token)).reason());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.store.StoreException;
 import dev.memvault.server.store.SyncStore;
 import io.grpc.Status;
@@ -20,13 +21,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class GrpcErrorsTest {
   @ParameterizedTest
-  @EnumSource(Reason.class)
-  void status_everyReason_codeFixedDescriptionAndTrailer(Reason reason) {
+  @EnumSource(ErrorReason.class)
+  void status_everyReason_codeFixedDescriptionAndTrailer(ErrorReason reason) {
     StatusRuntimeException e = GrpcErrors.status(reason);
 
     assertEquals(reason.code(), e.getStatus().getCode());
     assertEquals(reason.description(), e.getStatus().getDescription());
-    assertEquals(reason.name(), e.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(reason.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
     assertNull(e.getStatus().getCause());
     assertTrue(reason.description().endsWith("."), "a sentence");
     assertFalse(reason.code() == Status.Code.OK || reason.code() == Status.Code.UNKNOWN);
@@ -35,18 +36,19 @@ class GrpcErrorsTest {
   @Test
   void reasons_descriptionsAreDistinct() {
     Set<String> descriptions = new HashSet<>();
-    for (Reason reason : Reason.values()) {
+    for (ErrorReason reason : ErrorReason.values()) {
       assertTrue(descriptions.add(reason.description()), reason.name());
     }
   }
 
   @Test
   void toStatusException_domainExceptions_mappedWithoutTheirText() {
-    assertMapped(Reason.QUOTA_EXCEEDED, new SyncStore.QuotaExceededException("holds 17 bytes"));
-    assertMapped(Reason.UNKNOWN_VAULT, new SyncStore.UnknownVaultException("no vault 0a0b"));
-    assertMapped(Reason.STORE_UNAVAILABLE, new StoreException("disk full", null));
-    assertMapped(Reason.INTERNAL, new NullPointerException("field x"));
-    assertMapped(Reason.RATE_LIMITED, new RejectedException(Reason.RATE_LIMITED));
+    assertMapped(
+        ErrorReason.QUOTA_EXCEEDED, new SyncStore.QuotaExceededException("holds 17 bytes"));
+    assertMapped(ErrorReason.UNKNOWN_VAULT, new SyncStore.UnknownVaultException("no vault 0a0b"));
+    assertMapped(ErrorReason.STORE_UNAVAILABLE, new StoreException("disk full", null));
+    assertMapped(ErrorReason.INTERNAL, new NullPointerException("field x"));
+    assertMapped(ErrorReason.RATE_LIMITED, new RejectedException(ErrorReason.RATE_LIMITED));
   }
 
   @Test
@@ -64,11 +66,11 @@ class GrpcErrorsTest {
     assertEquals(failure.getStackTrace().length, logged.getStackTrace().length);
   }
 
-  private static void assertMapped(Reason reason, RuntimeException failure) {
+  private static void assertMapped(ErrorReason reason, RuntimeException failure) {
     StatusRuntimeException e = GrpcErrors.toStatusException("test", failure);
 
     assertEquals(reason.code(), e.getStatus().getCode());
     assertEquals(reason.description(), e.getStatus().getDescription());
-    assertEquals(reason.name(), e.getTrailers().get(GrpcErrors.REASON_KEY));
+    assertEquals(reason.name(), e.getTrailers().get(ErrorReason.TRAILER_KEY));
   }
 }

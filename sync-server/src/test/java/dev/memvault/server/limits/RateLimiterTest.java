@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.server.errors.Reason;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +34,9 @@ class RateLimiterTest {
         }
       };
 
-  private final RateLimiter limiter = new RateLimiter(Limits.DEFAULTS.withRate(5000, 500), clock);
+  private final RateLimiter limiter =
+      new RateLimiter(
+          Limits.builder().rateBurstChanges(5000).rateChangesPerSecond(500).build(), clock);
 
   @Test
   void acquire_burstThenSustainedRate() {
@@ -80,7 +82,7 @@ class RateLimiterTest {
 
   private void assertRateLimited(int changes) {
     assertEquals(
-        Reason.RATE_LIMITED,
+        ErrorReason.RATE_LIMITED,
         assertThrows(RejectedException.class, () -> limiter.acquire(DEVICE, changes)).reason());
   }
 }

@@ -1,6 +1,6 @@
 package dev.memvault.server.store;
 
-import dev.memvault.proto.sync.LogChain;
+import dev.memvault.protocol.LogChain;
 import static dev.memvault.server.store.Fixtures.ACCEPTED_AT;
 import static dev.memvault.server.store.Fixtures.change;
 import static dev.memvault.server.store.Fixtures.changes;

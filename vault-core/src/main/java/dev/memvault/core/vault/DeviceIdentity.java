@@ -8,7 +8,7 @@ import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;

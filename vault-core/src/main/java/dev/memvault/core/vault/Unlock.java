@@ -15,7 +15,7 @@ import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.RecoverySigningKey;
-import dev.memvault.proto.sync.DeviceChain;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.VaultHeader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.memvault.core.internal.crypto;
 
-import dev.memvault.proto.sync.CanonicalEncoding;
+import dev.memvault.protocol.CanonicalEncoding;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.memvault.proto.sync;
+package dev.memvault.protocol;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;

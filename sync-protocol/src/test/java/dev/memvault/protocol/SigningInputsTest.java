@@ -1,21 +1,19 @@
-package dev.memvault.server.auth;
+package dev.memvault.protocol;
 
-import static dev.memvault.server.auth.AuthVectors.CHANGE;
-import static dev.memvault.server.auth.AuthVectors.DEVICE;
-import static dev.memvault.server.auth.AuthVectors.RECORD;
-import static dev.memvault.server.auth.AuthVectors.VAULT;
-import static dev.memvault.server.auth.AuthVectors.hex;
+import static dev.memvault.protocol.SigningVectors.CHANGE;
+import static dev.memvault.protocol.SigningVectors.DEVICE;
+import static dev.memvault.protocol.SigningVectors.RECORD;
+import static dev.memvault.protocol.SigningVectors.VAULT;
+import static dev.memvault.protocol.SigningVectors.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.CanonicalEncoding;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.Change;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The signing inputs against vectors computed independently (AuthVectors). */
+/** The signing inputs against vectors computed independently (SigningVectors). */
 class SigningInputsTest {
   @Test
   void change_vector_matchesIndependentEncoding() {

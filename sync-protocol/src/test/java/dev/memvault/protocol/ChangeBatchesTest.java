@@ -1,4 +1,4 @@
-package dev.memvault.server.sync;
+package dev.memvault.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -13,9 +13,6 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.ChangeBatches;
-import dev.memvault.proto.sync.ChangeSignatureCheck;
-import dev.memvault.proto.sync.SigningInputs;
 import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.memvault.proto.sync;
+package dev.memvault.protocol;
 
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;

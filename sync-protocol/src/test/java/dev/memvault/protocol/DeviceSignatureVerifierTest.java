@@ -1,4 +1,4 @@
-package dev.memvault.proto.sync;
+package dev.memvault.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,14 +1,20 @@
-package dev.memvault.server.errors;
+package dev.memvault.protocol;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.Optional;
 
 /**
- * Why the server refused a call: the stable, machine-readable part of every error it sends. Each
- * reason has one gRPC status code and one fixed English sentence; clients branch on the reason
- * (trailer {@value GrpcErrors#REASON_TRAILER}), people read the sentence. proto/README.md lists
- * them all; a reason, once published, keeps its name and code.
+ * Why a sync server refused a call: the stable, machine-readable part of every error it sends,
+ * carried by name in the {@value #TRAILER} trailer. Each reason has one gRPC status code and one
+ * fixed English sentence, the status description; clients branch on the reason, people read the
+ * sentence. proto/README.md ("Errors") lists them all.
+ *
+ * <p>A wire contract shared by the server and every client: a reason, once published, keeps its
+ * name and code ({@code ErrorReasonTest} pins them), and a client meets names it does not know
+ * (from a newer server) as no reason at all.
  */
-public enum Reason {
+public enum ErrorReason {
   // ------------------------------------------------------------ authentication (the caller's)
   AUTH_REQUIRED(Status.Code.UNAUTHENTICATED, "A valid session token is required."),
   SESSION_EXPIRED(Status.Code.UNAUTHENTICATED, "The session has expired; authenticate again."),
@@ -64,10 +70,17 @@ public enum Reason {
   STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, "The server's storage is unavailable; retry later."),
   INTERNAL(Status.Code.INTERNAL, "Internal server error.");
 
+  /** The name of the trailer that carries a refusal's reason. */
+  public static final String TRAILER = "memvault-reason";
+
+  /** The trailer that carries a refusal's reason, by its {@link #name()}. */
+  public static final Metadata.Key<String> TRAILER_KEY =
+      Metadata.Key.of(TRAILER, Metadata.ASCII_STRING_MARSHALLER);
+
   private final Status.Code code;
   private final String description;
 
-  Reason(Status.Code code, String description) {
+  ErrorReason(Status.Code code, String description) {
     this.code = code;
     this.description = description;
   }
@@ -80,5 +93,37 @@ public enum Reason {
   /** The fixed sentence sent as the status description. */
   public String description() {
     return description;
+  }
+
+  /** The trailers a refusal for this reason carries. */
+  public Metadata trailers() {
+    Metadata trailers = new Metadata();
+    trailers.put(TRAILER_KEY, name());
+    return trailers;
+  }
+
+  /**
+   * The reason {@code trailers} carry: empty if they carry none (gRPC itself failed the call, or
+   * it came from something other than a memvault server) or one this version does not know.
+   */
+  public static Optional<ErrorReason> from(Metadata trailers) {
+    if (trailers == null) {
+      return Optional.empty();
+    }
+    String name = trailers.get(TRAILER_KEY);
+    for (ErrorReason reason : values()) {
+      if (reason.name().equals(name)) {
+        return Optional.of(reason);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The reason a failed call was refused for, from the trailers of the first gRPC status exception
+   * in {@code failure}'s causal chain; empty as {@link #from(Metadata)} says, or if there is none.
+   */
+  public static Optional<ErrorReason> of(Throwable failure) {
+    return from(Status.trailersFromThrowable(failure));
   }
 }

@@ -1,7 +1,7 @@
-package dev.memvault.server.store;
+package dev.memvault.protocol;
 
-import static dev.memvault.server.store.Fixtures.change;
-import static dev.memvault.server.store.Fixtures.vaultId;
+import static dev.memvault.protocol.LogFixtures.change;
+import static dev.memvault.protocol.LogFixtures.vaultId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,7 @@ import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
-import dev.memvault.proto.sync.LogChain;
-import dev.memvault.proto.sync.LogChain.BrokenChainException;
+import dev.memvault.protocol.LogChain.BrokenChainException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -92,7 +91,7 @@ class LogChainTest {
       Arrays.fill(id, (byte) (0x10 + i));
       leaves.add(
           ByteString.copyFrom(
-              dev.memvault.proto.sync.ChangeBatches.leafHash(
+              ChangeBatches.leafHash(
                   HEX.parseHex("000102030405060708090a0b0c0d0e0f"),
                   Change.newBuilder()
                       .setChangeId(ByteString.copyFrom(id))
