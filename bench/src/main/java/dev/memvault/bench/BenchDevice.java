@@ -92,7 +92,7 @@ final class BenchDevice implements AutoCloseable {
               .setIdsOnly(true) // as SyncClient.push asks
               .build());
     }
-    vault.acknowledge(pending);
+    vault.dropPending(pending);
     return requests;
   }
 

@@ -474,7 +474,8 @@ public final class SyncClient implements AutoCloseable {
               checkAcknowledged(pending, response);
               // Only now: a push lost on the way is retried with the same change ids, which the
               // server stores once.
-              vault.acknowledge(pending);
+              vault.acknowledge(
+                  pending, response.getEntriesList().stream().map(LogEntry::getSeq).toList());
               pushed[0] += pending.size();
               backoff.reset();
             });
@@ -556,6 +557,15 @@ public final class SyncClient implements AutoCloseable {
           break;
         }
       }
+    }
+    int withheld = vault.requeueUnconfirmed();
+    if (withheld > 0) {
+      throw new VaultException(
+          "the sync server acknowledged "
+              + withheld
+              + " change(s) this device pushed, but its log does not hold them (a server that"
+              + " withholds or lost changes); they are queued again and go out with the next"
+              + " sync, nothing was lost on this device");
     }
     return new SyncReport(pushed, pulled, revisions, scopes, cursor.seq());
   }

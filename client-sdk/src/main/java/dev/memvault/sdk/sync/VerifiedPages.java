@@ -191,6 +191,7 @@ final class VerifiedPages implements AutoCloseable {
         Change change = entry.getChange();
         changes.add(
             new RemoteChange(
+                entry.getSeq(),
                 change.getChangeId().toByteArray(),
                 change.getDeviceId().toByteArray(),
                 change.getRecordId().toByteArray(),
@@ -205,6 +206,15 @@ final class VerifiedPages implements AutoCloseable {
         && !MessageDigest.isEqual(head.getEntryHash().toByteArray(), cursor.headHash())) {
       // Same length, other contents: the log this device verified was replaced.
       throw forked(start.seq());
+    }
+    if (!closed && head != null && Long.compareUnsigned(cursor.seq(), head.getSeq()) < 0) {
+      // The pull's last page must reach the head announced when it started.
+      throw new VaultException.Corrupt(
+          "the sync server announced "
+              + head.getSeq()
+              + " log entries but sent them only up to "
+              + cursor.seq()
+              + " (a server that withholds changes); refusing to sync");
     }
     return new End(Optional.ofNullable(head));
   }

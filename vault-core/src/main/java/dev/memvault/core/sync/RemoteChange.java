@@ -2,9 +2,11 @@ package dev.memvault.core.sync;
 
 /**
  * A change pulled from the sync server whose chain position and signature the caller has already
- * verified: the author device (from the signed change), the record id and the payload.
+ * verified: its log position, the author device (from the signed change), the record id and the
+ * payload.
  */
-public record RemoteChange(byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {
+public record RemoteChange(
+    long seq, byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {
   public RemoteChange {
     changeId = changeId.clone();
     deviceId = deviceId.clone();

@@ -50,8 +50,21 @@ public interface Replica {
 
   long pendingChangeCount();
 
-  /** Drops changes the sync server has acknowledged storing; call only after it did. */
-  void acknowledge(List<OutboxEntry> stored);
+  /**
+   * Records that the server acknowledged storing {@code stored} at log positions {@code
+   * logSeqs}: they leave the queue, and wait until a pull sees each at its position.
+   */
+  void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs);
+
+  /**
+   * After a pull that reached the server's head: queues again, under new change ids, every
+   * acknowledged change the pull did not see, and returns how many (0 when the server kept what
+   * it acknowledged).
+   */
+  int requeueUnconfirmed();
+
+  /** Drops queued changes without pushing them (a tool that pushes them by other means). */
+  void dropPending(List<OutboxEntry> entries);
 
   /** Where this device stands with its sync server, if it was ever given one. */
   Optional<SyncCursor> syncCursor();

@@ -98,8 +98,48 @@ final class Outbox {
     return syncRows.pendingCount();
   }
 
-  void acknowledge(List<OutboxEntry> stored) throws SQLException {
-    syncRows.remove(stored);
+  /** Drops queued changes for good, without waiting to see them in the log. */
+  void drop(List<OutboxEntry> entries) throws SQLException {
+    syncRows.remove(entries);
+  }
+
+  /** Pushed changes the server acknowledged at {@code logSeqs}: they wait for their pull. */
+  void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs) throws SQLException {
+    if (stored.size() != logSeqs.size()) {
+      throw new IllegalArgumentException("one log position per acknowledged change");
+    }
+    syncRows.markAcknowledged(stored, logSeqs);
+  }
+
+  /**
+   * This device's own change, pulled at log position {@code seq}: confirms an acknowledged change
+   * found where the server said it stored it.
+   *
+   * @throws dev.memvault.core.VaultException.Corrupt if the server acknowledged it elsewhere
+   */
+  void confirm(byte[] changeId, long seq) throws SQLException {
+    Optional<Long> acked = syncRows.ackedSeq(changeId);
+    if (acked.isEmpty()) {
+      return;
+    }
+    if (acked.get() != seq) {
+      throw Failures.refusedChange(
+          "written by this device sits at log position " + seq + ", but the server acknowledged"
+              + " it at " + acked.get() + " (a server that rewrites its log)");
+    }
+    syncRows.removeChange(changeId);
+  }
+
+  /**
+   * Queues again, under new change ids, every acknowledged change that no pull has seen: after a
+   * pull that reached the server's head, each of them was withheld. Returns how many.
+   */
+  int requeueUnconfirmed() throws SQLException {
+    List<Long> unconfirmed = syncRows.unconfirmed();
+    for (long seq : unconfirmed) {
+      syncRows.requeue(seq, changeIds.next());
+    }
+    return unconfirmed.size();
   }
 
   /** The payload an outbox row stands for, or empty if what it refers to was superseded. */

@@ -22,6 +22,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Applies changes pulled from the sync server to this replica. The caller has verified the log
@@ -32,6 +35,12 @@ import java.util.UUID;
  * transaction applies nothing of the batch.
  */
 final class RemoteChanges {
+  /**
+   * How far ahead of the receiver's clock a change may be stamped: more than any real clock skew
+   * between a person's devices, far less than the years a forged stamp would pin a memory for.
+   */
+  static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
+
   private final byte[] vaultId;
   private final byte[] deviceId;
   private final Records records;
@@ -40,6 +49,8 @@ final class RemoteChanges {
   private final MemoryRows memories;
   private final SyncRows syncRows;
   private final HybridClock hlc;
+  private final Outbox outbox;
+  private final Clock clock;
 
   RemoteChanges(
       byte[] vaultId,
@@ -49,7 +60,9 @@ final class RemoteChanges {
       Scopes openScopes,
       MemoryRows memories,
       SyncRows syncRows,
-      HybridClock hlc) {
+      HybridClock hlc,
+      Outbox outbox,
+      Clock clock) {
     this.vaultId = vaultId;
     this.deviceId = deviceId;
     this.records = records;
@@ -58,6 +71,8 @@ final class RemoteChanges {
     this.memories = memories;
     this.syncRows = syncRows;
     this.hlc = hlc;
+    this.outbox = outbox;
+    this.clock = clock;
   }
 
   ApplyReport apply(List<RemoteChange> changes) throws SQLException, GeneralSecurityException {
@@ -66,6 +81,7 @@ final class RemoteChanges {
     int own = 0;
     for (RemoteChange change : changes) {
       if (Arrays.equals(change.deviceId(), deviceId)) {
+        outbox.confirm(change.changeId(), change.seq());
         own++;
         continue;
       }
@@ -77,6 +93,7 @@ final class RemoteChanges {
       }
       switch (payload.getContentCase()) {
         case SCOPE -> {
+          requireNotAhead(payload.getScope().getHlc());
           scopes.receive(payload.getScope(), change.recordId());
           scopeChanges++;
         }
@@ -120,6 +137,7 @@ final class RemoteChanges {
     } catch (VaultException e) {
       throw Failures.refusedChange("does not decrypt or is not a valid memory (" + id + ")");
     }
+    requireNotAhead(remote.getHlc());
     hlc.receive(remote.getHlc());
     Optional<StoredMemory> existing = memories.find(id);
     if (existing.isEmpty()) {
@@ -179,6 +197,23 @@ final class RemoteChanges {
         }
         memories.putRevision(id, remote.getRevision(), envelopeBytes);
       }
+    }
+  }
+
+  /**
+   * Refuses a clock value further ahead of this device's clock than {@link #MAX_CLOCK_AHEAD}: a
+   * revision stamped far in the future would win every merge against later edits and forgets.
+   */
+  private void requireNotAhead(long remoteHlc) {
+    long wall = HybridClock.wallMillis(remoteHlc);
+    long limit = clock.millis() + MAX_CLOCK_AHEAD.toMillis();
+    if (wall > limit) {
+      throw Failures.refusedChange(
+          "is stamped "
+              + Instant.ofEpochMilli(wall)
+              + ", more than a day ahead of this device's clock ("
+              + clock.instant()
+              + "); check the clocks of this device and of the vault's other devices");
     }
   }
 

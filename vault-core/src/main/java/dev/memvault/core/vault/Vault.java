@@ -119,7 +119,7 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     this.search = new MemorySearch(memories, reads, records);
     this.remoteChanges =
         new RemoteChanges(
-            vaultId, deviceId, records, scopes, openScopes, memories, syncRows, hlc);
+            vaultId, deviceId, records, scopes, openScopes, memories, syncRows, hlc, outbox, clock);
     this.identity =
         new DeviceIdentity(
             new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
@@ -481,10 +481,24 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
   }
 
   @Override
-  public synchronized void acknowledge(List<OutboxEntry> stored) {
+  public synchronized void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs) {
     transactor.inTransaction(
         () -> {
-          outbox.acknowledge(stored);
+          outbox.acknowledge(stored, logSeqs);
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized int requeueUnconfirmed() {
+    return transactor.inTransaction(outbox::requeueUnconfirmed);
+  }
+
+  @Override
+  public synchronized void dropPending(List<OutboxEntry> entries) {
+    transactor.inTransaction(
+        () -> {
+          outbox.drop(entries);
           return null;
         });
   }

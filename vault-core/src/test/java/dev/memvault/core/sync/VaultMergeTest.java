@@ -58,9 +58,9 @@ class VaultMergeTest {
     List<OutboxEntry> pending = vault.pendingChanges(10_000);
     for (OutboxEntry entry : pending) {
       changes.add(
-          new RemoteChange(entry.changeId(), vault.deviceIdBytes(), entry.recordId(), entry.payload()));
+          new RemoteChange(0, entry.changeId(), vault.deviceIdBytes(), entry.recordId(), entry.payload()));
     }
-    vault.acknowledge(pending);
+    vault.dropPending(pending);
     return changes;
   }
 
@@ -93,7 +93,7 @@ class VaultMergeTest {
       assertEquals(1, parse(pending.get(1).payload()).getRevision().getRevision());
       assertEquals(2, parse(pending.get(2).payload()).getRevision().getRevision());
       assertTrue(added.getHlc() > 0);
-      vault.acknowledge(pending.subList(0, 2));
+      vault.dropPending(pending.subList(0, 2));
       assertEquals(2, vault.pendingChangeCount());
     }
   }
@@ -214,6 +214,7 @@ class VaultMergeTest {
       tampered.set(
           target,
           new RemoteChange(
+              original.seq(),
               original.changeId(), original.deviceId(), original.recordId(), altered.toByteArray()));
 
       VaultException e =

@@ -111,6 +111,12 @@ public final class Migrations {
             "DROP INDEX memories_by_scope",
             "CREATE INDEX memories_by_scope ON memories (scope_id, deleted, updated_at)"
                 + " WHERE kind != 6",
+          },
+          new String[] {
+            // The log position the server acknowledged for a pushed change. The row stays until
+            // this device's pull has seen the change at that position, so that a server which
+            // acknowledges a change and then withholds it from the log is caught by its writer.
+            "ALTER TABLE outbox ADD COLUMN acked_seq INTEGER",
           });
 
   private Migrations() {}

@@ -69,7 +69,7 @@ public final class SyncRows {
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash"
-                + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                + " FROM outbox WHERE seq > ? AND acked_seq IS NULL ORDER BY seq LIMIT ?")) {
       query.setLong(1, afterSeq);
       query.setInt(2, limit);
       try (ResultSet result = query.executeQuery()) {
@@ -91,7 +91,8 @@ public final class SyncRows {
   }
 
   public long pendingCount() throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM outbox");
+    try (PreparedStatement query = connection.prepareStatement(
+            "SELECT count(*) FROM outbox WHERE acked_seq IS NULL");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
@@ -100,6 +101,71 @@ public final class SyncRows {
 
   public void remove(List<OutboxEntry> entries) throws SQLException {
     removeSeqs(entries.stream().map(OutboxEntry::seq).toList());
+  }
+
+  /**
+   * Marks pushed rows as acknowledged by the server at the given log positions: they leave the
+   * queue, and wait for their pull to see them there ({@link #ackedSeq}, {@link #removeChange}).
+   */
+  public void markAcknowledged(List<OutboxEntry> entries, List<Long> logSeqs)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE outbox SET acked_seq = ? WHERE seq = ?")) {
+      for (int i = 0; i < entries.size(); i++) {
+        update.setLong(1, logSeqs.get(i));
+        update.setLong(2, entries.get(i).seq());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  /** The log position acknowledged for a pushed change, if it awaits its pull. */
+  public Optional<Long> ackedSeq(byte[] changeId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT acked_seq FROM outbox WHERE change_id = ? AND acked_seq IS NOT NULL")) {
+      query.setBytes(1, changeId);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  public void removeChange(byte[] changeId) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM outbox WHERE change_id = ?")) {
+      delete.setBytes(1, changeId);
+      delete.executeUpdate();
+    }
+  }
+
+  /** The outbox seqs of acknowledged changes no pull has seen yet. */
+  public List<Long> unconfirmed() throws SQLException {
+    List<Long> seqs = new ArrayList<>();
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT seq FROM outbox WHERE acked_seq IS NOT NULL ORDER BY seq");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        seqs.add(rows.getLong(1));
+      }
+    }
+    return seqs;
+  }
+
+  /**
+   * Queues an acknowledged row again under a new change id: the server that withheld it would
+   * otherwise answer a retry of the old id with the position it never kept.
+   */
+  public void requeue(long seq, byte[] newChangeId) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE outbox SET acked_seq = NULL, change_id = ? WHERE seq = ?")) {
+      update.setBytes(1, newChangeId);
+      update.setLong(2, seq);
+      update.executeUpdate();
+    }
   }
 
   public void removeSeqs(List<Long> seqs) throws SQLException {
