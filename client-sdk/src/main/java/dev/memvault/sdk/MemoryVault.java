@@ -9,6 +9,8 @@ import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.v1.Memory;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -82,6 +84,14 @@ public final class MemoryVault implements AutoCloseable {
   public static MemoryVault open(
       Path directory, char[] passphrase, Vault.RebuildProgress progress) {
     return new MemoryVault(Vault.open(directory, passphrase, progress));
+  }
+
+  /**
+   * As {@link #open(Path, char[])}, with the clock that stamps every write; its time orders edits
+   * of the same memory made on different devices.
+   */
+  public static MemoryVault open(Path directory, char[] passphrase, Clock clock) {
+    return new MemoryVault(Vault.open(directory, passphrase, clock, new SecureRandom()));
   }
 
   /** Opens a vault with its recovery key and sets a new passphrase. */
