@@ -69,10 +69,8 @@ final class PushBenchmark {
       throws SQLException, InterruptedException, ExecutionException, IOException {
     long acceptedAt = System.currentTimeMillis();
     // Each warm-up device pushes copies of what its counterpart in the level pushes, twice over:
-    // as many devices at once, the same payloads. With one warm-up device of 20,000 changes, a
-    // third of all CPU in the 10-device level was the two JVMs' C2 compilers, and the server's own
-    // per-push methods were compiled at the level's end (perf and JIT logs, 05:30); with one copy
-    // the server still compiled through the 100-device level (06:40).
+    // as many devices at once, the same payloads, so that both JVMs have compiled the level's own
+    // per-push paths before it is timed (BENCHMARKS.md, "What is measured, and how").
     Random random = new Random(WARMUP_SEED);
     for (int l = 0; l < levels.size(); l++) {
       List<BenchDevice> warmup = warmups.get(l);
@@ -152,11 +150,10 @@ final class PushBenchmark {
 
   /**
    * Right before a timed phase, once everything for it is set up: waits until neither JVM's JIT
-   * compiler is busy, then has the OS write its dirty pages out. Each JVM has one C2 thread, which
-   * shares the two cores with the work: after the warm-up its queue still held the server's own
-   * per-push methods, and signing 100 devices in, or the baseline before, queued the bench's
-   * client code; a level timed then measured the compilers too (perf and JIT logs, 05:30-06:00).
-   * Without the `sync`, the side timed second paid for the first one's writeback.
+   * compiler is busy, then has the OS write its dirty pages out, so that a timed phase measures
+   * neither the JIT compilers (each JVM's C2 thread shares the cores with the work, and signing
+   * devices in or the baseline before queues code to compile) nor the writeback of the phase
+   * before it.
    */
   private static void settle(ServerProcess server) throws IOException, InterruptedException {
     CompilationMXBean bench = ManagementFactory.getCompilationMXBean();

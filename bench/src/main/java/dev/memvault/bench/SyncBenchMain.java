@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The sync benchmarks of issue 4 ({@code bench/run --sync}): push throughput, change propagation
+ * The sync benchmarks ({@code bench/run --sync}): push throughput, change propagation
  * with idle Watch streams, and the initial sync of a new device, against the real server jar in a
  * child process. Prints a markdown report on standard output, progress on standard error.
  */

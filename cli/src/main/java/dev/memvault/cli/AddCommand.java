@@ -15,15 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
     name = "add",
     description = {"Add a memory. Prints its id.", "Example: memvault add --scope work --kind preference --tag diet \"I am vegetarian\""})
 final class AddCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(names = "--scope", defaultValue = "personal", description = "Scope (default: ${DEFAULT-VALUE}).")
   String scope;
@@ -48,9 +46,9 @@ final class AddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     String text = TextInput.read(words, context);
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       Memory memory =
           opened.add(
               NewMemory.of(scope, kind.proto(), text)

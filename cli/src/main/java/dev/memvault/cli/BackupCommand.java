@@ -13,7 +13,6 @@ import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "backup",
@@ -32,8 +31,7 @@ import picocli.CommandLine.ParentCommand;
       "Example: memvault backup -o ~/memvault-2025-06-01.mvbackup"
     })
 final class BackupCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = {"-o", "--output"},
@@ -49,7 +47,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     // Refuse before asking for the passphrase; the vault checks again when it writes.
     if (!force && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw new VaultException.AlreadyExists(
@@ -60,7 +58,7 @@ final class BackupCommand implements Callable<Integer> {
     if (progress != null) {
       options = options.withProgress(progress);
     }
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       opened.backup(output, options);
     } finally {
       if (progress != null) {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "context",
@@ -39,8 +38,7 @@ import picocli.CommandLine.ParentCommand;
       "Example: memvault context \"planning a trip\" --scope personal --max-chars 2000"
     })
 final class ContextCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = "--scope",
@@ -71,7 +69,7 @@ final class ContextCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     // Checked before opening, so a typo costs no key derivation.
     if (limit < 1 || limit > ContextRequest.MAX_LIMIT) {
       throw new Main.UsageException("--limit must be between 1 and " + ContextRequest.MAX_LIMIT);
@@ -84,7 +82,7 @@ final class ContextCommand implements Callable<Integer> {
             .inScopes(scopes)
             .limitedTo(limit)
             .withMaxChars(maxChars);
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       context.out().print(new ContextBuilder(opened).build(request));
     }
     return Main.OK;

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -22,8 +21,7 @@ import picocli.CommandLine.ParentCommand;
       "encrypted to it. The sync server relays both and can read neither.",
     })
 final class DeviceLinkCommand implements Callable<Integer> {
-  @ParentCommand DeviceCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
   @Mixin ServerUrlOption server;
 
   @Option(
@@ -35,8 +33,8 @@ final class DeviceLinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = parent.root.context;
-    try (MemoryVault opened = vault.open(context);
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open();
         SyncClient client = server.connect(opened)) {
       DeviceLinking linking = DeviceLinking.start(client);
       String code = linking.code().toDisplayString();

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -18,8 +17,7 @@ import picocli.CommandLine.ParentCommand;
       "whoever holds it: change your passphrase if it may know it."
     })
 final class DeviceRevokeCommand implements Callable<Integer> {
-  @ParentCommand DeviceCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
   @Mixin ServerUrlOption server;
 
   @Parameters(paramLabel = "ID", description = "The device id, as 'memvault devices' prints it.")
@@ -27,8 +25,8 @@ final class DeviceRevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = parent.root.context;
-    try (MemoryVault opened = vault.open(context);
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open();
         SyncClient client = server.connect(opened)) {
       client.revoke(deviceId);
       context.out().println(

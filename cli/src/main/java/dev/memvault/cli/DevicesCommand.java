@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "devices",
@@ -25,8 +24,7 @@ final class DevicesCommand implements Callable<Integer> {
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
 
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
   @Mixin ServerUrlOption server;
 
   @Option(names = "--json", description = "One JSON object per line.")
@@ -34,8 +32,8 @@ final class DevicesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context);
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open();
         SyncClient client = server.connect(opened)) {
       for (DeviceInfo device : client.devices()) {
         String addedBy =

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "jsonl",
@@ -32,8 +31,7 @@ import picocli.CommandLine.ParentCommand;
       "  memvault export jsonl --scope work --scope health > some.jsonl"
     })
 final class ExportJsonlCommand implements Callable<Integer> {
-  @ParentCommand ExportCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = "--scope",
@@ -55,7 +53,7 @@ final class ExportJsonlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = parent.root.context;
+    CliContext context = vault.context();
     if (force && output == null) {
       throw new Main.UsageException("--force goes with -o FILE");
     }
@@ -64,7 +62,7 @@ final class ExportJsonlCommand implements Callable<Integer> {
       throw new VaultException.AlreadyExists(
           output + " already exists; nothing was written (use --force to replace it)");
     }
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       JsonlExporter exporter = new JsonlExporter(opened).onlyScopes(scopes);
       if (output == null) {
         long count = exporter.writeTo(context.out());

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "markdown",
@@ -34,8 +33,7 @@ import picocli.CommandLine.ParentCommand;
       "Example: memvault export markdown --scope personal -o ~/memvault-notes"
     })
 final class ExportMarkdownCommand implements Callable<Integer> {
-  @ParentCommand ExportCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = "--scope",
@@ -58,13 +56,13 @@ final class ExportMarkdownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = parent.root.context;
+    CliContext context = vault.context();
     // Refused before asking for the passphrase; the exporter checks again when it writes.
     if (!force && notEmpty(output)) {
       throw new VaultException.AlreadyExists(
           output + " is not empty; nothing was written (use --force to write into it anyway)");
     }
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       MarkdownExporter.Result result =
           new MarkdownExporter(opened).onlyScopes(scopes).writeTo(output, force);
       context

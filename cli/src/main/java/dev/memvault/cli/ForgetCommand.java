@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -15,16 +14,15 @@ import picocli.CommandLine.ParentCommand;
       "It disappears from list, search and show; a conversation goes with its messages."
     })
 final class ForgetCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Parameters(paramLabel = "ID", description = "The memory's id.")
   String id;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context)) {
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open()) {
       opened.forget(id);
       context.out().println("forgot " + id);
     }

@@ -4,7 +4,6 @@ import dev.memvault.sdk.portable.provider.Provider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "chatgpt",
@@ -32,14 +31,12 @@ import picocli.CommandLine.ParentCommand;
           + " error."
     })
 final class ImportChatGptCommand implements Callable<Integer> {
-  @ParentCommand ImportCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Mixin ProviderImportArguments arguments;
 
   @Override
   public Integer call() {
-    return ProviderImportReport.run(
-        parent.root.context, vault, Provider.CHATGPT, arguments.export, arguments.scope);
+    return ProviderImportReport.run(vault, Provider.CHATGPT, arguments.export, arguments.scope);
   }
 }

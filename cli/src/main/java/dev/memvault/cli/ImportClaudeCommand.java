@@ -4,7 +4,6 @@ import dev.memvault.sdk.portable.provider.Provider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "claude",
@@ -31,14 +30,12 @@ import picocli.CommandLine.ParentCommand;
           + " error."
     })
 final class ImportClaudeCommand implements Callable<Integer> {
-  @ParentCommand ImportCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Mixin ProviderImportArguments arguments;
 
   @Override
   public Integer call() {
-    return ProviderImportReport.run(
-        parent.root.context, vault, Provider.CLAUDE, arguments.export, arguments.scope);
+    return ProviderImportReport.run(vault, Provider.CLAUDE, arguments.export, arguments.scope);
   }
 }

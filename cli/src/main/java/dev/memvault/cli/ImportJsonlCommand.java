@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "jsonl",
@@ -32,15 +31,14 @@ import picocli.CommandLine.ParentCommand;
       "Example: memvault import jsonl memories.jsonl"
     })
 final class ImportJsonlCommand implements Callable<Integer> {
-  @ParentCommand ImportCommand parent;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Parameters(paramLabel = "FILE", description = "The export to import, or '-' for standard input.")
   String file;
 
   @Override
   public Integer call() {
-    CliContext context = parent.root.context;
+    CliContext context = vault.context();
     boolean stdin = file.equals("-");
     // Checked before asking for the passphrase, so a typo costs no key derivation.
     if (!stdin && !Files.exists(Path.of(file))) {
@@ -50,7 +48,7 @@ final class ImportJsonlCommand implements Callable<Integer> {
       throw new VaultException.InvalidInput(file + " is a directory; name an export file");
     }
     ImportReport report;
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       JsonlImporter importer = new JsonlImporter(opened);
       report =
           stdin

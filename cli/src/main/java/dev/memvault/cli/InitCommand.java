@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -17,14 +16,13 @@ import picocli.CommandLine.ParentCommand;
       "Refuses, changing nothing, if a vault is already there."
     })
 final class InitCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    Path directory = vault.directory(context);
-    char[] passphrase = new Secrets(context).newPassphrase(Secrets.PASSPHRASE);
+    CliContext context = vault.context();
+    Path directory = vault.directory();
+    char[] passphrase = vault.secrets().newPassphrase(Secrets.PASSPHRASE);
     MemoryVault.Created created;
     try {
       created = MemoryVault.create(directory, passphrase);

@@ -10,7 +10,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -23,8 +22,7 @@ import picocli.CommandLine.ParentCommand;
       "This device sets its own passphrase (MEMVAULT_PASSPHRASE, or asked twice), then syncs."
     })
 final class JoinCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = "--server",
@@ -53,9 +51,9 @@ final class JoinCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    Path directory = vault.directory(context);
-    Secrets secrets = new Secrets(context);
+    CliContext context = vault.context();
+    Path directory = vault.directory();
+    Secrets secrets = vault.secrets();
     PairingCode code = way.code == null ? null : PairingCode.parse(way.code);
     String recoveryKey = way.recovery ? secrets.recoveryKey() : null;
     char[] passphrase = secrets.newPassphrase(Secrets.PASSPHRASE);

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -19,8 +18,7 @@ import picocli.CommandLine.ParentCommand;
       "Messages of conversations are listed only with --kind message."
     })
 final class ListCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
   @Mixin SelectionOptions selection;
 
   @Option(names = "--json", description = "One JSON object per line.")
@@ -28,10 +26,10 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       List<Memory> memories = opened.list(filters);
       for (Memory memory : memories) {
         context.out().println(

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -16,14 +15,13 @@ import picocli.CommandLine.ParentCommand;
       "MEMVAULT_NEW_PASSPHRASE, or asks. Keys are re-wrapped; no memory is re-encrypted."
     })
 final class PasswdCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context)) {
-      char[] next = new Secrets(context).newPassphrase(Secrets.NEW_PASSPHRASE);
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open()) {
+      char[] next = vault.secrets().newPassphrase(Secrets.NEW_PASSPHRASE);
       try {
         opened.changePassphrase(next);
       } finally {

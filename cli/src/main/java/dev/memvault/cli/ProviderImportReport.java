@@ -26,15 +26,15 @@ final class ProviderImportReport {
 
   private ProviderImportReport() {}
 
-  static int run(
-      CliContext context, VaultOption vaultOption, Provider provider, Path export, String scope) {
+  static int run(VaultOptions vaultOptions, Provider provider, Path export, String scope) {
+    CliContext context = vaultOptions.context();
     // Checked before the vault is opened, so a typo costs no key derivation.
     ImportOptions options = ImportOptions.defaults().withScope(scope).withApp("memvault-cli");
     if (!Files.exists(export)) {
       throw new VaultException.NotFound("no file " + export);
     }
     ProgressBar bar = new ProgressBar(context.err(), context.console() != null);
-    try (MemoryVault vault = vaultOption.open(context)) {
+    try (MemoryVault vault = vaultOptions.open()) {
       ImportSummary summary;
       try {
         summary = ProviderImporter.run(vault, provider, export, options.withProgress(bar));

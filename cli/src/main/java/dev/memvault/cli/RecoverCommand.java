@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -17,14 +16,13 @@ import picocli.CommandLine.ParentCommand;
       "The new passphrase comes from MEMVAULT_NEW_PASSPHRASE or a prompt."
     })
 final class RecoverCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    Path directory = vault.directory(context);
-    Secrets secrets = new Secrets(context);
+    CliContext context = vault.context();
+    Path directory = vault.directory();
+    Secrets secrets = vault.secrets();
     String recoveryKey = secrets.recoveryKey();
     char[] next = secrets.newPassphrase(Secrets.NEW_PASSPHRASE);
     try (MemoryVault opened = MemoryVault.recover(directory, recoveryKey, next)) {

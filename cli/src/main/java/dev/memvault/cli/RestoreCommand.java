@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "restore",
@@ -31,8 +30,7 @@ import picocli.CommandLine.ParentCommand;
       "Example: memvault restore ~/memvault-2025-06-01.mvbackup --vault ~/.memvault"
     })
 final class RestoreCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The backup file.")
   Path file;
@@ -44,8 +42,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    Path directory = vault.directory(context);
+    CliContext context = vault.context();
+    Path directory = vault.directory();
     // Refuse before asking for any key; the vault checks both again.
     if (!Files.isRegularFile(file)) {
       throw new VaultException.NotFound("no backup file " + file);
@@ -56,7 +54,7 @@ final class RestoreCommand implements Callable<Integer> {
           "a vault already exists at " + directory
               + "; nothing was changed (restore into another directory with --vault DIR)");
     }
-    Secrets secrets = new Secrets(context);
+    Secrets secrets = vault.secrets();
     MemoryVault restored;
     if (recovery) {
       String recoveryKey = secrets.recoveryKey();
@@ -64,7 +62,7 @@ final class RestoreCommand implements Callable<Integer> {
       try {
         restored =
             MemoryVault.restoreWithRecovery(
-                file, directory, recoveryKey, next, new RebuildMessages(context.err()));
+                file, directory, recoveryKey, next, vault.rebuildMessages());
       } finally {
         Arrays.fill(next, '\0');
       }
@@ -72,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
       char[] passphrase = secrets.passphrase();
       try {
         restored =
-            MemoryVault.restore(file, directory, passphrase, new RebuildMessages(context.err()));
+            MemoryVault.restore(file, directory, passphrase, vault.rebuildMessages());
       } catch (VaultException.WrongKey e) {
         throw new VaultException.WrongKey(
             "wrong passphrase for the backup " + file + ": it opens with the passphrase that was"

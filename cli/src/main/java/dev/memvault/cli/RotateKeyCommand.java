@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -15,16 +14,15 @@ import picocli.CommandLine.ParentCommand;
       "Existing memories stay readable under their old keys; nothing is re-encrypted."
     })
 final class RotateKeyCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "The scope.")
   String scope;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context)) {
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open()) {
       opened.rotateScopeKey(scope);
       context.out().println("scope " + scope + " has a new key for new memories");
     }

@@ -10,23 +10,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "scopes",
     mixinStandardHelpOptions = true,
     description = {"List scopes with how many memories each holds."})
 final class ScopesCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(names = "--json", description = "One JSON object per line.")
   boolean json;
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context)) {
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open()) {
       List<ScopeSummary> scopes = opened.scopes();
       for (ScopeSummary scope : scopes) {
         if (json) {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -22,8 +21,7 @@ import picocli.CommandLine.ParentCommand;
       "word* matches a prefix; accents are ignored. A conversation is found by its messages."
     })
 final class SearchCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
   @Mixin SelectionOptions selection;
 
   @Option(names = "--json", description = "One JSON object per line.")
@@ -34,11 +32,11 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     String query = String.join(" ", words);
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       List<SearchResult> results = opened.search(query, filters);
       for (SearchResult result : results) {
         context.out().println(

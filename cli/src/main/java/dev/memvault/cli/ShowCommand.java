@@ -15,15 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
     name = "show",
     description = {"Show one memory; a conversation with its messages."})
 final class ShowCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(names = "--history", description = "Every revision, oldest first.")
   boolean history;
@@ -36,8 +34,8 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context)) {
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open()) {
       List<Memory> revisions = history ? opened.history(id) : List.of(opened.get(id));
       for (int i = 0; i < revisions.size(); i++) {
         Memory memory = revisions.get(i);

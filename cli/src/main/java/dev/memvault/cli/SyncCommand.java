@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -18,8 +17,7 @@ import picocli.CommandLine.ParentCommand;
       "The server sees only ciphertext. The URL is remembered after the first sync."
     })
 final class SyncCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(
       names = "--server",
@@ -34,8 +32,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
-    try (MemoryVault opened = vault.open(context);
+    CliContext context = vault.context();
+    try (MemoryVault opened = vault.open();
         SyncClient client =
             server == null ? SyncClient.connect(opened) : SyncClient.connect(opened, server)) {
       if (watch) {

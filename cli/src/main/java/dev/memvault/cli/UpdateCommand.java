@@ -9,15 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
     name = "update",
     description = {"Replace a memory's text with a new revision.", "Earlier revisions stay: see 'show --history'."})
 final class UpdateCommand implements Callable<Integer> {
-  @ParentCommand MemvaultCommand root;
-  @Mixin VaultOption vault;
+  @Mixin VaultOptions vault;
 
   @Option(names = "--json", description = "Print the new revision as JSON.")
   boolean json;
@@ -30,9 +28,9 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliContext context = root.context;
+    CliContext context = vault.context();
     String text = TextInput.read(words, context);
-    try (MemoryVault opened = vault.open(context)) {
+    try (MemoryVault opened = vault.open()) {
       Memory memory = opened.update(id, text);
       context.out().println(
           json ? MemoryJson.line(memory) : memory.getId() + "  revision " + memory.getRevision());

@@ -58,15 +58,24 @@ final class CliRunner {
    * the process, its standard error goes to {@code errorLog}.
    */
   Process start(java.io.File errorLog, String... args) throws IOException {
-    return builder(args).redirectError(errorLog).start();
+    return startMain(Main.class, errorLog, args);
+  }
+
+  /** As {@link #start}, running the {@code main} of {@code mainClass} instead of the CLI's. */
+  Process startMain(Class<?> mainClass, File errorLog, String... args) throws IOException {
+    return builder(mainClass, args).redirectError(errorLog).start();
   }
 
   private ProcessBuilder builder(String... args) {
+    return builder(Main.class, args);
+  }
+
+  private ProcessBuilder builder(Class<?> mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
+    command.add(mainClass.getName());
     command.addAll(List.of(args));
     if (args.length > 0 && !args[0].equals("demo") && !args[0].startsWith("-")) {
       command.add("--vault");

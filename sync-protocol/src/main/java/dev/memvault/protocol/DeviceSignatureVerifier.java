@@ -16,18 +16,18 @@ import java.util.List;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Verifies a device's signatures with Bouncy Castle's Ed25519, about twice as fast as Tink's
- * pure-Java one on the machines we measured (86 against 176 us per signature; the server checks
- * one per change pushed, a new device one per change it pulls). Keys, their status and their output prefixes come from the device's
- * Tink keyset and are applied as Tink's own verifier applies them: a signature is the key's output
- * prefix (5 bytes for the TINK variant, none for NO_PREFIX) followed by the 64-byte signature over
- * the data. A keyset with a key of another variant is verified by Tink itself.
+ * Verifies a device's signatures with Bouncy Castle's Ed25519, faster than Tink's pure-Java one
+ * (docs/PERFORMANCE.md), accepting exactly what Tink accepts. Keys, their status and their output
+ * prefixes come from the device's Tink keyset and are applied as Tink's own verifier applies
+ * them: a signature is the key's output prefix (5 bytes for the TINK variant, none for
+ * NO_PREFIX) followed by the 64-byte signature over the data. A keyset with a key of another
+ * variant is verified by Tink itself.
  *
  * <p>Each key is decoded to its curve point once, when the verifier is made, rather than once per
- * signature (about 8% of a verification). Bouncy Castle's verification from the decoded point is
- * the same check as from the key's bytes; a key that its full validation refuses, or whose point
- * does not encode back to the same bytes, is kept as bytes and checked as before, so that exactly
- * the same signatures verify either way.
+ * signature. Bouncy Castle's verification from the decoded point is the same check as from the
+ * key's bytes; a key that its full validation refuses, or whose point does not encode back to the
+ * same bytes, is kept as bytes and checked from them, so that exactly the same signatures verify
+ * either way.
  */
 public final class DeviceSignatureVerifier implements PublicKeyVerify {
   private static final int SIGNATURE_BYTES = 64;

@@ -52,11 +52,10 @@ public final class SyncServer implements AutoCloseable {
   private final WatchHub watches;
   /**
    * Where gRPC runs the calls' handlers: a fixed pool, not gRPC's default of a thread per busy
-   * call. With a hundred devices pushing at once, a hundred threads handing work to Netty's event
-   * loops on two cores spun in the loops' task queues (a producer preempted mid-resize leaves the
-   * others spinning): 80% of the server's CPU in a profile, for a third of the throughput. Never
-   * shut down (gRPC may still hand it a call's last callbacks while the server terminates): its
-   * threads end by themselves when idle.
+   * call, so that the threads handing work to Netty's event loops are bounded by the pool, not by
+   * the number of devices (many of them spin in the loops' task queues: docs/PERFORMANCE.md).
+   * Never shut down (gRPC may still hand it a call's last callbacks while the server
+   * terminates): its threads end by themselves when idle.
    */
   private final ExecutorService callPool = callPool();
   /**

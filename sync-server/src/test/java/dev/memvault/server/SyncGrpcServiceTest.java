@@ -297,7 +297,7 @@ class SyncGrpcServiceTest {
       assertEquals(stored.get(i).getPrevHash(), acked.getPrevHash());
       assertEquals(batch.get(i), stored.get(i).getChange());
     }
-    // Without the flag (and for a retry), the whole entry as before.
+    // Without the flag (and for a retry), the whole entry, change included.
     assertEquals(stored.get(1), push(token, List.of(batch.get(1))).getEntries(0));
   }
 

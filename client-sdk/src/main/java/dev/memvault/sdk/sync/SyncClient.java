@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -98,6 +99,7 @@ public final class SyncClient implements AutoCloseable {
   private final ManagedChannel channel;
   /** The signed-in stub of the last sync, for {@link #watch}. */
   private SyncServiceGrpc.SyncServiceBlockingStub session;
+  private PullListener pullListener = PullListener.NONE;
 
   private SyncClient(Replica vault, String serverUrl, ManagedChannel channel) {
     this.vault = vault;
@@ -153,6 +155,11 @@ public final class SyncClient implements AutoCloseable {
           "this vault has not synced yet: give the server URL (--server http://host:port)");
     }
     return connect(vault, cursor.get().serverUrl());
+  }
+
+  /** Tells {@code listener} of every batch the following syncs apply; replaces the last one. */
+  public void setPullListener(PullListener listener) {
+    pullListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Pushes, then pulls and applies. Safe to repeat: nothing is pushed or applied twice. */
@@ -549,6 +556,8 @@ public final class SyncClient implements AutoCloseable {
           scopes += applied.scopes();
           batch = new ArrayList<>();
           batchCursor = null;
+          pullListener.batchApplied(
+              new SyncReport(pushed, pulled, revisions, scopes, cursor.seq()));
         }
         if (failure != null) {
           throw failure;

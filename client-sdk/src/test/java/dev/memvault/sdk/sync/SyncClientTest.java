@@ -16,6 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -77,6 +81,14 @@ class SyncClientTest {
     return new MemoryVault[] {laptop, phone};
   }
 
+  /** Closes {@code vault} and opens it again with {@code clock}. */
+  private MemoryVault reopen(MemoryVault vault, Clock clock) {
+    Path directory = vault.directory();
+    vault.close();
+    open.remove(vault);
+    return track(MemoryVault.open(directory, PASSPHRASE, clock));
+  }
+
   private static List<Memory> all(MemoryVault vault) {
     List<Memory> memories =
         new ArrayList<>(vault.list(Selection.all().limitedTo(Selection.MAX_LIMIT)));
@@ -130,8 +142,11 @@ class SyncClientTest {
   void sync_offlineEditsOnBothDevices_mergeOnReconnect() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
-    MemoryVault laptop = devices[0];
-    MemoryVault phone = devices[1];
+    // The phone's clock reads a minute later than the laptop's: its edit is the later one.
+    Instant laptopTime = Instant.now();
+    MemoryVault laptop = reopen(devices[0], Clock.fixed(laptopTime, ZoneOffset.UTC));
+    MemoryVault phone =
+        reopen(devices[1], Clock.fixed(laptopTime.plus(Duration.ofMinutes(1)), ZoneOffset.UTC));
     String shared =
         all(laptop).stream().filter(m -> m.getScope().equals("work")).findFirst().orElseThrow()
             .getId();
@@ -139,7 +154,6 @@ class SyncClientTest {
     laptop.add(NewMemory.of("work", Kind.NOTE, "offline on the laptop"));
     laptop.update(shared, "laptop's edit");
     phone.add(NewMemory.of("work", Kind.NOTE, "offline on the phone"));
-    Thread.sleep(5);
     phone.update(shared, "phone's later edit");
 
     sync(laptop, server.url());
@@ -193,15 +207,17 @@ class SyncClientTest {
             client.watch(java.time.Duration.ofSeconds(30), reports::add, retries::add);
           }
         });
+    laptop.add(NewMemory.of("work", Kind.NOTE, "before the server goes away"));
+    sync(laptop, server.url());
     watcher.start();
     try {
-      Thread.sleep(500);
+      awaitTrue(() -> !reports.isEmpty(), "the watch syncs while the server is up");
       server.stop();
       awaitTrue(() -> retries.size() >= 2, "the watch retries while the server is away");
       server.start();
       Memory added = laptop.add(NewMemory.of("work", Kind.NOTE, "after the server came back"));
       sync(laptop, server.url());
-      awaitTrue(() -> !reports.isEmpty(), "the watch delivers again");
+      awaitTrue(() -> reports.size() >= 2, "the watch delivers again");
       assertEquals("after the server came back", phone.get(added.getId()).getText());
       assertTrue(retries.get(1).compareTo(java.time.Duration.ofMillis(900)) >= 0,
           "the second wait backs off: " + retries);
@@ -245,6 +261,33 @@ class SyncClientTest {
     assertEquals(401, report.pushed(), "every change, past the 100-change burst");
     assertEquals(401, report.seq(), "each once");
     assertEquals(0, TestEngines.engine(laptop).pendingChangeCount());
+  }
+
+  @Test
+  void sync_pullListener_toldOfEachAppliedBatchUpToTheSyncsReport() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < 3 * SyncClient.PULL_PAGE; i++) {
+      many.add(NewMemory.of("work", Kind.NOTE, "pulled in pages " + i));
+    }
+    devices[0].addAll(many);
+    sync(devices[0], server.url());
+
+    List<SyncReport> batches = new ArrayList<>();
+    SyncReport report;
+    try (SyncClient client = SyncClient.connect(devices[1], server.url())) {
+      client.setPullListener(batches::add);
+      report = client.sync();
+    }
+
+    assertFalse(batches.isEmpty());
+    assertEquals(report, batches.get(batches.size() - 1), "the last batch ends the sync");
+    for (int i = 1; i < batches.size(); i++) {
+      assertTrue(batches.get(i).pulled() > batches.get(i - 1).pulled(), batches.toString());
+      assertTrue(batches.get(i).seq() > batches.get(i - 1).seq(), batches.toString());
+    }
+    assertEquals(3 * SyncClient.PULL_PAGE, report.revisionsApplied());
   }
 
   @Test

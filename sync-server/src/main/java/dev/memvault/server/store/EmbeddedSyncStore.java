@@ -161,10 +161,9 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
-    // Group commit runs each queued work in a savepoint, and SQLite keeps the pages a savepoint
-    // may have to restore in a temporary file by default: a fifth of what the server wrote while
-    // ten devices pushed (strace, 06:50), none of which the commit needs. In memory they cost a
-    // copy of those pages, at most a transaction's worth.
+    // Group commit runs each queued work in a savepoint: its journal stays in memory, never on
+    // disk, at the cost of a copy of the pages it touches, at most a transaction's worth
+    // (docs/PERFORMANCE.md).
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     Connection connection = DriverManager.getConnection(url, config.toProperties());
     opened.add(connection);

@@ -502,9 +502,9 @@ abstract class JdbcSyncStore implements SyncStore {
    * changes stored before (both read without a lock, the head first): the append keeps this chain
    * if the log still ends at that head, and chains again inside otherwise. A log only grows, and
    * its head's seq with it, so an unchanged head means nothing was appended since it was read:
-   * what the lookup found is still all there is. Looking up, hashing and building the entries (a
-   * quarter of an append) then happen outside the one writer of the embedded store, in parallel
-   * for different vaults. Null if the reads fail now (the transaction reports why).
+   * what the lookup found is still all there is. Looking up, hashing and building the entries
+   * then happen outside the one writer of the embedded store, in parallel for different vaults
+   * (docs/PERFORMANCE.md). Null if the reads fail now (the transaction reports why).
    */
   private Chain chainAhead(byte[] vaultId, List<Change> changes, long acceptedAtMillis) {
     record Found(VaultRow head, Map<ByteBuffer, LogEntry> known) {}

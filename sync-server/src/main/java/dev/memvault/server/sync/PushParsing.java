@@ -14,11 +14,9 @@ import java.util.Set;
 
 /**
  * Parses pushed batches from the network stream as it reads them, instead of gRPC's default of
- * reading each message into one array first. A batch of 500 changes is about 600 KB on the wire,
- * and gRPC's parser keeps that array per thread only weakly, so after every garbage collection
- * each thread allocated it again: with a 256 MiB heap those arrays are "humongous" objects to G1
- * (more than half a 1 MiB region), and each started a concurrent marking cycle: 74 cycles in one
- * 100-device benchmark level (GC log, 06:55).
+ * reading each message into one array first: no call thread allocates a buffer the size of a
+ * batch (about 600 KB for 500 changes), which G1 would treat as a humongous object, each one
+ * starting a concurrent marking cycle (docs/PERFORMANCE.md).
  *
  * <p>Bytes that are not a push become {@link #MALFORMED}, which the service refuses with
  * INVALID_ARGUMENT MALFORMED_MESSAGE: an exception thrown while parsing would reach the client as

@@ -1,0 +1,55 @@
+package dev.memvault.cli;
+
+import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.VaultLocation;
+import java.nio.file.Path;
+import java.util.Arrays;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every vault command shares, as a picocli mixin: the {@code --vault DIR} option (default
+ * $MEMVAULT_HOME, else ~/.memvault), the terminal the command runs in, its secrets
+ * (MEMVAULT_PASSPHRASE and the others, else a prompt) and opening the vault, with a line on stderr
+ * while a search index rebuilds.
+ */
+final class VaultOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(
+      names = "--vault",
+      paramLabel = "DIR",
+      description = "The vault directory (default: $MEMVAULT_HOME, else ~/.memvault).")
+  Path vault;
+
+  /** The terminal of the {@code memvault} command line this command belongs to. */
+  CliContext context() {
+    return ((MemvaultCommand) command.root().userObject()).context;
+  }
+
+  Path directory() {
+    return VaultLocation.resolve(vault, context().environment(), System.getProperty("user.home"));
+  }
+
+  Secrets secrets() {
+    return new Secrets(context());
+  }
+
+  /** Tells of a one-time search index rebuild on stderr, for opening and restoring. */
+  RebuildMessages rebuildMessages() {
+    return new RebuildMessages(context().err());
+  }
+
+  /** Opens the vault with the passphrase of MEMVAULT_PASSPHRASE or a prompt. */
+  MemoryVault open() {
+    Path directory = directory();
+    char[] passphrase = secrets().passphrase();
+    try {
+      return MemoryVault.open(directory, passphrase, rebuildMessages());
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+}
