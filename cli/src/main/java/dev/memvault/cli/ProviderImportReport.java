@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs {@code import chatgpt} and {@code import claude}: imports the export, prints the summary on
+ * Runs {@code import chatgpt}, {@code claude}, {@code gemini} and {@code grok}: imports the export, prints the summary on
  * stdout and, for a large file on a terminal, a progress bar on stderr.
  *
  * <p>Exit status: 0 when the file was read, even if some conversations failed (the summary lists
@@ -88,8 +88,23 @@ final class ProviderImportReport {
             + " added, "
             + summary.messagesAlreadyPresent()
             + " already present");
+    if (summary.projectsRead() > 0) {
+      out.println("  projects:      " + summary.projectsRead() + " read");
+    }
     if (summary.instructionsAdded() > 0) {
-      out.println("  custom instructions: " + summary.instructionsAdded() + " added");
+      out.println("  instructions:  " + summary.instructionsAdded() + " added");
+    }
+    int remembered =
+        summary.memoriesAdded() + summary.memoriesUpdated() + summary.memoriesAlreadyPresent();
+    if (remembered > 0) {
+      out.println(
+          "  memories:      "
+              + summary.memoriesAdded()
+              + " added, "
+              + summary.memoriesUpdated()
+              + " updated, "
+              + summary.memoriesAlreadyPresent()
+              + " already present (facts, preferences and notes)");
     }
     if (summary.conversationsForgotten() > 0) {
       out.println(
