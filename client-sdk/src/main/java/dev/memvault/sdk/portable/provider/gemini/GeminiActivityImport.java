@@ -47,7 +47,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class GeminiActivityImport {
   /** Characters of prompts and answers held at once; a conversation larger than this is alone. */
-  static final long PASS_BUDGET_CHARS = 16L << 20;
+  public static final long PASS_BUDGET_CHARS = 16L << 20;
 
   static final String MY_ACTIVITY = "MyActivity.json";
 
