@@ -161,7 +161,7 @@ class GeminiImportTest {
       ImportSummary summary = importInto(vault, Provider.GEMINI, file);
 
       assertEquals(
-          List.of(new ImportSummary.Failure(1, LISBON, "entry 2 time is not a string")),
+          List.of(new ImportSummary.Failure(1, LISBON, "entry 2: time is not a string")),
           summary.failures());
       assertEquals(2, summary.conversationsAdded());
       assertTrue(!Fixtures.anyImported(vault, "gemini", LISBON));

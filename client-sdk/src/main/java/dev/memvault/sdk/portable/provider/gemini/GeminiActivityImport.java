@@ -169,6 +169,7 @@ public final class GeminiActivityImport {
             ConversationReader.ofItems(input.stream(), input.description(), exportName, "entry")) {
       totalBytes = input.totalBytes();
       for (JsonNode node = reader.next(); node != null; node = reader.next()) {
+        report(input.bytesRead(), 0, 0);
         if (reader.count() == 1) {
           refuseOtherExports(node, input.description());
         }
@@ -177,20 +178,23 @@ public final class GeminiActivityImport {
         String failure = null;
         try {
           GeminiEntry entry = GeminiEntry.of(node);
+          if (entry.exchanges().isEmpty()) {
+            // Activity without a prompt or an answer (a setting changed): nothing to keep.
+            continue;
+          }
           key = key(entry);
           for (GeminiEntry.Exchange exchange : entry.exchanges()) {
             chars += exchange.request().length() + exchange.response().length();
           }
         } catch (ConversationProblem e) {
           key = node.isObject() ? keyOfBroken(node, reader.count()) : "entry/" + reader.count();
-          failure = "entry " + reader.count() + " " + e.getMessage();
+          failure = "entry " + reader.count() + ": " + e.getMessage();
         }
         Group group = groups.computeIfAbsent(key, k -> new Group(k, groups.size() + 1));
         group.chars += chars;
         if (failure != null && group.failure == null) {
           group.failure = failure;
         }
-        report(input.bytesRead(), 0, 0);
       }
     }
     for (Group group : groups.values()) {
