@@ -21,7 +21,8 @@ class ImportAssistantsCliTest {
       Path.of("..", "client-sdk", "src", "test", "resources", "provider")
           .toAbsolutePath()
           .normalize();
-  private static final Path CLAUDE_FULL = FIXTURES.resolve("claude-with-memories/claude-export.zip");
+  private static final Path CLAUDE_FULL =
+      FIXTURES.resolve("claude-with-memories/claude-export.zip");
   private static final Path GEMINI_ZIP = FIXTURES.resolve("gemini/takeout.zip");
   private static final Path GEMINI_JSON = FIXTURES.resolve("gemini/MyActivity.json");
   private static final Path GROK_ZIP = FIXTURES.resolve("grok/grok-export.zip");

@@ -66,7 +66,8 @@ class ClaudeMemoriesImportTest {
       assertEquals(Kind.FACT, learning.getKind());
       assertEquals("Home lab", learning.getAttributesOrThrow("claude_project"));
       assertEquals("Key learnings", learning.getAttributesOrThrow("section"));
-      assertTrue(learning.getSource().getExternalId().startsWith("project/" + PROJECT + "/memory/"));
+      assertTrue(
+          learning.getSource().getExternalId().startsWith("project/" + PROJECT + "/memory/"));
       assertEquals(
           Kind.NOTE,
           byText(vault, "Pi-hole on a Raspberry Pi 4; restic backups to a NAS nightly.").getKind());
@@ -95,7 +96,8 @@ class ClaudeMemoriesImportTest {
 
       String block = new ContextBuilder(vault).build(ContextRequest.of("trip"));
 
-      assertTrue(block.contains("- The user is vegetarian and allergic to peanuts. (claude, "), block);
+      assertTrue(
+          block.contains("- The user is vegetarian and allergic to peanuts. (claude, "), block);
       assertTrue(block.contains("- Planning a trip to Zurich in July"), block);
     }
   }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -166,5 +167,88 @@ class GeminiImportTest {
       assertEquals(2, summary.conversationsAdded());
       assertTrue(!Fixtures.anyImported(vault, "gemini", LISBON));
     }
+  }
+
+  @Test
+  void newerLog_addsTheNewExchangeToItsConversation() throws IOException {
+    String newer =
+        Files.readString(GEMINI_JSON)
+            .replaceFirst(
+                "\\[",
+                "[{\"header\": \"Gemini Apps\", \"title\": \"Used Gemini Apps\","
+                    + " \"titleUrl\": \"https://gemini.google.com/app/c/a1b2c3d4e5f60718\","
+                    + " \"time\": \"2025-03-03T08:00:00.000Z\","
+                    + " \"products\": [\"Gemini Apps\"],"
+                    + " \"details\": [{\"name\": \"Request\","
+                    + " \"value\": \"And for lunch?\"}]},");
+    Path file = Files.createDirectories(temp.resolve("newer")).resolve("MyActivity.json");
+    Files.writeString(file, newer);
+    try (MemoryVault vault = Fixtures.newVault(temp.resolve("vault"))) {
+      importInto(vault, Provider.GEMINI, GEMINI_JSON);
+
+      ImportSummary summary = importInto(vault, Provider.GEMINI, file);
+
+      assertEquals(1, summary.conversationsUpdated());
+      assertEquals(2, summary.conversationsUnchanged());
+      assertEquals(1, summary.messagesAdded());
+      List<Memory> thread =
+          Fixtures.visibleThread(vault, Fixtures.imported(vault, "gemini", LISBON));
+      assertEquals(5, thread.size());
+      assertEquals("And for lunch?", thread.get(4).getText());
+      assertEquals(thread.get(3).getId(), thread.get(4).getMessage().getParentId());
+    }
+  }
+
+  @Test
+  void unpackedTakeoutFolder_imports() throws IOException {
+    Path folder = temp.resolve("Takeout/My Activity/Gemini Apps");
+    Files.createDirectories(folder);
+    Files.copy(GEMINI_JSON, folder.resolve("MyActivity.json"));
+    try (MemoryVault vault = Fixtures.newVault(temp.resolve("vault"))) {
+      ImportSummary summary = importInto(vault, Provider.GEMINI, temp.resolve("Takeout"));
+
+      assertEquals(3, summary.conversationsAdded());
+    }
+  }
+
+  @Test
+  void takeoutInHtml_saysToChooseJson() {
+    Path zip =
+        Fixtures.zip(
+            temp,
+            "takeout-html.zip",
+            "Takeout/My Activity/Gemini Apps/MyActivity.html",
+            "<html></html>".getBytes(StandardCharsets.UTF_8));
+    try (MemoryVault vault = Fixtures.newVault(temp.resolve("vault"))) {
+      ExportFormatException e =
+          assertThrows(ExportFormatException.class, () -> importInto(vault, Provider.GEMINI, zip));
+
+      assertEquals(
+          zip
+              + " holds the Gemini Apps activity as HTML; in Google Takeout, choose JSON as the"
+              + " format of My Activity and export again",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void progress_growsToTheFileSize_overBothPasses() throws IOException {
+    List<long[]> updates = new ArrayList<>();
+    try (MemoryVault vault = Fixtures.newVault(temp.resolve("vault"))) {
+      ProviderImporter.run(
+          vault,
+          Provider.GEMINI,
+          GEMINI_JSON,
+          ImportOptions.defaults()
+              .withProgress((read, total) -> updates.add(new long[] {read, total})));
+    }
+    long size = Files.size(GEMINI_JSON);
+    assertTrue(updates.size() >= 8, "one update per entry and pass");
+    for (int i = 1; i < updates.size(); i++) {
+      assertTrue(updates.get(i)[0] >= updates.get(i - 1)[0], "progress went back at " + i);
+      assertEquals(size, updates.get(i)[1]);
+    }
+    assertTrue(updates.get(0)[0] <= size / 2);
+    assertEquals(size, updates.get(updates.size() - 1)[0]);
   }
 }

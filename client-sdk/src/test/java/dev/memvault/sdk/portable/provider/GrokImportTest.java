@@ -95,7 +95,8 @@ class GrokImportTest {
       ImportSummary again = importInto(fromZip, Provider.GROK, GROK_JSON);
 
       // The project's instruction has no time in the export: it carries each import's own.
-      assertEquals(withoutInstructions(Fixtures.describeAll(fromJson)), withoutInstructions(before));
+      assertEquals(
+          withoutInstructions(Fixtures.describeAll(fromJson)), withoutInstructions(before));
       assertEquals(2, again.conversationsUnchanged());
       assertEquals(0, again.messagesAdded() + again.instructionsAdded());
       assertEquals(before, Fixtures.describeAll(fromZip));

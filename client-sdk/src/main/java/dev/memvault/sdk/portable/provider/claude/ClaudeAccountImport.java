@@ -216,7 +216,8 @@ public final class ClaudeAccountImport {
     return attributes;
   }
 
-  private static Map<String, String> with(Map<String, String> attributes, String key, String value) {
+  private static Map<String, String> with(
+      Map<String, String> attributes, String key, String value) {
     Map<String, String> copy = new HashMap<>(attributes);
     if (!value.isEmpty()) {
       copy.put(key, value);

@@ -374,7 +374,7 @@ public final class GeminiActivityImport {
     long done =
         pass == 0
             ? bytesRead / 2
-            : totalBytes / 2 + ((pass - 1) * totalBytes + bytesRead) / (2L * passes);
+            : (totalBytes * passes + (pass - 1) * totalBytes + bytesRead) / (2L * passes);
     progress.update(Math.min(done, totalBytes), totalBytes);
   }
 }

@@ -62,7 +62,8 @@ public final class GrokConversationMapper implements ConversationMapper {
   @Override
   public Optional<String> otherProvider(JsonNode item) {
     if (item.isObject() && item.has("mapping")) {
-      return Optional.of("it looks like a ChatGPT export; import it with 'memvault import chatgpt'");
+      return Optional.of(
+          "it looks like a ChatGPT export; import it with 'memvault import chatgpt'");
     }
     if (item.isObject() && item.has("chat_messages")) {
       return Optional.of("it looks like a Claude export; import it with 'memvault import claude'");
@@ -206,7 +207,8 @@ public final class GrokConversationMapper implements ConversationMapper {
         if (!image.isString()) {
           throw new ConversationProblem(at + " is not a string");
         }
-        parts.add(Part.newBuilder().setType(PartType.ASSET).setFileName(image.stringValue()).build());
+        parts.add(
+            Part.newBuilder().setType(PartType.ASSET).setFileName(image.stringValue()).build());
       }
     }
     JsonNode citations = array(response, "cited_web_search_results", path);

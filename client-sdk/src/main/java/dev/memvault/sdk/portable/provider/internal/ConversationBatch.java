@@ -48,7 +48,8 @@ public final class ConversationBatch {
       if (result.refusal() != null) {
         // A record the format refuses (a message over the size limit): the file's fault; the
         // conversation's savepoint has rolled back.
-        tally.fail(numbers.get(i), conversations.get(i).externalId(), result.refusal().getMessage());
+        String id = conversations.get(i).externalId();
+        tally.fail(numbers.get(i), id, result.refusal().getMessage());
       } else {
         tally.add(result.outcome());
       }

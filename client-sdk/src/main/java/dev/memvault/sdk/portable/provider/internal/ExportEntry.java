@@ -25,7 +25,8 @@ public interface ExportEntry {
    *
    * @param paths every file in the zip or folder, with {@code /} between names
    */
-  default String whenMissing(Path export, boolean directory, String exportName, List<String> paths) {
+  default String whenMissing(
+      Path export, boolean directory, String exportName, List<String> paths) {
     if (directory) {
       return export
           + " is a directory without "

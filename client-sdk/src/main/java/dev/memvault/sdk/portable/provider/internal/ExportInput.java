@@ -27,7 +27,7 @@ import java.util.zip.ZipFile;
  */
 public final class ExportInput implements AutoCloseable {
   public static final String CONVERSATIONS_JSON = "conversations.json";
-  /** Deep enough for Google Takeout's {@code Takeout/My Activity/Gemini Apps/} and xAI's folders. */
+  /** Deep enough for Takeout's {@code Takeout/My Activity/Gemini Apps/} and xAI's folders. */
   private static final int MAX_FOLDER_DEPTH = 8;
 
   private final ZipFile zip;

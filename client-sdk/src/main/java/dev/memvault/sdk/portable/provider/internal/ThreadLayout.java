@@ -98,7 +98,8 @@ public final class ThreadLayout {
         String alternateOf =
             startsBranch && at.position() < visibleAt.size() ? visibleAt.get(at.position()) : null;
         messages.add(
-            new ImportedMessage(content, at.position(), at.parentExternalId(), branch, alternateOf));
+            new ImportedMessage(
+                content, at.position(), at.parentExternalId(), branch, alternateOf));
         below = new Cursor(at.position() + 1, content.externalId(), branch);
       }
       List<String> kids = children.getOrDefault(top.getKey(), List.of());
