@@ -251,4 +251,19 @@ class GeminiImportTest {
     assertTrue(updates.get(0)[0] <= size / 2);
     assertEquals(size, updates.get(updates.size() - 1)[0]);
   }
+
+  @Test
+  void activityLogGivenToTheChatGptImport_namesTheGeminiCommand() {
+    try (MemoryVault vault = Fixtures.newVault(temp.resolve("vault"))) {
+      ExportFormatException e =
+          assertThrows(
+              ExportFormatException.class, () -> importInto(vault, Provider.CHATGPT, GEMINI_JSON));
+
+      assertEquals(
+          GEMINI_JSON
+              + " is not a ChatGPT data export: it looks like Google Takeout's activity log;"
+              + " import it with 'memvault import gemini'",
+          e.getMessage());
+    }
+  }
 }

@@ -63,7 +63,7 @@ public final class ChatGptConversationMapper implements ConversationMapper {
         && conversation.has("chat_messages")) {
       return Optional.of("it looks like a Claude export; import it with 'memvault import claude'");
     }
-    return Optional.empty();
+    return ConversationMapper.takeoutActivity(conversation);
   }
 
   @Override
