@@ -68,6 +68,23 @@ class ImportAssistantsCliTest {
   }
 
   @Test
+  void looseMemoriesJson_printsOnlyWhatItHolds() {
+    CliRunner cli = newVault("memories");
+    Path memories = FIXTURES.resolve("claude-with-memories/memories.json");
+
+    CliRunner.Result imported = cli.run("import", "claude", memories.toString());
+
+    assertSuccess(imported);
+    assertEquals(
+        "Imported the Claude export "
+            + memories
+            + " into scope 'chats':\n"
+            + "  memories:      7 added, 0 updated, 0 already present (facts, preferences and"
+            + " notes)\n",
+        imported.out());
+  }
+
+  @Test
   void gemini_importsTheTakeout_andAgainAddsNothing() {
     CliRunner cli = newVault("gemini");
 
