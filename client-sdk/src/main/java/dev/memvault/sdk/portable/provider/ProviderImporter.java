@@ -44,7 +44,8 @@ import tools.jackson.databind.JsonNode;
  *       account adds only new conversations and messages, keyed by the provider's ids.
  *   <li>A file that cannot be read on (not a zip or JSON, not an export, truncated) stops the
  *       import with an {@link ExportFormatException} that says where; conversations imported before
- *       that point stay, and importing a complete file later finishes the job.
+ *       that point stay, and importing a complete file later finishes the job. Gemini's log is
+ *       read to its end before anything of it is written, so a truncated one writes nothing.
  * </ul>
  */
 public final class ProviderImporter {
