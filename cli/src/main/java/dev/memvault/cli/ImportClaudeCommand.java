@@ -8,10 +8,17 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "claude",
     description = {
-      "Import the conversations of a Claude data export.",
+      "Import the conversations, memories and projects of a Claude data export.",
       "",
       "Get the export in Claude: Settings > Privacy > Export data; the e-mailed link downloads a"
-          + " .zip. Give the .zip itself, the folder it unpacks to, or its conversations.json.",
+          + " .zip. Give the .zip itself, the folder it unpacks to, or one of its files:"
+          + " conversations.json, memories.json or projects.json.",
+      "",
+      "What Claude remembered about you (memories.json) is split into separate memories, one per"
+          + " sentence or bullet, under its section headings: tastes and constraints (prefers,"
+          + " vegetarian, allergic) become preferences, which 'memvault context' always shows;"
+          + " what is current (top of mind) notes; the rest facts. Each project's instructions"
+          + " become an instruction memory, its description and documents notes.",
       "",
       "Each conversation becomes a conversation memory with one memory per message. Thinking,"
           + " tool calls and tool results are kept as typed parts of their message, apart from"

@@ -9,7 +9,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "import",
     description = {"Import conversations and memories from another assistant or a memvault export."},
-    subcommands = {ImportChatGptCommand.class, ImportClaudeCommand.class, ImportJsonlCommand.class})
+    subcommands = {
+      ImportChatGptCommand.class,
+      ImportClaudeCommand.class,
+      ImportGeminiCommand.class,
+      ImportGrokCommand.class,
+      ImportJsonlCommand.class
+    })
 final class ImportCommand implements Runnable {
   @ParentCommand MemvaultCommand root;
   @Spec CommandSpec spec;

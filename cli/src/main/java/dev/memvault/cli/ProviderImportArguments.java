@@ -22,6 +22,6 @@ final class ProviderImportArguments {
 
   @Parameters(
       paramLabel = "EXPORT",
-      description = "The export's .zip, the folder it unpacks to, or its conversations.json.")
+      description = "The export's .zip, the folder it unpacks to, or its JSON file.")
   Path export;
 }

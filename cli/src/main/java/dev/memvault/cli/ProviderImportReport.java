@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs {@code import chatgpt} and {@code import claude}: imports the export, prints the summary on
+ * Runs {@code import chatgpt}, {@code claude}, {@code gemini} and {@code grok}: imports the
+ * export, prints the summary on
  * stdout and, for a large file on a terminal, a progress bar on stderr.
  *
  * <p>Exit status: 0 when the file was read, even if some conversations failed (the summary lists
@@ -70,26 +71,50 @@ final class ProviderImportReport {
             + summary.scope()
             + "'"
             + (stopped ? "; kept what was imported before the error:" : ":"));
-    out.println(
-        "  conversations: "
-            + summary.conversationsRead()
-            + " read, "
-            + summary.conversationsAdded()
-            + " new, "
-            + summary.conversationsUpdated()
-            + " updated, "
-            + summary.conversationsUnchanged()
-            + " already present, "
-            + summary.failures().size()
-            + " failed");
-    out.println(
-        "  messages:      "
-            + summary.messagesAdded()
-            + " added, "
-            + summary.messagesAlreadyPresent()
-            + " already present");
+    long conversationFailures = failures(summary, "conversation");
+    // A loose memories.json or projects.json holds no conversations: no line says so.
+    boolean onlyRemembered =
+        summary.conversationsRead() == 0 && summary.projectsRead() + remembered(summary) > 0;
+    if (!onlyRemembered) {
+      out.println(
+          "  conversations: "
+              + summary.conversationsRead()
+              + " read, "
+              + summary.conversationsAdded()
+              + " new, "
+              + summary.conversationsUpdated()
+              + " updated, "
+              + summary.conversationsUnchanged()
+              + " already present, "
+              + conversationFailures
+              + " failed");
+      out.println(
+          "  messages:      "
+              + summary.messagesAdded()
+              + " added, "
+              + summary.messagesAlreadyPresent()
+              + " already present");
+    }
+    if (summary.projectsRead() > 0) {
+      long projectFailures = failures(summary, "project");
+      out.println(
+          "  projects:      "
+              + summary.projectsRead()
+              + " read"
+              + (projectFailures > 0 ? ", " + projectFailures + " failed" : ""));
+    }
     if (summary.instructionsAdded() > 0) {
-      out.println("  custom instructions: " + summary.instructionsAdded() + " added");
+      out.println("  instructions:  " + summary.instructionsAdded() + " added");
+    }
+    if (remembered(summary) > 0) {
+      out.println(
+          "  memories:      "
+              + summary.memoriesAdded()
+              + " added, "
+              + summary.memoriesUpdated()
+              + " updated, "
+              + summary.memoriesAlreadyPresent()
+              + " already present (facts, preferences and notes)");
     }
     if (summary.conversationsForgotten() > 0) {
       out.println(
@@ -103,6 +128,14 @@ final class ProviderImportReport {
         out.println("  " + failure.where() + ": " + failure.reason());
       }
     }
+  }
+
+  private static int remembered(ImportSummary summary) {
+    return summary.memoriesAdded() + summary.memoriesUpdated() + summary.memoriesAlreadyPresent();
+  }
+
+  private static long failures(ImportSummary summary, String item) {
+    return summary.failures().stream().filter(f -> f.item().equals(item)).count();
   }
 
   /** A one-line bar redrawn on stderr as the percentage of bytes read grows. */

@@ -118,6 +118,15 @@ final class ConversationPage {
       case ASSET:
         return MarkdownText.quoted(
             "Asset (not in the export): " + named(part.getFileName()) + about(part));
+      case CITATION:
+        String cited = part.getName().isBlank() ? "" : part.getName().strip() + " ";
+        return MarkdownText.quoted(
+            "Cited: "
+                + cited
+                + "<"
+                + part.getUrl()
+                + ">"
+                + (part.getText().isBlank() ? "" : "\n" + part.getText().strip()));
       default:
         return MarkdownText.quoted("(a part of a type this version of memvault cannot show)");
     }

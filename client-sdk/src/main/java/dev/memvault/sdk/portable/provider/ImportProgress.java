@@ -6,7 +6,9 @@ public interface ImportProgress {
   ImportProgress NONE = (bytesRead, totalBytes) -> {};
 
   /**
-   * @param bytesRead bytes of {@code conversations.json} read so far
+   * @param bytesRead bytes of the export's JSON file ({@code conversations.json}, {@code
+   *     MyActivity.json}, ...) read so far; for an import that reads the file in several passes
+   *     (Gemini), the share of its size that the work done so far stands for
    * @param totalBytes its size, or -1 when the archive does not say
    */
   void update(long bytesRead, long totalBytes);

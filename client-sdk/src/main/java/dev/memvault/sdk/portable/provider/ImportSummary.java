@@ -14,8 +14,18 @@ import java.util.List;
  * @param conversationsForgotten conversations left out because they were forgotten in the vault
  * @param messagesAdded messages written, alternates included
  * @param messagesAlreadyPresent messages of the file that the vault already held
- * @param instructionsAdded custom instructions written as {@code INSTRUCTION} memories
- * @param failures conversations that could not be imported; none of their data was written
+ * @param instructionsAdded custom instructions and project instructions written as {@code
+ *     INSTRUCTION} memories
+ * @param projectsRead projects read from the export (Claude's {@code projects.json}, xAI's
+ *     projects)
+ * @param memoriesAdded what the assistant remembered ({@code FACT}, {@code PREFERENCE} and {@code
+ *     NOTE} memories from Claude's {@code memories.json}) and project documents and descriptions
+ *     ({@code NOTE}s), written
+ * @param memoriesUpdated of those, memories already in the vault whose text the export changed
+ *     (a project document edited since the last import)
+ * @param memoriesAlreadyPresent of those, memories the vault already held unchanged
+ * @param failures conversations (or projects) that could not be imported; none of their data was
+ *     written
  */
 public record ImportSummary(
     Provider provider,
@@ -28,6 +38,10 @@ public record ImportSummary(
     int messagesAdded,
     int messagesAlreadyPresent,
     int instructionsAdded,
+    int projectsRead,
+    int memoriesAdded,
+    int memoriesUpdated,
+    int memoriesAlreadyPresent,
     List<Failure> failures) {
 
   public ImportSummary {
@@ -35,23 +49,34 @@ public record ImportSummary(
   }
 
   /**
-   * A conversation that was not imported.
+   * A conversation (or another item: a project) that was not imported.
    *
    * @param number its place in the file, counted from 1
    * @param conversationId the provider's id of it, or empty when the file does not say
    * @param reason why, naming the field at fault
+   * @param item what failed: "conversation" or "project"
    */
-  public record Failure(int number, String conversationId, String reason) {
+  public record Failure(int number, String conversationId, String reason, String item) {
+    public Failure(int number, String conversationId, String reason) {
+      this(number, conversationId, reason, "conversation");
+    }
+
     /** "conversation 3 (id abc)" or "conversation 3". */
     public String where() {
-      return "conversation "
+      return item
+          + " "
           + number
           + (conversationId.isEmpty() ? "" : " (id " + conversationId + ")");
     }
   }
 
-  /** True when the file held conversations and not one of them could be imported. */
+  /**
+   * True when the export held conversations or projects and not one of them could be imported,
+   * and it held nothing else that was.
+   */
   public boolean allFailed() {
-    return conversationsRead > 0 && failures.size() == conversationsRead;
+    int items = conversationsRead + projectsRead;
+    boolean nothingElse = memoriesAdded + memoriesUpdated + memoriesAlreadyPresent == 0;
+    return items > 0 && failures.size() == items && nothingElse;
   }
 }

@@ -3,7 +3,9 @@ package dev.memvault.sdk.portable.provider;
 /** An assistant whose data export memvault imports. */
 public enum Provider {
   CHATGPT("chatgpt", "ChatGPT"),
-  CLAUDE("claude", "Claude");
+  CLAUDE("claude", "Claude"),
+  GEMINI("gemini", "Gemini"),
+  GROK("grok", "Grok");
 
   private final String id;
   private final String displayName;

@@ -87,6 +87,12 @@ class MarkdownExporterTest {
                 .setType(PartType.ASSET)
                 .setFileName("file-service://file-abc")
                 .setMediaType("image/png")
+                .build(),
+            Part.newBuilder()
+                .setType(PartType.CITATION)
+                .setUrl("https://example.invalid/tram-28")
+                .setName("Tram 28 timetable")
+                .setText("every 10 minutes")
                 .build()));
     engine.add(
         message(
@@ -173,6 +179,7 @@ class MarkdownExporterTest {
         "> Attachment: **plan.pdf** (application/pdf, 2.0 KB)\n",
         "<summary>Content of plan.pdf</summary>",
         "> Asset (not in the export): file-service://file-abc (image/png)\n",
+        "> Cited: Tram 28 timetable <https://example.invalid/tram-28>\n> every 10 minutes\n",
         "*Alternate branch 1: an edit or regeneration kept by the provider, from message 2.*",
         "Alternative: Belém first.");
   }

@@ -36,6 +36,13 @@ final class Fixtures {
   static final Path CHATGPT_INSTRUCTIONS = resource("chatgpt/custom-instructions.json");
   static final Path CLAUDE_JSON = resource("claude/conversations.json");
   static final Path CLAUDE_ZIP = resource("claude/claude-export.zip");
+  static final Path CLAUDE_FULL_ZIP = resource("claude-with-memories/claude-export.zip");
+  static final Path CLAUDE_MEMORIES = resource("claude-with-memories/memories.json");
+  static final Path CLAUDE_PROJECTS = resource("claude-with-memories/projects.json");
+  static final Path GEMINI_JSON = resource("gemini/MyActivity.json");
+  static final Path GEMINI_ZIP = resource("gemini/takeout.zip");
+  static final Path GROK_JSON = resource("grok/prod-grok-backend.json");
+  static final Path GROK_ZIP = resource("grok/grok-export.zip");
 
   private Fixtures() {}
 

@@ -25,7 +25,7 @@ class LargeExportImportTest {
   private static final int CONVERSATIONS = 400;
   private static final int MESSAGES_PER_THREAD = 10;
   private static final int PADDING_CHARS = 700_000;
-  private static final String HEAP = "-Xmx256m";
+  static final String HEAP = "-Xmx256m";
 
   @TempDir Path temp;
 
@@ -35,30 +35,7 @@ class LargeExportImportTest {
     generate(export);
     assertTrue(Files.size(export) > 256L * 1024 * 1024, "the export must outgrow the heap");
     Path vaultDir = temp.resolve("vault");
-    Fixtures.newVault(vaultDir).close();
-
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            HEAP,
-            "-cp",
-            System.getProperty("java.class.path"),
-            LargeExportImportMain.class.getName(),
-            vaultDir.toString(),
-            export.toString());
-    Path output = temp.resolve("child-output.txt");
-    Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    boolean finished = child.waitFor(5, TimeUnit.MINUTES);
-    if (!finished) {
-      child.destroyForcibly();
-    }
-    String printed = Files.readString(output);
-    assertTrue(finished, "the import did not finish: " + printed);
-    assertEquals(0, child.exitValue(), printed);
+    String printed = importInSmallHeap(temp, vaultDir, export, Provider.CHATGPT);
     int messages = CONVERSATIONS * (MESSAGES_PER_THREAD + 1);
     assertEquals(
         "read=" + CONVERSATIONS + " added=" + CONVERSATIONS + " messages=" + messages + " failed=0",
@@ -70,6 +47,39 @@ class LargeExportImportTest {
           Fixtures.imported(vault, "chatgpt", "large-399").getConversation().getMessageCount());
       assertEquals(1, vault.search("needle399", dev.memvault.core.vault.Selection.all()).size());
     }
+  }
+
+  /**
+   * Imports {@code export} into a new vault at {@code vaultDir} in a child JVM limited to 256 MB
+   * and returns what it printed; fails the test if the child fails or runs out of memory.
+   */
+  static String importInSmallHeap(Path temp, Path vaultDir, Path export, Provider provider)
+      throws IOException, InterruptedException {
+    Fixtures.newVault(vaultDir).close();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            HEAP,
+            "-cp",
+            System.getProperty("java.class.path"),
+            LargeExportImportMain.class.getName(),
+            vaultDir.toString(),
+            export.toString(),
+            provider.name());
+    Path output = temp.resolve("child-output.txt");
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    boolean finished = child.waitFor(10, TimeUnit.MINUTES);
+    if (!finished) {
+      child.destroyForcibly();
+    }
+    String printed = Files.readString(output);
+    assertTrue(finished, "the import did not finish: " + printed);
+    assertEquals(0, child.exitValue(), printed);
+    return printed;
   }
 
   /**

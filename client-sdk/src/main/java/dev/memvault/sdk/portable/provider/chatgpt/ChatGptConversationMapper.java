@@ -17,12 +17,11 @@ import dev.memvault.sdk.portable.provider.internal.ImportedConversation;
 import dev.memvault.sdk.portable.provider.internal.ImportedInstruction;
 import dev.memvault.sdk.portable.provider.internal.ImportedMessage;
 import dev.memvault.sdk.portable.provider.internal.MessageContent;
+import dev.memvault.sdk.portable.provider.internal.ThreadLayout;
 import dev.memvault.sdk.portable.provider.internal.Titles;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,9 +47,6 @@ public final class ChatGptConversationMapper implements ConversationMapper {
   /** A node of {@code mapping}. */
   private record Node(String id, String parent, JsonNode message) {}
 
-  /** Where the next message below a node goes. */
-  private record Cursor(int position, String parentExternalId, String branchExternalId) {}
-
   @Override
   public String idOf(JsonNode conversation) {
     String id = string(conversation, "id", "");
@@ -67,7 +63,7 @@ public final class ChatGptConversationMapper implements ConversationMapper {
         && conversation.has("chat_messages")) {
       return Optional.of("it looks like a Claude export; import it with 'memvault import claude'");
     }
-    return Optional.empty();
+    return ConversationMapper.takeoutActivity(conversation);
   }
 
   @Override
@@ -104,23 +100,8 @@ public final class ChatGptConversationMapper implements ConversationMapper {
     }
     List<String> path = visiblePath(conversation, nodes, roots, children);
 
-    Layout layout = new Layout(nodes, children);
-    for (String nodeId : path) {
-      layout.visible(nodeId);
-    }
-    Set<String> onPath = new HashSet<>(path);
-    for (String nodeId : path) {
-      for (String child : children.getOrDefault(nodeId, List.of())) {
-        if (!onPath.contains(child)) {
-          layout.alternates(child, layout.cursorAfter.get(nodeId));
-        }
-      }
-    }
-    for (String root : roots) {
-      if (!onPath.contains(root)) {
-        layout.alternates(root, new Cursor(0, null, null));
-      }
-    }
+    List<ImportedMessage> messages =
+        ThreadLayout.of(path, roots, children, nodeId -> content(nodes.get(nodeId)));
 
     List<ImportedInstruction> instructions = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -134,12 +115,12 @@ public final class ChatGptConversationMapper implements ConversationMapper {
     String title = string(conversation, "title", "");
     return new ImportedConversation(
         id,
-        Titles.orDerived(title, layout.messages),
+        Titles.orDerived(title, messages),
         "",
         stringOrEmpty(conversation, "default_model_slug", ""),
         created,
         updated,
-        layout.messages,
+        messages,
         instructions);
   }
 
@@ -189,77 +170,6 @@ public final class ChatGptConversationMapper implements ConversationMapper {
     }
     Collections.reverse(path);
     return path;
-  }
-
-  /** Places messages: the visible thread first, then each alternate branch, parents first. */
-  private final class Layout {
-    private final Map<String, Node> nodes;
-    private final Map<String, List<String>> children;
-    private final List<ImportedMessage> messages = new ArrayList<>();
-    private final List<String> visibleAt = new ArrayList<>();
-    private final Map<String, Cursor> cursorAfter = new HashMap<>();
-    private final Set<String> externalIds = new HashSet<>();
-    private Cursor cursor = new Cursor(0, null, null);
-
-    Layout(Map<String, Node> nodes, Map<String, List<String>> children) {
-      this.nodes = nodes;
-      this.children = children;
-    }
-
-    void visible(String nodeId) {
-      MessageContent content = content(nodes.get(nodeId));
-      if (content != null) {
-        messages.add(
-            new ImportedMessage(content, cursor.position(), cursor.parentExternalId(), null, null));
-        visibleAt.add(content.externalId());
-        cursor = new Cursor(cursor.position() + 1, content.externalId(), null);
-      }
-      cursorAfter.put(nodeId, cursor);
-    }
-
-    /**
-     * The subtree at {@code start}, off the visible thread. At every fork the first child continues
-     * the branch and each other child starts a new one. Iterative: threads can be thousands of
-     * messages deep.
-     */
-    void alternates(String start, Cursor from) {
-      Deque<Map.Entry<String, Cursor>> stack = new ArrayDeque<>();
-      stack.push(Map.entry(start, new Cursor(from.position(), from.parentExternalId(), null)));
-      while (!stack.isEmpty()) {
-        Map.Entry<String, Cursor> top = stack.pop();
-        Cursor at = top.getValue();
-        MessageContent content = content(nodes.get(top.getKey()));
-        Cursor below = at;
-        if (content != null) {
-          boolean startsBranch = at.branchExternalId() == null;
-          String branch = startsBranch ? content.externalId() : at.branchExternalId();
-          String alternateOf =
-              startsBranch && at.position() < visibleAt.size()
-                  ? visibleAt.get(at.position())
-                  : null;
-          messages.add(
-              new ImportedMessage(
-                  content, at.position(), at.parentExternalId(), branch, alternateOf));
-          below = new Cursor(at.position() + 1, content.externalId(), branch);
-        }
-        List<String> kids = children.getOrDefault(top.getKey(), List.of());
-        for (int i = kids.size() - 1; i >= 0; i--) {
-          Cursor next =
-              i == 0 ? below : new Cursor(below.position(), below.parentExternalId(), null);
-          stack.push(Map.entry(kids.get(i), next));
-        }
-      }
-    }
-
-    /** The message of a node, or null when the node has none to keep. */
-    private MessageContent content(Node node) {
-      MessageContent content = ChatGptConversationMapper.this.content(node);
-      if (content != null && !externalIds.add(content.externalId())) {
-        throw new ConversationProblem(
-            "message id '" + content.externalId() + "' appears twice in mapping");
-      }
-      return content;
-    }
   }
 
   /** Null for a node without a message, a hidden message, or one with nothing in it. */

@@ -43,7 +43,7 @@ public final class ClaudeConversationMapper implements ConversationMapper {
       return Optional.of(
           "it looks like a ChatGPT export; import it with 'memvault import chatgpt'");
     }
-    return Optional.empty();
+    return ConversationMapper.takeoutActivity(conversation);
   }
 
   @Override

@@ -18,4 +18,13 @@ public interface ConversationMapper {
    * that a person who gave the wrong file hears why rather than one failure per conversation.
    */
   Optional<String> otherProvider(JsonNode conversation);
+
+  /** The sentence for an item of Google Takeout's activity log (Gemini's export). */
+  static Optional<String> takeoutActivity(JsonNode item) {
+    if (item.isObject() && item.has("header") && item.has("time")) {
+      return Optional.of(
+          "it looks like Google Takeout's activity log; import it with 'memvault import gemini'");
+    }
+    return Optional.empty();
+  }
 }

@@ -1,6 +1,10 @@
 package dev.memvault.sdk.portable.provider.internal;
 
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -14,9 +18,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the top-level JSON array of a {@code conversations.json} one conversation at a time: only
- * the conversation being read is in memory, so an export of any size imports in a small, fixed
- * heap.
+ * Reads the list of conversations of an export one at a time: only the item being read is in
+ * memory, so an export of any size imports in a small, fixed heap. The list is the whole file
+ * ({@code conversations.json}) or a field of the file's top-level object (xAI's {@code
+ * conversations}); the items may be called something else in messages (Google's activity
+ * "entries").
  */
 public final class ConversationReader implements AutoCloseable {
   // Exports use a fresh UUID as a property name for every node of every conversation; a symbol
@@ -33,22 +39,70 @@ public final class ConversationReader implements AutoCloseable {
   private final JsonParser parser;
   private final String description;
   private final String exportName;
+  private final String itemName;
+  private final String listField;
+  private final Set<String> keptFields;
+  private final Map<String, JsonNode> kept = new LinkedHashMap<>();
   private int count;
   private boolean started;
   private boolean finished;
 
   /**
+   * A file that is a list of conversations.
+   *
    * @param description how to name the input in messages, such as "conversations.json in x.zip"
    * @param exportName what the input should be, such as "a ChatGPT data export"
    */
   public ConversationReader(InputStream in, String description, String exportName) {
+    this(in, description, exportName, "conversation", null, Set.of());
+  }
+
+  private ConversationReader(
+      InputStream in,
+      String description,
+      String exportName,
+      String itemName,
+      String listField,
+      Set<String> keptFields) {
     this.parser = JSON.createParser(in);
     this.description = description;
     this.exportName = exportName;
+    this.itemName = itemName;
+    this.listField = listField;
+    this.keptFields = Set.copyOf(keptFields);
+  }
+
+  /** A file that is a list of items called {@code itemName} in messages, such as "entry". */
+  public static ConversationReader ofItems(
+      InputStream in, String description, String exportName, String itemName) {
+    return new ConversationReader(in, description, exportName, itemName, null, Set.of());
   }
 
   /**
-   * The next conversation (a JSON value, normally an object), or null after the last.
+   * A file that is an object whose field {@code listField} is the list of conversations. Of its
+   * other fields, those named in {@code keptFields} are read whole (they must be small) and
+   * available from {@link #kept} once the list is read; the rest are skipped.
+   */
+  public static ConversationReader inField(
+      InputStream in,
+      String description,
+      String exportName,
+      String listField,
+      Set<String> keptFields) {
+    return new ConversationReader(
+        in, description, exportName, "conversation", listField, keptFields);
+  }
+
+  /**
+   * The fields named when this reader was made that the file holds, once {@link #next} has
+   * returned null.
+   */
+  public Map<String, JsonNode> kept() {
+    return Collections.unmodifiableMap(kept);
+  }
+
+  /**
+   * The next item (a JSON value, normally an object), or null after the last.
    *
    * @throws UnreadableExport if the file cannot be read on
    */
@@ -62,10 +116,15 @@ public final class ConversationReader implements AutoCloseable {
     JsonToken token = token(false);
     if (token == JsonToken.END_ARRAY) {
       finished = true;
+      if (listField != null) {
+        readFields(false);
+      }
       if (token(false) != null) {
         throw new UnreadableExport(
             description
-                + " has unexpected content after the list of conversations, at "
+                + " has unexpected content after the list of "
+                + plural()
+                + ", at "
                 + offset(parser.currentTokenLocation()),
             null);
       }
@@ -80,7 +139,7 @@ public final class ConversationReader implements AutoCloseable {
     }
   }
 
-  /** Conversations returned so far. */
+  /** Items returned so far. */
   public int count() {
     return count;
   }
@@ -105,18 +164,83 @@ public final class ConversationReader implements AutoCloseable {
           e);
     }
     if (first == null) {
-      throw new UnreadableExport(
-          description + " is empty; expected the conversations.json of " + exportName, null);
+      throw new UnreadableExport(description + " is empty; expected " + exportName, null);
     }
-    if (first != JsonToken.START_ARRAY) {
+    if (listField == null && first != JsonToken.START_ARRAY) {
       throw new UnreadableExport(
           description
               + " is not "
               + exportName
-              + ": expected a list of conversations, found "
+              + ": expected a list of "
+              + plural()
+              + ", found "
               + describe(first),
           null);
     }
+    if (listField != null) {
+      if (first != JsonToken.START_OBJECT) {
+        throw new UnreadableExport(
+            description
+                + " is not "
+                + exportName
+                + ": expected an object with a list '"
+                + listField
+                + "', found "
+                + describe(first),
+            null);
+      }
+      if (!readFields(true)) {
+        throw new UnreadableExport(
+            description + " is not " + exportName + ": it has no list '" + listField + "'", null);
+      }
+    }
+  }
+
+  /**
+   * Reads fields of the top-level object, keeping those asked for: until the list field's array
+   * opens (true), or to the end of the object (false).
+   */
+  private boolean readFields(boolean untilList) {
+    for (JsonToken token = token(false); token != JsonToken.END_OBJECT; token = token(false)) {
+      if (token == null) {
+        throw new UnreadableExport(
+            description + " ends unexpectedly: the file is truncated; download the export again",
+            null);
+      }
+      String name = parser.currentName();
+      JsonToken value = token(false);
+      if (untilList && name.equals(listField)) {
+        if (value != JsonToken.START_ARRAY) {
+          throw new UnreadableExport(
+              description
+                  + " is not "
+                  + exportName
+                  + ": '"
+                  + listField
+                  + "' is "
+                  + describe(value)
+                  + ", not a list",
+              null);
+        }
+        return true;
+      }
+      try {
+        if (keptFields.contains(name)) {
+          kept.put(name, JSON.readTree(parser));
+        } else {
+          parser.skipChildren();
+        }
+      } catch (JacksonException e) {
+        throw failure(e, false);
+      }
+    }
+    return false;
+  }
+
+  private String plural() {
+    return itemName.endsWith("y")
+        ? itemName.substring(0, itemName.length() - 1) + "ies"
+        : itemName + "s";
   }
 
   private JsonToken token(boolean insideConversation) {
@@ -130,8 +254,8 @@ public final class ConversationReader implements AutoCloseable {
   private UnreadableExport failure(JacksonException e, boolean insideConversation) {
     String where =
         insideConversation
-            ? "in conversation " + (count + 1)
-            : count == 0 ? "before the first conversation" : "after conversation " + count;
+            ? "in " + itemName + " " + (count + 1)
+            : count == 0 ? "before the first " + itemName : "after " + itemName + " " + count;
     if (e instanceof JacksonIOException) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       return new UnreadableExport(
@@ -180,6 +304,8 @@ public final class ConversationReader implements AutoCloseable {
     switch (token) {
       case START_OBJECT:
         return "a single object";
+      case START_ARRAY:
+        return "a list";
       case VALUE_STRING:
         return "a string";
       case VALUE_NUMBER_INT:

@@ -5,21 +5,30 @@ import dev.memvault.sdk.portable.provider.ExportFormatException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * The {@code conversations.json} of an export, opened for streaming: from inside the export's zip
- * (inflated as it is read, never extracted), from a directory the zip was unpacked into, or the
- * file itself. Counts the bytes read, for progress.
+ * One JSON file of an export (its {@code conversations.json}, or another {@link ExportEntry}),
+ * opened for streaming: from inside the export's zip (inflated as it is read, never extracted),
+ * from a directory the zip was unpacked into, or the file itself. Counts the bytes read, for
+ * progress.
  */
 public final class ExportInput implements AutoCloseable {
   public static final String CONVERSATIONS_JSON = "conversations.json";
+  /** Deep enough for Takeout's {@code Takeout/My Activity/Gemini Apps/} and xAI's folders. */
+  private static final int MAX_FOLDER_DEPTH = 8;
 
   private final ZipFile zip;
   private final CountingInputStream stream;
@@ -34,30 +43,49 @@ public final class ExportInput implements AutoCloseable {
   }
 
   /**
+   * The export's {@code conversations.json}.
+   *
    * @param exportName what the person calls the export, such as "a ChatGPT data export"
    * @throws VaultException.NotFound if there is no such file
    * @throws ExportFormatException if it is a zip without {@code conversations.json} or a damaged
    *     zip
    */
   public static ExportInput open(Path path, String exportName) {
+    return open(path, exportName, ExportEntry.named(CONVERSATIONS_JSON));
+  }
+
+  /**
+   * The file {@code wanted} of the export at {@code path}: inside it when it is a zip or a folder,
+   * else the file itself.
+   *
+   * @throws VaultException.NotFound if there is no such file
+   * @throws ExportFormatException if it is a zip or folder without the file, or a damaged zip
+   */
+  public static ExportInput open(Path path, String exportName, ExportEntry wanted) {
+    return find(path, wanted)
+        .orElseThrow(
+            () ->
+                new ExportFormatException(
+                    wanted.whenMissing(
+                        path, Files.isDirectory(path), exportName, listing(path))));
+  }
+
+  /**
+   * The file {@code wanted} inside the zip or folder at {@code path}, or empty when it holds none;
+   * the file itself when {@code path} is neither.
+   *
+   * @throws VaultException.NotFound if there is no such file
+   * @throws ExportFormatException if it is a damaged zip
+   */
+  public static Optional<ExportInput> find(Path path, ExportEntry wanted) {
     if (!Files.exists(path)) {
       throw new VaultException.NotFound("no file " + path);
     }
     if (Files.isDirectory(path)) {
-      Path inside = path.resolve(CONVERSATIONS_JSON);
-      if (!Files.isRegularFile(inside)) {
-        throw new ExportFormatException(
-            path
-                + " is a directory without "
-                + CONVERSATIONS_JSON
-                + "; give the export's .zip file"
-                + " or its "
-                + CONVERSATIONS_JSON);
-      }
-      return openJson(inside, inside.toString());
+      return findInDirectory(path, wanted).map(inside -> openJson(inside, inside.toString()));
     }
     if (startsLikeZip(path)) {
-      return openZip(path, exportName);
+      return openZip(path, wanted);
     }
     if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
       throw new ExportFormatException(
@@ -65,7 +93,12 @@ public final class ExportInput implements AutoCloseable {
               + " is not a zip archive (it does not start with a zip header); is the download"
               + " complete?");
     }
-    return openJson(path, path.toString());
+    return Optional.of(openJson(path, path.toString()));
+  }
+
+  /** True when {@code path} is a zip archive or a folder, which {@link #find} looks inside. */
+  public static boolean isArchive(Path path) {
+    return Files.isDirectory(path) || (Files.isRegularFile(path) && startsLikeZip(path));
   }
 
   private static ExportInput openJson(Path file, String description) {
@@ -76,26 +109,28 @@ public final class ExportInput implements AutoCloseable {
     }
   }
 
-  private static ExportInput openZip(Path path, String exportName) {
-    ZipFile zip;
+  private static Optional<ExportInput> openZip(Path path, ExportEntry wanted) {
+    ZipFile zip = openZipFile(path);
     try {
-      zip = new ZipFile(path.toFile());
-    } catch (ZipException e) {
-      throw new ExportFormatException(
-          path + " is a damaged zip archive (" + e.getMessage() + "); download the export again",
-          null,
-          e);
-    } catch (IOException e) {
-      throw cannotRead(path.toString(), e);
-    }
-    try {
-      ZipEntry entry = findConversations(zip);
-      if (entry == null) {
-        throw new ExportFormatException(
-            path + " holds no " + CONVERSATIONS_JSON + "; is it " + exportName + "?");
+      ZipEntry best = null;
+      int bestDepth = Integer.MAX_VALUE;
+      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+        ZipEntry entry = entries.nextElement();
+        if (!entry.isDirectory() && matches(entry.getName(), wanted)) {
+          int depth = depth(entry.getName());
+          if (depth < bestDepth) {
+            best = entry;
+            bestDepth = depth;
+          }
+        }
       }
-      return new ExportInput(
-          zip, zip.getInputStream(entry), entry.getSize(), entry.getName() + " in " + path);
+      if (best == null) {
+        closeQuietly(zip);
+        return Optional.empty();
+      }
+      return Optional.of(
+          new ExportInput(
+              zip, zip.getInputStream(best), best.getSize(), best.getName() + " in " + path));
     } catch (IOException e) {
       closeQuietly(zip);
       throw cannotRead(path.toString(), e);
@@ -105,25 +140,69 @@ public final class ExportInput implements AutoCloseable {
     }
   }
 
-  /** The shallowest {@code conversations.json}: some archives wrap the export in a folder. */
-  private static ZipEntry findConversations(ZipFile zip) {
-    ZipEntry best = null;
-    int bestDepth = Integer.MAX_VALUE;
-    for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
-      ZipEntry entry = entries.nextElement();
-      String name = entry.getName();
-      if (entry.isDirectory() || name.startsWith("__MACOSX/")) {
-        continue;
+  private static ZipFile openZipFile(Path path) {
+    try {
+      return new ZipFile(path.toFile());
+    } catch (ZipException e) {
+      throw new ExportFormatException(
+          path + " is a damaged zip archive (" + e.getMessage() + "); download the export again",
+          null,
+          e);
+    } catch (IOException e) {
+      throw cannotRead(path.toString(), e);
+    }
+  }
+
+  /** The shallowest match: some archives wrap the export in a folder. */
+  private static Optional<Path> findInDirectory(Path directory, ExportEntry wanted) {
+    try (Stream<Path> files = Files.walk(directory, MAX_FOLDER_DEPTH)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(file -> matches(relative(directory, file), wanted))
+          .min(Comparator.comparingInt((Path file) -> file.getNameCount()));
+    } catch (IOException | UncheckedIOException e) {
+      throw new VaultException("cannot read " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean matches(String name, ExportEntry wanted) {
+    if (name.startsWith("__MACOSX/")) {
+      return false;
+    }
+    boolean named = name.equals(wanted.fileName()) || name.endsWith("/" + wanted.fileName());
+    return named && wanted.accepts(name);
+  }
+
+  /** Every file of a zip or folder, for a message about what it lacks. */
+  private static List<String> listing(Path path) {
+    List<String> names = new ArrayList<>();
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> files = Files.walk(path, MAX_FOLDER_DEPTH)) {
+        files.filter(Files::isRegularFile).forEach(file -> names.add(relative(path, file)));
+      } catch (IOException | UncheckedIOException e) {
+        throw new VaultException("cannot read " + path + ": " + e.getMessage(), e);
       }
-      if (name.equals(CONVERSATIONS_JSON) || name.endsWith("/" + CONVERSATIONS_JSON)) {
-        int depth = (int) name.chars().filter(c -> c == '/').count();
-        if (depth < bestDepth) {
-          best = entry;
-          bestDepth = depth;
+      return names;
+    }
+    try (ZipFile zip = openZipFile(path)) {
+      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+        ZipEntry entry = entries.nextElement();
+        if (!entry.isDirectory()) {
+          names.add(entry.getName());
         }
       }
+    } catch (IOException e) {
+      throw cannotRead(path.toString(), e);
     }
-    return best;
+    return names;
+  }
+
+  private static String relative(Path directory, Path file) {
+    return directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  private static int depth(String name) {
+    return (int) name.chars().filter(c -> c == '/').count();
   }
 
   private static boolean startsLikeZip(Path path) {
