@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       DemoCommand.class,
       SyncCommand.class,
+      StatusCommand.class,
       DevicesCommand.class,
       DeviceCommand.class,
       JoinCommand.class,

@@ -167,7 +167,15 @@ public final class SyncClient implements AutoCloseable {
     try {
       SyncServiceGrpc.SyncServiceBlockingStub sync = signedIn();
       int pushed = push(sync);
-      return pull(sync, vault.syncCursor().orElseThrow(), pushed);
+      SyncReport report = pull(sync, vault.syncCursor().orElseThrow(), pushed);
+      if (report.pushed() > 0 || report.revisionsApplied() + report.scopesApplied() > 0) {
+        // What this device now verified goes out signed, for the others to check against
+        // theirs; its own pull confirms it next time.
+        vault.enqueueCheckpoint(vault.trustedChainHead().orElseThrow());
+        push(sync);
+      }
+      vault.markSynced();
+      return report;
     } catch (StatusRuntimeException e) {
       throw failure(e);
     }
@@ -551,7 +559,7 @@ public final class SyncClient implements AutoCloseable {
         if (batchCursor != null) {
           ApplyReport applied = vault.applyRemote(batch, batchCursor);
           cursor = batchCursor;
-          pulled += batch.size();
+          pulled += batch.size() - applied.checkpoints();
           revisions += applied.revisions();
           scopes += applied.scopes();
           batch = new ArrayList<>();

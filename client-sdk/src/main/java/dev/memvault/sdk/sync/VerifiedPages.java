@@ -192,6 +192,7 @@ final class VerifiedPages implements AutoCloseable {
         changes.add(
             new RemoteChange(
                 entry.getSeq(),
+                entry.getEntryHash().toByteArray(),
                 change.getChangeId().toByteArray(),
                 change.getDeviceId().toByteArray(),
                 change.getRecordId().toByteArray(),

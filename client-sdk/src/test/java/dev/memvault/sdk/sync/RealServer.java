@@ -30,6 +30,18 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.ArrayList;
+import java.util.List;
+import dev.memvault.proto.sync.v1.PullResponse;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.Head;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCall;
+import io.grpc.ForwardingServerCall;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.Change;
 
 /**
  * The real sync server on Netty over TCP on 127.0.0.1, with its embedded store in a directory,
@@ -46,6 +58,8 @@ final class RealServer implements AutoCloseable {
   private EmbeddedSyncStore store;
   private SyncServer server;
   private Limits limits;
+  /** What a lying server does to its answers; none while the server is honest. */
+  private ServerInterceptor tampering;
 
   RealServer(Path data) {
     this(data, Limits.DEFAULTS);
@@ -68,10 +82,15 @@ final class RealServer implements AutoCloseable {
 
   void start() {
     store = EmbeddedSyncStore.open(data, Limits.DEFAULTS.storeLimits());
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create());
+    if (tampering != null) {
+      builder.intercept(tampering);
+    }
     server =
         new SyncServer(
-            NettyServerBuilder.forAddress(
-                new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create()),
+            builder,
             store,
             ServerConfig.builder(SERVER_ID, SECRET)
                 .shutdownGrace(Duration.ofSeconds(1))
@@ -91,6 +110,74 @@ final class RealServer implements AutoCloseable {
     server.close();
   }
 
+  /** Restarts the server answering through {@code interceptor} (null: honest again). */
+  void restartTampering(ServerInterceptor interceptor) {
+    stop();
+    tampering = interceptor;
+    start();
+  }
+
+  /**
+   * A server that keeps the newest entry of every vault's log out of each Pull, the head it
+   * announces included: the log it shows is a valid chain, one entry short (what a server does
+   * that acknowledges a push and then withholds it).
+   */
+  static ServerInterceptor withholdingNewestEntry() {
+    return pullRewriter(
+        page -> {
+          Head head = page.getHead();
+          for (LogEntry entry : page.getEntriesList()) {
+            if (entry.getSeq() == head.getSeq()) {
+              return page.toBuilder()
+                  .clearEntries()
+                  .addAllEntries(without(page, head.getSeq()))
+                  .setHead(
+                      Head.newBuilder().setSeq(head.getSeq() - 1).setEntryHash(entry.getPrevHash()))
+                  .build();
+            }
+          }
+          return page;
+        });
+  }
+
+  /**
+   * A server that announces its true head in every Pull but never sends the newest entry: the
+   * pull ends short of the head it announced.
+   */
+  static ServerInterceptor stoppingShortOfTheHead() {
+    return pullRewriter(
+        page ->
+            page.toBuilder()
+                .clearEntries()
+                .addAllEntries(without(page, page.getHead().getSeq()))
+                .build());
+  }
+
+  private static List<LogEntry> without(PullResponse page, long seq) {
+    return page.getEntriesList().stream().filter(entry -> entry.getSeq() != seq).toList();
+  }
+
+  private static ServerInterceptor pullRewriter(UnaryOperator<PullResponse> rewrite) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!call.getMethodDescriptor().getFullMethodName().endsWith("/Pull")) {
+          return next.startCall(call, headers);
+        }
+        return next.startCall(
+            new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
+              @Override
+              @SuppressWarnings("unchecked")
+              public void sendMessage(R message) {
+                super.sendMessage((R) rewrite.apply((PullResponse) message));
+              }
+            },
+            headers);
+      }
+    };
+  }
+
   /** Stops, and starts again on {@code other} data (a copy from earlier: a rollback). */
   void restartOn(Path other) {
     stop();
@@ -104,53 +191,91 @@ final class RealServer implements AutoCloseable {
    * each with a valid signature of the device.
    */
   void pushAs(byte[] vaultId, MemoryVault device) {
-    ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
-            .build();
+    byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
+    push(
+        vaultId,
+        device,
+        SignedChange.batch(
+            TestEngines.engine(device).deviceSigningKey(),
+            vaultId,
+            ByteString.copyFrom(deviceId),
+            TestEngines.engine(device).pendingChanges(100)),
+        false);
+  }
+
+  /**
+   * What a server that keeps one copy of its storage per device does to join the views: it
+   * appends changes another device signed (taken from that device's view) to this log, as they
+   * are, signatures and batch proofs included.
+   */
+  void replayAs(byte[] vaultId, MemoryVault device, List<Change> signedChanges) {
+    push(vaultId, device, signedChanges, true);
+  }
+
+  /** Every log entry of vault {@code vaultId} as this server serves it to {@code device}. */
+  List<LogEntry> pullAs(byte[] vaultId, MemoryVault device) {
+    ManagedChannel channel = channel();
     try {
-      DeviceSigningKey key = TestEngines.engine(device).deviceSigningKey();
-      byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
-      AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
-      GetChallengeResponse challenge =
-          auth.getChallenge(
-              GetChallengeRequest.newBuilder()
-                  .setVaultId(ByteString.copyFrom(vaultId))
-                  .setDeviceId(ByteString.copyFrom(deviceId))
-                  .build());
-      byte[] signed =
-          SigningInputs.authentication(
-              challenge.getServerId(),
-              challenge.getPurpose(),
-              vaultId,
-              deviceId,
-              challenge.getNonce().toByteArray());
-      String token =
-          auth.authenticate(
-                  AuthenticateRequest.newBuilder()
-                      .setVaultId(ByteString.copyFrom(vaultId))
-                      .setDeviceId(ByteString.copyFrom(deviceId))
-                      .setNonce(challenge.getNonce())
-                      .setSignature(ByteString.copyFrom(key.sign(signed)))
-                      .build())
-              .getSessionToken();
-      PushRequest push =
-          PushRequest.newBuilder()
-              .addAllChanges(
-                  SignedChange.batch(
-                      key,
-                      vaultId,
-                      ByteString.copyFrom(deviceId),
-                      TestEngines.engine(device).pendingChanges(100)))
-              .build();
-      Metadata headers = new Metadata();
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      List<LogEntry> entries = new ArrayList<>();
       SyncServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-          .push(push);
+          .withInterceptors(
+              MetadataUtils.newAttachHeadersInterceptor(signIn(channel, vaultId, device)))
+          .pull(PullRequest.newBuilder().setAfterSeq(0).setPageSize(500).build())
+          .forEachRemaining(page -> entries.addAll(page.getEntriesList()));
+      return entries;
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private void push(byte[] vaultId, MemoryVault device, List<Change> changes, boolean idsOnly) {
+    ManagedChannel channel = channel();
+    try {
+      SyncServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(
+              MetadataUtils.newAttachHeadersInterceptor(signIn(channel, vaultId, device)))
+          .push(PushRequest.newBuilder().addAllChanges(changes).setIdsOnly(idsOnly).build());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private ManagedChannel channel() {
+    return Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+        .build();
+  }
+
+  /** A session of {@code device} in vault {@code vaultId}: the authorization header. */
+  private static Metadata signIn(ManagedChannel channel, byte[] vaultId, MemoryVault device) {
+    DeviceSigningKey key = TestEngines.engine(device).deviceSigningKey();
+    byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
+    AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+    GetChallengeResponse challenge =
+        auth.getChallenge(
+            GetChallengeRequest.newBuilder()
+                .setVaultId(ByteString.copyFrom(vaultId))
+                .setDeviceId(ByteString.copyFrom(deviceId))
+                .build());
+    byte[] signed =
+        SigningInputs.authentication(
+            challenge.getServerId(),
+            challenge.getPurpose(),
+            vaultId,
+            deviceId,
+            challenge.getNonce().toByteArray());
+    String token =
+        auth.authenticate(
+                AuthenticateRequest.newBuilder()
+                    .setVaultId(ByteString.copyFrom(vaultId))
+                    .setDeviceId(ByteString.copyFrom(deviceId))
+                    .setNonce(challenge.getNonce())
+                    .setSignature(ByteString.copyFrom(key.sign(signed)))
+                    .build())
+            .getSessionToken();
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return headers;
   }
 
   @Override

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.proto.v1.Kind;
@@ -350,6 +353,118 @@ class SyncClientTest {
   }
 
   @Test
+  void sync_serverAcknowledgesThenWithholdsAChange_writerSaysSoAndPushesItAgain()
+      throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    server.restartTampering(RealServer.withholdingNewestEntry());
+
+    Memory corrected = laptop.add(NewMemory.of("health", Kind.FACT, "allergic to penicillin"));
+    VaultException withheld = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
+    assertTrue(
+        withheld.getMessage().contains("acknowledged 1 change(s) this device pushed, but its log"
+            + " does not hold them"),
+        withheld.getMessage());
+    assertEquals(1, laptop.replica().pendingChangeCount(), "queued again, nothing lost");
+    sync(phone, server.url());
+    assertThrows(VaultException.UnknownItem.class, () -> phone.get(corrected.getId()));
+
+    server.restartTampering(null);
+    assertEquals(1, sync(laptop, server.url()).pushed(), "pushed again under a new change id");
+    assertEquals(0, laptop.replica().pendingChangeCount());
+    sync(phone, server.url());
+    assertEquals("allergic to penicillin", phone.get(corrected.getId()).getText());
+  }
+
+  @Test
+  void sync_serverStopsShortOfTheHeadItAnnounced_refusedAndNothingLost() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    Memory note = laptop.add(NewMemory.of("work", Kind.NOTE, "the newest entry"));
+    sync(laptop, server.url());
+    long head = sync(laptop, server.url()).seq(); // the laptop's checkpoint included
+    server.restartTampering(RealServer.stoppingShortOfTheHead());
+
+    VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
+
+    assertTrue(e.getMessage().contains("announced " + head + " log entries but sent them only up to"),
+        e.getMessage());
+    // The verified pages before the gap were applied; the cursor stops short of the head.
+    assertTrue(phone.replica().syncCursor().orElseThrow().seq() < head);
+    server.restartTampering(null);
+    assertEquals(head, sync(phone, server.url()).seq());
+    assertEquals("the newest entry", phone.get(note.getId()).getText());
+  }
+
+  @Test
+  void sync_changeStampedDaysInTheFuture_refusedByTheOtherDevice() throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    Instant now = Instant.now();
+    MemoryVault laptop = reopen(devices[0], Clock.fixed(now.plus(Duration.ofDays(3)), ZoneOffset.UTC));
+    MemoryVault phone = reopen(devices[1], Clock.fixed(now, ZoneOffset.UTC));
+    List<Memory> before = all(phone);
+    laptop.add(NewMemory.of("work", Kind.PREFERENCE, "pinned against every later edit"));
+    sync(laptop, server.url());
+
+    VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
+
+    assertTrue(e.getMessage().contains("more than a day ahead of this device's clock"),
+        e.getMessage());
+    assertEquals(before, all(phone), "nothing of the pull was applied");
+  }
+
+  @Test
+  void sync_serverKeepsTwoViewsThenJoinsThem_phoneNamesTheLaptopAndKeepsItsVault()
+      throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    byte[] vaultId = laptop.replica().vaultIdBytes();
+    // From here on the server keeps one copy of its storage per device.
+    server.stop();
+    Path laptopView = server.data();
+    Path phoneView = copy(laptopView, dir.resolve("phone-view"));
+    server.start();
+    for (int round = 0; round < 3; round++) {
+      server.restartOn(laptopView);
+      laptop.add(NewMemory.of("work", Kind.NOTE, "laptop, round " + round));
+      sync(laptop, server.url());
+      server.restartOn(phoneView);
+      phone.add(NewMemory.of("work", Kind.NOTE, "phone, round " + round));
+      sync(phone, server.url());
+    }
+    List<Memory> phoneBefore = all(phone);
+    long phoneSeq = phone.replica().syncCursor().orElseThrow().seq();
+
+    // The server joins the views: the laptop's signed changes, copied into the phone's log.
+    server.restartOn(laptopView);
+    List<Change> laptopChanges =
+        server.pullAs(vaultId, laptop).stream()
+            .map(LogEntry::getChange)
+            .filter(c -> c.getDeviceId().equals(ByteString.copyFrom(laptop.replica().deviceIdBytes())))
+            .toList();
+    server.restartOn(phoneView);
+    server.replayAs(vaultId, laptop, laptopChanges.subList(laptopChanges.size() - 2, laptopChanges.size()));
+    VaultException lie = assertThrows(VaultException.class, () -> sync(phone, server.url()));
+
+    assertTrue(
+        lie.getMessage().startsWith(
+            "the sync server showed device "
+                + laptop.deviceId().substring(0, 8)
+                + " a different history than this device"),
+        lie.getMessage());
+    assertEquals(phoneBefore, all(phone), "nothing of the lying pull was applied");
+    assertEquals(phoneSeq, phone.replica().syncCursor().orElseThrow().seq());
+    assertThrows(VaultException.class, () -> sync(phone, server.url()), "and it stays refused");
+  }
+
+  @Test
   void sync_entryByDeviceTheServerAddedOnItsOwn_refusedAndNotApplied() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
@@ -402,7 +517,10 @@ class SyncClientTest {
     assertEquals(2_600, pulled.pulled());
     assertEquals(2_600, pulled.revisionsApplied());
     assertEquals(all(laptop), all(phone));
-    assertEquals(new SyncReport(0, 0, 0, 0, pulled.seq()), sync(phone, server.url()));
+    // Applying changed something, so the phone pushed its checkpoint: only that comes back.
+    SyncReport again = sync(phone, server.url());
+    assertEquals(new SyncReport(0, 0, 0, 0, pulled.seq() + 1), again);
+    assertEquals(again, sync(phone, server.url()));
   }
 
   @Test

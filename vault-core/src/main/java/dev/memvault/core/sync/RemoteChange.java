@@ -2,16 +2,22 @@ package dev.memvault.core.sync;
 
 /**
  * A change pulled from the sync server whose chain position and signature the caller has already
- * verified: its log position, the author device (from the signed change), the record id and the
+ * verified: its log position and entry hash, the author device (from the signed change), the record id and the
  * payload.
  */
 public record RemoteChange(
-    long seq, byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {
+    long seq, byte[] entryHash, byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {
   public RemoteChange {
+    entryHash = entryHash.clone();
     changeId = changeId.clone();
     deviceId = deviceId.clone();
     recordId = recordId.clone();
     payload = payload.clone();
+  }
+
+  @Override
+  public byte[] entryHash() {
+    return entryHash.clone();
   }
 
   @Override

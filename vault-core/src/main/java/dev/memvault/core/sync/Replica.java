@@ -80,6 +80,18 @@ public interface Replica {
    */
   ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced);
 
+  /**
+   * Queues this device's signed checkpoint (docs/FORMAT.md, section 14.4): the log position it
+   * verified last and {@code chainHead}, the device chain head it trusts.
+   */
+  void enqueueCheckpoint(ChainHead chainHead);
+
+  /** Records that a sync finished now. */
+  void markSynced();
+
+  /** Where this device stands: cursor, queues, last sync, every device's latest checkpoint. */
+  ReplicaStatus status();
+
   /** A new primary key for every scope, for writes after a device is revoked. */
   void rotateAllScopeKeys();
 }

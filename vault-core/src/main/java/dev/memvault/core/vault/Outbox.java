@@ -64,6 +64,11 @@ final class Outbox {
     syncRows.enqueueRevision(changeIds.next(), recordId, memoryId, revision, envelopeHash);
   }
 
+  /** Queues a change whose payload is complete now, filed under {@code recordId}. */
+  void enqueuePayload(byte[] recordId, byte[] payload) throws SQLException {
+    syncRows.enqueuePayload(changeIds.next(), recordId, payload);
+  }
+
   /** Queues a scope; its name and keyset as they are when pushed go out. */
   void enqueueScope(Scope scope) throws SQLException {
     syncRows.enqueueScope(changeIds.next(), scope.id());

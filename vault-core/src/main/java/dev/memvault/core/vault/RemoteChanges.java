@@ -50,6 +50,7 @@ final class RemoteChanges {
   private final SyncRows syncRows;
   private final HybridClock hlc;
   private final Outbox outbox;
+  private final Checkpoints checkpoints;
   private final Clock clock;
 
   RemoteChanges(
@@ -62,6 +63,7 @@ final class RemoteChanges {
       SyncRows syncRows,
       HybridClock hlc,
       Outbox outbox,
+      Checkpoints checkpoints,
       Clock clock) {
     this.vaultId = vaultId;
     this.deviceId = deviceId;
@@ -72,26 +74,34 @@ final class RemoteChanges {
     this.syncRows = syncRows;
     this.hlc = hlc;
     this.outbox = outbox;
+    this.checkpoints = checkpoints;
     this.clock = clock;
   }
 
   ApplyReport apply(List<RemoteChange> changes) throws SQLException, GeneralSecurityException {
     int revisions = 0;
     int scopeChanges = 0;
+    int checkpointsChecked = 0;
     int own = 0;
     for (RemoteChange change : changes) {
+      checkpoints.verified(change);
       if (Arrays.equals(change.deviceId(), deviceId)) {
         outbox.confirm(change.changeId(), change.seq());
+        if (Arrays.equals(change.recordId(), deviceId)) {
+          // Filed under this device's id: its own checkpoint.
+          checkpoints.receiveOwn(parse(change), change);
+          checkpointsChecked++;
+          continue;
+        }
         own++;
         continue;
       }
-      SyncPayload payload;
-      try {
-        payload = SyncPayload.parseFrom(change.payload());
-      } catch (InvalidProtocolBufferException e) {
-        throw Failures.refusedChange("is not a memvault change");
-      }
+      SyncPayload payload = parse(change);
       switch (payload.getContentCase()) {
+        case CHECKPOINT -> {
+          checkpoints.receive(payload.getCheckpoint(), change);
+          checkpointsChecked++;
+        }
         case SCOPE -> {
           requireNotAhead(payload.getScope().getHlc());
           scopes.receive(payload.getScope(), change.recordId());
@@ -104,7 +114,15 @@ final class RemoteChanges {
         default -> throw Failures.refusedChange("holds neither a revision nor a scope");
       }
     }
-    return new ApplyReport(revisions, scopeChanges, own);
+    return new ApplyReport(revisions, scopeChanges, checkpointsChecked, own);
+  }
+
+  private static SyncPayload parse(RemoteChange change) {
+    try {
+      return SyncPayload.parseFrom(change.payload());
+    } catch (InvalidProtocolBufferException e) {
+      throw Failures.refusedChange("is not a memvault change");
+    }
   }
 
   private void applyRevision(RecordEnvelope envelope, RemoteChange change)

@@ -19,6 +19,7 @@ import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.Replica;
+import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.Memory;
@@ -30,6 +31,9 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,6 +78,8 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
   private final DeviceIdentity identity;
   private final SearchIndexRebuild searchIndexRebuild;
   private final SyncRows syncRows;
+  private final Checkpoints checkpoints;
+  private final Clock clock;
 
   Vault(
       Path directory,
@@ -87,6 +93,7 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     this.header = header;
     this.rootKey = rootKey;
     this.random = random;
+    this.clock = clock;
     this.vaultId = header.getVaultId().toByteArray();
     this.deviceId = header.getDeviceId().toByteArray();
     this.memories = new MemoryRows(connection);
@@ -117,9 +124,20 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
             clock,
             new Uuid7(clock, random));
     this.search = new MemorySearch(memories, reads, records);
+    this.checkpoints = new Checkpoints(syncRows, deviceId, clock);
     this.remoteChanges =
         new RemoteChanges(
-            vaultId, deviceId, records, scopes, openScopes, memories, syncRows, hlc, outbox, clock);
+            vaultId,
+            deviceId,
+            records,
+            scopes,
+            openScopes,
+            memories,
+            syncRows,
+            hlc,
+            outbox,
+            checkpoints,
+            clock);
     this.identity =
         new DeviceIdentity(
             new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
@@ -407,6 +425,48 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
   }
 
   @Override
+  public synchronized void enqueueCheckpoint(ChainHead chainHead) {
+    transactor.inTransaction(
+        () -> {
+          SyncCursor cursor = syncRows.cursor().orElseThrow();
+          outbox.enqueuePayload(deviceId, checkpoints.make(cursor, chainHead));
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized void markSynced() {
+    transactor.inTransaction(
+        () -> {
+          syncRows.putLastSync(clock.millis());
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized ReplicaStatus status() {
+    return transactor.read(
+        () -> {
+          List<ReplicaStatus.DeviceCheckpoint> seen = new ArrayList<>();
+          for (SyncRows.SeenCheckpoint checkpoint : syncRows.checkpoints()) {
+            seen.add(
+                new ReplicaStatus.DeviceCheckpoint(
+                    HexFormat.of().formatHex(checkpoint.deviceId()),
+                    checkpoint.logSeq(),
+                    Instant.ofEpochMilli(checkpoint.madeAtMillis()),
+                    checkpoint.atSeq(),
+                    Arrays.equals(checkpoint.deviceId(), deviceId)));
+          }
+          return new ReplicaStatus(
+              syncRows.cursor(),
+              syncRows.pendingCount(),
+              syncRows.unconfirmedCount(),
+              syncRows.lastSync().map(Instant::ofEpochMilli),
+              seen);
+        });
+  }
+
+  @Override
   public synchronized void rotateAllScopeKeys() {
     for (ScopeSummary scope : scopes()) {
       rotateScopeKey(scope.name());
@@ -512,6 +572,10 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
   public synchronized void saveSyncCursor(SyncCursor cursor) {
     transactor.inTransaction(
         () -> {
+          if (cursor.seq() == 0) {
+            // Another server's log, or the same one from its start: positions mean new things.
+            syncRows.clearLogHashes();
+          }
           syncRows.putCursor(cursor);
           return null;
         });
@@ -522,6 +586,7 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     return transactor.inTransaction(
         () -> {
           ApplyReport report = remoteChanges.apply(changes);
+          checkpoints.verified(advanced);
           syncRows.putCursor(advanced);
           return report;
         });

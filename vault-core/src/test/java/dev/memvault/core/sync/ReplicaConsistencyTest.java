@@ -63,12 +63,20 @@ class ReplicaConsistencyTest {
       changes.add(
           new RemoteChange(
               first + i,
+              hashOf(first + i),
               entry.changeId(),
               vault.deviceIdBytes(),
               entry.recordId(),
               entry.payload()));
     }
     return changes;
+  }
+
+  /** A made-up entry hash for log position {@code seq}. */
+  private static byte[] hashOf(long seq) {
+    byte[] hash = new byte[32];
+    java.util.Arrays.fill(hash, (byte) seq);
+    return hash;
   }
 
   private static List<Long> positions(long first, int count) {

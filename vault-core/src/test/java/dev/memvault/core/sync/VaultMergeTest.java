@@ -58,7 +58,7 @@ class VaultMergeTest {
     List<OutboxEntry> pending = vault.pendingChanges(10_000);
     for (OutboxEntry entry : pending) {
       changes.add(
-          new RemoteChange(0, entry.changeId(), vault.deviceIdBytes(), entry.recordId(), entry.payload()));
+          new RemoteChange(0, new byte[32], entry.changeId(), vault.deviceIdBytes(), entry.recordId(), entry.payload()));
     }
     vault.dropPending(pending);
     return changes;
@@ -215,6 +215,7 @@ class VaultMergeTest {
           target,
           new RemoteChange(
               original.seq(),
+              original.entryHash(),
               original.changeId(), original.deviceId(), original.recordId(), altered.toByteArray()));
 
       VaultException e =

@@ -113,10 +113,20 @@ public final class Migrations {
                 + " WHERE kind != 6",
           },
           new String[] {
-            // The log position the server acknowledged for a pushed change. The row stays until
-            // this device's pull has seen the change at that position, so that a server which
-            // acknowledges a change and then withholds it from the log is caught by its writer.
-            "ALTER TABLE outbox ADD COLUMN acked_seq INTEGER",
+            // The log position the server acknowledged for a pushed outbox row. The row stays
+            // until this device's pull has seen the change at that position, so that a server
+            // which acknowledges a change and then withholds it is caught by its writer.
+            "CREATE TABLE IF NOT EXISTS outbox_acks ("
+                + " outbox_seq INTEGER PRIMARY KEY, acked_seq INTEGER NOT NULL)",
+            // The entry hash of every log position this device verified, so that another
+            // device's checkpoint naming a position can be checked against this device's view.
+            "CREATE TABLE IF NOT EXISTS log_hashes (seq INTEGER PRIMARY KEY, entry_hash BLOB NOT NULL)",
+            // The latest checkpoint seen of each device (docs/FORMAT.md, section 14.4).
+            "CREATE TABLE IF NOT EXISTS device_checkpoints ("
+                + " device_id BLOB PRIMARY KEY,"
+                + " log_seq INTEGER NOT NULL,"
+                + " made_at_ms INTEGER NOT NULL,"
+                + " at_seq INTEGER NOT NULL)",
           });
 
   private Migrations() {}

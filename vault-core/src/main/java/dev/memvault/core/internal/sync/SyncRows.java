@@ -52,6 +52,88 @@ public final class SyncRows {
     insert.executeUpdate();
   }
 
+  /** Queues a change whose payload is complete now (a checkpoint). */
+  public void enqueuePayload(byte[] changeId, byte[] recordId, byte[] payload)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO outbox (change_id, record_id, payload) VALUES (?, ?, ?)")) {
+      insert.setBytes(1, changeId);
+      insert.setBytes(2, recordId);
+      insert.setBytes(3, payload);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Remembers the entry hash of a verified log position. */
+  public void putLogHash(long seq, byte[] entryHash) throws SQLException {
+    PreparedStatement insert =
+        statements.get("INSERT OR REPLACE INTO log_hashes (seq, entry_hash) VALUES (?, ?)");
+    insert.setLong(1, seq);
+    insert.setBytes(2, entryHash);
+    insert.executeUpdate();
+  }
+
+  /** The entry hash this device verified at {@code seq}, if it kept one. */
+  public Optional<byte[]> logHash(long seq) throws SQLException {
+    PreparedStatement query = statements.get("SELECT entry_hash FROM log_hashes WHERE seq = ?");
+    query.setLong(1, seq);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+    }
+  }
+
+  /** Forgets every kept log hash (another server's log starts over). */
+  public void clearLogHashes() throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM log_hashes")) {
+      delete.executeUpdate();
+    }
+  }
+
+  /** A device's latest checkpoint as this device saw it. */
+  public record SeenCheckpoint(byte[] deviceId, long logSeq, long madeAtMillis, long atSeq) {}
+
+  public void putCheckpoint(SeenCheckpoint checkpoint) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO device_checkpoints (device_id, log_seq, made_at_ms, at_seq)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
+                + " log_seq = excluded.log_seq, made_at_ms = excluded.made_at_ms,"
+                + " at_seq = excluded.at_seq WHERE excluded.at_seq > device_checkpoints.at_seq")) {
+      upsert.setBytes(1, checkpoint.deviceId());
+      upsert.setLong(2, checkpoint.logSeq());
+      upsert.setLong(3, checkpoint.madeAtMillis());
+      upsert.setLong(4, checkpoint.atSeq());
+      upsert.executeUpdate();
+    }
+  }
+
+  public List<SeenCheckpoint> checkpoints() throws SQLException {
+    List<SeenCheckpoint> seen = new ArrayList<>();
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT device_id, log_seq, made_at_ms, at_seq FROM device_checkpoints"
+                    + " ORDER BY made_at_ms DESC");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        seen.add(
+            new SeenCheckpoint(rows.getBytes(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+      }
+    }
+    return seen;
+  }
+
+  /** Acknowledged changes no pull has seen yet. */
+  public long unconfirmedCount() throws SQLException {
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT count(*) FROM outbox_acks");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
   /** Queues a scope by reference: its name and keyset as they are at push time go out. */
   public void enqueueScope(byte[] changeId, byte[] scopeId) throws SQLException {
     try (PreparedStatement insert =
@@ -69,7 +151,9 @@ public final class SyncRows {
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash"
-                + " FROM outbox WHERE seq > ? AND acked_seq IS NULL ORDER BY seq LIMIT ?")) {
+                + " FROM outbox o WHERE seq > ?"
+                + " AND NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.outbox_seq = o.seq)"
+                + " ORDER BY seq LIMIT ?")) {
       query.setLong(1, afterSeq);
       query.setInt(2, limit);
       try (ResultSet result = query.executeQuery()) {
@@ -92,7 +176,8 @@ public final class SyncRows {
 
   public long pendingCount() throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(
-            "SELECT count(*) FROM outbox WHERE acked_seq IS NULL");
+            "SELECT count(*) FROM outbox o"
+                + " WHERE NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.outbox_seq = o.seq)");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
@@ -110,10 +195,11 @@ public final class SyncRows {
   public void markAcknowledged(List<OutboxEntry> entries, List<Long> logSeqs)
       throws SQLException {
     try (PreparedStatement update =
-        connection.prepareStatement("UPDATE outbox SET acked_seq = ? WHERE seq = ?")) {
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO outbox_acks (outbox_seq, acked_seq) VALUES (?, ?)")) {
       for (int i = 0; i < entries.size(); i++) {
-        update.setLong(1, logSeqs.get(i));
-        update.setLong(2, entries.get(i).seq());
+        update.setLong(1, entries.get(i).seq());
+        update.setLong(2, logSeqs.get(i));
         update.addBatch();
       }
       update.executeBatch();
@@ -124,7 +210,8 @@ public final class SyncRows {
   public Optional<Long> ackedSeq(byte[] changeId) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT acked_seq FROM outbox WHERE change_id = ? AND acked_seq IS NOT NULL")) {
+            "SELECT a.acked_seq FROM outbox o JOIN outbox_acks a ON a.outbox_seq = o.seq"
+                + " WHERE o.change_id = ?")) {
       query.setBytes(1, changeId);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
@@ -133,8 +220,14 @@ public final class SyncRows {
   }
 
   public void removeChange(byte[] changeId) throws SQLException {
-    try (PreparedStatement delete =
-        connection.prepareStatement("DELETE FROM outbox WHERE change_id = ?")) {
+    try (PreparedStatement unack =
+            connection.prepareStatement(
+                "DELETE FROM outbox_acks WHERE outbox_seq ="
+                    + " (SELECT seq FROM outbox WHERE change_id = ?)");
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM outbox WHERE change_id = ?")) {
+      unack.setBytes(1, changeId);
+      unack.executeUpdate();
       delete.setBytes(1, changeId);
       delete.executeUpdate();
     }
@@ -145,7 +238,7 @@ public final class SyncRows {
     List<Long> seqs = new ArrayList<>();
     try (PreparedStatement query =
             connection.prepareStatement(
-                "SELECT seq FROM outbox WHERE acked_seq IS NOT NULL ORDER BY seq");
+                "SELECT outbox_seq FROM outbox_acks ORDER BY outbox_seq");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         seqs.add(rows.getLong(1));
@@ -159,9 +252,12 @@ public final class SyncRows {
    * otherwise answer a retry of the old id with the position it never kept.
    */
   public void requeue(long seq, byte[] newChangeId) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE outbox SET acked_seq = NULL, change_id = ? WHERE seq = ?")) {
+    try (PreparedStatement unack =
+            connection.prepareStatement("DELETE FROM outbox_acks WHERE outbox_seq = ?");
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE outbox SET change_id = ? WHERE seq = ?")) {
+      unack.setLong(1, seq);
+      unack.executeUpdate();
       update.setBytes(1, newChangeId);
       update.setLong(2, seq);
       update.executeUpdate();
@@ -169,11 +265,16 @@ public final class SyncRows {
   }
 
   public void removeSeqs(List<Long> seqs) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+    try (PreparedStatement unack =
+            connection.prepareStatement("DELETE FROM outbox_acks WHERE outbox_seq = ?");
+        PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
       for (long seq : seqs) {
+        unack.setLong(1, seq);
+        unack.addBatch();
         delete.setLong(1, seq);
         delete.addBatch();
       }
+      unack.executeBatch();
       delete.executeBatch();
     }
   }
@@ -223,6 +324,15 @@ public final class SyncRows {
       insert.setBytes(2, encryptedKeyset);
       insert.executeUpdate();
     }
+  }
+
+  /** When this device last finished a sync, in milliseconds since the epoch. */
+  public Optional<Long> lastSync() throws SQLException {
+    return get("last_sync_ms").map(bytes -> ByteBuffer.wrap(bytes).getLong());
+  }
+
+  public void putLastSync(long millis) throws SQLException {
+    put("last_sync_ms", ByteBuffer.allocate(Long.BYTES).putLong(millis).array());
   }
 
   private Optional<byte[]> get(String name) throws SQLException {
