@@ -234,7 +234,7 @@ public final class MemoryVault implements AutoCloseable {
 
   /** What sync needs of this vault: its outbox, cursor, device identity and merge. */
   public Replica replica() {
-    return vault;
+    return vault.replica();
   }
 
   /** What an importer needs: transactions over several writes, and scope checks. */

@@ -247,13 +247,13 @@ class DeviceLinkingTest {
             db.prepareStatement(
                 "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
                     + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
-      insert.setBytes(1, TestEngines.engine(laptop.vault()).vaultIdBytes());
-      insert.setBytes(2, TestEngines.engine(impostor).deviceIdBytes());
-      insert.setBytes(3, TestEngines.engine(impostor).deviceSigningKey().publicKeyset());
+      insert.setBytes(1, laptop.vault().replica().vaultIdBytes());
+      insert.setBytes(2, impostor.replica().deviceIdBytes());
+      insert.setBytes(3, impostor.replica().deviceSigningKey().publicKeyset());
       assertEquals(1, insert.executeUpdate());
     }
     server.start();
-    server.pushAs(TestEngines.engine(laptop.vault()).vaultIdBytes(), impostor);
+    server.pushAs(laptop.vault().replica().vaultIdBytes(), impostor);
     Path joined = dir.resolve("new-laptop");
 
     VaultException e =
@@ -293,7 +293,7 @@ class DeviceLinkingTest {
     server.stop();
     // The server appends a link adding a device it controls, signed by that device, as if the
     // laptop had approved it: it holds no key that could sign for the laptop.
-    byte[] vaultId = TestEngines.engine(laptop).vaultIdBytes();
+    byte[] vaultId = laptop.replica().vaultIdBytes();
     List<SignedDeviceLink> chain = storedChain(server, vaultId);
     DeviceSigningKey serverKey = DeviceSigningKey.generate();
     ByteString link =
@@ -301,7 +301,7 @@ class DeviceLinkingTest {
             .setVaultId(ByteString.copyFrom(vaultId))
             .setSeq(2)
             .setPrevHash(ByteString.copyFrom(DeviceChain.linkHash(chain.get(0))))
-            .setSignerDeviceId(ByteString.copyFrom(TestEngines.engine(laptop).deviceIdBytes()))
+            .setSignerDeviceId(ByteString.copyFrom(laptop.replica().deviceIdBytes()))
             .setAdded(
                 DeviceAdded.newBuilder()
                     .setDeviceId(ByteString.copyFrom(new byte[16]))
@@ -334,7 +334,7 @@ class DeviceLinkingTest {
     // The server swaps the last entry's payload for another envelope of the phone's (a copy of
     // an earlier change) and recomputes the entry's hash and the head, so the hash chain still
     // extends what the laptop verified: only the phone's signature can tell.
-    byte[] vaultId = TestEngines.engine(laptop).vaultIdBytes();
+    byte[] vaultId = laptop.replica().vaultIdBytes();
     try (Connection db = database(server)) {
       long last;
       byte[] prevHash;
@@ -428,9 +428,9 @@ class DeviceLinkingTest {
     // devices skip them.
     Memory late = phone.add(NewMemory.of("work", Kind.NOTE, "written after revocation"));
     server.stop();
-    reinstate(server, TestEngines.engine(laptop).vaultIdBytes(), TestEngines.engine(phone).deviceIdBytes());
+    reinstate(server, laptop.replica().vaultIdBytes(), phone.replica().deviceIdBytes());
     server.start();
-    server.pushAs(TestEngines.engine(laptop).vaultIdBytes(), phone);
+    server.pushAs(laptop.replica().vaultIdBytes(), phone);
     sync(laptop, server.url());
     assertThrows(VaultException.UnknownItem.class, () -> laptop.get(late.getId()));
   }

@@ -191,15 +191,15 @@ final class RealServer implements AutoCloseable {
    * each with a valid signature of the device.
    */
   void pushAs(byte[] vaultId, MemoryVault device) {
-    byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
+    byte[] deviceId = device.replica().deviceIdBytes();
     push(
         vaultId,
         device,
         SignedChange.batch(
-            TestEngines.engine(device).deviceSigningKey(),
+            device.replica().deviceSigningKey(),
             vaultId,
             ByteString.copyFrom(deviceId),
-            TestEngines.engine(device).pendingChanges(100)),
+            device.replica().pendingChanges(0, 100)),
         false);
   }
 
@@ -247,8 +247,8 @@ final class RealServer implements AutoCloseable {
 
   /** A session of {@code device} in vault {@code vaultId}: the authorization header. */
   private static Metadata signIn(ManagedChannel channel, byte[] vaultId, MemoryVault device) {
-    DeviceSigningKey key = TestEngines.engine(device).deviceSigningKey();
-    byte[] deviceId = TestEngines.engine(device).deviceIdBytes();
+    DeviceSigningKey key = device.replica().deviceSigningKey();
+    byte[] deviceId = device.replica().deviceIdBytes();
     AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
     GetChallengeResponse challenge =
         auth.getChallenge(

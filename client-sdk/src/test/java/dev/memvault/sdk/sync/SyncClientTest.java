@@ -263,7 +263,7 @@ class SyncClientTest {
 
     assertEquals(401, report.pushed(), "every change, past the 100-change burst");
     assertEquals(401, report.seq(), "each once");
-    assertEquals(0, TestEngines.engine(laptop).pendingChangeCount());
+    assertEquals(0, laptop.replica().pendingChangeCount());
   }
 
   @Test
@@ -481,15 +481,15 @@ class SyncClientTest {
             db.prepareStatement(
                 "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
                     + " registered_at_ms, revoked_at_ms) VALUES (?, ?, ?, 1, 0)")) {
-      insert.setBytes(1, TestEngines.engine(laptop).vaultIdBytes());
-      insert.setBytes(2, TestEngines.engine(impostor).deviceIdBytes());
-      insert.setBytes(3, TestEngines.engine(impostor).deviceSigningKey().publicKeyset());
+      insert.setBytes(1, laptop.replica().vaultIdBytes());
+      insert.setBytes(2, impostor.replica().deviceIdBytes());
+      insert.setBytes(3, impostor.replica().deviceSigningKey().publicKeyset());
       assertEquals(1, insert.executeUpdate());
     }
     server.start();
     // The impostor signs in as a device of the laptop's vault: its header says another vault,
     // so it pushes by hand, with a valid signature of its own.
-    server.pushAs(TestEngines.engine(laptop).vaultIdBytes(), impostor);
+    server.pushAs(laptop.replica().vaultIdBytes(), impostor);
 
     VaultException e = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
     assertTrue(e.getMessage().contains("not a device of this vault's verified device chain"),

@@ -55,7 +55,7 @@ import java.util.function.Function;
  * ScopeCatalog}, {@link Outbox}, {@link RemoteChanges} with {@link MergeRule}, {@link
  * DeviceIdentity}). Thread-safe: methods are serialized on the instance.
  */
-public final class Vault implements Replica, VaultTransactions, VaultExport, AutoCloseable {
+public final class Vault implements VaultTransactions, VaultExport, AutoCloseable {
   public static final int FORMAT_VERSION = 1;
   public static final String DATABASE_FILE = "vault.db";
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
@@ -79,7 +79,7 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
   private final SearchIndexRebuild searchIndexRebuild;
   private final SyncRows syncRows;
   private final Checkpoints checkpoints;
-  private final Clock clock;
+  private final VaultReplica replica;
 
   Vault(
       Path directory,
@@ -93,7 +93,6 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
     this.header = header;
     this.rootKey = rootKey;
     this.random = random;
-    this.clock = clock;
     this.vaultId = header.getVaultId().toByteArray();
     this.deviceId = header.getDeviceId().toByteArray();
     this.memories = new MemoryRows(connection);
@@ -142,6 +141,20 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
         new DeviceIdentity(
             new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
     this.searchIndexRebuild = new SearchIndexRebuild(transactor, memories, records);
+    this.replica =
+        new VaultReplica(
+            this,
+            transactor,
+            outbox,
+            syncRows,
+            checkpoints,
+            identity,
+            remoteChanges,
+            rootKey,
+            () -> this.header.getRootKeyByRecovery().toByteArray(),
+            vaultId,
+            deviceId,
+            clock);
   }
 
   /**
@@ -424,172 +437,9 @@ public final class Vault implements Replica, VaultTransactions, VaultExport, Aut
         });
   }
 
-  @Override
-  public synchronized void enqueueCheckpoint(ChainHead chainHead) {
-    transactor.inTransaction(
-        () -> {
-          SyncCursor cursor = syncRows.cursor().orElseThrow();
-          outbox.enqueuePayload(deviceId, checkpoints.make(cursor, chainHead));
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized void markSynced() {
-    transactor.inTransaction(
-        () -> {
-          syncRows.putLastSync(clock.millis());
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized ReplicaStatus status() {
-    return transactor.read(
-        () -> {
-          List<ReplicaStatus.DeviceCheckpoint> seen = new ArrayList<>();
-          for (SyncRows.SeenCheckpoint checkpoint : syncRows.checkpoints()) {
-            seen.add(
-                new ReplicaStatus.DeviceCheckpoint(
-                    HexFormat.of().formatHex(checkpoint.deviceId()),
-                    checkpoint.logSeq(),
-                    Instant.ofEpochMilli(checkpoint.madeAtMillis()),
-                    checkpoint.atSeq(),
-                    Arrays.equals(checkpoint.deviceId(), deviceId)));
-          }
-          return new ReplicaStatus(
-              syncRows.cursor(),
-              syncRows.pendingCount(),
-              syncRows.unconfirmedCount(),
-              syncRows.lastSync().map(Instant::ofEpochMilli),
-              seen);
-        });
-  }
-
-  @Override
-  public synchronized void rotateAllScopeKeys() {
-    for (ScopeSummary scope : scopes()) {
-      rotateScopeKey(scope.name());
-    }
-  }
-
-
-  @Override
-  public byte[] vaultIdBytes() {
-    return vaultId.clone();
-  }
-
-  @Override
-  public byte[] deviceIdBytes() {
-    return deviceId.clone();
-  }
-
-  @Override
-  public synchronized DeviceSigningKey deviceSigningKey() {
-    return transactor.inTransaction(identity::signingKey);
-  }
-
-  @Override
-  public synchronized Optional<ChainHead> trustedChainHead() {
-    return transactor.inTransaction(identity::trustedChainHead);
-  }
-
-  @Override
-  public synchronized void saveTrustedChainHead(ChainHead head) {
-    transactor.inTransaction(
-        () -> {
-          identity.saveTrustedChainHead(head);
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized SignedDeviceLink genesisLink() {
-    DeviceSigningKey key = deviceSigningKey();
-    return transactor.inTransaction(() -> identity.genesisLink(key));
-  }
-
-  @Override
-  public byte[] rootKeyByRecovery() {
-    return header.getRootKeyByRecovery().toByteArray();
-  }
-
-  @Override
-  public byte[] sealKeyPackage(
-      byte[] recipientPublicKeyset, byte[] context, ChainHead linkedHead, String serverId)
-      throws GeneralSecurityException {
-    return KeyPackages.seal(
-        rootKey,
-        new KeyPackages.Contents(vaultId, rootKeyByRecovery(), linkedHead, serverId),
-        recipientPublicKeyset,
-        context);
-  }
-
-  /** As {@link #pendingChanges(long, int)} from the start of the queue. */
-  public synchronized List<OutboxEntry> pendingChanges(int limit) {
-    return pendingChanges(0, limit);
-  }
-
-  @Override
-  public synchronized List<OutboxEntry> pendingChanges(long afterSeq, int limit) {
-    return transactor.inTransaction(() -> outbox.pending(afterSeq, limit));
-  }
-
-  @Override
-  public synchronized long pendingChangeCount() {
-    return transactor.inTransaction(outbox::pendingCount);
-  }
-
-  @Override
-  public synchronized void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs) {
-    transactor.inTransaction(
-        () -> {
-          outbox.acknowledge(stored, logSeqs);
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized int requeueUnconfirmed() {
-    return transactor.inTransaction(outbox::requeueUnconfirmed);
-  }
-
-  @Override
-  public synchronized void dropPending(List<OutboxEntry> entries) {
-    transactor.inTransaction(
-        () -> {
-          outbox.drop(entries);
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized Optional<SyncCursor> syncCursor() {
-    return transactor.inTransaction(syncRows::cursor);
-  }
-
-  @Override
-  public synchronized void saveSyncCursor(SyncCursor cursor) {
-    transactor.inTransaction(
-        () -> {
-          if (cursor.seq() == 0) {
-            // Another server's log, or the same one from its start: positions mean new things.
-            syncRows.clearLogHashes();
-          }
-          syncRows.putCursor(cursor);
-          return null;
-        });
-  }
-
-  @Override
-  public synchronized ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced) {
-    return transactor.inTransaction(
-        () -> {
-          ApplyReport report = remoteChanges.apply(changes);
-          checkpoints.verified(advanced);
-          syncRows.putCursor(advanced);
-          return report;
-        });
+  /** What sync needs of this vault: its outbox, cursor, device identity and merge. */
+  public Replica replica() {
+    return replica;
   }
 
 

@@ -65,7 +65,7 @@ class ReplicaConsistencyTest {
               first + i,
               hashOf(first + i),
               entry.changeId(),
-              vault.deviceIdBytes(),
+              vault.replica().deviceIdBytes(),
               entry.recordId(),
               entry.payload()));
     }
@@ -91,14 +91,14 @@ class ReplicaConsistencyTest {
   void acknowledge_ownChangesPulledWhereAcknowledged_confirmedAndNoneRequeued() {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW))) {
       laptop.add(Drafts.note("work", "pushed and kept"));
-      List<OutboxEntry> pushed = laptop.pendingChanges(0, 100);
-      laptop.acknowledge(pushed, positions(5, pushed.size()));
-      assertEquals(0, laptop.pendingChangeCount(), "acknowledged changes leave the queue");
+      List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
+      laptop.replica().acknowledge(pushed, positions(5, pushed.size()));
+      assertEquals(0, laptop.replica().pendingChangeCount(), "acknowledged changes leave the queue");
 
-      laptop.applyRemote(asPulled(laptop, pushed, 5), cursorAt(5 + pushed.size() - 1));
+      laptop.replica().applyRemote(asPulled(laptop, pushed, 5), cursorAt(5 + pushed.size() - 1));
 
-      assertEquals(0, laptop.requeueUnconfirmed());
-      assertEquals(0, laptop.pendingChangeCount());
+      assertEquals(0, laptop.replica().requeueUnconfirmed());
+      assertEquals(0, laptop.replica().pendingChangeCount());
     }
   }
 
@@ -107,15 +107,15 @@ class ReplicaConsistencyTest {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW))) {
       laptop.add(Drafts.note("work", "the server keeps this one"));
       laptop.add(Drafts.note("work", "the server withholds this one"));
-      List<OutboxEntry> pushed = laptop.pendingChanges(0, 100);
+      List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
       assertEquals(2, pushed.size());
-      laptop.acknowledge(pushed, positions(5, pushed.size()));
+      laptop.replica().acknowledge(pushed, positions(5, pushed.size()));
       // The pull reaches the head and holds the first change only.
-      laptop.applyRemote(asPulled(laptop, pushed.subList(0, 1), 5), cursorAt(6));
+      laptop.replica().applyRemote(asPulled(laptop, pushed.subList(0, 1), 5), cursorAt(6));
 
-      assertEquals(pushed.size() - 1, laptop.requeueUnconfirmed());
+      assertEquals(pushed.size() - 1, laptop.replica().requeueUnconfirmed());
 
-      List<OutboxEntry> again = laptop.pendingChanges(0, 100);
+      List<OutboxEntry> again = laptop.replica().pendingChanges(0, 100);
       assertEquals(pushed.size() - 1, again.size());
       OutboxEntry withheld = pushed.get(pushed.size() - 1);
       OutboxEntry requeued = again.get(again.size() - 1);
@@ -123,7 +123,7 @@ class ReplicaConsistencyTest {
       assertFalse(
           Arrays.equals(withheld.changeId(), requeued.changeId()),
           "a new change id, or the lying server would answer with the position it never kept");
-      assertEquals(0, laptop.requeueUnconfirmed(), "nothing acknowledged waits any more");
+      assertEquals(0, laptop.replica().requeueUnconfirmed(), "nothing acknowledged waits any more");
     }
   }
 
@@ -131,17 +131,17 @@ class ReplicaConsistencyTest {
   void applyRemote_ownChangeAtAnotherPositionThanAcknowledged_refusedAndNothingApplied() {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW))) {
       laptop.add(Drafts.note("work", "acknowledged at 5"));
-      List<OutboxEntry> pushed = laptop.pendingChanges(0, 100);
-      laptop.acknowledge(pushed, positions(5, pushed.size()));
+      List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
+      laptop.replica().acknowledge(pushed, positions(5, pushed.size()));
 
       VaultException e =
           assertThrows(
               VaultException.class,
-              () -> laptop.applyRemote(asPulled(laptop, pushed, 9), cursorAt(20)));
+              () -> laptop.replica().applyRemote(asPulled(laptop, pushed, 9), cursorAt(20)));
 
       assertTrue(e.getMessage().contains("acknowledged it at 5"), e.getMessage());
-      assertEquals(0, laptop.syncCursor().map(SyncCursor::seq).orElse(0L), "cursor unchanged");
-      assertEquals(pushed.size(), laptop.requeueUnconfirmed(), "still awaiting their pull");
+      assertEquals(0, laptop.replica().syncCursor().map(SyncCursor::seq).orElse(0L), "cursor unchanged");
+      assertEquals(pushed.size(), laptop.replica().requeueUnconfirmed(), "still awaiting their pull");
     }
   }
 
@@ -151,11 +151,11 @@ class ReplicaConsistencyTest {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW.plus(Duration.ofDays(2))));
         Vault phone = vaultAt("phone", phoneClock)) {
       laptop.add(Drafts.note("work", "pinned in the future"));
-      List<OutboxEntry> pushed = laptop.pendingChanges(0, 100);
+      List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
       List<RemoteChange> pulled = asPulled(laptop, pushed, 1);
 
       VaultException e =
-          assertThrows(VaultException.class, () -> phone.applyRemote(pulled, cursorAt(2)));
+          assertThrows(VaultException.class, () -> phone.replica().applyRemote(pulled, cursorAt(2)));
 
       assertTrue(e.getMessage().contains("more than a day ahead"), e.getMessage());
       assertTrue(e.getMessage().contains("nothing of this pull was applied"), e.getMessage());
@@ -168,8 +168,8 @@ class ReplicaConsistencyTest {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW.plus(Duration.ofHours(23))));
         Vault phone = vaultAt("phone", new MutableClock(NOW))) {
       laptop.add(Drafts.note("work", "a clock an hour fast is no attack"));
-      List<RemoteChange> pulled = asPulled(laptop, laptop.pendingChanges(0, 100), 1);
-      phone.applyRemote(pulled, cursorAt(2));
+      List<RemoteChange> pulled = asPulled(laptop, laptop.replica().pendingChanges(0, 100), 1);
+      phone.replica().applyRemote(pulled, cursorAt(2));
 
       assertTrue(holds(phone, "a clock an hour fast is no attack"));
     }

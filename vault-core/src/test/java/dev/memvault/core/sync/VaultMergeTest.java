@@ -55,12 +55,12 @@ class VaultMergeTest {
 
   private static List<RemoteChange> drain(Vault vault) {
     List<RemoteChange> changes = new ArrayList<>();
-    List<OutboxEntry> pending = vault.pendingChanges(10_000);
+    List<OutboxEntry> pending = vault.replica().pendingChanges(0, 10_000);
     for (OutboxEntry entry : pending) {
       changes.add(
-          new RemoteChange(0, new byte[32], entry.changeId(), vault.deviceIdBytes(), entry.recordId(), entry.payload()));
+          new RemoteChange(0, new byte[32], entry.changeId(), vault.replica().deviceIdBytes(), entry.recordId(), entry.payload()));
     }
-    vault.dropPending(pending);
+    vault.replica().dropPending(pending);
     return changes;
   }
 
@@ -76,7 +76,7 @@ class VaultMergeTest {
       vault.update(added.getId(), b -> b.setText("second"));
       vault.rotateScopeKey("work");
 
-      List<OutboxEntry> pending = vault.pendingChanges(100);
+      List<OutboxEntry> pending = vault.replica().pendingChanges(0, 100);
       assertEquals(4, pending.size());
       List<SyncPayload.ContentCase> cases = new ArrayList<>();
       for (OutboxEntry entry : pending) {
@@ -93,8 +93,8 @@ class VaultMergeTest {
       assertEquals(1, parse(pending.get(1).payload()).getRevision().getRevision());
       assertEquals(2, parse(pending.get(2).payload()).getRevision().getRevision());
       assertTrue(added.getHlc() > 0);
-      vault.dropPending(pending.subList(0, 2));
-      assertEquals(2, vault.pendingChangeCount());
+      vault.replica().dropPending(pending.subList(0, 2));
+      assertEquals(2, vault.replica().pendingChangeCount());
     }
   }
 
@@ -106,13 +106,13 @@ class VaultMergeTest {
       vault.update(added.getId(), b -> b.setText("second"));
       vault.forget(added.getId());
 
-      List<OutboxEntry> pending = vault.pendingChanges(100);
+      List<OutboxEntry> pending = vault.replica().pendingChanges(0, 100);
 
       // Revisions 1 and 2 were purged by the forget; every replica would discard them anyway.
       assertEquals(2, pending.size());
       assertEquals(SyncPayload.ContentCase.SCOPE, parse(pending.get(0).payload()).getContentCase());
       assertEquals(3, parse(pending.get(1).payload()).getRevision().getRevision());
-      assertEquals(2, vault.pendingChangeCount(), "the superseded rows left the queue");
+      assertEquals(2, vault.replica().pendingChangeCount(), "the superseded rows left the queue");
     }
   }
 
@@ -127,21 +127,21 @@ class VaultMergeTest {
       laptop.update(note.getId(), b -> b.setText("edited on the laptop"));
       List<RemoteChange> changes = drain(laptop);
 
-      ApplyReport report = phone.applyRemote(changes, cursor().withHead(4, new byte[32]));
+      ApplyReport report = phone.replica().applyRemote(changes, cursor().withHead(4, new byte[32]));
       assertEquals(3, report.revisions());
       assertEquals(1, report.scopes());
       assertEquals("edited on the laptop", phone.get(note.getId()).getText());
       assertEquals("after rotation", phone.get(after.getId()).getText());
       assertEquals(laptop.history(note.getId()), phone.history(note.getId()));
-      assertEquals(4, phone.syncCursor().orElseThrow().seq());
+      assertEquals(4, phone.replica().syncCursor().orElseThrow().seq());
       List<Memory> before = sorted(phone.list(Selection.all()));
-      phone.applyRemote(changes, cursor());
+      phone.replica().applyRemote(changes, cursor());
       assertEquals(before, sorted(phone.list(Selection.all())));
 
       laptop.forget(note.getId());
-      phone.applyRemote(drain(laptop), cursor());
+      phone.replica().applyRemote(drain(laptop), cursor());
       assertThrows(VaultException.UnknownItem.class, () -> phone.get(note.getId()));
-      assertTrue(phone.pendingChangeCount() == 0, "applied changes are not pushed again");
+      assertTrue(phone.replica().pendingChangeCount() == 0, "applied changes are not pushed again");
     }
   }
 
@@ -155,8 +155,8 @@ class VaultMergeTest {
       List<RemoteChange> fromLaptop = drain(laptop);
       List<RemoteChange> fromPhone = drain(phone);
 
-      phone.applyRemote(fromLaptop, cursor());
-      laptop.applyRemote(fromPhone, cursor());
+      phone.replica().applyRemote(fromLaptop, cursor());
+      laptop.replica().applyRemote(fromPhone, cursor());
 
       for (Vault vault : List.of(laptop, phone)) {
         assertEquals("laptop's travel plans", vault.get(onLaptop.getId()).getText());
@@ -179,9 +179,9 @@ class VaultMergeTest {
       stranger.add(Drafts.note("work", "not yours"));
       List<RemoteChange> changes = drain(stranger);
       VaultException e =
-          assertThrows(VaultException.class, () -> phone.applyRemote(changes, cursor()));
+          assertThrows(VaultException.class, () -> phone.replica().applyRemote(changes, cursor()));
       assertTrue(e.getMessage().contains("refusing"), e.getMessage());
-      assertTrue(phone.syncCursor().isEmpty());
+      assertTrue(phone.replica().syncCursor().isEmpty());
     }
   }
 
@@ -219,12 +219,12 @@ class VaultMergeTest {
               original.changeId(), original.deviceId(), original.recordId(), altered.toByteArray()));
 
       VaultException e =
-          assertThrows(VaultException.class, () -> phone.applyRemote(tampered, cursor()));
+          assertThrows(VaultException.class, () -> phone.replica().applyRemote(tampered, cursor()));
 
       assertTrue(e.getMessage().contains("does not decrypt"), e.getMessage());
-      assertTrue(phone.syncCursor().isEmpty());
+      assertTrue(phone.replica().syncCursor().isEmpty());
       assertEquals(0, phone.search("pulled", Selection.all()).size());
-      phone.applyRemote(changes, cursor());
+      phone.replica().applyRemote(changes, cursor());
       assertEquals(
           150, phone.search("pulled", Selection.all().limitedTo(Selection.MAX_LIMIT)).size());
     }
@@ -247,7 +247,7 @@ class VaultMergeTest {
       // (a revision sealed under a key that its writer received from a third device).
       List<RemoteChange> all = new ArrayList<>(drain(writers.get(0)));
       for (Vault writer : writers.subList(1, 3)) {
-        writer.applyRemote(all, cursor());
+        writer.replica().applyRemote(all, cursor());
       }
       for (int step = 0; step < 40; step++) {
         int w = random.nextInt(writers.size());
@@ -268,7 +268,7 @@ class VaultMergeTest {
                     .getId());
           } else {
             // This writer syncs: it reads the log as pushed so far (the others are offline).
-            writer.applyRemote(all, cursor());
+            writer.replica().applyRemote(all, cursor());
           }
         } catch (VaultException.UnknownItem forgottenOrUnknownHere) {
           // The writer forgot this memory, or has not seen it yet: nothing to do.
@@ -327,14 +327,14 @@ class VaultMergeTest {
     }
     Collections.shuffle(scopes, random);
     Collections.shuffle(revisions, random);
-    vault.applyRemote(scopes, cursor());
+    vault.replica().applyRemote(scopes, cursor());
     int i = 0;
     while (i < revisions.size()) {
       int n = 1 + random.nextInt(5);
       List<RemoteChange> batch = revisions.subList(i, Math.min(revisions.size(), i + n));
-      vault.applyRemote(batch, cursor());
+      vault.replica().applyRemote(batch, cursor());
       if (random.nextInt(4) == 0) {
-        vault.applyRemote(batch, cursor());
+        vault.replica().applyRemote(batch, cursor());
       }
       i += n;
     }

@@ -1,0 +1,268 @@
+package dev.memvault.core.vault;
+
+import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.sync.SyncRows;
+import dev.memvault.core.sync.ApplyReport;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.KeyPackages;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.sync.RemoteChange;
+import dev.memvault.core.sync.Replica;
+import dev.memvault.core.sync.ReplicaStatus;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The sync side of an open vault ({@link Replica}): each method one transaction over the outbox,
+ * the cursor, this device's identity, the merge of pulled changes and the checkpoints. Serialized
+ * with every other method of its {@link Vault} on the vault itself.
+ */
+final class VaultReplica implements Replica {
+  private final Vault vault;
+  private final Object lock;
+  private final Transactor transactor;
+  private final Outbox outbox;
+  private final SyncRows syncRows;
+  private final Checkpoints checkpoints;
+  private final DeviceIdentity identity;
+  private final RemoteChanges remoteChanges;
+  private final RootKey rootKey;
+  private final Supplier<byte[]> rootKeyByRecovery;
+  private final byte[] vaultId;
+  private final byte[] deviceId;
+  private final Clock clock;
+
+  VaultReplica(
+      Vault vault,
+      Transactor transactor,
+      Outbox outbox,
+      SyncRows syncRows,
+      Checkpoints checkpoints,
+      DeviceIdentity identity,
+      RemoteChanges remoteChanges,
+      RootKey rootKey,
+      Supplier<byte[]> rootKeyByRecovery,
+      byte[] vaultId,
+      byte[] deviceId,
+      Clock clock) {
+    this.vault = vault;
+    this.lock = vault;
+    this.transactor = transactor;
+    this.outbox = outbox;
+    this.syncRows = syncRows;
+    this.checkpoints = checkpoints;
+    this.identity = identity;
+    this.remoteChanges = remoteChanges;
+    this.rootKey = rootKey;
+    this.rootKeyByRecovery = rootKeyByRecovery;
+    this.vaultId = vaultId;
+    this.deviceId = deviceId;
+    this.clock = clock;
+  }
+
+  @Override
+  public void enqueueCheckpoint(ChainHead chainHead) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            SyncCursor cursor = syncRows.cursor().orElseThrow();
+            outbox.enqueuePayload(deviceId, checkpoints.make(cursor, chainHead));
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public void markSynced() {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            syncRows.putLastSync(clock.millis());
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public ReplicaStatus status() {
+    synchronized (lock) {
+      return transactor.read(
+          () -> {
+            List<ReplicaStatus.DeviceCheckpoint> seen = new ArrayList<>();
+            for (SyncRows.SeenCheckpoint checkpoint : syncRows.checkpoints()) {
+              seen.add(
+                  new ReplicaStatus.DeviceCheckpoint(
+                      HexFormat.of().formatHex(checkpoint.deviceId()),
+                      checkpoint.logSeq(),
+                      Instant.ofEpochMilli(checkpoint.madeAtMillis()),
+                      checkpoint.atSeq(),
+                      Arrays.equals(checkpoint.deviceId(), deviceId)));
+            }
+            return new ReplicaStatus(
+                syncRows.cursor(),
+                syncRows.pendingCount(),
+                syncRows.unconfirmedCount(),
+                syncRows.lastSync().map(Instant::ofEpochMilli),
+                seen);
+          });
+    }
+  }
+
+  @Override
+  public void rotateAllScopeKeys() {
+    synchronized (lock) {
+      for (ScopeSummary scope : vault.scopes()) {
+        vault.rotateScopeKey(scope.name());
+      }
+    }
+  }
+
+
+  @Override
+  public byte[] vaultIdBytes() {
+    return vaultId.clone();
+  }
+
+  @Override
+  public byte[] deviceIdBytes() {
+    return deviceId.clone();
+  }
+
+  @Override
+  public DeviceSigningKey deviceSigningKey() {
+    synchronized (lock) {
+      return transactor.inTransaction(identity::signingKey);
+    }
+  }
+
+  @Override
+  public Optional<ChainHead> trustedChainHead() {
+    synchronized (lock) {
+      return transactor.inTransaction(identity::trustedChainHead);
+    }
+  }
+
+  @Override
+  public void saveTrustedChainHead(ChainHead head) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            identity.saveTrustedChainHead(head);
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public SignedDeviceLink genesisLink() {
+    synchronized (lock) {
+      DeviceSigningKey key = deviceSigningKey();
+      return transactor.inTransaction(() -> identity.genesisLink(key));
+    }
+  }
+
+  @Override
+  public byte[] rootKeyByRecovery() {
+    return rootKeyByRecovery.get();
+  }
+
+  @Override
+  public byte[] sealKeyPackage(
+      byte[] recipientPublicKeyset, byte[] context, ChainHead linkedHead, String serverId)
+      throws GeneralSecurityException {
+    return KeyPackages.seal(
+        rootKey,
+        new KeyPackages.Contents(vaultId, rootKeyByRecovery(), linkedHead, serverId),
+        recipientPublicKeyset,
+        context);
+  }
+
+
+  @Override
+  public List<OutboxEntry> pendingChanges(long afterSeq, int limit) {
+    synchronized (lock) {
+      return transactor.inTransaction(() -> outbox.pending(afterSeq, limit));
+    }
+  }
+
+  @Override
+  public long pendingChangeCount() {
+    synchronized (lock) {
+      return transactor.inTransaction(outbox::pendingCount);
+    }
+  }
+
+  @Override
+  public void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            outbox.acknowledge(stored, logSeqs);
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public int requeueUnconfirmed() {
+    synchronized (lock) {
+      return transactor.inTransaction(outbox::requeueUnconfirmed);
+    }
+  }
+
+  @Override
+  public void dropPending(List<OutboxEntry> entries) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            outbox.drop(entries);
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public Optional<SyncCursor> syncCursor() {
+    synchronized (lock) {
+      return transactor.inTransaction(syncRows::cursor);
+    }
+  }
+
+  @Override
+  public void saveSyncCursor(SyncCursor cursor) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            if (cursor.seq() == 0) {
+              // Another server's log, or the same one from its start: positions mean new things.
+              syncRows.clearLogHashes();
+            }
+            syncRows.putCursor(cursor);
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced) {
+    synchronized (lock) {
+      return transactor.inTransaction(
+          () -> {
+            ApplyReport report = remoteChanges.apply(changes);
+            checkpoints.verified(advanced);
+            syncRows.putCursor(advanced);
+            return report;
+          });
+    }
+  }
+}
