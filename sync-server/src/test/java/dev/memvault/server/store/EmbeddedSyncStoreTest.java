@@ -9,8 +9,13 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -154,5 +159,51 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
       rows.next();
       assertEquals("wal", rows.getString(1));
     }
+  }
+
+  /**
+   * The settings the driver applies when it connects, read back from the store's own connections:
+   * all but journal_mode hold per connection, so a driver that ignored its config would lose them
+   * silently. Readers are taken from a FIFO pool and handed back, so {@link
+   * EmbeddedSyncStore#READERS} readings visit every reader once.
+   */
+  @Test
+  void open_everyConnection_driverSettingsApplied() {
+    EmbeddedSyncStore embedded = (EmbeddedSyncStore) store;
+    List<String> writable =
+        List.of("journal_mode=wal", "synchronous=2", "temp_store=2", "foreign_keys=1",
+            "busy_timeout=10000", "query_only=0");
+    List<String> readOnly =
+        List.of("journal_mode=wal", "synchronous=2", "temp_store=2", "foreign_keys=1",
+            "busy_timeout=10000", "query_only=1");
+
+    assertEquals(writable, embedded.inTransaction("read the settings", this::settings));
+    Set<Connection> readers = new HashSet<>();
+    for (int i = 0; i < EmbeddedSyncStore.READERS; i++) {
+      assertEquals(
+          readOnly,
+          embedded.reading(
+              "read the settings",
+              connection -> {
+                readers.add(connection);
+                return settings(connection);
+              }));
+    }
+    assertEquals(EmbeddedSyncStore.READERS, readers.size());
+  }
+
+  private List<String> settings(Connection connection) throws SQLException {
+    List<String> settings = new ArrayList<>();
+    for (String pragma :
+        List.of(
+            "journal_mode", "synchronous", "temp_store", "foreign_keys", "busy_timeout",
+            "query_only")) {
+      try (Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("PRAGMA " + pragma)) {
+        rows.next();
+        settings.add(pragma + "=" + rows.getString(1));
+      }
+    }
+    return settings;
   }
 }
