@@ -12,10 +12,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -161,27 +162,31 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
     }
   }
 
+  /** What the store configures on every connection; all but journal_mode hold per connection. */
+  private static final Map<String, String> DRIVER_SETTINGS =
+      Map.of(
+          "journal_mode", "wal",
+          "synchronous", "2", // FULL
+          "temp_store", "2", // MEMORY
+          "foreign_keys", "1",
+          "busy_timeout", "10000");
+
   /**
-   * The settings the driver applies when it connects, read back from the store's own connections:
-   * all but journal_mode hold per connection, so a driver that ignored its config would lose them
-   * silently. Readers are taken from a FIFO pool and handed back, so {@link
-   * EmbeddedSyncStore#READERS} readings visit every reader once.
+   * The driver applied its settings, read back from the store's own connections: the writer and
+   * every reader. Readers are taken from a FIFO pool and handed back, so {@link
+   * EmbeddedSyncStore#READERS} readings visit each reader once.
    */
   @Test
   void open_everyConnection_driverSettingsApplied() {
     EmbeddedSyncStore embedded = (EmbeddedSyncStore) store;
-    List<String> writable =
-        List.of("journal_mode=wal", "synchronous=2", "temp_store=2", "foreign_keys=1",
-            "busy_timeout=10000", "query_only=0");
-    List<String> readOnly =
-        List.of("journal_mode=wal", "synchronous=2", "temp_store=2", "foreign_keys=1",
-            "busy_timeout=10000", "query_only=1");
 
-    assertEquals(writable, embedded.inTransaction("read the settings", this::settings));
+    assertEquals(
+        expectedSettings("0"),
+        embedded.inTransaction("read the settings", EmbeddedSyncStoreTest::settings));
     Set<Connection> readers = new HashSet<>();
     for (int i = 0; i < EmbeddedSyncStore.READERS; i++) {
       assertEquals(
-          readOnly,
+          expectedSettings("1"),
           embedded.reading(
               "read the settings",
               connection -> {
@@ -192,16 +197,19 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
     assertEquals(EmbeddedSyncStore.READERS, readers.size());
   }
 
-  private List<String> settings(Connection connection) throws SQLException {
-    List<String> settings = new ArrayList<>();
-    for (String pragma :
-        List.of(
-            "journal_mode", "synchronous", "temp_store", "foreign_keys", "busy_timeout",
-            "query_only")) {
+  private static Map<String, String> expectedSettings(String queryOnly) {
+    Map<String, String> expected = new TreeMap<>(DRIVER_SETTINGS);
+    expected.put("query_only", queryOnly);
+    return expected;
+  }
+
+  private static Map<String, String> settings(Connection connection) throws SQLException {
+    Map<String, String> settings = new TreeMap<>();
+    for (String pragma : expectedSettings("").keySet()) {
       try (Statement statement = connection.createStatement();
           ResultSet rows = statement.executeQuery("PRAGMA " + pragma)) {
         rows.next();
-        settings.add(pragma + "=" + rows.getString(1));
+        settings.put(pragma, rows.getString(1));
       }
     }
     return settings;
