@@ -10,7 +10,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final String PROTO = "dev.memvault.proto..";
+  private static final String PROTOCOL = "dev.memvault.protocol..";
   private static final String CORE = "dev.memvault.core..";
   private static final String CORE_INTERNAL = "dev.memvault.core.internal..";
   private static final String SDK = "dev.memvault.sdk..";
@@ -41,7 +41,7 @@ class ArchitectureTest {
 
   @Test
   void import_everyModule_hasClasses() {
-    for (String module : List.of(PROTO, CORE, SDK, CLI, SERVER)) {
+    for (String module : List.of(PROTO, PROTOCOL, CORE, SDK, CLI, SERVER)) {
       assertFalse(CLASSES.that(resideInAPackage(module)).isEmpty(), "no classes in " + module);
     }
   }
@@ -73,9 +73,35 @@ class ArchitectureTest {
 
   /** Keeps the rule above from passing only because there is nothing to depend on. */
   @Test
-  @Disabled("enabled once vault-core's internal packages exist")
   void coreInternal_packages_exist() {
     assertFalse(CLASSES.that(resideInAPackage(CORE_INTERNAL)).isEmpty(), "no " + CORE_INTERNAL);
+  }
+
+  /** The root key leaves vault-core only sealed; the loud door to it is for tests alone. */
+  @Test
+  void outsideCore_anyClass_usesNoInsecureKeyAccess() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(CORE)
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.memvault.core.vault.InsecureKeyAccess")
+        .because("whoever holds the root key reads every memory")
+        .check(CLASSES);
+  }
+
+  /** The protocol's rules rest on the wire format only. */
+  @Test
+  void protocol_anyClass_dependsOnNothingButProto() {
+    noClasses()
+        .that()
+        .resideInAPackage(PROTOCOL)
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("dev.memvault..")
+                .and(not(resideInAnyPackage(PROTO, PROTOCOL))))
+        .because("server and clients share these rules, and the server holds no keys")
+        .check(CLASSES);
   }
 
   @Test
