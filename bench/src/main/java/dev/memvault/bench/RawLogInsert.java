@@ -36,9 +36,12 @@ final class RawLogInsert implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** The embedded store's sync.db, with the server's settings: WAL, synchronous=FULL, FKs. */
-  static RawLogInsert sqlite(PlainFtsStore.Opener xerial, Path database) throws SQLException {
-    Connection connection = xerial.connect(database);
+  /**
+   * The embedded store's sync.db through the server's driver (vault-core's, without a key), with
+   * the server's settings: WAL, synchronous=FULL, FKs.
+   */
+  static RawLogInsert sqlite(Path database) throws SQLException {
+    Connection connection = PlainFtsStore.vaultCoreDriverWithoutKey().connect(database);
     try (Statement statement = connection.createStatement()) {
       statement.execute("PRAGMA journal_mode = WAL");
       statement.execute("PRAGMA synchronous = FULL");

@@ -67,9 +67,6 @@ final class SyncBenchMain {
     if (!Files.isRegularFile(serverJar)) {
       throw new IllegalStateException(serverJar + " is missing: build sync-server first");
     }
-    PlainFtsStore.Opener xerial =
-        PlainFtsStore.isolatedXerial(
-            options.baselineJar().orElse(PlainFtsStore.findJar(jarDirectory.resolve("baseline-lib"))));
     Corpus corpus = new Corpus(options.seed(), 100_000, 1.0);
     SyncBenchReport report = new SyncBenchReport();
 
@@ -111,7 +108,7 @@ final class SyncBenchMain {
                   ServerProcess.embedded(
                       serverJar, dir.resolve("server"), dir.resolve("server.log"), UNLIMITED);
               RawLogInsert baseline =
-                  RawLogInsert.sqlite(xerial, dir.resolve("baseline").resolve("sync.db"))) {
+                  RawLogInsert.sqlite(dir.resolve("baseline").resolve("sync.db"))) {
             readyDevices(server, warmups, levels, writers, all, corpus);
             pushes.add(
                 PushBenchmark.run(SyncBenchReport.EMBEDDED, server, baseline, warmups, levels));

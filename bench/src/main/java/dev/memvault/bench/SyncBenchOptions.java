@@ -17,8 +17,7 @@ record SyncBenchOptions(
     long seed,
     Optional<Path> directory,
     boolean keep,
-    Optional<Path> serverJar,
-    Optional<Path> baselineJar) {
+    Optional<Path> serverJar) {
 
   static final String USAGE =
       """
@@ -36,8 +35,6 @@ record SyncBenchOptions(
                                temporary directory)
         --keep                 keep them afterwards
         --server-jar PATH      memvault-server.jar (default: sync-server/target/ of this checkout)
-        --baseline-jar PATH    the org.xerial sqlite-jdbc jar (default: baseline-lib/ next to the
-                               benchmark jar)
       """;
 
   static SyncBenchOptions parse(String[] args) {
@@ -52,7 +49,6 @@ record SyncBenchOptions(
     Optional<Path> directory = Optional.empty();
     boolean keep = false;
     Optional<Path> serverJar = Optional.empty();
-    Optional<Path> baselineJar = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -84,7 +80,6 @@ record SyncBenchOptions(
         case "--dir" -> directory = Optional.of(Path.of(value(args, ++i, arg)));
         case "--keep" -> keep = true;
         case "--server-jar" -> serverJar = Optional.of(Path.of(value(args, ++i, arg)));
-        case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i, arg)));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
@@ -98,7 +93,7 @@ record SyncBenchOptions(
     }
     return new SyncBenchOptions(
         records, devices, streams, samples, initial, embedded, postgres, seed, directory, keep,
-        serverJar, baselineJar);
+        serverJar);
   }
 
   String commandLine() {

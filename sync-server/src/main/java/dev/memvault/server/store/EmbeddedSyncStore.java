@@ -44,7 +44,7 @@ import org.sqlite.SQLiteConfig;
 public final class EmbeddedSyncStore extends JdbcSyncStore {
   static final String DATABASE_FILE = "sync.db";
   static final String LOCK_FILE = "sync.lock";
-  private static final int READERS = 4;
+  static final int READERS = 4;
 
   /** Data directories open in this process; a second FileChannel could drop the first's lock. */
   private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();

@@ -9,8 +9,14 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -154,5 +160,58 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
       rows.next();
       assertEquals("wal", rows.getString(1));
     }
+  }
+
+  /** What the store configures on every connection; all but journal_mode hold per connection. */
+  private static final Map<String, String> DRIVER_SETTINGS =
+      Map.of(
+          "journal_mode", "wal",
+          "synchronous", "2", // FULL
+          "temp_store", "2", // MEMORY
+          "foreign_keys", "1",
+          "busy_timeout", "10000");
+
+  /**
+   * The driver applied its settings, read back from the store's own connections: the writer and
+   * every reader. Readers are taken from a FIFO pool and handed back, so {@link
+   * EmbeddedSyncStore#READERS} readings visit each reader once.
+   */
+  @Test
+  void open_everyConnection_driverSettingsApplied() {
+    EmbeddedSyncStore embedded = (EmbeddedSyncStore) store;
+
+    assertEquals(
+        expectedSettings("0"),
+        embedded.inTransaction("read the settings", EmbeddedSyncStoreTest::settings));
+    Set<Connection> readers = new HashSet<>();
+    for (int i = 0; i < EmbeddedSyncStore.READERS; i++) {
+      assertEquals(
+          expectedSettings("1"),
+          embedded.reading(
+              "read the settings",
+              connection -> {
+                readers.add(connection);
+                return settings(connection);
+              }));
+    }
+    assertEquals(EmbeddedSyncStore.READERS, readers.size());
+  }
+
+  private static Map<String, String> expectedSettings(String queryOnly) {
+    Map<String, String> expected = new TreeMap<>(DRIVER_SETTINGS);
+    expected.put("query_only", queryOnly);
+    return expected;
+  }
+
+  private static Map<String, String> settings(Connection connection) throws SQLException {
+    Map<String, String> settings = new TreeMap<>();
+    for (String pragma : expectedSettings("").keySet()) {
+      try (Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("PRAGMA " + pragma)) {
+        rows.next();
+        settings.put(pragma, rows.getString(1));
+      }
+    }
+    return settings;
   }
 }
