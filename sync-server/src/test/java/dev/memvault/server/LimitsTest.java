@@ -38,6 +38,14 @@ class LimitsTest {
     assertEquals(500, limits.rateChangesPerSecond());
     assertEquals(64, limits.maxWatchesPerVault());
     assertEquals(4096, limits.maxPublicKeysetBytes());
+    assertEquals(10, limits.registrationsPerAddressPerHour());
+    assertEquals(20, limits.recoveryCallsPerAddressPerHour());
+    assertEquals(600, limits.pairingCallsPerAddressPerMinute());
+    assertEquals(false, limits.limitLoopback());
+    assertEquals(10_000, limits.maxVaults());
+    assertEquals(100L * 1024 * 1024 * 1024, limits.maxTotalBytes());
+    assertEquals(4, limits.maxOpenPairingsPerDevice());
+    assertEquals(4, limits.maxPushStreamsPerDevice());
   }
 
   @Test

@@ -108,6 +108,11 @@ abstract class JdbcSyncStore implements SyncStore {
               return false;
             }
           }
+          // Counted after the insert, so that a vault that exists is VAULT_EXISTS even when full.
+          if (limits.maxVaults() != Long.MAX_VALUE
+              && countVaults(connection) > limits.maxVaults()) {
+            throw new CapReachedException(Cap.VAULTS);
+          }
           if (recovery.isPresent() && !insertRecovery(connection, recovery.get())) {
             throw new Unchanged();
           }
@@ -116,6 +121,23 @@ abstract class JdbcSyncStore implements SyncStore {
           }
           return insertDevice(connection, vaultId, firstDevice);
         }));
+  }
+
+  private static long countVaults(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM vaults");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static long sumStoredBytes(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) FROM vaults");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   /** Thrown inside a transaction to roll it back and make the operation return false. */
@@ -303,7 +325,9 @@ abstract class JdbcSyncStore implements SyncStore {
   // ------------------------------------------------------------------------------ pairing
 
   @Override
-  public boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis) {
+  public boolean openPairing(
+      byte[] pairingId, byte[] vaultId, byte[] deviceId, long nowMillis, long expiresAtMillis) {
+    checkId("device id", deviceId);
     return inTransaction(
         "open a pairing slot",
         connection -> {
@@ -312,16 +336,39 @@ abstract class JdbcSyncStore implements SyncStore {
             purge.setLong(1, expiresAtMillis - PAIRING_SLOTS_KEPT_MILLIS);
             purge.executeUpdate();
           }
+          if (openPairings(connection, vaultId, deviceId, nowMillis)
+              >= limits.maxOpenPairingsPerDevice()) {
+            throw new CapReachedException(Cap.OPEN_PAIRINGS);
+          }
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO pairings (pairing_id, vault_id, expires_at_ms) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (pairing_id) DO NOTHING")) {
+                  "INSERT INTO pairings (pairing_id, vault_id, device_id, expires_at_ms)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (pairing_id) DO NOTHING")) {
             insert.setBytes(1, pairingId);
             insert.setBytes(2, vaultId);
-            insert.setLong(3, expiresAtMillis);
+            insert.setBytes(3, deviceId);
+            insert.setLong(4, expiresAtMillis);
             return insert.executeUpdate() == 1;
           }
         });
+  }
+
+  /** The device's slots that are still of use: not expired, no key package posted. */
+  private static long openPairings(
+      Connection connection, byte[] vaultId, byte[] deviceId, long nowMillis)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM pairings WHERE vault_id = ? AND device_id = ?"
+                + " AND expires_at_ms > ? AND sealed_key_package IS NULL")) {
+      select.setBytes(1, vaultId);
+      select.setBytes(2, deviceId);
+      select.setLong(3, nowMillis);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   @Override
@@ -560,6 +607,10 @@ abstract class JdbcSyncStore implements SyncStore {
                         + " more would pass its quota of "
                         + limits.maxBytesPerVault());
               }
+              if (limits.maxTotalBytes() != Long.MAX_VALUE
+                  && sumStoredBytes(connection) + chain.freshBytes() > limits.maxTotalBytes()) {
+                throw new CapReachedException(Cap.TOTAL_BYTES);
+              }
               insertEntries(connection, vaultId, chain.fresh());
               Head grewTo =
                   Head.newBuilder()
@@ -687,16 +738,12 @@ abstract class JdbcSyncStore implements SyncStore {
 
   @Override
   public long totalStoredBytes() {
-    return reading(
-        "sum the vaults' sizes",
-        connection -> {
-          try (PreparedStatement select =
-                  connection.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) FROM vaults");
-              ResultSet rows = select.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-          }
-        });
+    return reading("sum the vaults' sizes", JdbcSyncStore::sumStoredBytes);
+  }
+
+  @Override
+  public long vaultCount() {
+    return reading("count the vaults", JdbcSyncStore::countVaults);
   }
 
   private record VaultRow(long seq, byte[] hash, long storedBytes) {
