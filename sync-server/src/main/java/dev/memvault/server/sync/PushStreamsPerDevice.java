@@ -5,11 +5,13 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.errors.GrpcErrors;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * At most a given number of PushStream calls open per device in this process: one more ends
  * RESOURCE_EXHAUSTED with {@link ErrorReason#TOO_MANY_PUSH_STREAMS} before its handler runs, so a
  * device cannot hold the push buffer's places, or threads, with many idle streams. A call counts
- * from its start until gRPC reports it complete or cancelled, which it does exactly once. Runs
- * inside the auth interceptor, which names the device.
+ * from its start until the server closes it (before the client can see its status, so a client
+ * that saw one stream end may open the next) or it is cancelled. Runs inside the auth
+ * interceptor, which names the device.
  */
 public final class PushStreamsPerDevice implements ServerInterceptor {
   private static final String PUSH_STREAM =
@@ -55,9 +58,17 @@ public final class PushStreamsPerDevice implements ServerInterceptor {
             close(device);
           }
         };
+    ServerCall<Q, R> releasing =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            release.run();
+            super.close(status, trailers);
+          }
+        };
     ServerCall.Listener<Q> listener;
     try {
-      listener = next.startCall(call, headers);
+      listener = next.startCall(releasing, headers);
     } catch (RuntimeException e) {
       release.run();
       throw e;
