@@ -183,7 +183,8 @@ public final class ServerMain implements Callable<Integer> {
       names = "--max-push-streams-per-device",
       paramLabel = "N",
       defaultValue = "4",
-      description = "PushStream calls one device may have open at once (default: ${DEFAULT-VALUE}).")
+      description =
+          "PushStream calls one device may have open at once (default: ${DEFAULT-VALUE}).")
   int maxPushStreamsPerDevice;
 
   @Option(
