@@ -209,6 +209,8 @@ class LimitsTest {
 
     OpenStream third = OpenStream.pushing(fixture.asyncSync(token), device.changes(3, 3));
     Rejections.assertStatus(ErrorReason.TOO_MANY_PUSH_STREAMS, third.end());
+    assertTrue(
+        fixture.server().metrics().prometheusText().contains("memvault_push_streams_open 2\n"));
 
     TestDevice other = TestDevice.newVault();
     OpenStream others =

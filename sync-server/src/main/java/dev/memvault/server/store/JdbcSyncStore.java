@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,13 @@ abstract class JdbcSyncStore implements SyncStore {
 
   final StoreLimits limits;
   final Listeners listeners = new Listeners();
+  /**
+   * For a sole writer: at least the bytes all vaults hold, or -1 before the first sum. It grows
+   * by each append's bytes as the append passes the cap check and is never lowered on a rollback
+   * (nor by anything that removes bytes), so it only errs high, which costs an exact sum when it
+   * comes near the cap, never a pass past it.
+   */
+  private final AtomicLong totalBytesAtMost = new AtomicLong(-1);
 
   JdbcSyncStore(StoreLimits limits) {
     this.limits = limits;
@@ -71,6 +79,16 @@ abstract class JdbcSyncStore implements SyncStore {
   /** Stores the vault's new head, inside the append transaction. */
   abstract void updateHead(Connection connection, byte[] vaultId, Head head, long storedBytes)
       throws SQLException;
+
+  /**
+   * Whether this store's process is the only one writing its database, one write at a time (the
+   * embedded store, which holds the directory's lock): then the total cap is checked against an
+   * upper bound kept in memory, and summed over the vaults only near the cap. Otherwise every
+   * append sums, inside its transaction.
+   */
+  boolean soleWriter() {
+    return false;
+  }
 
   /** Inside the append transaction, just before commit: the vault's log grew. */
   void beforeCommit(Connection connection, Appended appended) throws SQLException {}
@@ -607,10 +625,7 @@ abstract class JdbcSyncStore implements SyncStore {
                         + " more would pass its quota of "
                         + limits.maxBytesPerVault());
               }
-              if (limits.maxTotalBytes() != Long.MAX_VALUE
-                  && sumStoredBytes(connection) + chain.freshBytes() > limits.maxTotalBytes()) {
-                throw new CapReachedException(Cap.TOTAL_BYTES);
-              }
+              checkTotalBytes(connection, chain.freshBytes());
               insertEntries(connection, vaultId, chain.fresh());
               Head grewTo =
                   Head.newBuilder()
@@ -625,6 +640,31 @@ abstract class JdbcSyncStore implements SyncStore {
       afterCommit(new Appended(vaultId.clone(), appending.grewTo()));
     }
     return appending.entries();
+  }
+
+  /**
+   * Refuses an append of {@code freshBytes} that would take all vaults past the total cap. The
+   * sum runs in the append's transaction, after the vault's head lock, so it sees every append
+   * committed before (and, in a group commit, those before it in the group).
+   */
+  private void checkTotalBytes(Connection connection, long freshBytes) throws SQLException {
+    long cap = limits.maxTotalBytes();
+    if (cap == Long.MAX_VALUE) {
+      return;
+    }
+    if (soleWriter()) {
+      long atMost = totalBytesAtMost.get();
+      if (atMost >= 0 && atMost <= cap - freshBytes) {
+        totalBytesAtMost.addAndGet(freshBytes);
+        return;
+      }
+    }
+    long total = sumStoredBytes(connection);
+    if (total > cap - freshBytes) {
+      totalBytesAtMost.set(total);
+      throw new CapReachedException(Cap.TOTAL_BYTES);
+    }
+    totalBytesAtMost.set(total + freshBytes);
   }
 
   /** Payload, signature and batch proof: what the quota counts. */

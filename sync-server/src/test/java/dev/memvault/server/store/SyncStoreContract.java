@@ -491,6 +491,28 @@ abstract class SyncStoreContract {
     assertEquals(2, store.append(vaultId(1), changes(1, 2), ACCEPTED_AT).size(), "a retry");
   }
 
+  /** Appends of one change each, to three vaults in turn: the cap holds to the byte. */
+  @Test
+  void append_oneChangeAtATimeAcrossVaults_storesExactlyUpToTheTotalCap() {
+    long perChange = countedBytes(List.of(change(1, "same size")));
+    reopen(new StoreLimits(1_000_000, Long.MAX_VALUE, 10 * perChange, 4));
+    for (int v = 1; v <= 3; v++) {
+      store.registerVault(vaultId(v), device(v));
+    }
+    int stored = 0;
+    for (int n = 1; n <= 12; n++) {
+      try {
+        store.append(vaultId(n % 3 + 1), List.of(change(n, "same size")), ACCEPTED_AT);
+        stored++;
+      } catch (CapReachedException e) {
+        assertEquals(Cap.TOTAL_BYTES, e.cap());
+      }
+    }
+
+    assertEquals(10, stored);
+    assertEquals(10 * perChange, store.totalStoredBytes());
+  }
+
   @Test
   void openPairing_pastDeviceCap_tooManyPairingsUntilOneEndsOrExpires() {
     reopen(new StoreLimits(1_000_000, Long.MAX_VALUE, Long.MAX_VALUE, 2));
