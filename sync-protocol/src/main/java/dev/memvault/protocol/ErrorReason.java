@@ -62,8 +62,18 @@ public enum ErrorReason {
   PAYLOAD_TOO_LARGE(
       Status.Code.INVALID_ARGUMENT, "A change's payload or signature is larger than allowed."),
   QUOTA_EXCEEDED(Status.Code.RESOURCE_EXHAUSTED, "The vault's storage quota would be exceeded."),
-  RATE_LIMITED(Status.Code.RESOURCE_EXHAUSTED, "This device pushed too many changes; retry later."),
+  RATE_LIMITED(
+      Status.Code.RESOURCE_EXHAUSTED,
+      "Too many changes from this device, or calls from this address; retry later."),
   TOO_MANY_WATCHES(Status.Code.RESOURCE_EXHAUSTED, "The vault has too many open Watch streams."),
+  SERVER_FULL(Status.Code.RESOURCE_EXHAUSTED, "This server accepts no more vaults."),
+  SERVER_STORAGE_FULL(
+      Status.Code.RESOURCE_EXHAUSTED, "This server's storage is full; it accepts no more changes."),
+  TOO_MANY_PAIRINGS(
+      Status.Code.RESOURCE_EXHAUSTED,
+      "This device has too many open pairing slots; finish one or let it expire."),
+  TOO_MANY_PUSH_STREAMS(
+      Status.Code.RESOURCE_EXHAUSTED, "This device has too many open PushStream calls."),
 
   // ------------------------------------------------------------ the server's side
   SHUTTING_DOWN(Status.Code.UNAVAILABLE, "The server is shutting down; reconnect and resume."),

@@ -50,6 +50,7 @@ public final class ServerMain implements Callable<Integer> {
   static final String SECRET_FILE = "server-secret";
   static final int USAGE = 2;
   static final int FAILED = 1;
+  private static final long MIB = 1024 * 1024;
 
   @Option(
       names = "--data",
@@ -153,6 +154,72 @@ public final class ServerMain implements Callable<Integer> {
               + " at once wait in flow control.")
   int pushBuffer;
 
+  @Option(
+      names = "--max-vaults",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Vaults this server accepts in all; RegisterVault past it is refused SERVER_FULL"
+              + " (default: ${DEFAULT-VALUE}).")
+  long maxVaults;
+
+  @Option(
+      names = "--max-storage-mib",
+      paramLabel = "N",
+      defaultValue = "102400",
+      description =
+          "Storage for all vaults together; set it below the disk's free space. A push past it is"
+              + " refused SERVER_STORAGE_FULL (default: ${DEFAULT-VALUE}, 100 GiB).")
+  long maxStorageMib;
+
+  @Option(
+      names = "--max-pairings-per-device",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Pairing slots one device may have open at once (default: ${DEFAULT-VALUE}).")
+  int maxPairingsPerDevice;
+
+  @Option(
+      names = "--max-push-streams-per-device",
+      paramLabel = "N",
+      defaultValue = "4",
+      description =
+          "PushStream calls one device may have open at once (default: ${DEFAULT-VALUE}).")
+  int maxPushStreamsPerDevice;
+
+  @Option(
+      names = "--registrations-per-hour",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Vault registrations per source address (default: ${DEFAULT-VALUE}).")
+  long registrationsPerHour;
+
+  @Option(
+      names = "--recovery-calls-per-hour",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "Recovery calls (GetRecoveryBundle, JoinWithRecovery) per source address (default:"
+              + " ${DEFAULT-VALUE}).")
+  long recoveryCallsPerHour;
+
+  @Option(
+      names = "--pairing-calls-per-minute",
+      paramLabel = "N",
+      defaultValue = "600",
+      description =
+          "Pairing relay calls of joining devices (PostJoinRequest, AwaitKeyPackage) per source"
+              + " address (default: ${DEFAULT-VALUE}).")
+  long pairingCallsPerMinute;
+
+  @Option(
+      names = "--limit-loopback",
+      description =
+          "Apply the per-address limits to loopback callers too (exempt by default). Behind a"
+              + " reverse proxy all clients share its address: per-address limits then count them"
+              + " together; forwarded-for headers are not trusted.")
+  boolean limitLoopback;
+
   private final Map<String, String> env;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -209,15 +276,20 @@ public final class ServerMain implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new StartupException(USAGE, "--tls-cert and --tls-key go together");
     }
-    if (sessionMinutes <= 0
-        || vaultQuotaMib <= 0
-        || ratePerSecond <= 0
-        || rateBurst <= 0
-        || pushBuffer <= 0) {
-      throw new StartupException(
-          USAGE,
-          "--session-minutes, --vault-quota-mib, --rate, --rate-burst and --push-buffer must be"
-              + " positive");
+    positive("--session-minutes", sessionMinutes);
+    positive("--vault-quota-mib", vaultQuotaMib);
+    positive("--rate", ratePerSecond);
+    positive("--rate-burst", rateBurst);
+    positive("--push-buffer", pushBuffer);
+    positive("--max-vaults", maxVaults);
+    positive("--max-storage-mib", maxStorageMib);
+    positive("--max-pairings-per-device", maxPairingsPerDevice);
+    positive("--max-push-streams-per-device", maxPushStreamsPerDevice);
+    positive("--registrations-per-hour", registrationsPerHour);
+    positive("--recovery-calls-per-hour", recoveryCallsPerHour);
+    positive("--pairing-calls-per-minute", pairingCallsPerMinute);
+    if (vaultQuotaMib > Long.MAX_VALUE / MIB || maxStorageMib > Long.MAX_VALUE / MIB) {
+      throw new StartupException(USAGE, "--vault-quota-mib and --max-storage-mib are too large");
     }
     if (postgresUrl != null && secretFile == null && isBlank(env.get(SECRET_ENV))) {
       throw new StartupException(
@@ -240,9 +312,17 @@ public final class ServerMain implements Callable<Integer> {
         metricsListen == null ? null : address("--metrics-listen", metricsListen);
     Limits limits =
         Limits.builder()
-            .maxBytesPerVault(vaultQuotaMib * 1024 * 1024)
+            .maxBytesPerVault(vaultQuotaMib * MIB)
             .rateBurstChanges(rateBurst)
             .rateChangesPerSecond(ratePerSecond)
+            .maxVaults(maxVaults)
+            .maxTotalBytes(maxStorageMib * MIB)
+            .maxOpenPairingsPerDevice(maxPairingsPerDevice)
+            .maxPushStreamsPerDevice(maxPushStreamsPerDevice)
+            .registrationsPerAddressPerHour(registrationsPerHour)
+            .recoveryCallsPerAddressPerHour(recoveryCallsPerHour)
+            .pairingCallsPerAddressPerMinute(pairingCallsPerMinute)
+            .limitLoopback(limitLoopback)
             .build();
     ServerCredentials credentials = credentials(tls);
     String postgresPassword = postgresPassword();
@@ -411,6 +491,12 @@ public final class ServerMain implements Callable<Integer> {
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
       throw new StartupException(USAGE, option + " names an unknown host: " + host);
+    }
+  }
+
+  private static void positive(String option, long value) throws StartupException {
+    if (value <= 0) {
+      throw new StartupException(USAGE, option + " must be positive, not " + value);
     }
   }
 

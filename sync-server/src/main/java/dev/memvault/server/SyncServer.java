@@ -7,11 +7,13 @@ import dev.memvault.server.auth.AuthInterceptor;
 import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
+import dev.memvault.server.limits.AddressRateInterceptor;
 import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.MetricsInterceptor;
 import dev.memvault.server.metrics.ServerMetrics;
 import dev.memvault.server.store.SyncStore;
 import dev.memvault.server.sync.PushParsing;
+import dev.memvault.server.sync.PushStreamsPerDevice;
 import dev.memvault.server.sync.SyncGrpcService;
 import dev.memvault.server.sync.WatchHub;
 import io.grpc.Server;
@@ -85,6 +87,11 @@ public final class SyncServer implements AutoCloseable {
     this.watches = new WatchHub(store, config.limits(), config.watchSenderThreads());
     metrics.activeWatchesFrom(watches::activeStreams);
     metrics.storeBytesFrom(store::totalStoredBytes);
+    metrics.vaultsFrom(store::vaultCount);
+    metrics.caps(config.limits().maxVaults(), config.limits().maxTotalBytes());
+    PushStreamsPerDevice pushStreams =
+        new PushStreamsPerDevice(config.limits().maxPushStreamsPerDevice());
+    metrics.pushStreamsFrom(pushStreams::openStreams);
     DeviceKeys keys = new DeviceKeys();
     DeviceChains chains = new DeviceChains(store, keys, config.clock());
     PairingSlots pairings = new PairingSlots(store, config.clock());
@@ -120,10 +127,14 @@ public final class SyncServer implements AutoCloseable {
         builder
             .executor(callPool)
             .maxInboundMessageSize(config.limits().maxMessageBytes())
-            .addService(auth)
             .addService(
                 ServerInterceptors.intercept(
+                    auth, new AddressRateInterceptor(config.limits(), config.clock(), metrics)))
+            .addService(
+                // The last interceptor runs first: the auth interceptor names the device.
+                ServerInterceptors.intercept(
                     PushParsing.streaming(sync.bindService()),
+                    pushStreams,
                     new AuthInterceptor(store, config.secret(), config.clock())))
             .addService(health.getHealthService())
             .intercept(new MetricsInterceptor(metrics))

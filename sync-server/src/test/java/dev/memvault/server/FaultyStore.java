@@ -56,8 +56,9 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
-  public boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis) {
-    return real.openPairing(pairingId, vaultId, expiresAtMillis);
+  public boolean openPairing(
+      byte[] pairingId, byte[] vaultId, byte[] deviceId, long nowMillis, long expiresAtMillis) {
+    return real.openPairing(pairingId, vaultId, deviceId, nowMillis, expiresAtMillis);
   }
 
   @Override
@@ -114,6 +115,11 @@ final class FaultyStore implements SyncStore {
   @Override
   public long totalStoredBytes() {
     return real.totalStoredBytes();
+  }
+
+  @Override
+  public long vaultCount() {
+    return real.vaultCount();
   }
 
   @Override

@@ -2,14 +2,25 @@ package dev.memvault.server;
 
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
 
 import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.OpenPairingRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.protocol.ErrorReason;
+import dev.memvault.server.devices.PairingSlots;
 import dev.memvault.server.limits.Limits;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,6 +49,14 @@ class LimitsTest {
     assertEquals(500, limits.rateChangesPerSecond());
     assertEquals(64, limits.maxWatchesPerVault());
     assertEquals(4096, limits.maxPublicKeysetBytes());
+    assertEquals(10, limits.registrationsPerAddressPerHour());
+    assertEquals(20, limits.recoveryCallsPerAddressPerHour());
+    assertEquals(600, limits.pairingCallsPerAddressPerMinute());
+    assertEquals(false, limits.limitLoopback());
+    assertEquals(10_000, limits.maxVaults());
+    assertEquals(100L * 1024 * 1024 * 1024, limits.maxTotalBytes());
+    assertEquals(4, limits.maxOpenPairingsPerDevice());
+    assertEquals(4, limits.maxPushStreamsPerDevice());
   }
 
   @Test
@@ -124,6 +143,142 @@ class LimitsTest {
     String token = fixture.registered(device);
 
     assertRejected(ErrorReason.RATE_LIMITED, () -> push(token, device.changes(1, 3)));
+  }
+
+  @Test
+  void registerVault_serverAtVaultCap_serverFullAndCountedInMetrics() {
+    SyncServer server = fixture.start(Limits.builder().maxVaults(2).build());
+    fixture.registered(device);
+    fixture.registered(TestDevice.newVault());
+
+    assertRejected(ErrorReason.SERVER_FULL, () -> fixture.registered(TestDevice.newVault()));
+
+    List<String> metrics = server.metrics().prometheusText().lines().toList();
+    assertTrue(metrics.contains("memvault_vaults 2"), metrics.toString());
+    assertTrue(metrics.contains("memvault_vaults_max 2"), metrics.toString());
+    assertTrue(
+        metrics.contains("memvault_rejections_total{reason=\"SERVER_FULL\"} 1"),
+        metrics.toString());
+    assertEquals(2, fixture.store().vaultCount());
+    fixture.sync(device.authenticate(fixture.auth())); // the vaults there still sign in
+  }
+
+  @Test
+  void push_pastServerStorageCap_serverStorageFullAndNothingStored() {
+    // 1071 bytes a change, as in push_pastVaultQuota_quotaExceededAndNothingStored.
+    SyncServer server = fixture.start(Limits.builder().maxTotalBytes(3 * 1071).build());
+    String token = fixture.registered(device);
+    TestDevice other = TestDevice.newVault();
+    String otherToken = fixture.registered(other);
+    push(token, List.of(device.change(1, new byte[1000]), device.change(2, new byte[1000])));
+
+    assertRejected(
+        ErrorReason.SERVER_STORAGE_FULL,
+        () ->
+            push(
+                otherToken,
+                List.of(other.change(1, new byte[1000]), other.change(2, new byte[1]))));
+
+    assertEquals(0, push(otherToken, List.of()).getHead().getSeq());
+    push(otherToken, List.of(other.change(1, new byte[1000]))); // exactly at the cap
+    List<String> metrics = server.metrics().prometheusText().lines().toList();
+    assertTrue(metrics.contains("memvault_store_bytes " + 3 * 1071), metrics.toString());
+    assertTrue(metrics.contains("memvault_store_bytes_max " + 3 * 1071), metrics.toString());
+  }
+
+  @Test
+  void openPairing_deviceAtItsCap_tooManyPairingsUntilOneExpires() {
+    fixture.start(Limits.builder().maxOpenPairingsPerDevice(2).build());
+    SyncServiceGrpc.SyncServiceBlockingStub session = fixture.sync(fixture.registered(device));
+    openPairing(session, 1);
+    openPairing(session, 2);
+
+    assertRejected(ErrorReason.TOO_MANY_PAIRINGS, () -> openPairing(session, 3));
+
+    fixture.clock.advance(PairingSlots.LIFETIME);
+    String fresh = device.authenticate(fixture.auth()); // the old session expired meanwhile
+    openPairing(fixture.sync(fresh), 3);
+  }
+
+  @Test
+  void pushStream_deviceAtItsCap_tooManyPushStreamsUntilOneEnds() throws Exception {
+    fixture.start(Limits.builder().maxPushStreamsPerDevice(2).build());
+    String token = fixture.registered(device);
+    OpenStream first = OpenStream.pushing(fixture.asyncSync(token), device.changes(1, 1));
+    OpenStream second = OpenStream.pushing(fixture.asyncSync(token), device.changes(2, 2));
+
+    OpenStream third = OpenStream.pushing(fixture.asyncSync(token), device.changes(3, 3));
+    Rejections.assertStatus(ErrorReason.TOO_MANY_PUSH_STREAMS, third.end());
+    assertTrue(
+        fixture.server().metrics().prometheusText().contains("memvault_push_streams_open 2\n"));
+
+    TestDevice other = TestDevice.newVault();
+    OpenStream others =
+        OpenStream.pushing(fixture.asyncSync(fixture.registered(other)), other.changes(1, 1));
+    first.requests.onCompleted();
+    assertEquals(null, first.end());
+    OpenStream fourth = OpenStream.pushing(fixture.asyncSync(token), device.changes(3, 3));
+    fourth.requests.onCompleted();
+    assertEquals(null, fourth.end());
+    second.requests.onCompleted();
+    assertEquals(null, second.end());
+    others.requests.onCompleted();
+    assertEquals(null, others.end());
+    assertEquals(3, push(token, List.of()).getHead().getSeq());
+  }
+
+  /** A PushStream that sent one batch and, unless refused, got its answer, still open. */
+  private static final class OpenStream {
+    final StreamObserver<PushRequest> requests;
+    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private static final Object END = new Object();
+
+    private OpenStream(SyncServiceGrpc.SyncServiceStub stub) {
+      requests =
+          stub.pushStream(
+              new StreamObserver<>() {
+                @Override
+                public void onNext(PushResponse response) {
+                  events.add(response);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  events.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                  events.add(END);
+                }
+              });
+    }
+
+    static OpenStream pushing(SyncServiceGrpc.SyncServiceStub stub, List<Change> changes)
+        throws InterruptedException {
+      OpenStream stream = new OpenStream(stub);
+      stream.requests.onNext(PushRequest.newBuilder().addAllChanges(changes).build());
+      Object first = stream.events.poll(30, TimeUnit.SECONDS);
+      assertNotNull(first, "the stream neither answered nor ended");
+      if (!(first instanceof PushResponse)) {
+        stream.events.add(first);
+      }
+      return stream;
+    }
+
+    /** How the stream ended: null for completed, else the failure. */
+    Throwable end() throws InterruptedException {
+      Object event = events.poll(30, TimeUnit.SECONDS);
+      assertNotNull(event, "the stream did not end");
+      return event == END ? null : (Throwable) event;
+    }
+  }
+
+  private static void openPairing(SyncServiceGrpc.SyncServiceBlockingStub session, int n) {
+    session.openPairing(
+        OpenPairingRequest.newBuilder()
+            .setPairingId(ByteString.copyFrom(new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) n}))
+            .build());
   }
 
   private PushResponse push(String token, List<Change> changes) {

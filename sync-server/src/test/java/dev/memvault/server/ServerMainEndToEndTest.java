@@ -10,6 +10,7 @@ import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.protocol.LogChain;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -186,6 +187,33 @@ class ServerMainEndToEndTest {
       channels.clear();
       postgres.close();
     }
+  }
+
+  /** The flags reach the server: its caps and per-address allowances refuse by their reasons. */
+  @Test
+  void serverMain_capAndAllowanceFlags_refuseWithTheirReasonsAndShowInMetrics() throws Exception {
+    List<String> args = new ArrayList<>(embedded(temp.resolve("data")));
+    args.addAll(
+        List.of("--max-vaults", "1", "--registrations-per-hour", "2", "--limit-loopback"));
+    ServerProcess server = ServerProcess.start(temp.resolve("server.log"), Map.of(), args);
+    processes.add(server);
+    AuthServiceGrpc.AuthServiceBlockingStub auth =
+        AuthServiceGrpc.newBlockingStub(channel(server.port));
+    TestDevice.newVault().register(auth);
+
+    Rejections.assertRejected(
+        ErrorReason.SERVER_FULL, () -> TestDevice.newVault().register(auth));
+    Rejections.assertRejected(
+        ErrorReason.RATE_LIMITED, () -> TestDevice.newVault().register(auth));
+
+    String metrics = scrape(server.metricsPort);
+    assertTrue(metrics.contains("\nmemvault_vaults 1\n"), metrics);
+    assertTrue(metrics.contains("\nmemvault_vaults_max 1\n"), metrics);
+    assertTrue(
+        metrics.contains("\nmemvault_address_rate_limited_total{call=\"REGISTRATION\"} 1\n"),
+        metrics);
+    assertTrue(
+        metrics.contains("\nmemvault_rejections_total{reason=\"SERVER_FULL\"} 1\n"), metrics);
   }
 
   private static List<String> embedded(Path data) {

@@ -60,14 +60,40 @@ class ServerMainTest {
   @Test
   void rateZeroOrNegative_refusedWithExit2() {
     assertEquals(2, run("--data", temp.toString(), "--rate", "0"));
-    assertOneLineError("--rate, --rate-burst and --push-buffer must be positive");
+    assertOneLineError("--rate must be positive, not 0");
     assertEquals(2, run("--data", temp.toString(), "--rate-burst", "-5"));
+  }
+
+  @Test
+  void capOrAllowanceZero_refusedWithExit2NamingTheFlag() {
+    for (String flag :
+        new String[] {
+          "--max-vaults",
+          "--max-storage-mib",
+          "--max-pairings-per-device",
+          "--max-push-streams-per-device",
+          "--registrations-per-hour",
+          "--recovery-calls-per-hour",
+          "--pairing-calls-per-minute"
+        }) {
+      err.getBuffer().setLength(0);
+
+      assertEquals(2, run("--data", temp.toString(), flag, "0"), flag);
+      assertOneLineError(flag + " must be positive, not 0");
+    }
+  }
+
+  @Test
+  void storageMibPastLongRange_refusedWithExit2() {
+    assertEquals(
+        2, run("--data", temp.toString(), "--max-storage-mib", String.valueOf(Long.MAX_VALUE)));
+    assertOneLineError("--max-storage-mib are too large");
   }
 
   @Test
   void pushBufferZero_refusedWithExit2() {
     assertEquals(2, run("--data", temp.toString(), "--push-buffer", "0"));
-    assertOneLineError("--push-buffer must be positive");
+    assertOneLineError("--push-buffer must be positive, not 0");
   }
 
   @Test
@@ -118,5 +144,9 @@ class ServerMainTest {
   void help_printsUsageAndExits0() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("--insecure"), out.toString());
+    assertTrue(out.toString().contains("--max-vaults"), out.toString());
+    assertTrue(out.toString().contains("--limit-loopback"), out.toString());
+    String words = out.toString().replaceAll("\\s+", " ");
+    assertTrue(words.contains("forwarded-for headers are not trusted"), out.toString());
   }
 }

@@ -30,10 +30,16 @@ public final class PairingSlots {
     this.clock = clock;
   }
 
-  /** Opens a slot for the caller's vault; returns when it expires. */
-  public long open(ByteString vaultId, ByteString pairingId) {
-    long expiresAt = clock.millis() + LIFETIME.toMillis();
-    if (!store.openPairing(id(pairingId), vaultId.toByteArray(), expiresAt)) {
+  /**
+   * Opens a slot for the calling device of its vault; returns when it expires.
+   *
+   * @throws SyncStore.CapReachedException if the device has as many slots open as it may
+   */
+  public long open(ByteString vaultId, ByteString deviceId, ByteString pairingId) {
+    long now = clock.millis();
+    long expiresAt = now + LIFETIME.toMillis();
+    byte[] id = id(pairingId);
+    if (!store.openPairing(id, vaultId.toByteArray(), deviceId.toByteArray(), now, expiresAt)) {
       throw new RejectedException(ErrorReason.PAIRING_EXISTS);
     }
     return expiresAt;

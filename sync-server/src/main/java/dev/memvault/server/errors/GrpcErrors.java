@@ -37,6 +37,13 @@ public final class GrpcErrors {
     if (failure instanceof SyncStore.QuotaExceededException) {
       return ErrorReason.QUOTA_EXCEEDED;
     }
+    if (failure instanceof SyncStore.CapReachedException reached) {
+      return switch (reached.cap()) {
+        case VAULTS -> ErrorReason.SERVER_FULL;
+        case TOTAL_BYTES -> ErrorReason.SERVER_STORAGE_FULL;
+        case OPEN_PAIRINGS -> ErrorReason.TOO_MANY_PAIRINGS;
+      };
+    }
     if (failure instanceof SyncStore.UnknownVaultException) {
       return ErrorReason.UNKNOWN_VAULT;
     }

@@ -24,7 +24,19 @@ import dev.memvault.server.store.StoreLimits;
  * rateChangesPerSecond       500          RESOURCE_EXHAUSTED RATE_LIMITED    (per device)
  * maxWatchesPerVault         64           RESOURCE_EXHAUSTED TOO_MANY_WATCHES
  * maxPublicKeysetBytes       4 KiB        INVALID_ARGUMENT  BAD_KEYSET
+ * registrationsPerAddressPerHour   10     RESOURCE_EXHAUSTED RATE_LIMITED    (RegisterVault)
+ * recoveryCallsPerAddressPerHour   20     RESOURCE_EXHAUSTED RATE_LIMITED    (recovery RPCs)
+ * pairingCallsPerAddressPerMinute  600    RESOURCE_EXHAUSTED RATE_LIMITED    (pairing RPCs)
+ * limitLoopback              false        (loopback and in-process callers are exempt)
+ * maxVaults                  10,000       RESOURCE_EXHAUSTED SERVER_FULL     (StoreLimits)
+ * maxTotalBytes              100 GiB      RESOURCE_EXHAUSTED SERVER_STORAGE_FULL (StoreLimits)
+ * maxOpenPairingsPerDevice   4            RESOURCE_EXHAUSTED TOO_MANY_PAIRINGS (StoreLimits)
+ * maxPushStreamsPerDevice    4            RESOURCE_EXHAUSTED TOO_MANY_PUSH_STREAMS
  * </pre>
+ *
+ * <p>The per-address allowances are token buckets that hold the whole allowance and refill it
+ * evenly over the period ({@link AddressRateInterceptor}). A new device polls AwaitKeyPackage five
+ * times a second, so the pairing allowance lets two devices join from one address at once.
  *
  * <p>A page of the largest entries still fits the default 4 MiB inbound limit of a gRPC client:
  * {@code maxPageBytes} plus one entry of at most {@code maxPayloadBytes + maxSignatureBytes} and
@@ -42,12 +54,40 @@ public record Limits(
     long rateBurstChanges,
     long rateChangesPerSecond,
     int maxWatchesPerVault,
-    int maxPublicKeysetBytes) {
+    int maxPublicKeysetBytes,
+    long registrationsPerAddressPerHour,
+    long recoveryCallsPerAddressPerHour,
+    long pairingCallsPerAddressPerMinute,
+    boolean limitLoopback,
+    long maxVaults,
+    long maxTotalBytes,
+    int maxOpenPairingsPerDevice,
+    int maxPushStreamsPerDevice) {
 
   private static final int MIB = 1024 * 1024;
 
   public static final Limits DEFAULTS =
-      new Limits(4 * MIB, 500, MIB, 256, 500, 100, 2 * MIB, 1024L * MIB, 5000, 500, 64, 4096);
+      new Limits(
+          4 * MIB,
+          500,
+          MIB,
+          256,
+          500,
+          100,
+          2 * MIB,
+          1024L * MIB,
+          5000,
+          500,
+          64,
+          4096,
+          10,
+          20,
+          600,
+          false,
+          10_000,
+          100 * 1024L * MIB,
+          4,
+          4);
 
   public Limits {
     if (maxMessageBytes <= 0
@@ -62,15 +102,22 @@ public record Limits(
         || rateBurstChanges <= 0
         || rateChangesPerSecond <= 0
         || maxWatchesPerVault <= 0
-        || maxPublicKeysetBytes <= 0) {
+        || maxPublicKeysetBytes <= 0
+        || registrationsPerAddressPerHour <= 0
+        || recoveryCallsPerAddressPerHour <= 0
+        || pairingCallsPerAddressPerMinute <= 0
+        || maxVaults <= 0
+        || maxTotalBytes <= 0
+        || maxOpenPairingsPerDevice <= 0
+        || maxPushStreamsPerDevice <= 0) {
       throw new IllegalArgumentException(
           "every limit must be positive, the default page size at most the maximum");
     }
   }
 
-  /** The quota part, which the store enforces inside its append transaction. */
+  /** The parts the store enforces inside its transactions: quotas and server-wide caps. */
   public StoreLimits storeLimits() {
-    return new StoreLimits(maxBytesPerVault);
+    return new StoreLimits(maxBytesPerVault, maxVaults, maxTotalBytes, maxOpenPairingsPerDevice);
   }
 
   /** Checks a push's sizes; ids and signatures are checked by the service. */
@@ -128,6 +175,14 @@ public record Limits(
     private long rateChangesPerSecond;
     private int maxWatchesPerVault;
     private int maxPublicKeysetBytes;
+    private long registrationsPerAddressPerHour;
+    private long recoveryCallsPerAddressPerHour;
+    private long pairingCallsPerAddressPerMinute;
+    private boolean limitLoopback;
+    private long maxVaults;
+    private long maxTotalBytes;
+    private int maxOpenPairingsPerDevice;
+    private int maxPushStreamsPerDevice;
 
     private Builder(Limits from) {
       maxMessageBytes = from.maxMessageBytes;
@@ -142,6 +197,14 @@ public record Limits(
       rateChangesPerSecond = from.rateChangesPerSecond;
       maxWatchesPerVault = from.maxWatchesPerVault;
       maxPublicKeysetBytes = from.maxPublicKeysetBytes;
+      registrationsPerAddressPerHour = from.registrationsPerAddressPerHour;
+      recoveryCallsPerAddressPerHour = from.recoveryCallsPerAddressPerHour;
+      pairingCallsPerAddressPerMinute = from.pairingCallsPerAddressPerMinute;
+      limitLoopback = from.limitLoopback;
+      maxVaults = from.maxVaults;
+      maxTotalBytes = from.maxTotalBytes;
+      maxOpenPairingsPerDevice = from.maxOpenPairingsPerDevice;
+      maxPushStreamsPerDevice = from.maxPushStreamsPerDevice;
     }
 
     public Builder maxMessageBytes(int value) {
@@ -206,6 +269,47 @@ public record Limits(
       return this;
     }
 
+    public Builder registrationsPerAddressPerHour(long value) {
+      registrationsPerAddressPerHour = value;
+      return this;
+    }
+
+    public Builder recoveryCallsPerAddressPerHour(long value) {
+      recoveryCallsPerAddressPerHour = value;
+      return this;
+    }
+
+    public Builder pairingCallsPerAddressPerMinute(long value) {
+      pairingCallsPerAddressPerMinute = value;
+      return this;
+    }
+
+    /** Whether loopback and in-process callers count against the per-address allowances too. */
+    public Builder limitLoopback(boolean value) {
+      limitLoopback = value;
+      return this;
+    }
+
+    public Builder maxVaults(long value) {
+      maxVaults = value;
+      return this;
+    }
+
+    public Builder maxTotalBytes(long value) {
+      maxTotalBytes = value;
+      return this;
+    }
+
+    public Builder maxOpenPairingsPerDevice(int value) {
+      maxOpenPairingsPerDevice = value;
+      return this;
+    }
+
+    public Builder maxPushStreamsPerDevice(int value) {
+      maxPushStreamsPerDevice = value;
+      return this;
+    }
+
     /**
      * The limits built.
      *
@@ -225,7 +329,15 @@ public record Limits(
           rateBurstChanges,
           rateChangesPerSecond,
           maxWatchesPerVault,
-          maxPublicKeysetBytes);
+          maxPublicKeysetBytes,
+          registrationsPerAddressPerHour,
+          recoveryCallsPerAddressPerHour,
+          pairingCallsPerAddressPerMinute,
+          limitLoopback,
+          maxVaults,
+          maxTotalBytes,
+          maxOpenPairingsPerDevice,
+          maxPushStreamsPerDevice);
     }
   }
 }

@@ -17,6 +17,11 @@ public final class ServerMetrics {
   private final LongAdder pulls = new LongAdder();
   private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> addressRateLimited = new ConcurrentHashMap<>();
+  private volatile LongSupplier vaults = () -> 0;
+  private volatile long maxVaults = Long.MAX_VALUE;
+  private volatile long maxStoreBytes = Long.MAX_VALUE;
+  private volatile IntSupplier pushStreamsOpen = () -> 0;
   private volatile IntSupplier activeWatches = () -> 0;
   private volatile LongSupplier storeBytes = () -> 0;
   private volatile IntSupplier pushBufferUsed = () -> 0;
@@ -40,6 +45,29 @@ public final class ServerMetrics {
   /** A call was refused for {@code reason} (any status). */
   public void rejected(String reason) {
     rejections.computeIfAbsent(reason, key -> new LongAdder()).increment();
+  }
+
+  /** A call of {@code kind} was refused because its source address spent its allowance. */
+  public void addressRateLimited(String kind) {
+    addressRateLimited.computeIfAbsent(kind, key -> new LongAdder()).increment();
+  }
+
+  public long addressRateLimitedCount(String kind) {
+    return addressRateLimited.getOrDefault(kind, new LongAdder()).sum();
+  }
+
+  /** The server-wide caps, shown next to their usage. */
+  public void caps(long maxVaults, long maxStoreBytes) {
+    this.maxVaults = maxVaults;
+    this.maxStoreBytes = maxStoreBytes;
+  }
+
+  public void vaultsFrom(LongSupplier supplier) {
+    this.vaults = supplier;
+  }
+
+  public void pushStreamsFrom(IntSupplier supplier) {
+    this.pushStreamsOpen = supplier;
   }
 
   public void activeWatchesFrom(IntSupplier supplier) {
@@ -81,6 +109,11 @@ public final class ServerMetrics {
     gauge(out, "memvault_watch_streams_active", "Open Watch streams.", activeWatches.getAsInt());
     gauge(
         out,
+        "memvault_push_streams_open",
+        "Open PushStream calls, all devices (each device at most --max-push-streams-per-device).",
+        pushStreamsOpen.getAsInt());
+    gauge(
+        out,
         "memvault_push_buffer_used",
         "Pushed batches read and not yet stored, all devices (at most --push-buffer).",
         pushBufferUsed.getAsInt());
@@ -99,15 +132,30 @@ public final class ServerMetrics {
         "memvault_rejections_total",
         "Calls refused with a memvault-reason, by reason.",
         rejections);
-    long bytes;
-    try {
-      bytes = storeBytes.getAsLong();
-    } catch (RuntimeException e) {
-      bytes = -1; // the store is unavailable; the scrape still answers
-    }
+    byLabel(
+        out,
+        "memvault_address_rate_limited_total",
+        "Calls that need no sign-in refused RATE_LIMITED for their source address, by kind.",
+        "call",
+        addressRateLimited);
     gauge(
-        out, "memvault_store_bytes", "Bytes of payloads and signatures stored, all vaults.", bytes);
+        out,
+        "memvault_store_bytes",
+        "Bytes of payloads and signatures stored, all vaults.",
+        orUnavailable(storeBytes));
+    gauge(out, "memvault_store_bytes_max", "The cap on all vaults' bytes.", maxStoreBytes);
+    gauge(out, "memvault_vaults", "Vaults registered.", orUnavailable(vaults));
+    gauge(out, "memvault_vaults_max", "The cap on vaults registered.", maxVaults);
     return out.toString();
+  }
+
+  /** The store's figure, or -1 while the store is unavailable: the scrape still answers. */
+  private static long orUnavailable(LongSupplier fromStore) {
+    try {
+      return fromStore.getAsLong();
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   private static void counter(StringBuilder out, String name, String help, long value) {
@@ -122,16 +170,23 @@ public final class ServerMetrics {
 
   private static void byReason(
       StringBuilder out, String name, String help, Map<String, LongAdder> values) {
+    byLabel(out, name, help, "reason", values);
+  }
+
+  private static void byLabel(
+      StringBuilder out, String name, String help, String label, Map<String, LongAdder> values) {
     header(out, name, help, "counter");
-    // Reasons are ErrorReason enum names: [A-Z_]+, nothing to escape.
+    // Values are enum names (ErrorReason, AddressRateInterceptor.Kind): [A-Z_]+, nothing to escape.
     new TreeMap<>(values)
         .forEach(
-            (reason, value) ->
+            (value, count) ->
                 out.append(name)
-                    .append("{reason=\"")
-                    .append(reason)
+                    .append('{')
+                    .append(label)
+                    .append("=\"")
+                    .append(value)
                     .append("\"} ")
-                    .append(value.sum())
+                    .append(count.sum())
                     .append('\n'));
   }
 

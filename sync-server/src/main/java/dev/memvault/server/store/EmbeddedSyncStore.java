@@ -182,6 +182,12 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
    * work, each inside a savepoint of its own, and commits them all with one fsync. A work that
    * fails is rolled back to its savepoint alone and its caller gets the failure; the others commit.
    */
+  /** This process holds the directory's lock, and writes take turns on one connection. */
+  @Override
+  boolean soleWriter() {
+    return true;
+  }
+
   @Override
   <T> T inTransaction(String what, SqlWork<T> work) {
     QueuedWork<T> mine = new QueuedWork<>(what, work);

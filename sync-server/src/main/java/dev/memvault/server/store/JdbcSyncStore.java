@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,13 @@ abstract class JdbcSyncStore implements SyncStore {
 
   final StoreLimits limits;
   final Listeners listeners = new Listeners();
+  /**
+   * For a sole writer: at least the bytes all vaults hold, or -1 before the first sum. It grows
+   * by each append's bytes as the append passes the cap check and is never lowered on a rollback
+   * (nor by anything that removes bytes), so it only errs high, which costs an exact sum when it
+   * comes near the cap, never a pass past it.
+   */
+  private final AtomicLong totalBytesAtMost = new AtomicLong(-1);
 
   JdbcSyncStore(StoreLimits limits) {
     this.limits = limits;
@@ -71,6 +79,16 @@ abstract class JdbcSyncStore implements SyncStore {
   /** Stores the vault's new head, inside the append transaction. */
   abstract void updateHead(Connection connection, byte[] vaultId, Head head, long storedBytes)
       throws SQLException;
+
+  /**
+   * Whether this store's process is the only one writing its database, one write at a time (the
+   * embedded store, which holds the directory's lock): then the total cap is checked against an
+   * upper bound kept in memory, and summed over the vaults only near the cap. Otherwise every
+   * append sums, inside its transaction.
+   */
+  boolean soleWriter() {
+    return false;
+  }
 
   /** Inside the append transaction, just before commit: the vault's log grew. */
   void beforeCommit(Connection connection, Appended appended) throws SQLException {}
@@ -108,6 +126,11 @@ abstract class JdbcSyncStore implements SyncStore {
               return false;
             }
           }
+          // Counted after the insert, so that a vault that exists is VAULT_EXISTS even when full.
+          if (limits.maxVaults() != Long.MAX_VALUE
+              && countVaults(connection) > limits.maxVaults()) {
+            throw new CapReachedException(Cap.VAULTS);
+          }
           if (recovery.isPresent() && !insertRecovery(connection, recovery.get())) {
             throw new Unchanged();
           }
@@ -116,6 +139,23 @@ abstract class JdbcSyncStore implements SyncStore {
           }
           return insertDevice(connection, vaultId, firstDevice);
         }));
+  }
+
+  private static long countVaults(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM vaults");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static long sumStoredBytes(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) FROM vaults");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   /** Thrown inside a transaction to roll it back and make the operation return false. */
@@ -303,7 +343,9 @@ abstract class JdbcSyncStore implements SyncStore {
   // ------------------------------------------------------------------------------ pairing
 
   @Override
-  public boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis) {
+  public boolean openPairing(
+      byte[] pairingId, byte[] vaultId, byte[] deviceId, long nowMillis, long expiresAtMillis) {
+    checkId("device id", deviceId);
     return inTransaction(
         "open a pairing slot",
         connection -> {
@@ -312,16 +354,39 @@ abstract class JdbcSyncStore implements SyncStore {
             purge.setLong(1, expiresAtMillis - PAIRING_SLOTS_KEPT_MILLIS);
             purge.executeUpdate();
           }
+          if (openPairings(connection, vaultId, deviceId, nowMillis)
+              >= limits.maxOpenPairingsPerDevice()) {
+            throw new CapReachedException(Cap.OPEN_PAIRINGS);
+          }
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO pairings (pairing_id, vault_id, expires_at_ms) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (pairing_id) DO NOTHING")) {
+                  "INSERT INTO pairings (pairing_id, vault_id, device_id, expires_at_ms)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (pairing_id) DO NOTHING")) {
             insert.setBytes(1, pairingId);
             insert.setBytes(2, vaultId);
-            insert.setLong(3, expiresAtMillis);
+            insert.setBytes(3, deviceId);
+            insert.setLong(4, expiresAtMillis);
             return insert.executeUpdate() == 1;
           }
         });
+  }
+
+  /** The device's slots that are still of use: not expired, no key package posted. */
+  private static long openPairings(
+      Connection connection, byte[] vaultId, byte[] deviceId, long nowMillis)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM pairings WHERE vault_id = ? AND device_id = ?"
+                + " AND expires_at_ms > ? AND sealed_key_package IS NULL")) {
+      select.setBytes(1, vaultId);
+      select.setBytes(2, deviceId);
+      select.setLong(3, nowMillis);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   @Override
@@ -560,6 +625,7 @@ abstract class JdbcSyncStore implements SyncStore {
                         + " more would pass its quota of "
                         + limits.maxBytesPerVault());
               }
+              checkTotalBytes(connection, chain.freshBytes());
               insertEntries(connection, vaultId, chain.fresh());
               Head grewTo =
                   Head.newBuilder()
@@ -574,6 +640,31 @@ abstract class JdbcSyncStore implements SyncStore {
       afterCommit(new Appended(vaultId.clone(), appending.grewTo()));
     }
     return appending.entries();
+  }
+
+  /**
+   * Refuses an append of {@code freshBytes} that would take all vaults past the total cap. The
+   * sum runs in the append's transaction, after the vault's head lock, so it sees every append
+   * committed before (and, in a group commit, those before it in the group).
+   */
+  private void checkTotalBytes(Connection connection, long freshBytes) throws SQLException {
+    long cap = limits.maxTotalBytes();
+    if (cap == Long.MAX_VALUE) {
+      return;
+    }
+    if (soleWriter()) {
+      long atMost = totalBytesAtMost.get();
+      if (atMost >= 0 && atMost <= cap - freshBytes) {
+        totalBytesAtMost.addAndGet(freshBytes);
+        return;
+      }
+    }
+    long total = sumStoredBytes(connection);
+    if (total > cap - freshBytes) {
+      totalBytesAtMost.set(total);
+      throw new CapReachedException(Cap.TOTAL_BYTES);
+    }
+    totalBytesAtMost.set(total + freshBytes);
   }
 
   /** Payload, signature and batch proof: what the quota counts. */
@@ -687,16 +778,12 @@ abstract class JdbcSyncStore implements SyncStore {
 
   @Override
   public long totalStoredBytes() {
-    return reading(
-        "sum the vaults' sizes",
-        connection -> {
-          try (PreparedStatement select =
-                  connection.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) FROM vaults");
-              ResultSet rows = select.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-          }
-        });
+    return reading("sum the vaults' sizes", JdbcSyncStore::sumStoredBytes);
+  }
+
+  @Override
+  public long vaultCount() {
+    return reading("count the vaults", JdbcSyncStore::countVaults);
   }
 
   private record VaultRow(long seq, byte[] hash, long storedBytes) {

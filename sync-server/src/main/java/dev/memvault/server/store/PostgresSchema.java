@@ -79,6 +79,12 @@ final class PostgresSchema {
             // A change's place in the batch its device signed (a serialized BatchProof); NULL for
             // changes signed one by one, as clients before batch signatures pushed them.
             "ALTER TABLE log_entries ADD COLUMN batch_proof bytea",
+          },
+          new String[] {
+            // The device that opened a pairing slot, whose open slots are capped; NULL for slots
+            // opened before (they expire within minutes).
+            "ALTER TABLE pairings ADD COLUMN device_id bytea",
+            "CREATE INDEX pairings_by_device ON pairings (vault_id, device_id)",
           });
 
   private PostgresSchema() {}

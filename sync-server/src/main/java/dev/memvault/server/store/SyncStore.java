@@ -25,6 +25,9 @@ public interface SyncStore extends AutoCloseable {
    * Creates a vault with its first device, the first link of its device chain and, if given, its
    * recovery record, all at once. Returns false, changing nothing, if the vault exists (or the
    * recovery public key is taken).
+   *
+   * @throws CapReachedException ({@link Cap#VAULTS}) if the store holds {@link
+   *     StoreLimits#maxVaults()} vaults already; nothing is stored
    */
   boolean registerVault(
       byte[] vaultId,
@@ -54,10 +57,16 @@ public interface SyncStore extends AutoCloseable {
   Optional<RecoveryRecord> recovery(byte[] recoveryPublicKey);
 
   /**
-   * Opens a pairing slot of the vault until {@code expiresAtMillis} (and deletes expired slots of
-   * any vault). False if a slot with this id exists.
+   * Opens a pairing slot of the vault, for the device that opens it, until {@code
+   * expiresAtMillis} (and deletes long-expired slots of any vault). False if a slot with this id
+   * exists.
+   *
+   * @throws CapReachedException ({@link Cap#OPEN_PAIRINGS}) if the device has {@link
+   *     StoreLimits#maxOpenPairingsPerDevice()} slots open at {@code nowMillis} (not expired, no
+   *     key package posted); nothing is stored
    */
-  boolean openPairing(byte[] pairingId, byte[] vaultId, long expiresAtMillis);
+  boolean openPairing(
+      byte[] pairingId, byte[] vaultId, byte[] deviceId, long nowMillis, long expiresAtMillis);
 
   /** Stores a new device's join request in an open slot; false if none or one is there already. */
   boolean postJoinRequest(byte[] pairingId, byte[] joinRequest, long nowMillis);
@@ -105,6 +114,8 @@ public interface SyncStore extends AutoCloseable {
    * @return the entries of the given changes, in the given order
    * @throws QuotaExceededException if storing the new changes would take the vault past its byte
    *     quota; nothing is stored
+   * @throws CapReachedException ({@link Cap#TOTAL_BYTES}) if they would take all vaults together
+   *     past {@link StoreLimits#maxTotalBytes()}; nothing is stored
    * @throws UnknownVaultException if the vault is not registered
    */
   List<LogEntry> append(byte[] vaultId, List<Change> changes, long acceptedAtMillis);
@@ -130,8 +141,11 @@ public interface SyncStore extends AutoCloseable {
    */
   long storedBytes(byte[] vaultId);
 
-  /** Bytes all vaults' logs hold together, as counted against their quotas (for metrics). */
+  /** Bytes all vaults' logs hold together, as counted against their quotas and the cap. */
   long totalStoredBytes();
+
+  /** Vaults registered, as counted against {@link StoreLimits#maxVaults()}. */
+  long vaultCount();
 
   /**
    * Calls {@code listener} with the vault id and new head after entries are appended to any vault —
@@ -155,6 +169,29 @@ public interface SyncStore extends AutoCloseable {
 
     public QuotaExceededException(String message) {
       super(message);
+    }
+  }
+
+  /** A server-wide or per-device cap of {@link StoreLimits} that a call would pass. */
+  enum Cap {
+    VAULTS,
+    TOTAL_BYTES,
+    OPEN_PAIRINGS
+  }
+
+  /** The call would pass {@code cap}; nothing was stored. Reasons: GrpcErrors maps each cap. */
+  final class CapReachedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final Cap cap;
+
+    public CapReachedException(Cap cap) {
+      super(cap.name(), null, false, false);
+      this.cap = cap;
+    }
+
+    public Cap cap() {
+      return cap;
     }
   }
 

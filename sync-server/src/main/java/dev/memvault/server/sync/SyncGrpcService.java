@@ -281,7 +281,8 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
         "OpenPairing",
         () -> {
           AuthenticatedDevice caller = AuthenticatedDevice.current();
-          long expiresAt = pairings.open(caller.vaultId(), request.getPairingId());
+          long expiresAt =
+              pairings.open(caller.vaultId(), caller.deviceId(), request.getPairingId());
           return OpenPairingResponse.newBuilder().setExpiresAtMs(expiresAt).build();
         });
   }

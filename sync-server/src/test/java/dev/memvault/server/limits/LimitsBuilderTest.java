@@ -27,9 +27,19 @@ class LimitsBuilderTest {
             .rateChangesPerSecond(10)
             .maxWatchesPerVault(11)
             .maxPublicKeysetBytes(12)
+            .registrationsPerAddressPerHour(13)
+            .recoveryCallsPerAddressPerHour(14)
+            .pairingCallsPerAddressPerMinute(15)
+            .limitLoopback(true)
+            .maxVaults(16)
+            .maxTotalBytes(17)
+            .maxOpenPairingsPerDevice(18)
+            .maxPushStreamsPerDevice(19)
             .build();
 
-    assertEquals(new Limits(1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11, 12), limits);
+    assertEquals(
+        new Limits(1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, true, 16, 17, 18, 19),
+        limits);
   }
 
   @Test

@@ -22,6 +22,8 @@ import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.server.store.SyncStore.Appended;
+import dev.memvault.server.store.SyncStore.Cap;
+import dev.memvault.server.store.SyncStore.CapReachedException;
 import dev.memvault.server.store.SyncStore.QuotaExceededException;
 import dev.memvault.server.store.SyncStore.UnknownVaultException;
 import java.util.ArrayList;
@@ -202,8 +204,8 @@ abstract class SyncStoreContract {
     byte[] pairingId = {1, 2, 3, 4, 5, 6, 7, 8};
     long expiresAt = 1_000_000;
 
-    assertTrue(store.openPairing(pairingId, VAULT, expiresAt));
-    assertFalse(store.openPairing(pairingId, vaultId(2), expiresAt));
+    assertTrue(store.openPairing(pairingId, VAULT, deviceId(1), 0, expiresAt));
+    assertFalse(store.openPairing(pairingId, vaultId(2), deviceId(2), 0, expiresAt));
     assertFalse(store.postKeyPackage(pairingId, VAULT, new byte[] {9}, 10)); // no request yet
     assertTrue(store.postJoinRequest(pairingId, new byte[] {1}, 10));
     assertFalse(store.postJoinRequest(pairingId, new byte[] {2}, 10));
@@ -447,6 +449,101 @@ abstract class SyncStoreContract {
     assertThrows(
         IllegalArgumentException.class, () -> store.append(VAULT, List.of(shortId), ACCEPTED_AT));
     assertEquals(LogChain.emptyHead(), store.head(VAULT));
+  }
+
+  // ------------------------------------------------------------------------------ caps
+
+  @Test
+  void registerVault_atVaultCap_serverFullAndNothingStored() {
+    reopen(new StoreLimits(1_000_000, 2, Long.MAX_VALUE, 4));
+    assertTrue(store.registerVault(vaultId(1), device(1)));
+    assertTrue(store.registerVault(vaultId(2), device(2)));
+
+    CapReachedException refused =
+        assertThrows(
+            CapReachedException.class, () -> store.registerVault(vaultId(3), device(3)));
+
+    assertEquals(Cap.VAULTS, refused.cap());
+    assertEquals(2, store.vaultCount());
+    assertEquals(List.of(), store.devices(vaultId(3)));
+    assertThrows(UnknownVaultException.class, () -> store.head(vaultId(3)));
+    assertFalse(store.registerVault(vaultId(1), device(4)), "an existing vault is not a new one");
+  }
+
+  @Test
+  void append_pastTotalBytesCap_serverStorageFullAndNothingStored() {
+    long cap = countedBytes(changes(1, 2)) + countedBytes(changes(3, 3));
+    reopen(new StoreLimits(1_000_000, Long.MAX_VALUE, cap, 4));
+    store.registerVault(vaultId(1), device(1));
+    store.registerVault(vaultId(2), device(2));
+    store.append(vaultId(1), changes(1, 2), ACCEPTED_AT);
+
+    CapReachedException refused =
+        assertThrows(
+            CapReachedException.class,
+            () -> store.append(vaultId(2), changes(3, 4), ACCEPTED_AT));
+
+    assertEquals(Cap.TOTAL_BYTES, refused.cap());
+    assertEquals(LogChain.emptyHead(), store.head(vaultId(2)));
+    assertEquals(0, store.storedBytes(vaultId(2)));
+    store.append(vaultId(2), changes(3, 3), ACCEPTED_AT);
+    assertEquals(cap, store.totalStoredBytes());
+    assertEquals(2, store.append(vaultId(1), changes(1, 2), ACCEPTED_AT).size(), "a retry");
+  }
+
+  /** Appends of one change each, to three vaults in turn: the cap holds to the byte. */
+  @Test
+  void append_oneChangeAtATimeAcrossVaults_storesExactlyUpToTheTotalCap() {
+    long perChange = countedBytes(List.of(change(1, "same size")));
+    reopen(new StoreLimits(1_000_000, Long.MAX_VALUE, 10 * perChange, 4));
+    for (int v = 1; v <= 3; v++) {
+      store.registerVault(vaultId(v), device(v));
+    }
+    int stored = 0;
+    for (int n = 1; n <= 12; n++) {
+      try {
+        store.append(vaultId(n % 3 + 1), List.of(change(n, "same size")), ACCEPTED_AT);
+        stored++;
+      } catch (CapReachedException e) {
+        assertEquals(Cap.TOTAL_BYTES, e.cap());
+      }
+    }
+
+    assertEquals(10, stored);
+    assertEquals(10 * perChange, store.totalStoredBytes());
+  }
+
+  @Test
+  void openPairing_pastDeviceCap_tooManyPairingsUntilOneEndsOrExpires() {
+    reopen(new StoreLimits(1_000_000, Long.MAX_VALUE, Long.MAX_VALUE, 2));
+    store.registerVault(VAULT, device(1));
+    store.addDevice(VAULT, device(2));
+    long now = 1_000;
+    long expiresAt = 2_000;
+    assertTrue(store.openPairing(pairing(1), VAULT, deviceId(1), now, expiresAt));
+    assertTrue(store.openPairing(pairing(2), VAULT, deviceId(1), now, expiresAt));
+
+    CapReachedException refused =
+        assertThrows(
+            CapReachedException.class,
+            () -> store.openPairing(pairing(3), VAULT, deviceId(1), now, expiresAt));
+
+    assertEquals(Cap.OPEN_PAIRINGS, refused.cap());
+    assertEquals(Optional.empty(), store.pairing(pairing(3), now).map(p -> "opened"));
+    assertTrue(store.openPairing(pairing(4), VAULT, deviceId(2), now, expiresAt), "other device");
+    assertTrue(store.postJoinRequest(pairing(1), new byte[] {1}, now));
+    assertTrue(store.postKeyPackage(pairing(1), VAULT, new byte[] {2}, now));
+    assertTrue(store.openPairing(pairing(5), VAULT, deviceId(1), now, expiresAt), "one done");
+    assertThrows(
+        CapReachedException.class,
+        () -> store.openPairing(pairing(6), VAULT, deviceId(1), now, expiresAt));
+    assertTrue(
+        store.openPairing(pairing(7), VAULT, deviceId(1), expiresAt, expiresAt + 1_000),
+        "the others expired");
+  }
+
+  private static byte[] pairing(int n) {
+    return new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) n};
   }
 
   // ------------------------------------------------------------------------------ quota
