@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 public final class BenchMain {
   private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
   private static final int OPEN_REPEATS = 11;
+  private static final int BUCKET_MEMORIES = 20_000;
 
   private final BenchOptions options;
   private final Report report = new Report();
@@ -119,6 +120,19 @@ public final class BenchMain {
                   xerial));
     }
 
+    List<BucketDistribution.Result> buckets = List.of();
+    if (options.runs("buckets")) {
+      int memories = Math.min(options.memories(), BUCKET_MEMORIES);
+      progress("padding buckets of " + memories + " corpus memories and a 20 MB export");
+      Path directory = root.resolve("buckets");
+      Files.createDirectories(directory);
+      Path export =
+          ChatGptExportGenerator.generate(
+                  directory.resolve("conversations.json"), 20_000_000L, options.seed())
+              .file();
+      buckets = BucketDistribution.run(directory, corpus, memories, export);
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -140,6 +154,9 @@ public final class BenchMain {
       report.envelope(envelope);
     }
     imported.ifPresent(report::imports);
+    if (!buckets.isEmpty()) {
+      report.buckets(buckets);
+    }
     System.out.print(report);
     System.out.flush();
 

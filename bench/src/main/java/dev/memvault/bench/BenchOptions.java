@@ -20,8 +20,11 @@ record BenchOptions(
     int importMegabytes,
     Set<String> parts) {
 
-  /** The parts of a run: adds (with the searches and opens on their data), envelope, import. */
-  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import");
+  /**
+   * The parts of a run: adds (with the searches and opens on their data), envelope, import,
+   * buckets (padding buckets of real records).
+   */
+  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -43,7 +46,9 @@ record BenchOptions(
                              the benchmark jar)
         --import-mb N        size of the generated ChatGPT export to import (default 200; 0 skips)
         --parts LIST         which parts to run, comma-separated, of adds (with the searches and
-                             opens that use their data), envelope, import (default: all)
+                             opens that use their data), envelope, import, buckets (padding
+                             buckets of real records, with and without compression) (default:
+                             all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
       their options.
@@ -103,7 +108,7 @@ record BenchOptions(
     for (String part : parts) {
       if (!ALL_PARTS.contains(part)) {
         throw new IllegalArgumentException(
-            "unknown part " + part + " in --parts (known: adds, envelope, import)");
+            "unknown part " + part + " in --parts (known: adds, envelope, import, buckets)");
       }
     }
     return Set.copyOf(parts);

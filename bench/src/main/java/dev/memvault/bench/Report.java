@@ -379,6 +379,71 @@ final class Report {
             heapMet ? "met" : "not met"));
   }
 
+  void buckets(List<BucketDistribution.Result> results) {
+    line("");
+    line("## Padding buckets, with and without compression");
+    line("");
+    line(
+        "Records read back from a vault (`exportAll`) and sealed again by `RecordCipher`:"
+            + " \"stored\" is the bucket of the record as it is (no compression), \"sealed\" what"
+            + " the writer chose. Records per band of padded plaintext length, then the padded"
+            + " bytes of all records. \"Missed\": records stored as they are although deflate at"
+            + " level 1 would have reached a smaller bucket (the writer's estimate skipped them).");
+    line("");
+    StringBuilder header = new StringBuilder("| records | way |");
+    StringBuilder rule = new StringBuilder("| --- | --- |");
+    int lower = 0;
+    for (int upper : BucketDistribution.BANDS) {
+      header.append(" ").append(bytes(lower + 1)).append("–").append(bytes(upper)).append(" |");
+      rule.append(" ---: |");
+      lower = upper;
+    }
+    header.append(" > ").append(bytes(lower)).append(" | padded bytes | deflated | missed |");
+    rule.append(" ---: | ---: | ---: | ---: |");
+    line(header.toString());
+    line(rule.toString());
+    for (BucketDistribution.Result result : results) {
+      line(
+          bucketRow(
+              result.records(), "stored", result.storedBands(), result.storedBytes(), "", ""));
+      line(
+          bucketRow(
+              "",
+              "sealed",
+              result.sealedBands(),
+              result.sealedBytes(),
+              String.format(Locale.ROOT, "%,d", result.deflatedRecords()),
+              String.format(Locale.ROOT, "%,d", result.missedRecords())));
+    }
+    line("");
+    for (BucketDistribution.Result result : results) {
+      line(
+          String.format(
+              Locale.ROOT,
+              "- %s: %,d bytes of serialized memories; padded %,d bytes stored as they are, %,d"
+                  + " as sealed (%.2f).",
+              result.records(),
+              result.memoryBytes(),
+              result.storedBytes(),
+              result.sealedBytes(),
+              result.sealedBytes() / (double) result.storedBytes()));
+    }
+  }
+
+  private static String bucketRow(
+      String records, String way, long[] bands, long bytes, String deflated, String missed) {
+    StringBuilder row = new StringBuilder("| " + records + " | " + way + " |");
+    for (long count : bands) {
+      row.append(String.format(Locale.ROOT, " %,d |", count));
+    }
+    row.append(String.format(Locale.ROOT, " %,d | %s | %s |", bytes, deflated, missed));
+    return row.toString();
+  }
+
+  private static String bytes(int bytes) {
+    return bytes >= 1024 && bytes % 1024 == 0 ? (bytes / 1024) + " KiB" : bytes + " B";
+  }
+
   private void row(String key, String value) {
     line("| " + key + " | " + value + " |");
   }

@@ -1,14 +1,17 @@
 package dev.memvault.core.internal.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.memvault.proto.v1.RecordEnvelope;
 import dev.memvault.proto.v1.RecordEnvelopeOrBuilder;
-import dev.memvault.protocol.CanonicalEncoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.DataFormatException;
 
 /**
@@ -26,7 +29,7 @@ public final class RecordCipher {
   private static final int LENGTH_PREFIX = 4;
   /** Bit 31 of the length prefix: the body is raw DEFLATE of the serialized memory. */
   private static final int DEFLATED = 0x8000_0000;
-  private static final String AD_LABEL = "memvault.v1.record";
+  private static final byte[] AD_LABEL = "memvault.v1.record".getBytes(StandardCharsets.UTF_8);
 
   private RecordCipher() {}
 
@@ -116,7 +119,7 @@ public final class RecordCipher {
     byte[] plaintext;
     try {
       plaintext =
-          scopeAead.decrypt(envelope.getCiphertext().toByteArray(), associatedData(envelope));
+          scopeAead.decrypt(readOnlyBytes(envelope.getCiphertext()), associatedData(envelope));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new GeneralSecurityException("decryption failed");
     }
@@ -149,15 +152,85 @@ public final class RecordCipher {
    * built from the fields exactly as they are written or were read.
    */
   private static byte[] associatedData(RecordEnvelopeOrBuilder envelope) {
-    return CanonicalEncoding.encode(
-        AD_LABEL,
-        List.of(
-            UnsafeByteOperations.unsafeWrap(
-                ByteBuffer.allocate(Integer.BYTES).putInt(envelope.getFormatVersion()).array()),
-            envelope.getVaultId(),
-            envelope.getScopeId(),
-            envelope.getRecordId(),
-            UnsafeByteOperations.unsafeWrap(CanonicalEncoding.u64(envelope.getRevision())),
-            envelope.getAuthorDeviceId()));
+    ByteString vaultId = envelope.getVaultId();
+    ByteString scopeId = envelope.getScopeId();
+    ByteString recordId = envelope.getRecordId();
+    ByteString authorDeviceId = envelope.getAuthorDeviceId();
+    int size =
+        AD_LABEL.length
+            + 6 * Integer.BYTES
+            + Integer.BYTES
+            + vaultId.size()
+            + scopeId.size()
+            + recordId.size()
+            + Long.BYTES
+            + authorDeviceId.size();
+    ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + size);
+    out.putInt(AD_LABEL.length).put(AD_LABEL);
+    out.putInt(Integer.BYTES).putInt(envelope.getFormatVersion());
+    out.putInt(vaultId.size());
+    vaultId.copyTo(out);
+    out.putInt(scopeId.size());
+    scopeId.copyTo(out);
+    out.putInt(recordId.size());
+    recordId.copyTo(out);
+    out.putInt(Long.BYTES).putLong(envelope.getRevision());
+    out.putInt(authorDeviceId.size());
+    authorDeviceId.copyTo(out);
+    return out.array();
+  }
+
+  /**
+   * The bytes of {@code value}, without a copy when it wraps one whole array: for reading only,
+   * as the array may be the ByteString's own.
+   */
+  private static byte[] readOnlyBytes(ByteString value) {
+    WholeArray whole = new WholeArray();
+    try {
+      UnsafeByteOperations.unsafeWriteTo(value, whole);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return whole.array != null ? whole.array : value.toByteArray();
+  }
+
+  /** Keeps the array a ByteString hands over if it is one whole array, in one piece. */
+  private static final class WholeArray extends ByteOutput {
+    byte[] array;
+    private boolean pieces;
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      if (!pieces && array == null && offset == 0 && length == value.length) {
+        array = value;
+      } else {
+        fragmented();
+      }
+    }
+
+    @Override
+    public void write(byte value) {
+      fragmented();
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      fragmented();
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      fragmented();
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      fragmented();
+    }
+
+    private void fragmented() {
+      pieces = true;
+      array = null;
+    }
   }
 }

@@ -445,8 +445,9 @@ class RecordCipherTest {
 
       RecordEnvelope envelope = sealedMemory(memory);
 
-      assertEquals(length, plaintextOf(envelope).getInt(0), "length " + length + Seeds.context(seed));
-      assertArrayEquals(memory, open(envelope), "length " + length + Seeds.context(seed));
+      String where = "length " + length + Seeds.context(seed);
+      assertEquals(length, plaintextOf(envelope).getInt(0), where);
+      assertArrayEquals(memory, open(envelope), where);
     }
   }
 
@@ -499,7 +500,8 @@ class RecordCipherTest {
                     .build())
             .setKeyBytes(
                 SecretBytes.copyFrom(
-                    hex.parseHex("404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"),
+                    hex.parseHex(
+                        "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"),
                     InsecureSecretKeyAccess.get()))
             .setIdRequirement(0x12345678)
             .build();

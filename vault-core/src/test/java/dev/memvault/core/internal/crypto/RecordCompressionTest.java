@@ -31,17 +31,24 @@ class RecordCompressionTest {
     return Arrays.copyOf(text.toString().getBytes(StandardCharsets.UTF_8), bytes);
   }
 
+  /**
+   * Random bytes pass the threshold about 3 times in 100,000 (a chi-square tail), and are then
+   * only tried in vain; the bound here leaves room for that without ever failing by chance.
+   */
   @Test
-  void looksIncompressible_randomBytes_true() {
-    long seed = Seeds.seed("looksIncompressible_randomBytes_true");
+  void looksIncompressible_randomBytes_trueForAlmostAll() {
+    long seed = Seeds.seed("looksIncompressible_randomBytes_trueForAlmostAll");
     SplittableRandom random = new SplittableRandom(seed);
+    int tried = 0;
     for (int round = 0; round < 2_000; round++) {
       byte[] bytes = new byte[253 + random.nextInt(70_000)];
       random.nextBytes(bytes);
-      assertTrue(
-          RecordCompression.looksIncompressible(bytes),
-          "round " + round + ", " + bytes.length + " bytes" + Seeds.context(seed));
+      if (!RecordCompression.looksIncompressible(bytes)) {
+        tried++;
+      }
     }
+    assertTrue(
+        tried <= 20, tried + " of 2,000 random records would be deflated" + Seeds.context(seed));
   }
 
   @Test
