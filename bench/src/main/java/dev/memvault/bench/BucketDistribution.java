@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.Deflater;
 
 /**
@@ -69,7 +70,7 @@ final class BucketDistribution {
       }
       vault.exportSource().exportAll(stored::addAll);
     }
-    return tally(memories + " corpus memories", stored);
+    return tally(String.format(Locale.ROOT, "%,d corpus memories", memories), stored);
   }
 
   private static Result exportRecords(Path directory, Path export)
@@ -80,7 +81,9 @@ final class BucketDistribution {
       vault.exportSource().exportAll(stored::addAll);
     }
     return tally(
-        "records of an imported generated ChatGPT export (" + stored.size() + ")", stored);
+        String.format(
+            Locale.ROOT, "%,d records of an imported generated ChatGPT export", stored.size()),
+        stored);
   }
 
   private static Result tally(String name, List<Memory> memories) throws GeneralSecurityException {

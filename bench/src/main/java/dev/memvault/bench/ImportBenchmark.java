@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
@@ -38,7 +39,9 @@ final class ImportBenchmark {
       long memvaultNanos,
       long memvaultPeakHeapBytes,
       long plainMessages,
-      long plainNanos) {
+      long plainNanos,
+      long memvaultBytesOnDisk,
+      long plainBytesOnDisk) {
     double memvaultPerSecond() {
       return memvaultMessages / (memvaultNanos / 1e9);
     }
@@ -59,7 +62,28 @@ final class ImportBenchmark {
     long plainStart = System.nanoTime();
     long plainMessages = insertPlain(export.file(), directory.resolve("plain.db"), xerial);
     long plainNanos = System.nanoTime() - plainStart;
-    return new Result(export, memvault[0], memvault[2], memvault[3], plainMessages, plainNanos);
+    return new Result(
+        export,
+        memvault[0],
+        memvault[2],
+        memvault[3],
+        plainMessages,
+        plainNanos,
+        bytesUnder(directory.resolve("vault")),
+        bytesUnder(directory, "plain.db"));
+  }
+
+  /** Bytes of the regular files under {@code directory} whose names start with the prefix. */
+  private static long bytesUnder(Path directory, String... prefix) throws IOException {
+    try (Stream<Path> files = Files.walk(directory)) {
+      long total = 0;
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (prefix.length == 0 || file.getFileName().toString().startsWith(prefix[0])) {
+          total += Files.size(file);
+        }
+      }
+      return total;
+    }
   }
 
   /** Runs {@link ImportChild}; returns messages, conversations, nanoseconds, peak heap bytes. */

@@ -349,23 +349,26 @@ final class Report {
             result.export().messages(),
             ImportBenchmark.CHILD_HEAP));
     line("");
-    line("| | messages | seconds | messages/s | peak heap |");
-    line("| --- | --- | --- | --- | --- |");
+    line("| | messages | seconds | messages/s | peak heap | on disk |");
+    line("| --- | --- | --- | --- | --- | --- |");
     line(
         String.format(
             Locale.ROOT,
-            "| memvault import | %,d | %.1f | %,.0f | %.0f MB |",
+            "| memvault import | %,d | %.1f | %,.0f | %.0f MB | %.0f MB |",
             result.memvaultMessages(),
             result.memvaultNanos() / 1e9,
             result.memvaultPerSecond(),
-            result.memvaultPeakHeapBytes() / 1e6));
+            result.memvaultPeakHeapBytes() / 1e6,
+            result.memvaultBytesOnDisk() / 1e6));
     line(
         String.format(
             Locale.ROOT,
-            "| plain insert and FTS5 index of the same rows | %,d | %.1f | %,.0f | (not limited) |",
+            "| plain insert and FTS5 index of the same rows | %,d | %.1f | %,.0f | (not limited)"
+                + " | %.0f MB |",
             result.plainMessages(),
             result.plainNanos() / 1e9,
-            result.plainPerSecond()));
+            result.plainPerSecond(),
+            result.plainBytesOnDisk() / 1e6));
     line("");
     double ratio = result.memvaultPerSecond() / result.plainPerSecond();
     boolean heapMet = result.memvaultPeakHeapBytes() < 256L << 20;
