@@ -32,8 +32,8 @@ class RecordCompressionTest {
   }
 
   /**
-   * Random bytes pass the threshold about 3 times in 100,000 (a chi-square tail), and are then
-   * only tried in vain; the bound here leaves room for that without ever failing by chance.
+   * Random bytes pass the threshold fewer than 1 time in 10,000 (a chi-square tail), and are then
+   * only tried in vain; the bound here leaves room for that without failing by chance.
    */
   @Test
   void looksIncompressible_randomBytes_trueForAlmostAll() {
