@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 public final class BenchMain {
   private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
   private static final int OPEN_REPEATS = 11;
+  private static final int BUCKET_MEMORIES = 20_000;
 
   private final BenchOptions options;
   private final Report report = new Report();
@@ -87,12 +88,97 @@ public final class BenchMain {
 
     progress("building the corpus");
     Corpus corpus = new Corpus(options.seed(), Math.max(100_000, 10 * options.memories()), 1.0);
+
+    List<EnvelopeBenchmark.Result> envelope = List.of();
+    if (options.runs("envelope")) {
+      progress("envelope encryption");
+      envelope =
+          new EnvelopeBenchmark(2_000, 1_000, 5)
+              .run(
+                  List.of(
+                      EnvelopeBenchmark.Plaintext.random(),
+                      EnvelopeBenchmark.Plaintext.text(corpus)),
+                  1024,
+                  64 * 1024);
+    }
+
+    Path data = root.resolve("data");
+    Optional<Adds> adds = Optional.empty();
+    if (options.runs("adds")) {
+      adds = Optional.of(adds(root, data, xerial, sqlCipherKey, corpus));
+    }
+
+    Optional<ImportBenchmark.Result> imported = Optional.empty();
+    if (options.runs("import") && options.importMegabytes() > 0) {
+      progress("importing a generated " + options.importMegabytes() + " MB ChatGPT export");
+      imported =
+          Optional.of(
+              ImportBenchmark.run(
+                  data.resolve("import"),
+                  options.importMegabytes() * 1_000_000L,
+                  options.seed(),
+                  xerial));
+    }
+
+    List<BucketDistribution.Result> buckets = List.of();
+    if (options.runs("buckets")) {
+      int memories = Math.min(options.memories(), BUCKET_MEMORIES);
+      progress("padding buckets of " + memories + " corpus memories and a 20 MB export");
+      Path directory = root.resolve("buckets");
+      Files.createDirectories(directory);
+      Path export =
+          ChatGptExportGenerator.generate(
+                  directory.resolve("conversations.json"), 20_000_000L, options.seed())
+              .file();
+      buckets = BucketDistribution.run(directory, corpus, memories, export);
+    }
+
+    ZonedDateTime finished = ZonedDateTime.now();
+    report.machine(
+        started,
+        finished,
+        loadAtStart,
+        MachineInfo.loadAverage(),
+        root,
+        baselineJar,
+        plainSqliteVersion(xerial, root),
+        vaultCoreSqliteVersion(),
+        options);
+    adds.ifPresent(
+        a -> {
+          report.inserts(a.inserts(), options, a.sizes());
+          report.searches(a.searches(), a.classes(), options);
+          report.open(a.open());
+        });
+    if (!envelope.isEmpty()) {
+      report.envelope(envelope);
+    }
+    imported.ifPresent(report::imports);
+    if (!buckets.isEmpty()) {
+      report.buckets(buckets);
+    }
+    System.out.print(report);
+    System.out.flush();
+
+    if (options.keep()) {
+      progress("kept the databases in " + root);
+    } else {
+      deleteRecursively(root);
+    }
+  }
+
+  /** The adds, then the searches and opens on the data they wrote. */
+  private record Adds(
+      List<InsertBenchmark.Result> inserts,
+      List<SearchBenchmark.Result> searches,
+      List<SearchBenchmark.TermClass> classes,
+      OpenBenchmark.Result open,
+      Map<String, Long> sizes) {}
+
+  private Adds adds(
+      Path root, Path data, PlainFtsStore.Opener xerial, byte[] sqlCipherKey, Corpus corpus)
+      throws Exception {
     int[] df = corpus.documentFrequencies(options.memories());
-
-    progress("envelope encryption");
-    List<EnvelopeBenchmark.Result> envelope =
-        new EnvelopeBenchmark(2_000, 1_000, 5).run(1024, 64 * 1024);
-
     progress("warming up the add path");
     Path warmup = root.resolve("warmup");
     try (Stores stores = new Stores(warmup, xerial, sqlCipherKey)) {
@@ -106,14 +192,11 @@ public final class BenchMain {
     }
     deleteRecursively(warmup);
 
-    Path data = root.resolve("data");
     List<InsertBenchmark.Result> inserts;
     List<SearchBenchmark.Result> searches = new ArrayList<>();
     List<SearchBenchmark.TermClass> classes = new ArrayList<>();
     KdfParameters kdf;
-    String plainSqlite;
     try (Stores stores = new Stores(data, xerial, sqlCipherKey)) {
-      plainSqlite = stores.plain.sqliteVersion();
       progress(
           "adding " + options.memories() + " memories to each of " + stores.all.size() + " stores");
       inserts =
@@ -149,42 +232,7 @@ public final class BenchMain {
                 : Optional.empty(),
             OPEN_REPEATS);
 
-    Optional<ImportBenchmark.Result> imported = Optional.empty();
-    if (options.importMegabytes() > 0) {
-      progress("importing a generated " + options.importMegabytes() + " MB ChatGPT export");
-      imported =
-          Optional.of(
-              ImportBenchmark.run(
-                  data.resolve("import"),
-                  options.importMegabytes() * 1_000_000L,
-                  options.seed(),
-                  xerial));
-    }
-
-    ZonedDateTime finished = ZonedDateTime.now();
-    report.machine(
-        started,
-        finished,
-        loadAtStart,
-        MachineInfo.loadAverage(),
-        root,
-        baselineJar,
-        plainSqlite,
-        vaultCoreSqliteVersion(),
-        options);
-    report.inserts(inserts, options, sizes(data));
-    report.searches(searches, classes, options);
-    report.open(open);
-    report.envelope(envelope);
-    imported.ifPresent(report::imports);
-    System.out.print(report);
-    System.out.flush();
-
-    if (options.keep()) {
-      progress("kept the databases in " + root);
-    } else {
-      deleteRecursively(root);
-    }
+    return new Adds(inserts, searches, classes, open, sizes(data));
   }
 
   private SearchBenchmark.TermClass select(
@@ -255,6 +303,16 @@ public final class BenchMain {
       }
     }
     return sizes;
+  }
+
+  private static String plainSqliteVersion(PlainFtsStore.Opener xerial, Path root)
+      throws SQLException {
+    try (Connection connection = xerial.connect(root.resolve("version.db"));
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT sqlite_version()")) {
+      rows.next();
+      return rows.getString(1);
+    }
   }
 
   private static String vaultCoreSqliteVersion() throws SQLException {

@@ -1,7 +1,10 @@
 package dev.memvault.bench;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Command-line options of the benchmark. */
 record BenchOptions(
@@ -14,7 +17,19 @@ record BenchOptions(
     boolean keep,
     boolean breakdown,
     Optional<Path> baselineJar,
-    int importMegabytes) {
+    int importMegabytes,
+    Set<String> parts) {
+
+  /**
+   * The parts of a run: adds (with the searches and opens on their data), envelope, import,
+   * buckets (padding buckets of real records).
+   */
+  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets");
+
+  boolean runs(String part) {
+    return parts.contains(part);
+  }
+
 
   static final String USAGE =
       """
@@ -30,6 +45,10 @@ record BenchOptions(
         --baseline-jar PATH  the org.xerial sqlite-jdbc jar (default: baseline-lib/ next to
                              the benchmark jar)
         --import-mb N        size of the generated ChatGPT export to import (default 200; 0 skips)
+        --parts LIST         which parts to run, comma-separated, of adds (with the searches and
+                             opens that use their data), envelope, import, buckets (padding
+                             buckets of real records, with and without compression) (default:
+                             all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
       their options.
@@ -46,6 +65,7 @@ record BenchOptions(
     boolean breakdown = true;
     Optional<Path> baselineJar = Optional.empty();
     int importMegabytes = 200;
+    Set<String> parts = ALL_PARTS;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -59,6 +79,7 @@ record BenchOptions(
         case "--no-breakdown" -> breakdown = false;
         case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i, arg)));
         case "--import-mb" -> importMegabytes = Integer.parseInt(value(args, ++i, arg));
+        case "--parts" -> parts = parts(value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
@@ -78,7 +99,19 @@ record BenchOptions(
         keep,
         breakdown,
         baselineJar,
-        importMegabytes);
+        importMegabytes,
+        parts);
+  }
+
+  private static Set<String> parts(String list) {
+    Set<String> parts = new HashSet<>(List.of(list.split(",")));
+    for (String part : parts) {
+      if (!ALL_PARTS.contains(part)) {
+        throw new IllegalArgumentException(
+            "unknown part " + part + " in --parts (known: adds, envelope, import, buckets)");
+      }
+    }
+    return Set.copyOf(parts);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
@@ -20,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Import of a generated ChatGPT export: memvault's importer in a child JVM limited to 256 MB of
- * heap (messages per second and its peak heap), next to the plain insert rate of the same rows:
- * the same file parsed with the same streaming parser, and each conversation's messages
- * inserted into a plain SQLite table (xerial, WAL, synchronous=FULL) in one transaction per
+ * heap (messages per second and its peak heap), next to the plain rate of the same work: the same
+ * file parsed with the same streaming parser, and each conversation's messages inserted into a
+ * plain SQLite table and a full-text index of their text (xerial, WAL, synchronous=FULL, FTS5 with
+ * memvault's tokenizer, external content so the text is stored once) in one transaction per
  * conversation, as memvault commits them.
  */
 final class ImportBenchmark {
@@ -37,7 +39,9 @@ final class ImportBenchmark {
       long memvaultNanos,
       long memvaultPeakHeapBytes,
       long plainMessages,
-      long plainNanos) {
+      long plainNanos,
+      long memvaultBytesOnDisk,
+      long plainBytesOnDisk) {
     double memvaultPerSecond() {
       return memvaultMessages / (memvaultNanos / 1e9);
     }
@@ -58,7 +62,28 @@ final class ImportBenchmark {
     long plainStart = System.nanoTime();
     long plainMessages = insertPlain(export.file(), directory.resolve("plain.db"), xerial);
     long plainNanos = System.nanoTime() - plainStart;
-    return new Result(export, memvault[0], memvault[2], memvault[3], plainMessages, plainNanos);
+    return new Result(
+        export,
+        memvault[0],
+        memvault[2],
+        memvault[3],
+        plainMessages,
+        plainNanos,
+        bytesUnder(directory.resolve("vault")),
+        bytesUnder(directory, "plain.db"));
+  }
+
+  /** Bytes of the regular files under {@code directory} whose names start with the prefix. */
+  private static long bytesUnder(Path directory, String... prefix) throws IOException {
+    try (Stream<Path> files = Files.walk(directory)) {
+      long total = 0;
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (prefix.length == 0 || file.getFileName().toString().startsWith(prefix[0])) {
+          total += Files.size(file);
+        }
+      }
+      return total;
+    }
   }
 
   /** Runs {@link ImportChild}; returns messages, conversations, nanoseconds, peak heap bytes. */
@@ -88,7 +113,10 @@ final class ImportBenchmark {
     return values;
   }
 
-  /** The baseline: the same messages as plain rows. Returns how many rows it inserted. */
+  /**
+   * The baseline: the same messages as plain rows, each also in an FTS5 index (memvault indexes
+   * every message it imports). Returns how many rows it inserted.
+   */
   private static long insertPlain(Path export, Path database, PlainFtsStore.Opener xerial)
       throws IOException, SQLException {
     long rows = 0;
@@ -101,26 +129,39 @@ final class ImportBenchmark {
         statement.execute(
             "CREATE TABLE messages (id TEXT PRIMARY KEY, conversation TEXT NOT NULL,"
                 + " role TEXT NOT NULL, created_at REAL, model TEXT, text TEXT NOT NULL)");
+        statement.execute(
+            "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages',"
+                + " content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2')");
       }
       connection.setAutoCommit(false);
       try (PreparedStatement insert =
-          connection.prepareStatement("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)")) {
+              connection.prepareStatement(
+                  "INSERT INTO messages (rowid, id, conversation, role, created_at, model, text)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement index =
+              connection.prepareStatement(
+                  "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")) {
         if (parser.nextToken() != JsonToken.START_ARRAY) {
           throw new IOException("not a ChatGPT export");
         }
         while (parser.nextToken() == JsonToken.START_OBJECT) {
           JsonNode conversation = JSON.readTree(parser);
           for (Row row : rows(conversation)) {
-            insert.setString(1, row.id);
-            insert.setString(2, row.conversation);
-            insert.setString(3, row.role);
-            insert.setDouble(4, row.createdAt);
-            insert.setString(5, row.model);
-            insert.setString(6, row.text);
-            insert.addBatch();
             rows++;
+            insert.setLong(1, rows);
+            insert.setString(2, row.id);
+            insert.setString(3, row.conversation);
+            insert.setString(4, row.role);
+            insert.setDouble(5, row.createdAt);
+            insert.setString(6, row.model);
+            insert.setString(7, row.text);
+            insert.addBatch();
+            index.setLong(1, rows);
+            index.setString(2, row.text);
+            index.addBatch();
           }
           insert.executeBatch();
+          index.executeBatch();
           connection.commit();
         }
       }

@@ -1,11 +1,18 @@
 package dev.memvault.core.internal.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.memvault.proto.v1.RecordEnvelope;
+import dev.memvault.proto.v1.RecordEnvelopeOrBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.zip.DataFormatException;
 
 /**
  * Seals one serialized memory revision into a {@link RecordEnvelope} and opens it again.
@@ -14,47 +21,67 @@ import java.util.Arrays;
  * address fields are authenticated as associated data, and {@link #open} also checks them against
  * the address the reader expects, so an envelope copied to another record, revision or vault is
  * rejected even though it would authenticate under its own fields. Plaintexts are deflated when
- * that makes them fall into a smaller bucket ({@link RecordCompression}), then padded to {@link
- * Padme} buckets.
+ * that makes them fall into a smaller bucket ({@link RecordCompression}; one whose bytes look
+ * random is not tried), then padded to {@link Padme} buckets.
  */
 public final class RecordCipher {
   public static final int FORMAT_VERSION = 1;
   private static final int LENGTH_PREFIX = 4;
   /** Bit 31 of the length prefix: the body is raw DEFLATE of the serialized memory. */
   private static final int DEFLATED = 0x8000_0000;
+  private static final byte[] AD_LABEL = "memvault.v1.record".getBytes(StandardCharsets.UTF_8);
 
   private RecordCipher() {}
 
   public static RecordEnvelope seal(Aead scopeAead, RecordAddress address, byte[] memory)
       throws GeneralSecurityException {
-    byte[] body = memory;
-    int prefix = memory.length;
-    var deflated = RecordCompression.deflateIfSmaller(memory, LENGTH_PREFIX);
-    if (deflated.isPresent()) {
-      body = deflated.get();
-      prefix = body.length | DEFLATED;
-    }
-    int padded = Padme.paddedLength(LENGTH_PREFIX + body.length);
-    ByteBuffer plain = ByteBuffer.allocate(padded);
-    plain.putInt(prefix).put(body);
-    if (body != memory) {
-      Arrays.fill(body, (byte) 0);
-    }
-    byte[] plaintext = plain.array();
+    // RecordAddress hands out fresh copies, so the envelope can own them.
+    RecordEnvelope.Builder envelope =
+        RecordEnvelope.newBuilder()
+            .setFormatVersion(FORMAT_VERSION)
+            .setVaultId(UnsafeByteOperations.unsafeWrap(address.vaultId()))
+            .setScopeId(UnsafeByteOperations.unsafeWrap(address.scopeId()))
+            .setRecordId(UnsafeByteOperations.unsafeWrap(address.recordId()))
+            .setRevision(address.revision())
+            .setAuthorDeviceId(UnsafeByteOperations.unsafeWrap(address.authorDeviceId()));
+    byte[] plaintext = paddedPlaintext(memory);
     try {
-      byte[] ciphertext = scopeAead.encrypt(plaintext, address.associatedData(FORMAT_VERSION));
-      return RecordEnvelope.newBuilder()
-          .setFormatVersion(FORMAT_VERSION)
-          .setVaultId(ByteString.copyFrom(address.vaultId()))
-          .setScopeId(ByteString.copyFrom(address.scopeId()))
-          .setRecordId(ByteString.copyFrom(address.recordId()))
-          .setRevision(address.revision())
-          .setAuthorDeviceId(ByteString.copyFrom(address.authorDeviceId()))
-          .setCiphertext(ByteString.copyFrom(ciphertext))
-          .build();
+      byte[] ciphertext = scopeAead.encrypt(plaintext, associatedData(envelope));
+      // The array is fresh from the AEAD and referenced nowhere else, so the envelope can own it.
+      return envelope.setCiphertext(UnsafeByteOperations.unsafeWrap(ciphertext)).build();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
+  }
+
+  /**
+   * {@code u32be(P) || B || zeros} up to the bucket (docs/FORMAT.md, section 6.3), where B is the
+   * memory deflated if that reaches a smaller bucket, else the memory as it is.
+   */
+  private static byte[] paddedPlaintext(byte[] memory) {
+    int storedBucket = Padme.paddedLength(LENGTH_PREFIX + memory.length);
+    if (storedBucket > Padme.MIN_BUCKET && !RecordCompression.looksIncompressible(memory)) {
+      // Deflated straight behind the length word; only output that beats the stored bucket is
+      // useful, so the deflater stops there.
+      byte[] buffer = new byte[storedBucket];
+      int length =
+          RecordCompression.deflateInto(
+              memory, buffer, LENGTH_PREFIX, storedBucket - LENGTH_PREFIX);
+      if (length >= 0) {
+        int bucket = Padme.paddedLength(LENGTH_PREFIX + length);
+        if (bucket < storedBucket) {
+          ByteBuffer.wrap(buffer).putInt(length | DEFLATED);
+          byte[] plaintext = Arrays.copyOf(buffer, bucket);
+          Arrays.fill(buffer, (byte) 0);
+          return plaintext;
+        }
+        Arrays.fill(buffer, LENGTH_PREFIX, LENGTH_PREFIX + length, (byte) 0);
+      }
+    }
+    byte[] plaintext = new byte[storedBucket];
+    ByteBuffer.wrap(plaintext).putInt(memory.length);
+    System.arraycopy(memory, 0, plaintext, LENGTH_PREFIX, memory.length);
+    return plaintext;
   }
 
   /** The address an envelope claims for itself. */
@@ -84,45 +111,126 @@ public final class RecordCipher {
       long expectedRevision)
       throws GeneralSecurityException {
     if (envelope.getFormatVersion() != FORMAT_VERSION
-        || !Arrays.equals(envelope.getVaultId().toByteArray(), expectedVaultId)
-        || !Arrays.equals(envelope.getRecordId().toByteArray(), expectedRecordId)
+        || !envelope.getVaultId().equals(UnsafeByteOperations.unsafeWrap(expectedVaultId))
+        || !envelope.getRecordId().equals(UnsafeByteOperations.unsafeWrap(expectedRecordId))
         || envelope.getRevision() != expectedRevision) {
       throw new GeneralSecurityException("decryption failed");
     }
     byte[] plaintext;
     try {
       plaintext =
-          scopeAead.decrypt(
-              envelope.getCiphertext().toByteArray(),
-              addressOf(envelope).associatedData(FORMAT_VERSION));
+          scopeAead.decrypt(readOnlyBytes(envelope.getCiphertext()), associatedData(envelope));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new GeneralSecurityException("decryption failed");
     }
     try {
-      ByteBuffer plain = ByteBuffer.wrap(plaintext);
-      if (plain.remaining() < LENGTH_PREFIX) {
+      if (plaintext.length < LENGTH_PREFIX) {
         throw new GeneralSecurityException("decryption failed");
       }
-      int prefix = plain.getInt();
+      int prefix = ByteBuffer.wrap(plaintext).getInt();
       int length = prefix & ~DEFLATED;
-      if (length > plain.remaining()) {
+      if (length > plaintext.length - LENGTH_PREFIX) {
         throw new GeneralSecurityException("decryption failed");
       }
-      byte[] body = new byte[length];
-      plain.get(body);
       if ((prefix & DEFLATED) == 0) {
-        return body;
+        return Arrays.copyOfRange(plaintext, LENGTH_PREFIX, LENGTH_PREFIX + length);
       }
       try {
-        return RecordCompression.inflate(body);
-      } catch (java.util.zip.DataFormatException e) {
+        return RecordCompression.inflate(plaintext, LENGTH_PREFIX, length);
+      } catch (DataFormatException e) {
         // Authenticated, so written by a holder of the scope key: damage or a hostile writer.
         throw new GeneralSecurityException("decryption failed");
-      } finally {
-        Arrays.fill(body, (byte) 0);
       }
     } finally {
       Arrays.fill(plaintext, (byte) 0);
+    }
+  }
+
+  /**
+   * The {@code memvault.v1.record} associated data (docs/FORMAT.md, section 6.2) of the envelope's
+   * own fields 1 to 6: what {@link RecordAddress#associatedData} gives for the same address,
+   * built from the fields exactly as they are written or were read.
+   */
+  private static byte[] associatedData(RecordEnvelopeOrBuilder envelope) {
+    ByteString vaultId = envelope.getVaultId();
+    ByteString scopeId = envelope.getScopeId();
+    ByteString recordId = envelope.getRecordId();
+    ByteString authorDeviceId = envelope.getAuthorDeviceId();
+    int size =
+        AD_LABEL.length
+            + 6 * Integer.BYTES
+            + Integer.BYTES
+            + vaultId.size()
+            + scopeId.size()
+            + recordId.size()
+            + Long.BYTES
+            + authorDeviceId.size();
+    ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + size);
+    out.putInt(AD_LABEL.length).put(AD_LABEL);
+    out.putInt(Integer.BYTES).putInt(envelope.getFormatVersion());
+    out.putInt(vaultId.size());
+    vaultId.copyTo(out);
+    out.putInt(scopeId.size());
+    scopeId.copyTo(out);
+    out.putInt(recordId.size());
+    recordId.copyTo(out);
+    out.putInt(Long.BYTES).putLong(envelope.getRevision());
+    out.putInt(authorDeviceId.size());
+    authorDeviceId.copyTo(out);
+    return out.array();
+  }
+
+  /**
+   * The bytes of {@code value}, without a copy when it wraps one whole array: for reading only,
+   * as the array may be the ByteString's own.
+   */
+  private static byte[] readOnlyBytes(ByteString value) {
+    WholeArray whole = new WholeArray();
+    try {
+      UnsafeByteOperations.unsafeWriteTo(value, whole);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return whole.array != null ? whole.array : value.toByteArray();
+  }
+
+  /** Keeps the array a ByteString hands over if it is one whole array, in one piece. */
+  private static final class WholeArray extends ByteOutput {
+    byte[] array;
+    private boolean pieces;
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      if (!pieces && array == null && offset == 0 && length == value.length) {
+        array = value;
+      } else {
+        fragmented();
+      }
+    }
+
+    @Override
+    public void write(byte value) {
+      fragmented();
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      fragmented();
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      fragmented();
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      fragmented();
+    }
+
+    private void fragmented() {
+      pieces = true;
+      array = null;
     }
   }
 }

@@ -9,14 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.aead.AesGcmKey;
+import com.google.crypto.tink.aead.AesGcmParameters;
+import com.google.crypto.tink.util.SecretBytes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.testing.Seeds;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
@@ -421,5 +433,126 @@ class RecordCipherTest {
     int length = deflater.deflate(out);
     deflater.end();
     return Arrays.copyOf(out, length);
+  }
+
+  @Test
+  void seal_randomBytesAtEverySize_storedAsTheyAreAndRoundTrip() throws Exception {
+    long seed = Seeds.seed("seal_randomBytesAtEverySize_storedAsTheyAreAndRoundTrip");
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int length : new int[] {253, 300, 1_024, 4_000, 65_536, 100_000}) {
+      byte[] memory = new byte[length];
+      random.nextBytes(memory);
+
+      RecordEnvelope envelope = sealedMemory(memory);
+
+      String where = "length " + length + Seeds.context(seed);
+      assertEquals(length, plaintextOf(envelope).getInt(0), where);
+      assertArrayEquals(memory, open(envelope), where);
+    }
+  }
+
+  @Test
+  void seal_textBehindARandomLookingSample_stillDeflatedWhenItHelps() throws Exception {
+    // Text in the middle of a record whose start is random bytes: the sample spans the whole
+    // record, so the text is seen and the record deflates into a smaller bucket.
+    byte[] random = new byte[400];
+    new SplittableRandom(3).nextBytes(random);
+    byte[] text = repetitiveText(20_000);
+    byte[] memory = Arrays.copyOf(random, random.length + text.length);
+    System.arraycopy(text, 0, memory, random.length, text.length);
+
+    RecordEnvelope envelope = sealedMemory(memory);
+
+    assertTrue(plaintextOf(envelope).getInt(0) < 0, "deflated flag set");
+    assertArrayEquals(memory, open(envelope));
+  }
+
+  @Test
+  void seal_associatedData_isTheAddressEncoding() throws Exception {
+    // The envelope's associated data is built from its own fields; it must equal the address's
+    // encoding (FORMAT 6.2), or the decryption below fails.
+    RecordEnvelope envelope = sealedMemory(repetitiveText(3_000));
+    RecordAddress address = new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID);
+
+    byte[] plaintext =
+        aead.decrypt(
+            envelope.getCiphertext().toByteArray(),
+            address.associatedData(RecordCipher.FORMAT_VERSION));
+
+    assertEquals(envelope.getCiphertext().size() - AEAD_OVERHEAD, plaintext.length);
+  }
+
+  /**
+   * A record deflated by an earlier writer (docs/FORMAT.md, section 11.6, sealed with a fixed key
+   * and nonce): the reader opens it to the documented memory, whatever the writer does today.
+   */
+  @Test
+  void open_deflatedVectorFromFormatDocument_givesTheDocumentedMemory() throws Exception {
+    HexFormat hex = HexFormat.of();
+    AesGcmKey key =
+        AesGcmKey.builder()
+            .setParameters(
+                AesGcmParameters.builder()
+                    .setKeySizeBytes(32)
+                    .setIvSizeBytes(12)
+                    .setTagSizeBytes(16)
+                    .setVariant(AesGcmParameters.Variant.TINK)
+                    .build())
+            .setKeyBytes(
+                SecretBytes.copyFrom(
+                    hex.parseHex(
+                        "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"),
+                    InsecureSecretKeyAccess.get()))
+            .setIdRequirement(0x12345678)
+            .build();
+    Aead vectorAead =
+        KeysetHandle.newBuilder()
+            .addEntry(KeysetHandle.importKey(key).makePrimary())
+            .build()
+            .getPrimitive(RegistryConfiguration.get(), Aead.class);
+    RecordEnvelope envelope = RecordEnvelope.parseFrom(hex.parseHex(formatVector("### 11.6 ")));
+
+    Memory memory =
+        Memory.parseFrom(
+            RecordCipher.open(
+                vectorAead,
+                envelope,
+                hex.parseHex("00112233445566778899aabbccddeeff"),
+                hex.parseHex("017f22e279b07cc398c4dc0c0c07398f"),
+                1));
+
+    String text =
+        "The ferry to Stromness leaves Scrabster at 09:15 and 13:30; the crossing takes ninety"
+            + " minutes. Book the car on the 09:15 ferry, since the 13:30 ferry is often full in"
+            + " July.";
+    assertEquals("017f22e2-79b0-7cc3-98c4-dc0c0c07398f", memory.getId());
+    assertEquals(Kind.MESSAGE, memory.getKind());
+    assertEquals(text, memory.getText());
+    assertEquals(text, memory.getMessage().getParts(0).getText());
+    assertEquals(449, memory.getSerializedSize());
+    assertEquals(5 + 12 + 256 + 16, envelope.getCiphertext().size(), "in the 256-byte bucket");
+  }
+
+  /** The hex of the last code block under the heading that starts with {@code heading}. */
+  private static String formatVector(String heading) throws java.io.IOException {
+    // Maven runs tests with the module directory (vault-core/) as the working directory.
+    List<String> lines = Files.readAllLines(Path.of("..", "docs", "FORMAT.md"));
+    int at = 0;
+    while (!lines.get(at).startsWith(heading)) {
+      at++;
+    }
+    StringBuilder hexText = new StringBuilder();
+    boolean inBlock = false;
+    for (int i = at + 1; i < lines.size() && !lines.get(i).startsWith("#"); i++) {
+      if (lines.get(i).startsWith("```")) {
+        if (!inBlock) {
+          hexText.setLength(0);
+        }
+        inBlock = !inBlock;
+      } else if (inBlock) {
+        hexText.append(lines.get(i).strip());
+      }
+    }
+    return hexText.toString();
   }
 }
