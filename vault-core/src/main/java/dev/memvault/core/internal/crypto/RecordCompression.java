@@ -12,7 +12,7 @@ import java.util.zip.Inflater;
  * <p>Why: a message's text is in its envelope twice (Memory.text and its TEXT parts), and text
  * compresses about twofold, so records shrink to well under half: less to write, encrypt and
  * sync. A record is deflated only when that moves it to a smaller padding bucket, so every record
- * of up to 252 bytes (most notes, every tombstone) is stored exactly as before.
+ * of up to 252 bytes (most notes, every tombstone) is stored uncompressed.
  *
  * <p>What it costs: the padded length now follows the compressed length, so it says a little
  * about how repetitive a record is as well as how long (threat-model/THREAT_MODEL.md, S3). Each

@@ -43,11 +43,10 @@ public final class MemoryRows {
    * Search index writes held back until the transaction's end ({@link #flushIndexWrites}). SQLite
    * asks every virtual table written in a transaction for a savepoint whenever a later statement
    * opens a statement journal (an INSERT OR IGNORE, an upsert, a RETURNING clause, ...), and FTS5
-   * answers by flushing the words it holds in memory into a segment of their own. With the
-   * memories insert's RETURNING clause, that was a tiny segment per memory and FTS5 merging them
-   * again and again: adds and applied sync changes took about twice as long. Written together at
-   * the end, in rowid order, the words of a transaction are flushed once, whatever statements
-   * the other writes use (VaultSearchIndexTest counts the flushes).
+   * answers by flushing the words it holds in memory into a segment of their own, a tiny segment
+   * per memory for FTS5 to merge again and again. Written together at the end, in rowid order,
+   * the words of a transaction are flushed once, whatever statements the other writes use
+   * (VaultSearchIndexTest counts the flushes; docs/PERFORMANCE.md).
    */
   private final List<IndexWrite> indexWrites = new ArrayList<>();
 
@@ -341,8 +340,8 @@ public final class MemoryRows {
 
   /**
    * A search without filters: the best rows by bm25 from FTS5 alone (sorted by SQLite), then their
-   * memories. Ordering by bm25() this way measured about twice as fast for common words as FTS5's
-   * own ORDER BY rank (which runs the query a second time inside FTS5 to sort it), and the join
+   * memories. Ordering by bm25() this way avoids FTS5's own ORDER BY rank, which runs the query a
+   * second time inside FTS5 to sort it (docs/PERFORMANCE.md), and the join
    * runs only for the rows kept. Indexed rows are all live (a tombstone leaves the index), so no
    * filter can drop a kept row.
    */
@@ -355,7 +354,7 @@ public final class MemoryRows {
   /**
    * A search with filters, which must apply before the LIMIT: ordering by FTS5's rank (bm25 by
    * default) lets FTS5 hand rows over best first, so the join and the filters run only until the
-   * LIMIT is filled, not for every match (BENCHMARKS.md).
+   * LIMIT is filled, not for every match (docs/PERFORMANCE.md).
    */
   private static String filteredSearchSql(Where where) {
     return "SELECT " + COLUMNS + ", memory_fts.rank"

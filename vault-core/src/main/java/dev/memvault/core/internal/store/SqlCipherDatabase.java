@@ -56,11 +56,10 @@ public final class SqlCipherDatabase {
       // Freed pages are overwritten, so forgotten memories do not linger in free pages.
       statement.execute("PRAGMA secure_delete = ON");
       statement.execute("PRAGMA busy_timeout = 5000");
-      // Up to 256 MiB of decrypted pages (default: about 2 MB), taken only as pages are read.
-      // Every cache miss decrypts and authenticates a page again: 64 MiB made search over a
-      // large vault 4-5x faster than the default, and 256 MiB (a whole vault of 100,000 notes)
-      // took rare-word searches from 1.6-1.7x to 1.4x plain FTS5 (BENCHMARKS.md). The cost is
-      // memory holding plaintext pages while the vault is open (threat model: out of scope).
+      // Up to 256 MiB of decrypted pages (default: about 2 MB), taken only as pages are read:
+      // every cache miss decrypts and authenticates a page again, and a whole vault of 100,000
+      // notes fits (docs/PERFORMANCE.md). The cost is memory holding plaintext pages while the
+      // vault is open (threat model: out of scope).
       statement.execute("PRAGMA cache_size = -262144");
       // Statement and savepoint journals and temporary tables stay in memory: an import wraps
       // every conversation in a savepoint, and a journal in a temporary file cost a file write
