@@ -4,10 +4,10 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.protocol.ChangeBatches;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.v1.Kind;
+import dev.memvault.protocol.ChangeBatches;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.sync.SignedChange;
@@ -19,8 +19,8 @@ import java.util.Random;
 /**
  * One device of the sync benchmarks: a vault of its own (a separate vault per device, since a
  * second device cannot join a vault yet) and the changes it has ready to push: real envelopes of
- * real memories from its outbox, signed by its device key exactly as {@code SyncClient} signs
- * them, built before any timing starts.
+ * real memories from its outbox, signed by its device key exactly as {@code SyncClient} signs them,
+ * built before any timing starts.
  */
 final class BenchDevice implements AutoCloseable {
   static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
@@ -48,9 +48,9 @@ final class BenchDevice implements AutoCloseable {
   }
 
   /**
-   * Adds corpus documents {@code first} to {@code first + count - 1} as memories, then takes
-   * every pending change out of the outbox into signed pushes of {@code perPush} changes. Call
-   * after {@link DeviceSession#register}, so that the outbox holds only these memories.
+   * Adds corpus documents {@code first} to {@code first + count - 1} as memories, then takes every
+   * pending change out of the outbox into signed pushes of {@code perPush} changes. Call after
+   * {@link DeviceSession#register}, so that the outbox holds only these memories.
    */
   void prepare(Corpus corpus, long first, int count, int perPush) {
     addMemories(corpus, first, count);
@@ -74,9 +74,9 @@ final class BenchDevice implements AutoCloseable {
   }
 
   /**
-   * Every pending change, signed and batched as SyncClient.push does. The outbox is acknowledged
-   * at once, so that registering this device with another server later pushes nothing: the same
-   * signed changes are pushed to each server by the benchmark itself.
+   * Every pending change, signed and batched as SyncClient.push does. The outbox is acknowledged at
+   * once, so that registering this device with another server later pushes nothing: the same signed
+   * changes are pushed to each server by the benchmark itself.
    */
   private static List<PushRequest> takeOutbox(Replica vault, int perPush) {
     DeviceSigningKey key = vault.deviceSigningKey();
@@ -98,10 +98,9 @@ final class BenchDevice implements AutoCloseable {
 
   /**
    * Replaces what this device pushes with copies of {@code templates}, {@code times} over: their
-   * payloads (real envelopes, of another device) under fresh change and record ids of this
-   * device, signed as batches by its key. For warming a server up: it never reads a payload, so to
-   * it these cost what the templates cost, and they take no vault work to make. No client ever
-   * pulls them.
+   * payloads (real envelopes, of another device) under fresh change and record ids of this device,
+   * signed as batches by its key. For warming a server up: it never reads a payload, so to it these
+   * cost what the templates cost, and they take no vault work to make. No client ever pulls them.
    */
   void pushCopiesOf(List<PushRequest> templates, int times, Random random) {
     Replica engine = vault.replica();

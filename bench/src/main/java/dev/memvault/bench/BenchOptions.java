@@ -21,15 +21,14 @@ record BenchOptions(
     Set<String> parts) {
 
   /**
-   * The parts of a run: adds (with the searches and opens on their data), envelope, import,
-   * buckets (padding buckets of real records).
+   * The parts of a run: adds (with the searches and opens on their data), envelope, import, buckets
+   * (padding buckets of real records).
    */
   static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets");
 
   boolean runs(String part) {
     return parts.contains(part);
   }
-
 
   static final String USAGE =
       """

@@ -28,6 +28,7 @@ import java.util.zip.Deflater;
  */
 final class BucketDistribution {
   private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+
   /** Upper bounds of the bands the report counts records in; the last band is open. */
   static final int[] BANDS = {256, 512, 1024, 2048, 4096, 8192, 65536};
 
@@ -73,8 +74,7 @@ final class BucketDistribution {
     return tally(String.format(Locale.ROOT, "%,d corpus memories", memories), stored);
   }
 
-  private static Result exportRecords(Path directory, Path export)
-      throws GeneralSecurityException {
+  private static Result exportRecords(Path directory, Path export) throws GeneralSecurityException {
     List<Memory> stored = new ArrayList<>();
     try (MemoryVault vault = MemoryVault.create(directory, PASSPHRASE).vault()) {
       ProviderImporter.run(vault, Provider.CHATGPT, export, ImportOptions.defaults());

@@ -10,10 +10,10 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a ChatGPT-shaped {@code conversations.json} of a given size with a streaming generator,
- * so that the file can be far larger than the heap. Conversations have 4 to 24 messages of 100
- * to 1,500 characters drawn from a seeded Zipf-like vocabulary, model slugs on assistant
- * messages, and one regenerated answer (an alternate branch) in every fifth conversation.
+ * Writes a ChatGPT-shaped {@code conversations.json} of a given size with a streaming generator, so
+ * that the file can be far larger than the heap. Conversations have 4 to 24 messages of 100 to
+ * 1,500 characters drawn from a seeded Zipf-like vocabulary, model slugs on assistant messages, and
+ * one regenerated answer (an alternate branch) in every fifth conversation.
  */
 final class ChatGptExportGenerator {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,7 +52,8 @@ final class ChatGptExportGenerator {
     double created = 1_650_000_000.0 + number * 3_600.0;
     json.writeStartObject();
     json.writeStringProperty("id", "bench-conversation-" + number);
-    json.writeStringProperty("title", "Conversation " + number + " about " + word(random, vocabulary));
+    json.writeStringProperty(
+        "title", "Conversation " + number + " about " + word(random, vocabulary));
     json.writeNumberProperty("create_time", created);
     json.writeNumberProperty("update_time", created + count * 60.0);
     json.writeStringProperty("current_node", prefix + (count - 1));
@@ -61,17 +62,37 @@ final class ChatGptExportGenerator {
     for (int m = 0; m < count; m++) {
       String parent = m == 0 ? prefix + "root" : prefix + (m - 1);
       String role = m % 2 == 0 ? "user" : "assistant";
-      node(json, prefix + m, parent, role, text(random, vocabulary), created + m * 60.0, role.equals("assistant") ? "gpt-4o" : null);
+      node(
+          json,
+          prefix + m,
+          parent,
+          role,
+          text(random, vocabulary),
+          created + m * 60.0,
+          role.equals("assistant") ? "gpt-4o" : null);
     }
     if ((number + 1) % 5 == 0) {
-      node(json, prefix + "regenerated", prefix + 0, "assistant", text(random, vocabulary), created + 30.0, "gpt-4o");
+      node(
+          json,
+          prefix + "regenerated",
+          prefix + 0,
+          "assistant",
+          text(random, vocabulary),
+          created + 30.0,
+          "gpt-4o");
     }
     json.writeEndObject();
     json.writeEndObject();
   }
 
   private static void node(
-      JsonGenerator json, String id, String parent, String role, String text, double time, String model) {
+      JsonGenerator json,
+      String id,
+      String parent,
+      String role,
+      String text,
+      double time,
+      String model) {
     json.writeObjectPropertyStart(id);
     json.writeStringProperty("id", id);
     json.writeStringProperty("parent", parent);
@@ -136,7 +157,8 @@ final class ChatGptExportGenerator {
   /** Zipf-like: low indexes are far more frequent. */
   private static String word(Random random, String[] vocabulary) {
     double u = random.nextDouble();
-    return vocabulary[(int) Math.min(vocabulary.length - 1, Math.floor(Math.pow(vocabulary.length, u)) - 1)];
+    return vocabulary[
+        (int) Math.min(vocabulary.length - 1, Math.floor(Math.pow(vocabulary.length, u)) - 1)];
   }
 
   private static String[] vocabulary(Random random, int size) {
@@ -146,7 +168,11 @@ final class ChatGptExportGenerator {
       int length = 2 + random.nextInt(9);
       StringBuilder word = new StringBuilder(length);
       for (int c = 0; c < length; c++) {
-        word.append(letters.charAt(Math.min(letters.length() - 1, (int) (random.nextDouble() * random.nextDouble() * letters.length()))));
+        word.append(
+            letters.charAt(
+                Math.min(
+                    letters.length() - 1,
+                    (int) (random.nextDouble() * random.nextDouble() * letters.length()))));
       }
       words[i] = word.toString();
     }

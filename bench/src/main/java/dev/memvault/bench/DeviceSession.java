@@ -2,12 +2,12 @@ package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.protocol.SigningInputs;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.SigningInputs;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.sync.DeviceJoin;
 import dev.memvault.sdk.sync.DeviceLinking;
@@ -24,10 +24,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything the sync benchmarks do to register, link and sign in devices, in this one class.
- * Registration and linking go through client-sdk ({@link SyncClient}, {@link DeviceLinking},
- * {@link DeviceJoin}), as {@code memvault sync}, {@code device link} and {@code join} do; sign-in
- * repeats SyncClient's challenge signature, because SyncClient keeps its session token to itself
- * and the benchmarks time the Push and Watch calls alone.
+ * Registration and linking go through client-sdk ({@link SyncClient}, {@link DeviceLinking}, {@link
+ * DeviceJoin}), as {@code memvault sync}, {@code device link} and {@code join} do; sign-in repeats
+ * SyncClient's challenge signature, because SyncClient keeps its session token to itself and the
+ * benchmarks time the Push and Watch calls alone.
  */
 final class DeviceSession {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -48,9 +48,9 @@ final class DeviceSession {
   }
 
   /**
-   * Links a new device to {@code existing}'s vault with a pairing code, both sides in this
-   * process: {@code existing} opens the pairing and approves on another thread while the new device
-   * joins into {@code directory} and makes its first sync, which pulls and applies the whole log.
+   * Links a new device to {@code existing}'s vault with a pairing code, both sides in this process:
+   * {@code existing} opens the pairing and approves on another thread while the new device joins
+   * into {@code directory} and makes its first sync, which pulls and applies the whole log.
    */
   static DeviceJoin.Joined join(MemoryVault existing, String serverUrl, Path directory) {
     try (SyncClient client = SyncClient.connect(existing, serverUrl)) {

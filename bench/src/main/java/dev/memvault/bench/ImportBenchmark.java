@@ -103,7 +103,8 @@ final class ImportBenchmark {
             .start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!child.waitFor(60, TimeUnit.MINUTES) || child.exitValue() != 0) {
-      throw new IOException("the memvault import failed (exit " + child.exitValue() + "): " + output);
+      throw new IOException(
+          "the memvault import failed (exit " + child.exitValue() + "): " + output);
     }
     String[] fields = output.strip().split(" ");
     long[] values = new long[fields.length];
@@ -139,8 +140,7 @@ final class ImportBenchmark {
                   "INSERT INTO messages (rowid, id, conversation, role, created_at, model, text)"
                       + " VALUES (?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement index =
-              connection.prepareStatement(
-                  "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")) {
+              connection.prepareStatement("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")) {
         if (parser.nextToken() != JsonToken.START_ARRAY) {
           throw new IOException("not a ChatGPT export");
         }

@@ -11,9 +11,8 @@ import java.lang.management.MemoryType;
 import java.nio.file.Path;
 
 /**
- * The memvault side of the import benchmark, run in its own JVM so that its heap limit
- * (-Xmx256m) and peak heap are its own. Prints one line: {@code messages conversations nanos
- * peakHeapBytes}.
+ * The memvault side of the import benchmark, run in its own JVM so that its heap limit (-Xmx256m)
+ * and peak heap are its own. Prints one line: {@code messages conversations nanos peakHeapBytes}.
  */
 public final class ImportChild {
   private ImportChild() {}
@@ -34,7 +33,13 @@ public final class ImportChild {
         }
       }
       System.out.println(
-          summary.messagesAdded() + " " + summary.conversationsAdded() + " " + nanos + " " + peakHeap);
+          summary.messagesAdded()
+              + " "
+              + summary.conversationsAdded()
+              + " "
+              + nanos
+              + " "
+              + peakHeap);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.memvault.bench;
 
-import java.util.List;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.sync.DeviceJoin;
@@ -9,12 +8,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Initial sync of a vault's memories to a new device. Device A creates the vault, adds the
- * memories (timed: the local baseline) and pushes them with SyncClient (setup). Then a new device
- * B joins with a pairing code that A approves, as {@code memvault device link} and {@code memvault
- * join} do, and makes its first sync: the whole log pulled, every entry checked against the device
- * chain and its signature, decrypted, stored and indexed. Timed: from A opening the pairing to B's
- * first sync returning.
+ * Initial sync of a vault's memories to a new device. Device A creates the vault, adds the memories
+ * (timed: the local baseline) and pushes them with SyncClient (setup). Then a new device B joins
+ * with a pairing code that A approves, as {@code memvault device link} and {@code memvault join}
+ * do, and makes its first sync: the whole log pulled, every entry checked against the device chain
+ * and its signature, decrypted, stored and indexed. Timed: from A opening the pairing to B's first
+ * sync returning.
  */
 final class InitialSyncBenchmark {
   record Result(
@@ -29,8 +28,7 @@ final class InitialSyncBenchmark {
 
   private InitialSyncBenchmark() {}
 
-  static Result run(
-      Path serverJar, Path directory, Corpus corpus, long firstDocument, int memories)
+  static Result run(Path serverJar, Path directory, Corpus corpus, long firstDocument, int memories)
       throws IOException {
     // Setup pushes 100,000 changes from one device; the default rate (500 changes/s after a
     // burst of 5,000) would make that take minutes. The measured part, B's pull, has no rate.

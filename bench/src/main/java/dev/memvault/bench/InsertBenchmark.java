@@ -18,8 +18,8 @@ final class InsertBenchmark {
   /**
    * The timings of one store: wall-clock time per batch, the CPU time the writing thread spent
    * (SQLite runs in that thread; CPU time is less disturbed by other load on the machine, but
-   * leaves out waiting for the disk), and the CPU time of the whole process during the batch
-   * (with the threads memvault seals records on, and the JVM's GC and compiler threads).
+   * leaves out waiting for the disk), and the CPU time of the whole process during the batch (with
+   * the threads memvault seals records on, and the JVM's GC and compiler threads).
    */
   record Result(
       String name,

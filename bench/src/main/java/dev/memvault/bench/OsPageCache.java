@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the operating system's dirty pages to disk before a timed phase. Without it, the phase
- * that runs second pays for the first one's writeback (the kernel flushes the first store's
- * pages while the second one fsyncs): measured on the push benchmark, the side that went second
- * lost up to a quarter of its rate, whichever side it was.
+ * that runs second pays for the first one's writeback (the kernel flushes the first store's pages
+ * while the second one fsyncs): measured on the push benchmark, the side that went second lost up
+ * to a quarter of its rate, whichever side it was.
  */
 final class OsPageCache {
   private OsPageCache() {}

@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Change propagation: a writing device pushes one signed change at a time; a second device of
- * the same vault, linked to it, receives it on its Watch stream. Latency is from just before the
- * Push call to the arrival of that entry. Meanwhile {@code idleStreams} other Watch streams stay
- * open on other vaults, each over a connection of its own, and nothing is written to them. The
- * time the receiving device then takes to pull, verify and apply the change is not included.
+ * Change propagation: a writing device pushes one signed change at a time; a second device of the
+ * same vault, linked to it, receives it on its Watch stream. Latency is from just before the Push
+ * call to the arrival of that entry. Meanwhile {@code idleStreams} other Watch streams stay open on
+ * other vaults, each over a connection of its own, and nothing is written to them. The time the
+ * receiving device then takes to pull, verify and apply the change is not included.
  */
 final class PropagationBenchmark {
   /** Below the server's default limit of 64 Watch streams per vault. */

@@ -23,12 +23,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Push throughput: devices push their signed changes to the real server at the same time, each
- * over its own connection through one PushStream with {@link SyncClient#PUSH_WINDOW} batches on
- * their way at once (PushPipeline, as SyncClient pushes); next to
- * the raw JDBC insert of the same rows into the same kind of store ({@link RawLogInsert}). Each
- * concurrency level has devices of its own (the server's rate buckets are per device), and the
- * baseline and memvault take turns in {@link #ROUNDS} rounds per level, the order alternating.
+ * Push throughput: devices push their signed changes to the real server at the same time, each over
+ * its own connection through one PushStream with {@link SyncClient#PUSH_WINDOW} batches on their
+ * way at once (PushPipeline, as SyncClient pushes); next to the raw JDBC insert of the same rows
+ * into the same kind of store ({@link RawLogInsert}). Each concurrency level has devices of its own
+ * (the server's rate buckets are per device), and the baseline and memvault take turns in {@link
+ * #ROUNDS} rounds per level, the order alternating.
  */
 final class PushBenchmark {
   /**
@@ -116,24 +116,22 @@ final class PushBenchmark {
       }
       long changes = devices.stream().mapToLong(BenchDevice::changes).sum();
       long bytes = devices.stream().mapToLong(BenchDevice::payloadBytes).sum();
-      results.add(
-          new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos, ratios));
+      results.add(new Level(devices.size(), changes, bytes, memvaultNanos, baselineNanos, ratios));
     }
     return new Result(store, results);
   }
 
   /**
    * Rounds per level: memvault and the baseline take turns on each round's part of every device's
-   * pushes (the order alternating), so that both see the machine in the same state. Its disk
-   * varied from run to run (the baseline's rate from 44,000 to 88,000 rows/s, the same code, on
-   * one afternoon), and with one turn each per level a slow moment fell on one side only.
+   * pushes (the order alternating), so that both see the machine in the same state. Its disk varied
+   * from run to run (the baseline's rate from 44,000 to 88,000 rows/s, the same code, on one
+   * afternoon), and with one turn each per level a slow moment fell on one side only.
    */
   static final int ROUNDS = 3;
 
   /** Part {@code round} of {@code rounds} nearly equal parts of {@code items}, in order. */
   private static <T> List<T> part(List<T> items, int round, int rounds) {
-    return items.subList(
-        items.size() * round / rounds, items.size() * (round + 1) / rounds);
+    return items.subList(items.size() * round / rounds, items.size() * (round + 1) / rounds);
   }
 
   /** How many times over a level's changes its warm-up pushes first. */
@@ -152,8 +150,8 @@ final class PushBenchmark {
    * Right before a timed phase, once everything for it is set up: waits until neither JVM's JIT
    * compiler is busy, then has the OS write its dirty pages out, so that a timed phase measures
    * neither the JIT compilers (each JVM's C2 thread shares the cores with the work, and signing
-   * devices in or the baseline before queues code to compile) nor the writeback of the phase
-   * before it.
+   * devices in or the baseline before queues code to compile) nor the writeback of the phase before
+   * it.
    */
   private static void settle(ServerProcess server) throws IOException, InterruptedException {
     CompilationMXBean bench = ManagementFactory.getCompilationMXBean();
@@ -179,8 +177,8 @@ final class PushBenchmark {
   }
 
   /**
-   * Signs every device in, then times from the start signal until the last push returned; device
-   * d pushes {@code pushes.get(d)}.
+   * Signs every device in, then times from the start signal until the last push returned; device d
+   * pushes {@code pushes.get(d)}.
    */
   private static long pushConcurrently(
       ServerProcess server, List<BenchDevice> devices, List<List<PushRequest>> pushes)

@@ -15,11 +15,11 @@ import java.util.List;
 
 /**
  * The push baseline: the rows the server stores for a device's pushes (same vault, device, change
- * and record ids, payloads, signatures, seqs and hashes), written into the server's own tables
- * with plain JDBC: one prepared INSERT, {@code addBatch} per row and one transaction per push, on
- * one connection. No gRPC, no signature checks, no idempotency lookups, no head row: what the
- * store itself costs. The tables are made by the real server (its migrations), in a database of
- * their own, so the baseline never contends with the server being measured.
+ * and record ids, payloads, signatures, seqs and hashes), written into the server's own tables with
+ * plain JDBC: one prepared INSERT, {@code addBatch} per row and one transaction per push, on one
+ * connection. No gRPC, no signature checks, no idempotency lookups, no head row: what the store
+ * itself costs. The tables are made by the real server (its migrations), in a database of their
+ * own, so the baseline never contends with the server being measured.
  */
 final class RawLogInsert implements AutoCloseable {
   private static final String INSERT =

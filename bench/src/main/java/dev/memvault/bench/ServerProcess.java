@@ -42,9 +42,9 @@ final class ServerProcess implements AutoCloseable {
 
   private static final java.util.concurrent.atomic.AtomicInteger STARTED =
       new java.util.concurrent.atomic.AtomicInteger();
-  private static final Pattern LISTENING =
-      Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern METRICS = Pattern.compile("metrics at (http://\\S+)");
+
   /**
    * A server on PostgreSQL refuses to start without a secret given to it (processes sharing the
    * database share it). A fixed one: a benchmark's sessions protect nothing.

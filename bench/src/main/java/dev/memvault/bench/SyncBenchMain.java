@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The sync benchmarks ({@code bench/run --sync}): push throughput, change propagation
- * with idle Watch streams, and the initial sync of a new device, against the real server jar in a
- * child process. Prints a markdown report on standard output, progress on standard error.
+ * The sync benchmarks ({@code bench/run --sync}): push throughput, change propagation with idle
+ * Watch streams, and the initial sync of a new device, against the real server jar in a child
+ * process. Prints a markdown report on standard output, progress on standard error.
  */
 final class SyncBenchMain {
   /** Changes per push: what SyncClient sends. */
@@ -24,11 +24,11 @@ final class SyncBenchMain {
 
   /**
    * The push servers run without a per-device rate limit (a policy, not a cost): each device then
-   * pushes as many changes as the level gives it, enough for both JVMs to be warm, and not only
-   * its burst allowance of 5,000.
+   * pushes as many changes as the level gives it, enough for both JVMs to be warm, and not only its
+   * burst allowance of 5,000.
    */
-  static final List<String> UNLIMITED =
-      List.of("--rate", "1000000", "--rate-burst", "1000000");
+  static final List<String> UNLIMITED = List.of("--rate", "1000000", "--rate-burst", "1000000");
+
   private static final int PROPAGATION_WARMUP = 20;
   private final SyncBenchOptions options;
   private long nextDocument;
@@ -63,7 +63,8 @@ final class SyncBenchMain {
     Path serverJar =
         options
             .serverJar()
-            .orElse(jarDirectory.resolve("../../sync-server/target/memvault-server.jar").normalize());
+            .orElse(
+                jarDirectory.resolve("../../sync-server/target/memvault-server.jar").normalize());
     if (!Files.isRegularFile(serverJar)) {
       throw new IllegalStateException(serverJar + " is missing: build sync-server first");
     }
@@ -121,7 +122,8 @@ final class SyncBenchMain {
           Files.createDirectories(logs);
           ServerProcess.postgres(serverJar, baselineUrl, logs.resolve("baseline.log")).close();
           try (ServerProcess server =
-                  ServerProcess.postgres(serverJar, serverUrl, logs.resolve("push.log"), UNLIMITED);
+                  ServerProcess.postgres(
+                      serverJar, serverUrl, logs.resolve("push.log"), UNLIMITED);
               RawLogInsert baseline = RawLogInsert.postgres(baselineUrl)) {
             readyDevices(server, warmups, levels, writers, all, corpus);
             pushes.add(
@@ -165,7 +167,11 @@ final class SyncBenchMain {
         initial =
             Optional.of(
                 InitialSyncBenchmark.run(
-                    serverJar, root.resolve("initial"), corpus, nextDocument, options.initialMemories()));
+                    serverJar,
+                    root.resolve("initial"),
+                    corpus,
+                    nextDocument,
+                    options.initialMemories()));
       }
 
       report.machine(
@@ -265,7 +271,8 @@ final class SyncBenchMain {
       throws Exception {
     // A server of its own, so that its peak heap is this scenario's.
     try (ServerProcess server = start.start()) {
-      BenchMain.progress(store + ": registering the idle devices and the writer, linking a watcher");
+      BenchMain.progress(
+          store + ": registering the idle devices and the writer, linking a watcher");
       DeviceSession.register(writer.vault(), server.url());
       DeviceJoin.Joined watcher =
           DeviceSession.join(
@@ -293,7 +300,8 @@ final class SyncBenchMain {
 
   private static Path jarDirectory() {
     try {
-      return Path.of(SyncBenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+      return Path.of(
+              SyncBenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
           .getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);

@@ -89,7 +89,8 @@ record SyncBenchOptions(
       }
     }
     if (streams < 0 || initial < 0) {
-      throw new IllegalArgumentException("--watch-streams and --initial-memories must not be negative");
+      throw new IllegalArgumentException(
+          "--watch-streams and --initial-memories must not be negative");
     }
     return new SyncBenchOptions(
         records, devices, streams, samples, initial, embedded, postgres, seed, directory, keep,

@@ -19,11 +19,17 @@ import picocli.CommandLine.Parameters;
 @Command(
     mixinStandardHelpOptions = true,
     name = "add",
-    description = {"Add a memory. Prints its id.", "Example: memvault add --scope work --kind preference --tag diet \"I am vegetarian\""})
+    description = {
+      "Add a memory. Prints its id.",
+      "Example: memvault add --scope work --kind preference --tag diet \"I am vegetarian\""
+    })
 final class AddCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
 
-  @Option(names = "--scope", defaultValue = "personal", description = "Scope (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scope",
+      defaultValue = "personal",
+      description = "Scope (default: ${DEFAULT-VALUE}).")
   String scope;
 
   @Option(
@@ -35,13 +41,19 @@ final class AddCommand implements Callable<Integer> {
   @Option(names = "--tag", paramLabel = "TAG", description = "A tag; repeat for several.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--attr", paramLabel = "KEY=VALUE", description = "An attribute; repeat for several.")
+  @Option(
+      names = "--attr",
+      paramLabel = "KEY=VALUE",
+      description = "An attribute; repeat for several.")
   Map<String, String> attributes = new LinkedHashMap<>();
 
   @Option(names = "--json", description = "Print the new memory as JSON.")
   boolean json;
 
-  @Parameters(paramLabel = "TEXT", arity = "1..*", description = "The text, or '-' to read standard input.")
+  @Parameters(
+      paramLabel = "TEXT",
+      arity = "1..*",
+      description = "The text, or '-' to read standard input.")
   List<String> words;
 
   @Override

@@ -53,7 +53,8 @@ final class BackupCommand implements Callable<Integer> {
       throw new VaultException.AlreadyExists(
           output + " already exists; nothing was written (use --force to replace it)");
     }
-    BackupOptions options = force ? BackupOptions.defaults().replacingExisting() : BackupOptions.defaults();
+    BackupOptions options =
+        force ? BackupOptions.defaults().replacingExisting() : BackupOptions.defaults();
     ProgressLine progress = context.console() == null ? null : new ProgressLine(context.err());
     if (progress != null) {
       options = options.withProgress(progress);
@@ -66,14 +67,16 @@ final class BackupCommand implements Callable<Integer> {
       }
     }
     context.out().println("Backed up the vault to " + output);
-    context.out().println(
-        "It opens with the current passphrase or the recovery key: memvault restore " + output);
+    context
+        .out()
+        .println(
+            "It opens with the current passphrase or the recovery key: memvault restore " + output);
     return Main.OK;
   }
 
   /**
-   * One line on the terminal's standard error, redrawn in place, shown only once a backup has
-   * run for a second: small vaults finish silently.
+   * One line on the terminal's standard error, redrawn in place, shown only once a backup has run
+   * for a second: small vaults finish silently.
    */
   static final class ProgressLine implements BackupProgress {
     private static final long QUIET_NANOS = 1_000_000_000L;
@@ -98,7 +101,8 @@ final class BackupCommand implements Callable<Integer> {
     @Override
     public void rowsCopied(long copied, long total) {
       long now = nanoTime.getAsLong();
-      if (now - started < QUIET_NANOS || (shown && now - lastShown < REDRAW_NANOS && copied < total)) {
+      if (now - started < QUIET_NANOS
+          || (shown && now - lastShown < REDRAW_NANOS && copied < total)) {
         return;
       }
       long percent = total == 0 ? 100 : copied * 100 / total;

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The terminal a command runs in: environment, standard streams and, when there is one, the
- * console for passphrase prompts. Tests pass their own.
+ * The terminal a command runs in: environment, standard streams and, when there is one, the console
+ * for passphrase prompts. Tests pass their own.
  */
 public record CliContext(
     Map<String, String> environment,

@@ -20,21 +20,21 @@ import dev.memvault.server.store.EmbeddedSyncStore;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,8 +66,12 @@ final class DemoCommand implements Callable<Integer> {
       syncStory(out, directory);
     } finally {
       if (keep) {
-        out.println("The demo vault is kept at " + directory.resolve("vault")
-            + " (passphrase: \"" + new String(DEMO_PASSPHRASE) + "\").");
+        out.println(
+            "The demo vault is kept at "
+                + directory.resolve("vault")
+                + " (passphrase: \""
+                + new String(DEMO_PASSPHRASE)
+                + "\").");
       } else {
         deleteTree(directory);
       }
@@ -76,7 +80,10 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void run(PrintWriter out, Path vaultDir) throws IOException {
-    step(out, "1. Create a vault", "Argon2id (64 MiB, 3 passes) turns the passphrase into the key that wraps the vault's root key.");
+    step(
+        out,
+        "1. Create a vault",
+        "Argon2id (64 MiB, 3 passes) turns the passphrase into the key that wraps the vault's root key.");
     MemoryVault.Created created = MemoryVault.create(vaultDir, DEMO_PASSPHRASE);
     out.println("   vault:        " + vaultDir);
     out.println("   recovery key: " + created.recoveryKey());
@@ -87,13 +94,19 @@ final class DemoCommand implements Callable<Integer> {
             NewMemory.of("personal", Kind.PREFERENCE, "I am vegetarian; no fish either.")
                 .withTags(List.of("diet")),
             NewMemory.of("work", Kind.FACT, "Our team meets in Lisbon every March for planning."),
-            NewMemory.of("work", Kind.INSTRUCTION, "Answer in short bullet points; skip pleasantries."),
-            NewMemory.of("home", Kind.NOTE, "The Pi-hole runs on 192.168.1.2 and forwards to 9.9.9.9."),
-            NewMemory.of("health", Kind.FACT, "Allergic to penicillin.").withTags(List.of("medical")));
+            NewMemory.of(
+                "work", Kind.INSTRUCTION, "Answer in short bullet points; skip pleasantries."),
+            NewMemory.of(
+                "home", Kind.NOTE, "The Pi-hole runs on 192.168.1.2 and forwards to 9.9.9.9."),
+            NewMemory.of("health", Kind.FACT, "Allergic to penicillin.")
+                .withTags(List.of("medical")));
     String lisbonId;
     String noteId;
     try (MemoryVault vault = created.vault()) {
-      step(out, "2. Add memories", "Each one is encrypted under its scope's own key before it is stored.");
+      step(
+          out,
+          "2. Add memories",
+          "Each one is encrypted under its scope's own key before it is stored.");
       List<Memory> added = vault.addAll(samples);
       for (Memory memory : added) {
         out.println("   " + MemoryText.row(memory, MemoryText.preview(memory)));
@@ -101,12 +114,18 @@ final class DemoCommand implements Callable<Integer> {
       lisbonId = added.get(1).getId();
       noteId = added.get(3).getId();
 
-      step(out, "3. Search", "Full-text search runs inside the encrypted database; type queries as you would anywhere.");
+      step(
+          out,
+          "3. Search",
+          "Full-text search runs inside the encrypted database; type queries as you would anywhere.");
       search(out, vault, "vegetarian", Selection.all());
       search(out, vault, "pi-hole 9.9.9.9", Selection.all());
       search(out, vault, "lisbon", Selection.all().inScope("work"));
 
-      step(out, "4. Update keeps history", "An update writes a new revision; earlier ones stay readable.");
+      step(
+          out,
+          "4. Update keeps history",
+          "An update writes a new revision; earlier ones stay readable.");
       vault.update(lisbonId, "Our team meets in Lisbon every April for planning.");
       for (Memory revision : vault.history(lisbonId)) {
         out.println("   revision " + revision.getRevision() + ": " + revision.getText());
@@ -114,22 +133,32 @@ final class DemoCommand implements Callable<Integer> {
 
       step(out, "5. Forget", "Forgetting deletes the memory and its earlier revisions.");
       vault.forget(noteId);
-      out.println("   search 'pi-hole' now finds " + vault.search("pi-hole", Selection.all()).size() + " memories");
+      out.println(
+          "   search 'pi-hole' now finds "
+              + vault.search("pi-hole", Selection.all()).size()
+              + " memories");
 
       step(out, "6. Scopes", "Scopes will later be shared with AI providers one by one.");
       vault.scopes().forEach(s -> out.println("   " + s.name() + ": " + s.memories()));
     }
 
-    step(out, "7. What is on disk", "The database is SQLCipher: no SQLite header, no readable text.");
+    step(
+        out,
+        "7. What is on disk",
+        "The database is SQLCipher: no SQLite header, no readable text.");
     byte[] database = Files.readAllBytes(vaultDir.resolve("vault.db"));
-    out.println("   vault.db first 16 bytes: " + HexFormat.ofDelimiter(" ").formatHex(database, 0, 16));
+    out.println(
+        "   vault.db first 16 bytes: " + HexFormat.ofDelimiter(" ").formatHex(database, 0, 16));
     int found = 0;
     for (NewMemory sample : samples) {
       found += countIn(vaultDir, sample.text());
     }
     out.println("   memory texts found in the vault's files: " + found);
 
-    step(out, "8. A wrong passphrase", "Opening with the wrong passphrase fails and changes nothing.");
+    step(
+        out,
+        "8. A wrong passphrase",
+        "Opening with the wrong passphrase fails and changes nothing.");
     try {
       MemoryVault.open(vaultDir, "not the passphrase".toCharArray()).close();
       out.println("   unexpectedly opened");
@@ -142,7 +171,10 @@ final class DemoCommand implements Callable<Integer> {
   private void syncStory(PrintWriter out, Path directory) throws IOException {
     Path laptopDir = directory.resolve("vault");
     Path serverData = Files.createDirectories(directory.resolve("server-data"));
-    step(out, "9. Start a sync server", "Embedded storage, on this machine only; it will see ciphertext and opaque ids.");
+    step(
+        out,
+        "9. Start a sync server",
+        "Embedded storage, on this machine only; it will see ciphertext and opaque ids.");
     EmbeddedSyncStore store = EmbeddedSyncStore.open(serverData, Limits.DEFAULTS.storeLimits());
     SyncServer server =
         new SyncServer(
@@ -156,31 +188,54 @@ final class DemoCommand implements Callable<Integer> {
     String url = "http://127.0.0.1:" + server.port();
     out.println("   listening on " + url + ", storing under " + serverData);
     try (MemoryVault laptop = MemoryVault.open(laptopDir, DEMO_PASSPHRASE)) {
-      step(out, "10. Sync the laptop", "The first sync registers the vault and this device (an Ed25519 key) with the server.");
+      step(
+          out,
+          "10. Sync the laptop",
+          "The first sync registers the vault and this device (an Ed25519 key) with the server.");
       try (SyncClient client = SyncClient.connect(laptop, url)) {
         SyncReport report = client.sync();
-        out.println("   pushed " + report.pushed() + " encrypted changes; the log is at entry " + report.seq());
+        out.println(
+            "   pushed "
+                + report.pushed()
+                + " encrypted changes; the log is at entry "
+                + report.seq());
 
-        step(out, "11. Link a phone", "The laptop shows a one-time code; the phone sends its keys, the laptop approves and seals the vault key to the phone (HPKE).");
+        step(
+            out,
+            "11. Link a phone",
+            "The laptop shows a one-time code; the phone sends its keys, the laptop approves and seals the vault key to the phone (HPKE).");
         DeviceLinking linking = DeviceLinking.start(client);
         out.println("   pairing code: " + linking.code().toDisplayString());
         DeviceJoin.Joined joined = joinInBackground(linking, directory.resolve("phone"), url);
         try (MemoryVault phone = joined.vault()) {
-          out.println("   the phone joined as device " + phone.deviceId().substring(0, 8)
-              + "... and pulled " + joined.firstSync().pulled() + " changes");
+          out.println(
+              "   the phone joined as device "
+                  + phone.deviceId().substring(0, 8)
+                  + "... and pulled "
+                  + joined.firstSync().pulled()
+                  + " changes");
           search(out, phone, "lisbon", Selection.all());
 
-          step(out, "12. Sync both ways", "The phone writes; the laptop pulls, checks the phone's signature and the log's hash chain, and merges.");
+          step(
+              out,
+              "12. Sync both ways",
+              "The phone writes; the laptop pulls, checks the phone's signature and the log's hash chain, and merges.");
           phone.add(NewMemory.of("personal", Kind.PREFERENCE, "Window seat on long flights."));
           try (SyncClient phoneClient = SyncClient.connect(phone, url)) {
             out.println("   phone pushed " + phoneClient.sync().pushed() + " change(s)");
           }
-          out.println("   laptop pulled " + client.sync().revisionsApplied() + " memory revision(s)");
+          out.println(
+              "   laptop pulled " + client.sync().revisionsApplied() + " memory revision(s)");
           search(out, laptop, "window seat", Selection.all());
           out.println("   devices of the vault (a signed chain every device verifies):");
           for (DeviceInfo device : client.devices()) {
-            out.println("     " + device.id().substring(0, 8) + "..."
-                + (device.thisDevice() ? "  this laptop" : "  the phone, approved by the laptop"));
+            out.println(
+                "     "
+                    + device.id().substring(0, 8)
+                    + "..."
+                    + (device.thisDevice()
+                        ? "  this laptop"
+                        : "  the phone, approved by the laptop"));
           }
         }
       }
@@ -189,31 +244,39 @@ final class DemoCommand implements Callable<Integer> {
       store.close();
     }
 
-    step(out, "13. What the server stored", "Only what sync needs: vault and device ids, public keys, padded ciphertext, hashes.");
+    step(
+        out,
+        "13. What the server stored",
+        "Only what sync needs: vault and device ids, public keys, padded ciphertext, hashes.");
     int found = 0;
     try (Stream<Path> files = Files.list(serverData)) {
       for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
         byte[] stored = Files.readAllBytes(file);
         out.println("   " + file.getFileName() + ": " + stored.length + " bytes");
-        for (String text : List.of("vegetarian", "Lisbon", "penicillin", "Window seat", "personal", "health")) {
+        for (String text :
+            List.of("vegetarian", "Lisbon", "penicillin", "Window seat", "personal", "health")) {
           found += indexOf(stored, text.getBytes(StandardCharsets.UTF_8)) >= 0 ? 1 : 0;
         }
       }
     }
     out.println("   memory texts, tags or scope names found in the server's storage: " + found);
     out.println();
-    out.println("Done. Try it for real: ./memvault init, then ./memvault add --scope work \"...\";");
-    out.println("to sync: ./memvault server --data ./server-data, ./memvault sync --server http://127.0.0.1:7443,");
+    out.println(
+        "Done. Try it for real: ./memvault init, then ./memvault add --scope work \"...\";");
+    out.println(
+        "to sync: ./memvault server --data ./server-data, ./memvault sync --server http://127.0.0.1:7443,");
     out.println("then ./memvault device link on this machine and ./memvault join on the other.");
   }
 
   /** The phone's side of linking, while the laptop approves on another thread. */
-  private static DeviceJoin.Joined joinInBackground(DeviceLinking linking, Path phoneDir, String url) {
+  private static DeviceJoin.Joined joinInBackground(
+      DeviceLinking linking, Path phoneDir, String url) {
     ExecutorService laptopSide = Executors.newSingleThreadExecutor();
     try {
       Future<String> approved = laptopSide.submit(() -> linking.approve(Duration.ofMinutes(1)));
       DeviceJoin.Joined joined =
-          DeviceJoin.withCode(phoneDir, PHONE_PASSPHRASE, url, linking.code(), Duration.ofMinutes(1));
+          DeviceJoin.withCode(
+              phoneDir, PHONE_PASSPHRASE, url, linking.code(), Duration.ofMinutes(1));
       approved.get(1, TimeUnit.MINUTES);
       return joined;
     } catch (java.util.concurrent.ExecutionException e) {
@@ -227,8 +290,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void search(PrintWriter out, MemoryVault vault, String query, Selection selection) {
-    out.println("   search \"" + query + "\"" + selection.scope().map(s -> " in " + s).orElse("") + ":");
+  private static void search(
+      PrintWriter out, MemoryVault vault, String query, Selection selection) {
+    out.println(
+        "   search \"" + query + "\"" + selection.scope().map(s -> " in " + s).orElse("") + ":");
     for (SearchResult result : vault.search(query, selection)) {
       out.println("     " + MemoryText.row(result.memory(), result.snippet()));
     }

@@ -41,11 +41,16 @@ final class DeviceLinkCommand implements Callable<Integer> {
       context.out().println(code);
       context.out().flush();
       String until =
-          DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault())
+          DateTimeFormatter.ofPattern("HH:mm")
+              .withZone(ZoneId.systemDefault())
               .format(linking.expiresAt());
-      context.err().println(
-          "On the new device, run: memvault join --server " + client.serverUrl()
-              + " --code " + code);
+      context
+          .err()
+          .println(
+              "On the new device, run: memvault join --server "
+                  + client.serverUrl()
+                  + " --code "
+                  + code);
       context.err().println("Waiting for it until " + until + " ...");
       context.err().flush();
       String added = linking.approve(Duration.ofMinutes(timeoutMinutes));

@@ -29,9 +29,14 @@ final class DeviceRevokeCommand implements Callable<Integer> {
     try (MemoryVault opened = vault.open();
         SyncClient client = server.connect(opened)) {
       client.revoke(deviceId);
-      context.out().println(
-          "revoked device " + deviceId + "; rotated the keys of " + opened.scopes().size()
-              + " scope(s) and synced them");
+      context
+          .out()
+          .println(
+              "revoked device "
+                  + deviceId
+                  + "; rotated the keys of "
+                  + opened.scopes().size()
+                  + " scope(s) and synced them");
     }
     return Main.OK;
   }

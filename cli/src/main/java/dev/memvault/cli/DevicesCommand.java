@@ -48,14 +48,16 @@ final class DevicesCommand implements Callable<Integer> {
           fields.put("this_device", device.thisDevice());
           context.out().println(MemoryJson.line(fields));
         } else {
-          context.out().println(
-              String.format(
-                  "%s  %-8s  added %s%s%s",
-                  device.id(),
-                  device.active() ? "active" : "revoked",
-                  WHEN.format(device.addedAt()),
-                  addedBy.isEmpty() ? "" : " by " + addedBy,
-                  device.thisDevice() ? "  (this device)" : ""));
+          context
+              .out()
+              .println(
+                  String.format(
+                      "%s  %-8s  added %s%s%s",
+                      device.id(),
+                      device.active() ? "active" : "revoked",
+                      WHEN.format(device.addedAt()),
+                      addedBy.isEmpty() ? "" : " by " + addedBy,
+                      device.thisDevice() ? "  (this device)" : ""));
         }
       }
     }

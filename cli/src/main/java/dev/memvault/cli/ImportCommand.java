@@ -8,7 +8,9 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "import",
-    description = {"Import conversations and memories from another assistant or a memvault export."},
+    description = {
+      "Import conversations and memories from another assistant or a memvault export."
+    },
     subcommands = {
       ImportChatGptCommand.class,
       ImportClaudeCommand.class,

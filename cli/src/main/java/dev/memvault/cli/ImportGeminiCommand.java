@@ -39,7 +39,6 @@ final class ImportGeminiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return ProviderImportReport.run(
-        vault, Provider.GEMINI, arguments.export, arguments.scope);
+    return ProviderImportReport.run(vault, Provider.GEMINI, arguments.export, arguments.scope);
   }
 }

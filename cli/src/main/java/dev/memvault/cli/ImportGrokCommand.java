@@ -38,7 +38,6 @@ final class ImportGrokCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return ProviderImportReport.run(
-        vault, Provider.GROK, arguments.export, arguments.scope);
+    return ProviderImportReport.run(vault, Provider.GROK, arguments.export, arguments.scope);
   }
 }

@@ -72,10 +72,18 @@ final class JoinCommand implements Callable<Integer> {
       Arrays.fill(passphrase, '\0');
     }
     try (var opened = joined.vault()) {
-      context.out().println(
-          "joined the vault as device " + opened.deviceId() + " at " + directory
-              + "; pulled " + joined.firstSync().pulled() + " change(s) ("
-              + joined.firstSync().revisionsApplied() + " memory revision(s))");
+      context
+          .out()
+          .println(
+              "joined the vault as device "
+                  + opened.deviceId()
+                  + " at "
+                  + directory
+                  + "; pulled "
+                  + joined.firstSync().pulled()
+                  + " change(s) ("
+                  + joined.firstSync().revisionsApplied()
+                  + " memory revision(s))");
     }
     return Main.OK;
   }

@@ -1,8 +1,8 @@
 package dev.memvault.cli;
 
+import dev.memvault.core.vault.Selection;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
-import dev.memvault.core.vault.Selection;
 import dev.memvault.sdk.MemoryVault;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,8 +32,12 @@ final class ListCommand implements Callable<Integer> {
     try (MemoryVault opened = vault.open()) {
       List<Memory> memories = opened.list(filters);
       for (Memory memory : memories) {
-        context.out().println(
-            json ? MemoryJson.line(memory) : MemoryText.row(memory, MemoryText.preview(memory)));
+        context
+            .out()
+            .println(
+                json
+                    ? MemoryJson.line(memory)
+                    : MemoryText.row(memory, MemoryText.preview(memory)));
       }
       if (memories.isEmpty() && !json) {
         context.err().println("no memories");

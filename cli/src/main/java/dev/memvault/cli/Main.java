@@ -57,10 +57,12 @@ public final class Main {
     if (exception instanceof VaultException) {
       context.err().println("memvault: " + exception.getMessage());
     } else {
-      context.err().println(
-          "memvault: unexpected error ("
-              + exception.getClass().getSimpleName()
-              + "); run again with MEMVAULT_DEBUG=1 to see details");
+      context
+          .err()
+          .println(
+              "memvault: unexpected error ("
+                  + exception.getClass().getSimpleName()
+                  + "); run again with MEMVAULT_DEBUG=1 to see details");
     }
     if ("1".equals(context.environment().get("MEMVAULT_DEBUG"))) {
       exception.printStackTrace(context.err());

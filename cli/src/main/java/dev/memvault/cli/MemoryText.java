@@ -15,7 +15,8 @@ final class MemoryText {
   /** One line: id, scope, kind, then the text or snippet. */
   static String row(Memory memory, String text) {
     return String.format(
-        "%s  %-12s %-12s %s", memory.getId(), memory.getScope(), MemoryJson.kindName(memory.getKind()), text);
+        "%s  %-12s %-12s %s",
+        memory.getId(), memory.getScope(), MemoryJson.kindName(memory.getKind()), text);
   }
 
   static String preview(Memory memory) {
@@ -46,7 +47,13 @@ final class MemoryText {
     }
     memory.getAttributesMap().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())
-        .forEach(e -> out.append("attribute: ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
+        .forEach(
+            e ->
+                out.append("attribute: ")
+                    .append(e.getKey())
+                    .append(" = ")
+                    .append(e.getValue())
+                    .append('\n'));
     String source = source(memory);
     if (!source.isEmpty()) {
       out.append("source:    ").append(source).append('\n');

@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs {@code import chatgpt}, {@code claude}, {@code gemini} and {@code grok}: imports the
- * export, prints the summary on
- * stdout and, for a large file on a terminal, a progress bar on stderr.
+ * Runs {@code import chatgpt}, {@code claude}, {@code gemini} and {@code grok}: imports the export,
+ * prints the summary on stdout and, for a large file on a terminal, a progress bar on stderr.
  *
  * <p>Exit status: 0 when the file was read, even if some conversations failed (the summary lists
  * them); 1 when the file cannot be read as an export, or when not one conversation could be

@@ -51,7 +51,8 @@ final class RestoreCommand implements Callable<Integer> {
     if (Files.exists(VaultHeaderFile.path(directory))
         || Files.exists(directory.resolve(Vault.DATABASE_FILE))) {
       throw new VaultException.AlreadyExists(
-          "a vault already exists at " + directory
+          "a vault already exists at "
+              + directory
               + "; nothing was changed (restore into another directory with --vault DIR)");
     }
     Secrets secrets = vault.secrets();
@@ -69,11 +70,12 @@ final class RestoreCommand implements Callable<Integer> {
     } else {
       char[] passphrase = secrets.passphrase();
       try {
-        restored =
-            MemoryVault.restore(file, directory, passphrase, vault.rebuildMessages());
+        restored = MemoryVault.restore(file, directory, passphrase, vault.rebuildMessages());
       } catch (VaultException.WrongKey e) {
         throw new VaultException.WrongKey(
-            "wrong passphrase for the backup " + file + ": it opens with the passphrase that was"
+            "wrong passphrase for the backup "
+                + file
+                + ": it opens with the passphrase that was"
                 + " current when it was made, or with --recovery; nothing was restored");
       } finally {
         Arrays.fill(passphrase, '\0');
@@ -81,9 +83,18 @@ final class RestoreCommand implements Callable<Integer> {
     }
     try (restored) {
       long memories = restored.scopes().stream().mapToLong(scope -> scope.memories()).sum();
-      context.out().println(
-          "Restored " + memories + (memories == 1 ? " memory" : " memories") + " in "
-              + restored.scopes().size() + " scope(s) from " + file + " into " + directory);
+      context
+          .out()
+          .println(
+              "Restored "
+                  + memories
+                  + (memories == 1 ? " memory" : " memories")
+                  + " in "
+                  + restored.scopes().size()
+                  + " scope(s) from "
+                  + file
+                  + " into "
+                  + directory);
       if (recovery) {
         context.out().println("The new passphrase is set; the recovery key stays the same.");
       }

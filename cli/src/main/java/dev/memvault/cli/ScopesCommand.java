@@ -34,8 +34,14 @@ final class ScopesCommand implements Callable<Integer> {
           fields.put("keys", scope.keyCount());
           context.out().println(MemoryJson.line(fields));
         } else {
-          context.out().println(
-              String.format("%-16s %6d %s", scope.name(), scope.memories(), scope.memories() == 1 ? "memory" : "memories"));
+          context
+              .out()
+              .println(
+                  String.format(
+                      "%-16s %6d %s",
+                      scope.name(),
+                      scope.memories(),
+                      scope.memories() == 1 ? "memory" : "memories"));
         }
       }
       if (scopes.isEmpty() && !json) {

@@ -1,8 +1,8 @@
 package dev.memvault.cli;
 
 import dev.memvault.core.vault.SearchResult;
-import dev.memvault.sdk.MemoryJson;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MemoryVault;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,10 +39,12 @@ final class SearchCommand implements Callable<Integer> {
     try (MemoryVault opened = vault.open()) {
       List<SearchResult> results = opened.search(query, filters);
       for (SearchResult result : results) {
-        context.out().println(
-            json
-                ? MemoryJson.line(result)
-                : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
+        context
+            .out()
+            .println(
+                json
+                    ? MemoryJson.line(result)
+                    : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
       }
       if (results.isEmpty() && !json) {
         context.err().println("no memories match '" + query + "'");

@@ -4,8 +4,8 @@ import dev.memvault.core.VaultException;
 import java.util.Arrays;
 
 /**
- * Reads passphrases and recovery keys from the environment or, failing that, from a terminal
- * prompt without echo. Never from the command line, where other users see it in the process list.
+ * Reads passphrases and recovery keys from the environment or, failing that, from a terminal prompt
+ * without echo. Never from the command line, where other users see it in the process list.
  */
 final class Secrets {
   static final String PASSPHRASE = "MEMVAULT_PASSPHRASE";

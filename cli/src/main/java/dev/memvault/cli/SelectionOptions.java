@@ -88,7 +88,10 @@ final class SelectionOptions {
         return Instant.parse(text);
       } catch (DateTimeParseException e) {
         throw new Main.UsageException(
-            option + " takes a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z), not '" + text + "'");
+            option
+                + " takes a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z), not '"
+                + text
+                + "'");
       }
     }
   }

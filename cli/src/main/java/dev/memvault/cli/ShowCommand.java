@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,19 +63,28 @@ final class ShowCommand implements Callable<Integer> {
   private void printMessages(CliContext context, List<Memory> messages) {
     Comparator<Memory> byPosition = Comparator.comparingInt(m -> m.getMessage().getPosition());
     List<Memory> visible =
-        messages.stream().filter(m -> m.getMessage().getBranch().isEmpty()).sorted(byPosition).toList();
+        messages.stream()
+            .filter(m -> m.getMessage().getBranch().isEmpty())
+            .sorted(byPosition)
+            .toList();
     Map<String, List<Memory>> alternates = new LinkedHashMap<>();
     messages.stream()
         .filter(m -> !m.getMessage().getBranch().isEmpty())
         .sorted(byPosition)
-        .forEach(m -> alternates.computeIfAbsent(m.getMessage().getBranch(), b -> new ArrayList<>()).add(m));
+        .forEach(
+            m ->
+                alternates
+                    .computeIfAbsent(m.getMessage().getBranch(), b -> new ArrayList<>())
+                    .add(m));
     for (Memory message : visible) {
       printMessage(context, message, "");
     }
     for (Map.Entry<String, List<Memory>> branch : alternates.entrySet()) {
       if (!json) {
         context.out().println();
-        context.out().println("---- alternate branch " + branch.getKey() + " (not in the visible thread)");
+        context
+            .out()
+            .println("---- alternate branch " + branch.getKey() + " (not in the visible thread)");
       }
       for (Memory message : branch.getValue()) {
         printMessage(context, message, "  ");
@@ -89,15 +98,18 @@ final class ShowCommand implements Callable<Integer> {
       return;
     }
     String role = message.getMessage().getRole().name().toLowerCase(Locale.ROOT);
-    String text = message.getText().isEmpty() ? "(" + partSummary(message) + ")" : message.getText();
+    String text =
+        message.getText().isEmpty() ? "(" + partSummary(message) + ")" : message.getText();
     context.out().println();
     context.out().println(indent + "[" + role + "] " + text.replace("\n", "\n" + indent));
   }
 
   private static String partSummary(Memory message) {
     return message.getMessage().getPartsList().stream()
-        .map(part -> part.getType().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-            + (part.getName().isEmpty() ? "" : " " + part.getName()))
+        .map(
+            part ->
+                part.getType().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + (part.getName().isEmpty() ? "" : " " + part.getName()))
         .reduce((a, b) -> a + ", " + b)
         .orElse("no text");
   }

@@ -70,9 +70,7 @@ final class StatusCommand implements Callable<Integer> {
               + cursor.seq()
               + status.headFingerprint().map(f -> ", history " + f).orElse("")
               + "   (compare between devices)");
-      out.println(
-          "last sync  "
-              + status.lastSync().map(this::when).orElse("none finished yet"));
+      out.println("last sync  " + status.lastSync().map(this::when).orElse("none finished yet"));
     }
     out.println(
         "pending    "

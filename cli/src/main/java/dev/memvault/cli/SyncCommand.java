@@ -27,7 +27,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Option(
       names = "--watch",
-      description = "Keep syncing: on every change on the server, and every 10 seconds, until stopped.")
+      description =
+          "Keep syncing: on every change on the server, and every 10 seconds, until stopped.")
   boolean watch;
 
   @Override
@@ -41,9 +42,12 @@ final class SyncCommand implements Callable<Integer> {
             Duration.ofSeconds(10),
             report -> print(context, report),
             wait -> {
-              context.err().println(
-                  "cannot reach the sync server; retrying in " + Math.max(1, wait.toSeconds())
-                      + " s (nothing is lost meanwhile)");
+              context
+                  .err()
+                  .println(
+                      "cannot reach the sync server; retrying in "
+                          + Math.max(1, wait.toSeconds())
+                          + " s (nothing is lost meanwhile)");
               context.err().flush();
             });
       } else {

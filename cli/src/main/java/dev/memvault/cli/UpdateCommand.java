@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     mixinStandardHelpOptions = true,
     name = "update",
-    description = {"Replace a memory's text with a new revision.", "Earlier revisions stay: see 'show --history'."})
+    description = {
+      "Replace a memory's text with a new revision.",
+      "Earlier revisions stay: see 'show --history'."
+    })
 final class UpdateCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
 
@@ -23,7 +26,11 @@ final class UpdateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "The memory's id.")
   String id;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The new text, or '-' for standard input.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "TEXT",
+      description = "The new text, or '-' for standard input.")
   List<String> words;
 
   @Override
@@ -32,8 +39,12 @@ final class UpdateCommand implements Callable<Integer> {
     String text = TextInput.read(words, context);
     try (MemoryVault opened = vault.open()) {
       Memory memory = opened.update(id, text);
-      context.out().println(
-          json ? MemoryJson.line(memory) : memory.getId() + "  revision " + memory.getRevision());
+      context
+          .out()
+          .println(
+              json
+                  ? MemoryJson.line(memory)
+                  : memory.getId() + "  revision " + memory.getRevision());
     }
     return Main.OK;
   }

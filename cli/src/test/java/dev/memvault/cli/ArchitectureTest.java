@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
  * The dependency rules between memvault's packages, checked on the production classes of every
  * module on this test class path. cli is the one module that depends on both client-sdk (and
  * through it vault-core and proto) and sync-server, so every package the rules name is visible
- * here; {@link #import_everyModule_hasClasses} fails if one stops being, so that no rule passes
- * for want of classes.
+ * here; {@link #import_everyModule_hasClasses} fails if one stops being, so that no rule passes for
+ * want of classes.
  *
- * <p>{@code dev.memvault.bench..} is exempt from the rules on internal packages: benchmarks
- * measure internals on purpose. (The bench module is not on this class path; the exemption is
- * written into the rules so that they stay right wherever they run.)
+ * <p>{@code dev.memvault.bench..} is exempt from the rules on internal packages: benchmarks measure
+ * internals on purpose. (The bench module is not on this class path; the exemption is written into
+ * the rules so that they stay right wherever they run.)
  */
 class ArchitectureTest {
   private static final String PROTO = "dev.memvault.proto..";
@@ -98,8 +98,7 @@ class ArchitectureTest {
         .resideInAPackage(PROTOCOL)
         .should()
         .dependOnClassesThat(
-            resideInAPackage("dev.memvault..")
-                .and(not(resideInAnyPackage(PROTO, PROTOCOL))))
+            resideInAPackage("dev.memvault..").and(not(resideInAnyPackage(PROTO, PROTOCOL))))
         .because("server and clients share these rules, and the server holds no keys")
         .check(CLASSES);
   }

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackupCliTest {
   private static final String PASSPHRASE = "backup cli passphrase";
-  private static final Pattern RECOVERY_KEY =
-      Pattern.compile("([0-9A-Z]{4}(?:-[0-9A-Z]{4}){13})");
+  private static final Pattern RECOVERY_KEY = Pattern.compile("([0-9A-Z]{4}(?:-[0-9A-Z]{4}){13})");
 
   @TempDir static Path temp;
   private static CliRunner source;
@@ -40,7 +39,8 @@ class BackupCliTest {
     Matcher key = RECOVERY_KEY.matcher(init.out());
     assertTrue(key.find(), init.out());
     recoveryKey = key.group(1);
-    String id = source.run("add", "--scope", "work", "--tag", "diet", "I am vegetarian").out().strip();
+    String id =
+        source.run("add", "--scope", "work", "--tag", "diet", "I am vegetarian").out().strip();
     assertSuccess(source.run("add", "--scope", "home", "the boiler is serviced in March"));
     assertSuccess(source.run("update", id, "I am vegan now"));
     sourceListing = source.run("list").out();
@@ -97,7 +97,9 @@ class BackupCliTest {
     Path dir = temp.resolve("from-tampered");
 
     assertFailure(
-        new CliRunner(dir, PASSPHRASE).run("restore", tampered.toString()), 1, "nothing was restored");
+        new CliRunner(dir, PASSPHRASE).run("restore", tampered.toString()),
+        1,
+        "nothing was restored");
 
     assertEquals(List.of(), files(dir));
   }
@@ -176,7 +178,8 @@ class BackupCliTest {
   @Test
   void progressLine_smallBackupFinishedWithinASecond_printsNothing() {
     StringWriter err = new StringWriter();
-    BackupCommand.ProgressLine progress = new BackupCommand.ProgressLine(new PrintWriter(err), () -> 0);
+    BackupCommand.ProgressLine progress =
+        new BackupCommand.ProgressLine(new PrintWriter(err), () -> 0);
 
     progress.rowsCopied(10, 10);
     progress.finish();
@@ -198,7 +201,8 @@ class BackupCliTest {
   }
 
   private static void assertFailure(CliRunner.Result result, int code, String errorContains) {
-    assertEquals(code, result.exitCode(), "stdout:\n" + result.out() + "\nstderr:\n" + result.err());
+    assertEquals(
+        code, result.exitCode(), "stdout:\n" + result.out() + "\nstderr:\n" + result.err());
     assertTrue(result.err().startsWith("memvault: "), result.err());
     assertEquals(1, result.err().strip().lines().count(), "one line: " + result.err());
     assertTrue(result.err().contains(errorContains), result.err());

@@ -21,8 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Drives the real CLI in child processes, in a temporary --vault, as a person would. */
 class CliEndToEndTest {
   private static final String PASSPHRASE = "correct horse battery";
-  private static final Pattern RECOVERY_KEY =
-      Pattern.compile("([0-9A-Z]{4}(?:-[0-9A-Z]{4}){13})");
+  private static final Pattern RECOVERY_KEY = Pattern.compile("([0-9A-Z]{4}(?:-[0-9A-Z]{4}){13})");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @TempDir Path temp;
@@ -42,12 +41,14 @@ class CliEndToEndTest {
     assertTrue(RECOVERY_KEY.matcher(init.out()).find(), init.out());
 
     CliRunner.Result added =
-        cli.run("add", "--scope", "work", "--kind", "preference", "--tag", "diet", "I am vegetarian");
+        cli.run(
+            "add", "--scope", "work", "--kind", "preference", "--tag", "diet", "I am vegetarian");
     assertSuccess(added);
     String id = added.out().strip();
     assertTrue(id.matches("[0-9a-f-]{36}"), id);
 
-    CliRunner.Result piped = cli.runWithInput("a long note\nabout Lisbon trips\n", "add", "--scope", "personal", "-");
+    CliRunner.Result piped =
+        cli.runWithInput("a long note\nabout Lisbon trips\n", "add", "--scope", "personal", "-");
     assertSuccess(piped);
     String noteId = piped.out().strip();
 
@@ -102,13 +103,16 @@ class CliEndToEndTest {
     assertFailure(cli.run("init"), 1, "already exists");
     Map<Path, byte[]> after = snapshot();
     assertEquals(before.keySet(), after.keySet());
-    before.forEach((path, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(path)), path.toString()));
+    before.forEach(
+        (path, bytes) ->
+            assertTrue(java.util.Arrays.equals(bytes, after.get(path)), path.toString()));
   }
 
   @Test
   void wrongPassphrase_exitsOneWithOneLine() {
     assertSuccess(cli.run("init"));
-    assertFailure(cli.withEnv("MEMVAULT_PASSPHRASE", "not it at all").run("list"), 1, "wrong passphrase");
+    assertFailure(
+        cli.withEnv("MEMVAULT_PASSPHRASE", "not it at all").run("list"), 1, "wrong passphrase");
   }
 
   @Test
@@ -149,7 +153,8 @@ class CliEndToEndTest {
     assertEquals(1, cli.run("search", "\"upstream DNS\"").outLines().size());
     for (String query : List.of("AND", "*", "(", "\"unbalanced", "NEAR(", "a:b", "OR NOT", "-x")) {
       CliRunner.Result result = cli.run("search", query);
-      assertTrue(result.exitCode() == 0 || result.err().contains("no words"), query + ": " + result.err());
+      assertTrue(
+          result.exitCode() == 0 || result.err().contains("no words"), query + ": " + result.err());
       assertFalse(result.err().contains("Exception"), result.err());
     }
   }
@@ -168,7 +173,10 @@ class CliEndToEndTest {
     assertEquals(1, second.run("list").outLines().size());
 
     CliRunner.Result typo =
-        cli.withEnv("MEMVAULT_RECOVERY_KEY", recoveryKey.replace(recoveryKey.charAt(0), recoveryKey.charAt(0) == 'A' ? 'B' : 'A'))
+        cli.withEnv(
+                "MEMVAULT_RECOVERY_KEY",
+                recoveryKey.replace(
+                    recoveryKey.charAt(0), recoveryKey.charAt(0) == 'A' ? 'B' : 'A'))
             .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
             .run("recover");
     assertFailure(typo, 1, "recovery key");
@@ -220,7 +228,9 @@ class CliEndToEndTest {
     CliRunner.Result help = cli.run("--help");
     assertSuccess(help);
     for (String command :
-        List.of("init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd", "recover", "demo", "sync", "devices", "device", "join", "server")) {
+        List.of(
+            "init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd",
+            "recover", "demo", "sync", "devices", "device", "join", "server")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
   }

@@ -54,8 +54,8 @@ final class CliRunner {
   }
 
   /**
-   * Starts {@code memvault ARGS --vault DIR} and returns at once; read its standard output from
-   * the process, its standard error goes to {@code errorLog}.
+   * Starts {@code memvault ARGS --vault DIR} and returns at once; read its standard output from the
+   * process, its standard error goes to {@code errorLog}.
    */
   Process start(java.io.File errorLog, String... args) throws IOException {
     return startMain(Main.class, errorLog, args);

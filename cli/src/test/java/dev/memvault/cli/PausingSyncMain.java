@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code memvault sync} as the CLI runs it (same vault opening, same client), except that once the
- * first pulled batch is applied it prints {@link #MARKER} with the counts so far and waits
- * forever, so that a test can kill it at a known point in the middle of a pull.
+ * first pulled batch is applied it prints {@link #MARKER} with the counts so far and waits forever,
+ * so that a test can kill it at a known point in the middle of a pull.
  */
 final class PausingSyncMain {
   static final String MARKER = "applied a first pulled batch:";
@@ -46,9 +46,16 @@ final class PausingSyncMain {
     }
 
     private static void print(CliContext context, SyncReport soFar) {
-      context.out().println(
-          MARKER + " pulled " + soFar.pulled() + " revisions " + soFar.revisionsApplied()
-              + " at log entry " + soFar.seq());
+      context
+          .out()
+          .println(
+              MARKER
+                  + " pulled "
+                  + soFar.pulled()
+                  + " revisions "
+                  + soFar.revisionsApplied()
+                  + " at log entry "
+                  + soFar.seq());
       context.out().flush();
     }
 

@@ -18,7 +18,6 @@ import dev.memvault.proto.v1.Part;
 import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Role;
 import dev.memvault.proto.v1.Source;
-import dev.memvault.sdk.MemoryVault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code memvault status} as a person compares two devices: real processes, a real server over
- * TCP on 127.0.0.1.
+ * {@code memvault status} as a person compares two devices: real processes, a real server over TCP
+ * on 127.0.0.1.
  */
 class StatusCliTest {
   private static final String PASSPHRASE = "status cli passphrase";

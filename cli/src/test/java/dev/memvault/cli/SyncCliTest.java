@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -122,8 +122,8 @@ class SyncCliTest {
     CliRunner.Result recovered = replacement.run("join", "--server", url, "--recovery");
     assertSuccess(recovered);
     String list = replacement.run("list").out();
-    assertTrue(list.contains("the laptop remembers this") && list.contains("the phone adds this"),
-        list);
+    assertTrue(
+        list.contains("the laptop remembers this") && list.contains("the phone adds this"), list);
 
     // What the server stored holds none of the texts.
     for (String text : List.of("the laptop remembers this", "the phone adds this", "work")) {

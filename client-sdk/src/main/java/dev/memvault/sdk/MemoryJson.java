@@ -15,8 +15,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON view of a memory that the CLI prints with {@code --json}: snake_case names,
- * lowercase enum names, ISO-8601 UTC times. One object per memory, written on one line.
+ * The JSON view of a memory that the CLI prints with {@code --json}: snake_case names, lowercase
+ * enum names, ISO-8601 UTC times. One object per memory, written on one line.
  */
 public final class MemoryJson {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();

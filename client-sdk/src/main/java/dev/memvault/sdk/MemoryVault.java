@@ -4,10 +4,10 @@ import dev.memvault.core.VaultException;
 import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.vault.CreatedVault;
+import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
-import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultExport;
 import dev.memvault.core.vault.VaultTransactions;
@@ -61,11 +61,10 @@ public final class MemoryVault implements AutoCloseable {
   }
 
   /**
-   * Creates a new device of an existing vault in {@code directory} with the keys another device
-   * or the recovery key provided ({@code DeviceJoin}); it holds no memories until it syncs.
+   * Creates a new device of an existing vault in {@code directory} with the keys another device or
+   * the recovery key provided ({@code DeviceJoin}); it holds no memories until it syncs.
    */
-  public static MemoryVault createJoined(
-      Path directory, char[] passphrase, JoiningDevice device) {
+  public static MemoryVault createJoined(Path directory, char[] passphrase, JoiningDevice device) {
     requireStrongEnough(passphrase);
     return new MemoryVault(Vault.createJoined(directory, passphrase, device));
   }
@@ -89,9 +88,8 @@ public final class MemoryVault implements AutoCloseable {
   }
 
   /**
-   * As {@link #open(Path, char[])}, telling {@code progress} how the one-time rebuild of the
-   * search index goes (the first open after an upgrade or a restore; about a second per 10,000
-   * memories).
+   * As {@link #open(Path, char[])}, telling {@code progress} how the one-time rebuild of the search
+   * index goes (the first open after an upgrade or a restore; about a second per 10,000 memories).
    */
   public static MemoryVault open(
       Path directory, char[] passphrase, Vault.RebuildProgress progress) {
@@ -106,8 +104,8 @@ public final class MemoryVault implements AutoCloseable {
 
   /**
    * Restores a backup into {@code directory}, which must not hold a vault, and opens it. The
-   * passphrase is the one that was current when the backup was made. The whole backup is
-   * verified before anything is written: a damaged or altered backup restores nothing.
+   * passphrase is the one that was current when the backup was made. The whole backup is verified
+   * before anything is written: a damaged or altered backup restores nothing.
    *
    * @throws VaultException.WrongKey if the passphrase does not open the backup
    * @throws VaultException.AlreadyExists if a vault is already there; nothing is changed

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an application supplies to add a memory; the vault assigns the id, timestamps and
- * revision. {@code toString} leaves the text out, since memories are private.
+ * What an application supplies to add a memory; the vault assigns the id, timestamps and revision.
+ * {@code toString} leaves the text out, since memories are private.
  */
 public record NewMemory(
     String scope,

@@ -13,11 +13,10 @@ import java.util.Optional;
  * clients (a pull): a change with a batch proof by the signature over its batch's root ({@link
  * ChangeBatches}), one without (pushed by an older client) by its own signature.
  *
- * <p>The changes of a batch arrive together, so the last signature that verified is remembered:
- * the next change of the same batch costs two SHA-256 over its bytes and path, not an Ed25519
- * check. What is remembered is exactly what a check takes (the key, the signed bytes and the
- * signature), so a remembered answer is the answer the check would give. Not thread-safe: one per
- * push or pull.
+ * <p>The changes of a batch arrive together, so the last signature that verified is remembered: the
+ * next change of the same batch costs two SHA-256 over its bytes and path, not an Ed25519 check.
+ * What is remembered is exactly what a check takes (the key, the signed bytes and the signature),
+ * so a remembered answer is the answer the check would give. Not thread-safe: one per push or pull.
  */
 public final class ChangeSignatureCheck {
   private final byte[] vaultId;

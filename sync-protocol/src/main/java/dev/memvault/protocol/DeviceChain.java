@@ -18,10 +18,10 @@ import java.util.Optional;
 
 /**
  * A vault's verified device chain (proto/README.md, "Device chain"): which devices belong to the
- * vault and which were revoked, as a chain of signed links that only holders of a device key or
- * of the recovery key can extend. The server and every client check links with these same rules,
- * so a server, which holds no such key, cannot add a device, and a client notices a server that
- * drops, reorders or rewrites links.
+ * vault and which were revoked, as a chain of signed links that only holders of a device key or of
+ * the recovery key can extend. The server and every client check links with these same rules, so a
+ * server, which holds no such key, cannot add a device, and a client notices a server that drops,
+ * reorders or rewrites links.
  *
  * <p>Immutable: {@link #extendedBy} returns a new chain.
  */
@@ -108,7 +108,8 @@ public final class DeviceChain {
    *
    * @throws BrokenDeviceChainException naming the first link that breaks a rule
    */
-  public static DeviceChain verify(byte[] vaultId, List<SignedDeviceLink> links, Signatures signatures)
+  public static DeviceChain verify(
+      byte[] vaultId, List<SignedDeviceLink> links, Signatures signatures)
       throws BrokenDeviceChainException {
     DeviceChain chain = empty(vaultId);
     for (SignedDeviceLink link : links) {
@@ -122,7 +123,10 @@ public final class DeviceChain {
     return CanonicalEncoding.encode(LINK_LABEL, link.toByteArray());
   }
 
-  /** SHA-256 over {@code ("memvault.sync.v1.device-link-hash", link, signature, recovery_signature)}. */
+  /**
+   * SHA-256 over {@code ("memvault.sync.v1.device-link-hash", link, signature,
+   * recovery_signature)}.
+   */
   public static byte[] linkHash(SignedDeviceLink signed) {
     byte[] encoded =
         CanonicalEncoding.encode(
@@ -159,8 +163,12 @@ public final class DeviceChain {
       throw broken(seq, "is not a device link");
     }
     if (link.getSeq() != seq) {
-      throw broken(seq, "names seq " + Long.toUnsignedString(link.getSeq()) + ": links are missing,"
-          + " repeated or reordered");
+      throw broken(
+          seq,
+          "names seq "
+              + Long.toUnsignedString(link.getSeq())
+              + ": links are missing,"
+              + " repeated or reordered");
     }
     if (!link.getVaultId().equals(vaultId)) {
       throw broken(seq, "belongs to another vault");
@@ -297,7 +305,9 @@ public final class DeviceChain {
 
   /** The recovery public key the first link names, if any. */
   public Optional<byte[]> recoveryPublicKey() {
-    return recoveryPublicKey.length == 0 ? Optional.empty() : Optional.of(recoveryPublicKey.clone());
+    return recoveryPublicKey.length == 0
+        ? Optional.empty()
+        : Optional.of(recoveryPublicKey.clone());
   }
 
   /**

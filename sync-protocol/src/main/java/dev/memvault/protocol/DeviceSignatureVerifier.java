@@ -18,10 +18,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 /**
  * Verifies a device's signatures with Bouncy Castle's Ed25519, faster than Tink's pure-Java one
  * (docs/PERFORMANCE.md), accepting exactly what Tink accepts. Keys, their status and their output
- * prefixes come from the device's Tink keyset and are applied as Tink's own verifier applies
- * them: a signature is the key's output prefix (5 bytes for the TINK variant, none for
- * NO_PREFIX) followed by the 64-byte signature over the data. A keyset with a key of another
- * variant is verified by Tink itself.
+ * prefixes come from the device's Tink keyset and are applied as Tink's own verifier applies them:
+ * a signature is the key's output prefix (5 bytes for the TINK variant, none for NO_PREFIX)
+ * followed by the 64-byte signature over the data. A keyset with a key of another variant is
+ * verified by Tink itself.
  *
  * <p>Each key is decoded to its curve point once, when the verifier is made, rather than once per
  * signature. Bouncy Castle's verification from the decoded point is the same check as from the
@@ -89,7 +89,10 @@ public final class DeviceSignatureVerifier implements PublicKeyVerify {
     return Arrays.equals(encoded, publicKey) ? point : null;
   }
 
-  /** Whether {@code publicKeyset} is a Tink keyset of Ed25519 public keys only, as a device's must be. */
+  /**
+   * Whether {@code publicKeyset} is a Tink keyset of Ed25519 public keys only, as a device's must
+   * be.
+   */
   public static boolean isEd25519PublicKeyset(ByteString publicKeyset) {
     try {
       KeysetHandle handle =
@@ -106,7 +109,10 @@ public final class DeviceSignatureVerifier implements PublicKeyVerify {
     }
   }
 
-  /** Whether {@code signature} over {@code data} verifies under a raw 32-byte Ed25519 key (the recovery key's). */
+  /**
+   * Whether {@code signature} over {@code data} verifies under a raw 32-byte Ed25519 key (the
+   * recovery key's).
+   */
   public static boolean verifiesRawKey(byte[] publicKey, byte[] signature, byte[] data) {
     try {
       new Ed25519Verify(publicKey).verify(signature, data);

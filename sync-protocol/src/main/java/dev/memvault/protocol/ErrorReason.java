@@ -113,8 +113,8 @@ public enum ErrorReason {
   }
 
   /**
-   * The reason {@code trailers} carry: empty if they carry none (gRPC itself failed the call, or
-   * it came from something other than a memvault server) or one this version does not know.
+   * The reason {@code trailers} carry: empty if they carry none (gRPC itself failed the call, or it
+   * came from something other than a memvault server) or one this version does not know.
    */
   public static Optional<ErrorReason> from(Metadata trailers) {
     if (trailers == null) {

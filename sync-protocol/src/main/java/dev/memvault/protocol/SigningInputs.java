@@ -43,7 +43,8 @@ public final class SigningInputs {
    * {@code ("memvault.sync.v1.change-batch", vault_id, device_id, u32(leaf_count), root)}: what a
    * device signs for a batch of changes ({@link ChangeBatches}).
    */
-  public static byte[] changeBatch(byte[] vaultId, ByteString deviceId, int leafCount, byte[] root) {
+  public static byte[] changeBatch(
+      byte[] vaultId, ByteString deviceId, int leafCount, byte[] root) {
     return CanonicalEncoding.encode(
         CHANGE_BATCH_LABEL,
         vaultId,

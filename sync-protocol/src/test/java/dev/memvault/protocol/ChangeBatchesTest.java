@@ -43,7 +43,8 @@ class ChangeBatchesTest {
     KeysetHandle keys = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
     signer = keys.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
     verifier =
-        keys.getPublicKeysetHandle().getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+        keys.getPublicKeysetHandle()
+            .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
     otherVerifier =
         KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)
             .getPublicKeysetHandle()
@@ -245,7 +246,8 @@ class ChangeBatchesTest {
             proof.toBuilder().addPath(proof.getPath(0)).build(),
             proof.toBuilder().clearPath().addAllPath(proof.getPathList().subList(1, 2)).build(),
             proof.toBuilder().clearPath().build(),
-            proof.toBuilder().setPath(0, proof.getPath(0).concat(ByteString.copyFrom(new byte[1])))
+            proof.toBuilder()
+                .setPath(0, proof.getPath(0).concat(ByteString.copyFrom(new byte[1])))
                 .build());
 
     for (BatchProof bad : malformed) {
@@ -376,7 +378,7 @@ class ChangeBatchesTest {
     int size = 1 + random.nextInt(70);
     List<Change> changes = new ArrayList<>(batch(random.nextInt(10_000), size));
     switch (random.nextInt(8)) {
-      case 0 -> { } // a whole batch, untouched
+      case 0 -> {} // a whole batch, untouched
       case 1 -> { // part of a batch, as a pull page may hold
         int from = random.nextInt(size);
         changes = new ArrayList<>(changes.subList(from, from + 1 + random.nextInt(size - from)));

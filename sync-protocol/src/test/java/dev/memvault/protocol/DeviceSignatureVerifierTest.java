@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Bouncy Castle verifier of device signatures accepts exactly what Tink's own verifier
- * accepts: every Tink signature of the keyset's keys, and nothing altered or signed by another key.
+ * The Bouncy Castle verifier of device signatures accepts exactly what Tink's own verifier accepts:
+ * every Tink signature of the keyset's keys, and nothing altered or signed by another key.
  */
 class DeviceSignatureVerifierTest {
   private static final Random RANDOM = new Random(20261128);
@@ -78,7 +78,8 @@ class DeviceSignatureVerifierTest {
     byte[] data = "a change".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     PublicKeyVerify fast = DeviceSignatureVerifier.of(publicKeyset(rotated));
 
-    fast.verify(first.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class).sign(data), data);
+    fast.verify(
+        first.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class).sign(data), data);
     fast.verify(
         rotated.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class).sign(data), data);
   }
@@ -91,7 +92,8 @@ class DeviceSignatureVerifierTest {
         }) {
       KeysetHandle keys = KeysetHandle.generateNew(Ed25519Parameters.create(variant));
       byte[] data = "signed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[] signature = keys.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class).sign(data);
+      byte[] signature =
+          keys.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class).sign(data);
       PublicKeyVerify fast = DeviceSignatureVerifier.of(publicKeyset(keys));
 
       fast.verify(signature, data);
@@ -127,8 +129,7 @@ class DeviceSignatureVerifierTest {
       KeysetHandle keys =
           KeysetHandle.newBuilder()
               .addEntry(
-                  KeysetHandle.importKey(
-                          Ed25519PublicKey.create(Bytes.copyFrom(publicKey)))
+                  KeysetHandle.importKey(Ed25519PublicKey.create(Bytes.copyFrom(publicKey)))
                       .withRandomId()
                       .makePrimary())
               .build();

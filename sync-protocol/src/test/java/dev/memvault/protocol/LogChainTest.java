@@ -156,8 +156,7 @@ class LogChainTest {
             change.getBatch().toBuilder().setPath(0, ByteString.copyFrom(new byte[31])).build(),
             change.getBatch().toBuilder().addPath(ByteString.copyFrom(new byte[32])).build());
     for (BatchProof proof : altered) {
-      LogEntry tampered =
-          entry.toBuilder().setChange(change.toBuilder().setBatch(proof)).build();
+      LogEntry tampered = entry.toBuilder().setChange(change.toBuilder().setBatch(proof)).build();
       assertThrows(
           BrokenChainException.class,
           () -> LogChain.verifyExtends(LogChain.emptyHead(), List.of(tampered), VAULT),

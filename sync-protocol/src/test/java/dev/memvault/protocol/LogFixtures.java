@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Ids and changes for log chain tests: deterministic and readable in a hex dump, the same bytes
- * as sync-server's store fixtures, so a chain built here is a chain a store test would build.
+ * Ids and changes for log chain tests: deterministic and readable in a hex dump, the same bytes as
+ * sync-server's store fixtures, so a chain built here is a chain a store test would build.
  */
 final class LogFixtures {
   private static final int SIGNATURE_LENGTH = 64;

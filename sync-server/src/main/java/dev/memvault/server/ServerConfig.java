@@ -18,10 +18,10 @@ public final class ServerConfig {
   public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(15);
 
   /**
-   * Default number of pushed batches the server holds at once, read and not yet stored, across
-   * all devices (each up to {@code Limits.maxMessageBytes()}, about a megabyte parsed at the
-   * default 500 changes): enough to keep the store busy on a few cores; more devices wait in
-   * HTTP/2 flow control.
+   * Default number of pushed batches the server holds at once, read and not yet stored, across all
+   * devices (each up to {@code Limits.maxMessageBytes()}, about a megabyte parsed at the default
+   * 500 changes): enough to keep the store busy on a few cores; more devices wait in HTTP/2 flow
+   * control.
    */
   public static final int DEFAULT_PUSH_BATCHES_HELD = 16;
 

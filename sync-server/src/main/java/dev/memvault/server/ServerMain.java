@@ -141,7 +141,8 @@ public final class ServerMain implements Callable<Integer> {
       names = "--rate-burst",
       paramLabel = "CHANGES",
       defaultValue = "5000",
-      description = "Changes a device may push at once before the rate applies (default: ${DEFAULT-VALUE}).")
+      description =
+          "Changes a device may push at once before the rate applies (default: ${DEFAULT-VALUE}).")
   long rateBurst;
 
   @Option(

@@ -52,14 +52,16 @@ public final class SyncServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServerMetrics metrics;
   private final WatchHub watches;
+
   /**
    * Where gRPC runs the calls' handlers: a fixed pool, not gRPC's default of a thread per busy
    * call, so that the threads handing work to Netty's event loops are bounded by the pool, not by
-   * the number of devices (many of them spin in the loops' task queues: docs/PERFORMANCE.md).
-   * Never shut down (gRPC may still hand it a call's last callbacks while the server
-   * terminates): its threads end by themselves when idle.
+   * the number of devices (many of them spin in the loops' task queues: docs/PERFORMANCE.md). Never
+   * shut down (gRPC may still hand it a call's last callbacks while the server terminates): its
+   * threads end by themselves when idle.
    */
   private final ExecutorService callPool = callPool();
+
   /**
    * Where PushStream stores its batches. A few threads: the embedded store writes one transaction
    * at a time anyway (batches queued meanwhile join the next), and a thread per stream only adds
@@ -69,6 +71,7 @@ public final class SyncServer implements AutoCloseable {
       Executors.newFixedThreadPool(
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
           daemonThreads("memvault-push-store"));
+
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private final Object lifecycle = new Object();

@@ -88,7 +88,10 @@ class DeviceChainGrpcTest {
     String phoneToken = phone.authenticate(fixture.auth());
     assertEquals(
         2,
-        fixture.sync(phoneToken).listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesCount());
+        fixture
+            .sync(phoneToken)
+            .listDevices(ListDevicesRequest.getDefaultInstance())
+            .getDevicesCount());
   }
 
   @Test
@@ -190,7 +193,8 @@ class DeviceChainGrpcTest {
     assertRejected(ErrorReason.UNKNOWN_PAIRING, () -> awaitJoinRequest(strangers, pairingId));
     assertRejected(
         ErrorReason.PAIRING_EXISTS,
-        () -> strangers.openPairing(OpenPairingRequest.newBuilder().setPairingId(pairingId).build()));
+        () ->
+            strangers.openPairing(OpenPairingRequest.newBuilder().setPairingId(pairingId).build()));
   }
 
   @Test

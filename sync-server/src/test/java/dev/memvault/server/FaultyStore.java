@@ -41,7 +41,8 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
-  public boolean appendDeviceLink(byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect) {
+  public boolean appendDeviceLink(
+      byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect) {
     return real.appendDeviceLink(vaultId, seq, link, effect);
   }
 

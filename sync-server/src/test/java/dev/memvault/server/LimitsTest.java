@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.OpenPairingRequest;
 import dev.memvault.proto.sync.v1.PushRequest;

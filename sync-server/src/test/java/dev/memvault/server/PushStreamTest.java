@@ -60,7 +60,8 @@ class PushStreamTest {
     assertEquals(60, log.size());
     LogChain.verifyExtends(LogChain.emptyHead(), log, device.vaultId);
     for (int i = 0; i < 60; i++) {
-      assertEquals(ByteString.copyFrom(TestDevice.changeId(i + 1)), log.get(i).getChange().getChangeId());
+      assertEquals(
+          ByteString.copyFrom(TestDevice.changeId(i + 1)), log.get(i).getChange().getChangeId());
     }
 
     Outcome again = pushAll(token, batches);
@@ -74,8 +75,7 @@ class PushStreamTest {
   }
 
   @Test
-  void badSignatureInTheThirdBatch_twoAnsweredThenRefused_laterBatchesNotStored()
-      throws Exception {
+  void badSignatureInTheThirdBatch_twoAnsweredThenRefused_laterBatchesNotStored() throws Exception {
     String token = fixture.registered(device);
     List<Change> forged = new ArrayList<>(device.changes(7, 9));
     forged.set(1, forged.get(1).toBuilder().setPayload(ByteString.copyFromUtf8("forged")).build());
@@ -133,11 +133,11 @@ class PushStreamTest {
     fixture.registered(device);
 
     Outcome outcome =
-        pushAll(
-            SyncServiceGrpc.newStub(fixture.channel()), List.of(request(device.changes(1, 2))));
+        pushAll(SyncServiceGrpc.newStub(fixture.channel()), List.of(request(device.changes(1, 2))));
 
     assertEquals(0, outcome.answers().size());
-    StatusRuntimeException refused = assertInstanceOf(StatusRuntimeException.class, outcome.failure());
+    StatusRuntimeException refused =
+        assertInstanceOf(StatusRuntimeException.class, outcome.failure());
     assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
   }
 
@@ -182,8 +182,8 @@ class PushStreamTest {
   }
 
   /**
-   * With room for one batch in the whole server, streams that end without sending, or are
-   * cancelled after sending, give their places back: the next device's push still goes through.
+   * With room for one batch in the whole server, streams that end without sending, or are cancelled
+   * after sending, give their places back: the next device's push still goes through.
    */
   @Test
   void streamsEndedEmptyOrCancelled_giveTheirPlacesBack() throws Exception {

@@ -193,18 +193,15 @@ class ServerMainEndToEndTest {
   @Test
   void serverMain_capAndAllowanceFlags_refuseWithTheirReasonsAndShowInMetrics() throws Exception {
     List<String> args = new ArrayList<>(embedded(temp.resolve("data")));
-    args.addAll(
-        List.of("--max-vaults", "1", "--registrations-per-hour", "2", "--limit-loopback"));
+    args.addAll(List.of("--max-vaults", "1", "--registrations-per-hour", "2", "--limit-loopback"));
     ServerProcess server = ServerProcess.start(temp.resolve("server.log"), Map.of(), args);
     processes.add(server);
     AuthServiceGrpc.AuthServiceBlockingStub auth =
         AuthServiceGrpc.newBlockingStub(channel(server.port));
     TestDevice.newVault().register(auth);
 
-    Rejections.assertRejected(
-        ErrorReason.SERVER_FULL, () -> TestDevice.newVault().register(auth));
-    Rejections.assertRejected(
-        ErrorReason.RATE_LIMITED, () -> TestDevice.newVault().register(auth));
+    Rejections.assertRejected(ErrorReason.SERVER_FULL, () -> TestDevice.newVault().register(auth));
+    Rejections.assertRejected(ErrorReason.RATE_LIMITED, () -> TestDevice.newVault().register(auth));
 
     String metrics = scrape(server.metricsPort);
     assertTrue(metrics.contains("\nmemvault_vaults 1\n"), metrics);

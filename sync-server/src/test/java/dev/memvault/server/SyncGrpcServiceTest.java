@@ -1,6 +1,5 @@
 package dev.memvault.server;
 
-import dev.memvault.protocol.ChangeBatches;
 import static dev.memvault.server.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,10 +15,11 @@ import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.protocol.ChangeBatches;
 import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
-import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.StoreException;
 import io.grpc.Metadata;
 import io.grpc.Status;

@@ -1,11 +1,5 @@
 package dev.memvault.server;
 
-import dev.memvault.protocol.DeviceChain;
-import dev.memvault.proto.sync.v1.DeviceAdded;
-import dev.memvault.proto.sync.v1.DeviceLink;
-import dev.memvault.proto.sync.v1.DeviceRevoked;
-import dev.memvault.proto.sync.v1.SignedDeviceLink;
-
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -17,10 +11,15 @@ import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.DeviceAdded;
+import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.ChangeBatches;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.protocol.SigningInputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +145,8 @@ final class TestDevice {
             .setVaultId(vault())
             .setSeq(1)
             .setPrevHash(ByteString.copyFrom(new byte[32]))
-            .setAdded(DeviceAdded.newBuilder().setDeviceId(device()).setSigningPublicKeyset(publicKeyset))
+            .setAdded(
+                DeviceAdded.newBuilder().setDeviceId(device()).setSigningPublicKeyset(publicKeyset))
             .setSignerDeviceId(device())
             .build());
   }
@@ -228,8 +228,8 @@ final class TestDevice {
   }
 
   /**
-   * {@code changes} signed by this device's key as one batch, as clients push them; the batch
-   * names the changes' device id, which tests may set to another device's or a malformed one.
+   * {@code changes} signed by this device's key as one batch, as clients push them; the batch names
+   * the changes' device id, which tests may set to another device's or a malformed one.
    */
   List<Change> signedBatch(List<Change> changes) {
     return ChangeBatches.sign(vaultId, changes.get(0).getDeviceId(), changes, this::sign);

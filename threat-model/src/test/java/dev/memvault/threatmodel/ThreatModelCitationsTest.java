@@ -15,15 +15,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps THREAT_MODEL.md honest: every test class and test method it cites as holding a promise
- * must exist in the repository's test sources. A promise whose test is renamed or deleted fails
- * the build here.
+ * Keeps THREAT_MODEL.md honest: every test class and test method it cites as holding a promise must
+ * exist in the repository's test sources. A promise whose test is renamed or deleted fails the
+ * build here.
  */
 class ThreatModelCitationsTest {
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
   /** `SomethingTest` or `SomethingTest.method_name` or `SomethingTest` (`a`, `b`) in the table. */
-  private static final Pattern CITED_CLASS = Pattern.compile("`([A-Z][A-Za-z0-9]*Test)(?:\\.([a-z][A-Za-z0-9_]*))?`");
-  private static final Pattern CITED_METHOD_LIST = Pattern.compile("`([A-Z][A-Za-z0-9]*Test)` \\(([^)]*)\\)");
+  private static final Pattern CITED_CLASS =
+      Pattern.compile("`([A-Z][A-Za-z0-9]*Test)(?:\\.([a-z][A-Za-z0-9_]*))?`");
+
+  private static final Pattern CITED_METHOD_LIST =
+      Pattern.compile("`([A-Z][A-Za-z0-9]*Test)` \\(([^)]*)\\)");
   private static final Pattern METHOD_NAME = Pattern.compile("`([a-z][A-Za-z0-9_]*)(\\*)?`");
 
   @Test

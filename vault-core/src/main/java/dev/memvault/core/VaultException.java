@@ -4,8 +4,8 @@ package dev.memvault.core;
  * A request the vault cannot carry out, with a message written for the person using it: one
  * sentence that says what is wrong and, where there is one, what to do about it.
  *
- * <p>Subclasses name the cause so that callers (the CLI, an application) can react without
- * parsing messages. None of them carries key material or memory text.
+ * <p>Subclasses name the cause so that callers (the CLI, an application) can react without parsing
+ * messages. None of them carries key material or memory text.
  */
 public class VaultException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -46,8 +46,8 @@ public class VaultException extends RuntimeException {
   }
 
   /**
-   * Stored data failed an integrity check: a damaged or tampered file, or an envelope that does
-   * not authenticate. The vault refuses to show anything it cannot vouch for.
+   * Stored data failed an integrity check: a damaged or tampered file, or an envelope that does not
+   * authenticate. The vault refuses to show anything it cannot vouch for.
    */
   public static final class Corrupt extends VaultException {
     private static final long serialVersionUID = 1L;

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * A device of the vault as its verified device chain lists it.
  *
- * @param addedBy the id of the device that approved it; empty if the recovery key did, or it is
- *     the vault's first device
+ * @param addedBy the id of the device that approved it; empty if the recovery key did, or it is the
+ *     vault's first device
  * @param addedWithRecoveryKey whether it joined with the recovery key
  */
 public record DeviceInfo(

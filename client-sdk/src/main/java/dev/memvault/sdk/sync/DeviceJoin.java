@@ -3,10 +3,11 @@ package dev.memvault.sdk.sync;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
-import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.core.sync.KeyPackages;
+import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.Vault;
@@ -36,7 +37,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import dev.memvault.core.sync.KeyPackages;
 
 /**
  * A new device joining a vault (proto/README.md, "Device linking" and "Device chain"): with the
@@ -57,8 +57,8 @@ public final class DeviceJoin {
    * Joins with a pairing code: posts this device's public keys to the pairing slot, waits up to
    * {@code timeout} for the other device to approve, then creates the vault in {@code directory}.
    *
-   * @throws VaultException if the other device does not answer in time, or the answer was not
-   *     made with the code (nothing is created then)
+   * @throws VaultException if the other device does not answer in time, or the answer was not made
+   *     with the code (nothing is created then)
    */
   public static Joined withCode(
       Path directory, char[] passphrase, String serverUrl, PairingCode code, Duration timeout) {
@@ -130,7 +130,9 @@ public final class DeviceJoin {
       } catch (StatusRuntimeException e) {
         if (ServerCalls.refusedFor(e, ErrorReason.UNKNOWN_RECOVERY)) {
           throw new VaultException.WrongKey(
-              "no vault on the sync server at " + serverUrl + " has this recovery key; check the"
+              "no vault on the sync server at "
+                  + serverUrl
+                  + " has this recovery key; check the"
                   + " key and the server");
         }
         throw e;
@@ -177,7 +179,8 @@ public final class DeviceJoin {
               bundle.getVaultId().toByteArray(), bundle.getChainList(), ClientSignatures.INSTANCE);
     } catch (DeviceChain.BrokenDeviceChainException e) {
       throw new VaultException.Corrupt(
-          "the sync server's list of the vault's devices fails its check (" + e.getMessage()
+          "the sync server's list of the vault's devices fails its check ("
+              + e.getMessage()
               + "); refusing to join");
     }
     Optional<byte[]> anchor = chain.recoveryPublicKey();
@@ -204,8 +207,14 @@ public final class DeviceJoin {
       vault.close();
       // The device is in the vault and its keys are on disk: only the first sync is missing.
       throw new VaultException(
-          "joined the vault at " + directory + ", but its first sync failed (" + e.getMessage()
-              + "); run `memvault sync --vault " + directory + "` to finish", e);
+          "joined the vault at "
+              + directory
+              + ", but its first sync failed ("
+              + e.getMessage()
+              + "); run `memvault sync --vault "
+              + directory
+              + "` to finish",
+          e);
     }
   }
 
@@ -215,8 +224,8 @@ public final class DeviceJoin {
     AwaitKeyPackageRequest poll =
         AwaitKeyPackageRequest.newBuilder().setPairingId(ByteString.copyFrom(pairingId)).build();
     while (true) {
-      ByteString posted = auth.withDeadlineAfter(30, TimeUnit.SECONDS).awaitKeyPackage(poll)
-          .getSealedKeyPackage();
+      ByteString posted =
+          auth.withDeadlineAfter(30, TimeUnit.SECONDS).awaitKeyPackage(poll).getSealedKeyPackage();
       if (!posted.isEmpty()) {
         try {
           return SealedKeyPackage.parseFrom(posted);
@@ -226,7 +235,9 @@ public final class DeviceJoin {
       }
       if (Instant.now().isAfter(deadline)) {
         throw new VaultException(
-            "the other device did not approve within " + timeout.toSeconds() + " s; nothing was"
+            "the other device did not approve within "
+                + timeout.toSeconds()
+                + " s; nothing was"
                 + " created. Run `memvault device link` there again and use the new code");
       }
       DeviceLinking.sleep(POLL);
@@ -281,7 +292,9 @@ public final class DeviceJoin {
   private static VaultException refused(String serverUrl, StatusRuntimeException e) {
     if (ServerCalls.refusedFor(e, ErrorReason.UNKNOWN_PAIRING)) {
       return new VaultException.InvalidInput(
-          "the sync server at " + serverUrl + " has no open pairing for this code: it expired,"
+          "the sync server at "
+              + serverUrl
+              + " has no open pairing for this code: it expired,"
               + " was used, or was made for another server. Run `memvault device link` again");
     }
     if (ServerCalls.refusedFor(e, ErrorReason.PAIRING_USED)) {
@@ -291,5 +304,4 @@ public final class DeviceJoin {
     }
     return ServerCalls.failure(serverUrl, e, "nothing was created");
   }
-
 }

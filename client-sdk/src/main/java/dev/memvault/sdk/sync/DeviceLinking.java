@@ -5,8 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
-import dev.memvault.protocol.DeviceChain;
-import dev.memvault.protocol.DeviceSignatureVerifier;
+import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.JoinRequest;
@@ -15,6 +14,8 @@ import dev.memvault.proto.sync.v1.PostKeyPackageRequest;
 import dev.memvault.proto.sync.v1.SealedKeyPackage;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,14 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import dev.memvault.core.sync.Replica;
 
 /**
  * Device linking, the existing device's side (proto/README.md, "Device linking"): it opens a
  * pairing slot on the server and shows a one-time code; the new device, given the code, posts its
- * public keys; this device checks them against the code's secret, adds the new device to the
- * device chain with its own signature, and seals the vault's keys to the new device with HPKE.
- * The server relays both messages and can read or alter neither unnoticed.
+ * public keys; this device checks them against the code's secret, adds the new device to the device
+ * chain with its own signature, and seals the vault's keys to the new device with HPKE. The server
+ * relays both messages and can read or alter neither unnoticed.
  */
 public final class DeviceLinking {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -80,12 +80,12 @@ public final class DeviceLinking {
   }
 
   /**
-   * Waits until the new device posts its request (at most until the code expires or {@code
-   * timeout} passes), then approves it: adds it to the device chain and sends it the keys.
+   * Waits until the new device posts its request (at most until the code expires or {@code timeout}
+   * passes), then approves it: adds it to the device chain and sends it the keys.
    *
    * @return the new device's id (hex)
-   * @throws VaultException if no device joined in time, or the request was not made with this
-   *     code (then nothing is linked)
+   * @throws VaultException if no device joined in time, or the request was not made with this code
+   *     (then nothing is linked)
    */
   public String approve(Duration timeout) {
     Replica vault = client.vault();
@@ -173,7 +173,8 @@ public final class DeviceLinking {
       throw new VaultException.Corrupt(
           "the new device sent an encryption key memvault cannot use; it was added to the device"
               + " list but has no keys: revoke it with `memvault device revoke "
-              + HexFormat.of().formatHex(request.getDeviceId().toByteArray()) + "`");
+              + HexFormat.of().formatHex(request.getDeviceId().toByteArray())
+              + "`");
     }
     SealedKeyPackage sealed =
         SealedKeyPackage.newBuilder()
@@ -200,7 +201,8 @@ public final class DeviceLinking {
       Thread.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new VaultException("interrupted while waiting for the other device; nothing was linked");
+      throw new VaultException(
+          "interrupted while waiting for the other device; nothing was linked");
     }
   }
 }

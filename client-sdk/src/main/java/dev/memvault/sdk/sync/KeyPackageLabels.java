@@ -3,8 +3,8 @@ package dev.memvault.sdk.sync;
 import dev.memvault.protocol.CanonicalEncoding;
 
 /**
- * The labels of device linking's MACs and the HPKE context of its key package: the pairing id is
- * in the context, so that a package cannot be replayed into another pairing. The sealing itself
+ * The labels of device linking's MACs and the HPKE context of its key package: the pairing id is in
+ * the context, so that a package cannot be replayed into another pairing. The sealing itself
  * happens in vault-core ({@code dev.memvault.core.sync.KeyPackages}), where the root key is.
  */
 final class KeyPackageLabels {

@@ -58,7 +58,10 @@ public final class PairingCode {
     }
     if (clean.length() != CHARS) {
       throw new VaultException.InvalidInput(
-          "a pairing code has " + CHARS + " characters; this one has " + clean.length()
+          "a pairing code has "
+              + CHARS
+              + " characters; this one has "
+              + clean.length()
               + ": copy it again from the device that runs `memvault device link`");
     }
     byte[] bytes = new byte[ID_BYTES + SECRET_BYTES];

@@ -1,9 +1,9 @@
 package dev.memvault.sdk.sync;
 
 /**
- * Told of a pull's progress, for a progress display: called on the syncing thread after each
- * batch of pulled changes is applied, in the same transaction as the cursor that follows it. What
- * it is told is on disk; a sync stopped at that point resumes from there.
+ * Told of a pull's progress, for a progress display: called on the syncing thread after each batch
+ * of pulled changes is applied, in the same transaction as the cursor that follows it. What it is
+ * told is on disk; a sync stopped at that point resumes from there.
  */
 @FunctionalInterface
 public interface PullListener {

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * order sent and answers them in that order; its first refusal ends the call, and nothing sent
  * after the refused batch is stored (proto/README.md, PushStream).
  *
- * <p>Everything the caller gives runs on the calling thread: the source is asked for a batch as
- * the window opens, the answers come in order.
+ * <p>Everything the caller gives runs on the calling thread: the source is asked for a batch as the
+ * window opens, the answers come in order.
  */
 public final class PushPipeline {
   /** The batches to push, made as the window opens; empty when there are no more. */
@@ -88,7 +88,8 @@ public final class PushPipeline {
         Object event = events.poll(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         if (event == null) {
           throw Status.DEADLINE_EXCEEDED
-              .withDescription("no answer from the sync server in " + answerTimeout.toSeconds() + " s")
+              .withDescription(
+                  "no answer from the sync server in " + answerTimeout.toSeconds() + " s")
               .asRuntimeException();
         }
         if (event instanceof PushResponse response) {

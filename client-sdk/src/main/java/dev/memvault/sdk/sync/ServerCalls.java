@@ -36,18 +36,26 @@ final class ServerCalls {
     }
     if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
       return new VaultException(
-          "the sync server at " + serverUrl + " is older than this memvault (it lacks a call this"
-              + " device makes): upgrade the server first; " + consequence,
+          "the sync server at "
+              + serverUrl
+              + " is older than this memvault (it lacks a call this"
+              + " device makes): upgrade the server first; "
+              + consequence,
           e);
     }
     // The trailer as sent, so that a reason from a newer server than this client is shown too.
     Metadata trailers = e.getTrailers();
     String reason = trailers == null ? null : trailers.get(ErrorReason.TRAILER_KEY);
     return new VaultException(
-        "the sync server at " + serverUrl + " refused: "
-            + (reason != null ? reason + " (" + e.getStatus().getDescription() + ")"
+        "the sync server at "
+            + serverUrl
+            + " refused: "
+            + (reason != null
+                ? reason + " (" + e.getStatus().getDescription() + ")"
                 : e.getStatus().getCode().toString())
-            + "; " + consequence, e);
+            + "; "
+            + consequence,
+        e);
   }
 
   /**

@@ -4,28 +4,28 @@ import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ApplyReport;
+import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RemoteChange;
-import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.protocol.LogChain;
+import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
-import dev.memvault.core.sync.ChainHead;
-import dev.memvault.core.sync.DeviceLinks;
-import dev.memvault.protocol.DeviceChain;
-import dev.memvault.protocol.ErrorReason;
-import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
-import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
-import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.proto.sync.v1.WatchRequest;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.sdk.MemoryVault;
 import io.grpc.ChannelCredentials;
 import io.grpc.Context;
@@ -52,34 +52,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Syncs one vault with a memvault sync server (proto/README.md): signs in with the device's
- * Ed25519 key (registering the vault on first use), pushes the outbox, pulls the log from the
- * stored cursor, and applies what other devices wrote.
+ * Syncs one vault with a memvault sync server (proto/README.md): signs in with the device's Ed25519
+ * key (registering the vault on first use), pushes the outbox, pulls the log from the stored
+ * cursor, and applies what other devices wrote.
  *
  * <p>Security: every pulled page must extend the log head this device verified before ({@link
  * LogChain#verifyExtends}); a server that rolls its log back, forks it or rewrites it is refused.
- * Every pulled change must carry a valid signature by a device of the vault's device chain,
- * which this client verifies link by link ({@link DeviceChain}): a server cannot add a device of
- * its own, nor drop links this device verified before. Changes a revoked device wrote after its
- * revocation are skipped.
+ * Every pulled change must carry a valid signature by a device of the vault's device chain, which
+ * this client verifies link by link ({@link DeviceChain}): a server cannot add a device of its own,
+ * nor drop links this device verified before. Changes a revoked device wrote after its revocation
+ * are skipped.
  *
  * <p>Not thread-safe; one sync at a time per vault.
  */
 public final class SyncClient implements AutoCloseable {
   /**
-   * Changes per Push: the server's default maximum. Each push costs a round trip, a signature and
-   * a commit whatever its size, so fewer, larger pushes go faster (about 600 KB for 1 KiB notes).
+   * Changes per Push: the server's default maximum. Each push costs a round trip, a signature and a
+   * commit whatever its size, so fewer, larger pushes go faster (about 600 KB for 1 KiB notes).
    */
   public static final int PUSH_BATCH = 500;
+
   /**
    * Push batches on their way at once: the server stores while the next batches travel and are
    * checked. It reads as many ahead itself (PushStream.AHEAD on the server).
    */
   public static final int PUSH_WINDOW = 4;
+
   /** How long a push waits for the server to answer a batch before giving up. */
   static final Duration PUSH_ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
   public static final int PULL_PAGE = 200;
+
   /** Most changes applied in one transaction when verified pages are waiting. */
   static final int APPLY_BATCH = 2_000;
 
@@ -97,8 +100,10 @@ public final class SyncClient implements AutoCloseable {
   private final Replica vault;
   private final String serverUrl;
   private final ManagedChannel channel;
+
   /** The signed-in stub of the last sync, for {@link #watch}. */
   private SyncServiceGrpc.SyncServiceBlockingStub session;
+
   private PullListener pullListener = PullListener.NONE;
 
   private SyncClient(Replica vault, String serverUrl, ManagedChannel channel) {
@@ -182,8 +187,8 @@ public final class SyncClient implements AutoCloseable {
   }
 
   /**
-   * Signs in (registering the vault on first use) and returns the session's stub. A URL other
-   * than the one the vault synced with before starts a new cursor at the beginning of that log.
+   * Signs in (registering the vault on first use) and returns the session's stub. A URL other than
+   * the one the vault synced with before starts a new cursor at the beginning of that log.
    */
   private SyncServiceGrpc.SyncServiceBlockingStub signedIn() {
     SyncCursor cursor = vault.syncCursor().orElse(null);
@@ -216,8 +221,8 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * The vault's device chain from the server, verified link by link ({@link DeviceChain}); it must
-   * contain the head this device verified before, and this device must be an active member. The
-   * new head is stored.
+   * contain the head this device verified before, and this device must be an active member. The new
+   * head is stored.
    *
    * @throws VaultException.Corrupt if the chain breaks a rule or lost what this device verified
    */
@@ -229,18 +234,20 @@ public final class SyncClient implements AutoCloseable {
       chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
     } catch (DeviceChain.BrokenDeviceChainException e) {
       throw new VaultException.Corrupt(
-          "the sync server's list of this vault's devices fails its check (" + e.getMessage()
+          "the sync server's list of this vault's devices fails its check ("
+              + e.getMessage()
               + "); refusing to sync");
     }
     Optional<ChainHead> trusted = vault.trustedChainHead();
     if (trusted.isPresent() && !chain.contains(trusted.get().seq(), trusted.get().hash())) {
       throw new VaultException.Corrupt(
           "the sync server's list of this vault's devices no longer holds what this device"
-              + " verified before (link " + trusted.get().seq() + "): it was rolled back or"
+              + " verified before (link "
+              + trusted.get().seq()
+              + "): it was rolled back or"
               + " replaced; refusing to sync");
     }
-    Optional<DeviceChain.Member> self =
-        chain.member(ByteString.copyFrom(vault.deviceIdBytes()));
+    Optional<DeviceChain.Member> self = chain.member(ByteString.copyFrom(vault.deviceIdBytes()));
     if (self.isEmpty()) {
       throw new VaultException.Corrupt(
           "the sync server's list of this vault's devices does not hold this device; refusing to"
@@ -267,9 +274,9 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Revokes another device of the vault: syncs, appends a revocation signed by this device to the
-   * device chain (the server then refuses the device, and every client ignores what it writes
-   * after this point of the log), rotates every scope key so that memories written from now on
-   * are sealed under keys the revoked device never had, and syncs the new keys.
+   * device chain (the server then refuses the device, and every client ignores what it writes after
+   * this point of the log), rotates every scope key so that memories written from now on are sealed
+   * under keys the revoked device never had, and syncs the new keys.
    *
    * @throws VaultException.InvalidInput if the id names no active device, or this device
    */
@@ -311,7 +318,8 @@ public final class SyncClient implements AutoCloseable {
   /** Links the server returned after an append, verified and checked to extend what we had. */
   DeviceChain verifiedLinks(List<SignedDeviceLink> links) {
     try {
-      DeviceChain chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
+      DeviceChain chain =
+          DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
       ChainHead trusted = vault.trustedChainHead().orElseThrow();
       if (!chain.contains(trusted.seq(), trusted.hash())) {
         throw new DeviceChain.BrokenDeviceChainException("it lost links this device verified");
@@ -319,7 +327,8 @@ public final class SyncClient implements AutoCloseable {
       return chain;
     } catch (DeviceChain.BrokenDeviceChainException e) {
       throw new VaultException.Corrupt(
-          "the sync server answered with a device list that fails its check (" + e.getMessage()
+          "the sync server answered with a device list that fails its check ("
+              + e.getMessage()
               + "); refusing it");
     }
   }
@@ -339,11 +348,10 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Syncs now, then again whenever the server accepts a new log entry and at least every {@code
-   * interval} (which pushes local writes made meanwhile), reporting each sync that moved
-   * anything. While the server cannot be reached it retries with exponential backoff (1 s
-   * doubling to 30 s, with jitter), telling {@code onRetry} how long it waits. Returns when the
-   * calling thread is interrupted; any other failure ends it with the {@link VaultException} of
-   * {@link #sync()}.
+   * interval} (which pushes local writes made meanwhile), reporting each sync that moved anything.
+   * While the server cannot be reached it retries with exponential backoff (1 s doubling to 30 s,
+   * with jitter), telling {@code onRetry} how long it waits. Returns when the calling thread is
+   * interrupted; any other failure ends it with the {@link VaultException} of {@link #sync()}.
    */
   public void watch(Duration interval, Consumer<SyncReport> onSync, Consumer<Duration> onRetry) {
     Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
@@ -368,13 +376,14 @@ public final class SyncClient implements AutoCloseable {
       }
       try (Context.CancellableContext wait = Context.current().withCancellation()) {
         // The first new entry, or the deadline, ends the wait; the next sync pulls the entries.
-        wait.run(() -> {
-          Iterator<LogEntry> news =
-              session
-                  .withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS)
-                  .watch(WatchRequest.newBuilder().setAfterSeq(report.seq()).build());
-          news.hasNext();
-        });
+        wait.run(
+            () -> {
+              Iterator<LogEntry> news =
+                  session
+                      .withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS)
+                      .watch(WatchRequest.newBuilder().setAfterSeq(report.seq()).build());
+              news.hasNext();
+            });
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.CANCELLED && Thread.currentThread().isInterrupted()) {
@@ -419,7 +428,8 @@ public final class SyncClient implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       if (ServerCalls.refusedFor(e, ErrorReason.VAULT_EXISTS)) {
         throw new VaultException(
-            "this device is not a device of the vault at the sync server " + serverUrl
+            "this device is not a device of the vault at the sync server "
+                + serverUrl
                 + " (the vault is there, from another device): run `memvault device link` on"
                 + " a device of the vault and `memvault join --code` here, into a new vault"
                 + " directory");
@@ -439,8 +449,13 @@ public final class SyncClient implements AutoCloseable {
       vault.saveSyncCursor(cursor.withServerId(challenge.getServerId()));
     } else if (!cursor.serverId().equals(challenge.getServerId())) {
       throw new VaultException(
-          "the sync server at " + serverUrl + " now calls itself '" + challenge.getServerId()
-              + "' but was '" + cursor.serverId() + "' when this device first synced with it;"
+          "the sync server at "
+              + serverUrl
+              + " now calls itself '"
+              + challenge.getServerId()
+              + "' but was '"
+              + cursor.serverId()
+              + "' when this device first synced with it;"
               + " refusing to sign in");
     }
     return ServerCalls.signedProof(challenge, vault.vaultIdBytes(), vault.deviceIdBytes(), key);
@@ -448,9 +463,9 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Pushes the outbox in batches over one PushStream, {@link #PUSH_WINDOW} batches on their way at
-   * once (PushPipeline); each is dropped from the outbox once the server has answered for it.
-   * While the server refuses with RATE_LIMITED (a device that pushes a large import at once), waits
-   * with backoff and pushes the rest again, halving the batch each time down to one change, since a
+   * once (PushPipeline); each is dropped from the outbox once the server has answered for it. While
+   * the server refuses with RATE_LIMITED (a device that pushes a large import at once), waits with
+   * backoff and pushes the rest again, halving the batch each time down to one change, since a
    * server whose burst is smaller than a batch never takes the whole batch: change ids make every
    * retry safe.
    */
@@ -472,7 +487,8 @@ public final class SyncClient implements AutoCloseable {
             PUSH_WINDOW,
             PUSH_ANSWER_TIMEOUT,
             () -> {
-              long after = sent.isEmpty() ? 0 : sent.peekLast().get(sent.peekLast().size() - 1).seq();
+              long after =
+                  sent.isEmpty() ? 0 : sent.peekLast().get(sent.peekLast().size() - 1).seq();
               List<OutboxEntry> pending = vault.pendingChanges(after, batchSize);
               if (pending.isEmpty()) {
                 return Optional.empty();
@@ -514,8 +530,11 @@ public final class SyncClient implements AutoCloseable {
   private static void checkAcknowledged(List<OutboxEntry> pending, PushResponse response) {
     if (response.getEntriesCount() != pending.size()) {
       throw new VaultException(
-          "the sync server acknowledged " + response.getEntriesCount() + " of "
-              + pending.size() + " pushed changes; they stay queued");
+          "the sync server acknowledged "
+              + response.getEntriesCount()
+              + " of "
+              + pending.size()
+              + " pushed changes; they stay queued");
     }
     for (int i = 0; i < pending.size(); i++) {
       if (!MessageDigest.isEqual(
@@ -527,7 +546,8 @@ public final class SyncClient implements AutoCloseable {
     }
   }
 
-  private SyncReport pull(SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
+  private SyncReport pull(
+      SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
     DeviceChain chain = verifiedChain(sync);
     SyncCursor cursor = start;
     int pulled = 0;

@@ -35,10 +35,10 @@ import java.util.concurrent.TimeUnit;
  * signatures and writing its database, and this lets both run at once.
  *
  * <p>Each page is checked before it is handed over: it extends the head verified so far (hash
- * chain), every change is by a member of the verified device chain (one the server added on its
- * own fails the whole pull; one by a device revoked before it is skipped), and every counted
- * change carries its device's valid signature. A failure is handed over in order, after the pages
- * verified before it, and ends the stream.
+ * chain), every change is by a member of the verified device chain (one the server added on its own
+ * fails the whole pull; one by a device revoked before it is skipped), and every counted change
+ * carries its device's valid signature. A failure is handed over in order, after the pages verified
+ * before it, and ends the stream.
  */
 final class VerifiedPages implements AutoCloseable {
   /** One verified page: the changes to apply, and the cursor to save with them. */
@@ -240,7 +240,9 @@ final class VerifiedPages implements AutoCloseable {
     Optional<DeviceChain.Member> device = chain.member(change.getDeviceId());
     if (device.isEmpty()) {
       throw new VaultException.Corrupt(
-          "log entry " + Long.toUnsignedString(entry.getSeq()) + " is by device "
+          "log entry "
+              + Long.toUnsignedString(entry.getSeq())
+              + " is by device "
               + HexFormat.of().formatHex(change.getDeviceId().toByteArray())
               + ", which is not a device of this vault's verified device chain; refusing to sync");
     }
@@ -282,8 +284,11 @@ final class VerifiedPages implements AutoCloseable {
 
   private static VaultException badSignature(LogEntry entry) {
     return new VaultException.Corrupt(
-        "log entry " + Long.toUnsignedString(entry.getSeq()) + " does not carry a valid signature"
-            + " of device " + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
+        "log entry "
+            + Long.toUnsignedString(entry.getSeq())
+            + " does not carry a valid signature"
+            + " of device "
+            + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
             + "; refusing to sync");
   }
 

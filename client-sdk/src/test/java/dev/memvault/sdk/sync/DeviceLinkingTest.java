@@ -1,6 +1,5 @@
 package dev.memvault.sdk.sync;
 
-import dev.memvault.sdk.TestEngines;
 import static dev.memvault.sdk.sync.Linking.PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +17,9 @@ import dev.memvault.proto.v1.Memory;
 import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
-import dev.memvault.server.store.EmbeddedSyncStore;
+import dev.memvault.sdk.TestEngines;
 import dev.memvault.server.limits.Limits;
+import dev.memvault.server.store.EmbeddedSyncStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Device linking, joining with the recovery key, the device chain and revocation, end to end:
- * real vaults on disk, the real server over TCP on 127.0.0.1, and a server that misbehaves by
- * editing its own storage.
+ * Device linking, joining with the recovery key, the device chain and revocation, end to end: real
+ * vaults on disk, the real server over TCP on 127.0.0.1, and a server that misbehaves by editing
+ * its own storage.
  */
 class DeviceLinkingTest {
   @TempDir Path dir;
@@ -155,8 +155,8 @@ class DeviceLinkingTest {
       Future<String> approved = approver.submit(() -> linking.approve(Linking.WAIT));
       // Same pairing id, another secret: what a server that saw the slot id could try.
       String shown = linking.code().toDisplayString();
-      String guessed = shown.substring(0, 21) + (shown.charAt(21) == '0' ? '1' : '0')
-          + shown.substring(22);
+      String guessed =
+          shown.substring(0, 21) + (shown.charAt(21) == '0' ? '1' : '0') + shown.substring(22);
       Path phoneDir = dir.resolve("phone");
 
       VaultException joinFailure =
@@ -164,7 +164,10 @@ class DeviceLinkingTest {
               VaultException.class,
               () ->
                   DeviceJoin.withCode(
-                      phoneDir, PASSPHRASE, server.url(), PairingCode.parse(guessed),
+                      phoneDir,
+                      PASSPHRASE,
+                      server.url(),
+                      PairingCode.parse(guessed),
                       Duration.ofSeconds(3)));
 
       assertTrue(joinFailure.getMessage().contains("did not approve"), joinFailure.getMessage());
@@ -231,7 +234,9 @@ class DeviceLinkingTest {
     replacement.close();
     open.remove(replacement);
     // The recovery key opens the new device too: it received the root key's recovery wrapping.
-    track(MemoryVault.recover(dir.resolve("new-laptop"), laptop.recoveryKey(), "another passphrase".toCharArray()));
+    track(
+        MemoryVault.recover(
+            dir.resolve("new-laptop"), laptop.recoveryKey(), "another passphrase".toCharArray()));
   }
 
   @Test
@@ -441,7 +446,8 @@ class DeviceLinkingTest {
     MemoryVault laptop = laptop(server).vault();
     try (SyncClient client = SyncClient.connect(laptop, server.url())) {
       assertThrows(
-          VaultException.InvalidInput.class, () -> client.revoke(TestEngines.engine(laptop).deviceIdHex()));
+          VaultException.InvalidInput.class,
+          () -> client.revoke(TestEngines.engine(laptop).deviceIdHex()));
       assertThrows(
           VaultException.InvalidInput.class,
           () -> client.revoke("00000000000000000000000000000000"));
@@ -470,7 +476,8 @@ class DeviceLinkingTest {
       throws Exception {
     try (Connection db = database(server);
         PreparedStatement insert =
-            db.prepareStatement("INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
+            db.prepareStatement(
+                "INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
       insert.setBytes(1, vaultId);
       insert.setLong(2, seq);
       insert.setBytes(3, link.toByteArray());

@@ -1,9 +1,9 @@
 package dev.memvault.sdk.sync;
 
-import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.TestEngines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -22,8 +22,7 @@ final class Linking {
    * A new device of {@code existing}'s vault in {@code directory}, linked for real: the existing
    * device shows a code and approves, the new device joins with the code and syncs once.
    */
-  static DeviceJoin.Joined link(MemoryVault existing, String url, Path directory)
-      throws Exception {
+  static DeviceJoin.Joined link(MemoryVault existing, String url, Path directory) throws Exception {
     ExecutorService approver = Executors.newSingleThreadExecutor();
     try (SyncClient client = SyncClient.connect(existing, url)) {
       DeviceLinking linking = DeviceLinking.start(client);
@@ -31,7 +30,8 @@ final class Linking {
       // The code travels as text, as a person would type it.
       PairingCode typed = PairingCode.parse(linking.code().toDisplayString().toLowerCase());
       DeviceJoin.Joined joined = DeviceJoin.withCode(directory, PASSPHRASE, url, typed, WAIT);
-      assertEquals(TestEngines.engine(joined.vault()).deviceIdHex(), approved.get(30, TimeUnit.SECONDS));
+      assertEquals(
+          TestEngines.engine(joined.vault()).deviceIdHex(), approved.get(30, TimeUnit.SECONDS));
       return joined;
     } finally {
       approver.shutdownNow();

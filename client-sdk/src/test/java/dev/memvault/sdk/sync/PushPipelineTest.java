@@ -31,8 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PushPipeline against servers over real TCP that answer well, late, too much, too little, or
- * not at all: the caller gets every answer in order or a clear status, never a hang.
+ * PushPipeline against servers over real TCP that answer well, late, too much, too little, or not
+ * at all: the caller gets every answer in order or a clear status, never a hang.
  */
 class PushPipelineTest {
   private Server server;
@@ -92,7 +92,9 @@ class PushPipelineTest {
         });
 
     assertEquals(
-        IntStream.range(0, 10).mapToObj(i -> i + "=" + i).toList(), answered, "in order, each once");
+        IntStream.range(0, 10).mapToObj(i -> i + "=" + i).toList(),
+        answered,
+        "in order, each once");
     assertEquals(3, mostUnanswered.get());
   }
 
@@ -147,7 +149,11 @@ class PushPipelineTest {
             StatusRuntimeException.class,
             () ->
                 PushPipeline.run(
-                    stub, 1, Duration.ofSeconds(10), source(requests(1)), (request, response) -> {}));
+                    stub,
+                    1,
+                    Duration.ofSeconds(10),
+                    source(requests(1)),
+                    (request, response) -> {}));
 
     assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("not sent"));
@@ -155,8 +161,7 @@ class PushPipelineTest {
 
   @Test
   void serverNeverAnswers_deadlineExceededAfterTheAnswerTimeout() throws Exception {
-    SyncServiceGrpc.SyncServiceStub stub =
-        serve(answers -> receiving(request -> {}, () -> {}));
+    SyncServiceGrpc.SyncServiceStub stub = serve(answers -> receiving(request -> {}, () -> {}));
 
     StatusRuntimeException e =
         assertThrows(
@@ -215,7 +220,11 @@ class PushPipelineTest {
     List<PushRequest> answered = new ArrayList<>();
 
     PushPipeline.run(
-        stub, 4, Duration.ofSeconds(10), Optional::empty, (request, response) -> answered.add(request));
+        stub,
+        4,
+        Duration.ofSeconds(10),
+        Optional::empty,
+        (request, response) -> answered.add(request));
 
     assertEquals(0, received.get());
     assertFalse(answered.iterator().hasNext());
@@ -256,8 +265,7 @@ class PushPipelineTest {
                 })
             .build()
             .start();
-    channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     return SyncServiceGrpc.newStub(channel);
   }
 

@@ -1,47 +1,45 @@
 package dev.memvault.sdk.sync;
 
-import dev.memvault.sdk.TestEngines;
+import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
+import dev.memvault.proto.sync.v1.Head;
+import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.protocol.SigningInputs;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-
-import com.google.protobuf.ByteString;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.server.ServerConfig;
 import dev.memvault.server.SyncServer;
 import dev.memvault.server.auth.ServerSecret;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
-import dev.memvault.proto.sync.v1.PullResponse;
-import dev.memvault.proto.sync.v1.LogEntry;
-import dev.memvault.proto.sync.v1.Head;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerCall;
-import io.grpc.ForwardingServerCall;
-import dev.memvault.proto.sync.v1.PullRequest;
-import dev.memvault.proto.sync.v1.Change;
+import java.util.function.UnaryOperator;
 
 /**
  * The real sync server on Netty over TCP on 127.0.0.1, with its embedded store in a directory,
@@ -54,10 +52,12 @@ final class RealServer implements AutoCloseable {
 
   /** Bound by the first start (0 until then), and bound again by every restart. */
   private int port;
+
   private Path data;
   private EmbeddedSyncStore store;
   private SyncServer server;
   private Limits limits;
+
   /** What a lying server does to its answers; none while the server is honest. */
   private ServerInterceptor tampering;
 
@@ -119,8 +119,8 @@ final class RealServer implements AutoCloseable {
 
   /**
    * A server that keeps the newest entry of every vault's log out of each Pull, the head it
-   * announces included: the log it shows is a valid chain, one entry short (what a server does
-   * that acknowledges a push and then withholds it).
+   * announces included: the log it shows is a valid chain, one entry short (what a server does that
+   * acknowledges a push and then withholds it).
    */
   static ServerInterceptor withholdingNewestEntry() {
     return pullRewriter(
@@ -141,8 +141,8 @@ final class RealServer implements AutoCloseable {
   }
 
   /**
-   * A server that announces its true head in every Pull but never sends the newest entry: the
-   * pull ends short of the head it announced.
+   * A server that announces its true head in every Pull but never sends the newest entry: the pull
+   * ends short of the head it announced.
    */
   static ServerInterceptor stoppingShortOfTheHead() {
     return pullRewriter(
@@ -187,8 +187,8 @@ final class RealServer implements AutoCloseable {
 
   /**
    * What a malicious server can do with a device it controls: sign in as that device in vault
-   * {@code vaultId} (where the server itself listed it) and push the device's pending changes,
-   * each with a valid signature of the device.
+   * {@code vaultId} (where the server itself listed it) and push the device's pending changes, each
+   * with a valid signature of the device.
    */
   void pushAs(byte[] vaultId, MemoryVault device) {
     byte[] deviceId = device.replica().deviceIdBytes();
@@ -204,9 +204,9 @@ final class RealServer implements AutoCloseable {
   }
 
   /**
-   * What a server that keeps one copy of its storage per device does to join the views: it
-   * appends changes another device signed (taken from that device's view) to this log, as they
-   * are, signatures and batch proofs included.
+   * What a server that keeps one copy of its storage per device does to join the views: it appends
+   * changes another device signed (taken from that device's view) to this log, as they are,
+   * signatures and batch proofs included.
    */
   void replayAs(byte[] vaultId, MemoryVault device, List<Change> signedChanges) {
     push(vaultId, device, signedChanges, true);

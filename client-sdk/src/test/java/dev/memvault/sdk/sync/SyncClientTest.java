@@ -1,16 +1,15 @@
 package dev.memvault.sdk.sync;
 
-import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.memvault.proto.sync.v1.Change;
-import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.proto.sync.v1.Change;
+import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryVault;
@@ -35,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SyncClient} against the real sync server over TCP on 127.0.0.1: a laptop vault and a
- * phone restored from the laptop's backup (a new device of the same vault) sync both ways.
+ * {@link SyncClient} against the real sync server over TCP on 127.0.0.1: a laptop vault and a phone
+ * restored from the laptop's backup (a new device of the same vault) sync both ways.
  */
 class SyncClientTest {
   private static final char[] PASSPHRASE = "sync test passphrase".toCharArray();
@@ -128,7 +127,10 @@ class SyncClientTest {
     assertThrows(VaultException.UnknownItem.class, () -> laptop.get(doomed.getId()));
     assertEquals(
         2,
-        laptop.scopes().stream().filter(s -> s.name().equals("work")).findFirst().orElseThrow()
+        laptop.scopes().stream()
+            .filter(s -> s.name().equals("work"))
+            .findFirst()
+            .orElseThrow()
             .keyCount());
     assertEquals(all(laptop), all(phone));
     assertEquals(laptop.history(fromLaptop.getId()), phone.history(fromLaptop.getId()));
@@ -151,7 +153,10 @@ class SyncClientTest {
     MemoryVault phone =
         reopen(devices[1], Clock.fixed(laptopTime.plus(Duration.ofMinutes(1)), ZoneOffset.UTC));
     String shared =
-        all(laptop).stream().filter(m -> m.getScope().equals("work")).findFirst().orElseThrow()
+        all(laptop).stream()
+            .filter(m -> m.getScope().equals("work"))
+            .findFirst()
+            .orElseThrow()
             .getId();
 
     laptop.add(NewMemory.of("work", Kind.NOTE, "offline on the laptop"));
@@ -177,11 +182,12 @@ class SyncClientTest {
     MemoryVault phone = devices[1];
     List<SyncReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread watcher =
-        new Thread(() -> {
-          try (SyncClient client = SyncClient.connect(phone, server.url())) {
-            client.watch(java.time.Duration.ofSeconds(30), reports::add);
-          }
-        });
+        new Thread(
+            () -> {
+              try (SyncClient client = SyncClient.connect(phone, server.url())) {
+                client.watch(java.time.Duration.ofSeconds(30), reports::add);
+              }
+            });
     watcher.start();
     try {
       Memory added = laptop.add(NewMemory.of("work", Kind.NOTE, "watch me arrive"));
@@ -205,11 +211,12 @@ class SyncClientTest {
     List<SyncReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
     List<java.time.Duration> retries = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread watcher =
-        new Thread(() -> {
-          try (SyncClient client = SyncClient.connect(phone, server.url())) {
-            client.watch(java.time.Duration.ofSeconds(30), reports::add, retries::add);
-          }
-        });
+        new Thread(
+            () -> {
+              try (SyncClient client = SyncClient.connect(phone, server.url())) {
+                client.watch(java.time.Duration.ofSeconds(30), reports::add, retries::add);
+              }
+            });
     laptop.add(NewMemory.of("work", Kind.NOTE, "before the server goes away"));
     sync(laptop, server.url());
     watcher.start();
@@ -222,7 +229,8 @@ class SyncClientTest {
       sync(laptop, server.url());
       awaitTrue(() -> reports.size() >= 2, "the watch delivers again");
       assertEquals("after the server came back", phone.get(added.getId()).getText());
-      assertTrue(retries.get(1).compareTo(java.time.Duration.ofMillis(900)) >= 0,
+      assertTrue(
+          retries.get(1).compareTo(java.time.Duration.ofMillis(900)) >= 0,
           "the second wait backs off: " + retries);
     } finally {
       watcher.interrupt();
@@ -303,8 +311,9 @@ class SyncClientTest {
     devices[0].rotateScopeKey("secretscope");
     sync(devices[0], server.url());
     sync(devices[1], server.url());
-    assertEquals("zebra-crossing-plaintext", devices[1].search("zebra", Selection.all()).get(0)
-        .memory().getText());
+    assertEquals(
+        "zebra-crossing-plaintext",
+        devices[1].search("zebra", Selection.all()).get(0).memory().getText());
     server.stop();
 
     for (String secret :
@@ -337,7 +346,8 @@ class SyncClientTest {
         assertThrows(VaultException.class, () -> sync(laptop, server.url()));
     assertEquals(
         "the sync server's history does not extend what this device verified before (seq "
-            + verified + "); refusing to sync",
+            + verified
+            + "); refusing to sync",
         rolledBack.getMessage());
 
     // The rolled-back server takes other writes and grows past what the laptop verified: a fork.
@@ -346,15 +356,20 @@ class SyncClientTest {
     }
     sync(phone, server.url());
     VaultException forked = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
-    assertTrue(forked.getMessage().contains("does not extend what this device verified before (seq "
-        + verified + ")"), forked.getMessage());
-    assertEquals(1, laptop.list(Selection.all()).stream()
-        .filter(m -> m.getText().equals("after the snapshot")).count());
+    assertTrue(
+        forked
+            .getMessage()
+            .contains("does not extend what this device verified before (seq " + verified + ")"),
+        forked.getMessage());
+    assertEquals(
+        1,
+        laptop.list(Selection.all()).stream()
+            .filter(m -> m.getText().equals("after the snapshot"))
+            .count());
   }
 
   @Test
-  void sync_serverAcknowledgesThenWithholdsAChange_writerSaysSoAndPushesItAgain()
-      throws Exception {
+  void sync_serverAcknowledgesThenWithholdsAChange_writerSaysSoAndPushesItAgain() throws Exception {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
     MemoryVault laptop = devices[0];
@@ -364,8 +379,10 @@ class SyncClientTest {
     Memory corrected = laptop.add(NewMemory.of("health", Kind.FACT, "allergic to penicillin"));
     VaultException withheld = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
     assertTrue(
-        withheld.getMessage().contains("acknowledged 1 change(s) this device pushed, but its log"
-            + " does not hold them"),
+        withheld
+            .getMessage()
+            .contains(
+                "acknowledged 1 change(s) this device pushed, but its log" + " does not hold them"),
         withheld.getMessage());
     assertEquals(1, laptop.replica().pendingChangeCount(), "queued again, nothing lost");
     sync(phone, server.url());
@@ -391,7 +408,8 @@ class SyncClientTest {
 
     VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
 
-    assertTrue(e.getMessage().contains("announced " + head + " log entries but sent them only up to"),
+    assertTrue(
+        e.getMessage().contains("announced " + head + " log entries but sent them only up to"),
         e.getMessage());
     // The verified pages before the gap were applied; the cursor stops short of the head.
     assertTrue(phone.replica().syncCursor().orElseThrow().seq() < head);
@@ -405,7 +423,8 @@ class SyncClientTest {
     RealServer server = server();
     MemoryVault[] devices = laptopAndPhone(server);
     Instant now = Instant.now();
-    MemoryVault laptop = reopen(devices[0], Clock.fixed(now.plus(Duration.ofDays(3)), ZoneOffset.UTC));
+    MemoryVault laptop =
+        reopen(devices[0], Clock.fixed(now.plus(Duration.ofDays(3)), ZoneOffset.UTC));
     MemoryVault phone = reopen(devices[1], Clock.fixed(now, ZoneOffset.UTC));
     List<Memory> before = all(phone);
     laptop.add(NewMemory.of("work", Kind.PREFERENCE, "pinned against every later edit"));
@@ -413,8 +432,8 @@ class SyncClientTest {
 
     VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
 
-    assertTrue(e.getMessage().contains("more than a day ahead of this device's clock"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("more than a day ahead of this device's clock"), e.getMessage());
     assertEquals(before, all(phone), "nothing of the pull was applied");
   }
 
@@ -447,17 +466,20 @@ class SyncClientTest {
     List<Change> laptopChanges =
         server.pullAs(vaultId, laptop).stream()
             .map(LogEntry::getChange)
-            .filter(c -> c.getDeviceId().equals(ByteString.copyFrom(laptop.replica().deviceIdBytes())))
+            .filter(
+                c -> c.getDeviceId().equals(ByteString.copyFrom(laptop.replica().deviceIdBytes())))
             .toList();
     server.restartOn(phoneView);
-    server.replayAs(vaultId, laptop, laptopChanges.subList(laptopChanges.size() - 2, laptopChanges.size()));
+    server.replayAs(
+        vaultId, laptop, laptopChanges.subList(laptopChanges.size() - 2, laptopChanges.size()));
     VaultException lie = assertThrows(VaultException.class, () -> sync(phone, server.url()));
 
     assertTrue(
-        lie.getMessage().startsWith(
-            "the sync server showed device "
-                + laptop.deviceId().substring(0, 8)
-                + " a different history than this device"),
+        lie.getMessage()
+            .startsWith(
+                "the sync server showed device "
+                    + laptop.deviceId().substring(0, 8)
+                    + " a different history than this device"),
         lie.getMessage());
     assertEquals(phoneBefore, all(phone), "nothing of the lying pull was applied");
     assertEquals(phoneSeq, phone.replica().syncCursor().orElseThrow().seq());
@@ -492,7 +514,8 @@ class SyncClientTest {
     server.pushAs(laptop.replica().vaultIdBytes(), impostor);
 
     VaultException e = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
-    assertTrue(e.getMessage().contains("not a device of this vault's verified device chain"),
+    assertTrue(
+        e.getMessage().contains("not a device of this vault's verified device chain"),
         e.getMessage());
     assertThrows(VaultException.UnknownItem.class, () -> laptop.get(forged.getId()));
   }
@@ -552,7 +575,8 @@ class SyncClientTest {
 
     VaultException e = assertThrows(VaultException.class, () -> sync(phone, server.url()));
 
-    assertTrue(e.getMessage().contains("does not extend what this device verified"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("does not extend what this device verified"), e.getMessage());
     // Pages are [before+1, before+200], ...: the three pages before the altered one were verified
     // and are kept; nothing from the altered page on was applied.
     long kept =
@@ -566,8 +590,8 @@ class SyncClientTest {
   void sync_randomizedReplicasThroughServer_convergeAndLoseNoAcknowledgedWrite() throws Exception {
     String seedText = System.getProperty("memvault.seed");
     long seed = seedText != null ? Long.parseLong(seedText) : new Random().nextLong();
-    System.out.println("sync_randomizedReplicas: seed " + seed + " (rerun with -Dmemvault.seed="
-        + seed + ")");
+    System.out.println(
+        "sync_randomizedReplicas: seed " + seed + " (rerun with -Dmemvault.seed=" + seed + ")");
     String context = " [seed " + seed + "]";
     Random random = new Random(seed);
     RealServer server = server();
@@ -594,7 +618,8 @@ class SyncClientTest {
           added.add(
               replica.add(NewMemory.of(scope, Kind.NOTE, "step " + step + " by " + r)).getId());
         } else if (op < 6) {
-          replica.update(live.get(random.nextInt(live.size())).getId(), "edit " + step + " by " + r);
+          replica.update(
+              live.get(random.nextInt(live.size())).getId(), "edit " + step + " by " + r);
         } else if (op < 7) {
           String id = live.get(random.nextInt(live.size())).getId();
           replica.forget(id);
@@ -658,5 +683,4 @@ class SyncClientTest {
     }
     return false;
   }
-
 }

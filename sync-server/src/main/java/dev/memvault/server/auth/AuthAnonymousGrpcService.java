@@ -1,29 +1,28 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.protocol.SigningInputs;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.AuthenticateResponse;
-import dev.memvault.proto.sync.v1.Device;
-import dev.memvault.proto.sync.v1.GetChallengeRequest;
-import dev.memvault.proto.sync.v1.GetChallengeResponse;
-import dev.memvault.proto.sync.v1.RegisterVaultRequest;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageRequest;
 import dev.memvault.proto.sync.v1.AwaitKeyPackageResponse;
+import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.DeviceLink;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
+import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.GetRecoveryBundleRequest;
 import dev.memvault.proto.sync.v1.JoinWithRecoveryRequest;
 import dev.memvault.proto.sync.v1.PostJoinRequestRequest;
 import dev.memvault.proto.sync.v1.PostJoinRequestResponse;
 import dev.memvault.proto.sync.v1.RecoveryBundle;
+import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
+import dev.memvault.protocol.SigningInputs;
 import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
-import java.util.Optional;
-import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.errors.RpcHandlers;
 import dev.memvault.server.limits.Limits;
@@ -32,6 +31,7 @@ import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * AuthService, the unauthenticated RPCs: a device proves it holds its Ed25519 signing key by
@@ -44,6 +44,7 @@ import java.time.Duration;
  */
 public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   private static final int ID_LENGTH = 16;
+
   /** A serialized WrappedKey of a 32-byte key: well under this. */
   private static final int MAX_WRAPPED_KEY_BYTES = 1024;
 

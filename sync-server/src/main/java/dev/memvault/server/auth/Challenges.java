@@ -1,7 +1,7 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.protocol.CanonicalEncoding;
 import com.google.protobuf.ByteString;
+import dev.memvault.protocol.CanonicalEncoding;
 import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package dev.memvault.server.auth;
 
-import dev.memvault.protocol.DeviceSignatureVerifier;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
+import dev.memvault.protocol.DeviceSignatureVerifier;
 import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import java.security.GeneralSecurityException;

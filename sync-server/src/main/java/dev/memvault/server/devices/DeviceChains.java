@@ -15,9 +15,9 @@ import java.time.Clock;
 
 /**
  * The server's side of device chains (proto/README.md, "Device chain"): it checks every link with
- * the same rules as the clients ({@link DeviceChain}) before storing it, and keeps the devices
- * that may sign in in step with the chain. The server cannot write a valid link itself; these
- * checks only keep garbage and stale writers out, the clients' checks are what protect them.
+ * the same rules as the clients ({@link DeviceChain}) before storing it, and keeps the devices that
+ * may sign in in step with the chain. The server cannot write a valid link itself; these checks
+ * only keep garbage and stale writers out, the clients' checks are what protect them.
  */
 public final class DeviceChains {
   /** A serialized link: ids, a keyset of at most 4 KiB, signatures. */
@@ -87,14 +87,15 @@ public final class DeviceChains {
     DeviceChain after = extend(before, signed);
     SyncStore.LinkEffect effect =
         switch (link.getActionCase()) {
-          case ADDED -> new SyncStore.Adds(
-              Device.newBuilder()
-                  .setDeviceId(link.getAdded().getDeviceId())
-                  .setSigningPublicKeyset(link.getAdded().getSigningPublicKeyset())
-                  .setRegisteredAtMs(clock.millis())
-                  .build());
-          case REVOKED -> new SyncStore.Revokes(
-              link.getRevoked().getDeviceId().toByteArray(), clock.millis());
+          case ADDED ->
+              new SyncStore.Adds(
+                  Device.newBuilder()
+                      .setDeviceId(link.getAdded().getDeviceId())
+                      .setSigningPublicKeyset(link.getAdded().getSigningPublicKeyset())
+                      .setRegisteredAtMs(clock.millis())
+                      .build());
+          case REVOKED ->
+              new SyncStore.Revokes(link.getRevoked().getDeviceId().toByteArray(), clock.millis());
           default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };
     if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effect)) {

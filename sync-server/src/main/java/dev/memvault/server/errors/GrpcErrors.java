@@ -14,8 +14,8 @@ import java.util.logging.Logger;
  * The one place that turns what went wrong into what a client is told: a status code, a fixed
  * description and the reason in the {@value ErrorReason#TRAILER} trailer. Exception messages and
  * stack traces never reach a client; unexpected failures are logged here with their stack traces
- * but without their messages, which may quote request data (a database driver echoing a
- * statement's parameters, say).
+ * but without their messages, which may quote request data (a database driver echoing a statement's
+ * parameters, say).
  */
 public final class GrpcErrors {
   private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());

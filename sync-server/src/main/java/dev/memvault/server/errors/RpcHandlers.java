@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 /**
  * Runs the server's RPC handlers so that whatever one throws ends its call the way {@link
  * GrpcErrors} maps it: a status code, the reason's fixed sentence and its trailer, never the
- * exception's text. Every handler of the gRPC services runs inside one of these, so a handler
- * says only what it does.
+ * exception's text. Every handler of the gRPC services runs inside one of these, so a handler says
+ * only what it does.
  */
 public final class RpcHandlers {
   private RpcHandlers() {}

@@ -23,17 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Allowances per source address for the calls that need no sign-in and cost the server a write or
- * a lookup (registration, the recovery RPCs, the pairing relay), enforced here, before any handler
+ * Allowances per source address for the calls that need no sign-in and cost the server a write or a
+ * lookup (registration, the recovery RPCs, the pairing relay), enforced here, before any handler
  * runs: a call past its address's allowance ends RESOURCE_EXHAUSTED with {@link
  * ErrorReason#RATE_LIMITED}. GetChallenge and Authenticate are not limited here: the first touches
  * no database, the second checks a challenge's HMAC before it looks anything up.
  *
- * <p>The address is the transport's peer ({@link Grpc#TRANSPORT_ATTR_REMOTE_ADDR}); an IPv6
- * address counts by its /64 prefix, which one host may hold whole. Loopback and in-process callers
- * are exempt unless {@link Limits#limitLoopback()}. Behind a reverse proxy every client has the
- * proxy's address; no forwarded-for header is trusted, since any client can send one. Buckets live
- * in this process. What this does not bound: one client spreading calls over many addresses.
+ * <p>The address is the transport's peer ({@link Grpc#TRANSPORT_ATTR_REMOTE_ADDR}); an IPv6 address
+ * counts by its /64 prefix, which one host may hold whole. Loopback and in-process callers are
+ * exempt unless {@link Limits#limitLoopback()}. Behind a reverse proxy every client has the proxy's
+ * address; no forwarded-for header is trusted, since any client can send one. Buckets live in this
+ * process. What this does not bound: one client spreading calls over many addresses.
  */
 public final class AddressRateInterceptor implements ServerInterceptor {
   /** The kinds of limited call, each with its own allowance per address. */

@@ -9,9 +9,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Counts every call the server refuses, by the reason in its {@value ErrorReason#TRAILER}
- * trailer, and UNAUTHENTICATED ones separately as authentication failures. Installed on the whole
- * server, outside the auth interceptor, so that it sees that interceptor's refusals too.
+ * Counts every call the server refuses, by the reason in its {@value ErrorReason#TRAILER} trailer,
+ * and UNAUTHENTICATED ones separately as authentication failures. Installed on the whole server,
+ * outside the auth interceptor, so that it sees that interceptor's refusals too.
  */
 public final class MetricsInterceptor implements ServerInterceptor {
   private final ServerMetrics metrics;

@@ -38,8 +38,8 @@ import org.sqlite.SQLiteConfig;
  * <p>One database for all vaults rather than one per vault: SQLite commits one transaction at a
  * time per file either way, and each commit waits for its fsync, so separate files would buy
  * parallel commits only, at the cost of a schema, a WAL and open files per vault. Instead, writes
- * that queue up while one commits are committed together (group commit, {@link #inTransaction}).
- * A deployment that outgrows one writer uses {@link PostgresSyncStore}.
+ * that queue up while one commits are committed together (group commit, {@link #inTransaction}). A
+ * deployment that outgrows one writer uses {@link PostgresSyncStore}.
  */
 public final class EmbeddedSyncStore extends JdbcSyncStore {
   static final String DATABASE_FILE = "sync.db";
@@ -178,9 +178,9 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
   /**
    * Runs {@code work} in a write transaction, committed with the work of any other threads that
    * queued theirs meanwhile (group commit). Writes take turns on the one connection, so with many
-   * devices pushing at once most of them wait for the lock; whoever gets it runs every queued
-   * work, each inside a savepoint of its own, and commits them all with one fsync. A work that
-   * fails is rolled back to its savepoint alone and its caller gets the failure; the others commit.
+   * devices pushing at once most of them wait for the lock; whoever gets it runs every queued work,
+   * each inside a savepoint of its own, and commits them all with one fsync. A work that fails is
+   * rolled back to its savepoint alone and its caller gets the failure; the others commit.
    */
   /** This process holds the directory's lock, and writes take turns on one connection. */
   @Override

@@ -49,11 +49,12 @@ abstract class JdbcSyncStore implements SyncStore {
 
   final StoreLimits limits;
   final Listeners listeners = new Listeners();
+
   /**
-   * For a sole writer: at least the bytes all vaults hold, or -1 before the first sum. It grows
-   * by each append's bytes as the append passes the cap check and is never lowered on a rollback
-   * (nor by anything that removes bytes), so it only errs high, which costs an exact sum when it
-   * comes near the cap, never a pass past it.
+   * For a sole writer: at least the bytes all vaults hold, or -1 before the first sum. It grows by
+   * each append's bytes as the append passes the cap check and is never lowered on a rollback (nor
+   * by anything that removes bytes), so it only errs high, which costs an exact sum when it comes
+   * near the cap, never a pass past it.
    */
   private final AtomicLong totalBytesAtMost = new AtomicLong(-1);
 
@@ -112,33 +113,36 @@ abstract class JdbcSyncStore implements SyncStore {
             throw new IllegalArgumentException("the recovery record is of another vault");
           }
         });
-    return unlessUnchanged(() -> inTransaction(
-        "register a vault",
-        connection -> {
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO vaults (vault_id, created_at_ms, head_seq, head_hash, stored_bytes)"
-                      + " VALUES (?, ?, 0, ?, 0) ON CONFLICT (vault_id) DO NOTHING")) {
-            insert.setBytes(1, vaultId);
-            insert.setLong(2, firstDevice.getRegisteredAtMs());
-            insert.setBytes(3, LogChain.genesisHash());
-            if (insert.executeUpdate() == 0) {
-              return false;
-            }
-          }
-          // Counted after the insert, so that a vault that exists is VAULT_EXISTS even when full.
-          if (limits.maxVaults() != Long.MAX_VALUE
-              && countVaults(connection) > limits.maxVaults()) {
-            throw new CapReachedException(Cap.VAULTS);
-          }
-          if (recovery.isPresent() && !insertRecovery(connection, recovery.get())) {
-            throw new Unchanged();
-          }
-          if (genesis.isPresent()) {
-            insertLink(connection, vaultId, 1, genesis.get());
-          }
-          return insertDevice(connection, vaultId, firstDevice);
-        }));
+    return unlessUnchanged(
+        () ->
+            inTransaction(
+                "register a vault",
+                connection -> {
+                  try (PreparedStatement insert =
+                      connection.prepareStatement(
+                          "INSERT INTO vaults (vault_id, created_at_ms, head_seq, head_hash, stored_bytes)"
+                              + " VALUES (?, ?, 0, ?, 0) ON CONFLICT (vault_id) DO NOTHING")) {
+                    insert.setBytes(1, vaultId);
+                    insert.setLong(2, firstDevice.getRegisteredAtMs());
+                    insert.setBytes(3, LogChain.genesisHash());
+                    if (insert.executeUpdate() == 0) {
+                      return false;
+                    }
+                  }
+                  // Counted after the insert, so that a vault that exists is VAULT_EXISTS even when
+                  // full.
+                  if (limits.maxVaults() != Long.MAX_VALUE
+                      && countVaults(connection) > limits.maxVaults()) {
+                    throw new CapReachedException(Cap.VAULTS);
+                  }
+                  if (recovery.isPresent() && !insertRecovery(connection, recovery.get())) {
+                    throw new Unchanged();
+                  }
+                  if (genesis.isPresent()) {
+                    insertLink(connection, vaultId, 1, genesis.get());
+                  }
+                  return insertDevice(connection, vaultId, firstDevice);
+                }));
   }
 
   private static long countVaults(Connection connection) throws SQLException {
@@ -258,25 +262,27 @@ abstract class JdbcSyncStore implements SyncStore {
     if (seq < 1) {
       throw new IllegalArgumentException("device links start at seq 1: " + seq);
     }
-    return unlessUnchanged(() -> inTransaction(
-        "append a device link",
-        connection -> {
-          // The head lock also serializes chain appends: one vault, one writer at a time.
-          lockHead(connection, vaultId).orElseThrow(() -> unknownVault(vaultId));
-          if (chainLength(connection, vaultId) != seq - 1) {
-            return false;
-          }
-          insertLink(connection, vaultId, seq, link);
-          if (effect instanceof Adds adds) {
-            checkId("device id", adds.device().getDeviceId().toByteArray());
-            if (!insertDevice(connection, vaultId, adds.device())) {
-              throw new Unchanged();
-            }
-          } else if (effect instanceof Revokes revokes) {
-            markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
-          }
-          return true;
-        }));
+    return unlessUnchanged(
+        () ->
+            inTransaction(
+                "append a device link",
+                connection -> {
+                  // The head lock also serializes chain appends: one vault, one writer at a time.
+                  lockHead(connection, vaultId).orElseThrow(() -> unknownVault(vaultId));
+                  if (chainLength(connection, vaultId) != seq - 1) {
+                    return false;
+                  }
+                  insertLink(connection, vaultId, seq, link);
+                  if (effect instanceof Adds adds) {
+                    checkId("device id", adds.device().getDeviceId().toByteArray());
+                    if (!insertDevice(connection, vaultId, adds.device())) {
+                      throw new Unchanged();
+                    }
+                  } else if (effect instanceof Revokes revokes) {
+                    markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
+                  }
+                  return true;
+                }));
   }
 
   private static long chainLength(Connection connection, byte[] vaultId) throws SQLException {
@@ -373,8 +379,7 @@ abstract class JdbcSyncStore implements SyncStore {
 
   /** The device's slots that are still of use: not expired, no key package posted. */
   private static long openPairings(
-      Connection connection, byte[] vaultId, byte[] deviceId, long nowMillis)
-      throws SQLException {
+      Connection connection, byte[] vaultId, byte[] deviceId, long nowMillis) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT COUNT(*) FROM pairings WHERE vault_id = ? AND device_id = ?"
@@ -505,8 +510,8 @@ abstract class JdbcSyncStore implements SyncStore {
   private record Appending(List<LogEntry> entries, Head grewTo) {}
 
   /**
-   * A batch chained onto the log from ({@code fromSeq}, {@code fromHash}): every change's entry
-   * in push order, the new ones among them, where the log then ends, and the new ones' quota bytes.
+   * A batch chained onto the log from ({@code fromSeq}, {@code fromHash}): every change's entry in
+   * push order, the new ones among them, where the log then ends, and the new ones' quota bytes.
    */
   private record Chain(
       long fromSeq,
@@ -566,9 +571,9 @@ abstract class JdbcSyncStore implements SyncStore {
    * Chains the batch before the write transaction, onto the head the log has now and with the
    * changes stored before (both read without a lock, the head first): the append keeps this chain
    * if the log still ends at that head, and chains again inside otherwise. A log only grows, and
-   * its head's seq with it, so an unchanged head means nothing was appended since it was read:
-   * what the lookup found is still all there is. Looking up, hashing and building the entries
-   * then happen outside the one writer of the embedded store, in parallel for different vaults
+   * its head's seq with it, so an unchanged head means nothing was appended since it was read: what
+   * the lookup found is still all there is. Looking up, hashing and building the entries then
+   * happen outside the one writer of the embedded store, in parallel for different vaults
    * (docs/PERFORMANCE.md). Null if the reads fail now (the transaction reports why).
    */
   private Chain chainAhead(byte[] vaultId, List<Change> changes, long acceptedAtMillis) {
@@ -643,8 +648,8 @@ abstract class JdbcSyncStore implements SyncStore {
   }
 
   /**
-   * Refuses an append of {@code freshBytes} that would take all vaults past the total cap. The
-   * sum runs in the append's transaction, after the vault's head lock, so it sees every append
+   * Refuses an append of {@code freshBytes} that would take all vaults past the total cap. The sum
+   * runs in the append's transaction, after the vault's head lock, so it sees every append
    * committed before (and, in a group commit, those before it in the group).
    */
   private void checkTotalBytes(Connection connection, long freshBytes) throws SQLException {

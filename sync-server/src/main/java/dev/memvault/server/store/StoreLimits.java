@@ -1,9 +1,9 @@
 package dev.memvault.server.store;
 
 /**
- * Limits a {@link SyncStore} enforces inside its transactions, so that no interleaving of calls
- * in one process gets past them, and calls through several processes sharing a PostgreSQL
- * database pass the server-wide ones by at most what commits at the same moment.
+ * Limits a {@link SyncStore} enforces inside its transactions, so that no interleaving of calls in
+ * one process gets past them, and calls through several processes sharing a PostgreSQL database
+ * pass the server-wide ones by at most what commits at the same moment.
  *
  * @param maxBytesPerVault the most bytes of payloads and signatures one vault's log may hold
  * @param maxVaults the most vaults the store holds

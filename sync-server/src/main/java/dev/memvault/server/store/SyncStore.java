@@ -57,9 +57,8 @@ public interface SyncStore extends AutoCloseable {
   Optional<RecoveryRecord> recovery(byte[] recoveryPublicKey);
 
   /**
-   * Opens a pairing slot of the vault, for the device that opens it, until {@code
-   * expiresAtMillis} (and deletes long-expired slots of any vault). False if a slot with this id
-   * exists.
+   * Opens a pairing slot of the vault, for the device that opens it, until {@code expiresAtMillis}
+   * (and deletes long-expired slots of any vault). False if a slot with this id exists.
    *
    * @throws CapReachedException ({@link Cap#OPEN_PAIRINGS}) if the device has {@link
    *     StoreLimits#maxOpenPairingsPerDevice()} slots open at {@code nowMillis} (not expired, no

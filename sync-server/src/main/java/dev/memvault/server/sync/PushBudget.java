@@ -4,12 +4,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * How many pushed batches the whole server holds at once: read from the network and not yet
- * stored. A {@link PushStream} asks gRPC for its next batch only once it has a place here, so that
- * when many devices push at once their batches wait in HTTP/2 flow control (as bytes, within each
- * stream's window) rather than parsed on the heap: the server holds at most {@code capacity}
- * parsed batches, however many devices push, to bound the heap (docs/PERFORMANCE.md). Places go
- * to the longest waiting first, so every device has its turn.
+ * How many pushed batches the whole server holds at once: read from the network and not yet stored.
+ * A {@link PushStream} asks gRPC for its next batch only once it has a place here, so that when
+ * many devices push at once their batches wait in HTTP/2 flow control (as bytes, within each
+ * stream's window) rather than parsed on the heap: the server holds at most {@code capacity} parsed
+ * batches, however many devices push, to bound the heap (docs/PERFORMANCE.md). Places go to the
+ * longest waiting first, so every device has its turn.
  */
 final class PushBudget {
   /** Someone waiting for a place: takes it, or declines it because it stopped reading meanwhile. */

@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * Parses pushed batches from the network stream as it reads them, instead of gRPC's default of
- * reading each message into one array first: no call thread allocates a buffer the size of a
- * batch (about 600 KB for 500 changes), which G1 would treat as a humongous object, each one
- * starting a concurrent marking cycle (docs/PERFORMANCE.md).
+ * reading each message into one array first: no call thread allocates a buffer the size of a batch
+ * (about 600 KB for 500 changes), which G1 would treat as a humongous object, each one starting a
+ * concurrent marking cycle (docs/PERFORMANCE.md).
  *
  * <p>Bytes that are not a push become {@link #MALFORMED}, which the service refuses with
  * INVALID_ARGUMENT MALFORMED_MESSAGE: an exception thrown while parsing would reach the client as

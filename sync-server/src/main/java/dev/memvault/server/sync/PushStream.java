@@ -11,10 +11,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One PushStream call. Each batch is checked as it arrives, on the call's own thread, and stored
- * on the store pool strictly after the batch before it: the checks of later batches (the CPU
- * part: signatures, hashes) overlap with the storing of earlier ones (the database part), and a
- * device with a backlog keeps the server busy instead of waiting a round trip per batch.
+ * One PushStream call. Each batch is checked as it arrives, on the call's own thread, and stored on
+ * the store pool strictly after the batch before it: the checks of later batches (the CPU part:
+ * signatures, hashes) overlap with the storing of earlier ones (the database part), and a device
+ * with a backlog keeps the server busy instead of waiting a round trip per batch.
  *
  * <p>Order is the point: a batch is stored only once every batch before it is, and a batch that
  * fails (a check, the quota, the store) ends the call with its error, answered after every batch

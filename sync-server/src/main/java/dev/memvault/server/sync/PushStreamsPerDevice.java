@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * At most a given number of PushStream calls open per device in this process: one more ends
  * RESOURCE_EXHAUSTED with {@link ErrorReason#TOO_MANY_PUSH_STREAMS} before its handler runs, so a
  * device cannot hold the push buffer's places, or threads, with many idle streams. A call counts
- * from its start until the server closes it (before the client can see its status, so a client
- * that saw one stream end may open the next) or it is cancelled. Runs inside the auth
- * interceptor, which names the device.
+ * from its start until the server closes it (before the client can see its status, so a client that
+ * saw one stream end may open the next) or it is cancelled. Runs inside the auth interceptor, which
+ * names the device.
  */
 public final class PushStreamsPerDevice implements ServerInterceptor {
   private static final String PUSH_STREAM =

@@ -1,34 +1,34 @@
 package dev.memvault.server.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
-import dev.memvault.protocol.ChangeSignatureCheck;
-import dev.memvault.proto.sync.v1.Change;
-import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestRequest;
 import dev.memvault.proto.sync.v1.AwaitJoinRequestResponse;
+import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.DeviceChainResponse;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
-import dev.memvault.proto.sync.v1.OpenPairingRequest;
-import dev.memvault.proto.sync.v1.OpenPairingResponse;
-import dev.memvault.proto.sync.v1.PostKeyPackageRequest;
-import dev.memvault.proto.sync.v1.PostKeyPackageResponse;
-import dev.memvault.server.devices.DeviceChains;
-import dev.memvault.server.devices.PairingSlots;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.ListDevicesResponse;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.OpenPairingRequest;
+import dev.memvault.proto.sync.v1.OpenPairingResponse;
+import dev.memvault.proto.sync.v1.PostKeyPackageRequest;
+import dev.memvault.proto.sync.v1.PostKeyPackageResponse;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.proto.sync.v1.WatchRequest;
+import dev.memvault.protocol.ChangeSignatureCheck;
+import dev.memvault.protocol.DeviceChain;
+import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
+import dev.memvault.server.devices.DeviceChains;
+import dev.memvault.server.devices.PairingSlots;
 import dev.memvault.server.errors.GrpcErrors;
-import dev.memvault.protocol.ErrorReason;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.errors.RpcHandlers;
 import dev.memvault.server.limits.Limits;
@@ -59,8 +59,10 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
   private final Clock clock;
   private final DeviceChains chains;
   private final PairingSlots pairings;
+
   /** Where PushStream stores its batches, one after another per stream. */
   private final Executor pushStorePool;
+
   /** How many pushed batches all PushStreams together hold, read and not yet stored. */
   private final PushBudget pushBudget;
 
@@ -389,5 +391,4 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
       done = true;
     }
   }
-
 }

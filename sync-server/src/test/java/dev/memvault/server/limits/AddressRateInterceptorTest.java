@@ -37,8 +37,7 @@ class AddressRateInterceptorTest {
 
   @Test
   void source_ipv4_eachAddressApart() throws Exception {
-    assertEquals(
-        Optional.of(InetAddress.getByName("192.0.2.7")), source(byDefault, "192.0.2.7"));
+    assertEquals(Optional.of(InetAddress.getByName("192.0.2.7")), source(byDefault, "192.0.2.7"));
     assertNotEquals(source(byDefault, "192.0.2.7"), source(byDefault, "192.0.2.8"));
   }
 

@@ -1,6 +1,5 @@
 package dev.memvault.server.store;
 
-import dev.memvault.protocol.LogChain;
 import static dev.memvault.server.store.Fixtures.ACCEPTED_AT;
 import static dev.memvault.server.store.Fixtures.change;
 import static dev.memvault.server.store.Fixtures.changes;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.protocol.LogChain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -42,8 +42,8 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
   }
 
   /**
-   * Writes queued while another transaction runs commit together; one that fails after it wrote
-   * is rolled back to its savepoint alone, and the others of its group still commit.
+   * Writes queued while another transaction runs commit together; one that fails after it wrote is
+   * rolled back to its savepoint alone, and the others of its group still commit.
    */
   @Test
   void inTransaction_failingWorkInAGroup_rolledBackAloneOthersCommitted() throws Exception {
@@ -74,8 +74,7 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
                     "write, then fail",
                     connection -> {
                       try (Statement insert = connection.createStatement()) {
-                        insert.execute(
-                            "INSERT INTO vaults VALUES (x'00ff', 0, 0, x'00', 0)");
+                        insert.execute("INSERT INTO vaults VALUES (x'00ff', 0, 0, x'00', 0)");
                       }
                       throw new IllegalStateException("failed after writing");
                     }));

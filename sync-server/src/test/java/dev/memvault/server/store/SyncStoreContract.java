@@ -1,6 +1,5 @@
 package dev.memvault.server.store;
 
-import dev.memvault.protocol.LogChain;
 import static dev.memvault.server.store.Fixtures.ACCEPTED_AT;
 import static dev.memvault.server.store.Fixtures.change;
 import static dev.memvault.server.store.Fixtures.changeId;
@@ -21,6 +20,7 @@ import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.SyncStore.Appended;
 import dev.memvault.server.store.SyncStore.Cap;
 import dev.memvault.server.store.SyncStore.CapReachedException;
@@ -138,8 +138,7 @@ abstract class SyncStoreContract {
     SyncStore.RecoveryRecord recovery =
         new SyncStore.RecoveryRecord(new byte[32], VAULT, new byte[] {7, 7});
 
-    assertTrue(
-        store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.of(recovery)));
+    assertTrue(store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.of(recovery)));
 
     assertEquals(List.of(link(1)), store.deviceChain(VAULT));
     SyncStore.RecoveryRecord found = store.recovery(new byte[32]).orElseThrow();
@@ -460,8 +459,7 @@ abstract class SyncStoreContract {
     assertTrue(store.registerVault(vaultId(2), device(2)));
 
     CapReachedException refused =
-        assertThrows(
-            CapReachedException.class, () -> store.registerVault(vaultId(3), device(3)));
+        assertThrows(CapReachedException.class, () -> store.registerVault(vaultId(3), device(3)));
 
     assertEquals(Cap.VAULTS, refused.cap());
     assertEquals(2, store.vaultCount());
@@ -480,8 +478,7 @@ abstract class SyncStoreContract {
 
     CapReachedException refused =
         assertThrows(
-            CapReachedException.class,
-            () -> store.append(vaultId(2), changes(3, 4), ACCEPTED_AT));
+            CapReachedException.class, () -> store.append(vaultId(2), changes(3, 4), ACCEPTED_AT));
 
     assertEquals(Cap.TOTAL_BYTES, refused.cap());
     assertEquals(LogChain.emptyHead(), store.head(vaultId(2)));

@@ -55,6 +55,10 @@ public final class BackupOptions {
 
   @Override
   public String toString() {
-    return "BackupOptions[replaceExisting=" + replaceExisting + ", segmentSize=" + segmentSize + "]";
+    return "BackupOptions[replaceExisting="
+        + replaceExisting
+        + ", segmentSize="
+        + segmentSize
+        + "]";
   }
 }

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The last link of the device chain this device verified (proto/README.md, "Device chain"): a
- * chain the server serves later must contain it, or the server rolled the chain back or forked it.
+ * The last link of the device chain this device verified (proto/README.md, "Device chain"): a chain
+ * the server serves later must contain it, or the server rolled the chain back or forked it.
  */
 public record ChainHead(long seq, byte[] hash) {
   private static final int HASH_BYTES = 32;

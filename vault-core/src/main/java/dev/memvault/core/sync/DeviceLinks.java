@@ -2,12 +2,11 @@ package dev.memvault.core.sync;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.memvault.core.sync.RecoverySigningKey;
-import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
 import java.util.Optional;
 
 /** Writing device chain links (proto/README.md, "Device chain"), signed as the rules require. */

@@ -12,8 +12,8 @@ import java.security.GeneralSecurityException;
 
 /**
  * This device's Ed25519 signing keyset (Tink), with which it signs in to a sync server and signs
- * every change it pushes. Stored only encrypted under the vault root key, with the vault and
- * device ids as associated data, so it cannot be moved to another device's row.
+ * every change it pushes. Stored only encrypted under the vault root key, with the vault and device
+ * ids as associated data, so it cannot be moved to another device's row.
  *
  * <p>Never prints key material; has no equals or hashCode.
  */
@@ -37,7 +37,8 @@ public final class DeviceSigningKey {
   public static DeviceSigningKey generate() {
     try {
       return new DeviceSigningKey(
-          KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, RegistryConfiguration.get()));
+          KeysetHandle.generateNew(
+              PredefinedSignatureParameters.ED25519, RegistryConfiguration.get()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 keys unavailable", e);
     }
@@ -52,7 +53,10 @@ public final class DeviceSigningKey {
       throws GeneralSecurityException {
     return new DeviceSigningKey(
         TinkProtoKeysetFormat.parseEncryptedKeyset(
-            encrypted, root.aead(), associatedData(vaultId, deviceId), RegistryConfiguration.get()));
+            encrypted,
+            root.aead(),
+            associatedData(vaultId, deviceId),
+            RegistryConfiguration.get()));
   }
 
   public byte[] encrypt(RootKey root, byte[] vaultId, byte[] deviceId)

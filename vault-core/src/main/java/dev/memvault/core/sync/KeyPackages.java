@@ -19,11 +19,11 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * Key packages for device linking, sealed with HPKE (Tink; X25519, HKDF-SHA256, AES-256-GCM):
- * the new device makes a key pair for this one linking ({@link Recipient}), and the existing
- * device seals the vault's root key and what else a new device needs to that public key, under a
- * context that binds the package to one pairing. The root key exists in plaintext only inside
- * vault-core: it is sealed here and opened here into a {@link JoiningDevice}.
+ * Key packages for device linking, sealed with HPKE (Tink; X25519, HKDF-SHA256, AES-256-GCM): the
+ * new device makes a key pair for this one linking ({@link Recipient}), and the existing device
+ * seals the vault's root key and what else a new device needs to that public key, under a context
+ * that binds the package to one pairing. The root key exists in plaintext only inside vault-core:
+ * it is sealed here and opened here into a {@link JoiningDevice}.
  */
 public final class KeyPackages {
   private static final HpkeParameters PARAMETERS;
@@ -50,8 +50,8 @@ public final class KeyPackages {
       byte[] vaultId, byte[] rootKeyByRecovery, ChainHead chainHead, String serverId) {}
 
   /**
-   * Seals {@code root} and {@code contents} to {@code recipientPublicKeyset} under {@code
-   * context}. Package-private callers in vault-core hold the root key; nothing else does.
+   * Seals {@code root} and {@code contents} to {@code recipientPublicKeyset} under {@code context}.
+   * Package-private callers in vault-core hold the root key; nothing else does.
    *
    * @throws GeneralSecurityException if the public keyset is not an HPKE public keyset
    */
@@ -108,8 +108,8 @@ public final class KeyPackages {
     }
 
     /**
-     * Opens a key package sealed to this recipient under {@code context}, into what this new
-     * device (id {@code deviceId}, key {@code signingKey}) starts from.
+     * Opens a key package sealed to this recipient under {@code context}, into what this new device
+     * (id {@code deviceId}, key {@code signingKey}) starts from.
      *
      * @throws GeneralSecurityException if it was not sealed to this recipient under this context,
      *     or is not a key package
@@ -118,8 +118,7 @@ public final class KeyPackages {
     public Opened open(
         byte[] ciphertext, byte[] context, byte[] deviceId, DeviceSigningKey signingKey)
         throws GeneralSecurityException {
-      HybridDecrypt decrypt =
-          keyset.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
+      HybridDecrypt decrypt = keyset.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
       byte[] plaintext = decrypt.decrypt(ciphertext, context);
       KeyPackage keys;
       try {

@@ -1,10 +1,9 @@
 package dev.memvault.core.sync;
 
-import dev.memvault.core.internal.crypto.RecoveryKey;
-
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.crypto.tink.util.SecretBytes;
+import dev.memvault.core.internal.crypto.RecoveryKey;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 

@@ -2,8 +2,8 @@ package dev.memvault.core.sync;
 
 /**
  * A change pulled from the sync server whose chain position and signature the caller has already
- * verified: its log position and entry hash, the author device (from the signed change), the record id and the
- * payload.
+ * verified: its log position and entry hash, the author device (from the signed change), the record
+ * id and the payload.
  */
 public record RemoteChange(
     long seq, byte[] entryHash, byte[] changeId, byte[] deviceId, byte[] recordId, byte[] payload) {

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What sync needs of a local vault: this device's identity and signing key, its outbox, its
- * cursor on the server's log, the device chain head it trusts, and the merge of pulled changes.
- * Every method is one transaction of the vault. Key material leaves only sealed: the root key
- * goes to a new device inside a key package ({@link #sealKeyPackage}), never as bytes.
+ * What sync needs of a local vault: this device's identity and signing key, its outbox, its cursor
+ * on the server's log, the device chain head it trusts, and the merge of pulled changes. Every
+ * method is one transaction of the vault. Key material leaves only sealed: the root key goes to a
+ * new device inside a key package ({@link #sealKeyPackage}), never as bytes.
  */
 public interface Replica {
   /** The 16-byte vault id. */
@@ -33,8 +33,8 @@ public interface Replica {
   byte[] rootKeyByRecovery();
 
   /**
-   * The vault's root key and what a new device needs besides, sealed with HPKE to the new
-   * device's public keyset under {@code context} (device linking).
+   * The vault's root key and what a new device needs besides, sealed with HPKE to the new device's
+   * public keyset under {@code context} (device linking).
    *
    * @throws GeneralSecurityException if the public keyset is not an HPKE public keyset
    */
@@ -51,15 +51,15 @@ public interface Replica {
   long pendingChangeCount();
 
   /**
-   * Records that the server acknowledged storing {@code stored} at log positions {@code
-   * logSeqs}: they leave the queue, and wait until a pull sees each at its position.
+   * Records that the server acknowledged storing {@code stored} at log positions {@code logSeqs}:
+   * they leave the queue, and wait until a pull sees each at its position.
    */
   void acknowledge(List<OutboxEntry> stored, List<Long> logSeqs);
 
   /**
    * After a pull that reached the server's head: queues again, under new change ids, every
-   * acknowledged change the pull did not see, and returns how many (0 when the server kept what
-   * it acknowledged).
+   * acknowledged change the pull did not see, and returns how many (0 when the server kept what it
+   * acknowledged).
    */
   int requeueUnconfirmed();
 
@@ -75,8 +75,8 @@ public interface Replica {
    * Applies verified changes pulled from the server and stores {@code advanced}, in one
    * transaction: all of them and the cursor, or nothing.
    *
-   * @throws dev.memvault.core.VaultException.Corrupt (nothing applied) if a change is not one
-   *     this vault can accept
+   * @throws dev.memvault.core.VaultException.Corrupt (nothing applied) if a change is not one this
+   *     vault can accept
    */
   ApplyReport applyRemote(List<RemoteChange> changes, SyncCursor advanced);
 

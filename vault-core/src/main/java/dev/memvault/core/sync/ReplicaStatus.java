@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where this device stands with its sync server, for a person to compare devices by eye: the
- * log position and a short fingerprint of the head hash it verified, what waits to be pushed or
+ * Where this device stands with its sync server, for a person to compare devices by eye: the log
+ * position and a short fingerprint of the head hash it verified, what waits to be pushed or
  * confirmed, when it last synced, and the latest checkpoint seen of every device.
  */
 public record ReplicaStatus(

@@ -18,15 +18,15 @@ import java.util.Optional;
 /**
  * Signed checkpoints (docs/FORMAT.md, section 14.4): after a sync that changed something, a device
  * pushes what it had verified (log position and hash, device chain head) as a change of its own.
- * Every other device checks each checkpoint against the log it verified: a checkpoint whose hash
- * at a position differs from this device's is proof that the server showed the two devices
- * different histories. The latest checkpoint of each device is kept, so that a device whose
- * checkpoints stop advancing shows as stale.
+ * Every other device checks each checkpoint against the log it verified: a checkpoint whose hash at
+ * a position differs from this device's is proof that the server showed the two devices different
+ * histories. The latest checkpoint of each device is kept, so that a device whose checkpoints stop
+ * advancing shows as stale.
  *
- * <p>What this cannot catch alone: a server that keeps two views apart for good and never lets
- * one device's checkpoints reach the other. The two then see each other's checkpoints stop
- * advancing ({@code memvault status}), which a person can notice; the log head fingerprints of
- * the two devices differ.
+ * <p>What this cannot catch alone: a server that keeps two views apart for good and never lets one
+ * device's checkpoints reach the other. The two then see each other's checkpoints stop advancing
+ * ({@code memvault status}), which a person can notice; the log head fingerprints of the two
+ * devices differ.
  */
 final class Checkpoints {
   private final SyncRows syncRows;
@@ -57,7 +57,8 @@ final class Checkpoints {
    */
   void receive(Checkpoint checkpoint, RemoteChange change) throws SQLException {
     if (!Arrays.equals(checkpoint.getDeviceId().toByteArray(), change.deviceId())) {
-      throw Failures.refusedChange("holds a checkpoint of a device other than the one that signed it");
+      throw Failures.refusedChange(
+          "holds a checkpoint of a device other than the one that signed it");
     }
     if (Long.compareUnsigned(checkpoint.getLogSeq(), change.seq()) >= 0) {
       throw Failures.refusedChange(

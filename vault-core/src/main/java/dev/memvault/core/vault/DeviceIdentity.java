@@ -8,8 +8,8 @@ import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,9 +17,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * This device within its vault: its signing key (stored wrapped by the root key), the device
- * chain head it verified last, and the vault's first chain link it registers with a server.
- * Runs inside the caller's transaction.
+ * This device within its vault: its signing key (stored wrapped by the root key), the device chain
+ * head it verified last, and the vault's first chain link it registers with a server. Runs inside
+ * the caller's transaction.
  */
 final class DeviceIdentity {
   /** The device chain head this device verified last ({@link ChainHead}). */
@@ -76,8 +76,8 @@ final class DeviceIdentity {
 
   /**
    * The vault's first device chain link by this device. Made at creation; a vault made before
-   * device chains, or restored from a backup as a new device, gets one now, without a recovery
-   * key (join --recovery then cannot find it).
+   * device chains, or restored from a backup as a new device, gets one now, without a recovery key
+   * (join --recovery then cannot find it).
    */
   SignedDeviceLink genesisLink(DeviceSigningKey key) throws SQLException {
     byte[] stored = meta.get(META_GENESIS);

@@ -14,13 +14,17 @@ final class Failures {
 
   static VaultException tampered(String id) {
     return new VaultException.Corrupt(
-        "memory " + id + " fails its integrity check: the vault database was altered or damaged;"
+        "memory "
+            + id
+            + " fails its integrity check: the vault database was altered or damaged;"
             + " restore it from a backup");
   }
 
   static VaultException refusedChange(String what) {
     return new VaultException.Corrupt(
-        "a change from the sync server " + what + "; refusing it and everything after it"
+        "a change from the sync server "
+            + what
+            + "; refusing it and everything after it"
             + " (nothing of this pull was applied)");
   }
 }

@@ -16,11 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The header's integrity tag: HMAC-SHA256 under a key derived from the root key over every other
- * header field, so that no field can be changed unnoticed, including those that a passphrase
- * open never uses (the recovery wrap, the creation time). Specified in docs/FORMAT.md, 8.3.
+ * header field, so that no field can be changed unnoticed, including those that a passphrase open
+ * never uses (the recovery wrap, the creation time). Specified in docs/FORMAT.md, 8.3.
  */
 final class HeaderIntegrity {
-  private static final byte[] INFO = "memvault.v1 header integrity".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INFO =
+      "memvault.v1 header integrity".getBytes(StandardCharsets.UTF_8);
 
   private HeaderIntegrity() {}
 

@@ -8,9 +8,9 @@ import dev.memvault.core.sync.DeviceSigningKey;
  * What a new device of a vault starts from ({@link Vault#createJoined}): the vault's id and root
  * key, the root key wrapped by the recovery key (so the recovery key works on this device too;
  * empty if none was shared), this device's own id and signing key, and the device chain head it
- * trusts, which includes its own addition. Made inside vault-core only, from a key package
- * ({@code KeyPackages.Recipient#open}) or the recovery key ({@link #byRecovery}): the root key
- * it holds never leaves vault-core.
+ * trusts, which includes its own addition. Made inside vault-core only, from a key package ({@code
+ * KeyPackages.Recipient#open}) or the recovery key ({@link #byRecovery}): the root key it holds
+ * never leaves vault-core.
  */
 public final class JoiningDevice {
   private final byte[] vaultId;
@@ -47,9 +47,9 @@ public final class JoiningDevice {
   }
 
   /**
-   * A new device of vault {@code vaultId} that unwraps the root key from {@code
-   * rootKeyByRecovery} (the wrapping a device registered with its sync server) with the recovery
-   * key as a person typed it (join --recovery).
+   * A new device of vault {@code vaultId} that unwraps the root key from {@code rootKeyByRecovery}
+   * (the wrapping a device registered with its sync server) with the recovery key as a person typed
+   * it (join --recovery).
    *
    * @throws dev.memvault.core.VaultException.WrongKey if the recovery key does not unwrap it
    */

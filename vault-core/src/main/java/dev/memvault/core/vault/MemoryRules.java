@@ -7,9 +7,9 @@ import dev.memvault.proto.v1.Source;
 import java.util.regex.Pattern;
 
 /**
- * What a memory must look like to be stored (scope names, kinds, text, tags, ids), and the
- * derived values the store indexes it by. Whose fault a violation is: the caller's, reported as
- * {@link VaultException.InvalidInput} with a sentence a person can act on.
+ * What a memory must look like to be stored (scope names, kinds, text, tags, ids), and the derived
+ * values the store indexes it by. Whose fault a violation is: the caller's, reported as {@link
+ * VaultException.InvalidInput} with a sentence a person can act on.
  */
 final class MemoryRules {
   private MemoryRules() {}

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Full-text search over the contentless FTS5 index, best match first. A hit in a message is
- * shown as its conversation, once.
+ * Full-text search over the contentless FTS5 index, best match first. A hit in a message is shown
+ * as its conversation, once.
  */
 final class MemorySearch {
   /** Words in a search hit's snippet. */
@@ -36,7 +36,9 @@ final class MemorySearch {
     this.records = records;
   }
 
-  /** @throws VaultException.InvalidInput if the query has no searchable characters */
+  /**
+   * @throws VaultException.InvalidInput if the query has no searchable characters
+   */
   List<SearchResult> search(String query, Selection selection) throws SQLException {
     String match =
         FtsQuery.from(query)

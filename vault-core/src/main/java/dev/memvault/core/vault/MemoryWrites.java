@@ -88,10 +88,10 @@ final class MemoryWrites {
   }
 
   /**
-   * Adds memories in order. The records are sealed on other threads ({@link SealAhead}) while
-   * this one writes the search index, the largest part of its work: the index needs the
-   * plaintext and seqs given in advance, not the envelopes. The rows follow, with those seqs, as
-   * their records are sealed.
+   * Adds memories in order. The records are sealed on other threads ({@link SealAhead}) while this
+   * one writes the search index, the largest part of its work: the index needs the plaintext and
+   * seqs given in advance, not the envelopes. The rows follow, with those seqs, as their records
+   * are sealed.
    */
   List<Memory> addAll(List<Memory> drafts) throws SQLException, GeneralSecurityException {
     List<NewMemory> ready = new ArrayList<>(drafts.size());
@@ -117,8 +117,8 @@ final class MemoryWrites {
   }
 
   /**
-   * A new revision of a live memory: {@code change} edits a copy of the current one; the id,
-   * scope, kind and creation time cannot change.
+   * A new revision of a live memory: {@code change} edits a copy of the current one; the id, scope,
+   * kind and creation time cannot change.
    */
   Memory update(String id, Consumer<Memory.Builder> change)
       throws SQLException, GeneralSecurityException {
@@ -190,7 +190,10 @@ final class MemoryWrites {
       Optional<StoredMemory> conversation = memories.find(conversationId);
       if (conversation.isEmpty() || conversation.get().kind() != Kind.CONVERSATION_VALUE) {
         throw new VaultException.InvalidInput(
-            "message " + id + " belongs to conversation " + conversationId
+            "message "
+                + id
+                + " belongs to conversation "
+                + conversationId
                 + ", which is not in the vault");
       }
     }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The merge rule of docs/FORMAT.md, section 14.2, as a pure function: what a replica does with a
  * pulled revision of a memory it already holds. Revisions are ordered by (hybrid clock, author
- * device id), both unsigned; the greatest is current. A tombstone purges every revision whose
- * clock is at or below its own, and nothing at or below a purge mark comes back. Every replica
- * that applies the same revisions in any order ends in the same state.
+ * device id), both unsigned; the greatest is current. A tombstone purges every revision whose clock
+ * is at or below its own, and nothing at or below a purge mark comes back. Every replica that
+ * applies the same revisions in any order ends in the same state.
  */
 final class MergeRule {
   private MergeRule() {}
@@ -39,8 +39,8 @@ final class MergeRule {
   record Decision(Action action, long purgeHlc, boolean keepOldCurrent) {}
 
   /**
-   * Decides what a pulled revision does to a memory whose current revision is {@code current}
-   * and whose purge mark is {@code purgeHlc} (0 if none).
+   * Decides what a pulled revision does to a memory whose current revision is {@code current} and
+   * whose purge mark is {@code purgeHlc} (0 if none).
    */
   static Decision decide(Version remote, Version current, long purgeHlc) {
     int order = compare(remote, current);

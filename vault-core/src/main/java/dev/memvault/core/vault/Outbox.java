@@ -24,10 +24,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The local changes waiting for the sync server (docs/FORMAT.md, section 14). A queued revision
- * is a reference to where its envelope is stored, not a copy: the payload is read back when it
- * is pushed, and a revision superseded since (forgotten, or displaced from its slot by a revision
- * that wins the merge) is dropped instead, as every replica would discard it on arrival.
+ * The local changes waiting for the sync server (docs/FORMAT.md, section 14). A queued revision is
+ * a reference to where its envelope is stored, not a copy: the payload is read back when it is
+ * pushed, and a revision superseded since (forgotten, or displaced from its slot by a revision that
+ * wins the merge) is dropped instead, as every replica would discard it on arrival.
  */
 final class Outbox {
   private final SyncRows syncRows;
@@ -56,7 +56,8 @@ final class Outbox {
     byte[] recordId = envelope.getRecordId().toByteArray();
     ByteBuffer idBytes = ByteBuffer.wrap(recordId);
     String memoryId = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
-    enqueueRevision(recordId, memoryId, envelope.getRevision(), envelopeHash(envelope.toByteArray()));
+    enqueueRevision(
+        recordId, memoryId, envelope.getRevision(), envelopeHash(envelope.toByteArray()));
   }
 
   void enqueueRevision(byte[] recordId, String memoryId, long revision, byte[] envelopeHash)
@@ -74,7 +75,9 @@ final class Outbox {
     syncRows.enqueueScope(changeIds.next(), scope.id());
   }
 
-  /** Up to {@code limit} changes queued after outbox seq {@code afterSeq}, superseded ones dropped. */
+  /**
+   * Up to {@code limit} changes queued after outbox seq {@code afterSeq}, superseded ones dropped.
+   */
   List<OutboxEntry> pending(long afterSeq, int limit)
       throws SQLException, GeneralSecurityException {
     List<OutboxEntry> ready = new ArrayList<>();
@@ -129,8 +132,12 @@ final class Outbox {
     }
     if (acked.get() != seq) {
       throw Failures.refusedChange(
-          "written by this device sits at log position " + seq + ", but the server acknowledged"
-              + " it at " + acked.get() + " (a server that rewrites its log)");
+          "written by this device sits at log position "
+              + seq
+              + ", but the server acknowledged"
+              + " it at "
+              + acked.get()
+              + " (a server that rewrites its log)");
     }
     syncRows.removeChange(changeId);
   }

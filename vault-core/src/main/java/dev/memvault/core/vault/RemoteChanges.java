@@ -18,21 +18,21 @@ import dev.memvault.proto.v1.SyncPayload;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Applies changes pulled from the sync server to this replica. The caller has verified the log
  * chain and each change's signature; this checks that every payload belongs to this vault, is by
  * the device that signed the change and is about the change's record, opens it, and merges it by
  * {@link MergeRule}. Changes this device wrote are skipped; applying a change twice changes
- * nothing. The first change that fails a check throws {@code Corrupt}, and the caller's
- * transaction applies nothing of the batch.
+ * nothing. The first change that fails a check throws {@code Corrupt}, and the caller's transaction
+ * applies nothing of the batch.
  */
 final class RemoteChanges {
   /**

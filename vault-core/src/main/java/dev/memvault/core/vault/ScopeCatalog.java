@@ -20,11 +20,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The vault's scopes: created on first use, their keysets rotated, and merged with the scopes
- * other devices push. Keysets are stored wrapped by the root key; a scope's id is derived from
- * its name (docs/FORMAT.md, section 14.2), so that one scope created on two devices before they
- * sync is one scope whose keysets merge. Every new or changed keyset is queued for sync, or
- * other devices could not read what is sealed under it.
+ * The vault's scopes: created on first use, their keysets rotated, and merged with the scopes other
+ * devices push. Keysets are stored wrapped by the root key; a scope's id is derived from its name
+ * (docs/FORMAT.md, section 14.2), so that one scope created on two devices before they sync is one
+ * scope whose keysets merge. Every new or changed keyset is queued for sync, or other devices could
+ * not read what is sealed under it.
  */
 final class ScopeCatalog {
   private final Scopes openScopes;
@@ -92,7 +92,9 @@ final class ScopeCatalog {
     outbox.enqueueScope(next);
   }
 
-  /** @throws VaultException.UnknownItem for the first name the vault lacks */
+  /**
+   * @throws VaultException.UnknownItem for the first name the vault lacks
+   */
   void requireScopes(Collection<String> names) {
     names.forEach(openScopes::existing);
   }
@@ -137,7 +139,9 @@ final class ScopeCatalog {
         // Only a scope created before scope ids were derived from names (section 14.2) gets
         // here: an older device's random id and a newer device's derived id for one name.
         throw new VaultException(
-            "scope '" + name + "' was created separately on this device and on another one"
+            "scope '"
+                + name
+                + "' was created separately on this device and on another one"
                 + " before they synced, and one of them is older than memvault's scope merging;"
                 + " memvault cannot merge the two. Export the scope's memories on one device,"
                 + " import them into a scope of another name, and sync again");

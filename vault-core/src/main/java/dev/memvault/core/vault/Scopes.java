@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The open vault's scopes with their decrypted keysets, by name and by id. Not thread-safe: the
- * vault serializes access. A snapshot taken before a transaction is restored when it fails, so
- * that a scope created inside a rolled-back transaction is forgotten with it.
+ * vault serializes access. A snapshot taken before a transaction is restored when it fails, so that
+ * a scope created inside a rolled-back transaction is forgotten with it.
  */
 final class Scopes {
   /** A scope with its decrypted keyset. */
@@ -50,8 +50,8 @@ final class Scopes {
   }
 
   /**
-   * @throws VaultException.Corrupt if no scope has this id: a row names a scope that is not
-   *     there, which only damage or tampering produces
+   * @throws VaultException.Corrupt if no scope has this id: a row names a scope that is not there,
+   *     which only damage or tampering produces
    */
   Scope byId(byte[] id) {
     Scope scope = byId.get(HexFormat.of().formatHex(id));

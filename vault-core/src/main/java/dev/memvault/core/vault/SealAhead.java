@@ -17,8 +17,8 @@ import java.util.concurrent.FutureTask;
  *
  * <p>Why: adding many memories spends its time in two places, sealing each record (serialize,
  * deflate, encrypt: plain CPU work) and writing it (SQLite, which writes on one thread). Sealing
- * ahead on another core overlaps the two. The caller runs any chunk that no worker has started
- * yet, so it never sits waiting on a pool that is busy elsewhere or has no core to spare.
+ * ahead on another core overlaps the two. The caller runs any chunk that no worker has started yet,
+ * so it never sits waiting on a pool that is busy elsewhere or has no core to spare.
  *
  * <p>Closing cancels the chunks not started; one a worker is running finishes and is dropped.
  */
@@ -72,8 +72,7 @@ final class SealAhead<T, R> implements AutoCloseable {
     return current.next();
   }
 
-  private static <R> List<R> resultsOf(FutureTask<List<R>> chunk)
-      throws GeneralSecurityException {
+  private static <R> List<R> resultsOf(FutureTask<List<R>> chunk) throws GeneralSecurityException {
     try {
       return chunk.get();
     } catch (ExecutionException e) {

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The one-time rebuild of the search index from the envelopes of the live memories, which the
- * first open after an upgrade or a restore runs. It runs in one transaction with removing the
- * marker that asked for it: a crash midway leaves the marker, and the next open starts over.
+ * The one-time rebuild of the search index from the envelopes of the live memories, which the first
+ * open after an upgrade or a restore runs. It runs in one transaction with removing the marker that
+ * asked for it: a crash midway leaves the marker, and the next open starts over.
  */
 final class SearchIndexRebuild {
   private static final int PAGE = 1_000;

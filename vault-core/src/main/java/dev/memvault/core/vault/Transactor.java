@@ -13,11 +13,11 @@ import java.util.function.Supplier;
 
 /**
  * Runs the vault's units of work on its one connection: each write all or nothing, with the
- * in-memory state that goes with the database (held search index writes, open scopes, the
- * hybrid clock) kept in step with what committed.
+ * in-memory state that goes with the database (held search index writes, open scopes, the hybrid
+ * clock) kept in step with what committed.
  *
- * <p>The clock is stored with the writes that used it, once per transaction, so that it never
- * goes backwards across a restart.
+ * <p>The clock is stored with the writes that used it, once per transaction, so that it never goes
+ * backwards across a restart.
  */
 final class Transactor {
   /** A unit of work inside one transaction. */
@@ -31,6 +31,7 @@ final class Transactor {
   private final SyncRows syncRows;
   private final HybridClock hlc;
   private final Scopes openScopes;
+
   /** The clock value stored in the vault by the last commit. */
   private long persistedHlc;
 
@@ -132,8 +133,8 @@ final class Transactor {
   }
 
   /**
-   * Rethrows checked failures unchanged past a functional interface; {@link #inTransaction}
-   * unwraps them.
+   * Rethrows checked failures unchanged past a functional interface; {@link #inTransaction} unwraps
+   * them.
    */
   static <T> T unchecked(Work<T> work) {
     try {

@@ -15,9 +15,9 @@ import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.RecoverySigningKey;
-import dev.memvault.protocol.DeviceChain;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.VaultHeader;
+import dev.memvault.protocol.DeviceChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ import java.util.Optional;
 /**
  * Creating a vault's files, and unlocking them: the passphrase (Argon2id) or the recovery key
  * unwraps the root key, which unwraps the database key; the header's integrity tag and the
- * database's vault id are checked before anything is read. A vault's database is complete
- * before its header appears, so a crash in between leaves no half vault.
+ * database's vault id are checked before anything is read. A vault's database is complete before
+ * its header appears, so a crash in between leaves no half vault.
  */
 final class Unlock {
   static final String META_VAULT_ID = "vault_id";
@@ -172,8 +172,7 @@ final class Unlock {
     VaultHeader header = VaultRestore.readBackupHeader(backupFile);
     RootKey root = VaultKeys.unwrapRootByPassphrase(backupFile, header, passphrase);
     VaultHeader restored = VaultRestore.restoreInto(backupFile, header, root, directory);
-    return withRoot(
-        directory, restored, root, Clock.systemUTC(), new SecureRandom(), progress);
+    return withRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom(), progress);
   }
 
   /** Restores a backup into {@code directory} with the recovery key, and opens it. */
@@ -182,8 +181,7 @@ final class Unlock {
     VaultHeader header = VaultRestore.readBackupHeader(backupFile);
     RootKey root = VaultKeys.unwrapRootByRecovery(backupFile, header, recoveryKeyText);
     VaultHeader restored = VaultRestore.restoreInto(backupFile, header, root, directory);
-    return withRoot(
-        directory, restored, root, Clock.systemUTC(), new SecureRandom(), progress);
+    return withRoot(directory, restored, root, Clock.systemUTC(), new SecureRandom(), progress);
   }
 
   /**
@@ -191,7 +189,11 @@ final class Unlock {
    * memory is re-encrypted.
    */
   static VaultHeader withNewPassphrase(
-      VaultHeader current, RootKey root, byte[] vaultId, char[] newPassphrase, SecureRandom random) {
+      VaultHeader current,
+      RootKey root,
+      byte[] vaultId,
+      char[] newPassphrase,
+      SecureRandom random) {
     VaultKeys.requirePassphrase(newPassphrase);
     KdfParameters kdf = KdfParameters.defaults(random);
     try {

@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids sort by creation
- * time, which keeps index inserts local, and reveal nothing but that time.
+ * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids sort by creation time,
+ * which keeps index inserts local, and reveal nothing but that time.
  */
 public final class Uuid7 {
   private final Clock clock;
@@ -39,7 +39,8 @@ public final class Uuid7 {
    * @throws IllegalArgumentException if it is not a UUID
    */
   public static UUID parse(String text) {
-    if (text.length() != 36 || !text.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) {
+    if (text.length() != 36
+        || !text.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) {
       throw new IllegalArgumentException("not a memory id: " + text);
     }
     return UUID.fromString(text);

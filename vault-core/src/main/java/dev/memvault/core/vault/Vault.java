@@ -11,17 +11,8 @@ import dev.memvault.core.internal.store.ScopeRows;
 import dev.memvault.core.internal.sync.ChangeIds;
 import dev.memvault.core.internal.sync.HybridClock;
 import dev.memvault.core.internal.sync.SyncRows;
-import dev.memvault.core.sync.ApplyReport;
-import dev.memvault.core.sync.ChainHead;
-import dev.memvault.core.sync.DeviceSigningKey;
-import dev.memvault.core.sync.KeyPackages;
-import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.RecoverySigningKey;
-import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.Replica;
-import dev.memvault.core.sync.ReplicaStatus;
-import dev.memvault.core.sync.SyncCursor;
-import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.VaultHeader;
 import java.io.IOException;
@@ -31,9 +22,6 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,15 +33,15 @@ import java.util.function.Function;
  * An open local vault: one person's memories, encrypted per scope, in a SQLCipher database.
  *
  * <p>Key hierarchy: the passphrase (Argon2id) and the recovery key each wrap the random root key;
- * the root key wraps each scope's Tink keyset and the database key. Every memory revision is
- * sealed into a record envelope under its scope's keyset; the envelope is stored, and is what
- * sync carries. Every write is one SQLite transaction with synchronous=FULL: once a method
- * returns, the write survives a crash.
+ * the root key wraps each scope's Tink keyset and the database key. Every memory revision is sealed
+ * into a record envelope under its scope's keyset; the envelope is stored, and is what sync
+ * carries. Every write is one SQLite transaction with synchronous=FULL: once a method returns, the
+ * write survives a crash.
  *
  * <p>This class is the facade: each method is one unit of work of a part with one job ({@link
- * Unlock}, {@link MemoryWrites}, {@link MemoryReads}, {@link MemorySearch}, {@link
- * ScopeCatalog}, {@link Outbox}, {@link RemoteChanges} with {@link MergeRule}, {@link
- * DeviceIdentity}). Thread-safe: methods are serialized on the instance.
+ * Unlock}, {@link MemoryWrites}, {@link MemoryReads}, {@link MemorySearch}, {@link ScopeCatalog},
+ * {@link Outbox}, {@link RemoteChanges} with {@link MergeRule}, {@link DeviceIdentity}).
+ * Thread-safe: methods are serialized on the instance.
  */
 public final class Vault implements VaultTransactions, VaultExport, AutoCloseable {
   public static final int FORMAT_VERSION = 1;
@@ -61,8 +49,10 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   public static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
   private final Path directory;
+
   /** The header as last read or written; changePassphrase replaces it. */
   private volatile VaultHeader header;
+
   private final RootKey rootKey;
   private final SecureRandom random;
   private final byte[] vaultId;
@@ -138,8 +128,7 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
             checkpoints,
             clock);
     this.identity =
-        new DeviceIdentity(
-            new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
+        new DeviceIdentity(new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
     this.searchIndexRebuild = new SearchIndexRebuild(transactor, memories, records);
     this.replica =
         new VaultReplica(
@@ -173,16 +162,15 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     searchIndexRebuild.runIfStale(progress);
   }
 
-
   public static CreatedVault create(Path directory, char[] passphrase) {
     return create(directory, passphrase, Clock.systemUTC(), new SecureRandom());
   }
 
   /**
    * Creates a vault in {@code directory} (made if missing). Refuses, touching nothing, if a vault
-   * or any part of one is already there. The vault's device chain starts here: its first link,
-   * this device adding itself, is signed by this device and by the recovery key (which is shown
-   * once and never stored), and is sent to the sync server at the first sync.
+   * or any part of one is already there. The vault's device chain starts here: its first link, this
+   * device adding itself, is signed by this device and by the recovery key (which is shown once and
+   * never stored), and is sent to the sync server at the first sync.
    */
   public static CreatedVault create(
       Path directory, char[] passphrase, Clock clock, SecureRandom random) {
@@ -245,8 +233,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
-   * Sets a new passphrase by re-wrapping the root key under a new Argon2id key with a fresh
-   * salt. No memory is re-encrypted.
+   * Sets a new passphrase by re-wrapping the root key under a new Argon2id key with a fresh salt.
+   * No memory is re-encrypted.
    */
   public synchronized void changePassphrase(char[] newPassphrase) {
     VaultHeader changed =
@@ -255,7 +243,6 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     VaultHeaderFile.write(directory, changed);
     header = changed;
   }
-
 
   /**
    * Adds a new memory. An empty id gets a fresh UUIDv7; missing timestamps get the current time;
@@ -329,8 +316,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
-   * The memory imported from {@code provider} with the provider's own id {@code externalId},
-   * live or forgotten: a forgotten import stays forgotten when the same export is imported again.
+   * The memory imported from {@code provider} with the provider's own id {@code externalId}, live
+   * or forgotten: a forgotten import stays forgotten when the same export is imported again.
    * Messages are found too, but by reading the whole vault (they are in no index by provider id);
    * an importer finds them within their conversation ({@link Writes#findMessageBySource}).
    */
@@ -347,12 +334,11 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
         });
   }
 
-
   /**
-   * Writes one encrypted, self-contained backup of this vault to {@code file}: the header (with
-   * the keys wrapped by passphrase and recovery key) and every scope keyset, memory and revision,
-   * authenticated as a whole. Written to a temporary file and renamed, so {@code file} is either
-   * a complete backup or untouched.
+   * Writes one encrypted, self-contained backup of this vault to {@code file}: the header (with the
+   * keys wrapped by passphrase and recovery key) and every scope keyset, memory and revision,
+   * authenticated as a whole. Written to a temporary file and renamed, so {@code file} is either a
+   * complete backup or untouched.
    */
   public synchronized void backup(Path file) {
     backup(file, BackupOptions.defaults());
@@ -372,8 +358,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
 
   /**
    * Restores a backup into {@code directory}, which must not hold a vault, unlocking it with the
-   * passphrase that was current when the backup was made. Verifies the whole backup before
-   * writing anything; a tampered or truncated backup restores nothing.
+   * passphrase that was current when the backup was made. Verifies the whole backup before writing
+   * anything; a tampered or truncated backup restores nothing.
    */
   public static Vault restore(Path backupFile, Path directory, char[] passphrase) {
     return restore(backupFile, directory, passphrase, RebuildProgress.NONE);
@@ -405,7 +391,6 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     return vault;
   }
 
-
   /**
    * Checks that {@code scope} is a valid scope name, for callers that want to refuse a bad name
    * before doing any work.
@@ -426,8 +411,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
-   * Adds a new primary key to a scope's keyset: later writes use it, existing records still
-   * decrypt under their own keys.
+   * Adds a new primary key to a scope's keyset: later writes use it, existing records still decrypt
+   * under their own keys.
    */
   public synchronized void rotateScopeKey(String scopeName) {
     transactor.inTransaction(
@@ -441,7 +426,6 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   public Replica replica() {
     return replica;
   }
-
 
   public Path directory() {
     return directory;

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /** What an exporter needs of a vault: every live memory with its whole history. */
 public interface VaultExport {
   /**
-   * Hands every live memory, messages included, to {@code sink} in storage order (a
-   * conversation before its messages), each with its full history, oldest revision first.
+   * Hands every live memory, messages included, to {@code sink} in storage order (a conversation
+   * before its messages), each with its full history, oldest revision first.
    */
   void exportAll(Consumer<List<Memory>> sink);
 

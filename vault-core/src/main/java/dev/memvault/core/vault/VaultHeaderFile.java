@@ -17,12 +17,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * The {@code vault.header} file: an 8-byte magic, the serialized {@link VaultHeader}, and a
- * SHA-256 checksum of both. The checksum catches accidental damage; deliberate tampering is caught
- * by the associated data of the keys the header wraps.
+ * The {@code vault.header} file: an 8-byte magic, the serialized {@link VaultHeader}, and a SHA-256
+ * checksum of both. The checksum catches accidental damage; deliberate tampering is caught by the
+ * associated data of the keys the header wraps.
  *
- * <p>Writes are atomic: a temporary file is written and synced, then renamed over the old one,
- * so a crash leaves either the old header or the new one, never a mix.
+ * <p>Writes are atomic: a temporary file is written and synced, then renamed over the old one, so a
+ * crash leaves either the old header or the new one, never a mix.
  */
 public final class VaultHeaderFile {
   public static final String FILE_NAME = "vault.header";
@@ -93,7 +93,9 @@ public final class VaultHeaderFile {
     }
   }
 
-  /** Makes a rename durable: on Linux a directory's entries are synced by fsync on the directory. */
+  /**
+   * Makes a rename durable: on Linux a directory's entries are synced by fsync on the directory.
+   */
   static void syncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

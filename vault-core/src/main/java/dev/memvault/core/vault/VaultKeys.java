@@ -16,9 +16,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
 /**
- * The vault header's key wraps: the root key under the passphrase (Argon2id) and under the
- * recovery key, the database key under the root key, each with associated data that says which
- * key it is and for which vault (docs/FORMAT.md, section 7).
+ * The vault header's key wraps: the root key under the passphrase (Argon2id) and under the recovery
+ * key, the database key under the root key, each with associated data that says which key it is and
+ * for which vault (docs/FORMAT.md, section 7).
  */
 final class VaultKeys {
   private VaultKeys() {}
@@ -27,7 +27,10 @@ final class VaultKeys {
     VaultHeader header = VaultHeaderFile.read(directory);
     if (header.getFormatVersion() != Vault.FORMAT_VERSION) {
       throw new VaultException(
-          "the vault at " + directory + " has format version " + header.getFormatVersion()
+          "the vault at "
+              + directory
+              + " has format version "
+              + header.getFormatVersion()
               + ", which this memvault cannot read; upgrade memvault");
     }
     if (header.getVaultId().size() != 16 || header.getDeviceId().size() != 16) {
@@ -37,14 +40,16 @@ final class VaultKeys {
     return header;
   }
 
-  static RootKey unwrapRootByPassphrase(
-      Path directory, VaultHeader header, char[] passphrase) {
+  static RootKey unwrapRootByPassphrase(Path directory, VaultHeader header, char[] passphrase) {
     KdfParameters kdf;
     try {
       kdf = KdfParameters.fromProto(header.getKdf());
     } catch (KdfParameters.WeakParametersException e) {
       throw new VaultException.Corrupt(
-          "refusing to open " + directory + ": its header asks for " + e.getMessage()
+          "refusing to open "
+              + directory
+              + ": its header asks for "
+              + e.getMessage()
               + "; the header may have been tampered with");
     }
     byte[] vaultId = header.getVaultId().toByteArray();
@@ -58,8 +63,7 @@ final class VaultKeys {
     }
   }
 
-  static RootKey unwrapRootByRecovery(
-      Path where, VaultHeader header, String recoveryKeyText) {
+  static RootKey unwrapRootByRecovery(Path where, VaultHeader header, String recoveryKeyText) {
     return unwrapRootByRecovery(
         "the vault at " + where,
         header.getVaultId().toByteArray(),
@@ -117,7 +121,10 @@ final class VaultKeys {
   }
 
   static byte[] databaseKeyAd(byte[] vaultId, byte[] deviceId) {
-    return AssociatedData.labeled("memvault.v1.database-key").bytes(vaultId).bytes(deviceId).encode();
+    return AssociatedData.labeled("memvault.v1.database-key")
+        .bytes(vaultId)
+        .bytes(deviceId)
+        .encode();
   }
 
   static void requirePassphrase(char[] passphrase) {

@@ -127,7 +127,6 @@ final class VaultReplica implements Replica {
     }
   }
 
-
   @Override
   public byte[] vaultIdBytes() {
     return vaultId.clone();
@@ -186,7 +185,6 @@ final class VaultReplica implements Replica {
         recipientPublicKeyset,
         context);
   }
-
 
   @Override
   public List<OutboxEntry> pendingChanges(long afterSeq, int limit) {

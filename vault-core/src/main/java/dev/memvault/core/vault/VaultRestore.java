@@ -25,7 +25,8 @@ final class VaultRestore {
       if (header.getFormatVersion() != Vault.FORMAT_VERSION
           || header.getVaultId().size() != 16
           || header.getDeviceId().size() != 16) {
-        throw new VaultException.Corrupt(backupFile + " is not a memvault backup this version can read");
+        throw new VaultException.Corrupt(
+            backupFile + " is not a memvault backup this version can read");
       }
       return header;
     } catch (java.nio.file.NoSuchFileException e) {
@@ -43,12 +44,14 @@ final class VaultRestore {
    */
   static VaultHeader restoreInto(
       Path backupFile, VaultHeader backedUp, RootKey root, Path directory) {
-    if (Files.exists(VaultHeaderFile.path(directory)) || Files.exists(directory.resolve(Vault.DATABASE_FILE))) {
+    if (Files.exists(VaultHeaderFile.path(directory))
+        || Files.exists(directory.resolve(Vault.DATABASE_FILE))) {
       throw new VaultException.AlreadyExists(
           "a vault already exists at " + directory + "; restore into an empty directory");
     }
     if (!HeaderIntegrity.verify(backedUp, root)) {
-      throw new VaultException.Corrupt(backupFile + " has been altered: its header does not verify");
+      throw new VaultException.Corrupt(
+          backupFile + " has been altered: its header does not verify");
     }
     byte[] vaultId = backedUp.getVaultId().toByteArray();
     byte[] deviceId = VaultKeys.randomBytes(new SecureRandom(), 16);
@@ -61,7 +64,10 @@ final class VaultRestore {
                   .setDeviceId(ByteString.copyFrom(deviceId))
                   .setDatabaseKey(
                       ByteString.copyFrom(
-                          KeyWrap.wrap(root.secret(), databaseKey, VaultKeys.databaseKeyAd(vaultId, deviceId))))
+                          KeyWrap.wrap(
+                              root.secret(),
+                              databaseKey,
+                              VaultKeys.databaseKeyAd(vaultId, deviceId))))
                   .build(),
               root);
     } catch (GeneralSecurityException e) {
@@ -78,7 +84,8 @@ final class VaultRestore {
     } catch (IOException | SQLException e) {
       removeIfCreated(directory, createdDirectory);
       throw new VaultException(
-          "cannot restore into " + directory + " (" + e.getMessage() + "); nothing was restored", e);
+          "cannot restore into " + directory + " (" + e.getMessage() + "); nothing was restored",
+          e);
     }
     VaultHeaderFile.write(directory, header);
     return header;

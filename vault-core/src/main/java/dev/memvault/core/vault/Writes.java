@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Writes done together in one transaction ({@link VaultTransactions#write}): all of them land,
- * or none (for example, one imported conversation with its messages). Valid only inside the
+ * Writes done together in one transaction ({@link VaultTransactions#write}): all of them land, or
+ * none (for example, one imported conversation with its messages). Valid only inside the
  * transaction that handed it out.
  */
 public interface Writes {
@@ -19,9 +19,8 @@ public interface Writes {
   Memory update(String id, Consumer<Memory.Builder> change);
 
   /**
-   * The conversation or other memory, not a message, imported with this provider id, if any,
-   * live or forgotten. Messages are found within their conversation: {@link
-   * #findMessageBySource}.
+   * The conversation or other memory, not a message, imported with this provider id, if any, live
+   * or forgotten. Messages are found within their conversation: {@link #findMessageBySource}.
    */
   Optional<SourceMatch> findBySource(String provider, String externalId);
 
@@ -39,16 +38,16 @@ public interface Writes {
   List<Memory> messages(String conversationId);
 
   /**
-   * Runs {@code work} inside a savepoint: if it throws, its writes are undone and the exception
-   * is rethrown, while the writes made before it in this transaction stay. This lets a caller
-   * commit many independent units (conversations of an import) in one transaction, paying for
-   * one durable commit instead of one per unit, and still keep each unit all-or-nothing.
+   * Runs {@code work} inside a savepoint: if it throws, its writes are undone and the exception is
+   * rethrown, while the writes made before it in this transaction stay. This lets a caller commit
+   * many independent units (conversations of an import) in one transaction, paying for one durable
+   * commit instead of one per unit, and still keep each unit all-or-nothing.
    */
   <T> T attempt(Function<Writes, T> work);
 
   /**
-   * Stores a memory with its whole history exactly as given (ids, timestamps, revisions), as
-   * an export of another vault holds it. Returns false, storing nothing, if the id exists.
+   * Stores a memory with its whole history exactly as given (ids, timestamps, revisions), as an
+   * export of another vault holds it. Returns false, storing nothing, if the id exists.
    *
    * @param revisions every revision of one memory, oldest first; the last is the current one
    */

@@ -31,8 +31,7 @@ class DeviceSigningKeyTest {
                 key.publicKeyset(), RegistryConfiguration.get())
             .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
     verify.verify(key.sign(data), data);
-    assertThrows(
-        GeneralSecurityException.class, () -> verify.verify(key.sign(data), filled(3, 7)));
+    assertThrows(GeneralSecurityException.class, () -> verify.verify(key.sign(data), filled(3, 7)));
   }
 
   @Test

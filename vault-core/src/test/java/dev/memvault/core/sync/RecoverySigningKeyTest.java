@@ -1,13 +1,12 @@
 package dev.memvault.core.sync;
 
-import dev.memvault.core.internal.crypto.RecoveryKey;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.subtle.Ed25519Verify;
+import dev.memvault.core.internal.crypto.RecoveryKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -51,7 +50,8 @@ class RecoverySigningKeyTest {
   void toString_showsNeitherSeedNorRecoveryKey() {
     RecoveryKey recovery = RecoveryKey.generate();
     RecoverySigningKey key = RecoverySigningKey.derive(recovery);
-    String seed = HexFormat.of().formatHex(recovery.signingSeed().toByteArray(InsecureSecretKeyAccess.get()));
+    String seed =
+        HexFormat.of().formatHex(recovery.signingSeed().toByteArray(InsecureSecretKeyAccess.get()));
 
     String shown = key.toString();
 

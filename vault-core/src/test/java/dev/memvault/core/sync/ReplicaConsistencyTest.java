@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a replica checks of the server beyond the log chain: that each change it pushed sits in
- * the log where the server acknowledged it, and that no pulled change is stamped far ahead of its
- * own clock.
+ * What a replica checks of the server beyond the log chain: that each change it pushed sits in the
+ * log where the server acknowledged it, and that no pulled change is stamped far ahead of its own
+ * clock.
  */
 class ReplicaConsistencyTest {
   private static final char[] PASSPHRASE = "consistency passphrase".toCharArray();
@@ -93,7 +93,8 @@ class ReplicaConsistencyTest {
       laptop.add(Drafts.note("work", "pushed and kept"));
       List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
       laptop.replica().acknowledge(pushed, positions(5, pushed.size()));
-      assertEquals(0, laptop.replica().pendingChangeCount(), "acknowledged changes leave the queue");
+      assertEquals(
+          0, laptop.replica().pendingChangeCount(), "acknowledged changes leave the queue");
 
       laptop.replica().applyRemote(asPulled(laptop, pushed, 5), cursorAt(5 + pushed.size() - 1));
 
@@ -140,8 +141,10 @@ class ReplicaConsistencyTest {
               () -> laptop.replica().applyRemote(asPulled(laptop, pushed, 9), cursorAt(20)));
 
       assertTrue(e.getMessage().contains("acknowledged it at 5"), e.getMessage());
-      assertEquals(0, laptop.replica().syncCursor().map(SyncCursor::seq).orElse(0L), "cursor unchanged");
-      assertEquals(pushed.size(), laptop.replica().requeueUnconfirmed(), "still awaiting their pull");
+      assertEquals(
+          0, laptop.replica().syncCursor().map(SyncCursor::seq).orElse(0L), "cursor unchanged");
+      assertEquals(
+          pushed.size(), laptop.replica().requeueUnconfirmed(), "still awaiting their pull");
     }
   }
 
@@ -155,7 +158,8 @@ class ReplicaConsistencyTest {
       List<RemoteChange> pulled = asPulled(laptop, pushed, 1);
 
       VaultException e =
-          assertThrows(VaultException.class, () -> phone.replica().applyRemote(pulled, cursorAt(2)));
+          assertThrows(
+              VaultException.class, () -> phone.replica().applyRemote(pulled, cursorAt(2)));
 
       assertTrue(e.getMessage().contains("more than a day ahead"), e.getMessage());
       assertTrue(e.getMessage().contains("nothing of this pull was applied"), e.getMessage());

@@ -58,7 +58,13 @@ class VaultMergeTest {
     List<OutboxEntry> pending = vault.replica().pendingChanges(0, 10_000);
     for (OutboxEntry entry : pending) {
       changes.add(
-          new RemoteChange(0, new byte[32], entry.changeId(), vault.replica().deviceIdBytes(), entry.recordId(), entry.payload()));
+          new RemoteChange(
+              0,
+              new byte[32],
+              entry.changeId(),
+              vault.replica().deviceIdBytes(),
+              entry.recordId(),
+              entry.payload()));
     }
     vault.replica().dropPending(pending);
     return changes;
@@ -163,8 +169,11 @@ class VaultMergeTest {
         assertEquals("phone's travel plans", vault.get(onPhone.getId()).getText());
         assertEquals(
             2,
-            vault.scopes().stream().filter(s -> s.name().equals("travel")).findFirst()
-                .orElseThrow().keyCount());
+            vault.scopes().stream()
+                .filter(s -> s.name().equals("travel"))
+                .findFirst()
+                .orElseThrow()
+                .keyCount());
       }
       assertEquals(sorted(laptop.list(Selection.all())), sorted(phone.list(Selection.all())));
     }
@@ -216,7 +225,10 @@ class VaultMergeTest {
           new RemoteChange(
               original.seq(),
               original.entryHash(),
-              original.changeId(), original.deviceId(), original.recordId(), altered.toByteArray()));
+              original.changeId(),
+              original.deviceId(),
+              original.recordId(),
+              altered.toByteArray()));
 
       VaultException e =
           assertThrows(VaultException.class, () -> phone.replica().applyRemote(tampered, cursor()));
@@ -240,7 +252,8 @@ class VaultMergeTest {
       // Shared records first, so that the writers then edit the same memories concurrently.
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        ids.add(writers.get(0).add(Drafts.note(i % 2 == 0 ? "work" : "home", "memory " + i)).getId());
+        ids.add(
+            writers.get(0).add(Drafts.note(i % 2 == 0 ? "work" : "home", "memory " + i)).getId());
       }
       // The server's log: every change in the order it was pushed. A device that syncs reads
       // the log as it is; it never sees one device's changes without the ones they depend on
@@ -264,7 +277,8 @@ class VaultMergeTest {
           } else if (op < 9) {
             // "travel" does not exist in the base: writers create it independently.
             ids.add(
-                writer.add(Drafts.note(random.nextBoolean() ? "work" : "travel", "new " + step))
+                writer
+                    .add(Drafts.note(random.nextBoolean() ? "work" : "travel", "new " + step))
                     .getId());
           } else {
             // This writer syncs: it reads the log as pushed so far (the others are offline).
@@ -291,7 +305,8 @@ class VaultMergeTest {
       }
       for (int w = 0; w < writers.size(); w++) {
         applyShuffled(writers.get(w), all, random);
-        assertEquals(expected, Snapshot.of(writers.get(w), ids), "writer " + w + Seeds.context(seed));
+        assertEquals(
+            expected, Snapshot.of(writers.get(w), ids), "writer " + w + Seeds.context(seed));
         assertSearchFindsExactlyTheLive(writers.get(w), seed);
       }
     } finally {
@@ -300,8 +315,8 @@ class VaultMergeTest {
   }
 
   /**
-   * Every word of every live memory finds exactly the live memories holding it: merges replace
-   * and tombstone indexed memories, and the contentless index must follow them word for word.
+   * Every word of every live memory finds exactly the live memories holding it: merges replace and
+   * tombstone indexed memories, and the contentless index must follow them word for word.
    */
   private static void assertSearchFindsExactlyTheLive(Vault vault, long seed) {
     Map<String, TreeSet<String>> holders = new TreeMap<>();
@@ -310,12 +325,14 @@ class VaultMergeTest {
         holders.computeIfAbsent(word, w -> new TreeSet<>()).add(memory.getId());
       }
     }
-    holders.forEach((word, expected) -> {
-      TreeSet<String> found = new TreeSet<>();
-      vault.search(word, Selection.all().limitedTo(Selection.MAX_LIMIT))
-          .forEach(hit -> found.add(hit.memory().getId()));
-      assertEquals(expected, found, "search for '" + word + "'" + Seeds.context(seed));
-    });
+    holders.forEach(
+        (word, expected) -> {
+          TreeSet<String> found = new TreeSet<>();
+          vault
+              .search(word, Selection.all().limitedTo(Selection.MAX_LIMIT))
+              .forEach(hit -> found.add(hit.memory().getId()));
+          assertEquals(expected, found, "search for '" + word + "'" + Seeds.context(seed));
+        });
   }
 
   /** Scopes first (a server delivers a scope before anything in it), the rest in any order. */
@@ -355,8 +372,8 @@ class VaultMergeTest {
   }
 
   /** What a user can see: every live memory, and the history of each, by id. */
-  private record Snapshot(List<Memory> live, TreeMap<String, List<Memory>> histories,
-      TreeSet<String> forgotten) {
+  private record Snapshot(
+      List<Memory> live, TreeMap<String, List<Memory>> histories, TreeSet<String> forgotten) {
     static Snapshot of(Vault vault, List<String> ids) {
       TreeMap<String, List<Memory>> histories = new TreeMap<>();
       TreeSet<String> forgotten = new TreeSet<>();

@@ -111,8 +111,8 @@ class MergeRuleTest {
 
   /**
    * Two replicas of one memory that receive the same revisions in different orders end with the
-   * same current revision and purge mark, whatever the order: the rule is a function of the set
-   * of revisions seen, not of their arrival.
+   * same current revision and purge mark, whatever the order: the rule is a function of the set of
+   * revisions seen, not of their arrival.
    */
   @RepeatedTest(200)
   void decide_anyArrivalOrder_replicasAgreeOnCurrentAndPurge() {
@@ -140,15 +140,19 @@ class MergeRuleTest {
     String context = "seed " + seed + ", revisions " + revisions;
     assertEquals(first.current.version().hlc(), second.current.version().hlc(), context);
     assertEquals(first.current.version().deleted(), second.current.version().deleted(), context);
-    assertEquals(
-        MergeRule.compare(first.current.version(), second.current.version()), 0, context);
+    assertEquals(MergeRule.compare(first.current.version(), second.current.version()), 0, context);
     assertEquals(first.purge, second.purge, context);
   }
 
   private record Revision(long number, Version version) {
     @Override
     public String toString() {
-      return number + ":" + version.hlc() + "/" + version.author()[0] + (version.deleted() ? "x" : "");
+      return number
+          + ":"
+          + version.hlc()
+          + "/"
+          + version.author()[0]
+          + (version.deleted() ? "x" : "");
     }
   }
 

@@ -62,8 +62,10 @@ class SealAheadTest {
       }
     }
     assertEquals(List.of(-1, -2, -3, -4, -5), results);
-    assertEquals(2, neverRun.size(), "chunks 2 and 3 offered to the pool; the first is the caller's");
-    assertTrue(threads.stream().allMatch(Thread.currentThread().getName()::equals), threads.toString());
+    assertEquals(
+        2, neverRun.size(), "chunks 2 and 3 offered to the pool; the first is the caller's");
+    assertTrue(
+        threads.stream().allMatch(Thread.currentThread().getName()::equals), threads.toString());
   }
 
   @Test

@@ -92,8 +92,16 @@ class VaultPassphraseTest {
           headerBefore.getRootKeyByPassphrase().equals(headerAfter.getRootKeyByPassphrase()));
       // Only the passphrase wrap changed: same vault, same root key by recovery, same database key.
       assertEquals(
-          headerBefore.toBuilder().clearKdf().clearRootKeyByPassphrase().clearIntegrityTag().build(),
-          headerAfter.toBuilder().clearKdf().clearRootKeyByPassphrase().clearIntegrityTag().build());
+          headerBefore.toBuilder()
+              .clearKdf()
+              .clearRootKeyByPassphrase()
+              .clearIntegrityTag()
+              .build(),
+          headerAfter.toBuilder()
+              .clearKdf()
+              .clearRootKeyByPassphrase()
+              .clearIntegrityTag()
+              .build());
       assertEquals(memory, vault.get(memory.getId()));
       vault.add(Drafts.note("work", "written after the change"));
     }

@@ -244,8 +244,8 @@ class VaultRoundTripTest {
   }
 
   /**
-   * addAll writes the search index of a batch before its rows (SealAhead): a duplicate id found
-   * by the row insert late in a batch must take the batch's index writes with it.
+   * addAll writes the search index of a batch before its rows (SealAhead): a duplicate id found by
+   * the row insert late in a batch must take the batch's index writes with it.
    */
   @Test
   void addAll_duplicateIdLateInABigBatch_nothingAddedAndNothingFound() {

@@ -59,7 +59,8 @@ class VaultSearchIndexTest {
         if (ids.isEmpty() || action < 3) {
           String text = sentence(random);
           List<String> tags = tags(random);
-          Memory added = vault.add(Drafts.note("s" + random.nextInt(3), text, tags.toArray(String[]::new)));
+          Memory added =
+              vault.add(Drafts.note("s" + random.nextInt(3), text, tags.toArray(String[]::new)));
           live.put(added.getId(), expected(text, tags));
         } else if (action < 4) {
           // addAll indexes a batch under seqs given before its rows are written (and sealed on
@@ -100,9 +101,9 @@ class VaultSearchIndexTest {
   /**
    * FTS5 writes its pending words to disk once per transaction, not once per memory: every other
    * write of an add (tags, outbox, revision) runs before the index writes (MemoryRows holds them
-   * back), so no statement journal makes FTS5 flush early. FTS5's write counter (the number of
-   * leaf pages its flushes wrote, in the structure record) tells: one flush of 400 short notes
-   * fits in a few leaves, one flush per note writes at least 400.
+   * back), so no statement journal makes FTS5 flush early. FTS5's write counter (the number of leaf
+   * pages its flushes wrote, in the structure record) tells: one flush of 400 short notes fits in a
+   * few leaves, one flush per note writes at least 400.
    */
   @Test
   void addAll_indexWordsFlushedOncePerTransactionNotPerMemory() throws Exception {
@@ -119,7 +120,8 @@ class VaultSearchIndexTest {
 
     try (RawVault raw = RawVault.open(home, created.recoveryKey());
         Statement statement = raw.connection().createStatement();
-        ResultSet rows = statement.executeQuery("SELECT block FROM memory_fts_data WHERE id = 10")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT block FROM memory_fts_data WHERE id = 10")) {
       rows.next();
       long leavesWritten = fts5WriteCounter(rows.getBytes(1));
       assertTrue(leavesWritten > 0 && leavesWritten < 40, leavesWritten + " leaves written");
@@ -129,8 +131,8 @@ class VaultSearchIndexTest {
 
   /**
    * An import undoes a conversation that fails (Writes.attempt, a savepoint) and goes on: the
-   * undone memories' index writes, held back until the commit, must go with it, or the next
-   * memory (which may get the undone one's rowid) would be found by the undone words.
+   * undone memories' index writes, held back until the commit, must go with it, or the next memory
+   * (which may get the undone one's rowid) would be found by the undone words.
    */
   @Test
   void write_attemptRolledBack_undoneMemoriesLeaveNothingInTheIndex() throws Exception {
@@ -211,7 +213,8 @@ class VaultSearchIndexTest {
       statement.execute(
           "INSERT INTO memory_fts (rowid, text, tags) SELECT seq, 'stale words', '' FROM memories"
               + " WHERE deleted = 0");
-      statement.execute("DELETE FROM vault_meta WHERE name = '" + MetaRows.SEARCH_INDEX_STALE + "'");
+      statement.execute(
+          "DELETE FROM vault_meta WHERE name = '" + MetaRows.SEARCH_INDEX_STALE + "'");
       statement.execute("PRAGMA user_version = 4");
     }
 
@@ -222,7 +225,8 @@ class VaultSearchIndexTest {
       assertEquals(List.of(), ids(vault, "amber"));
       assertEquals(List.of(), ids(vault, "garnet"));
       assertEquals(List.of(), ids(vault, "stale"));
-      assertEquals("the [basalt] quarry report", vault.search("basalt", Selection.all()).get(0).snippet());
+      assertEquals(
+          "the [basalt] quarry report", vault.search("basalt", Selection.all()).get(0).snippet());
     }
     try (RawVault raw = RawVault.open(home, created.recoveryKey());
         Statement statement = raw.connection().createStatement()) {
@@ -234,7 +238,8 @@ class VaultSearchIndexTest {
         rows.next();
         assertEquals(0, rows.getInt(1), "the index keeps no copy of the text");
       }
-      try (ResultSet rows = statement.executeQuery("SELECT count(*), count(text) FROM memory_fts")) {
+      try (ResultSet rows =
+          statement.executeQuery("SELECT count(*), count(text) FROM memory_fts")) {
         rows.next();
         assertEquals(2, rows.getInt(1), "one index row per live memory");
         assertEquals(0, rows.getInt(2), "no text can be read back from the index");
@@ -260,7 +265,8 @@ class VaultSearchIndexTest {
 
     List<long[]> progress = new ArrayList<>();
     try (Vault vault =
-        Vault.open(home, PASSPHRASE, (indexed, total) -> progress.add(new long[] {indexed, total}))) {
+        Vault.open(
+            home, PASSPHRASE, (indexed, total) -> progress.add(new long[] {indexed, total}))) {
       assertEquals(List.of(id), ids(vault, "heron fjord"));
     }
     try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
@@ -310,11 +316,12 @@ class VaultSearchIndexTest {
   private static void assertSearchMatches(Vault vault, Map<String, Expected> live, long seed) {
     for (String word : allWords()) {
       Set<String> expected = new TreeSet<>();
-      live.forEach((id, memory) -> {
-        if (memory.words().contains(word)) {
-          expected.add(id);
-        }
-      });
+      live.forEach(
+          (id, memory) -> {
+            if (memory.words().contains(word)) {
+              expected.add(id);
+            }
+          });
       Set<String> found = new TreeSet<>(ids(vault, word));
       assertEquals(expected, found, "search for '" + word + "'" + Seeds.context(seed));
     }
@@ -323,10 +330,12 @@ class VaultSearchIndexTest {
   /** FTS5's own check of its index structures (totals, doclists, docsizes). */
   private static void assertIndexIntact(Connection connection, long seed) throws Exception {
     try (PreparedStatement check =
-        connection.prepareStatement("INSERT INTO memory_fts (memory_fts) VALUES ('integrity-check')")) {
+        connection.prepareStatement(
+            "INSERT INTO memory_fts (memory_fts) VALUES ('integrity-check')")) {
       check.executeUpdate();
     } catch (java.sql.SQLException e) {
-      throw new AssertionError("FTS5 integrity-check failed: " + e.getMessage() + Seeds.context(seed), e);
+      throw new AssertionError(
+          "FTS5 integrity-check failed: " + e.getMessage() + Seeds.context(seed), e);
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * How to import an export: the scope that receives the conversations (and the memories, projects
- * and instructions the export holds), the application name recorded in {@code Source.app}, and
- * who hears about progress.
+ * and instructions the export holds), the application name recorded in {@code Source.app}, and who
+ * hears about progress.
  */
 public record ImportOptions(String scope, String app, ImportProgress progress) {
   public static final String DEFAULT_SCOPE = "chats";

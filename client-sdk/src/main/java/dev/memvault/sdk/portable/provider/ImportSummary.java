@@ -21,8 +21,8 @@ import java.util.List;
  * @param memoriesAdded what the assistant remembered ({@code FACT}, {@code PREFERENCE} and {@code
  *     NOTE} memories from Claude's {@code memories.json}) and project documents and descriptions
  *     ({@code NOTE}s), written
- * @param memoriesUpdated of those, memories already in the vault whose text the export changed
- *     (a project document edited since the last import)
+ * @param memoriesUpdated of those, memories already in the vault whose text the export changed (a
+ *     project document edited since the last import)
  * @param memoriesAlreadyPresent of those, memories the vault already held unchanged
  * @param failures conversations (or projects) that could not be imported; none of their data was
  *     written
@@ -63,16 +63,13 @@ public record ImportSummary(
 
     /** "conversation 3 (id abc)" or "conversation 3". */
     public String where() {
-      return item
-          + " "
-          + number
-          + (conversationId.isEmpty() ? "" : " (id " + conversationId + ")");
+      return item + " " + number + (conversationId.isEmpty() ? "" : " (id " + conversationId + ")");
     }
   }
 
   /**
-   * True when the export held conversations or projects and not one of them could be imported,
-   * and it held nothing else that was.
+   * True when the export held conversations or projects and not one of them could be imported, and
+   * it held nothing else that was.
    */
   public boolean allFailed() {
     int items = conversationsRead + projectsRead;

@@ -44,8 +44,8 @@ import tools.jackson.databind.JsonNode;
  *       account adds only new conversations and messages, keyed by the provider's ids.
  *   <li>A file that cannot be read on (not a zip or JSON, not an export, truncated) stops the
  *       import with an {@link ExportFormatException} that says where; conversations imported before
- *       that point stay, and importing a complete file later finishes the job. Gemini's log is
- *       read to its end before anything of it is written, so a truncated one writes nothing.
+ *       that point stay, and importing a complete file later finishes the job. Gemini's log is read
+ *       to its end before anything of it is written, so a truncated one writes nothing.
  * </ul>
  */
 public final class ProviderImporter {
@@ -89,7 +89,8 @@ public final class ProviderImporter {
 
   private static ConversationWriter writer(
       MemoryVault vault, Provider provider, ImportOptions options) {
-    return new ConversationWriter(vault.transactions(), provider.id(), options.scope(), options.app());
+    return new ConversationWriter(
+        vault.transactions(), provider.id(), options.scope(), options.app());
   }
 
   private static MemoryWriter memoryWriter(
@@ -113,8 +114,8 @@ public final class ProviderImporter {
   }
 
   /**
-   * Reads {@code reader} to its end, writing conversations in batches. What was read before a
-   * fatal error is kept: importing again later finishes the job.
+   * Reads {@code reader} to its end, writing conversations in batches. What was read before a fatal
+   * error is kept: importing again later finishes the job.
    */
   private static void readConversations(
       ConversationMapper mapper,

@@ -1,6 +1,5 @@
 package dev.memvault.sdk.portable.markdown;
 
-import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +17,7 @@ import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Role;
 import dev.memvault.proto.v1.Source;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.TestEngines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -163,8 +163,7 @@ class ClaudeMemoriesImportTest {
 
       assertEquals(
           List.of(
-              new ImportSummary.Failure(
-                  1, PROJECT, "docs[0].filename is not a string", "project")),
+              new ImportSummary.Failure(1, PROJECT, "docs[0].filename is not a string", "project")),
           summary.failures());
       assertEquals("project 1 (id " + PROJECT + ")", summary.failures().get(0).where());
       assertTrue(summary.allFailed());

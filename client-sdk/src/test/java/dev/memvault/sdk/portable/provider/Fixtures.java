@@ -1,15 +1,14 @@
 package dev.memvault.sdk.portable.provider;
 
-import dev.memvault.sdk.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.core.vault.Selection;
-import dev.memvault.core.vault.Vault;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.Message;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.TestEngines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -88,7 +87,8 @@ final class Fixtures {
 
   /** The memory imported with this provider id; fails the test when there is none. */
   static Memory imported(MemoryVault vault, String provider, String externalId) {
-    Optional<dev.memvault.core.vault.SourceMatch> match = TestEngines.engine(vault).findBySource(provider, externalId);
+    Optional<dev.memvault.core.vault.SourceMatch> match =
+        TestEngines.engine(vault).findBySource(provider, externalId);
     assertTrue(match.isPresent(), "nothing imported as " + provider + " " + externalId);
     return vault.get(match.get().id());
   }

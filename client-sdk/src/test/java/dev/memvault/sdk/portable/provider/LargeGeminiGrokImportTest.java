@@ -67,8 +67,7 @@ class LargeGeminiGrokImportTest {
     assertTrue(Files.size(export) > 256L * 1024 * 1024, "the export must outgrow the heap");
     Path vaultDir = temp.resolve("vault");
 
-    String printed =
-        LargeExportImportTest.importInSmallHeap(temp, vaultDir, export, Provider.GROK);
+    String printed = LargeExportImportTest.importInSmallHeap(temp, vaultDir, export, Provider.GROK);
 
     int messages = CONVERSATIONS * (GROK_MESSAGES + 1);
     assertEquals(
@@ -84,16 +83,14 @@ class LargeGeminiGrokImportTest {
           Fixtures.imported(
                   vault,
                   "grok",
-                  "project/"
-                      + ImportedMemory.digest("Large")
-                      + "/custom_personality")
+                  "project/" + ImportedMemory.digest("Large") + "/custom_personality")
               .getText());
     }
   }
 
   /**
-   * Writes a Takeout activity log, newest first: each round of entries gives every conversation
-   * one more exchange. Returns the characters of prompts and answers.
+   * Writes a Takeout activity log, newest first: each round of entries gives every conversation one
+   * more exchange. Returns the characters of prompts and answers.
    */
   private static long generateGemini(Path file) throws IOException {
     Random random = new Random(11);

@@ -1,6 +1,5 @@
 package dev.memvault.sdk.portable.provider;
 
-import dev.memvault.sdk.TestEngines;
 import static dev.memvault.sdk.portable.provider.Fixtures.CHATGPT_JSON;
 import static dev.memvault.sdk.portable.provider.Fixtures.importInto;
 import static dev.memvault.sdk.portable.provider.Fixtures.imported;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.TestEngines;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

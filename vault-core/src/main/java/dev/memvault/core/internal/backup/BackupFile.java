@@ -56,8 +56,8 @@ public final class BackupFile {
   /**
    * Reads the magic and the header, leaving {@code in} at the first byte of the payload.
    *
-   * @throws NotABackupException if the file is not a backup, or one of a format version this
-   *     code does not know
+   * @throws NotABackupException if the file is not a backup, or one of a format version this code
+   *     does not know
    */
   static Clear readClear(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
@@ -87,7 +87,9 @@ public final class BackupFile {
     }
     if (header.getFormatVersion() != FORMAT_VERSION) {
       throw new NotABackupException(
-          "backup format version " + header.getFormatVersion() + " is not one this memvault"
+          "backup format version "
+              + header.getFormatVersion()
+              + " is not one this memvault"
               + " reads; upgrade memvault");
     }
     if (!header.hasVault()

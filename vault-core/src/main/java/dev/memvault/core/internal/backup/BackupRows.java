@@ -16,14 +16,14 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /**
- * Copies the rows of a vault database into backup records, table by table and column by column,
- * and back into a new database. The copy is verbatim: the same seq numbers, envelopes, encrypted
+ * Copies the rows of a vault database into backup records, table by table and column by column, and
+ * back into a new database. The copy is verbatim: the same seq numbers, envelopes, encrypted
  * keysets and tags. The search index is not copied: it holds no text to copy (it is contentless),
- * so a restored vault fills it again from the envelopes when it first opens. Search-text records
- * of backups written before are read and counted, not inserted.
+ * so a restored vault fills it again from the envelopes when it first opens. Search-text records of
+ * backups written before are read and counted, not inserted.
  *
- * <p>Schema: {@code store/Migrations.java}. A column added there must be added here and to
- * {@code backup.proto}, or a restore silently loses it.
+ * <p>Schema: {@code store/Migrations.java}. A column added there must be added here and to {@code
+ * backup.proto}, or a restore silently loses it.
  */
 final class BackupRows {
   private BackupRows() {}
@@ -47,9 +47,9 @@ final class BackupRows {
   }
 
   /**
-   * Hands every row of every table to {@code sink}: meta, scopes, memories, revisions, tags;
-   * then the end record with the counts, which it also returns. The caller holds
-   * a read transaction, so the rows are one consistent snapshot.
+   * Hands every row of every table to {@code sink}: meta, scopes, memories, revisions, tags; then
+   * the end record with the counts, which it also returns. The caller holds a read transaction, so
+   * the rows are one consistent snapshot.
    */
   static BackupEnd copyAll(Connection db, Sink sink) throws SQLException, IOException {
     BackupEnd.Builder end = BackupEnd.newBuilder();
@@ -146,8 +146,8 @@ final class BackupRows {
   }
 
   /**
-   * Inserts records into a new database whose schema is in place, counting what it inserted.
-   * The caller owns the transaction.
+   * Inserts records into a new database whose schema is in place, counting what it inserted. The
+   * caller owns the transaction.
    */
   static final class Inserter implements AutoCloseable {
     private final PreparedStatement meta;

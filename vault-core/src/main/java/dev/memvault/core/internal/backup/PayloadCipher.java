@@ -11,11 +11,10 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * The streaming AEAD of a backup payload: Tink's AES-256-GCM-HKDF streaming (segments
- * authenticated one by one, each nonce holding the segment number and a last-segment flag, so
- * that reordered, dropped, truncated or appended segments fail), keyed with a key derived from the
- * root key for this one purpose and this one backup, over associated data that is the backup's
- * clear header.
+ * The streaming AEAD of a backup payload: Tink's AES-256-GCM-HKDF streaming (segments authenticated
+ * one by one, each nonce holding the segment number and a last-segment flag, so that reordered,
+ * dropped, truncated or appended segments fail), keyed with a key derived from the root key for
+ * this one purpose and this one backup, over associated data that is the backup's clear header.
  */
 final class PayloadCipher {
   private static final byte[] KEY_INFO =

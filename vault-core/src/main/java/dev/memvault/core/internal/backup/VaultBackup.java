@@ -1,11 +1,11 @@
 package dev.memvault.core.internal.backup;
-import dev.memvault.core.backup.BackupProgress;
-import dev.memvault.core.backup.BackupOptions;
 
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.util.SecretBytes;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.BackupOptions;
+import dev.memvault.core.backup.BackupProgress;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.store.MetaRows;
 import dev.memvault.core.internal.store.Migrations;
@@ -37,11 +37,10 @@ import java.util.Arrays;
 /**
  * One encrypted, self-contained backup file of a vault (docs/FORMAT.md, section 13).
  *
- * <p>Layout: {@code "MVBACK01" || u32be(len(H)) || H || payload}, where H is the serialized
- * {@link BackupHeader} (the vault header with its wrapped keys, a random salt and the segment
- * size) and the payload is every row of the vault database, encrypted with Tink's
- * AES-256-GCM-HKDF streaming AEAD under a key derived from the root key and that salt, with H as
- * associated data.
+ * <p>Layout: {@code "MVBACK01" || u32be(len(H)) || H || payload}, where H is the serialized {@link
+ * BackupHeader} (the vault header with its wrapped keys, a random salt and the segment size) and
+ * the payload is every row of the vault database, encrypted with Tink's AES-256-GCM-HKDF streaming
+ * AEAD under a key derived from the root key and that salt, with H as associated data.
  *
  * <p>Guarantee: a restore either rebuilds the database exactly as it was backed up, or fails with
  * {@link GeneralSecurityException} and leaves nothing behind. Any change to the file (header or
@@ -107,7 +106,8 @@ public final class VaultBackup {
     boolean complete = false;
     try {
       try (OutputStream out =
-          new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), IO_BUFFER)) {
+          new BufferedOutputStream(
+              Files.newOutputStream(temp, StandardOpenOption.WRITE), IO_BUFFER)) {
         BackupFile.writeClear(out, headerBytes);
         // Tink closes the stream it writes to; the file is closed by the outer try instead.
         try (OutputStream payload =
@@ -122,7 +122,8 @@ public final class VaultBackup {
         channel.force(true);
       }
       if (options.replaceExisting()) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } else {
         Files.move(temp, target);
       }
@@ -138,9 +139,9 @@ public final class VaultBackup {
   }
 
   /**
-   * The vault header stored in a backup, read without any key, so that a passphrase or recovery
-   * key can unwrap the root key from it. Nothing in it is authenticated yet: {@link #restore}
-   * checks it, as the associated data of the payload.
+   * The vault header stored in a backup, read without any key, so that a passphrase or recovery key
+   * can unwrap the root key from it. Nothing in it is authenticated yet: {@link #restore} checks
+   * it, as the associated data of the payload.
    *
    * @throws IOException if the file is not a backup (or one of a newer format) or cannot be read
    */
@@ -180,7 +181,9 @@ public final class VaultBackup {
         }
         StreamingAead aead =
             PayloadCipher.streamingAead(
-                root, clear.header().getPayloadSalt().toByteArray(), clear.header().getSegmentSize());
+                root,
+                clear.header().getPayloadSalt().toByteArray(),
+                clear.header().getSegmentSize());
         InputStream plaintext =
             new BufferedInputStream(
                 aead.newDecryptingStream(in, PayloadCipher.associatedData(clear.headerBytes())),
@@ -205,7 +208,8 @@ public final class VaultBackup {
   }
 
   /** Reads every row in one read transaction, so the backup is one consistent snapshot. */
-  private static void copySnapshot(Connection database, OutputStream payload, BackupProgress progress)
+  private static void copySnapshot(
+      Connection database, OutputStream payload, BackupProgress progress)
       throws SQLException, IOException {
     boolean autoCommit = database.getAutoCommit();
     database.setAutoCommit(false);

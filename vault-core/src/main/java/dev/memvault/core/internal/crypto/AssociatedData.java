@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Associated data in memvault's one canonical encoding ({@link CanonicalEncoding}): a label, then
- * each field as a 4-byte big-endian length followed by its bytes. Length prefixes make the
- * encoding injective, so no two different field lists encode to the same bytes (a delimiter join
- * would not be). This builder only collects typed fields.
+ * each field as a 4-byte big-endian length followed by its bytes. Length prefixes make the encoding
+ * injective, so no two different field lists encode to the same bytes (a delimiter join would not
+ * be). This builder only collects typed fields.
  */
 public final class AssociatedData {
   private final String label;

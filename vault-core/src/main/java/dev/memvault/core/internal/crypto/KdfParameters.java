@@ -1,7 +1,7 @@
 package dev.memvault.core.internal.crypto;
 
-import dev.memvault.proto.v1.KdfParams;
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.v1.KdfParams;
 import java.security.SecureRandom;
 
 /**
@@ -16,6 +16,7 @@ public record KdfParameters(int memoryKib, int iterations, int parallelism, byte
   public static final int MIN_ITERATIONS = 3;
   public static final int MIN_PARALLELISM = 1;
   public static final int SALT_BYTES = 16;
+
   /** Upper bounds keep a tampered header from making opening take hours or exhaust memory. */
   public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
 

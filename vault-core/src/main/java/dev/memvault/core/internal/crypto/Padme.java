@@ -5,8 +5,8 @@ package dev.memvault.core.internal.crypto;
  *
  * <p>PADMÉ (Nikitin et al., "Reducing Metadata Leakage from Encrypted Files and Communication with
  * PURBs", PETS 2019) rounds a length L up so that only its top O(log log L) bits remain
- * significant; overhead is at most about 12%. Below {@link #MIN_BUCKET} everything pads to the
- * same size, since short notes are the most sensitive to length.
+ * significant; overhead is at most about 12%. Below {@link #MIN_BUCKET} everything pads to the same
+ * size, since short notes are the most sensitive to length.
  */
 public final class Padme {
   public static final int MIN_BUCKET = 256;

@@ -1,8 +1,8 @@
 package dev.memvault.core.internal.crypto;
 
 /**
- * Everything that gives a record ciphertext its meaning, all bound into its associated data:
- * which vault, scope, record and revision it is, and which device wrote it.
+ * Everything that gives a record ciphertext its meaning, all bound into its associated data: which
+ * vault, scope, record and revision it is, and which device wrote it.
  */
 public record RecordAddress(
     byte[] vaultId, byte[] scopeId, byte[] recordId, long revision, byte[] authorDeviceId) {

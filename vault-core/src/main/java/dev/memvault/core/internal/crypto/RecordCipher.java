@@ -17,9 +17,9 @@ import java.util.zip.DataFormatException;
 /**
  * Seals one serialized memory revision into a {@link RecordEnvelope} and opens it again.
  *
- * <p>Security: IND-CCA (AES-256-GCM through a Tink keyset) for the content; the envelope's
- * address fields are authenticated as associated data, and {@link #open} also checks them against
- * the address the reader expects, so an envelope copied to another record, revision or vault is
+ * <p>Security: IND-CCA (AES-256-GCM through a Tink keyset) for the content; the envelope's address
+ * fields are authenticated as associated data, and {@link #open} also checks them against the
+ * address the reader expects, so an envelope copied to another record, revision or vault is
  * rejected even though it would authenticate under its own fields. Plaintexts are deflated when
  * that makes them fall into a smaller bucket ({@link RecordCompression}; one whose bytes look
  * random is not tried), then padded to {@link Padme} buckets.
@@ -27,8 +27,10 @@ import java.util.zip.DataFormatException;
 public final class RecordCipher {
   public static final int FORMAT_VERSION = 1;
   private static final int LENGTH_PREFIX = 4;
+
   /** Bit 31 of the length prefix: the body is raw DEFLATE of the serialized memory. */
   private static final int DEFLATED = 0x8000_0000;
+
   private static final byte[] AD_LABEL = "memvault.v1.record".getBytes(StandardCharsets.UTF_8);
 
   private RecordCipher() {}
@@ -148,8 +150,8 @@ public final class RecordCipher {
 
   /**
    * The {@code memvault.v1.record} associated data (docs/FORMAT.md, section 6.2) of the envelope's
-   * own fields 1 to 6: what {@link RecordAddress#associatedData} gives for the same address,
-   * built from the fields exactly as they are written or were read.
+   * own fields 1 to 6: what {@link RecordAddress#associatedData} gives for the same address, built
+   * from the fields exactly as they are written or were read.
    */
   private static byte[] associatedData(RecordEnvelopeOrBuilder envelope) {
     ByteString vaultId = envelope.getVaultId();
@@ -181,8 +183,8 @@ public final class RecordCipher {
   }
 
   /**
-   * The bytes of {@code value}, without a copy when it wraps one whole array: for reading only,
-   * as the array may be the ByteString's own.
+   * The bytes of {@code value}, without a copy when it wraps one whole array: for reading only, as
+   * the array may be the ByteString's own.
    */
   private static byte[] readOnlyBytes(ByteString value) {
     WholeArray whole = new WholeArray();

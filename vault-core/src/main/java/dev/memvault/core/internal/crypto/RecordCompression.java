@@ -10,14 +10,14 @@ import java.util.zip.Inflater;
  * section 6.3).
  *
  * <p>Why: a message's text is in its envelope twice (Memory.text and its TEXT parts), and text
- * compresses about twofold, so records shrink to well under half: less to write, encrypt and
- * sync. A record is deflated only when that moves it to a smaller padding bucket, so every record
- * of up to 252 bytes (most notes, every tombstone) is stored uncompressed.
+ * compresses about twofold, so records shrink to well under half: less to write, encrypt and sync.
+ * A record is deflated only when that moves it to a smaller padding bucket, so every record of up
+ * to 252 bytes (most notes, every tombstone) is stored uncompressed.
  *
- * <p>What it costs: the padded length now follows the compressed length, so it says a little
- * about how repetitive a record is as well as how long (threat-model/THREAT_MODEL.md, S3). Each
- * record is compressed alone: no dictionary is shared between records, so text from one record
- * cannot change the length of another.
+ * <p>What it costs: the padded length now follows the compressed length, so it says a little about
+ * how repetitive a record is as well as how long (threat-model/THREAT_MODEL.md, S3). Each record is
+ * compressed alone: no dictionary is shared between records, so text from one record cannot change
+ * the length of another.
  *
  * <p>Deflating is far slower than encrypting (zlib's fastest level runs at a few per cent of
  * AES-GCM's speed), so a record whose bytes look uniformly spread ({@link #looksIncompressible}) is
@@ -77,9 +77,9 @@ final class RecordCompression {
   /**
    * True if a sample of {@code plain} has its bytes spread so evenly that deflating is not worth
    * trying: it counts equal byte pairs within up to {@link #SAMPLE_BYTES} bytes (the collision
-   * estimate of Rényi entropy), which costs a small part of encrypting even a 1 KiB record.
-   * Repeats that only LZ77 finds (the same random block twice) are not seen, so such a record is
-   * stored in a larger bucket than it could be; that costs space, never correctness.
+   * estimate of Rényi entropy), which costs a small part of encrypting even a 1 KiB record. Repeats
+   * that only LZ77 finds (the same random block twice) are not seen, so such a record is stored in
+   * a larger bucket than it could be; that costs space, never correctness.
    */
   static boolean looksIncompressible(byte[] plain) {
     int[] counts = new int[256];

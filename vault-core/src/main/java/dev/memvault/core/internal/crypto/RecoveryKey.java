@@ -15,9 +15,9 @@ import java.util.Locale;
  *
  * <p>Text form: the 32 key bytes followed by a 3-byte checksum (the first bytes of SHA-256 over a
  * label and the key), 280 bits in all, written as 56 Crockford base32 characters in 14 groups of
- * four: {@code 7QK2-M4ZD-...}. Crockford's alphabet has no I, L, O or U; on input, case, spaces
- * and hyphens are ignored and I, L and O are read as 1, 1 and 0. The 24-bit checksum catches any
- * typo except with probability 2^-24.
+ * four: {@code 7QK2-M4ZD-...}. Crockford's alphabet has no I, L, O or U; on input, case, spaces and
+ * hyphens are ignored and I, L and O are read as 1, 1 and 0. The 24-bit checksum catches any typo
+ * except with probability 2^-24.
  *
  * <p>Never prints its bytes; has no equals or hashCode.
  */
@@ -106,8 +106,8 @@ public final class RecoveryKey {
   }
 
   /**
-   * The key that wraps the vault root key. HKDF-SHA256 with the vault id as salt separates this
-   * use of the recovery key from any other.
+   * The key that wraps the vault root key. HKDF-SHA256 with the vault id as salt separates this use
+   * of the recovery key from any other.
    */
   public SecretBytes wrappingKey(byte[] vaultId) {
     byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());

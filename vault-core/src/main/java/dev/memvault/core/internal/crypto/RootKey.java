@@ -5,8 +5,8 @@ import com.google.crypto.tink.util.SecretBytes;
 import java.security.GeneralSecurityException;
 
 /**
- * The vault root key: 256 random bits that wrap every other key of the vault (scope keysets and
- * the database key). It is itself stored only wrapped, by the passphrase and by the recovery key.
+ * The vault root key: 256 random bits that wrap every other key of the vault (scope keysets and the
+ * database key). It is itself stored only wrapped, by the passphrase and by the recovery key.
  *
  * <p>Never prints its bytes; has no equals or hashCode.
  */

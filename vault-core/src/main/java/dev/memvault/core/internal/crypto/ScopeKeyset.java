@@ -9,10 +9,10 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
 
 /**
- * The Tink AEAD keyset of one scope (AES-256-GCM keys). New records are encrypted under the
- * primary key; records written under earlier keys still decrypt, because Tink prefixes each
- * ciphertext with the id of its key. Stored only encrypted under the vault root key, with the
- * vault and scope ids as associated data, so a keyset cannot be moved to another scope.
+ * The Tink AEAD keyset of one scope (AES-256-GCM keys). New records are encrypted under the primary
+ * key; records written under earlier keys still decrypt, because Tink prefixes each ciphertext with
+ * the id of its key. Stored only encrypted under the vault root key, with the vault and scope ids
+ * as associated data, so a keyset cannot be moved to another scope.
  */
 public final class ScopeKeyset {
   static {
@@ -78,8 +78,8 @@ public final class ScopeKeyset {
 
   /**
    * The union of this keyset and {@code other} (sync, docs/FORMAT.md section 14.2): every key of
-   * either, so every record sealed under either stays readable; the primary is {@code other}'s
-   * when {@code otherPrimary}, else this one's.
+   * either, so every record sealed under either stays readable; the primary is {@code other}'s when
+   * {@code otherPrimary}, else this one's.
    */
   public ScopeKeyset mergedWith(ScopeKeyset other, boolean otherPrimary) {
     int primaryId = otherPrimary ? other.primaryKeyId() : primaryKeyId();
@@ -141,6 +141,9 @@ public final class ScopeKeyset {
   }
 
   private static byte[] associatedData(byte[] vaultId, byte[] scopeId) {
-    return AssociatedData.labeled("memvault.v1.scope-keyset").bytes(vaultId).bytes(scopeId).encode();
+    return AssociatedData.labeled("memvault.v1.scope-keyset")
+        .bytes(vaultId)
+        .bytes(scopeId)
+        .encode();
   }
 }

@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Turns what a person types into a safe FTS5 query.
  *
- * <p>Every word becomes a quoted FTS5 string, so FTS5 operators and syntax characters in the
- * input ({@code AND}, {@code NEAR}, {@code -}, {@code .}, {@code :}, brackets, stray quotes) are
- * searched for as text and never cause a syntax error. Text inside double quotes stays one
- * phrase; a trailing {@code *} on a word makes it a prefix search. All words must match.
+ * <p>Every word becomes a quoted FTS5 string, so FTS5 operators and syntax characters in the input
+ * ({@code AND}, {@code NEAR}, {@code -}, {@code .}, {@code :}, brackets, stray quotes) are searched
+ * for as text and never cause a syntax error. Text inside double quotes stays one phrase; a
+ * trailing {@code *} on a word makes it a prefix search. All words must match.
  */
 public final class FtsQuery {
   private FtsQuery() {}

@@ -5,8 +5,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Which memories a listing or search returns. Empty fields do not filter. Messages of
- * conversations are left out of listings unless {@code kind} asks for them.
+ * Which memories a listing or search returns. Empty fields do not filter. Messages of conversations
+ * are left out of listings unless {@code kind} asks for them.
  */
 public record MemoryFilter(
     Optional<byte[]> scopeId,
@@ -49,12 +49,10 @@ public record MemoryFilter(
   }
 
   public MemoryFilter withCreatedBefore(long millis) {
-    return new MemoryFilter(
-        scopeId, kind, tag, createdFromMillis, OptionalLong.of(millis), limit);
+    return new MemoryFilter(scopeId, kind, tag, createdFromMillis, OptionalLong.of(millis), limit);
   }
 
   public MemoryFilter withLimit(int value) {
-    return new MemoryFilter(
-        scopeId, kind, tag, createdFromMillis, createdBeforeMillis, value);
+    return new MemoryFilter(scopeId, kind, tag, createdFromMillis, createdBeforeMillis, value);
   }
 }

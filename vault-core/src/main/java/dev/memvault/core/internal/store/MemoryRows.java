@@ -17,9 +17,9 @@ import java.util.Optional;
  */
 public final class MemoryRows {
   /**
-   * {@code Kind.MESSAGE}: messages stay out of the scope and source indexes (Migrations step 6),
-   * so queries that leave messages out say so with this literal, which the planner needs to use
-   * those partial indexes.
+   * {@code Kind.MESSAGE}: messages stay out of the scope and source indexes (Migrations step 6), so
+   * queries that leave messages out say so with this literal, which the planner needs to use those
+   * partial indexes.
    */
   public static final int MESSAGE_KIND = 6;
 
@@ -33,10 +33,15 @@ public final class MemoryRows {
   // Both lookups must stay on an index (MemoryRowsQueryPlanTest): an import runs one per
   // conversation and per message.
   static final String FIND_BY_SOURCE =
-      "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ? AND m.kind != " + MESSAGE_KIND
+      "SELECT "
+          + COLUMNS
+          + " FROM memories m WHERE m.source_key = ? AND m.kind != "
+          + MESSAGE_KIND
           + " LIMIT 1";
   static final String FIND_MESSAGE_BY_SOURCE =
-      "SELECT " + COLUMNS + " FROM memories m WHERE m.conversation_id = ? AND m.source_key = ?"
+      "SELECT "
+          + COLUMNS
+          + " FROM memories m WHERE m.conversation_id = ? AND m.source_key = ?"
           + " LIMIT 1";
 
   /**
@@ -44,8 +49,8 @@ public final class MemoryRows {
    * asks every virtual table written in a transaction for a savepoint whenever a later statement
    * opens a statement journal (an INSERT OR IGNORE, an upsert, a RETURNING clause, ...), and FTS5
    * answers by flushing the words it holds in memory into a segment of their own, a tiny segment
-   * per memory for FTS5 to merge again and again. Written together at the end, in rowid order,
-   * the words of a transaction are flushed once, whatever statements the other writes use
+   * per memory for FTS5 to merge again and again. Written together at the end, in rowid order, the
+   * words of a transaction are flushed once, whatever statements the other writes use
    * (VaultSearchIndexTest counts the flushes; docs/PERFORMANCE.md).
    */
   private final List<IndexWrite> indexWrites = new ArrayList<>();
@@ -150,10 +155,10 @@ public final class MemoryRows {
   }
 
   /**
-   * Makes {@code envelope} the current revision of a live memory, keeping the previous one in
-   * the history, and re-indexes its text and tags. The previous revision replaces a concurrent
-   * revision of the same number that sync kept in the history: being current, it had the greater
-   * merge key (docs/FORMAT.md, section 14.2).
+   * Makes {@code envelope} the current revision of a live memory, keeping the previous one in the
+   * history, and re-indexes its text and tags. The previous revision replaces a concurrent revision
+   * of the same number that sync kept in the history: being current, it had the greater merge key
+   * (docs/FORMAT.md, section 14.2).
    */
   public void replaceCurrent(
       StoredMemory previous,
@@ -205,8 +210,8 @@ public final class MemoryRows {
 
   /**
    * The memory other than a message, live or forgotten, imported with this source key. (The
-   * condition on kind is written out so that SQLite uses the partial index, which leaves
-   * messages out.)
+   * condition on kind is written out so that SQLite uses the partial index, which leaves messages
+   * out.)
    */
   public Optional<StoredMemory> findBySource(String sourceKey) throws SQLException {
     PreparedStatement query = statements.get(FIND_BY_SOURCE);
@@ -223,8 +228,12 @@ public final class MemoryRows {
   public Optional<StoredMemory> scanMessagesBySource(String sourceKey) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM memories m WHERE m.source_key = ?"
-                + " AND m.kind = " + MESSAGE_KIND + " LIMIT 1")) {
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m WHERE m.source_key = ?"
+                + " AND m.kind = "
+                + MESSAGE_KIND
+                + " LIMIT 1")) {
       query.setString(1, sourceKey);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(read(rows)) : Optional.empty();
@@ -259,7 +268,9 @@ public final class MemoryRows {
   public List<StoredMemory> page(long afterSeq, int limit) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM memories m"
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m"
                 + " WHERE m.seq > ? AND m.deleted = 0 ORDER BY m.seq LIMIT ?")) {
       query.setLong(1, afterSeq);
       query.setInt(2, limit);
@@ -270,7 +281,8 @@ public final class MemoryRows {
   /** Memories that are not tombstones: what {@link #page} returns, counted. */
   public long countLive() throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM memories WHERE deleted = 0")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT count(*) FROM memories WHERE deleted = 0")) {
       rows.next();
       return rows.getLong(1);
     }
@@ -306,7 +318,9 @@ public final class MemoryRows {
   public List<StoredMemory> messagesOf(String conversationId) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM memories m"
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m"
                 + " WHERE m.conversation_id = ? AND m.deleted = 0 ORDER BY m.seq")) {
       query.setString(1, conversationId);
       return readAll(query);
@@ -314,8 +328,8 @@ public final class MemoryRows {
   }
 
   /**
-   * Full-text search ranked by bm25 (best first). Messages are included: the caller decides how
-   * to present a hit inside a conversation, and makes its snippet from the decrypted text.
+   * Full-text search ranked by bm25 (best first). Messages are included: the caller decides how to
+   * present a hit inside a conversation, and makes its snippet from the decrypted text.
    */
   public List<SearchRow> search(String match, MemoryFilter filter, int limit, int offset)
       throws SQLException {
@@ -341,12 +355,14 @@ public final class MemoryRows {
   /**
    * A search without filters: the best rows by bm25 from FTS5 alone (sorted by SQLite), then their
    * memories. Ordering by bm25() this way avoids FTS5's own ORDER BY rank, which runs the query a
-   * second time inside FTS5 to sort it (docs/PERFORMANCE.md), and the join
-   * runs only for the rows kept. Indexed rows are all live (a tombstone leaves the index), so no
-   * filter can drop a kept row.
+   * second time inside FTS5 to sort it (docs/PERFORMANCE.md), and the join runs only for the rows
+   * kept. Indexed rows are all live (a tombstone leaves the index), so no filter can drop a kept
+   * row.
    */
   static final String SEARCH_ALL =
-      "SELECT " + COLUMNS + ", hits.score"
+      "SELECT "
+          + COLUMNS
+          + ", hits.score"
           + " FROM (SELECT rowid AS seq, bm25(memory_fts) AS score FROM memory_fts"
           + " WHERE memory_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?) AS hits"
           + " JOIN memories m ON m.seq = hits.seq WHERE m.deleted = 0 ORDER BY hits.score";
@@ -357,9 +373,12 @@ public final class MemoryRows {
    * LIMIT is filled, not for every match (docs/PERFORMANCE.md).
    */
   private static String filteredSearchSql(Where where) {
-    return "SELECT " + COLUMNS + ", memory_fts.rank"
+    return "SELECT "
+        + COLUMNS
+        + ", memory_fts.rank"
         + " FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid"
-        + " WHERE memory_fts MATCH ? AND " + where.sql
+        + " WHERE memory_fts MATCH ? AND "
+        + where.sql
         + " ORDER BY memory_fts.rank LIMIT ? OFFSET ?";
   }
 
@@ -376,7 +395,10 @@ public final class MemoryRows {
   }
 
   private static String listSql(Where where) {
-    return "SELECT " + COLUMNS + " FROM memories m WHERE " + where.sql
+    return "SELECT "
+        + COLUMNS
+        + " FROM memories m WHERE "
+        + where.sql
         + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?";
   }
 
@@ -452,9 +474,9 @@ public final class MemoryRows {
   }
 
   /**
-   * Writes the held back search index writes, in rowid order (FTS5 flushes when rowids go
-   * down); writes to one row keep their order. The caller's transaction must call this before it
-   * commits, and searches call it first.
+   * Writes the held back search index writes, in rowid order (FTS5 flushes when rowids go down);
+   * writes to one row keep their order. The caller's transaction must call this before it commits,
+   * and searches call it first.
    */
   public void flushIndexWrites() throws SQLException {
     if (indexWrites.isEmpty()) {
@@ -484,8 +506,8 @@ public final class MemoryRows {
 
   /**
    * Forgets the writes held since {@code mark}: the caller rolled back to the savepoint it took
-   * then. Writes already written out since then were written inside the savepoint, so the
-   * rollback undid them in the database, and every write still held came after them.
+   * then. Writes already written out since then were written inside the savepoint, so the rollback
+   * undid them in the database, and every write still held came after them.
    */
   public void rollbackIndexWrites(IndexMark mark) {
     int keep = mark.flushes() == indexFlushes ? mark.held() : 0;
@@ -553,10 +575,13 @@ public final class MemoryRows {
   private static Where where(MemoryFilter filter, boolean keepMessages) {
     StringBuilder sql = new StringBuilder("m.deleted = 0");
     List<Object> parameters = new ArrayList<>();
-    filter.scopeId().ifPresent(id -> {
-      sql.append(" AND m.scope_id = ?");
-      parameters.add(id);
-    });
+    filter
+        .scopeId()
+        .ifPresent(
+            id -> {
+              sql.append(" AND m.scope_id = ?");
+              parameters.add(id);
+            });
     if (filter.kind().isPresent()) {
       int kind = filter.kind().getAsInt();
       sql.append(" AND m.kind = ?");
@@ -567,18 +592,27 @@ public final class MemoryRows {
     } else if (!keepMessages) {
       sql.append(" AND m.kind != ").append(MESSAGE_KIND);
     }
-    filter.tag().ifPresent(tag -> {
-      sql.append(" AND m.seq IN (SELECT seq FROM memory_tags WHERE tag = ?)");
-      parameters.add(tag);
-    });
-    filter.createdFromMillis().ifPresent(from -> {
-      sql.append(" AND m.created_at >= ?");
-      parameters.add(from);
-    });
-    filter.createdBeforeMillis().ifPresent(before -> {
-      sql.append(" AND m.created_at < ?");
-      parameters.add(before);
-    });
+    filter
+        .tag()
+        .ifPresent(
+            tag -> {
+              sql.append(" AND m.seq IN (SELECT seq FROM memory_tags WHERE tag = ?)");
+              parameters.add(tag);
+            });
+    filter
+        .createdFromMillis()
+        .ifPresent(
+            from -> {
+              sql.append(" AND m.created_at >= ?");
+              parameters.add(from);
+            });
+    filter
+        .createdBeforeMillis()
+        .ifPresent(
+            before -> {
+              sql.append(" AND m.created_at < ?");
+              parameters.add(before);
+            });
     return new Where(sql.toString(), parameters);
   }
 

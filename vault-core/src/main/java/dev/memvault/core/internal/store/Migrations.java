@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Versioned schema migrations, tracked in SQLite's {@code user_version}. Each step runs in one
- * transaction with the version bump, so a crash leaves the schema at one version or the next.
- * Steps are only ever appended.
+ * transaction with the version bump, so a crash leaves the schema at one version or the next. Steps
+ * are only ever appended.
  */
 public final class Migrations {
   private static final List<String[]> STEPS =
@@ -145,7 +145,11 @@ public final class Migrations {
     int version = currentVersion(connection);
     if (version > latestVersion()) {
       throw new SQLException(
-          "vault schema version " + version + " is newer than this memvault (" + latestVersion() + ")");
+          "vault schema version "
+              + version
+              + " is newer than this memvault ("
+              + latestVersion()
+              + ")");
     }
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);

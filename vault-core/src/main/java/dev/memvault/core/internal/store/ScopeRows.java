@@ -16,7 +16,8 @@ public final class ScopeRows {
   }
 
   /** One scope as stored; the keyset is encrypted under the vault root key. */
-  public record StoredScope(byte[] scopeId, String name, byte[] encryptedKeyset, long createdAtMillis) {}
+  public record StoredScope(
+      byte[] scopeId, String name, byte[] encryptedKeyset, long createdAtMillis) {}
 
   public List<StoredScope> all() throws SQLException {
     List<StoredScope> scopes = new ArrayList<>();
@@ -26,7 +27,8 @@ public final class ScopeRows {
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         scopes.add(
-            new StoredScope(rows.getBytes(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
+            new StoredScope(
+                rows.getBytes(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
       }
     }
     return scopes;

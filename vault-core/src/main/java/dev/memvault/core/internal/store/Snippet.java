@@ -8,22 +8,23 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The excerpt of a search hit, with the matching words in [brackets], made from the decrypted
- * text.
+ * The excerpt of a search hit, with the matching words in [brackets], made from the decrypted text.
  *
  * <p>The search index keeps no copy of the text (it is a contentless FTS5 table, so memories are
  * stored once, encrypted), which leaves FTS5's own {@code snippet()} nothing to cut from. This
  * reproduces what it did closely enough to read the same: words split and folded as the index's
- * {@code unicode61 remove_diacritics 2} tokenizer does (letters, digits and private-use
- * characters make words; case and accents fold), and the window of at most {@code maxWords}
- * words that holds the most different query words, then the most matches, then comes first.
+ * {@code unicode61 remove_diacritics 2} tokenizer does (letters, digits and private-use characters
+ * make words; case and accents fold), and the window of at most {@code maxWords} words that holds
+ * the most different query words, then the most matches, then comes first.
  */
 public final class Snippet {
   static final String ELLIPSIS = "…";
 
   private Snippet() {}
 
-  /** An excerpt of {@code text} around the words of {@code terms}, at most {@code maxWords} long. */
+  /**
+   * An excerpt of {@code text} around the words of {@code terms}, at most {@code maxWords} long.
+   */
   public static String of(String text, List<FtsQuery.Term> terms, int maxWords) {
     List<Word> words = words(text);
     if (words.isEmpty()) {
@@ -145,17 +146,17 @@ public final class Snippet {
   private static boolean isWordCharacter(int codePoint) {
     switch (Character.getType(codePoint)) {
       case Character.UPPERCASE_LETTER,
-          Character.LOWERCASE_LETTER,
-          Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER,
-          Character.OTHER_LETTER,
-          Character.DECIMAL_DIGIT_NUMBER,
-          Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER,
-          Character.PRIVATE_USE,
-          Character.NON_SPACING_MARK,
-          Character.COMBINING_SPACING_MARK,
-          Character.ENCLOSING_MARK:
+      Character.LOWERCASE_LETTER,
+      Character.TITLECASE_LETTER,
+      Character.MODIFIER_LETTER,
+      Character.OTHER_LETTER,
+      Character.DECIMAL_DIGIT_NUMBER,
+      Character.LETTER_NUMBER,
+      Character.OTHER_NUMBER,
+      Character.PRIVATE_USE,
+      Character.NON_SPACING_MARK,
+      Character.COMBINING_SPACING_MARK,
+      Character.ENCLOSING_MARK:
         return true;
       default:
         return false;
@@ -169,7 +170,8 @@ public final class Snippet {
     }
     String decomposed = Normalizer.normalize(word, Normalizer.Form.NFD);
     StringBuilder folded = new StringBuilder(decomposed.length());
-    decomposed.codePoints()
+    decomposed
+        .codePoints()
         .filter(c -> Character.getType(c) != Character.NON_SPACING_MARK)
         .forEach(folded::appendCodePoint);
     return folded.toString().toLowerCase(Locale.ROOT);

@@ -39,7 +39,8 @@ public final class SqlCipherDatabase {
     byte[] raw = key.toByteArray(InsecureSecretKeyAccess.get());
     Properties properties;
     try {
-      properties = SQLiteMCSqlCipherConfig.getV4Defaults().withRawUnsaltedKey(raw).build().toProperties();
+      properties =
+          SQLiteMCSqlCipherConfig.getV4Defaults().withRawUnsaltedKey(raw).build().toProperties();
     } finally {
       Arrays.fill(raw, (byte) 0);
     }

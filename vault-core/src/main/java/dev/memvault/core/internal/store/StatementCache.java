@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Prepared statements kept for the life of a connection, for the statements that run once per
- * row in a batch: preparing them anew for every row costs more than the insert itself. They
- * close with their connection. Not thread-safe; the vault serializes access.
+ * Prepared statements kept for the life of a connection, for the statements that run once per row
+ * in a batch: preparing them anew for every row costs more than the insert itself. They close with
+ * their connection. Not thread-safe; the vault serializes access.
  */
 public final class StatementCache {
   private final Connection connection;

@@ -2,8 +2,8 @@ package dev.memvault.core.internal.store;
 
 /**
  * One row of the memories table: the index columns and the current revision's envelope. The
- * envelope is the source of truth; the other columns exist to filter and order without
- * decrypting. {@code sourceKey} is null unless the memory came from a provider with its own id.
+ * envelope is the source of truth; the other columns exist to filter and order without decrypting.
+ * {@code sourceKey} is null unless the memory came from a provider with its own id.
  */
 public record StoredMemory(
     long seq,

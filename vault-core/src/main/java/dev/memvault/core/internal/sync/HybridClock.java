@@ -3,8 +3,8 @@ package dev.memvault.core.internal.sync;
 import java.time.Clock;
 
 /**
- * A hybrid logical clock (docs/FORMAT.md, section 14.1): {@code wall_ms << 16 | counter}. Values
- * it hands out strictly increase, and after {@link #receive} they are greater than every value
+ * A hybrid logical clock (docs/FORMAT.md, section 14.1): {@code wall_ms << 16 | counter}. Values it
+ * hands out strictly increase, and after {@link #receive} they are greater than every value
  * received, so a write made after seeing another device's write is ordered after it even when the
  * wall clocks disagree.
  *

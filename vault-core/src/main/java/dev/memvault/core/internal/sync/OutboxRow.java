@@ -1,9 +1,9 @@
 package dev.memvault.core.internal.sync;
 
 /**
- * An outbox row as stored (Migrations step 4): a revision by reference ({@code memoryId},
- * {@code revision}, {@code envelopeHash}), a scope by reference ({@code memoryId} null, the scope
- * id as {@code recordId}), or, for rows written before references, the payload itself.
+ * An outbox row as stored (Migrations step 4): a revision by reference ({@code memoryId}, {@code
+ * revision}, {@code envelopeHash}), a scope by reference ({@code memoryId} null, the scope id as
+ * {@code recordId}), or, for rows written before references, the payload itself.
  */
 public record OutboxRow(
     long seq,

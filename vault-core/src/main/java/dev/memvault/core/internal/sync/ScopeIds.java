@@ -13,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The id of a new scope, derived from its name under the vault root key (docs/FORMAT.md, section
  * 14.2): two devices that create the same scope name before they sync get the same scope id, and
- * their keysets merge instead of conflicting. Without the root key the id reveals nothing about
- * the name.
+ * their keysets merge instead of conflicting. Without the root key the id reveals nothing about the
+ * name.
  */
 public final class ScopeIds {
   private static final byte[] INFO = "memvault.v1 scope id".getBytes(StandardCharsets.UTF_8);

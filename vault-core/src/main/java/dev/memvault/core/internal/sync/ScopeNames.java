@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
 /**
- * Encrypts a scope's name for a {@code ScopeRecord} (docs/FORMAT.md, section 14): AES-256-GCM
- * under the root key, bound to the vault and scope ids, so a sync server never learns scope names
- * and cannot move a name to another scope.
+ * Encrypts a scope's name for a {@code ScopeRecord} (docs/FORMAT.md, section 14): AES-256-GCM under
+ * the root key, bound to the vault and scope ids, so a sync server never learns scope names and
+ * cannot move a name to another scope.
  */
 public final class ScopeNames {
   private ScopeNames() {}

@@ -1,8 +1,8 @@
 package dev.memvault.core.internal.sync;
-import dev.memvault.core.sync.SyncCursor;
-import dev.memvault.core.sync.OutboxEntry;
 
 import dev.memvault.core.internal.store.StatementCache;
+import dev.memvault.core.sync.OutboxEntry;
+import dev.memvault.core.sync.SyncCursor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and writes the sync tables: outbox, sync_state and device_keys and the merge-state tables (Migrations step 3).
- * Callers own transactions: every method here runs inside the caller's.
+ * Reads and writes the sync tables: outbox, sync_state and device_keys and the merge-state tables
+ * (Migrations step 3). Callers own transactions: every method here runs inside the caller's.
  */
 public final class SyncRows {
   private static final String HLC = "hlc";
@@ -53,8 +53,7 @@ public final class SyncRows {
   }
 
   /** Queues a change whose payload is complete now (a checkpoint). */
-  public void enqueuePayload(byte[] changeId, byte[] recordId, byte[] payload)
-      throws SQLException {
+  public void enqueuePayload(byte[] changeId, byte[] recordId, byte[] payload) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO outbox (change_id, record_id, payload) VALUES (?, ?, ?)")) {
@@ -117,7 +116,8 @@ public final class SyncRows {
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         seen.add(
-            new SeenCheckpoint(rows.getBytes(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+            new SeenCheckpoint(
+                rows.getBytes(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
       }
     }
     return seen;
@@ -125,9 +125,7 @@ public final class SyncRows {
 
   /** Acknowledged changes no pull has seen yet. */
   public long unconfirmedCount() throws SQLException {
-    try (PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT count(*) FROM outbox_acks");
+    try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM outbox_acks");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
@@ -175,9 +173,10 @@ public final class SyncRows {
   }
 
   public long pendingCount() throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(
-            "SELECT count(*) FROM outbox o"
-                + " WHERE NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.outbox_seq = o.seq)");
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT count(*) FROM outbox o"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.outbox_seq = o.seq)");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
@@ -192,8 +191,7 @@ public final class SyncRows {
    * Marks pushed rows as acknowledged by the server at the given log positions: they leave the
    * queue, and wait for their pull to see them there ({@link #ackedSeq}, {@link #removeChange}).
    */
-  public void markAcknowledged(List<OutboxEntry> entries, List<Long> logSeqs)
-      throws SQLException {
+  public void markAcknowledged(List<OutboxEntry> entries, List<Long> logSeqs) throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "INSERT OR REPLACE INTO outbox_acks (outbox_seq, acked_seq) VALUES (?, ?)")) {
@@ -237,8 +235,7 @@ public final class SyncRows {
   public List<Long> unconfirmed() throws SQLException {
     List<Long> seqs = new ArrayList<>();
     try (PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT outbox_seq FROM outbox_acks ORDER BY outbox_seq");
+            connection.prepareStatement("SELECT outbox_seq FROM outbox_acks ORDER BY outbox_seq");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         seqs.add(rows.getLong(1));
@@ -267,7 +264,8 @@ public final class SyncRows {
   public void removeSeqs(List<Long> seqs) throws SQLException {
     try (PreparedStatement unack =
             connection.prepareStatement("DELETE FROM outbox_acks WHERE outbox_seq = ?");
-        PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
       for (long seq : seqs) {
         unack.setLong(1, seq);
         unack.addBatch();

@@ -1,8 +1,5 @@
 package dev.memvault.core.internal.backup;
 
-import dev.memvault.core.backup.BackupOptions;
-import dev.memvault.core.backup.BackupProgress;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memvault.core.testing.Drafts;
@@ -61,14 +58,14 @@ final class BackupFixture {
       List<String> plaintexts) {}
 
   /**
-   * Fills a vault: notes in three scopes with tags, a memory with three revisions, a forgotten
-   * one, a conversation with messages and a forgotten one, a forgotten import (its provider id
-   * stays on the tombstone), a rotated scope key with memories under both keys, and enough text
-   * to span many 4 KiB segments.
+   * Fills a vault: notes in three scopes with tags, a memory with three revisions, a forgotten one,
+   * a conversation with messages and a forgotten one, a forgotten import (its provider id stays on
+   * the tombstone), a rotated scope key with memories under both keys, and enough text to span many
+   * 4 KiB segments.
    */
   /**
-   * Letters in no pattern, so that the text stays long after records are deflated (a repeated
-   * word would compress to almost nothing).
+   * Letters in no pattern, so that the text stays long after records are deflated (a repeated word
+   * would compress to almost nothing).
    */
   private static String filler(int seed, int length) {
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
@@ -84,8 +81,12 @@ final class BackupFixture {
     for (int i = 0; i < 24; i++) {
       String scope = i % 3 == 0 ? HEALTH : WORK;
       String text =
-          "Quillwort note " + i + " about the harbour crane and marmalade recipe number " + (i * 37)
-              + ", kept long enough to fill segments: " + filler(i, 320);
+          "Quillwort note "
+              + i
+              + " about the harbour crane and marmalade recipe number "
+              + (i * 37)
+              + ", kept long enough to fill segments: "
+              + filler(i, 320);
       String tag = "tagalpha" + (i % 4);
       vault.add(Drafts.note(scope, text, tag));
       plaintexts.add("Quillwort note " + i);
@@ -96,14 +97,14 @@ final class BackupFixture {
     vault.update(revised, b -> b.setText("Zanzibar final wording").clearTags().addTags("tagfinal"));
     plaintexts.addAll(List.of("Zanzibar", "tagdraft", "tagfinal"));
 
-    String forgotten = vault.add(Drafts.note(HEALTH, "Penicillinallergy secret", "tagmedic")).getId();
+    String forgotten =
+        vault.add(Drafts.note(HEALTH, "Penicillinallergy secret", "tagmedic")).getId();
     vault.update(forgotten, b -> b.setText("Penicillinallergy and amoxicillin"));
     vault.forget(forgotten);
     plaintexts.addAll(List.of("Penicillinallergy", "tagmedic"));
 
     Memory imported =
-        Drafts.note(WORK, "Imported gooseberry fact")
-            .toBuilder()
+        Drafts.note(WORK, "Imported gooseberry fact").toBuilder()
             .setSource(Source.newBuilder().setProvider("chatgpt").setExternalId("extid-plover-7"))
             .build();
     String importedId = vault.add(imported).getId();
@@ -168,7 +169,8 @@ final class BackupFixture {
     return rows;
   }
 
-  static void assertSameTables(Map<String, List<String>> expected, Map<String, List<String>> actual) {
+  static void assertSameTables(
+      Map<String, List<String>> expected, Map<String, List<String>> actual) {
     assertEquals(expected.keySet(), actual.keySet());
     for (String table : expected.keySet()) {
       assertEquals(expected.get(table), actual.get(table), "table " + table);

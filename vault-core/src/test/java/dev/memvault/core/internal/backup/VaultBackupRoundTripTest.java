@@ -1,26 +1,23 @@
 package dev.memvault.core.internal.backup;
 
-import dev.memvault.core.vault.SourceMatch;
-
-import dev.memvault.core.backup.BackupOptions;
-import dev.memvault.core.backup.BackupProgress;
-
 import static dev.memvault.core.internal.backup.BackupFixture.CHATS;
 import static dev.memvault.core.internal.backup.BackupFixture.WORK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.RawVault;
 import dev.memvault.core.vault.CreatedVault;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.core.vault.SourceMatch;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultHeaderFile;
 import dev.memvault.proto.v1.BackupEnd;
@@ -100,8 +97,7 @@ class VaultBackupRoundTripTest {
           restored.messages(contents.conversation()).stream().map(Memory::getId).toList());
       // Search runs on the restored index; forgotten memories stay out of it and out of reach.
       assertEquals(
-          contents.revised(),
-          restored.search("zanzibar", Selection.all()).get(0).memory().getId());
+          contents.revised(), restored.search("zanzibar", Selection.all()).get(0).memory().getId());
       assertEquals(
           contents.conversation(),
           restored.search("glacierhike", Selection.all()).get(0).memory().getId());
@@ -126,8 +122,11 @@ class VaultBackupRoundTripTest {
     assertEquals(
         sourceHeader.toBuilder().clearDeviceId().clearDatabaseKey().clearIntegrityTag().build(),
         restoredHeader.toBuilder().clearDeviceId().clearDatabaseKey().clearIntegrityTag().build());
-    assertEquals(List.of("vault.db", "vault.header"), BackupFixture.files(target).stream()
-        .filter(name -> !name.startsWith("vault.db-")).toList());
+    assertEquals(
+        List.of("vault.db", "vault.header"),
+        BackupFixture.files(target).stream()
+            .filter(name -> !name.startsWith("vault.db-"))
+            .toList());
     // The restored vault opens with the passphrase of the backup, as any vault does.
     Vault.open(target, PASSPHRASE).close();
   }
@@ -184,15 +183,15 @@ class VaultBackupRoundTripTest {
     }
 
     assertEquals(List.of(), found, "plaintext found in the backup file");
-    assertTrue(bytes.length > 5 * 4096, "the fixture should span several segments: " + bytes.length);
+    assertTrue(
+        bytes.length > 5 * 4096, "the fixture should span several segments: " + bytes.length);
   }
 
   @Test
   void backupFile_startsWithMagicAndHeaderThatHoldsTheVaultHeader() throws Exception {
     byte[] bytes = Files.readAllBytes(backup);
 
-    assertArrayEquals(
-        "MVBACK01".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(bytes, 8));
+    assertArrayEquals("MVBACK01".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(bytes, 8));
     assertEquals(sourceHeader, VaultBackup.readHeader(backup));
   }
 
@@ -243,11 +242,14 @@ class VaultBackupRoundTripTest {
               .array();
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(
-          Cipher.DECRYPT_MODE, new SecretKeySpec(segmentKey, "AES"), new GCMParameterSpec(128, nonce));
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(segmentKey, "AES"),
+          new GCMParameterSpec(128, nonce));
       plaintext.write(cipher.doFinal(payload, start, end - start));
       start = end;
     }
-    Map<BackupRecord.ItemCase, Integer> counts = new java.util.EnumMap<>(BackupRecord.ItemCase.class);
+    Map<BackupRecord.ItemCase, Integer> counts =
+        new java.util.EnumMap<>(BackupRecord.ItemCase.class);
     ByteBuffer records = ByteBuffer.wrap(plaintext.toByteArray());
     BackupRecord last = null;
     while (records.hasRemaining()) {

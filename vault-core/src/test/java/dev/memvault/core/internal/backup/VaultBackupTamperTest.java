@@ -1,8 +1,5 @@
 package dev.memvault.core.internal.backup;
 
-import dev.memvault.core.backup.BackupOptions;
-import dev.memvault.core.backup.BackupProgress;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.crypto.tink.util.SecretBytes;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.RawVault;
@@ -42,8 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every change to a backup file (a flipped bit in the header or the payload, a truncation, bytes
- * appended, segments moved, a header from another backup) and every wrong key makes a restore
- * fail and leaves no file behind.
+ * appended, segments moved, a header from another backup) and every wrong key makes a restore fail
+ * and leaves no file behind.
  *
  * <p>Most cases call {@link VaultBackup#restore} with the right root key, so that only the
  * tampering can make them fail and thousands of them run in seconds; a few go through {@link
@@ -51,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class VaultBackupTamperTest {
   private static final int SEGMENT = 4096;
+
   /** Both vaults share it, so that a header swapped in from the other backup still unlocks. */
   private static final char[] PASSPHRASE = "tamper test passphrase".toCharArray();
 
@@ -226,7 +225,8 @@ class VaultBackupTamperTest {
 
     Path target = freshDirectory();
     assertRestoresNothing(concat(clearOfB, payloadOfA), rootA, target, "other vault's header");
-    assertRestoresNothing(concat(clearOfB, payloadOfA), rootB, target, "other vault's header, its key");
+    assertRestoresNothing(
+        concat(clearOfB, payloadOfA), rootB, target, "other vault's header, its key");
     assertRestoresNothing(
         concat(clearOfSecondA, payloadOfA), rootA, target, "header of another backup of the vault");
   }
@@ -241,7 +241,9 @@ class VaultBackupTamperTest {
   static Stream<Arguments> tamperedThroughVault() {
     int payloadLength = pristine.length - payloadStart;
     return Stream.of(
-        Arguments.of("payload byte flipped", (UnaryOperator<byte[]>) b -> flip(b, payloadStart + payloadLength / 2)),
+        Arguments.of(
+            "payload byte flipped",
+            (UnaryOperator<byte[]>) b -> flip(b, payloadStart + payloadLength / 2)),
         Arguments.of("last byte flipped", (UnaryOperator<byte[]>) b -> flip(b, b.length - 1)),
         Arguments.of(
             "truncated at a segment boundary",
@@ -267,7 +269,8 @@ class VaultBackupTamperTest {
     Path target = root.resolve("vault-target-" + (++cases));
 
     VaultException.Corrupt e =
-        assertThrows(VaultException.Corrupt.class, () -> Vault.restore(file, target, PASSPHRASE), what);
+        assertThrows(
+            VaultException.Corrupt.class, () -> Vault.restore(file, target, PASSPHRASE), what);
 
     assertTrue(e.getMessage().contains("nothing was restored"), e.getMessage());
     assertEquals(List.of(), BackupFixture.files(target), what);

@@ -102,8 +102,7 @@ class PadmeTest {
         // Below the minimum bucket every length pads to 256 bytes on purpose; the 12% bound is
         // PADMÉ's, for lengths above it.
         assertTrue(
-            padded - (long) length <= 0.12 * length,
-            "overhead on " + length + Seeds.context(seed));
+            padded - (long) length <= 0.12 * length, "overhead on " + length + Seeds.context(seed));
       }
     }
   }

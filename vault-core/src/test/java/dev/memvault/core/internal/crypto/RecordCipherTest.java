@@ -307,6 +307,7 @@ class RecordCipherTest {
     }
     return out;
   }
+
   // ---------------------------------------------------------------- compression (FORMAT 6.3)
 
   /** Tink prefix, nonce and tag around the padded plaintext. */
@@ -348,7 +349,8 @@ class RecordCipherTest {
 
     RecordEnvelope envelope = sealedMemory(memory);
 
-    assertEquals(AEAD_OVERHEAD + Padme.paddedLength(4 + memory.length), envelope.getCiphertext().size());
+    assertEquals(
+        AEAD_OVERHEAD + Padme.paddedLength(4 + memory.length), envelope.getCiphertext().size());
     assertArrayEquals(memory, open(envelope));
   }
 
@@ -405,7 +407,9 @@ class RecordCipherTest {
     assertThrows(GeneralSecurityException.class, () -> open(envelope));
   }
 
-  /** An envelope whose plaintext is exactly u32be(prefix) || body, padded, as a writer could seal. */
+  /**
+   * An envelope whose plaintext is exactly u32be(prefix) || body, padded, as a writer could seal.
+   */
   private RecordEnvelope sealedRaw(int prefix, byte[] body) throws GeneralSecurityException {
     RecordAddress address = new RecordAddress(VAULT_ID, SCOPE_ID, RECORD_ID, REVISION, DEVICE_ID);
     java.nio.ByteBuffer plain = java.nio.ByteBuffer.allocate(Padme.paddedLength(4 + body.length));

@@ -125,7 +125,6 @@ class RecordCompressionTest {
     byte[] out = new byte[3_000];
     int length = RecordCompression.deflateInto(text(2_000), out, 0, out.length);
 
-    assertThrows(
-        DataFormatException.class, () -> RecordCompression.inflate(out, 0, length - 1));
+    assertThrows(DataFormatException.class, () -> RecordCompression.inflate(out, 0, length - 1));
   }
 }

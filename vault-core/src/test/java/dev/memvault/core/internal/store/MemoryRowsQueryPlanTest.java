@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Messages are left out of the scope and source indexes (partial indexes, Migrations step 6).
- * SQLite uses a partial index only when the query's WHERE implies the index's, so the queries
- * that rely on them are checked here against SQLite's own plan: a full scan of the memories table
- * would still give right answers, only slowly, and no other test would notice.
+ * SQLite uses a partial index only when the query's WHERE implies the index's, so the queries that
+ * rely on them are checked here against SQLite's own plan: a full scan of the memories table would
+ * still give right answers, only slowly, and no other test would notice.
  */
 class MemoryRowsQueryPlanTest {
   @TempDir Path dir;
@@ -34,7 +34,8 @@ class MemoryRowsQueryPlanTest {
   void listingsOfAScope_useTheScopeIndex() throws Exception {
     byte[] scope = new byte[16];
     try (Connection db = migrated()) {
-      assertUses(db, MemoryRows.listSql(MemoryFilter.all().withScopeId(scope)), "memories_by_scope");
+      assertUses(
+          db, MemoryRows.listSql(MemoryFilter.all().withScopeId(scope)), "memories_by_scope");
       assertUses(
           db,
           MemoryRows.listSql(MemoryFilter.all().withScopeId(scope).withKind(3)),
@@ -64,8 +65,11 @@ class MemoryRowsQueryPlanTest {
       }
     }
     assertTrue(
-        plan.stream().anyMatch(step -> step.contains("USING INDEX " + index)
-            || step.contains("USING COVERING INDEX " + index)),
+        plan.stream()
+            .anyMatch(
+                step ->
+                    step.contains("USING INDEX " + index)
+                        || step.contains("USING COVERING INDEX " + index)),
         "expected " + index + " in the plan of " + sql + ": " + plan);
   }
 }

@@ -20,7 +20,8 @@ class SnippetTest {
   @Test
   void of_caseAndAccents_foldedAsTheIndexFoldsThem() {
     assertEquals(
-        "[Café] au lait in [Zürich]", Snippet.of("Café au lait in Zürich", terms("cafe ZURICH"), 16));
+        "[Café] au lait in [Zürich]",
+        Snippet.of("Café au lait in Zürich", terms("cafe ZURICH"), 16));
   }
 
   @Test

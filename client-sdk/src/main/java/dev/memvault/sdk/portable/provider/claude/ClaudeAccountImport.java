@@ -25,8 +25,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Imports what a Claude export holds besides conversations: its projects ({@code projects.json})
- * and what Claude remembered about the person ({@code memories.json}); docs/FORMAT.md, section
- * 4.2.
+ * and what Claude remembered about the person ({@code memories.json}); docs/FORMAT.md, section 4.2.
  *
  * <p>Each project, and each account's memories, is written in one transaction: whole or, when the
  * file describes it badly, not at all (listed in the summary's failures). Both files are read one

@@ -37,8 +37,8 @@ import tools.jackson.databind.JsonNode;
  * it becomes a conversation of its own, identified by its time: never merged with unrelated
  * exchanges, and the same conversation in every export.
  *
- * <p>A conversation is complete only at the end of the file, and the file can be hundreds of MB.
- * So the log is read in passes: the first checks every entry and measures each conversation; each
+ * <p>A conversation is complete only at the end of the file, and the file can be hundreds of MB. So
+ * the log is read in passes: the first checks every entry and measures each conversation; each
  * later pass collects the entries of as many conversations as fit in {@value #PASS_BUDGET_CHARS}
  * characters and writes them, each whole or not at all. Memory stays bounded by that budget (or by
  * the largest single conversation) plus a small record per conversation; nothing of the
@@ -249,9 +249,7 @@ public final class GeminiActivityImport {
   }
 
   private static String key(GeminiEntry entry) {
-    return entry.conversationId() != null
-        ? entry.conversationId()
-        : "activity/" + entry.timeText();
+    return entry.conversationId() != null ? entry.conversationId() : "activity/" + entry.timeText();
   }
 
   /** Conversations that import, in file order, cut into passes that fit the budget. */
@@ -363,8 +361,8 @@ public final class GeminiActivityImport {
   }
 
   /**
-   * Progress over all passes as a share of the file's size: the first pass is the first half,
-   * the collecting passes share the second.
+   * Progress over all passes as a share of the file's size: the first pass is the first half, the
+   * collecting passes share the second.
    */
   private void report(long bytesRead, int pass, int passes) {
     if (totalBytes <= 0) {

@@ -29,8 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param timeText the entry's {@code time} exactly as the export writes it: part of its messages'
  *     ids, so that they are the same in every export
  */
-record GeminiEntry(
-    String conversationId, String timeText, Instant time, List<Exchange> exchanges) {
+record GeminiEntry(String conversationId, String timeText, Instant time, List<Exchange> exchanges) {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String PROMPTED = "Prompted ";
 
@@ -66,8 +65,7 @@ record GeminiEntry(
       throw new ConversationProblem("is not an object");
     }
     if (!isGemini(entry)) {
-      throw new ConversationProblem(
-          "is activity of '" + product(entry) + "', not of Gemini Apps");
+      throw new ConversationProblem("is activity of '" + product(entry) + "', not of Gemini Apps");
     }
     String timeText = string(entry, "time", "");
     Instant time = isoTime(entry, "time", "");

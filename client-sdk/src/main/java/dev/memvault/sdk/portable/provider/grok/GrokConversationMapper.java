@@ -129,8 +129,8 @@ public final class GrokConversationMapper implements ConversationMapper {
   }
 
   /**
-   * From a root to the newest leaf: the answer the person saw last. A leaf without a time counts
-   * as older than any with one; between equal times, the later in the export wins.
+   * From a root to the newest leaf: the answer the person saw last. A leaf without a time counts as
+   * older than any with one; between equal times, the later in the export wins.
    */
   private static List<String> visiblePath(Map<String, Node> nodes, Map<String, List<String>> kids) {
     Node newest = null;
@@ -184,8 +184,7 @@ public final class GrokConversationMapper implements ConversationMapper {
     MessageContent content =
         parts.isEmpty()
             ? null
-            : new MessageContent(
-                id, role, "", parts, stringOrEmpty(response, "model", path), at);
+            : new MessageContent(id, role, "", parts, stringOrEmpty(response, "model", path), at);
     return new Node(id, string(response, "parent_response_id", path), at, content);
   }
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Conversations waiting to be written together, in one durable commit. Bounded by count and by
- * the bytes of the export they came from, so memory stays small whatever the export holds.
+ * Conversations waiting to be written together, in one durable commit. Bounded by count and by the
+ * bytes of the export they came from, so memory stays small whatever the export holds.
  */
 public final class ConversationBatch {
   static final int MAX_CONVERSATIONS = 200;

@@ -94,8 +94,8 @@ public final class ConversationReader implements AutoCloseable {
   }
 
   /**
-   * The fields named when this reader was made that the file holds, once {@link #next} has
-   * returned null.
+   * The fields named when this reader was made that the file holds, once {@link #next} has returned
+   * null.
    */
   public Map<String, JsonNode> kept() {
     return Collections.unmodifiableMap(kept);

@@ -1,10 +1,9 @@
 package dev.memvault.sdk.portable.provider.internal;
 
-import java.util.ArrayList;
-import dev.memvault.core.VaultException;
 import com.google.protobuf.Timestamp;
-import dev.memvault.core.vault.Uuid7;
+import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.SourceMatch;
+import dev.memvault.core.vault.Uuid7;
 import dev.memvault.core.vault.VaultTransactions;
 import dev.memvault.core.vault.Writes;
 import dev.memvault.proto.v1.Conversation;
@@ -16,6 +15,7 @@ import dev.memvault.proto.v1.Source;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +73,9 @@ public final class ConversationWriter {
 
   /**
    * Writes several conversations in one durable commit, each inside its own savepoint: a
-   * conversation that breaks a format rule is undone alone and reported in its result; the
-   * others are written. One commit per batch instead of per conversation is what makes a large
-   * import fast (each commit waits for the disk).
+   * conversation that breaks a format rule is undone alone and reported in its result; the others
+   * are written. One commit per batch instead of per conversation is what makes a large import fast
+   * (each commit waits for the disk).
    */
   public List<Result> writeAll(List<ImportedConversation> conversations) {
     return vault.write(

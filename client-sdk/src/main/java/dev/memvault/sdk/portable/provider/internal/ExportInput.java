@@ -27,6 +27,7 @@ import java.util.zip.ZipFile;
  */
 public final class ExportInput implements AutoCloseable {
   public static final String CONVERSATIONS_JSON = "conversations.json";
+
   /** Deep enough for Takeout's {@code Takeout/My Activity/Gemini Apps/} and xAI's folders. */
   private static final int MAX_FOLDER_DEPTH = 8;
 
@@ -66,8 +67,7 @@ public final class ExportInput implements AutoCloseable {
         .orElseThrow(
             () ->
                 new ExportFormatException(
-                    wanted.whenMissing(
-                        path, Files.isDirectory(path), exportName, listing(path))));
+                    wanted.whenMissing(path, Files.isDirectory(path), exportName, listing(path))));
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.memvault.sdk.portable.provider.internal;
 import com.google.protobuf.Timestamp;
 import dev.memvault.core.vault.SourceMatch;
 import dev.memvault.core.vault.VaultTransactions;
-import dev.memvault.core.vault.Writes;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.Source;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Stores a group of standalone imported memories (what an assistant remembered, one project) in
- * one transaction, all or nothing.
+ * Stores a group of standalone imported memories (what an assistant remembered, one project) in one
+ * transaction, all or nothing.
  *
  * <p>Idempotent by the provider's ids ({@code Source.provider} and {@code Source.external_id}): a
  * memory already in the vault is left as it is, unless the export changed the text of one that
