@@ -242,8 +242,11 @@ final class VaultReplica implements Replica {
       transactor.inTransaction(
           () -> {
             if (cursor.seq() == 0) {
-              // Another server's log, or the same one from its start: positions mean new things.
+              // Another server's log, or the same one from its start: positions mean new
+              // things, and what the old log acknowledged can no longer be confirmed in it.
+              // Those changes count as delivered there, as every acknowledged change once did.
               syncRows.clearLogHashes();
+              syncRows.dropAcknowledged();
             }
             syncRows.putCursor(cursor);
             return null;

@@ -129,6 +129,20 @@ class ReplicaConsistencyTest {
   }
 
   @Test
+  void saveSyncCursor_anotherServersLog_acknowledgedChangesCountAsDeliveredThere() {
+    try (Vault laptop = vaultAt("laptop", new MutableClock(NOW))) {
+      laptop.add(Drafts.note("work", "acknowledged by the first server"));
+      List<OutboxEntry> pushed = laptop.replica().pendingChanges(0, 100);
+      laptop.replica().acknowledge(pushed, positions(5, pushed.size()));
+
+      laptop.replica().saveSyncCursor(SyncCursor.start("http://127.0.0.1:2"));
+
+      assertEquals(0, laptop.replica().requeueUnconfirmed(), "nothing to confirm in a new log");
+      assertEquals(0, laptop.replica().pendingChangeCount(), "and nothing pushed again");
+    }
+  }
+
+  @Test
   void applyRemote_ownChangeAtAnotherPositionThanAcknowledged_refusedAndNothingApplied() {
     try (Vault laptop = vaultAt("laptop", new MutableClock(NOW))) {
       laptop.add(Drafts.note("work", "acknowledged at 5"));

@@ -231,6 +231,17 @@ public final class SyncRows {
     }
   }
 
+  /** Drops every acknowledged row that awaits its pull (the log it was acknowledged in is gone). */
+  public void dropAcknowledged() throws SQLException {
+    try (PreparedStatement delete =
+            connection.prepareStatement(
+                "DELETE FROM outbox WHERE seq IN (SELECT outbox_seq FROM outbox_acks)");
+        PreparedStatement unack = connection.prepareStatement("DELETE FROM outbox_acks")) {
+      delete.executeUpdate();
+      unack.executeUpdate();
+    }
+  }
+
   /** The outbox seqs of acknowledged changes no pull has seen yet. */
   public List<Long> unconfirmed() throws SQLException {
     List<Long> seqs = new ArrayList<>();
