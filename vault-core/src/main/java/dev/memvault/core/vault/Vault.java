@@ -6,11 +6,6 @@ import dev.memvault.core.internal.backup.VaultBackup;
 import dev.memvault.core.internal.crypto.KdfParameters;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.store.MemoryRows;
-import dev.memvault.core.internal.store.MetaRows;
-import dev.memvault.core.internal.store.ScopeRows;
-import dev.memvault.core.internal.sync.ChangeIds;
-import dev.memvault.core.internal.sync.HybridClock;
-import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.v1.Memory;
@@ -60,15 +55,10 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   private final MemoryRows memories;
   private final Transactor transactor;
   private final ScopeCatalog scopes;
-  private final Outbox outbox;
   private final MemoryReads reads;
   private final MemoryWrites writes;
   private final MemorySearch search;
-  private final RemoteChanges remoteChanges;
-  private final DeviceIdentity identity;
   private final SearchIndexRebuild searchIndexRebuild;
-  private final SyncRows syncRows;
-  private final Checkpoints checkpoints;
   private final VaultReplica replica;
 
   Vault(
@@ -85,65 +75,25 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     this.random = random;
     this.vaultId = header.getVaultId().toByteArray();
     this.deviceId = header.getDeviceId().toByteArray();
-    this.memories = new MemoryRows(connection);
-    this.syncRows = new SyncRows(connection);
-    Scopes openScopes = new Scopes();
-    HybridClock hlc = new HybridClock(clock, syncRows.hlc());
-    this.transactor =
-        new Transactor(
-            connection, directory.resolve(DATABASE_FILE), memories, syncRows, hlc, openScopes);
-    Records records = new Records(vaultId, deviceId, openScopes);
-    this.outbox =
-        new Outbox(syncRows, memories, openScopes, rootKey, vaultId, new ChangeIds(random));
-    this.scopes =
-        new ScopeCatalog(
-            openScopes, new ScopeRows(connection), syncRows, outbox, hlc, rootKey, vaultId, clock);
-    scopes.load();
-    this.reads = new MemoryReads(memories, records, openScopes);
-    this.writes =
-        new MemoryWrites(
-            memories,
-            reads,
-            records,
-            scopes,
-            openScopes,
-            outbox,
-            syncRows,
-            hlc,
-            clock,
-            new Uuid7(clock, random));
-    this.search = new MemorySearch(memories, reads, records);
-    this.checkpoints = new Checkpoints(syncRows, deviceId, clock);
-    this.remoteChanges =
-        new RemoteChanges(
-            vaultId,
-            deviceId,
-            records,
-            scopes,
-            openScopes,
-            memories,
-            syncRows,
-            hlc,
-            outbox,
-            checkpoints,
-            clock);
-    this.identity =
-        new DeviceIdentity(new MetaRows(connection), syncRows, rootKey, vaultId, deviceId, clock);
-    this.searchIndexRebuild = new SearchIndexRebuild(transactor, memories, records);
-    this.replica =
-        new VaultReplica(
+    VaultParts parts =
+        VaultParts.wire(
             this,
-            transactor,
-            outbox,
-            syncRows,
-            checkpoints,
-            identity,
-            remoteChanges,
+            directory.resolve(DATABASE_FILE),
             rootKey,
             () -> this.header.getRootKeyByRecovery().toByteArray(),
             vaultId,
             deviceId,
-            clock);
+            connection,
+            clock,
+            random);
+    this.memories = parts.memories();
+    this.transactor = parts.transactor();
+    this.scopes = parts.scopes();
+    this.reads = parts.reads();
+    this.writes = parts.writes();
+    this.search = parts.search();
+    this.searchIndexRebuild = parts.searchIndexRebuild();
+    this.replica = parts.replica();
   }
 
   /**
