@@ -5,16 +5,20 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
+import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.SealedEpochKey;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A vault's verified device chain (proto/README.md, "Device chain"): which devices belong to the
@@ -38,6 +42,9 @@ public final class DeviceChain {
   /** Raw Ed25519 public keys (the recovery key's) are 32 bytes. */
   public static final int RECOVERY_PUBLIC_KEY_LENGTH = 32;
 
+  /** Bound on a public keyset a link carries (encryption keys; signing keys are checked apart). */
+  public static final int MAX_PUBLIC_KEYSET_BYTES = 1_024;
+
   private static final int ID_LENGTH = 16;
 
   /** How the caller verifies signatures (server and client each bring their Tink setup). */
@@ -53,15 +60,21 @@ public final class DeviceChain {
    * A device as the chain describes it.
    *
    * @param addedBy the device that signed its addition; empty if the recovery key did
+   * @param encryptionPublicKeyset the HPKE public keyset epoch keys are sealed to; empty for a
+   *     device added before key epochs that has not announced one yet
    * @param revokedAfterLogSeq empty while active; once revoked, the last log seq whose changes by
    *     this device count
+   * @param revokedAfterLogHash the entry hash at that seq as the revoking device verified it; empty
+   *     while active and for revocations written before anchored cut-offs
    */
   public record Member(
       ByteString deviceId,
       ByteString signingPublicKeyset,
+      ByteString encryptionPublicKeyset,
       long addedAtMillis,
       ByteString addedBy,
-      Optional<Long> revokedAfterLogSeq) {
+      Optional<Long> revokedAfterLogSeq,
+      ByteString revokedAfterLogHash) {
     public boolean active() {
       return revokedAfterLogSeq.isEmpty();
     }
@@ -72,9 +85,26 @@ public final class DeviceChain {
           || Long.compareUnsigned(logSeq, revokedAfterLogSeq.get()) <= 0;
     }
 
-    Member revoked(long afterLogSeq) {
+    Member revoked(long afterLogSeq, ByteString afterLogHash) {
       return new Member(
-          deviceId, signingPublicKeyset, addedAtMillis, addedBy, Optional.of(afterLogSeq));
+          deviceId,
+          signingPublicKeyset,
+          encryptionPublicKeyset,
+          addedAtMillis,
+          addedBy,
+          Optional.of(afterLogSeq),
+          afterLogHash);
+    }
+
+    Member withEncryptionKey(ByteString keyset) {
+      return new Member(
+          deviceId,
+          signingPublicKeyset,
+          keyset,
+          addedAtMillis,
+          addedBy,
+          revokedAfterLogSeq,
+          revokedAfterLogHash);
     }
   }
 
@@ -82,6 +112,10 @@ public final class DeviceChain {
   private final List<SignedDeviceLink> links;
   private final Map<ByteString, Member> members;
   private final byte[] recoveryPublicKey;
+  private final ByteString recoveryEncryptionKeyset;
+  private final List<EpochStarted> epochs;
+  private final long lastRevocationSeq;
+  private final long lastEpochSeq;
   private final byte[] headHash;
 
   private DeviceChain(
@@ -89,18 +123,34 @@ public final class DeviceChain {
       List<SignedDeviceLink> links,
       Map<ByteString, Member> members,
       byte[] recoveryPublicKey,
+      ByteString recoveryEncryptionKeyset,
+      List<EpochStarted> epochs,
+      long lastRevocationSeq,
+      long lastEpochSeq,
       byte[] headHash) {
     this.vaultId = vaultId;
     this.links = links;
     this.members = members;
     this.recoveryPublicKey = recoveryPublicKey;
+    this.recoveryEncryptionKeyset = recoveryEncryptionKeyset;
+    this.epochs = epochs;
+    this.lastRevocationSeq = lastRevocationSeq;
+    this.lastEpochSeq = lastEpochSeq;
     this.headHash = headHash;
   }
 
   /** The chain of a vault before its first link. */
   public static DeviceChain empty(byte[] vaultId) {
     return new DeviceChain(
-        ByteString.copyFrom(vaultId), List.of(), Map.of(), new byte[0], LogChain.genesisHash());
+        ByteString.copyFrom(vaultId),
+        List.of(),
+        Map.of(),
+        new byte[0],
+        ByteString.EMPTY,
+        List.of(),
+        0,
+        0,
+        LogChain.genesisHash());
   }
 
   /**
@@ -189,6 +239,10 @@ public final class DeviceChain {
       checkSigner(link, signed, input, signatures, seq);
     }
     Map<ByteString, Member> next = new LinkedHashMap<>(members);
+    ByteString recoveryEncryption = recoveryEncryptionKeyset;
+    List<EpochStarted> nextEpochs = epochs;
+    long revocationSeq = lastRevocationSeq;
+    long epochSeq = lastEpochSeq;
     switch (link.getActionCase()) {
       case ADDED -> {
         DeviceAdded added = link.getAdded();
@@ -198,14 +252,28 @@ public final class DeviceChain {
         if (members.containsKey(added.getDeviceId())) {
           throw broken(seq, "adds a device that was added before");
         }
+        if (added.getEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES
+            || added.getRecoveryEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES) {
+          throw broken(seq, "carries an encryption key larger than any HPKE public keyset");
+        }
+        if (first) {
+          if (!added.getRecoveryEncryptionPublicKeyset().isEmpty() && recoveryKey.length == 0) {
+            throw broken(seq, "names a recovery encryption key without a recovery key");
+          }
+          recoveryEncryption = added.getRecoveryEncryptionPublicKeyset();
+        } else if (!added.getRecoveryEncryptionPublicKeyset().isEmpty()) {
+          throw broken(seq, "names a recovery key, which only the first link may");
+        }
         next.put(
             added.getDeviceId(),
             new Member(
                 added.getDeviceId(),
                 added.getSigningPublicKeyset(),
+                added.getEncryptionPublicKeyset(),
                 link.getCreatedAtMs(),
                 link.getSignerDeviceId(),
-                Optional.empty()));
+                Optional.empty(),
+                ByteString.EMPTY));
       }
       case REVOKED -> {
         DeviceRevoked revoked = link.getRevoked();
@@ -213,9 +281,34 @@ public final class DeviceChain {
         if (member == null || !member.active()) {
           throw broken(seq, "revokes a device that is not an active device of the vault");
         }
-        next.put(revoked.getDeviceId(), member.revoked(revoked.getAfterLogSeq()));
+        if (!revoked.getAfterLogHash().isEmpty() && revoked.getAfterLogHash().size() != 32) {
+          throw broken(seq, "names a log position without a 32-byte entry hash");
+        }
+        next.put(
+            revoked.getDeviceId(),
+            member.revoked(revoked.getAfterLogSeq(), revoked.getAfterLogHash()));
+        revocationSeq = seq;
       }
-      default -> throw broken(seq, "neither adds nor revokes a device");
+      case KEY_ANNOUNCED -> {
+        Member signer = members.get(link.getSignerDeviceId());
+        ByteString keyset = link.getKeyAnnounced().getEncryptionPublicKeyset();
+        if (signer == null || !signer.encryptionPublicKeyset().isEmpty()) {
+          throw broken(seq, "announces an encryption key for a device that has one");
+        }
+        if (keyset.isEmpty() || keyset.size() > MAX_PUBLIC_KEYSET_BYTES) {
+          throw broken(seq, "announces no usable encryption key");
+        }
+        next.put(signer.deviceId(), signer.withEncryptionKey(keyset));
+      }
+      case EPOCH_STARTED -> {
+        EpochStarted epoch = link.getEpochStarted();
+        checkEpoch(epoch, seq);
+        nextEpochs = new ArrayList<>(epochs);
+        nextEpochs.add(epoch);
+        nextEpochs = Collections.unmodifiableList(nextEpochs);
+        epochSeq = seq;
+      }
+      default -> throw broken(seq, "neither adds nor revokes a device nor starts a key epoch");
     }
     List<SignedDeviceLink> longer = new ArrayList<>(links);
     longer.add(signed);
@@ -224,7 +317,43 @@ public final class DeviceChain {
         Collections.unmodifiableList(longer),
         Collections.unmodifiableMap(next),
         recoveryKey,
+        recoveryEncryption,
+        nextEpochs,
+        revocationSeq,
+        epochSeq,
         linkHash(signed));
+  }
+
+  /**
+   * An epoch follows the last one, and its key is sealed to exactly the active devices, each of
+   * which has an encryption key: a revoked device is never given it, and no active one is left out.
+   * Whether each sealed key opens only its recipient can tell.
+   */
+  private void checkEpoch(EpochStarted epoch, long seq) throws BrokenDeviceChainException {
+    if (epoch.getEpoch() != currentEpoch() + 1) {
+      throw broken(seq, "starts key epoch " + epoch.getEpoch() + " after " + currentEpoch());
+    }
+    if (epoch.getPreviousKey().isEmpty()) {
+      throw broken(seq, "starts a key epoch without the previous epoch's key");
+    }
+    if (epoch.getSealedToRecovery().isEmpty() != recoveryEncryptionKeyset.isEmpty()) {
+      throw broken(seq, "starts a key epoch that the vault's recovery key could not open");
+    }
+    Set<ByteString> sealedTo = new HashSet<>();
+    for (SealedEpochKey sealed : epoch.getSealedKeysList()) {
+      Member member = members.get(sealed.getDeviceId());
+      if (member == null || !member.active() || !sealedTo.add(sealed.getDeviceId())) {
+        throw broken(seq, "seals a key epoch to a device that is not an active device");
+      }
+      if (member.encryptionPublicKeyset().isEmpty() || sealed.getCiphertext().isEmpty()) {
+        throw broken(seq, "seals a key epoch to a device without an encryption key");
+      }
+    }
+    for (Member member : members.values()) {
+      if (member.active() && !sealedTo.contains(member.deviceId())) {
+        throw broken(seq, "starts a key epoch that leaves out an active device");
+      }
+    }
   }
 
   private static byte[] checkFirst(
@@ -278,6 +407,31 @@ public final class DeviceChain {
 
   public ByteString vaultId() {
     return vaultId;
+  }
+
+  /** The newest key epoch the chain started (0: the vault's original root key). */
+  public int currentEpoch() {
+    return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).getEpoch();
+  }
+
+  /** Every key epoch the chain started, oldest first. */
+  public List<EpochStarted> epochs() {
+    return epochs;
+  }
+
+  /**
+   * Whether a device was revoked after the last key epoch started: until a new epoch starts, the
+   * revoked device holds the key new scope keys would be sealed under.
+   */
+  public boolean epochOwed() {
+    return lastRevocationSeq > lastEpochSeq;
+  }
+
+  /** The HPKE public keyset derived from the recovery key, if the first link names one. */
+  public Optional<ByteString> recoveryEncryptionKeyset() {
+    return recoveryEncryptionKeyset.isEmpty()
+        ? Optional.empty()
+        : Optional.of(recoveryEncryptionKeyset);
   }
 
   /** The number of links, which is the seq of the last one (0 before the first). */

@@ -87,4 +87,26 @@ public class VaultException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /**
+   * A change is sealed under an epoch key of the vault root key that this device does not hold: its
+   * device list is behind (a sync fetches it), or it was revoked and is not given new epochs.
+   */
+  public static final class KeyEpochUnknown extends VaultException {
+    private static final long serialVersionUID = 1L;
+    private final int epoch;
+
+    public KeyEpochUnknown(int epoch) {
+      super(
+          "a change from another device is sealed under key epoch "
+              + epoch
+              + ", which this device was not given: a device revoked from the vault cannot read"
+              + " what is written after its revocation");
+      this.epoch = epoch;
+    }
+
+    public int epoch() {
+      return epoch;
+    }
+  }
 }

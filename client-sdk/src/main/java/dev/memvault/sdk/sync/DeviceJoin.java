@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.KeyPackages;
@@ -117,6 +118,7 @@ public final class DeviceJoin {
     RecoverySigningKey recovery = Vault.recoverySigningKey(recoveryKeyText);
     byte[] deviceId = randomId();
     DeviceSigningKey signingKey = DeviceSigningKey.generate();
+    DeviceEncryptionKey encryptionKey = DeviceEncryptionKey.generate();
     ManagedChannel channel = SyncClient.channel(serverUrl);
     try {
       AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
@@ -141,7 +143,12 @@ public final class DeviceJoin {
       DeviceChain chain = anchoredChain(bundle, recovery);
       SignedDeviceLink link =
           DeviceLinks.addsByRecovery(
-              chain, recovery, deviceId, signingKey.publicKeyset(), System.currentTimeMillis());
+              chain,
+              recovery,
+              deviceId,
+              signingKey.publicKeyset(),
+              encryptionKey.publicKeyset(),
+              System.currentTimeMillis());
       DeviceChain joined;
       try {
         joined = chain.extendedBy(link, ClientSignatures.INSTANCE);
@@ -161,6 +168,8 @@ public final class DeviceJoin {
               bundle.getRootKeyByRecovery().toByteArray(),
               deviceId,
               signingKey,
+              encryptionKey,
+              joined,
               new ChainHead(joined.headSeq(), joined.headHash()));
       return createAndSync(directory, passphrase, serverUrl, challenge.getServerId(), device);
     } catch (StatusRuntimeException e) {

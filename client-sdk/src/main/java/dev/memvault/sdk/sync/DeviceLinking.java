@@ -105,6 +105,7 @@ public final class DeviceLinking {
               vault.deviceSigningKey(),
               request.getDeviceId().toByteArray(),
               request.getSigningPublicKeyset().toByteArray(),
+              request.getHpkePublicKeyset().toByteArray(),
               System.currentTimeMillis());
       List<SignedDeviceLink> links =
           session

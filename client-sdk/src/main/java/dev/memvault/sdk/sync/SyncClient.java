@@ -295,24 +295,89 @@ public final class SyncClient implements AutoCloseable {
         throw new VaultException.InvalidInput(
             "no active device " + deviceIdHex + " in this vault; `memvault devices` lists them");
       }
+      SyncCursor verified = vault.syncCursor().orElseThrow();
       SignedDeviceLink revocation =
           DeviceLinks.revokes(
               chain,
               vault.deviceIdBytes(),
               vault.deviceSigningKey(),
               target.toByteArray(),
-              vault.syncCursor().orElseThrow().seq(),
+              verified.seq(),
+              verified.headHash(),
               System.currentTimeMillis());
-      List<SignedDeviceLink> appended =
-          sync.appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(revocation).build())
-              .getChainList();
-      DeviceChain after = verifiedLinks(appended);
-      vault.saveTrustedChainHead(new ChainHead(after.headSeq(), after.headHash()));
+      DeviceChain revoked = append(sync, revocation);
+      startKeyEpoch(sync, revoked);
     } catch (StatusRuntimeException e) {
       throw failure(e);
     }
-    vault.rotateAllScopeKeys();
     return sync();
+  }
+
+  /**
+   * Appends {@code link} to the device chain, and returns the chain the server answers with,
+   * verified and stored as this device's trusted head.
+   */
+  private DeviceChain append(SyncServiceGrpc.SyncServiceBlockingStub sync, SignedDeviceLink link) {
+    List<SignedDeviceLink> appended =
+        sync.appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(link).build())
+            .getChainList();
+    DeviceChain after = verifiedLinks(appended);
+    vault.saveTrustedChainHead(new ChainHead(after.headSeq(), after.headHash()));
+    return after;
+  }
+
+  /**
+   * Starts the next key epoch of the vault root key, sealed to the devices {@code chain} lists as
+   * active, takes it in, and rotates every scope key under it: what is written from now on is
+   * sealed under keys that no device revoked before this point ever held, whatever a server hands
+   * it.
+   */
+  private void startKeyEpoch(SyncServiceGrpc.SyncServiceBlockingStub sync, DeviceChain chain) {
+    DeviceChain started = append(sync, vault.nextKeyEpoch(chain));
+    vault.acceptKeyEpochs(started);
+    vault.rotateAllScopeKeys();
+  }
+
+  /**
+   * Brings this device's keys in step with the verified {@code chain}: names its encryption key if
+   * the chain has none for it (a device added before key epochs), takes in the epoch keys sealed to
+   * it, and starts a key epoch if a revocation is not yet followed by one (its revoker stopped
+   * half-way). Returns the chain as it stands after.
+   */
+  private DeviceChain keysInStep(SyncServiceGrpc.SyncServiceBlockingStub sync, DeviceChain chain) {
+    ByteString self = ByteString.copyFrom(vault.deviceIdBytes());
+    DeviceChain current = chain;
+    if (current.member(self).orElseThrow().encryptionPublicKeyset().isEmpty()) {
+      current = appendUnlessRaced(sync, vault.encryptionKeyAnnouncement(current), current);
+    }
+    vault.acceptKeyEpochs(current);
+    if (current.epochOwed() && vault.currentKeyEpoch() == current.currentEpoch()) {
+      DeviceChain started = appendUnlessRaced(sync, vault.nextKeyEpoch(current), current);
+      if (started != current) {
+        vault.acceptKeyEpochs(started);
+        vault.rotateAllScopeKeys();
+      }
+      current = started;
+    }
+    return current;
+  }
+
+  /**
+   * Appends {@code link}; when another device appended first (CHAIN_CONFLICT), returns the chain as
+   * the server now holds it, and the next sync tries again if it still must.
+   */
+  private DeviceChain appendUnlessRaced(
+      SyncServiceGrpc.SyncServiceBlockingStub sync, SignedDeviceLink link, DeviceChain before) {
+    try {
+      return append(sync, link);
+    } catch (StatusRuntimeException e) {
+      if (ServerCalls.refusedFor(e, ErrorReason.CHAIN_CONFLICT)) {
+        DeviceChain now = verifiedChain(sync);
+        vault.acceptKeyEpochs(now);
+        return now;
+      }
+      throw e;
+    }
   }
 
   /** Links the server returned after an append, verified and checked to extend what we had. */
@@ -548,7 +613,19 @@ public final class SyncClient implements AutoCloseable {
 
   private SyncReport pull(
       SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
-    DeviceChain chain = verifiedChain(sync);
+    try {
+      return pullOnce(sync, start, pushed);
+    } catch (VaultException.KeyEpochUnknown e) {
+      // A device started a key epoch after this pull fetched the device chain, and pushed under
+      // it: the chain fetched again holds it. A device that is not given the epoch (revoked)
+      // fails again, having applied nothing sealed under it.
+      return pullOnce(sync, vault.syncCursor().orElseThrow(), pushed);
+    }
+  }
+
+  private SyncReport pullOnce(
+      SyncServiceGrpc.SyncServiceBlockingStub sync, SyncCursor start, int pushed) {
+    DeviceChain chain = keysInStep(sync, verifiedChain(sync));
     SyncCursor cursor = start;
     int pulled = 0;
     int revisions = 0;

@@ -20,8 +20,13 @@ import java.time.Clock;
  * only keep garbage and stale writers out, the clients' checks are what protect them.
  */
 public final class DeviceChains {
-  /** A serialized link: ids, a keyset of at most 4 KiB, signatures. */
-  public static final int MAX_LINK_BYTES = 8 * 1024;
+  /**
+   * A serialized link: ids, a keyset of at most 4 KiB, signatures; a key epoch seals about 100
+   * bytes per active device, so this bounds an epoch to some 300 devices.
+   */
+  public static final int MAX_LINK_BYTES = 32 * 1024;
+
+  private static final int MAX_KEYSET_BYTES = 4 * 1024;
 
   private final SyncStore store;
   private final DeviceKeys keys;
@@ -96,6 +101,7 @@ public final class DeviceChains {
                       .build());
           case REVOKED ->
               new SyncStore.Revokes(link.getRevoked().getDeviceId().toByteArray(), clock.millis());
+          case EPOCH_STARTED, KEY_ANNOUNCED -> new SyncStore.NoDeviceChange();
           default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };
     if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effect)) {
@@ -111,7 +117,7 @@ public final class DeviceChains {
     DeviceLink link = parse(signed);
     if (link.hasAdded()) {
       // The keyset's size is bounded before anything parses it.
-      if (link.getAdded().getSigningPublicKeyset().size() > MAX_LINK_BYTES / 2) {
+      if (link.getAdded().getSigningPublicKeyset().size() > MAX_KEYSET_BYTES) {
         throw new RejectedException(ErrorReason.BAD_KEYSET);
       }
       keys.verifier(link.getAdded().getSigningPublicKeyset()); // BAD_KEYSET if not Ed25519

@@ -77,11 +77,14 @@ public interface SyncStore extends AutoCloseable {
   Optional<Pairing> pairing(byte[] pairingId, long nowMillis);
 
   /** What a device chain link does to the devices that may sign in. */
-  sealed interface LinkEffect permits Adds, Revokes {}
+  sealed interface LinkEffect permits Adds, Revokes, NoDeviceChange {}
 
   record Adds(Device device) implements LinkEffect {}
 
   record Revokes(byte[] deviceId, long atMillis) implements LinkEffect {}
+
+  /** A link that changes no device's right to sign in (a key epoch, an encryption key). */
+  record NoDeviceChange() implements LinkEffect {}
 
   /** What join --recovery needs: the vault, and its root key wrapped by the recovery key. */
   record RecoveryRecord(byte[] recoveryPublicKey, byte[] vaultId, byte[] rootKeyByRecovery) {}

@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
+import dev.memvault.proto.sync.v1.EncryptionKeyAnnounced;
+import dev.memvault.proto.sync.v1.EpochStarted;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.util.Optional;
@@ -21,13 +23,20 @@ public final class DeviceLinks {
       byte[] vaultId,
       byte[] deviceId,
       DeviceSigningKey deviceKey,
+      byte[] encryptionPublicKeyset,
       Optional<RecoverySigningKey> recovery,
       long nowMillis) {
     DeviceAdded.Builder added =
         DeviceAdded.newBuilder()
             .setDeviceId(ByteString.copyFrom(deviceId))
-            .setSigningPublicKeyset(ByteString.copyFrom(deviceKey.publicKeyset()));
-    recovery.ifPresent(key -> added.setRecoveryPublicKey(ByteString.copyFrom(key.publicKey())));
+            .setSigningPublicKeyset(ByteString.copyFrom(deviceKey.publicKeyset()))
+            .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset));
+    recovery.ifPresent(
+        key ->
+            added
+                .setRecoveryPublicKey(ByteString.copyFrom(key.publicKey()))
+                .setRecoveryEncryptionPublicKeyset(
+                    ByteString.copyFrom(key.encryptionPublicKeyset(vaultId))));
     ByteString link =
         DeviceLink.newBuilder()
             .setVaultId(ByteString.copyFrom(vaultId))
@@ -54,11 +63,12 @@ public final class DeviceLinks {
       DeviceSigningKey signerKey,
       byte[] newDeviceId,
       byte[] newDevicePublicKeyset,
+      byte[] newDeviceEncryptionKeyset,
       long nowMillis) {
     ByteString link =
         next(chain, nowMillis)
             .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setAdded(added(newDeviceId, newDevicePublicKeyset))
+            .setAdded(added(newDeviceId, newDevicePublicKeyset, newDeviceEncryptionKeyset))
             .build()
             .toByteString();
     return signedBy(signerKey, link);
@@ -70,10 +80,11 @@ public final class DeviceLinks {
       RecoverySigningKey recovery,
       byte[] newDeviceId,
       byte[] newDevicePublicKeyset,
+      byte[] newDeviceEncryptionKeyset,
       long nowMillis) {
     ByteString link =
         next(chain, nowMillis)
-            .setAdded(added(newDeviceId, newDevicePublicKeyset))
+            .setAdded(added(newDeviceId, newDevicePublicKeyset, newDeviceEncryptionKeyset))
             .build()
             .toByteString();
     return SignedDeviceLink.newBuilder()
@@ -89,6 +100,7 @@ public final class DeviceLinks {
       DeviceSigningKey signerKey,
       byte[] revokedDeviceId,
       long afterLogSeq,
+      byte[] afterLogHash,
       long nowMillis) {
     ByteString link =
         next(chain, nowMillis)
@@ -96,7 +108,42 @@ public final class DeviceLinks {
             .setRevoked(
                 DeviceRevoked.newBuilder()
                     .setDeviceId(ByteString.copyFrom(revokedDeviceId))
-                    .setAfterLogSeq(afterLogSeq))
+                    .setAfterLogSeq(afterLogSeq)
+                    .setAfterLogHash(ByteString.copyFrom(afterLogHash)))
+            .build()
+            .toByteString();
+    return signedBy(signerKey, link);
+  }
+
+  /** The next link after {@code chain}: {@code signer} starts a key epoch. */
+  public static SignedDeviceLink startsEpoch(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      EpochStarted epoch,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
+            .setEpochStarted(epoch)
+            .build()
+            .toByteString();
+    return signedBy(signerKey, link);
+  }
+
+  /** The next link after {@code chain}: {@code signer} names its own encryption key. */
+  public static SignedDeviceLink announcesKey(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      byte[] encryptionPublicKeyset,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
+            .setKeyAnnounced(
+                EncryptionKeyAnnounced.newBuilder()
+                    .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset)))
             .build()
             .toByteString();
     return signedBy(signerKey, link);
@@ -127,10 +174,11 @@ public final class DeviceLinks {
         .setCreatedAtMs(nowMillis);
   }
 
-  private static DeviceAdded added(byte[] deviceId, byte[] publicKeyset) {
+  private static DeviceAdded added(byte[] deviceId, byte[] publicKeyset, byte[] encryptionKeyset) {
     return DeviceAdded.newBuilder()
         .setDeviceId(ByteString.copyFrom(deviceId))
         .setSigningPublicKeyset(ByteString.copyFrom(publicKeyset))
+        .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionKeyset))
         .build();
   }
 }

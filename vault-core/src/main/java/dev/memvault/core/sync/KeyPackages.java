@@ -1,48 +1,28 @@
 package dev.memvault.core.sync;
 
-import com.google.crypto.tink.HybridDecrypt;
-import com.google.crypto.tink.HybridEncrypt;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.hybrid.HpkeParameters;
-import com.google.crypto.tink.hybrid.HybridConfig;
 import com.google.crypto.tink.util.SecretBytes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.internal.crypto.Hpke;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.vault.JoiningDevice;
+import dev.memvault.proto.sync.v1.EpochKey;
 import dev.memvault.proto.sync.v1.KeyPackage;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Key packages for device linking, sealed with HPKE (Tink; X25519, HKDF-SHA256, AES-256-GCM): the
- * new device makes a key pair for this one linking ({@link Recipient}), and the existing device
- * seals the vault's root key and what else a new device needs to that public key, under a context
- * that binds the package to one pairing. The root key exists in plaintext only inside vault-core:
- * it is sealed here and opened here into a {@link JoiningDevice}.
+ * new device makes its encryption key pair ({@link Recipient}), and the existing device seals the
+ * vault's root key with every epoch key it holds, and what else a new device needs, to that public
+ * key, under a context that binds the package to one pairing. The root key exists in plaintext only
+ * inside vault-core: it is sealed here and opened here into a {@link JoiningDevice}.
  */
 public final class KeyPackages {
-  private static final HpkeParameters PARAMETERS;
-
-  static {
-    try {
-      HybridConfig.register();
-      PARAMETERS =
-          HpkeParameters.builder()
-              .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
-              .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
-              .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
-              .setVariant(HpkeParameters.Variant.NO_PREFIX)
-              .build();
-    } catch (GeneralSecurityException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private KeyPackages() {}
 
   /** What the existing device seals for the new one, besides the root key it holds. */
@@ -56,12 +36,25 @@ public final class KeyPackages {
    * @throws GeneralSecurityException if the public keyset is not an HPKE public keyset
    */
   public static byte[] seal(
-      RootKey root, Contents contents, byte[] recipientPublicKeyset, byte[] context)
+      Map<Integer, RootKey> epochKeys,
+      Contents contents,
+      byte[] recipientPublicKeyset,
+      byte[] context)
       throws GeneralSecurityException {
-    byte[] rootBytes = root.secret().toByteArray(InsecureSecretKeyAccess.get());
+    byte[] rootBytes = epochKeys.get(0).secret().toByteArray(InsecureSecretKeyAccess.get());
+    KeyPackage.Builder keys = KeyPackage.newBuilder();
+    for (Map.Entry<Integer, RootKey> epoch : epochKeys.entrySet()) {
+      if (epoch.getKey() > 0) {
+        keys.addEpochKeys(
+            EpochKey.newBuilder()
+                .setEpoch(epoch.getKey())
+                .setKey(
+                    ByteString.copyFrom(
+                        epoch.getValue().secret().toByteArray(InsecureSecretKeyAccess.get()))));
+      }
+    }
     byte[] plaintext =
-        KeyPackage.newBuilder()
-            .setVaultId(ByteString.copyFrom(contents.vaultId()))
+        keys.setVaultId(ByteString.copyFrom(contents.vaultId()))
             .setRootKey(ByteString.copyFrom(rootBytes))
             .setRootKeyByRecovery(ByteString.copyFrom(contents.rootKeyByRecovery()))
             .setChainSeq(contents.chainHead().seq())
@@ -70,41 +63,31 @@ public final class KeyPackages {
             .build()
             .toByteArray();
     try {
-      HybridEncrypt encrypt =
-          TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-                  recipientPublicKeyset, RegistryConfiguration.get())
-              .getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
-      return encrypt.encrypt(plaintext, context);
+      return Hpke.seal(recipientPublicKeyset, plaintext, context);
     } finally {
       Arrays.fill(rootBytes, (byte) 0);
       Arrays.fill(plaintext, (byte) 0);
     }
   }
 
-  /** A new device's HPKE key pair for one linking, kept in memory only; never prints itself. */
+  /**
+   * A new device's HPKE key pair: the key package is sealed to it, and it stays the device's
+   * encryption key, which the device chain names and epoch keys are sealed to. Never prints itself.
+   */
   public static final class Recipient {
-    private final KeysetHandle keyset;
+    private final DeviceEncryptionKey key;
 
-    private Recipient(KeysetHandle keyset) {
-      this.keyset = keyset;
+    private Recipient(DeviceEncryptionKey key) {
+      this.key = key;
     }
 
     public static Recipient generate() {
-      try {
-        return new Recipient(KeysetHandle.generateNew(PARAMETERS));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HPKE unavailable", e);
-      }
+      return new Recipient(DeviceEncryptionKey.generate());
     }
 
     /** The Tink-serialized public keyset, to send to the existing device. */
     public byte[] publicKeyset() {
-      try {
-        return TinkProtoKeysetFormat.serializeKeysetWithoutSecret(
-            keyset.getPublicKeysetHandle(), RegistryConfiguration.get());
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot serialize an HPKE public keyset", e);
-      }
+      return key.publicKeyset();
     }
 
     /**
@@ -118,8 +101,7 @@ public final class KeyPackages {
     public Opened open(
         byte[] ciphertext, byte[] context, byte[] deviceId, DeviceSigningKey signingKey)
         throws GeneralSecurityException {
-      HybridDecrypt decrypt = keyset.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
-      byte[] plaintext = decrypt.decrypt(ciphertext, context);
+      byte[] plaintext = key.open(ciphertext, context);
       KeyPackage keys;
       try {
         keys = KeyPackage.parseFrom(plaintext);
@@ -135,13 +117,26 @@ public final class KeyPackages {
             || keys.getChainHash().size() != 32) {
           throw incomplete();
         }
+        Map<Integer, RootKey> epochKeys = new TreeMap<>();
+        epochKeys.put(0, RootKey.of(SecretBytes.copyFrom(root, InsecureSecretKeyAccess.get())));
+        for (EpochKey epoch : keys.getEpochKeysList()) {
+          if (epoch.getEpoch() <= 0 || epoch.getKey().size() != RootKey.BYTES) {
+            throw incomplete();
+          }
+          epochKeys.put(
+              epoch.getEpoch(),
+              RootKey.of(
+                  SecretBytes.copyFrom(
+                      epoch.getKey().toByteArray(), InsecureSecretKeyAccess.get())));
+        }
         JoiningDevice device =
             JoiningDevice.of(
                 keys.getVaultId().toByteArray(),
                 deviceId,
-                RootKey.of(SecretBytes.copyFrom(root, InsecureSecretKeyAccess.get())),
+                epochKeys,
                 keys.getRootKeyByRecovery().toByteArray(),
                 signingKey,
+                key,
                 new ChainHead(keys.getChainSeq(), keys.getChainHash().toByteArray()));
         return new Opened(device, keys.getServerId());
       } finally {

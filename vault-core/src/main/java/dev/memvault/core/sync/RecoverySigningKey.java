@@ -3,7 +3,10 @@ package dev.memvault.core.sync;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.crypto.tink.util.SecretBytes;
+import dev.memvault.core.internal.crypto.EpochKeySeals;
+import dev.memvault.core.internal.crypto.Hpke;
 import dev.memvault.core.internal.crypto.RecoveryKey;
+import dev.memvault.core.internal.crypto.RootKey;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
@@ -18,10 +21,12 @@ import java.util.Arrays;
 public final class RecoverySigningKey {
   private final Ed25519Sign signer;
   private final byte[] publicKey;
+  private final RecoveryKey recovery;
 
-  private RecoverySigningKey(Ed25519Sign signer, byte[] publicKey) {
+  private RecoverySigningKey(Ed25519Sign signer, byte[] publicKey, RecoveryKey recovery) {
     this.signer = signer;
     this.publicKey = publicKey;
+    this.recovery = recovery;
   }
 
   public static RecoverySigningKey derive(RecoveryKey recovery) {
@@ -31,7 +36,7 @@ public final class RecoverySigningKey {
       Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seedBytes);
       byte[] privateKey = pair.getPrivateKey();
       try {
-        return new RecoverySigningKey(new Ed25519Sign(privateKey), pair.getPublicKey());
+        return new RecoverySigningKey(new Ed25519Sign(privateKey), pair.getPublicKey(), recovery);
       } finally {
         Arrays.fill(privateKey, (byte) 0);
       }
@@ -45,6 +50,28 @@ public final class RecoverySigningKey {
   /** The raw 32-byte Ed25519 public key. */
   public byte[] publicKey() {
     return publicKey.clone();
+  }
+
+  /**
+   * The public keyset of the recovery key's HPKE key for vault {@code vaultId}, to which every
+   * epoch of the vault root key is sealed.
+   */
+  public byte[] encryptionPublicKeyset(byte[] vaultId) {
+    return Hpke.publicKeyset(Hpke.fromSeed(recovery.encryptionSeed(vaultId)));
+  }
+
+  /**
+   * Opens an epoch key sealed to the recovery key ({@code EpochStarted.sealed_to_recovery}).
+   *
+   * @throws GeneralSecurityException if it was not sealed to this recovery key for this epoch
+   */
+  public RootKey openEpochKey(byte[] vaultId, int epoch, byte[] sealed)
+      throws GeneralSecurityException {
+    return EpochKeySeals.fromOpened(
+        Hpke.open(
+            Hpke.fromSeed(recovery.encryptionSeed(vaultId)),
+            sealed,
+            EpochKeySeals.recoveryContext(vaultId, epoch)));
   }
 
   public byte[] sign(byte[] data) {

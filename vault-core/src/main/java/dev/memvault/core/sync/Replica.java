@@ -1,6 +1,7 @@
 package dev.memvault.core.sync;
 
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
@@ -94,4 +95,30 @@ public interface Replica {
 
   /** A new primary key for every scope, for writes after a device is revoked. */
   void rotateAllScopeKeys();
+
+  /**
+   * This device's HPKE public keyset, which the device chain names and epoch keys are sealed to.
+   */
+  byte[] encryptionPublicKeyset();
+
+  /** The newest epoch of the vault root key this device holds (0: the original root key). */
+  int currentKeyEpoch();
+
+  /**
+   * Opens and stores the epoch keys of the verified {@code chain} sealed to this device that it
+   * does not hold yet; returns how many.
+   *
+   * @throws dev.memvault.core.VaultException.Corrupt if one sealed to this device does not open
+   */
+  int acceptKeyEpochs(DeviceChain chain);
+
+  /**
+   * The link that starts the next key epoch after the verified {@code chain}, signed by this device
+   * and sealed to the chain's active devices and its recovery key. Nothing changes locally: the key
+   * is taken in from the chain once the server stored the link ({@link #acceptKeyEpochs}).
+   */
+  SignedDeviceLink nextKeyEpoch(DeviceChain chain);
+
+  /** The link by which this device names its encryption key in {@code chain}. */
+  SignedDeviceLink encryptionKeyAnnouncement(DeviceChain chain);
 }

@@ -6,6 +6,7 @@ import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.store.MetaRows;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -17,9 +18,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * This device within its vault: its signing key (stored wrapped by the root key), the device chain
- * head it verified last, and the vault's first chain link it registers with a server. Runs inside
- * the caller's transaction.
+ * This device within its vault: its signing and encryption keys (stored wrapped by the local root
+ * key), the device chain head it verified last, and the vault's first chain link it registers with
+ * a server. Runs inside the caller's transaction.
  */
 final class DeviceIdentity {
   /** The device chain head this device verified last ({@link ChainHead}). */
@@ -28,6 +29,11 @@ final class DeviceIdentity {
   /** The vault's first device chain link, made at creation, sent at registration. */
   static final String META_GENESIS = "device_chain_genesis";
 
+  /**
+   * This device's HPKE keyset, encrypted under the local root key ({@link DeviceEncryptionKey}).
+   */
+  static final String META_ENCRYPTION_KEY = "device_encryption_key";
+
   private final MetaRows meta;
   private final SyncRows syncRows;
   private final RootKey rootKey;
@@ -35,6 +41,7 @@ final class DeviceIdentity {
   private final byte[] deviceId;
   private final Clock clock;
   private DeviceSigningKey signingKey;
+  private DeviceEncryptionKey encryptionKey;
 
   DeviceIdentity(
       MetaRows meta,
@@ -66,6 +73,24 @@ final class DeviceIdentity {
     return signingKey;
   }
 
+  /**
+   * This device's HPKE key, which epoch keys are sealed to; made and stored on first use by a vault
+   * made before key epochs.
+   */
+  DeviceEncryptionKey encryptionKey() throws SQLException, GeneralSecurityException {
+    if (encryptionKey == null) {
+      byte[] stored = meta.get(META_ENCRYPTION_KEY);
+      if (stored != null) {
+        encryptionKey = DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId);
+      } else {
+        DeviceEncryptionKey fresh = DeviceEncryptionKey.generate();
+        meta.put(META_ENCRYPTION_KEY, fresh.encrypt(rootKey, vaultId, deviceId));
+        encryptionKey = fresh;
+      }
+    }
+    return encryptionKey;
+  }
+
   Optional<ChainHead> trustedChainHead() throws SQLException {
     return Optional.ofNullable(ChainHead.decode(meta.get(META_CHAIN_HEAD), deviceId));
   }
@@ -94,8 +119,19 @@ final class DeviceIdentity {
         // made anew below
       }
     }
-    SignedDeviceLink genesis =
-        DeviceLinks.genesis(vaultId, deviceId, key, Optional.empty(), clock.millis());
+    SignedDeviceLink genesis;
+    try {
+      genesis =
+          DeviceLinks.genesis(
+              vaultId,
+              deviceId,
+              key,
+              encryptionKey().publicKeyset(),
+              Optional.empty(),
+              clock.millis());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this device's encryption key does not decrypt", e);
+    }
     meta.put(META_GENESIS, genesis.toByteArray());
     meta.put(META_CHAIN_HEAD, new ChainHead(1, DeviceChain.linkHash(genesis)).encode(deviceId));
     return genesis;

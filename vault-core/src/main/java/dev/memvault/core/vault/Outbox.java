@@ -33,7 +33,7 @@ final class Outbox {
   private final SyncRows syncRows;
   private final MemoryRows memories;
   private final Scopes openScopes;
-  private final RootKey rootKey;
+  private final EpochKeys epochKeys;
   private final byte[] vaultId;
   private final ChangeIds changeIds;
 
@@ -41,13 +41,13 @@ final class Outbox {
       SyncRows syncRows,
       MemoryRows memories,
       Scopes openScopes,
-      RootKey rootKey,
+      EpochKeys epochKeys,
       byte[] vaultId,
       ChangeIds changeIds) {
     this.syncRows = syncRows;
     this.memories = memories;
     this.openScopes = openScopes;
-    this.rootKey = rootKey;
+    this.epochKeys = epochKeys;
     this.vaultId = vaultId;
     this.changeIds = changeIds;
   }
@@ -172,13 +172,18 @@ final class Outbox {
     if (scope == null) {
       return Optional.empty();
     }
+    // Sealed under the newest epoch this device holds when it goes out, not when it was queued:
+    // a scope key rotated before a revocation and pushed after it is not sealed under a key the
+    // revoked device holds.
+    RootKey epochKey = epochKeys.current();
     ScopeRecord record =
         ScopeRecord.newBuilder()
+            .setEpoch(epochKeys.currentEpoch())
             .setScopeId(ByteString.copyFrom(scope.id()))
             .setEncryptedName(
-                ByteString.copyFrom(ScopeNames.seal(rootKey, vaultId, scope.id(), scope.name())))
+                ByteString.copyFrom(ScopeNames.seal(epochKey, vaultId, scope.id(), scope.name())))
             .setEncryptedKeyset(
-                ByteString.copyFrom(scope.keyset().encrypt(rootKey, vaultId, scope.id())))
+                ByteString.copyFrom(scope.keyset().encrypt(epochKey, vaultId, scope.id())))
             .setHlc(syncRows.scopeHlc(scope.id()))
             .build();
     return Optional.of(SyncPayload.newBuilder().setScope(record).build().toByteArray());

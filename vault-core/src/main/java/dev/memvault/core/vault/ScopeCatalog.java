@@ -21,10 +21,11 @@ import java.util.List;
 
 /**
  * The vault's scopes: created on first use, their keysets rotated, and merged with the scopes other
- * devices push. Keysets are stored wrapped by the root key; a scope's id is derived from its name
- * (docs/FORMAT.md, section 14.2), so that one scope created on two devices before they sync is one
- * scope whose keysets merge. Every new or changed keyset is queued for sync, or other devices could
- * not read what is sealed under it.
+ * devices push. Keysets are stored wrapped by the device's local root key, and travel sealed under
+ * an epoch key of the vault root key (docs/FORMAT.md, "Key epochs"); a scope's id is derived from
+ * its name and the vault's original root key (section 14.2), so that one scope created on two
+ * devices before they sync is one scope whose keysets merge. Every new or changed keyset is queued
+ * for sync, or other devices could not read what is sealed under it.
  */
 final class ScopeCatalog {
   private final Scopes openScopes;
@@ -33,6 +34,7 @@ final class ScopeCatalog {
   private final Outbox outbox;
   private final HybridClock hlc;
   private final RootKey rootKey;
+  private final EpochKeys epochKeys;
   private final byte[] vaultId;
   private final Clock clock;
 
@@ -43,6 +45,7 @@ final class ScopeCatalog {
       Outbox outbox,
       HybridClock hlc,
       RootKey rootKey,
+      EpochKeys epochKeys,
       byte[] vaultId,
       Clock clock) {
     this.openScopes = openScopes;
@@ -51,6 +54,7 @@ final class ScopeCatalog {
     this.outbox = outbox;
     this.hlc = hlc;
     this.rootKey = rootKey;
+    this.epochKeys = epochKeys;
     this.vaultId = vaultId;
     this.clock = clock;
   }
@@ -70,7 +74,7 @@ final class ScopeCatalog {
     if (existing != null) {
       return existing;
     }
-    byte[] id = ScopeIds.derive(rootKey, vaultId, name);
+    byte[] id = ScopeIds.derive(epochKeys.original(), vaultId, name);
     ScopeKeyset keyset = ScopeKeyset.generate();
     scopeRows.insert(
         new ScopeRows.StoredScope(id, name, keyset.encrypt(rootKey, vaultId, id), clock.millis()));
@@ -120,12 +124,17 @@ final class ScopeCatalog {
     if (scopeId.length != 16 || !Arrays.equals(scopeId, filedUnder)) {
       throw Failures.refusedChange("names a scope other than the one it is filed under");
     }
+    RootKey epochKey =
+        epochKeys
+            .of(record.getEpoch())
+            .orElseThrow(() -> new VaultException.KeyEpochUnknown(record.getEpoch()));
     String name;
     ScopeKeyset keyset;
     try {
-      name = ScopeNames.open(rootKey, vaultId, scopeId, record.getEncryptedName().toByteArray());
+      name = ScopeNames.open(epochKey, vaultId, scopeId, record.getEncryptedName().toByteArray());
       keyset =
-          ScopeKeyset.decrypt(record.getEncryptedKeyset().toByteArray(), rootKey, vaultId, scopeId);
+          ScopeKeyset.decrypt(
+              record.getEncryptedKeyset().toByteArray(), epochKey, vaultId, scopeId);
     } catch (GeneralSecurityException e) {
       throw Failures.refusedChange("holds a scope that does not decrypt under this vault's key");
     }

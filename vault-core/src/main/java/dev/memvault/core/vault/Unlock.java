@@ -3,15 +3,18 @@ package dev.memvault.core.vault;
 import com.google.crypto.tink.util.SecretBytes;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.internal.crypto.EpochKeySeals;
 import dev.memvault.core.internal.crypto.KdfParameters;
 import dev.memvault.core.internal.crypto.KeyWrap;
 import dev.memvault.core.internal.crypto.RecoveryKey;
 import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.store.EpochKeyRows;
 import dev.memvault.core.internal.store.MetaRows;
 import dev.memvault.core.internal.store.Migrations;
 import dev.memvault.core.internal.store.SqlCipherDatabase;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.RecoverySigningKey;
@@ -27,7 +30,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Creating a vault's files, and unlocking them: the passphrase (Argon2id) or the recovery key
@@ -48,11 +53,13 @@ final class Unlock {
     RootKey root = RootKey.generate();
     RecoveryKey recovery = RecoveryKey.generate();
     DeviceSigningKey signingKey = DeviceSigningKey.generate();
+    DeviceEncryptionKey encryptionKey = DeviceEncryptionKey.generate();
     SignedDeviceLink genesis =
         DeviceLinks.genesis(
             vaultId,
             deviceId,
             signingKey,
+            encryptionKey.publicKeyset(),
             Optional.of(RecoverySigningKey.derive(recovery)),
             clock.millis());
     ByteString rootByRecovery;
@@ -70,9 +77,10 @@ final class Unlock {
             JoiningDevice.of(
                 vaultId,
                 deviceId,
-                root,
+                Map.of(0, root),
                 rootByRecovery.toByteArray(),
                 signingKey,
+                encryptionKey,
                 new ChainHead(1, DeviceChain.linkHash(genesis))),
             Optional.of(genesis));
     return new CreatedVault(vault, recovery.toDisplayString());
@@ -108,6 +116,8 @@ final class Unlock {
     KdfParameters kdf = KdfParameters.defaults(random);
     VaultHeader header;
     byte[] encryptedSigningKey;
+    byte[] encryptedEncryptionKey;
+    Map<Integer, byte[]> wrappedEpochKeys = new TreeMap<>();
     try {
       header =
           VaultHeader.newBuilder()
@@ -126,6 +136,12 @@ final class Unlock {
               .build();
       header = HeaderIntegrity.seal(header, root);
       encryptedSigningKey = device.signingKey().encrypt(root, vaultId, deviceId);
+      encryptedEncryptionKey = device.encryptionKey().encrypt(root, vaultId, deviceId);
+      for (Map.Entry<Integer, RootKey> epoch : device.epochKeys().entrySet()) {
+        wrappedEpochKeys.put(
+            epoch.getKey(),
+            EpochKeySeals.wrapLocal(root, epoch.getValue(), vaultId, deviceId, epoch.getKey()));
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("key wrapping failed", e);
     }
@@ -137,6 +153,11 @@ final class Unlock {
       MetaRows meta = new MetaRows(connection);
       meta.put(META_VAULT_ID, vaultId);
       new SyncRows(connection).putDeviceKey(deviceId, encryptedSigningKey);
+      meta.put(DeviceIdentity.META_ENCRYPTION_KEY, encryptedEncryptionKey);
+      EpochKeyRows epochKeyRows = new EpochKeyRows(connection);
+      for (Map.Entry<Integer, byte[]> epoch : wrappedEpochKeys.entrySet()) {
+        epochKeyRows.insert(epoch.getKey(), epoch.getValue());
+      }
       meta.put(DeviceIdentity.META_CHAIN_HEAD, device.chainHead().encode(deviceId));
       if (genesis.isPresent()) {
         meta.put(DeviceIdentity.META_GENESIS, genesis.get().toByteArray());

@@ -1,6 +1,7 @@
 package dev.memvault.core.vault;
 
 import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.store.EpochKeyRows;
 import dev.memvault.core.internal.store.MemoryRows;
 import dev.memvault.core.internal.store.MetaRows;
 import dev.memvault.core.internal.store.ScopeRows;
@@ -47,11 +48,21 @@ record VaultParts(
     Transactor transactor =
         new Transactor(connection, database, memories, syncRows, hlc, openScopes);
     Records records = new Records(vaultId, deviceId, openScopes);
+    EpochKeys epochKeys = new EpochKeys(new EpochKeyRows(connection), rootKey, vaultId, deviceId);
+    epochKeys.load();
     Outbox outbox =
-        new Outbox(syncRows, memories, openScopes, rootKey, vaultId, new ChangeIds(random));
+        new Outbox(syncRows, memories, openScopes, epochKeys, vaultId, new ChangeIds(random));
     ScopeCatalog scopes =
         new ScopeCatalog(
-            openScopes, new ScopeRows(connection), syncRows, outbox, hlc, rootKey, vaultId, clock);
+            openScopes,
+            new ScopeRows(connection),
+            syncRows,
+            outbox,
+            hlc,
+            rootKey,
+            epochKeys,
+            vaultId,
+            clock);
     scopes.load();
     MemoryReads reads = new MemoryReads(memories, records, openScopes);
     MemoryWrites writes =
@@ -93,6 +104,8 @@ record VaultParts(
             checkpoints,
             identity,
             remoteChanges,
+            epochKeys,
+            new KeyEpochs(epochKeys, identity, vaultId, deviceId, clock),
             rootKey,
             rootKeyByRecovery,
             vaultId,

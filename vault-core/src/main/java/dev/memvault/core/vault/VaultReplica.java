@@ -4,6 +4,7 @@ import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.ChainHead;
+import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.KeyPackages;
 import dev.memvault.core.sync.OutboxEntry;
@@ -12,6 +13,7 @@ import dev.memvault.core.sync.Replica;
 import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,6 +38,8 @@ final class VaultReplica implements Replica {
   private final Checkpoints checkpoints;
   private final DeviceIdentity identity;
   private final RemoteChanges remoteChanges;
+  private final EpochKeys epochKeys;
+  private final KeyEpochs keyEpochs;
   private final RootKey rootKey;
   private final Supplier<byte[]> rootKeyByRecovery;
   private final byte[] vaultId;
@@ -50,6 +54,8 @@ final class VaultReplica implements Replica {
       Checkpoints checkpoints,
       DeviceIdentity identity,
       RemoteChanges remoteChanges,
+      EpochKeys epochKeys,
+      KeyEpochs keyEpochs,
       RootKey rootKey,
       Supplier<byte[]> rootKeyByRecovery,
       byte[] vaultId,
@@ -63,6 +69,8 @@ final class VaultReplica implements Replica {
     this.checkpoints = checkpoints;
     this.identity = identity;
     this.remoteChanges = remoteChanges;
+    this.epochKeys = epochKeys;
+    this.keyEpochs = keyEpochs;
     this.rootKey = rootKey;
     this.rootKeyByRecovery = rootKeyByRecovery;
     this.vaultId = vaultId;
@@ -180,7 +188,7 @@ final class VaultReplica implements Replica {
       byte[] recipientPublicKeyset, byte[] context, ChainHead linkedHead, String serverId)
       throws GeneralSecurityException {
     return KeyPackages.seal(
-        rootKey,
+        epochKeys.all(),
         new KeyPackages.Contents(vaultId, rootKeyByRecovery(), linkedHead, serverId),
         recipientPublicKeyset,
         context);
@@ -264,6 +272,46 @@ final class VaultReplica implements Replica {
             syncRows.putCursor(advanced);
             return report;
           });
+    }
+  }
+
+  @Override
+  public byte[] encryptionPublicKeyset() {
+    synchronized (lock) {
+      return transactor.inTransaction(() -> identity.encryptionKey().publicKeyset());
+    }
+  }
+
+  @Override
+  public int currentKeyEpoch() {
+    synchronized (lock) {
+      return epochKeys.currentEpoch();
+    }
+  }
+
+  @Override
+  public int acceptKeyEpochs(DeviceChain chain) {
+    synchronized (lock) {
+      return transactor.inTransaction(() -> keyEpochs.accept(chain));
+    }
+  }
+
+  @Override
+  public SignedDeviceLink nextKeyEpoch(DeviceChain chain) {
+    synchronized (lock) {
+      DeviceSigningKey key = deviceSigningKey();
+      return transactor.inTransaction(() -> keyEpochs.startNext(chain, key));
+    }
+  }
+
+  @Override
+  public SignedDeviceLink encryptionKeyAnnouncement(DeviceChain chain) {
+    synchronized (lock) {
+      DeviceSigningKey key = deviceSigningKey();
+      return transactor.inTransaction(
+          () ->
+              DeviceLinks.announcesKey(
+                  chain, deviceId, key, identity.encryptionKey().publicKeyset(), clock.millis()));
     }
   }
 }

@@ -129,9 +129,10 @@ class SecretsToStringTest {
         JoiningDevice.of(
             new byte[16],
             new byte[16],
-            root,
+            java.util.Map.of(0, root),
             new byte[0],
             dev.memvault.core.sync.DeviceSigningKey.generate(),
+            dev.memvault.core.sync.DeviceEncryptionKey.generate(),
             new dev.memvault.core.sync.ChainHead(1, new byte[32]));
 
     assertHidden(device.toString(), raw(root.secret()));

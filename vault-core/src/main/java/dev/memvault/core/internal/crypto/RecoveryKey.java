@@ -34,6 +34,8 @@ public final class RecoveryKey {
 
   private static final byte[] SIGNING_INFO =
       "memvault.v1 recovery signing key".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ENCRYPTION_INFO =
+      "memvault.v1 recovery encryption key".getBytes(StandardCharsets.UTF_8);
 
   private final SecretBytes secret;
 
@@ -132,6 +134,24 @@ public final class RecoveryKey {
     byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
     try {
       byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, new byte[0], SIGNING_INFO, 32);
+      SecretBytes seed = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
+      Arrays.fill(derived, (byte) 0);
+      return seed;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+    }
+  }
+
+  /**
+   * The X25519 private key of the vault's recovery encryption key, to which every epoch of the root
+   * key is sealed (docs/FORMAT.md, "Key epochs"). HKDF-SHA256 with the vault id as salt.
+   */
+  public SecretBytes encryptionSeed(byte[] vaultId) {
+    byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
+    try {
+      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, vaultId, ENCRYPTION_INFO, 32);
       SecretBytes seed = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
       Arrays.fill(derived, (byte) 0);
       return seed;

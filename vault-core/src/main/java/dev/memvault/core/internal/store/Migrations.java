@@ -127,6 +127,12 @@ public final class Migrations {
                 + " log_seq INTEGER NOT NULL,"
                 + " made_at_ms INTEGER NOT NULL,"
                 + " at_seq INTEGER NOT NULL)",
+          },
+          new String[] {
+            // Every epoch key of the vault root key this device holds, wrapped by its local
+            // root key (docs/FORMAT.md, "Key epochs"); epoch 0 is the vault's original root key.
+            "CREATE TABLE IF NOT EXISTS epoch_keys ("
+                + " epoch INTEGER PRIMARY KEY, wrapped_key BLOB NOT NULL)",
           });
 
   private Migrations() {}
