@@ -155,6 +155,8 @@ final class VerifiedPages implements AutoCloseable {
     Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
     // One check for the whole pull: a batch's changes can span pages.
     ChangeSignatureCheck signatures = new ChangeSignatureCheck(vaultId);
+    Map<Long, byte[]> cutOffs = anchoredCutOffs(chain);
+    checkCutOff(cutOffs, start.seq(), start.headHash());
     SyncCursor cursor = start;
     Head head = null;
     Iterator<PullResponse> pages =
@@ -181,6 +183,7 @@ final class VerifiedPages implements AutoCloseable {
       }
       List<LogEntry> counted = new ArrayList<>();
       for (LogEntry entry : page.getEntriesList()) {
+        checkCutOff(cutOffs, entry.getSeq(), entry.getEntryHash().toByteArray());
         if (authoredByMember(entry, chain)) {
           counted.add(entry); // the rest: by a revoked device after its revocation, never applied
         }
@@ -228,6 +231,32 @@ final class VerifiedPages implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The log positions revocations name, each with the entry hash its revoker verified there: the
+   * log up to a cut-off is fixed by that hash, so a server cannot number a revoked device's later
+   * change below its cut-off for a device that never saw the log before it (one that joins later).
+   */
+  private static Map<Long, byte[]> anchoredCutOffs(DeviceChain chain) {
+    Map<Long, byte[]> cutOffs = new HashMap<>();
+    for (DeviceChain.Member member : chain.members()) {
+      if (member.revokedAfterLogSeq().isPresent() && !member.revokedAfterLogHash().isEmpty()) {
+        cutOffs.put(member.revokedAfterLogSeq().get(), member.revokedAfterLogHash().toByteArray());
+      }
+    }
+    return cutOffs;
+  }
+
+  private static void checkCutOff(Map<Long, byte[]> cutOffs, long seq, byte[] entryHash) {
+    byte[] anchored = cutOffs.get(seq);
+    if (anchored != null && !MessageDigest.isEqual(anchored, entryHash)) {
+      throw new VaultException.Corrupt(
+          "the sync server's log differs at entry "
+              + Long.toUnsignedString(seq)
+              + " from the log a device verified when it revoked another (the server reordered"
+              + " or rewrote changes around a revocation); refusing to sync");
     }
   }
 

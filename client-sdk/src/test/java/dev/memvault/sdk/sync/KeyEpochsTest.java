@@ -226,6 +226,40 @@ class KeyEpochsTest {
     assertTrue(finds(laptop, "penicillin"));
   }
 
+  @Test
+  void link_afterRevocation_revokedDevicesChangeMovedBelowItsCutOff_refused() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    MemoryVault phone = link(laptop, server, "phone");
+    sync(phone, server.url());
+    byte[] vaultId = laptop.replica().vaultIdBytes();
+    revoke(laptop, server.url(), phone);
+    long cutOff = laptop.replica().syncCursor().orElseThrow().seq();
+    phone.add(NewMemory.of("health", Kind.FACT, "no known drug allergies"));
+    // The server takes the revoked phone's change, and numbers it below the revocation's cut-off
+    // for every device that reads the log from its start.
+    server.stop();
+    reinstate(server, vaultId, phone.replica().deviceIdBytes());
+    server.start();
+    server.pushAs(vaultId, phone);
+    List<LogEntry> log = server.pullAs(vaultId, laptop);
+    LogEntry late = log.get(log.size() - 1);
+    assertEquals(
+        com.google.protobuf.ByteString.copyFrom(phone.replica().deviceIdBytes()),
+        late.getChange().getDeviceId());
+    assertTrue(late.getSeq() > cutOff);
+    long below = Math.max(1, cutOff - 1);
+    server.restartTampering(RealServer.movingEntry(vaultId, late.getSeq(), below));
+
+    VaultException refused =
+        assertThrows(VaultException.class, () -> link(laptop, server, "tablet"));
+
+    assertTrue(refused.getMessage().contains("revoked another"), refused.getMessage());
+    try (MemoryVault tablet = MemoryVault.open(dir.resolve("tablet"), PASSPHRASE)) {
+      assertFalse(finds(tablet, "allergies"));
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static RemoteChange remoteChange(LogEntry entry) {

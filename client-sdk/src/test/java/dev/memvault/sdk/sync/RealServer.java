@@ -153,6 +153,45 @@ final class RealServer implements AutoCloseable {
                 .build());
   }
 
+  /**
+   * A server that serves vault {@code vaultId}'s log with the entry at {@code fromSeq} moved to
+   * position {@code toSeq}, every entry from there on renumbered and hashed again: a valid chain
+   * whose order is the server's invention. Applies to pulls from the start of the log that fit in
+   * one page (the small logs of tests).
+   */
+  static ServerInterceptor movingEntry(byte[] vaultId, long fromSeq, long toSeq) {
+    return pullRewriter(
+        page -> {
+          if (page.getEntriesCount() == 0 || page.getEntries(0).getSeq() != 1) {
+            return page;
+          }
+          List<LogEntry> order = new ArrayList<>(page.getEntriesList());
+          LogEntry moved = order.remove((int) fromSeq - 1);
+          order.add((int) toSeq - 1, moved);
+          List<LogEntry> rewritten = new ArrayList<>();
+          byte[] prev = dev.memvault.protocol.LogChain.genesisHash();
+          for (int i = 0; i < order.size(); i++) {
+            long seq = i + 1;
+            byte[] hash =
+                dev.memvault.protocol.LogChain.entryHash(
+                    vaultId, seq, prev, order.get(i).getChange());
+            rewritten.add(
+                order.get(i).toBuilder()
+                    .setSeq(seq)
+                    .setPrevHash(ByteString.copyFrom(prev))
+                    .setEntryHash(ByteString.copyFrom(hash))
+                    .build());
+            prev = hash;
+          }
+          LogEntry last = rewritten.get(rewritten.size() - 1);
+          return page.toBuilder()
+              .clearEntries()
+              .addAllEntries(rewritten)
+              .setHead(Head.newBuilder().setSeq(last.getSeq()).setEntryHash(last.getEntryHash()))
+              .build();
+        });
+  }
+
   private static List<LogEntry> without(PullResponse page, long seq) {
     return page.getEntriesList().stream().filter(entry -> entry.getSeq() != seq).toList();
   }
