@@ -12,9 +12,11 @@ import picocli.CommandLine.Parameters;
     name = "revoke",
     description = {
       "Revoke a lost or retired device: the server refuses it from now on, other devices ignore",
-      "what it writes after this, and every scope key is rotated so that memories written from",
-      "now on are sealed under keys it never had. Its copy of older memories stays readable to",
-      "whoever holds it: change your passphrase if it may know it."
+      "what it writes after this point of the log, and a new epoch of the vault's root key is",
+      "sealed to the remaining devices only, under which every scope key is rotated: memories",
+      "written from now on stay unreadable to it even if a server hands it everything. Its copy",
+      "of older memories stays readable to whoever holds it: change your passphrase if it may",
+      "know it."
     })
 final class DeviceRevokeCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -34,9 +36,11 @@ final class DeviceRevokeCommand implements Callable<Integer> {
           .println(
               "revoked device "
                   + deviceId
-                  + "; rotated the keys of "
+                  + "; started key epoch "
+                  + opened.replica().currentKeyEpoch()
+                  + " for the remaining devices, rotated the keys of "
                   + opened.scopes().size()
-                  + " scope(s) and synced them");
+                  + " scope(s) and synced them. What it already read stays readable to it.");
     }
     return Main.OK;
   }
