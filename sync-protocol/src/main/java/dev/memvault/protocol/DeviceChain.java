@@ -6,6 +6,7 @@ import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SealedEpochKey;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import java.security.GeneralSecurityException;
@@ -292,13 +293,27 @@ public final class DeviceChain {
       case KEY_ANNOUNCED -> {
         Member signer = members.get(link.getSignerDeviceId());
         ByteString keyset = link.getKeyAnnounced().getEncryptionPublicKeyset();
-        if (signer == null || !signer.encryptionPublicKeyset().isEmpty()) {
-          throw broken(seq, "announces an encryption key for a device that has one");
+        if (signer == null) {
+          throw broken(seq, "announces an encryption key without a device to announce it for");
         }
         if (keyset.isEmpty() || keyset.size() > MAX_PUBLIC_KEYSET_BYTES) {
           throw broken(seq, "announces no usable encryption key");
         }
         next.put(signer.deviceId(), signer.withEncryptionKey(keyset));
+      }
+      case RECOVERY_REPLACED -> {
+        RecoveryReplaced replaced = link.getRecoveryReplaced();
+        if (link.getSignerDeviceId().isEmpty()) {
+          throw broken(seq, "replaces the recovery key without the signature of a device");
+        }
+        if (replaced.getRecoveryPublicKey().size() != RECOVERY_PUBLIC_KEY_LENGTH
+            || replaced.getRecoveryEncryptionPublicKeyset().isEmpty()
+            || replaced.getRecoveryEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES
+            || replaced.getRootKeyByRecovery().isEmpty()) {
+          throw broken(seq, "replaces the recovery key with keys memvault cannot use");
+        }
+        recoveryKey = replaced.getRecoveryPublicKey().toByteArray();
+        recoveryEncryption = replaced.getRecoveryEncryptionPublicKeyset();
       }
       case EPOCH_STARTED -> {
         EpochStarted epoch = link.getEpochStarted();

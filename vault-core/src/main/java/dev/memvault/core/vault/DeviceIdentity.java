@@ -9,6 +9,7 @@ import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
@@ -89,6 +90,37 @@ final class DeviceIdentity {
       }
     }
     return encryptionKey;
+  }
+
+  /** The encryption key this device had before its last rekey, if it had one. */
+  Optional<DeviceEncryptionKey> previousEncryptionKey()
+      throws SQLException, GeneralSecurityException {
+    byte[] stored = meta.get(VaultRekey.META_PREVIOUS_ENCRYPTION_KEY);
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId));
+  }
+
+  /** The vault's original root key wrapped by the current recovery key, if a rekey stored it. */
+  Optional<byte[]> originalRootByRecovery() throws SQLException {
+    return Optional.ofNullable(meta.get(VaultRekey.META_ORIGINAL_ROOT_BY_RECOVERY));
+  }
+
+  /** The recovery key replacement a rekey left for the next sync to publish. */
+  Optional<RecoveryReplaced> pendingRecoveryReplacement() throws SQLException {
+    byte[] stored = meta.get(VaultRekey.META_PENDING_RECOVERY);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RecoveryReplaced.parseFrom(stored));
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("a stored recovery key replacement is damaged", e);
+    }
+  }
+
+  void recoveryReplacementPublished() throws SQLException {
+    meta.delete(VaultRekey.META_PENDING_RECOVERY);
   }
 
   Optional<ChainHead> trustedChainHead() throws SQLException {

@@ -50,6 +50,7 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
 
   private final RootKey rootKey;
   private final SecureRandom random;
+  private volatile Optional<String> openNotice = Optional.empty();
   private final byte[] vaultId;
   private final byte[] deviceId;
   private final MemoryRows memories;
@@ -180,6 +181,37 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
    */
   public static RecoverySigningKey recoverySigningKey(String recoveryKeyText) {
     return RecoverySigningKey.derive(VaultKeys.parseRecoveryKey(recoveryKeyText));
+  }
+
+  /**
+   * Replaces the keys of the closed vault in {@code directory}: a new local root key, a new
+   * database key (the database, search index included, is re-encrypted) and a new recovery key,
+   * whose text is returned to be shown once. An old header or backup with the old passphrase, and
+   * the old recovery key, open nothing written afterwards. The next sync publishes a new key epoch,
+   * the new recovery key and this device's new encryption key. Safe against a kill at any point:
+   * the vault opens afterwards, as it was or rekeyed.
+   *
+   * @throws VaultException.WrongKey if the passphrase is wrong (nothing is changed)
+   */
+  public static String rekey(Path directory, char[] passphrase, RekeyProgress progress) {
+    return VaultRekey.run(
+        directory, passphrase, new SecureRandom(), progress, VaultRekey.Hook.NONE);
+  }
+
+  static String rekeyStoppable(Path directory, char[] passphrase, VaultRekey.Hook hook) {
+    return VaultRekey.run(directory, passphrase, new SecureRandom(), RekeyProgress.NONE, hook);
+  }
+
+  /**
+   * What opening found and did that the person should know (an interrupted rekey completed or
+   * discarded); empty as a rule.
+   */
+  public Optional<String> openNotice() {
+    return openNotice;
+  }
+
+  void setOpenNotice(Optional<String> notice) {
+    this.openNotice = notice;
   }
 
   /**

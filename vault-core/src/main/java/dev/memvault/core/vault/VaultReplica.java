@@ -12,6 +12,7 @@ import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
@@ -180,7 +181,10 @@ final class VaultReplica implements Replica {
 
   @Override
   public byte[] rootKeyByRecovery() {
-    return rootKeyByRecovery.get();
+    synchronized (lock) {
+      Optional<byte[]> stored = transactor.read(identity::originalRootByRecovery);
+      return stored.orElseGet(rootKeyByRecovery);
+    }
   }
 
   @Override
@@ -312,6 +316,32 @@ final class VaultReplica implements Replica {
           () ->
               DeviceLinks.announcesKey(
                   chain, deviceId, key, identity.encryptionKey().publicKeyset(), clock.millis()));
+    }
+  }
+
+  @Override
+  public Optional<RecoveryReplaced> pendingRecoveryReplacement() {
+    synchronized (lock) {
+      return transactor.read(identity::pendingRecoveryReplacement);
+    }
+  }
+
+  @Override
+  public void recoveryReplacementPublished() {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            identity.recoveryReplacementPublished();
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public SignedDeviceLink recoveryReplacement(DeviceChain chain, RecoveryReplaced replacement) {
+    synchronized (lock) {
+      DeviceSigningKey key = deviceSigningKey();
+      return DeviceLinks.replacesRecovery(chain, deviceId, key, replacement, clock.millis());
     }
   }
 }
