@@ -82,8 +82,15 @@ final class DeviceIdentity {
     if (encryptionKey == null) {
       byte[] stored = meta.get(META_ENCRYPTION_KEY);
       if (stored != null) {
-        encryptionKey = DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId);
-      } else {
+        try {
+          encryptionKey = DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId);
+        } catch (GeneralSecurityException otherDevice) {
+          // A copy restored from a backup is a new device: the key it carries is bound to the
+          // device it came from, and this one makes its own.
+          encryptionKey = null;
+        }
+      }
+      if (encryptionKey == null) {
         DeviceEncryptionKey fresh = DeviceEncryptionKey.generate();
         meta.put(META_ENCRYPTION_KEY, fresh.encrypt(rootKey, vaultId, deviceId));
         encryptionKey = fresh;
@@ -96,9 +103,14 @@ final class DeviceIdentity {
   Optional<DeviceEncryptionKey> previousEncryptionKey()
       throws SQLException, GeneralSecurityException {
     byte[] stored = meta.get(VaultRekey.META_PREVIOUS_ENCRYPTION_KEY);
-    return stored == null
-        ? Optional.empty()
-        : Optional.of(DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId));
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId));
+    } catch (GeneralSecurityException otherDevice) {
+      return Optional.empty(); // carried over by a restore from another device's backup
+    }
   }
 
   /** The vault's original root key wrapped by the current recovery key, if a rekey stored it. */
