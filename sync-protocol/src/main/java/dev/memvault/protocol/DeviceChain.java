@@ -117,6 +117,7 @@ public final class DeviceChain {
   private final List<EpochStarted> epochs;
   private final long lastRevocationSeq;
   private final long lastEpochSeq;
+  private final RecoveryReplaced recoveryReplacement;
   private final byte[] headHash;
 
   private DeviceChain(
@@ -128,6 +129,7 @@ public final class DeviceChain {
       List<EpochStarted> epochs,
       long lastRevocationSeq,
       long lastEpochSeq,
+      RecoveryReplaced recoveryReplacement,
       byte[] headHash) {
     this.vaultId = vaultId;
     this.links = links;
@@ -137,6 +139,7 @@ public final class DeviceChain {
     this.epochs = epochs;
     this.lastRevocationSeq = lastRevocationSeq;
     this.lastEpochSeq = lastEpochSeq;
+    this.recoveryReplacement = recoveryReplacement;
     this.headHash = headHash;
   }
 
@@ -151,6 +154,7 @@ public final class DeviceChain {
         List.of(),
         0,
         0,
+        null,
         LogChain.genesisHash());
   }
 
@@ -244,6 +248,7 @@ public final class DeviceChain {
     List<EpochStarted> nextEpochs = epochs;
     long revocationSeq = lastRevocationSeq;
     long epochSeq = lastEpochSeq;
+    RecoveryReplaced lastReplacement = recoveryReplacement;
     switch (link.getActionCase()) {
       case ADDED -> {
         DeviceAdded added = link.getAdded();
@@ -314,6 +319,7 @@ public final class DeviceChain {
         }
         recoveryKey = replaced.getRecoveryPublicKey().toByteArray();
         recoveryEncryption = replaced.getRecoveryEncryptionPublicKeyset();
+        lastReplacement = replaced;
       }
       case EPOCH_STARTED -> {
         EpochStarted epoch = link.getEpochStarted();
@@ -336,6 +342,7 @@ public final class DeviceChain {
         nextEpochs,
         revocationSeq,
         epochSeq,
+        lastReplacement,
         linkHash(signed));
   }
 
@@ -440,6 +447,11 @@ public final class DeviceChain {
    */
   public boolean epochOwed() {
     return lastRevocationSeq > lastEpochSeq;
+  }
+
+  /** The last replacement of the vault's recovery key, if it was ever replaced. */
+  public Optional<RecoveryReplaced> recoveryReplacement() {
+    return Optional.ofNullable(recoveryReplacement);
   }
 
   /** The HPKE public keyset derived from the recovery key, if the first link names one. */

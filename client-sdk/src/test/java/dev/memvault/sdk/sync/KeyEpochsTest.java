@@ -294,6 +294,18 @@ class KeyEpochsTest {
                 .vault());
     assertTrue(finds(recovered, "penicillin"));
     assertTrue(finds(recovered, "blood type"));
+    // The phone's own header follows: the old recovery key no longer opens its files.
+    phone.close();
+    assertThrows(
+        VaultException.WrongKey.class,
+        () ->
+            MemoryVault.recover(
+                dir.resolve("phone"), created.recoveryKey(), "phone again: tern".toCharArray()));
+    try (MemoryVault phoneAgain =
+        MemoryVault.recover(
+            dir.resolve("phone"), newRecoveryKey, "phone again: tern".toCharArray())) {
+      assertTrue(finds(phoneAgain, "penicillin"));
+    }
   }
 
   // ---------------------------------------------------------------- helpers

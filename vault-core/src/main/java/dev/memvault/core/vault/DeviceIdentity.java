@@ -131,6 +131,18 @@ final class DeviceIdentity {
     }
   }
 
+  /**
+   * The public key of the recovery key this device's header wraps its root key for, when a rekey or
+   * a replacement made it other than the vault's first; null before.
+   */
+  byte[] headerRecoveryPublicKey() throws SQLException {
+    return meta.get(VaultRekey.META_HEADER_RECOVERY_KEY);
+  }
+
+  void saveHeaderRecoveryPublicKey(byte[] publicKey) throws SQLException {
+    meta.put(VaultRekey.META_HEADER_RECOVERY_KEY, publicKey);
+  }
+
   void recoveryReplacementPublished() throws SQLException {
     meta.delete(VaultRekey.META_PENDING_RECOVERY);
   }

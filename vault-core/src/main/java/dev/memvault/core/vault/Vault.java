@@ -215,6 +215,29 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
+   * Follows a replacement of the vault's recovery key by another device's rekey: the header's
+   * recovery wrap becomes the new recovery key's, when this device's local root key is the vault's
+   * original root key (which the replacement wraps), or is dropped otherwise, so that the old
+   * recovery key no longer opens this device's files. Unchanged if it is already so.
+   */
+  synchronized void followRecoveryReplacement(
+      byte[] originalRootByRecovery, boolean localIsOriginal) {
+    byte[] wanted = localIsOriginal ? originalRootByRecovery : new byte[0];
+    VaultHeader current = VaultKeys.readHeader(directory);
+    if (java.util.Arrays.equals(current.getRootKeyByRecovery().toByteArray(), wanted)) {
+      return;
+    }
+    VaultHeader changed =
+        HeaderIntegrity.seal(
+            current.toBuilder()
+                .setRootKeyByRecovery(com.google.protobuf.ByteString.copyFrom(wanted))
+                .build(),
+            rootKey);
+    VaultHeaderFile.write(directory, changed);
+    header = changed;
+  }
+
+  /**
    * Sets a new passphrase by re-wrapping the root key under a new Argon2id key with a fresh salt.
    * No memory is re-encrypted.
    */

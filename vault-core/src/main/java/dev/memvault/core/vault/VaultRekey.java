@@ -56,6 +56,9 @@ final class VaultRekey {
   /** The recovery key replacement this device has yet to publish in the device chain. */
   static final String META_PENDING_RECOVERY = "pending_recovery_replacement";
 
+  /** The public key of the recovery key the header's recovery wrap is for. */
+  static final String META_HEADER_RECOVERY_KEY = "header_recovery_public_key";
+
   /** The vault's original root key wrapped by the current recovery key (section 7.3). */
   static final String META_ORIGINAL_ROOT_BY_RECOVERY = "original_root_by_recovery";
 
@@ -219,6 +222,7 @@ final class VaultRekey {
     ByteString originalByRecovery = VaultKeys.wrapRootByRecovery(epochs.get(0), recovery, vaultId);
     meta.put(META_ORIGINAL_ROOT_BY_RECOVERY, originalByRecovery.toByteArray());
     RecoverySigningKey recoveryKeys = RecoverySigningKey.derive(recovery);
+    meta.put(META_HEADER_RECOVERY_KEY, recoveryKeys.publicKey());
     meta.put(
         META_PENDING_RECOVERY,
         RecoveryReplaced.newBuilder()

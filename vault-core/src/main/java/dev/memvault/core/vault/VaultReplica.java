@@ -296,7 +296,22 @@ final class VaultReplica implements Replica {
   @Override
   public int acceptKeyEpochs(DeviceChain chain) {
     synchronized (lock) {
-      return transactor.inTransaction(() -> keyEpochs.accept(chain));
+      int accepted = transactor.inTransaction(() -> keyEpochs.accept(chain));
+      Optional<RecoveryReplaced> replaced = chain.recoveryReplacement();
+      if (replaced.isPresent()) {
+        byte[] latest = replaced.get().getRecoveryPublicKey().toByteArray();
+        if (!Arrays.equals(latest, transactor.read(identity::headerRecoveryPublicKey))) {
+          vault.followRecoveryReplacement(
+              replaced.get().getRootKeyByRecovery().toByteArray(),
+              rootKey.secret().equalsSecretBytes(epochKeys.original().secret()));
+          transactor.inTransaction(
+              () -> {
+                identity.saveHeaderRecoveryPublicKey(latest);
+                return null;
+              });
+        }
+      }
+      return accepted;
     }
   }
 
