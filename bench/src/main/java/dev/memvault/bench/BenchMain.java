@@ -133,6 +133,16 @@ public final class BenchMain {
       buckets = BucketDistribution.run(directory, corpus, memories, export);
     }
 
+    Optional<KeysBenchmark.Result> keys = Optional.empty();
+    if (options.runs("keys")) {
+      progress("device revoke and rekey on a vault of " + options.memories() + " memories");
+      Path serverJar =
+          jarDirectory().resolve("../../sync-server/target/memvault-server.jar").normalize();
+      keys =
+          Optional.of(
+              KeysBenchmark.run(root.resolve("keys"), serverJar, corpus, options.memories()));
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -157,6 +167,7 @@ public final class BenchMain {
     if (!buckets.isEmpty()) {
       report.buckets(buckets);
     }
+    keys.ifPresent(report::keys);
     System.out.print(report);
     System.out.flush();
 

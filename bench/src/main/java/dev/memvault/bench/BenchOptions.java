@@ -22,9 +22,9 @@ record BenchOptions(
 
   /**
    * The parts of a run: adds (with the searches and opens on their data), envelope, import, buckets
-   * (padding buckets of real records).
+   * (padding buckets of real records), keys (device revoke and rekey).
    */
-  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets");
+  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets", "keys");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -46,8 +46,8 @@ record BenchOptions(
         --import-mb N        size of the generated ChatGPT export to import (default 200; 0 skips)
         --parts LIST         which parts to run, comma-separated, of adds (with the searches and
                              opens that use their data), envelope, import, buckets (padding
-                             buckets of real records, with and without compression) (default:
-                             all)
+                             buckets of real records, with and without compression), keys
+                             (device revoke and rekey through a real server) (default: all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
       their options.
@@ -107,7 +107,7 @@ record BenchOptions(
     for (String part : parts) {
       if (!ALL_PARTS.contains(part)) {
         throw new IllegalArgumentException(
-            "unknown part " + part + " in --parts (known: adds, envelope, import, buckets)");
+            "unknown part " + part + " in --parts (known: adds, envelope, import, buckets, keys)");
       }
     }
     return Set.copyOf(parts);

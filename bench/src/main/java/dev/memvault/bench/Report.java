@@ -382,6 +382,62 @@ final class Report {
             heapMet ? "met" : "not met"));
   }
 
+  void keys(KeysBenchmark.Result result) {
+    double small = result.revokeSmallNanos() / 1e9;
+    double large = result.revokeLargeNanos() / 1e9;
+    double rekey = result.rekeyNanos() / 1e9;
+    double pragma = result.pragmaRekeyNanos() / 1e9;
+    line("");
+    line("## Taking access back: device revoke and rekey");
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Through the real server over TCP on 127.0.0.1 (embedded store, its own process). A"
+                + " revocation appends a revocation and a key epoch sealed to the remaining"
+                + " devices, rotates the keys of the vault's %d scopes and syncs; `rekey` of the"
+                + " closed vault (%,d memories, a %.0f MB database) is set beside SQLCipher's own"
+                + " `PRAGMA rekey` of a copy of the same file. `rekey` includes two Argon2id"
+                + " derivations (unwrapping the old root key, wrapping the new one), the copy and"
+                + " the fsyncs.",
+            result.scopes(),
+            result.memories(),
+            result.databaseBytes() / 1e6));
+    line("");
+    line("| | seconds |");
+    line("| --- | --- |");
+    line(
+        String.format(
+            Locale.ROOT,
+            "| device revoke, %d memories, %d devices | %.2f |",
+            10,
+            result.devicesSmall(),
+            small));
+    line(
+        String.format(
+            Locale.ROOT,
+            "| device revoke, %,d memories, %d devices | %.2f |",
+            result.memories(),
+            result.devicesLarge(),
+            large));
+    line(
+        String.format(
+            Locale.ROOT, "| memvault rekey, %,d memories | %.2f |", result.memories(), rekey));
+    line(String.format(Locale.ROOT, "| PRAGMA rekey of the same database file | %.2f |", pragma));
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "**device revoke: %.2f s** on the large vault (goal: under 2 s, independent of the"
+                + " number of memories: %.2f s on the small one): %s. **rekey / PRAGMA rekey ="
+                + " %.2f** (goal: at most 1.5): %s.",
+            large,
+            small,
+            large < 2.0 ? "met" : "not met",
+            rekey / pragma,
+            rekey / pragma <= 1.5 ? "met" : "not met"));
+  }
+
   void buckets(List<BucketDistribution.Result> results) {
     line("");
     line("## Padding buckets, with and without compression");

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ScopesCommand.class,
       RotateKeyCommand.class,
       PasswdCommand.class,
+      RekeyCommand.class,
       RecoverCommand.class,
       ImportCommand.class,
       ExportCommand.class,

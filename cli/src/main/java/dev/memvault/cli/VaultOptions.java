@@ -47,7 +47,9 @@ final class VaultOptions {
     Path directory = directory();
     char[] passphrase = secrets().passphrase();
     try {
-      return MemoryVault.open(directory, passphrase, rebuildMessages());
+      MemoryVault vault = MemoryVault.open(directory, passphrase, rebuildMessages());
+      vault.openNotice().ifPresent(notice -> context().err().println("memvault: " + notice));
+      return vault;
     } finally {
       Arrays.fill(passphrase, '\0');
     }

@@ -2,6 +2,7 @@ package dev.memvault.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -191,6 +192,37 @@ class CliEndToEndTest {
   }
 
   @Test
+  void rekey_printsANewRecoveryKeyAndOnlyItRecovers() {
+    CliRunner.Result init = cli.run("init");
+    Matcher first = RECOVERY_KEY.matcher(init.out());
+    assertTrue(first.find());
+    assertSuccess(cli.run("add", "kept across a rekey"));
+
+    assertFailure(
+        cli.withEnv("MEMVAULT_PASSPHRASE", "not the passphrase").run("rekey"),
+        1,
+        "wrong passphrase");
+    CliRunner.Result rekey = cli.run("rekey");
+
+    assertSuccess(rekey);
+    Matcher second = RECOVERY_KEY.matcher(rekey.out());
+    assertTrue(second.find(), rekey.out());
+    assertNotEquals(first.group(1), second.group(1));
+    assertTrue(rekey.out().contains("does not sync"), rekey.out());
+    assertTrue(cli.run("search", "rekey").out().contains("kept across"));
+    assertFailure(
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", first.group(1))
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
+            .run("recover"),
+        1,
+        "recovery key");
+    assertSuccess(
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", second.group(1))
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
+            .run("recover"));
+  }
+
+  @Test
   void rotateKey_keepsOldMemoriesReadable() {
     assertSuccess(cli.run("init"));
     assertSuccess(cli.run("add", "--scope", "work", "written before rotation"));
@@ -230,7 +262,7 @@ class CliEndToEndTest {
     for (String command :
         List.of(
             "init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd",
-            "recover", "demo", "sync", "devices", "device", "join", "server")) {
+            "rekey", "recover", "demo", "sync", "devices", "device", "join", "server")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
   }

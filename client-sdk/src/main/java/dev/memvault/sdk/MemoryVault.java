@@ -5,6 +5,7 @@ import dev.memvault.core.backup.BackupOptions;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.vault.CreatedVault;
 import dev.memvault.core.vault.JoiningDevice;
+import dev.memvault.core.vault.RekeyProgress;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Java API an application embeds to keep memories in a local memvault vault.
@@ -94,6 +96,17 @@ public final class MemoryVault implements AutoCloseable {
   public static MemoryVault open(
       Path directory, char[] passphrase, Vault.RebuildProgress progress) {
     return new MemoryVault(Vault.open(directory, passphrase, progress));
+  }
+
+  /**
+   * Replaces the keys of the closed vault in {@code directory} (local root key, database key,
+   * recovery key) and returns the new recovery key's text, to be shown once; the next sync
+   * publishes a new key epoch to the other devices. See {@link Vault#rekey}.
+   *
+   * @throws VaultException.WrongKey if the passphrase is wrong (nothing is changed)
+   */
+  public static String rekey(Path directory, char[] passphrase, RekeyProgress progress) {
+    return Vault.rekey(directory, passphrase, progress);
   }
 
   /** Opens a vault with its recovery key and sets a new passphrase. */
@@ -221,6 +234,11 @@ public final class MemoryVault implements AutoCloseable {
   }
 
   /** The 16-byte id of this device, as lowercase hex. */
+  /** What opening found and did that the person should know; empty as a rule. */
+  public Optional<String> openNotice() {
+    return vault.openNotice();
+  }
+
   public String deviceId() {
     return vault.deviceIdHex();
   }

@@ -6,6 +6,7 @@ import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SealedEpochKey;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import java.security.GeneralSecurityException;
@@ -116,6 +117,7 @@ public final class DeviceChain {
   private final List<EpochStarted> epochs;
   private final long lastRevocationSeq;
   private final long lastEpochSeq;
+  private final RecoveryReplaced recoveryReplacement;
   private final byte[] headHash;
 
   private DeviceChain(
@@ -127,6 +129,7 @@ public final class DeviceChain {
       List<EpochStarted> epochs,
       long lastRevocationSeq,
       long lastEpochSeq,
+      RecoveryReplaced recoveryReplacement,
       byte[] headHash) {
     this.vaultId = vaultId;
     this.links = links;
@@ -136,6 +139,7 @@ public final class DeviceChain {
     this.epochs = epochs;
     this.lastRevocationSeq = lastRevocationSeq;
     this.lastEpochSeq = lastEpochSeq;
+    this.recoveryReplacement = recoveryReplacement;
     this.headHash = headHash;
   }
 
@@ -150,6 +154,7 @@ public final class DeviceChain {
         List.of(),
         0,
         0,
+        null,
         LogChain.genesisHash());
   }
 
@@ -243,6 +248,7 @@ public final class DeviceChain {
     List<EpochStarted> nextEpochs = epochs;
     long revocationSeq = lastRevocationSeq;
     long epochSeq = lastEpochSeq;
+    RecoveryReplaced lastReplacement = recoveryReplacement;
     switch (link.getActionCase()) {
       case ADDED -> {
         DeviceAdded added = link.getAdded();
@@ -292,13 +298,28 @@ public final class DeviceChain {
       case KEY_ANNOUNCED -> {
         Member signer = members.get(link.getSignerDeviceId());
         ByteString keyset = link.getKeyAnnounced().getEncryptionPublicKeyset();
-        if (signer == null || !signer.encryptionPublicKeyset().isEmpty()) {
-          throw broken(seq, "announces an encryption key for a device that has one");
+        if (signer == null) {
+          throw broken(seq, "announces an encryption key without a device to announce it for");
         }
         if (keyset.isEmpty() || keyset.size() > MAX_PUBLIC_KEYSET_BYTES) {
           throw broken(seq, "announces no usable encryption key");
         }
         next.put(signer.deviceId(), signer.withEncryptionKey(keyset));
+      }
+      case RECOVERY_REPLACED -> {
+        RecoveryReplaced replaced = link.getRecoveryReplaced();
+        if (link.getSignerDeviceId().isEmpty()) {
+          throw broken(seq, "replaces the recovery key without the signature of a device");
+        }
+        if (replaced.getRecoveryPublicKey().size() != RECOVERY_PUBLIC_KEY_LENGTH
+            || replaced.getRecoveryEncryptionPublicKeyset().isEmpty()
+            || replaced.getRecoveryEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES
+            || replaced.getRootKeyByRecovery().isEmpty()) {
+          throw broken(seq, "replaces the recovery key with keys memvault cannot use");
+        }
+        recoveryKey = replaced.getRecoveryPublicKey().toByteArray();
+        recoveryEncryption = replaced.getRecoveryEncryptionPublicKeyset();
+        lastReplacement = replaced;
       }
       case EPOCH_STARTED -> {
         EpochStarted epoch = link.getEpochStarted();
@@ -321,6 +342,7 @@ public final class DeviceChain {
         nextEpochs,
         revocationSeq,
         epochSeq,
+        lastReplacement,
         linkHash(signed));
   }
 
@@ -425,6 +447,11 @@ public final class DeviceChain {
    */
   public boolean epochOwed() {
     return lastRevocationSeq > lastEpochSeq;
+  }
+
+  /** The last replacement of the vault's recovery key, if it was ever replaced. */
+  public Optional<RecoveryReplaced> recoveryReplacement() {
+    return Optional.ofNullable(recoveryReplacement);
   }
 
   /** The HPKE public keyset derived from the recovery key, if the first link names one. */

@@ -19,6 +19,7 @@ import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.RegisterVaultRequest;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
@@ -347,10 +348,21 @@ public final class SyncClient implements AutoCloseable {
   private DeviceChain keysInStep(SyncServiceGrpc.SyncServiceBlockingStub sync, DeviceChain chain) {
     ByteString self = ByteString.copyFrom(vault.deviceIdBytes());
     DeviceChain current = chain;
-    if (current.member(self).orElseThrow().encryptionPublicKeyset().isEmpty()) {
+    Optional<RecoveryReplaced> rekeyed = vault.pendingRecoveryReplacement();
+    if (current.member(self).orElseThrow().encryptionPublicKeyset().isEmpty()
+        || rekeyed.isPresent()) {
       current = appendUnlessRaced(sync, vault.encryptionKeyAnnouncement(current), current);
     }
     vault.acceptKeyEpochs(current);
+    if (rekeyed.isPresent()) {
+      // After a rekey: the new recovery key in the chain, then an epoch sealed to it and to this
+      // device's new key, under which every scope key rotates. An old header or backup of this
+      // device, or the old recovery key, opens none of it.
+      current = append(sync, vault.recoveryReplacement(current, rekeyed.get()));
+      startKeyEpoch(sync, current);
+      vault.recoveryReplacementPublished();
+      return verifiedChain(sync);
+    }
     if (current.epochOwed() && vault.currentKeyEpoch() == current.currentEpoch()) {
       DeviceChain started = appendUnlessRaced(sync, vault.nextKeyEpoch(current), current);
       if (started != current) {

@@ -10,6 +10,7 @@ import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.core.vault.RekeyProgress;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
@@ -257,6 +258,53 @@ class KeyEpochsTest {
     assertTrue(refused.getMessage().contains("revoked another"), refused.getMessage());
     try (MemoryVault tablet = MemoryVault.open(dir.resolve("tablet"), PASSPHRASE)) {
       assertFalse(finds(tablet, "allergies"));
+    }
+  }
+
+  @Test
+  void rekey_syncedLaptop_phoneFollowsAndOnlyTheNewRecoveryKeyJoins() throws Exception {
+    RealServer server = server();
+    MemoryVault.Created created = laptop(server);
+    MemoryVault phone = link(created.vault(), server, "phone");
+    created.vault().close();
+
+    String newRecoveryKey =
+        MemoryVault.rekey(dir.resolve("laptop"), PASSPHRASE, RekeyProgress.NONE);
+    MemoryVault laptop = track(MemoryVault.open(dir.resolve("laptop"), PASSPHRASE));
+    sync(laptop, server.url());
+    laptop.add(NewMemory.of("health", Kind.FACT, "allergic to penicillin since 2019"));
+    sync(laptop, server.url());
+    sync(phone, server.url());
+
+    assertEquals(1, laptop.replica().currentKeyEpoch());
+    assertEquals(1, phone.replica().currentKeyEpoch());
+    assertTrue(finds(phone, "penicillin"));
+    assertTrue(laptop.replica().pendingRecoveryReplacement().isEmpty());
+    VaultException oldKey =
+        assertThrows(
+            VaultException.WrongKey.class,
+            () ->
+                DeviceJoin.withRecovery(
+                    dir.resolve("with-old-key"), PASSPHRASE, server.url(), created.recoveryKey()));
+    assertTrue(oldKey.getMessage().contains("no vault"), oldKey.getMessage());
+    MemoryVault recovered =
+        track(
+            DeviceJoin.withRecovery(
+                    dir.resolve("with-new-key"), PASSPHRASE, server.url(), newRecoveryKey)
+                .vault());
+    assertTrue(finds(recovered, "penicillin"));
+    assertTrue(finds(recovered, "blood type"));
+    // The phone's own header follows: the old recovery key no longer opens its files.
+    phone.close();
+    assertThrows(
+        VaultException.WrongKey.class,
+        () ->
+            MemoryVault.recover(
+                dir.resolve("phone"), created.recoveryKey(), "phone again: tern".toCharArray()));
+    try (MemoryVault phoneAgain =
+        MemoryVault.recover(
+            dir.resolve("phone"), newRecoveryKey, "phone again: tern".toCharArray())) {
+      assertTrue(finds(phoneAgain, "penicillin"));
     }
   }
 

@@ -101,6 +101,12 @@ public final class DeviceChains {
                       .build());
           case REVOKED ->
               new SyncStore.Revokes(link.getRevoked().getDeviceId().toByteArray(), clock.millis());
+          case RECOVERY_REPLACED ->
+              new SyncStore.ReplacesRecovery(
+                  new SyncStore.RecoveryRecord(
+                      link.getRecoveryReplaced().getRecoveryPublicKey().toByteArray(),
+                      vaultId,
+                      link.getRecoveryReplaced().getRootKeyByRecovery().toByteArray()));
           case EPOCH_STARTED, KEY_ANNOUNCED -> new SyncStore.NoDeviceChange();
           default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };

@@ -280,9 +280,22 @@ abstract class JdbcSyncStore implements SyncStore {
                     }
                   } else if (effect instanceof Revokes revokes) {
                     markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
+                  } else if (effect instanceof ReplacesRecovery replaces) {
+                    replaceRecovery(connection, vaultId, replaces.recovery());
                   }
                   return true;
                 }));
+  }
+
+  /** The vault's recovery record is the new key's alone; a key taken by another vault is not. */
+  private static void replaceRecovery(
+      Connection connection, byte[] vaultId, RecoveryRecord recovery) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM recoveries WHERE vault_id = ?")) {
+      delete.setBytes(1, vaultId);
+      delete.executeUpdate();
+    }
+    insertRecovery(connection, recovery);
   }
 
   private static long chainLength(Connection connection, byte[] vaultId) throws SQLException {

@@ -77,11 +77,14 @@ public interface SyncStore extends AutoCloseable {
   Optional<Pairing> pairing(byte[] pairingId, long nowMillis);
 
   /** What a device chain link does to the devices that may sign in. */
-  sealed interface LinkEffect permits Adds, Revokes, NoDeviceChange {}
+  sealed interface LinkEffect permits Adds, Revokes, ReplacesRecovery, NoDeviceChange {}
 
   record Adds(Device device) implements LinkEffect {}
 
   record Revokes(byte[] deviceId, long atMillis) implements LinkEffect {}
+
+  /** The vault's recovery key is replaced: join --recovery finds the vault by the new one only. */
+  record ReplacesRecovery(RecoveryRecord recovery) implements LinkEffect {}
 
   /** A link that changes no device's right to sign in (a key epoch, an encryption key). */
   record NoDeviceChange() implements LinkEffect {}

@@ -7,6 +7,7 @@ import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EncryptionKeyAnnounced;
 import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.util.Optional;
@@ -126,6 +127,22 @@ public final class DeviceLinks {
         next(chain, nowMillis)
             .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
             .setEpochStarted(epoch)
+            .build()
+            .toByteString();
+    return signedBy(signerKey, link);
+  }
+
+  /** The next link after {@code chain}: {@code signer} replaces the vault's recovery key. */
+  public static SignedDeviceLink replacesRecovery(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      RecoveryReplaced replacement,
+      long nowMillis) {
+    ByteString link =
+        next(chain, nowMillis)
+            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
+            .setRecoveryReplaced(replacement)
             .build()
             .toByteString();
     return signedBy(signerKey, link);

@@ -1,5 +1,6 @@
 package dev.memvault.core.sync;
 
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
@@ -121,4 +122,16 @@ public interface Replica {
 
   /** The link by which this device names its encryption key in {@code chain}. */
   SignedDeviceLink encryptionKeyAnnouncement(DeviceChain chain);
+
+  /**
+   * The recovery key replacement a rekey of this device left for the device chain; while present,
+   * the next sync also names this device's new encryption key and starts a key epoch.
+   */
+  Optional<RecoveryReplaced> pendingRecoveryReplacement();
+
+  /** The pending recovery key replacement is in the device chain, with its key epoch. */
+  void recoveryReplacementPublished();
+
+  /** The link by which this device replaces the vault's recovery key in {@code chain}. */
+  SignedDeviceLink recoveryReplacement(DeviceChain chain, RecoveryReplaced replacement);
 }

@@ -9,6 +9,7 @@ import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
@@ -81,14 +82,69 @@ final class DeviceIdentity {
     if (encryptionKey == null) {
       byte[] stored = meta.get(META_ENCRYPTION_KEY);
       if (stored != null) {
-        encryptionKey = DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId);
-      } else {
+        try {
+          encryptionKey = DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId);
+        } catch (GeneralSecurityException otherDevice) {
+          // A copy restored from a backup is a new device: the key it carries is bound to the
+          // device it came from, and this one makes its own.
+          encryptionKey = null;
+        }
+      }
+      if (encryptionKey == null) {
         DeviceEncryptionKey fresh = DeviceEncryptionKey.generate();
         meta.put(META_ENCRYPTION_KEY, fresh.encrypt(rootKey, vaultId, deviceId));
         encryptionKey = fresh;
       }
     }
     return encryptionKey;
+  }
+
+  /** The encryption key this device had before its last rekey, if it had one. */
+  Optional<DeviceEncryptionKey> previousEncryptionKey()
+      throws SQLException, GeneralSecurityException {
+    byte[] stored = meta.get(VaultRekey.META_PREVIOUS_ENCRYPTION_KEY);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(DeviceEncryptionKey.decrypt(stored, rootKey, vaultId, deviceId));
+    } catch (GeneralSecurityException otherDevice) {
+      return Optional.empty(); // carried over by a restore from another device's backup
+    }
+  }
+
+  /** The vault's original root key wrapped by the current recovery key, if a rekey stored it. */
+  Optional<byte[]> originalRootByRecovery() throws SQLException {
+    return Optional.ofNullable(meta.get(VaultRekey.META_ORIGINAL_ROOT_BY_RECOVERY));
+  }
+
+  /** The recovery key replacement a rekey left for the next sync to publish. */
+  Optional<RecoveryReplaced> pendingRecoveryReplacement() throws SQLException {
+    byte[] stored = meta.get(VaultRekey.META_PENDING_RECOVERY);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RecoveryReplaced.parseFrom(stored));
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("a stored recovery key replacement is damaged", e);
+    }
+  }
+
+  /**
+   * The public key of the recovery key this device's header wraps its root key for, when a rekey or
+   * a replacement made it other than the vault's first; null before.
+   */
+  byte[] headerRecoveryPublicKey() throws SQLException {
+    return meta.get(VaultRekey.META_HEADER_RECOVERY_KEY);
+  }
+
+  void saveHeaderRecoveryPublicKey(byte[] publicKey) throws SQLException {
+    meta.put(VaultRekey.META_HEADER_RECOVERY_KEY, publicKey);
+  }
+
+  void recoveryReplacementPublished() throws SQLException {
+    meta.delete(VaultRekey.META_PENDING_RECOVERY);
   }
 
   Optional<ChainHead> trustedChainHead() throws SQLException {

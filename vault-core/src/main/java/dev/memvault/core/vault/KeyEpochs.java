@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.internal.crypto.EpochKeySeals;
 import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.sync.DeviceEncryptionKey;
 import dev.memvault.core.sync.DeviceLinks;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.proto.sync.v1.EpochStarted;
@@ -60,13 +61,7 @@ final class KeyEpochs {
       }
       RootKey key;
       try {
-        key =
-            EpochKeySeals.fromOpened(
-                identity
-                    .encryptionKey()
-                    .open(
-                        mine.get().getCiphertext().toByteArray(),
-                        EpochKeySeals.deviceContext(vaultId, epoch.getEpoch(), deviceId)));
+        key = open(mine.get(), epoch.getEpoch());
       } catch (GeneralSecurityException e) {
         throw new VaultException.Corrupt(
             "the key of epoch "
@@ -79,6 +74,25 @@ final class KeyEpochs {
       added++;
     }
     return added;
+  }
+
+  /**
+   * The epoch key sealed to this device: to its encryption key, or to the one it had before a
+   * rekey, for an epoch another device started before the new key was in the chain.
+   */
+  private RootKey open(SealedEpochKey sealed, int epoch)
+      throws SQLException, GeneralSecurityException {
+    byte[] context = EpochKeySeals.deviceContext(vaultId, epoch, deviceId);
+    byte[] ciphertext = sealed.getCiphertext().toByteArray();
+    try {
+      return EpochKeySeals.fromOpened(identity.encryptionKey().open(ciphertext, context));
+    } catch (GeneralSecurityException e) {
+      Optional<DeviceEncryptionKey> previous = identity.previousEncryptionKey();
+      if (previous.isEmpty()) {
+        throw e;
+      }
+      return EpochKeySeals.fromOpened(previous.get().open(ciphertext, context));
+    }
   }
 
   /**

@@ -175,13 +175,17 @@ final class Unlock {
       Clock clock,
       SecureRandom random,
       Vault.RebuildProgress progress) {
+    Optional<String> notice = VaultRekey.finishInterrupted(directory);
     VaultHeader header = VaultKeys.readHeader(directory);
     RootKey root = VaultKeys.unwrapRootByPassphrase(directory, header, passphrase);
-    return withRoot(directory, header, root, clock, random, progress);
+    Vault vault = withRoot(directory, header, root, clock, random, progress);
+    vault.setOpenNotice(notice);
+    return vault;
   }
 
   static Vault withRecovery(
       Path directory, String recoveryKeyText, Clock clock, SecureRandom random) {
+    VaultRekey.finishInterrupted(directory);
     VaultHeader header = VaultKeys.readHeader(directory);
     RootKey root = VaultKeys.unwrapRootByRecovery(directory, header, recoveryKeyText);
     return withRoot(directory, header, root, clock, random, Vault.RebuildProgress.NONE);

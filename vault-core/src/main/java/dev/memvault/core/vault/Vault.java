@@ -50,6 +50,7 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
 
   private final RootKey rootKey;
   private final SecureRandom random;
+  private volatile Optional<String> openNotice = Optional.empty();
   private final byte[] vaultId;
   private final byte[] deviceId;
   private final MemoryRows memories;
@@ -180,6 +181,60 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
    */
   public static RecoverySigningKey recoverySigningKey(String recoveryKeyText) {
     return RecoverySigningKey.derive(VaultKeys.parseRecoveryKey(recoveryKeyText));
+  }
+
+  /**
+   * Replaces the keys of the closed vault in {@code directory}: a new local root key, a new
+   * database key (the database, search index included, is re-encrypted) and a new recovery key,
+   * whose text is returned to be shown once. An old header or backup with the old passphrase, and
+   * the old recovery key, open nothing written afterwards. The next sync publishes a new key epoch,
+   * the new recovery key and this device's new encryption key. Safe against a kill at any point:
+   * the vault opens afterwards, as it was or rekeyed.
+   *
+   * @throws VaultException.WrongKey if the passphrase is wrong (nothing is changed)
+   */
+  public static String rekey(Path directory, char[] passphrase, RekeyProgress progress) {
+    return VaultRekey.run(
+        directory, passphrase, new SecureRandom(), progress, VaultRekey.Hook.NONE);
+  }
+
+  static String rekeyStoppable(Path directory, char[] passphrase, VaultRekey.Hook hook) {
+    return VaultRekey.run(directory, passphrase, new SecureRandom(), RekeyProgress.NONE, hook);
+  }
+
+  /**
+   * What opening found and did that the person should know (an interrupted rekey completed or
+   * discarded); empty as a rule.
+   */
+  public Optional<String> openNotice() {
+    return openNotice;
+  }
+
+  void setOpenNotice(Optional<String> notice) {
+    this.openNotice = notice;
+  }
+
+  /**
+   * Follows a replacement of the vault's recovery key by another device's rekey: the header's
+   * recovery wrap becomes the new recovery key's, when this device's local root key is the vault's
+   * original root key (which the replacement wraps), or is dropped otherwise, so that the old
+   * recovery key no longer opens this device's files. Unchanged if it is already so.
+   */
+  synchronized void followRecoveryReplacement(
+      byte[] originalRootByRecovery, boolean localIsOriginal) {
+    byte[] wanted = localIsOriginal ? originalRootByRecovery : new byte[0];
+    VaultHeader current = VaultKeys.readHeader(directory);
+    if (java.util.Arrays.equals(current.getRootKeyByRecovery().toByteArray(), wanted)) {
+      return;
+    }
+    VaultHeader changed =
+        HeaderIntegrity.seal(
+            current.toBuilder()
+                .setRootKeyByRecovery(com.google.protobuf.ByteString.copyFrom(wanted))
+                .build(),
+            rootKey);
+    VaultHeaderFile.write(directory, changed);
+    header = changed;
   }
 
   /**

@@ -67,12 +67,17 @@ public final class VaultHeaderFile {
   }
 
   public static void write(Path vaultDir, VaultHeader header) {
+    write(vaultDir, FILE_NAME, header);
+  }
+
+  /** Writes {@code header} as file {@code fileName} of {@code vaultDir}, atomically. */
+  static void write(Path vaultDir, String fileName, VaultHeader header) {
     byte[] body = header.toByteArray();
     ByteBuffer content = ByteBuffer.allocate(MAGIC.length + body.length + CHECKSUM_BYTES);
     content.put(MAGIC).put(body);
     content.put(sha256(Arrays.copyOf(content.array(), MAGIC.length + body.length)));
-    Path file = path(vaultDir);
-    Path temp = vaultDir.resolve(FILE_NAME + ".tmp");
+    Path file = vaultDir.resolve(fileName);
+    Path temp = vaultDir.resolve(fileName + ".tmp");
     try {
       try (FileChannel channel =
           FileChannel.open(

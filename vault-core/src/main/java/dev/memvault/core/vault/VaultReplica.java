@@ -12,6 +12,7 @@ import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.security.GeneralSecurityException;
@@ -180,7 +181,10 @@ final class VaultReplica implements Replica {
 
   @Override
   public byte[] rootKeyByRecovery() {
-    return rootKeyByRecovery.get();
+    synchronized (lock) {
+      Optional<byte[]> stored = transactor.read(identity::originalRootByRecovery);
+      return stored.orElseGet(rootKeyByRecovery);
+    }
   }
 
   @Override
@@ -292,7 +296,22 @@ final class VaultReplica implements Replica {
   @Override
   public int acceptKeyEpochs(DeviceChain chain) {
     synchronized (lock) {
-      return transactor.inTransaction(() -> keyEpochs.accept(chain));
+      int accepted = transactor.inTransaction(() -> keyEpochs.accept(chain));
+      Optional<RecoveryReplaced> replaced = chain.recoveryReplacement();
+      if (replaced.isPresent()) {
+        byte[] latest = replaced.get().getRecoveryPublicKey().toByteArray();
+        if (!Arrays.equals(latest, transactor.read(identity::headerRecoveryPublicKey))) {
+          vault.followRecoveryReplacement(
+              replaced.get().getRootKeyByRecovery().toByteArray(),
+              rootKey.secret().equalsSecretBytes(epochKeys.original().secret()));
+          transactor.inTransaction(
+              () -> {
+                identity.saveHeaderRecoveryPublicKey(latest);
+                return null;
+              });
+        }
+      }
+      return accepted;
     }
   }
 
@@ -312,6 +331,32 @@ final class VaultReplica implements Replica {
           () ->
               DeviceLinks.announcesKey(
                   chain, deviceId, key, identity.encryptionKey().publicKeyset(), clock.millis()));
+    }
+  }
+
+  @Override
+  public Optional<RecoveryReplaced> pendingRecoveryReplacement() {
+    synchronized (lock) {
+      return transactor.read(identity::pendingRecoveryReplacement);
+    }
+  }
+
+  @Override
+  public void recoveryReplacementPublished() {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            identity.recoveryReplacementPublished();
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public SignedDeviceLink recoveryReplacement(DeviceChain chain, RecoveryReplaced replacement) {
+    synchronized (lock) {
+      DeviceSigningKey key = deviceSigningKey();
+      return DeviceLinks.replacesRecovery(chain, deviceId, key, replacement, clock.millis());
     }
   }
 }

@@ -40,4 +40,10 @@ public final class EpochKeyRows {
       insert.executeUpdate();
     }
   }
+
+  public void deleteAll() throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM epoch_keys")) {
+      delete.executeUpdate();
+    }
+  }
 }

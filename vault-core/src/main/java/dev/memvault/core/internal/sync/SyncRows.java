@@ -328,7 +328,9 @@ public final class SyncRows {
 
   public void putDeviceKey(byte[] deviceId, byte[] encryptedKeyset) throws SQLException {
     try (PreparedStatement insert =
-        connection.prepareStatement("INSERT INTO device_keys (device_id, keyset) VALUES (?, ?)")) {
+        connection.prepareStatement(
+            "INSERT INTO device_keys (device_id, keyset) VALUES (?, ?)"
+                + " ON CONFLICT (device_id) DO UPDATE SET keyset = excluded.keyset")) {
       insert.setBytes(1, deviceId);
       insert.setBytes(2, encryptedKeyset);
       insert.executeUpdate();
