@@ -643,7 +643,8 @@ public final class SyncClient implements AutoCloseable {
     int revisions = 0;
     int scopes = 0;
     try (VerifiedPages pages =
-        VerifiedPages.start(sync, chain, start, vault.vaultIdBytes(), PULL_PAGE)) {
+        VerifiedPages.start(
+            sync, chain, start, vault.vaultIdBytes(), PULL_PAGE, vault.logAnchor())) {
       List<RemoteChange> batch = new ArrayList<>();
       SyncCursor batchCursor = null;
       RuntimeException failure = null;

@@ -3,6 +3,7 @@ package dev.memvault.sdk.sync;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.proto.sync.v1.Change;
@@ -74,9 +75,11 @@ final class VerifiedPages implements AutoCloseable {
       DeviceChain chain,
       SyncCursor start,
       byte[] vaultId,
-      int pageSize) {
+      int pageSize,
+      Optional<ChainHead> linkedAt) {
+    Map<Long, Anchor> anchors = anchors(chain, linkedAt);
     VerifiedPages[] self = new VerifiedPages[1];
-    self[0] = new VerifiedPages(() -> self[0].read(sync, chain, start, vaultId, pageSize));
+    self[0] = new VerifiedPages(() -> self[0].read(sync, chain, anchors, start, vaultId, pageSize));
     self[0].reader.start();
     return self[0];
   }
@@ -132,12 +135,13 @@ final class VerifiedPages implements AutoCloseable {
   private void read(
       SyncServiceGrpc.SyncServiceBlockingStub sync,
       DeviceChain chain,
+      Map<Long, Anchor> anchors,
       SyncCursor start,
       byte[] vaultId,
       int pageSize) {
     Item last;
     try {
-      last = call.call(() -> readAll(sync, chain, start, vaultId, pageSize));
+      last = call.call(() -> readAll(sync, chain, anchors, start, vaultId, pageSize));
     } catch (RuntimeException e) {
       last = new Failure(e);
     } catch (Exception e) {
@@ -149,14 +153,14 @@ final class VerifiedPages implements AutoCloseable {
   private End readAll(
       SyncServiceGrpc.SyncServiceBlockingStub sync,
       DeviceChain chain,
+      Map<Long, Anchor> anchors,
       SyncCursor start,
       byte[] vaultId,
       int pageSize) {
     Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
     // One check for the whole pull: a batch's changes can span pages.
     ChangeSignatureCheck signatures = new ChangeSignatureCheck(vaultId);
-    Map<Long, byte[]> cutOffs = anchoredCutOffs(chain);
-    checkCutOff(cutOffs, start.seq(), start.headHash());
+    checkAnchor(anchors, start.seq(), start.headHash());
     SyncCursor cursor = start;
     Head head = null;
     Iterator<PullResponse> pages =
@@ -183,7 +187,7 @@ final class VerifiedPages implements AutoCloseable {
       }
       List<LogEntry> counted = new ArrayList<>();
       for (LogEntry entry : page.getEntriesList()) {
-        checkCutOff(cutOffs, entry.getSeq(), entry.getEntryHash().toByteArray());
+        checkAnchor(anchors, entry.getSeq(), entry.getEntryHash().toByteArray());
         if (authoredByMember(entry, chain)) {
           counted.add(entry); // the rest: by a revoked device after its revocation, never applied
         }
@@ -234,29 +238,43 @@ final class VerifiedPages implements AutoCloseable {
     }
   }
 
+  /** A log position some device verified: the entry hash there, and who vouches for it. */
+  private record Anchor(byte[] entryHash, String verifiedBy) {}
+
   /**
-   * The log positions revocations name, each with the entry hash its revoker verified there: the
-   * log up to a cut-off is fixed by that hash, so a server cannot number a revoked device's later
-   * change below its cut-off for a device that never saw the log before it (one that joins later).
+   * The log positions this pull must pass through unchanged: those revocations name, each with the
+   * entry hash its revoker verified there (so a server cannot number a revoked device's later
+   * change below its cut-off for a device that reads the log from its start), and the position the
+   * device that linked this one had verified (so a server cannot show a new device another history
+   * than the one it was linked into).
    */
-  private static Map<Long, byte[]> anchoredCutOffs(DeviceChain chain) {
-    Map<Long, byte[]> cutOffs = new HashMap<>();
+  private static Map<Long, Anchor> anchors(DeviceChain chain, Optional<ChainHead> linkedAt) {
+    Map<Long, Anchor> anchors = new HashMap<>();
+    linkedAt.ifPresent(
+        head ->
+            anchors.put(head.seq(), new Anchor(head.hash(), "the device that linked this one")));
     for (DeviceChain.Member member : chain.members()) {
       if (member.revokedAfterLogSeq().isPresent() && !member.revokedAfterLogHash().isEmpty()) {
-        cutOffs.put(member.revokedAfterLogSeq().get(), member.revokedAfterLogHash().toByteArray());
+        anchors.put(
+            member.revokedAfterLogSeq().get(),
+            new Anchor(
+                member.revokedAfterLogHash().toByteArray(),
+                "a device when it revoked another (the server reordered or rewrote changes around"
+                    + " a revocation)"));
       }
     }
-    return cutOffs;
+    return anchors;
   }
 
-  private static void checkCutOff(Map<Long, byte[]> cutOffs, long seq, byte[] entryHash) {
-    byte[] anchored = cutOffs.get(seq);
-    if (anchored != null && !MessageDigest.isEqual(anchored, entryHash)) {
+  private static void checkAnchor(Map<Long, Anchor> anchors, long seq, byte[] entryHash) {
+    Anchor anchor = anchors.get(seq);
+    if (anchor != null && !MessageDigest.isEqual(anchor.entryHash(), entryHash)) {
       throw new VaultException.Corrupt(
           "the sync server's log differs at entry "
               + Long.toUnsignedString(seq)
-              + " from the log a device verified when it revoked another (the server reordered"
-              + " or rewrote changes around a revocation); refusing to sync");
+              + " from the log verified by "
+              + anchor.verifiedBy()
+              + "; refusing to sync");
     }
   }
 

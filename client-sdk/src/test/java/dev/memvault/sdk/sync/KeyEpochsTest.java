@@ -17,6 +17,7 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.proto.v1.SyncPayload;
 import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
@@ -306,6 +307,32 @@ class KeyEpochsTest {
             dir.resolve("phone"), newRecoveryKey, "phone again: tern".toCharArray())) {
       assertTrue(finds(phoneAgain, "penicillin"));
     }
+  }
+
+  @Test
+  void link_serverShowsTheNewDeviceAnotherHistory_newDeviceRefusesIt() throws Exception {
+    RealServer server = server();
+    MemoryVault laptop = laptop(server).vault();
+    laptop.add(NewMemory.of("travel", Kind.NOTE, "flight to lisbon in may"));
+    sync(laptop, server.url());
+    laptop.add(NewMemory.of("health", Kind.FACT, "allergic to penicillin since 2019"));
+    sync(laptop, server.url());
+    byte[] vaultId = laptop.replica().vaultIdBytes();
+    // Every entry the same and validly signed, in another order that breaks no rule of the merge
+    // (the newest memory moved up to just after the first memory): a history the laptop never saw.
+    List<Long> revisions = new ArrayList<>();
+    for (LogEntry entry : server.pullAs(vaultId, laptop)) {
+      if (SyncPayload.parseFrom(entry.getChange().getPayload()).hasRevision()) {
+        revisions.add(entry.getSeq());
+      }
+    }
+    server.restartTampering(
+        RealServer.movingEntry(vaultId, revisions.get(revisions.size() - 1), revisions.get(0) + 1));
+
+    VaultException refused =
+        assertThrows(VaultException.class, () -> link(laptop, server, "tablet"));
+
+    assertTrue(refused.getMessage().contains("linked this one"), refused.getMessage());
   }
 
   // ---------------------------------------------------------------- helpers

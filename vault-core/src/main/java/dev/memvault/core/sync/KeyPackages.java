@@ -13,6 +13,7 @@ import dev.memvault.proto.sync.v1.KeyPackage;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -26,8 +27,16 @@ public final class KeyPackages {
   private KeyPackages() {}
 
   /** What the existing device seals for the new one, besides the root key it holds. */
+  /**
+   * @param logHead the log position the existing device verified last ({@code seq} 0 with the
+   *     genesis hash when it never synced), which the new device's first pull must pass through
+   */
   public record Contents(
-      byte[] vaultId, byte[] rootKeyByRecovery, ChainHead chainHead, String serverId) {}
+      byte[] vaultId,
+      byte[] rootKeyByRecovery,
+      ChainHead chainHead,
+      String serverId,
+      ChainHead logHead) {}
 
   /**
    * Seals {@code root} and {@code contents} to {@code recipientPublicKeyset} under {@code context}.
@@ -60,6 +69,8 @@ public final class KeyPackages {
             .setChainSeq(contents.chainHead().seq())
             .setChainHash(ByteString.copyFrom(contents.chainHead().hash()))
             .setServerId(contents.serverId())
+            .setLogSeq(contents.logHead().seq())
+            .setLogHash(ByteString.copyFrom(contents.logHead().hash()))
             .build()
             .toByteArray();
     try {
@@ -114,7 +125,8 @@ public final class KeyPackages {
       try {
         if (keys.getVaultId().size() != 16
             || root.length != RootKey.BYTES
-            || keys.getChainHash().size() != 32) {
+            || keys.getChainHash().size() != 32
+            || keys.getLogHash().size() != 32) {
           throw incomplete();
         }
         Map<Integer, RootKey> epochKeys = new TreeMap<>();
@@ -137,7 +149,8 @@ public final class KeyPackages {
                 keys.getRootKeyByRecovery().toByteArray(),
                 signingKey,
                 key,
-                new ChainHead(keys.getChainSeq(), keys.getChainHash().toByteArray()));
+                new ChainHead(keys.getChainSeq(), keys.getChainHash().toByteArray()),
+                Optional.of(new ChainHead(keys.getLogSeq(), keys.getLogHash().toByteArray())));
         return new Opened(device, keys.getServerId());
       } finally {
         Arrays.fill(root, (byte) 0);

@@ -134,4 +134,10 @@ public interface Replica {
 
   /** The link by which this device replaces the vault's recovery key in {@code chain}. */
   SignedDeviceLink recoveryReplacement(DeviceChain chain, RecoveryReplaced replacement);
+
+  /**
+   * The log position (as seq and entry hash) the device that linked this one had verified, which
+   * this device's pulls must pass through; empty for a device that was not linked by another.
+   */
+  Optional<ChainHead> logAnchor();
 }

@@ -31,6 +31,12 @@ final class DeviceIdentity {
   static final String META_GENESIS = "device_chain_genesis";
 
   /**
+   * The log position (seq, entry hash) the device that linked this one had verified; a log that
+   * does not pass through it is another history than the one this device was linked into.
+   */
+  static final String META_LOG_ANCHOR = "join_log_anchor";
+
+  /**
    * This device's HPKE keyset, encrypted under the local root key ({@link DeviceEncryptionKey}).
    */
   static final String META_ENCRYPTION_KEY = "device_encryption_key";
@@ -145,6 +151,10 @@ final class DeviceIdentity {
 
   void recoveryReplacementPublished() throws SQLException {
     meta.delete(VaultRekey.META_PENDING_RECOVERY);
+  }
+
+  Optional<ChainHead> logAnchor() throws SQLException {
+    return Optional.ofNullable(ChainHead.decode(meta.get(META_LOG_ANCHOR), deviceId));
   }
 
   Optional<ChainHead> trustedChainHead() throws SQLException {

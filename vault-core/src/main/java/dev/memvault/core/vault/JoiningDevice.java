@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -20,9 +21,9 @@ import java.util.TreeMap;
  * epoch key of its root key (epoch 0, the original root key, first), the root key wrapped by the
  * recovery key (so the recovery key works on this device too; empty if none was shared), this
  * device's own id, signing key and encryption key, and the device chain head it trusts, which
- * includes its own addition. Made inside vault-core only, from a key package ({@code
- * KeyPackages.Recipient#open}) or the recovery key ({@link #byRecovery}): the keys it holds never
- * leave vault-core.
+ * includes its own addition, with the log position the linking device verified. Made inside
+ * vault-core only, from a key package ({@code KeyPackages.Recipient#open}) or the recovery key
+ * ({@link #byRecovery}): the keys it holds never leave vault-core.
  */
 public final class JoiningDevice {
   private final byte[] vaultId;
@@ -32,6 +33,7 @@ public final class JoiningDevice {
   private final DeviceSigningKey signingKey;
   private final DeviceEncryptionKey encryptionKey;
   private final ChainHead chainHead;
+  private final Optional<ChainHead> logAnchor;
 
   private JoiningDevice(
       byte[] vaultId,
@@ -40,7 +42,8 @@ public final class JoiningDevice {
       byte[] rootKeyByRecovery,
       DeviceSigningKey signingKey,
       DeviceEncryptionKey encryptionKey,
-      ChainHead chainHead) {
+      ChainHead chainHead,
+      Optional<ChainHead> logAnchor) {
     if (!epochKeys.containsKey(0)) {
       throw new IllegalArgumentException("a joining device needs the vault's original root key");
     }
@@ -51,6 +54,7 @@ public final class JoiningDevice {
     this.signingKey = signingKey;
     this.encryptionKey = encryptionKey;
     this.chainHead = chainHead;
+    this.logAnchor = logAnchor;
   }
 
   /** For vault-core's key package opening; {@link RootKey} is not part of the public API. */
@@ -61,9 +65,17 @@ public final class JoiningDevice {
       byte[] rootKeyByRecovery,
       DeviceSigningKey signingKey,
       DeviceEncryptionKey encryptionKey,
-      ChainHead chainHead) {
+      ChainHead chainHead,
+      Optional<ChainHead> logAnchor) {
     return new JoiningDevice(
-        vaultId, deviceId, epochKeys, rootKeyByRecovery, signingKey, encryptionKey, chainHead);
+        vaultId,
+        deviceId,
+        epochKeys,
+        rootKeyByRecovery,
+        signingKey,
+        encryptionKey,
+        chainHead,
+        logAnchor);
   }
 
   /**
@@ -122,7 +134,14 @@ public final class JoiningDevice {
       }
     }
     return new JoiningDevice(
-        vaultId, deviceId, epochKeys, rootKeyByRecovery, signingKey, encryptionKey, chainHead);
+        vaultId,
+        deviceId,
+        epochKeys,
+        rootKeyByRecovery,
+        signingKey,
+        encryptionKey,
+        chainHead,
+        Optional.empty());
   }
 
   byte[] vaultId() {
@@ -156,6 +175,14 @@ public final class JoiningDevice {
 
   ChainHead chainHead() {
     return chainHead;
+  }
+
+  /**
+   * The log position the linking device had verified (its seq and entry hash), which this device's
+   * first pull must pass through; empty when joining by recovery key, with no device to vouch.
+   */
+  Optional<ChainHead> logAnchor() {
+    return logAnchor;
   }
 
   @Override

@@ -81,7 +81,8 @@ final class Unlock {
                 rootByRecovery.toByteArray(),
                 signingKey,
                 encryptionKey,
-                new ChainHead(1, DeviceChain.linkHash(genesis))),
+                new ChainHead(1, DeviceChain.linkHash(genesis)),
+                Optional.empty()),
             Optional.of(genesis));
     return new CreatedVault(vault, recovery.toDisplayString());
   }
@@ -159,6 +160,9 @@ final class Unlock {
         epochKeyRows.insert(epoch.getKey(), epoch.getValue());
       }
       meta.put(DeviceIdentity.META_CHAIN_HEAD, device.chainHead().encode(deviceId));
+      if (device.logAnchor().isPresent()) {
+        meta.put(DeviceIdentity.META_LOG_ANCHOR, device.logAnchor().get().encode(deviceId));
+      }
       if (genesis.isPresent()) {
         meta.put(DeviceIdentity.META_GENESIS, genesis.get().toByteArray());
       }

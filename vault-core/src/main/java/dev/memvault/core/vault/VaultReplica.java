@@ -191,9 +191,15 @@ final class VaultReplica implements Replica {
   public byte[] sealKeyPackage(
       byte[] recipientPublicKeyset, byte[] context, ChainHead linkedHead, String serverId)
       throws GeneralSecurityException {
+    SyncCursor verified = syncCursor().orElse(SyncCursor.start(""));
     return KeyPackages.seal(
         epochKeys.all(),
-        new KeyPackages.Contents(vaultId, rootKeyByRecovery(), linkedHead, serverId),
+        new KeyPackages.Contents(
+            vaultId,
+            rootKeyByRecovery(),
+            linkedHead,
+            serverId,
+            new ChainHead(verified.seq(), verified.headHash())),
         recipientPublicKeyset,
         context);
   }
@@ -357,6 +363,13 @@ final class VaultReplica implements Replica {
     synchronized (lock) {
       DeviceSigningKey key = deviceSigningKey();
       return DeviceLinks.replacesRecovery(chain, deviceId, key, replacement, clock.millis());
+    }
+  }
+
+  @Override
+  public Optional<ChainHead> logAnchor() {
+    synchronized (lock) {
+      return transactor.read(identity::logAnchor);
     }
   }
 }

@@ -133,7 +133,8 @@ class SecretsToStringTest {
             new byte[0],
             dev.memvault.core.sync.DeviceSigningKey.generate(),
             dev.memvault.core.sync.DeviceEncryptionKey.generate(),
-            new dev.memvault.core.sync.ChainHead(1, new byte[32]));
+            new dev.memvault.core.sync.ChainHead(1, new byte[32]),
+            java.util.Optional.empty());
 
     assertHidden(device.toString(), raw(root.secret()));
     assertTrue(device.toString().contains("redacted"), device.toString());
