@@ -2,6 +2,7 @@ package dev.memvault.sdk.sync;
 
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.sync.RemoteChange;
@@ -12,6 +13,8 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
+import dev.memvault.proto.v1.Checkpoint;
+import dev.memvault.proto.v1.SyncPayload;
 import dev.memvault.protocol.ChangeSignatureCheck;
 import dev.memvault.protocol.DeviceChain;
 import dev.memvault.protocol.DeviceSignatureVerifier;
@@ -193,6 +196,7 @@ final class VerifiedPages implements AutoCloseable {
         }
       }
       verifySignatures(counted, chain, verifiers, signatures);
+      checkDeviceListsAgree(counted, chain);
       List<RemoteChange> changes = new ArrayList<>(counted.size());
       for (LogEntry entry : counted) {
         Change change = entry.getChange();
@@ -275,6 +279,45 @@ final class VerifiedPages implements AutoCloseable {
               + " from the log verified by "
               + anchor.verifiedBy()
               + "; refusing to sync");
+    }
+  }
+
+  /**
+   * Every checkpoint among {@code entries} names the device chain head its device verified: where
+   * this device's verified chain reaches that link, it must hold the same link there. A server that
+   * shows two devices different device lists (one sees a link the other never does) is caught by
+   * the first checkpoint that crosses over. A head beyond this device's chain is not judged: the
+   * link may have been appended since this device fetched the chain.
+   */
+  private static void checkDeviceListsAgree(List<LogEntry> entries, DeviceChain chain) {
+    for (LogEntry entry : entries) {
+      Change change = entry.getChange();
+      // A checkpoint is filed under its device's id; nothing else is.
+      if (!change.getRecordId().equals(change.getDeviceId())) {
+        continue;
+      }
+      SyncPayload payload;
+      try {
+        payload = SyncPayload.parseFrom(change.getPayload());
+      } catch (InvalidProtocolBufferException e) {
+        continue; // refused with its reason when it is applied
+      }
+      if (!payload.hasCheckpoint()) {
+        continue;
+      }
+      Checkpoint checkpoint = payload.getCheckpoint();
+      long seq = checkpoint.getChainSeq();
+      if (Long.compareUnsigned(seq, chain.headSeq()) <= 0
+          && !chain.contains(seq, checkpoint.getChainHeadHash().toByteArray())) {
+        throw new VaultException.Corrupt(
+            "the sync server showed device "
+                + HexFormat.of().formatHex(change.getDeviceId().toByteArray()).substring(0, 8)
+                + " a different list of the vault's devices than this device (they disagree at"
+                + " link "
+                + Long.toUnsignedString(seq)
+                + "): the server is lying or was altered; refusing to sync. Nothing on this"
+                + " device was changed");
+      }
     }
   }
 

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.sync.ChainHead;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
 import java.io.IOException;
@@ -484,6 +488,67 @@ class SyncClientTest {
     assertEquals(phoneBefore, all(phone), "nothing of the lying pull was applied");
     assertEquals(phoneSeq, phone.replica().syncCursor().orElseThrow().seq());
     assertThrows(VaultException.class, () -> sync(phone, server.url()), "and it stays refused");
+  }
+
+  @Test
+  void sync_serverShowsTwoDevicesDifferentDeviceLists_checkpointNamesTheDisagreement()
+      throws Exception {
+    RealServer server = server();
+    MemoryVault[] devices = laptopAndPhone(server);
+    MemoryVault laptop = devices[0];
+    MemoryVault phone = devices[1];
+    byte[] vaultId = laptop.replica().vaultIdBytes();
+    server.stop();
+    Path laptopView = server.data();
+    Path phoneView = copy(laptopView, dir.resolve("phone-view"));
+    // In each view, each device appends a link of its own at the same place of the chain.
+    server.restartOn(laptopView);
+    announceKey(laptop, server.url());
+    laptop.add(NewMemory.of("work", Kind.NOTE, "laptop, after the fork"));
+    sync(laptop, server.url());
+    server.restartOn(phoneView);
+    announceKey(phone, server.url());
+    phone.add(NewMemory.of("work", Kind.NOTE, "phone, after the fork"));
+    sync(phone, server.url());
+    // The server copies the phone's signed changes, its checkpoint included, into the laptop's.
+    List<Change> phoneChanges =
+        server.pullAs(vaultId, phone).stream()
+            .map(LogEntry::getChange)
+            .filter(
+                c -> c.getDeviceId().equals(ByteString.copyFrom(phone.replica().deviceIdBytes())))
+            .toList();
+    server.restartOn(laptopView);
+    server.replayAs(
+        vaultId, phone, phoneChanges.subList(phoneChanges.size() - 2, phoneChanges.size()));
+
+    VaultException lie = assertThrows(VaultException.class, () -> sync(laptop, server.url()));
+
+    assertTrue(
+        lie.getMessage()
+            .startsWith(
+                "the sync server showed device "
+                    + phone.deviceId().substring(0, 8)
+                    + " a different list of the vault's devices"),
+        lie.getMessage());
+    assertTrue(laptop.search("phone after the fork", Selection.all()).isEmpty());
+  }
+
+  /** The device appends a link naming its encryption key again: a link only it can write. */
+  private static void announceKey(MemoryVault device, String url) {
+    try (SyncClient client = SyncClient.connect(device, url)) {
+      client.sync();
+      DeviceChain chain = client.verifiedChain(client.session());
+      List<SignedDeviceLink> links =
+          client
+              .session()
+              .appendDeviceLink(
+                  AppendDeviceLinkRequest.newBuilder()
+                      .setLink(device.replica().encryptionKeyAnnouncement(chain))
+                      .build())
+              .getChainList();
+      DeviceChain after = client.verifiedLinks(links);
+      device.replica().saveTrustedChainHead(new ChainHead(after.headSeq(), after.headHash()));
+    }
   }
 
   @Test
