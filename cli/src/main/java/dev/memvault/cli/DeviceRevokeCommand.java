@@ -38,9 +38,8 @@ final class DeviceRevokeCommand implements Callable<Integer> {
                   + deviceId
                   + "; started key epoch "
                   + opened.replica().currentKeyEpoch()
-                  + " for the remaining devices, rotated the keys of "
-                  + opened.scopes().size()
-                  + " scope(s) and synced them. What it already read stays readable to it.");
+                  + " for the remaining devices, rotated every scope key under it and synced."
+                  + " What it already read stays readable to it.");
     }
     return Main.OK;
   }

@@ -97,6 +97,16 @@ final class ScopeCatalog {
   }
 
   /**
+   * A new primary key for every scope, in one transaction: the cost is per scope, not per memory
+   * (nothing is re-encrypted).
+   */
+  void rotateAll() throws SQLException, GeneralSecurityException {
+    for (String name : openScopes.names()) {
+      rotate(name);
+    }
+  }
+
+  /**
    * @throws VaultException.UnknownItem for the first name the vault lacks
    */
   void requireScopes(Collection<String> names) {

@@ -30,6 +30,13 @@ final class Scopes {
     return byName.get(name);
   }
 
+  /** The names of every open scope, sorted. */
+  List<String> names() {
+    List<String> names = new ArrayList<>(byName.keySet());
+    names.sort(null);
+    return names;
+  }
+
   /**
    * @throws VaultException.UnknownItem naming the scopes there are
    */

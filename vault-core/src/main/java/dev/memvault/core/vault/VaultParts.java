@@ -104,6 +104,7 @@ record VaultParts(
             checkpoints,
             identity,
             remoteChanges,
+            scopes,
             epochKeys,
             new KeyEpochs(epochKeys, identity, vaultId, deviceId, clock),
             rootKey,

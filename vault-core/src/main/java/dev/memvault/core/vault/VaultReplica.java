@@ -39,6 +39,7 @@ final class VaultReplica implements Replica {
   private final Checkpoints checkpoints;
   private final DeviceIdentity identity;
   private final RemoteChanges remoteChanges;
+  private final ScopeCatalog scopes;
   private final EpochKeys epochKeys;
   private final KeyEpochs keyEpochs;
   private final RootKey rootKey;
@@ -55,6 +56,7 @@ final class VaultReplica implements Replica {
       Checkpoints checkpoints,
       DeviceIdentity identity,
       RemoteChanges remoteChanges,
+      ScopeCatalog scopes,
       EpochKeys epochKeys,
       KeyEpochs keyEpochs,
       RootKey rootKey,
@@ -70,6 +72,7 @@ final class VaultReplica implements Replica {
     this.checkpoints = checkpoints;
     this.identity = identity;
     this.remoteChanges = remoteChanges;
+    this.scopes = scopes;
     this.epochKeys = epochKeys;
     this.keyEpochs = keyEpochs;
     this.rootKey = rootKey;
@@ -130,9 +133,11 @@ final class VaultReplica implements Replica {
   @Override
   public void rotateAllScopeKeys() {
     synchronized (lock) {
-      for (ScopeSummary scope : vault.scopes()) {
-        vault.rotateScopeKey(scope.name());
-      }
+      transactor.inTransaction(
+          () -> {
+            scopes.rotateAll();
+            return null;
+          });
     }
   }
 
