@@ -1,0 +1,194 @@
+package dev.memvault.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code memvault mcp} driven as a subprocess by a real MCP client from outside the Java SDK: the
+ * official TypeScript SDK, in {@code src/test/mcp-client/client.mjs}, which runs one fixed session
+ * and prints what it saw as JSON. Needs node 20+ and that directory's {@code npm ci}.
+ */
+class McpStdioClientTest {
+  private static final String PASSPHRASE = "correct horse battery";
+  private static final Path CLIENT = Path.of("src", "test", "mcp-client").toAbsolutePath();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The id client.mjs asks for as one that no vault holds. */
+  private static final String UNKNOWN_ID = "00000000-0000-7000-8000-000000000000";
+
+  @TempDir Path temp;
+
+  private Path vault;
+  private CliRunner cli;
+  private String tabs;
+  private String vegetarian;
+
+  @BeforeEach
+  void createVault() {
+    vault = temp.resolve("vault");
+    cli = new CliRunner(vault, PASSPHRASE);
+    assertEquals(0, cli.run("init").exitCode());
+    tabs = cli.run("add", "--scope", "work", "--kind", "preference", "I prefer tabs").out().strip();
+    vegetarian =
+        cli.run("add", "--scope", "personal", "--kind", "fact", "I am vegetarian").out().strip();
+  }
+
+  @Test
+  void mcp_typeScriptClientOnOneScope_seesAndChangesThatScopeOnly() throws Exception {
+    JsonNode report = session("--scope", "work");
+
+    assertEquals("[]", report.get("transportErrors").toString(), "stdout had a non-protocol line");
+    assertEquals("memvault", report.get("server").get("name").asString());
+    assertEquals(
+        List.of(
+            "search_memories",
+            "get_memory",
+            "list_scopes",
+            "recent_memories",
+            "build_context",
+            "add_memory",
+            "update_memory",
+            "forget_memory"),
+        names(report.get("tools")));
+    assertEquals("[\"memvault://memory/{id}\"]", report.get("resourceTemplates").toString());
+    assertEquals(
+        "{\"scopes\":[{\"scope\":\"work\",\"memories\":1}]}",
+        report.get("scopes").get("text").asString());
+    assertEquals(tabs, report.get("search").get("json").get("results").get(0).get("id").asString());
+    assertEquals(0, report.get("searchHidden").get("json").get("results").size());
+    assertEquals(1, report.get("recent").get("json").get("memories").size());
+    assertFalse(report.get("context").get("text").asString().contains("vegetarian"));
+
+    // The memory of the unserved scope answers exactly as an id that does not exist.
+    assertSameError(report, "getHidden", "getUnknown");
+    assertEquals(
+        report.get("readUnknown").toString().replace(UNKNOWN_ID, "ID"),
+        report.get("readHidden").toString().replace(vegetarian, "ID"));
+    assertFalse(report.get("readHidden").get("ok").asBoolean());
+    assertEquals(
+        "no scope named 'personal'; scopes: work",
+        report.get("searchHiddenScope").get("text").asString());
+    assertEquals(
+        "no scope named 'no-such-scope'; scopes: work",
+        report.get("searchMissingScope").get("text").asString());
+    assertEquals(
+        "scope 'personal' is not served here; add to one of: work",
+        report.get("addHiddenScope").get("text").asString());
+    assertSameError(report, "forgetHidden", "forgetUnknown");
+    assertTrue(report.get("updateHidden").get("isError").asBoolean());
+
+    // Written through the protocol, read back through it, then forgotten.
+    String added = report.get("add").get("json").get("memory").get("id").asString();
+    assertEquals(
+        "Prefers answers with code samples in Kotlin",
+        report.get("get").get("json").get("memory").get("text").asString());
+    assertTrue(report.get("read").get("ok").asBoolean());
+    assertEquals(
+        added, report.get("searchAdded").get("json").get("results").get(0).get("id").asString());
+    assertEquals(2, report.get("update").get("json").get("memory").get("revision").asInt());
+    assertEquals(
+        "no memory with id '" + added + "'", report.get("getForgotten").get("text").asString());
+    assertTrue(report.get("badArguments").get("isError").asBoolean());
+
+    // The unserved memory is untouched.
+    CliRunner.Result shown = cli.run("show", vegetarian);
+    assertEquals(0, shown.exitCode(), shown.err());
+    assertTrue(shown.out().contains("I am vegetarian"), shown.out());
+  }
+
+  @Test
+  void mcp_readOnly_offersNoWritingToolAndChangesNothing() throws Exception {
+    JsonNode report = session("--read-only");
+
+    assertEquals("[]", report.get("transportErrors").toString());
+    assertEquals(
+        List.of("search_memories", "get_memory", "list_scopes", "recent_memories", "build_context"),
+        names(report.get("tools")));
+    assertFalse(report.has("add"));
+    assertEquals(
+        vegetarian, report.get("getHidden").get("json").get("memory").get("id").asString());
+    assertEquals(2, cli.run("list").outLines().size());
+  }
+
+  @Test
+  void mcp_withoutPassphraseInEnvironment_exitsOneWithOneLine() {
+    CliRunner.Result result = cli.withEnv("MEMVAULT_PASSPHRASE", null).run("mcp");
+
+    assertEquals(Main.FAILED, result.exitCode());
+    assertEquals("", result.out());
+    assertEquals(
+        "memvault: memvault mcp reads the passphrase from MEMVAULT_PASSPHRASE only (its standard"
+            + " input is the protocol): set it in the assistant's MCP configuration\n",
+        result.err());
+  }
+
+  private static void assertSameError(JsonNode report, String hidden, String unknown) {
+    assertTrue(report.get(hidden).get("isError").asBoolean(), hidden);
+    assertEquals(
+        report.get(unknown).get("text").asString().replace(UNKNOWN_ID, "ID"),
+        report.get(hidden).get("text").asString().replaceAll("'[0-9a-f-]{36}'", "'ID'"));
+  }
+
+  private static List<String> names(JsonNode tools) {
+    List<String> names = new ArrayList<>();
+    tools.forEach(tool -> names.add(tool.get("name").asString()));
+    return names;
+  }
+
+  /** Runs client.mjs against {@code memvault mcp --vault DIR ARGS} and returns its report. */
+  private JsonNode session(String... args) throws IOException, InterruptedException {
+    if (!Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) {
+      fail(
+          "the TypeScript MCP client is not installed: run 'npm ci' in "
+              + CLIENT
+              + " (node 20+ and npm; .ci/run does it before the build)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(CLIENT.resolve("client.mjs").toString());
+    command.add("--hidden-id");
+    command.add(vegetarian);
+    command.add("--");
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.add("mcp");
+    command.add("--vault");
+    command.add(vault.toString());
+    command.addAll(List.of(args));
+    File out = temp.resolve("client-out.json").toFile();
+    File err = temp.resolve("client-err.txt").toFile();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
+    builder.environment().remove("MEMVAULT_HOME");
+    builder.environment().put("MEMVAULT_PASSPHRASE", PASSPHRASE);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new AssertionError("could not start node (needed for this test): " + e.getMessage());
+    }
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("the MCP client did not finish; its stderr:\n" + Files.readString(err.toPath()));
+    }
+    String stderr = Files.readString(err.toPath());
+    assertEquals(0, process.exitValue(), "the MCP client failed; its stderr:\n" + stderr);
+    return JSON.readTree(Files.readString(out.toPath()));
+  }
+}
