@@ -2,26 +2,33 @@
 // `memvault mcp` as a subprocess over stdio, runs one fixed session, and prints what it saw as
 // one JSON object on standard output. McpStdioClientTest asserts on that object.
 //
-// Usage: node client.mjs --hidden-id ID -- COMMAND [ARGS...]
+// Usage: node client.mjs --hidden-id ID -- COMMAND [ARGS...]      (stdio: starts COMMAND)
+//        node client.mjs --hidden-id ID --url URL --token TOKEN   (streamable HTTP)
 //   ID: a memory in a scope the server does not serve; every way of reaching it must fail
-//   exactly as an id that does not exist. The server's environment is this process's.
+//   exactly as an id that does not exist. A stdio server's environment is this process's.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const separator = process.argv.indexOf('--');
-const options = process.argv.slice(2, separator);
-const command = process.argv.slice(separator + 1);
-const hiddenId = options[options.indexOf('--hidden-id') + 1];
+const options = separator < 0 ? process.argv.slice(2) : process.argv.slice(2, separator);
+const command = separator < 0 ? [] : process.argv.slice(separator + 1);
+const option = (name) => (options.includes(name) ? options[options.indexOf(name) + 1] : null);
+const hiddenId = option('--hidden-id');
 // Never a memory of any vault: version 7 UUIDs start with their time, and this one is in 1970.
 const unknownId = '00000000-0000-7000-8000-000000000000';
 
 const transportErrors = [];
-const transport = new StdioClientTransport({
-  command: command[0],
-  args: command.slice(1),
-  env: { ...process.env },
-  stderr: 'inherit',
-});
+const transport = option('--url')
+  ? new StreamableHTTPClientTransport(new URL(option('--url')), {
+      requestInit: { headers: { Authorization: 'Bearer ' + option('--token') } },
+    })
+  : new StdioClientTransport({
+      command: command[0],
+      args: command.slice(1),
+      env: { ...process.env },
+      stderr: 'inherit',
+    });
 transport.onerror = (error) => transportErrors.push(String(error));
 const client = new Client({ name: 'memvault-mcp-test', version: '1.0.0' });
 

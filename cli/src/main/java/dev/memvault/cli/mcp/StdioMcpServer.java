@@ -4,7 +4,6 @@ import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,19 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Serves {@link MemoryTools} and {@link MemoryResources} over MCP's stdio transport: JSON-RPC
- * messages, one per line, read from {@code in} and written to {@code out}, until {@code in} ends.
- * Nothing else may be written to {@code out}; logs go to standard error.
+ * Serves {@link McpFeatures} over MCP's stdio transport: JSON-RPC messages, one per line, read from
+ * {@code in} and written to {@code out}, until {@code in} ends. Nothing else may be written to
+ * {@code out}; logs go to standard error.
  */
 public final class StdioMcpServer {
-  private final MemoryTools tools;
-  private final MemoryResources resources;
-  private final String version;
+  private final McpFeatures features;
 
-  public StdioMcpServer(MemoryTools tools, MemoryResources resources, String version) {
-    this.tools = tools;
-    this.resources = resources;
-    this.version = version;
+  public StdioMcpServer(McpFeatures features) {
+    this.features = features;
   }
 
   /** Answers requests until the client closes {@code in}, then stops. */
@@ -36,14 +31,7 @@ public final class StdioMcpServer {
             new JacksonMcpJsonMapper(JsonMapper.builder().build()),
             new EndAwareInputStream(in, ended),
             out);
-    McpSyncServer server =
-        McpServer.sync(transport)
-            .serverInfo("memvault", version)
-            .instructions(MemoryTools.INSTRUCTIONS)
-            .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).build())
-            .tools(tools.specifications())
-            .resourceTemplates(resources.template())
-            .build();
+    McpSyncServer server = features.build(McpServer.sync(transport));
     try {
       ended.await();
     } finally {
