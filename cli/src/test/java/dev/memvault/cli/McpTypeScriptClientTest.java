@@ -5,25 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code memvault mcp} driven as a subprocess by a real MCP client from outside the Java SDK: the
- * official TypeScript SDK, in {@code src/test/mcp-client/client.mjs}, which runs one fixed session
- * and prints what it saw as JSON. Needs node 20+ and that directory's {@code npm ci}.
+ * {@code memvault mcp} driven by a real MCP client from outside the Java SDK: the official
+ * TypeScript SDK, in {@code src/test/mcp-client/client.mjs}, which runs one fixed session (over
+ * stdio, starting the server itself, or over HTTP) and prints what it saw as JSON. Needs node 20+
+ * and that directory's {@code npm ci}.
  */
-class McpStdioClientTest {
+class McpTypeScriptClientTest {
   private static final String PASSPHRASE = "correct horse battery";
   private static final Path CLIENT = Path.of("src", "test", "mcp-client").toAbsolutePath();
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -31,15 +35,17 @@ class McpStdioClientTest {
   /** The id client.mjs asks for as one that no vault holds. */
   private static final String UNKNOWN_ID = "00000000-0000-7000-8000-000000000000";
 
-  @TempDir Path temp;
+  // One vault for the class: each session that adds a memory forgets it again, so every test
+  // finds the fixture's two memories, in whatever order they run.
+  @TempDir static Path temp;
 
-  private Path vault;
-  private CliRunner cli;
-  private String tabs;
-  private String vegetarian;
+  private static Path vault;
+  private static CliRunner cli;
+  private static String tabs;
+  private static String vegetarian;
 
-  @BeforeEach
-  void createVault() {
+  @BeforeAll
+  static void createVault() {
     vault = temp.resolve("vault");
     cli = new CliRunner(vault, PASSPHRASE);
     assertEquals(0, cli.run("init").exitCode());
@@ -49,9 +55,68 @@ class McpStdioClientTest {
   }
 
   @Test
-  void mcp_typeScriptClientOnOneScope_seesAndChangesThatScopeOnly() throws Exception {
-    JsonNode report = session("--scope", "work");
+  void mcp_stdioClientOnOneScope_seesAndChangesThatScopeOnly() throws Exception {
+    JsonNode report = stdioSession("--scope", "work");
 
+    assertConfinedToWork(report);
+  }
+
+  @Test
+  void mcp_httpClientOnOneScope_seesAndChangesThatScopeOnly() throws Exception {
+    Process server =
+        cli.start(
+            Files.createTempFile(temp, "http-server", ".log").toFile(),
+            "mcp",
+            "--http",
+            "127.0.0.1:0",
+            "--scope",
+            "work");
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String endpoint = field(out.readLine(), "MCP endpoint: ");
+      String token = field(out.readLine(), "Bearer token: ");
+      assertTrue(endpoint.matches("http://127\\.0\\.0\\.1:[0-9]+/mcp"), endpoint);
+
+      JsonNode report = client(List.of("--url", endpoint, "--token", token));
+
+      assertConfinedToWork(report);
+    } finally {
+      server.destroy();
+      if (!server.waitFor(60, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+        fail("memvault mcp --http did not stop on SIGTERM");
+      }
+    }
+  }
+
+  @Test
+  void mcp_httpOnNonLoopbackAddress_isUsageError() {
+    CliRunner.Result result = cli.run("mcp", "--http", "0.0.0.0:8765");
+
+    assertEquals(Main.USAGE, result.exitCode());
+    assertEquals(
+        "memvault: --http takes a loopback address and a port, such as 127.0.0.1:8765, not"
+            + " '0.0.0.0:8765': this server is for programs on this machine only\n",
+        result.err());
+  }
+
+  @Test
+  void mcp_tokenFileWithoutHttp_isUsageError() {
+    CliRunner.Result result = cli.run("mcp", "--token-file", "t");
+
+    assertEquals(Main.USAGE, result.exitCode());
+    assertEquals("memvault: --token-file goes with --http\n", result.err());
+  }
+
+  private static String field(String line, String prefix) {
+    assertTrue(line != null && line.startsWith(prefix), "expected '" + prefix + "...': " + line);
+    return line.substring(prefix.length());
+  }
+
+  /** What one session of client.mjs saw, served {@code --scope work} of the fixture. */
+  private void assertConfinedToWork(JsonNode report) {
     assertEquals("[]", report.get("transportErrors").toString(), "stdout had a non-protocol line");
     assertEquals("memvault", report.get("server").get("name").asString());
     assertEquals(
@@ -113,7 +178,7 @@ class McpStdioClientTest {
 
   @Test
   void mcp_readOnly_offersNoWritingToolAndChangesNothing() throws Exception {
-    JsonNode report = session("--read-only");
+    JsonNode report = stdioSession("--read-only");
 
     assertEquals("[]", report.get("transportErrors").toString());
     assertEquals(
@@ -150,8 +215,23 @@ class McpStdioClientTest {
     return names;
   }
 
-  /** Runs client.mjs against {@code memvault mcp --vault DIR ARGS} and returns its report. */
-  private JsonNode session(String... args) throws IOException, InterruptedException {
+  /** Runs client.mjs against {@code memvault mcp --vault DIR ARGS} on stdio; its report. */
+  private JsonNode stdioSession(String... args) throws IOException, InterruptedException {
+    List<String> server = new ArrayList<>();
+    server.add("--");
+    server.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    server.add("-cp");
+    server.add(System.getProperty("java.class.path"));
+    server.add(Main.class.getName());
+    server.add("mcp");
+    server.add("--vault");
+    server.add(vault.toString());
+    server.addAll(List.of(args));
+    return client(server);
+  }
+
+  /** Runs client.mjs with {@code arguments} after the hidden id and returns its report. */
+  private JsonNode client(List<String> arguments) throws IOException, InterruptedException {
     if (!Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) {
       fail(
           "the TypeScript MCP client is not installed: run 'npm ci' in "
@@ -163,17 +243,9 @@ class McpStdioClientTest {
     command.add(CLIENT.resolve("client.mjs").toString());
     command.add("--hidden-id");
     command.add(vegetarian);
-    command.add("--");
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.add("mcp");
-    command.add("--vault");
-    command.add(vault.toString());
-    command.addAll(List.of(args));
-    File out = temp.resolve("client-out.json").toFile();
-    File err = temp.resolve("client-err.txt").toFile();
+    command.addAll(arguments);
+    File out = Files.createTempFile(temp, "client-out", ".json").toFile();
+    File err = Files.createTempFile(temp, "client-err", ".txt").toFile();
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
     builder.environment().remove("MEMVAULT_HOME");
     builder.environment().put("MEMVAULT_PASSPHRASE", PASSPHRASE);
