@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -67,13 +68,13 @@ public final class HttpMcpServer implements AutoCloseable {
     tomcat.getService().addConnector(connector);
     tomcat.setConnector(connector);
 
-    StandardContext context = (StandardContext) tomcat.addContext("", null);
+    Context context = tomcat.addContext("", null);
     // No web application is loaded, so there are no leaks of one to look for at stop.
-    context.setClearReferencesThreadLocals(false);
-    context.setClearReferencesRmiTargets(false);
+    ((StandardContext) context).setClearReferencesThreadLocals(false);
+    ((StandardContext) context).setClearReferencesRmiTargets(false);
     Wrapper servlet = Tomcat.addServlet(context, "mcp", transport);
     servlet.setAsyncSupported(true);
-    context.addServletMappingDecoded(ENDPOINT, "mcp");
+    context.addServletMapping(ENDPOINT, "mcp");
     FilterDef guard = new FilterDef();
     guard.setFilterName("guard");
     guard.setFilter(new LoopbackGuard(token));

@@ -27,9 +27,7 @@ public final class MemoryResources {
 
   public SyncResourceTemplateSpecification template() {
     ResourceTemplate template =
-        ResourceTemplate.builder()
-            .uriTemplate(URI_TEMPLATE)
-            .name("memory")
+        ResourceTemplate.builder(URI_TEMPLATE, "memory")
             .title("A memory")
             .description(
                 "One memory of the user's vault by id, as JSON; a past conversation comes with"
@@ -52,6 +50,8 @@ public final class MemoryResources {
       throw McpError.RESOURCE_NOT_FOUND.apply(uri);
     }
     String json = MemoryViews.memoryWithMessages(memory.get(), memories.messages(memory.get()));
-    return new ReadResourceResult(List.of(new TextResourceContents(uri, "application/json", json)));
+    return ReadResourceResult.builder(
+            List.of(TextResourceContents.builder(uri, json).mimeType("application/json").build()))
+        .build();
   }
 }

@@ -73,11 +73,9 @@ public final class MemoryTools {
         continue;
       }
       Tool tool =
-          Tool.builder()
-              .name(definition.name())
+          Tool.builder(definition.name(), definition.schema())
               .title(definition.title())
               .description(definition.description())
-              .inputSchema(definition.schema())
               .annotations(
                   ToolAnnotations.builder()
                       .title(definition.title())

@@ -389,7 +389,10 @@ class MemoryToolsTest {
 
   private static CallToolResult call(
       Map<String, SyncToolSpecification> tools, String name, Map<String, Object> arguments) {
-    return tools.get(name).callHandler().apply(null, new CallToolRequest(name, arguments));
+    return tools
+        .get(name)
+        .callHandler()
+        .apply(null, CallToolRequest.builder(name).arguments(arguments).build());
   }
 
   private static String text(CallToolResult result) {
