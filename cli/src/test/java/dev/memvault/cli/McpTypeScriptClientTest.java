@@ -91,25 +91,6 @@ class McpTypeScriptClientTest {
     }
   }
 
-  @Test
-  void mcp_httpOnNonLoopbackAddress_isUsageError() {
-    CliRunner.Result result = cli.run("mcp", "--http", "0.0.0.0:8765");
-
-    assertEquals(Main.USAGE, result.exitCode());
-    assertEquals(
-        "memvault: --http takes a loopback address and a port, such as 127.0.0.1:8765, not"
-            + " '0.0.0.0:8765': this server is for programs on this machine only\n",
-        result.err());
-  }
-
-  @Test
-  void mcp_tokenFileWithoutHttp_isUsageError() {
-    CliRunner.Result result = cli.run("mcp", "--token-file", "t");
-
-    assertEquals(Main.USAGE, result.exitCode());
-    assertEquals("memvault: --token-file goes with --http\n", result.err());
-  }
-
   private static String field(String line, String prefix) {
     assertTrue(line != null && line.startsWith(prefix), "expected '" + prefix + "...': " + line);
     return line.substring(prefix.length());
@@ -188,18 +169,6 @@ class McpTypeScriptClientTest {
     assertEquals(
         vegetarian, report.get("getHidden").get("json").get("memory").get("id").asString());
     assertEquals(2, cli.run("list").outLines().size());
-  }
-
-  @Test
-  void mcp_withoutPassphraseInEnvironment_exitsOneWithOneLine() {
-    CliRunner.Result result = cli.withEnv("MEMVAULT_PASSPHRASE", null).run("mcp");
-
-    assertEquals(Main.FAILED, result.exitCode());
-    assertEquals("", result.out());
-    assertEquals(
-        "memvault: memvault mcp reads the passphrase from MEMVAULT_PASSPHRASE only (its standard"
-            + " input is the protocol): set it in the assistant's MCP configuration\n",
-        result.err());
   }
 
   private static void assertSameError(JsonNode report, String hidden, String unknown) {

@@ -56,20 +56,27 @@ public final class MemoryTools {
     this.readOnly = readOnly;
   }
 
+  /** What a tool does to the vault, for the hints a client shows and read-only mode. */
+  private enum Effect {
+    READS,
+    WRITES,
+    DELETES
+  }
+
   /** One tool: its name, what a model reads about it, its input schema and what it does. */
   private record Definition(
       String name,
       String title,
       String description,
       Map<String, Object> schema,
-      boolean writes,
+      Effect effect,
       Function<ToolArguments, String> action) {}
 
   /** The tools this server offers, in the order a model should consider them. */
   public List<SyncToolSpecification> specifications() {
     List<SyncToolSpecification> result = new ArrayList<>();
     for (Definition definition : definitions()) {
-      if (definition.writes() && readOnly) {
+      if (definition.effect() != Effect.READS && readOnly) {
         continue;
       }
       Tool tool =
@@ -79,8 +86,8 @@ public final class MemoryTools {
               .annotations(
                   ToolAnnotations.builder()
                       .title(definition.title())
-                      .readOnlyHint(!definition.writes())
-                      .destructiveHint(definition.name().equals("forget_memory"))
+                      .readOnlyHint(definition.effect() == Effect.READS)
+                      .destructiveHint(definition.effect() == Effect.DELETES)
                       .openWorldHint(false)
                       .build())
               .build();
@@ -138,7 +145,7 @@ public final class MemoryTools {
                             1,
                             MAX_SEARCH_LIMIT)),
                 "query"),
-            false,
+            Effect.READS,
             this::search),
         new Definition(
             "get_memory",
@@ -147,7 +154,7 @@ public final class MemoryTools {
                 + " conversation comes with its messages. Use it to read a search hit in full.",
             schema(
                 properties("id", string("The memory's id, as a search or listing gave it.")), "id"),
-            false,
+            Effect.READS,
             this::get),
         new Definition(
             "list_scopes",
@@ -155,7 +162,7 @@ public final class MemoryTools {
             "The scopes (such as personal or work) this server shows, with how many memories"
                 + " each holds. Use it to pick a scope for search_memories or add_memory.",
             schema(properties()),
-            false,
+            Effect.READS,
             arguments -> MemoryViews.scopes(memories.scopes())),
         new Definition(
             "recent_memories",
@@ -169,7 +176,7 @@ public final class MemoryTools {
                         "At most this many (default " + DEFAULT_RECENT_LIMIT + ").",
                         1,
                         MAX_RECENT_LIMIT))),
-            false,
+            Effect.READS,
             arguments ->
                 MemoryViews.memories(
                     memories.recent(
@@ -192,7 +199,7 @@ public final class MemoryTools {
                             ContextRequest.MIN_MAX_CHARS,
                             MAX_CONTEXT_CHARS)),
                 "topic"),
-            false,
+            Effect.READS,
             arguments ->
                 memories.context(
                     arguments.text("topic"),
@@ -234,7 +241,7 @@ public final class MemoryTools {
                             "Short labels without spaces, such as diet or travel.")),
                 "text",
                 "scope"),
-            true,
+            Effect.WRITES,
             this::add),
         new Definition(
             "update_memory",
@@ -248,14 +255,14 @@ public final class MemoryTools {
                     "text", string("The whole new text.")),
                 "id",
                 "text"),
-            true,
+            Effect.WRITES,
             this::update),
         new Definition(
             "forget_memory",
             "Forget a memory",
             "Deletes a memory with its history. Only when the user asks to forget it.",
             schema(properties("id", string("The memory's id.")), "id"),
-            true,
+            Effect.DELETES,
             this::forget));
   }
 

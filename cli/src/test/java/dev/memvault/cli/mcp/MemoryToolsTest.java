@@ -123,6 +123,17 @@ class MemoryToolsTest {
   }
 
   @Test
+  void specifications_annotations_markTheReadingToolsAndTheDeletingOne() {
+    Set<String> reading =
+        Set.of("search_memories", "get_memory", "list_scopes", "recent_memories", "build_context");
+    for (SyncToolSpecification tool : tools(ServedScopes.all(), false)) {
+      String name = tool.tool().name();
+      assertEquals(reading.contains(name), tool.tool().annotations().readOnlyHint(), name);
+      assertEquals(name.equals("forget_memory"), tool.tool().annotations().destructiveHint(), name);
+    }
+  }
+
+  @Test
   void getMemory_idInUnservedScope_answersAsUnknownId() {
     Map<String, SyncToolSpecification> tools = work(false);
     CallToolResult unknown = call(tools, "get_memory", Map.of("id", UNKNOWN_ID));
