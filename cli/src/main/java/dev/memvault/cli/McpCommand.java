@@ -139,7 +139,7 @@ final class McpCommand implements Callable<Integer> {
       server = HttpMcpServer.start(features(opened, served), address, token);
     } catch (IOException | RuntimeException e) {
       opened.close();
-      throw new VaultException.InvalidInput("cannot listen on " + http + ": " + reason(e));
+      throw new VaultException.InvalidInput("cannot listen on " + http + ": " + e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

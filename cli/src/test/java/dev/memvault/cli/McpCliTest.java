@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +68,20 @@ class McpCliTest {
               + address
               + "': this server is for programs on this machine only\n",
           result.err());
+    }
+  }
+
+  @Test
+  void mcp_httpPortInUse_exitsOneWithOneLine() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+
+      CliRunner.Result result = cli.run("mcp", "--http", address);
+
+      assertEquals(Main.FAILED, result.exitCode());
+      assertEquals("", result.out());
+      assertEquals(
+          "memvault: cannot listen on " + address + ": the port is in use\n", result.err());
     }
   }
 

@@ -6,7 +6,9 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ public final class HttpMcpServer implements AutoCloseable {
     if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
       throw new IllegalArgumentException("the MCP server listens on a loopback address only");
     }
+    requireFree(address);
     HttpServletStreamableServerTransportProvider transport =
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(new JacksonMcpJsonMapper(JsonMapper.builder().build()))
@@ -91,13 +94,28 @@ public final class HttpMcpServer implements AutoCloseable {
       tomcat.start();
     } catch (LifecycleException e) {
       started.close();
-      throw new IOException("could not listen on " + address, e);
+      throw new IOException("the server did not start", e);
     }
     if (connector.getLocalPort() <= 0) {
       started.close();
-      throw new IOException("could not listen on " + address + ": is the port taken?");
+      throw new IOException("the port is in use");
     }
     return started;
+  }
+
+  /**
+   * Fails with one sentence when the port is taken, before Tomcat would log the failure with a
+   * stack trace; a port taken between this check and the start still fails, only more loudly.
+   */
+  private static void requireFree(InetSocketAddress address) throws IOException {
+    if (address.getPort() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(address);
+    } catch (BindException e) {
+      throw new IOException("the port is in use", e);
+    }
   }
 
   /** Where clients send requests, with the port bound. */
