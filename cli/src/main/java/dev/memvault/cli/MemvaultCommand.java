@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       ExportCommand.class,
       ContextCommand.class,
+      McpCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
       DemoCommand.class,

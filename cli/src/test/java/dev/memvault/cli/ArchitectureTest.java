@@ -154,4 +154,16 @@ class ArchitectureTest {
         .because("the SDK is below the CLI, and a client needs no server code")
         .check(CLASSES);
   }
+
+  /** Keeps the MCP tool set free to serve another transport, or to move to a module of its own. */
+  @Test
+  void mcp_anyClass_dependsOnNoCommandLineClass() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.memvault.cli.mcp..")
+        .should()
+        .dependOnClassesThat(resideInAnyPackage("dev.memvault.cli", "picocli..", SERVER))
+        .because("the MCP tools take an opened vault and know nothing of the command line")
+        .check(CLASSES);
+  }
 }
