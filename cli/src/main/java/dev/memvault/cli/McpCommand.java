@@ -115,6 +115,7 @@ final class McpCommand implements Callable<Integer> {
     } finally {
       Arrays.fill(secret, '\0');
     }
+    opened.openNotice().ifPresent(notice -> context.err().println("memvault: " + notice));
     // Standard output carries protocol messages only: anything printed by mistake goes to
     // standard error instead, where it cannot break the client's parser.
     OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
