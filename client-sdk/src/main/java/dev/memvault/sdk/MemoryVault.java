@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Java API an application embeds to keep memories in a local memvault vault.
@@ -183,6 +184,14 @@ public final class MemoryVault implements AutoCloseable {
   /** Full-text search as a person types it; best match first. */
   public List<SearchResult> search(String query, Selection selection) {
     return vault.search(query, selection);
+  }
+
+  /**
+   * "Did you mean": the query with words that no memory holds replaced by the nearest words the
+   * vault holds; empty when there is nothing to suggest.
+   */
+  public Optional<String> spellingSuggestion(String query) {
+    return vault.spellingSuggestion(query);
   }
 
   public List<ScopeSummary> scopes() {

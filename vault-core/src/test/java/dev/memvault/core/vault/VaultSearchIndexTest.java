@@ -340,7 +340,7 @@ class VaultSearchIndexTest {
   }
 
   private static List<String> ids(Vault vault, String query) {
-    return vault.search(query, Selection.all().limitedTo(1_000)).stream()
+    return vault.search(query, Selection.all().limitedTo(Selection.MAX_LIMIT)).stream()
         .map(result -> result.memory().getId())
         .toList();
   }

@@ -1,0 +1,168 @@
+package dev.memvault.core.internal.search;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
+import org.tartarus.snowball.SnowballStemmer;
+
+/**
+ * The analysis that indexed text and typed queries both go through, so that they meet: words split
+ * by Unicode's rules (Lucene's {@link StandardTokenizer}), lower case, accents folded to ASCII
+ * where Latin letters have them, word stems by Snowball, and Chinese, Japanese and Korean text as
+ * single characters that the callers pair into bigrams.
+ *
+ * <p>Deterministic by contract: a contentless index removes a row by analyzing its old text again,
+ * so any change to what this produces for a text needs a schema step that rebuilds the index.
+ */
+final class Analysis {
+  /** Words shorter than this are not stemmed: stems of two-letter words are mostly noise. */
+  private static final int MIN_STEMMED_LENGTH = 3;
+
+  private Analysis() {}
+
+  /**
+   * A word of the text: where it is in the text, its lower-case form (for stemmers and stop words),
+   * its folded form (as the index keeps it), and whether it is one CJK character.
+   */
+  record Token(int start, int end, String lower, String folded, boolean cjk) {
+    boolean stemmable() {
+      return !cjk
+          && folded.length() >= MIN_STEMMED_LENGTH
+          && folded.codePoints().noneMatch(Character::isDigit);
+    }
+
+    Character.UnicodeScript script() {
+      return Character.UnicodeScript.of(lower.codePointAt(0));
+    }
+  }
+
+  /** The words of {@code text} in order, each CJK ideograph or kana or hangul on its own. */
+  static List<Token> tokens(String text) {
+    List<Token> tokens = new ArrayList<>();
+    try (StandardTokenizer tokenizer = new StandardTokenizer()) {
+      CharTermAttribute term = tokenizer.addAttribute(CharTermAttribute.class);
+      OffsetAttribute offset = tokenizer.addAttribute(OffsetAttribute.class);
+      TypeAttribute type = tokenizer.addAttribute(TypeAttribute.class);
+      tokenizer.setReader(new StringReader(text));
+      tokenizer.reset();
+      while (tokenizer.incrementToken()) {
+        String word = term.toString();
+        if (word.codePoints().noneMatch(Character::isLetterOrDigit)) {
+          continue; // emoji and symbols: nothing a person types to find a word
+        }
+        int start = offset.startOffset();
+        if (isCjk(type.type())) {
+          for (int i = 0; i < word.length(); ) {
+            int codePoint = word.codePointAt(i);
+            int length = Character.charCount(codePoint);
+            String character = word.substring(i, i + length);
+            tokens.add(new Token(start + i, start + i + length, character, character, true));
+            i += length;
+          }
+        } else {
+          String lower = Normalizer.normalize(word, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+          tokens.add(new Token(start, offset.endOffset(), lower, fold(lower), false));
+        }
+      }
+      tokenizer.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a string cannot fail", e);
+    }
+    return tokens;
+  }
+
+  private static boolean isCjk(String type) {
+    return type.equals(StandardTokenizer.TOKEN_TYPES[StandardTokenizer.IDEOGRAPHIC])
+        || type.equals(StandardTokenizer.TOKEN_TYPES[StandardTokenizer.HIRAGANA])
+        || type.equals(StandardTokenizer.TOKEN_TYPES[StandardTokenizer.KATAKANA])
+        || type.equals(StandardTokenizer.TOKEN_TYPES[StandardTokenizer.HANGUL]);
+  }
+
+  /** Accents and ligatures of Latin letters folded to ASCII ("Zürich" to "zurich", "ß" to "ss"). */
+  static String fold(String lower) {
+    if (lower.chars().allMatch(c -> c < 0x80)) {
+      return lower;
+    }
+    char[] input = lower.toCharArray();
+    char[] output = new char[input.length * 4];
+    int length = ASCIIFoldingFilter.foldToASCII(input, 0, output, 0, input.length);
+    // Letters that folding does not know (other scripts) stay as they were, composed.
+    String folded = new String(output, 0, length);
+    return Normalizer.normalize(folded, Normalizer.Form.NFC);
+  }
+
+  /**
+   * The language of a text among the Latin-script ones, by which language's stop words it uses
+   * most; English when none or a tie with English.
+   */
+  static Language guessLatinLanguage(List<Token> tokens) {
+    Map<Language, Integer> hits = new EnumMap<>(Language.class);
+    for (Token token : tokens) {
+      if (token.cjk()) {
+        continue;
+      }
+      for (Language language : Language.values()) {
+        if (language.latinScript() && language.isStopWord(token.lower())) {
+          hits.merge(language, 1, Integer::sum);
+        }
+      }
+    }
+    Language best = Language.ENGLISH;
+    for (Map.Entry<Language, Integer> entry : hits.entrySet()) {
+      if (entry.getValue() > hits.getOrDefault(best, 0)) {
+        best = entry.getKey();
+      }
+    }
+    return best;
+  }
+
+  /** Stemmers for one analysis, made once per language that needs one. */
+  static final class Stemmers {
+    private final Map<Language, SnowballStemmer> stemmers = new EnumMap<>(Language.class);
+
+    /** The folded stem of {@code token} in {@code language}. */
+    String stem(Token token, Language language) {
+      SnowballStemmer stemmer = stemmers.computeIfAbsent(language, Language::stemmer);
+      stemmer.setCurrent(token.lower());
+      stemmer.stem();
+      return fold(stemmer.getCurrent());
+    }
+
+    /**
+     * The stems of a word other than its own folded form: in Latin script, its stems in {@code
+     * latinLanguages}; in Cyrillic, its Russian stem; in any other script, none.
+     */
+    Set<String> otherForms(Token token, Iterable<Language> latinLanguages) {
+      Set<String> forms = new LinkedHashSet<>();
+      if (!token.stemmable()) {
+        return forms;
+      }
+      Character.UnicodeScript script = token.script();
+      if (script == Character.UnicodeScript.LATIN) {
+        for (Language language : latinLanguages) {
+          if (language.latinScript()) {
+            forms.add(stem(token, language));
+          }
+        }
+      } else if (script == Character.UnicodeScript.CYRILLIC) {
+        forms.add(stem(token, Language.RUSSIAN));
+      }
+      forms.remove(token.folded());
+      forms.removeIf(String::isEmpty);
+      return forms;
+    }
+  }
+}
