@@ -84,6 +84,19 @@ class VaultSearchWordFormsTest {
   }
 
   @Test
+  void search_stemOfAnotherLanguage_onlyAmongThatLanguagesTexts() {
+    String moth = vault.add(Drafts.note("insects", "a moth flew into the lamp")).getId();
+    String hund = vault.add(Drafts.note("insects", "Der Hund schläft, und die Katze auch")).getId();
+
+    // German stems "mother" to "moth": an English text's "moth" is not its German stem.
+    assertEquals(List.of(), ids("mother"));
+    assertEquals(List.of(moth), ids("moths"));
+    // A German text keeps its German stems, so another form of its word finds it.
+    assertEquals(List.of(hund), ids("Hunde"));
+    assertEquals(List.of(hund), ids("Katzen"));
+  }
+
+  @Test
   void search_cjkWordInsideSentence_found() {
     List<SearchResult> hits = vault.search("黄山", Selection.all());
 

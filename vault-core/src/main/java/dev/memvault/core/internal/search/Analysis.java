@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
@@ -142,27 +143,67 @@ final class Analysis {
     }
 
     /**
-     * The stems of a word other than its own folded form: in Latin script, its stems in {@code
-     * latinLanguages}; in Cyrillic, its Russian stem; in any other script, none.
+     * What the forms column holds for a word of a text in {@code language}: for a Latin-script
+     * word, its English stem where it differs from the word, and its stem in {@code language} if
+     * that is not English; for a Cyrillic word, its Russian stem. A stem in the text's own
+     * non-English language is kept even when it equals the word, because queries look for their
+     * stems in those languages in this column only.
      */
-    Set<String> otherForms(Token token, Iterable<Language> latinLanguages) {
+    Set<String> documentForms(Token token, Language language) {
       Set<String> forms = new LinkedHashSet<>();
       if (!token.stemmable()) {
         return forms;
       }
       Character.UnicodeScript script = token.script();
       if (script == Character.UnicodeScript.LATIN) {
-        for (Language language : latinLanguages) {
-          if (language.latinScript()) {
-            forms.add(stem(token, language));
-          }
+        String english = stem(token, Language.ENGLISH);
+        if (!english.equals(token.folded())) {
+          forms.add(english);
+        }
+        if (language != Language.ENGLISH) {
+          forms.add(stem(token, language));
         }
       } else if (script == Character.UnicodeScript.CYRILLIC) {
         forms.add(stem(token, Language.RUSSIAN));
       }
-      forms.remove(token.folded());
       forms.removeIf(String::isEmpty);
       return forms;
+    }
+
+    /** The English stem of a Latin-script word where it differs from the word. */
+    Optional<String> englishStem(Token token) {
+      if (!token.stemmable() || token.script() != Character.UnicodeScript.LATIN) {
+        return Optional.empty();
+      }
+      String english = stem(token, Language.ENGLISH);
+      return english.isEmpty() || english.equals(token.folded())
+          ? Optional.empty()
+          : Optional.of(english);
+    }
+
+    /**
+     * A query word's stems in the other languages of its script (Russian for Cyrillic), apart from
+     * the word itself and its English stem.
+     */
+    Set<String> otherLanguageStems(Token token) {
+      Set<String> stems = new LinkedHashSet<>();
+      if (!token.stemmable()) {
+        return stems;
+      }
+      Character.UnicodeScript script = token.script();
+      for (Language language : Language.values()) {
+        boolean sameScript =
+            language.latinScript()
+                ? script == Character.UnicodeScript.LATIN
+                : script == Character.UnicodeScript.CYRILLIC;
+        if (language != Language.ENGLISH && sameScript) {
+          stems.add(stem(token, language));
+        }
+      }
+      stems.remove(token.folded());
+      englishStem(token).ifPresent(stems::remove);
+      stems.removeIf(String::isEmpty);
+      return stems;
     }
   }
 }

@@ -1,9 +1,7 @@
 package dev.memvault.core.internal.search;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a text is indexed under, in the two columns search matches: {@code words}, its words as
@@ -18,8 +16,7 @@ import java.util.Set;
 public record DocumentTerms(String words, String forms) {
   public static DocumentTerms of(String text) {
     List<Analysis.Token> tokens = Analysis.tokens(text);
-    Language guessed = Analysis.guessLatinLanguage(tokens);
-    Set<Language> languages = EnumSet.of(Language.ENGLISH, guessed);
+    Language language = Analysis.guessLatinLanguage(tokens);
     Analysis.Stemmers stemmers = new Analysis.Stemmers();
     StringBuilder words = new StringBuilder();
     StringBuilder forms = new StringBuilder();
@@ -34,7 +31,7 @@ public record DocumentTerms(String words, String forms) {
       }
       addCjkRun(cjkRun, words, forms);
       append(words, token.folded());
-      for (String form : stemmers.otherForms(token, languages)) {
+      for (String form : stemmers.documentForms(token, language)) {
         append(forms, form);
       }
     }

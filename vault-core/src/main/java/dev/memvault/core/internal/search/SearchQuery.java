@@ -3,7 +3,6 @@ package dev.memvault.core.internal.search;
 import dev.memvault.core.VaultException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,10 +15,11 @@ import java.util.Set;
  *
  * <p>Each typed word is looked for as itself or any of its stems in every supported language (a
  * text holds its own language's stems), so "restaurant" finds "restaurants" and "allergies" finds
- * "allergic". Text in double quotes is a phrase of words as written; a trailing {@code *} makes a
- * word a prefix. Words of CJK script are phrases of character pairs. Stop words of the query's
- * language ("what", "did", "about") are dropped, unless quoted. Every term is a quoted FTS5 string,
- * so FTS5 operators and syntax characters in the input are searched for as text, never run.
+ * "allergic" (by its French stem, which is the English stem of "allergic"). Text in double quotes
+ * is a phrase of words as written; a trailing {@code *} makes a word a prefix. Words of CJK script
+ * are phrases of character pairs. Stop words of the query's language ("what", "did", "about") are
+ * dropped, unless quoted. Every term is a quoted FTS5 string, so FTS5 operators and syntax
+ * characters in the input are searched for as text, never run.
  *
  * <p>{@link #allTerms} needs every term; {@link #anyTerm} (with two terms or more) needs one, for
  * ranking by bm25 when too few memories have them all.
@@ -40,13 +40,15 @@ public final class SearchQuery {
   }
 
   /**
-   * A term as searched: its FTS5 expression; the folded forms and prefixes that mark it in a
-   * snippet; and, for a plain word, its folded form, which spelling suggestions work on.
+   * A term as searched: its FTS5 expression; the folded forms it matches in any column, the stems
+   * it matches among a text's forms only, and the prefix, which mark it in a snippet; and, for a
+   * plain word, its lower-case form, which stop words and spelling suggestions work on.
    */
   record Group(
       Term term,
       String match,
       Set<String> forms,
+      Set<String> formsOnly,
       Optional<String> prefix,
       Optional<String> plainWord) {}
 
@@ -131,6 +133,17 @@ public final class SearchQuery {
     return forms;
   }
 
+  /** Stems that mark a word in a snippet when they are among its forms, with their term. */
+  Map<String, Integer> highlightedFormsOnly() {
+    Map<String, Integer> forms = new LinkedHashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      for (String form : groups.get(i).formsOnly()) {
+        forms.putIfAbsent(form, i);
+      }
+    }
+    return forms;
+  }
+
   /** Folded prefixes whose words a snippet marks, each with the number of its term. */
   Map<String, Integer> highlightedPrefixes() {
     Map<String, Integer> prefixes = new LinkedHashMap<>();
@@ -170,7 +183,7 @@ public final class SearchQuery {
     String match = quote(String.join(" ", phrase)) + (term.prefix() ? "*" : "");
     Optional<String> prefix =
         term.prefix() ? Optional.of(phrase.get(phrase.size() - 1)) : Optional.empty();
-    return Optional.of(new Group(term, match, forms, prefix, Optional.empty()));
+    return Optional.of(new Group(term, match, forms, Set.of(), prefix, Optional.empty()));
   }
 
   private static void addCjkRun(List<Analysis.Token> run, List<String> phrase, Set<String> forms) {
@@ -186,23 +199,35 @@ public final class SearchQuery {
     run.clear();
   }
 
-  /** A single word: itself (or as a prefix), or any of its stems in every language. */
+  /**
+   * A single word: itself (or as a prefix) or its English stem, anywhere; or its stem in another
+   * language among the forms of a text (where texts in that language keep their stems). So
+   * "mother", whose German stem is "moth", does not find an English text about a moth.
+   */
   private static Group word(Term term, Analysis.Token token, Analysis.Stemmers stemmers) {
-    Set<String> stems = stemmers.otherForms(token, EnumSet.allOf(Language.class));
+    Optional<String> english = stemmers.englishStem(token);
+    Set<String> others = stemmers.otherLanguageStems(token);
     List<String> alternatives = new ArrayList<>();
     alternatives.add(quote(token.folded()) + (term.prefix() ? "*" : ""));
-    stems.forEach(stem -> alternatives.add(quote(stem)));
+    english.ifPresent(stem -> alternatives.add(quote(stem)));
+    if (!others.isEmpty()) {
+      alternatives.add(
+          "forms : ("
+              + String.join(" OR ", others.stream().map(SearchQuery::quote).toList())
+              + ")");
+    }
     String match =
         alternatives.size() == 1
             ? alternatives.get(0)
             : "(" + String.join(" OR ", alternatives) + ")";
     Set<String> forms = new LinkedHashSet<>();
     forms.add(token.folded());
-    forms.addAll(stems);
+    english.ifPresent(forms::add);
     return new Group(
         term,
         match,
         forms,
+        others,
         term.prefix() ? Optional.of(token.folded()) : Optional.empty(),
         term.prefix() ? Optional.empty() : Optional.of(token.lower()));
   }

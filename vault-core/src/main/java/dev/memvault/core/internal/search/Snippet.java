@@ -1,6 +1,5 @@
 package dev.memvault.core.internal.search;
 
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +67,19 @@ public final class Snippet {
    */
   private static int[] matches(List<Analysis.Token> words, SearchQuery query) {
     Map<String, Integer> forms = query.highlightedForms();
+    Map<String, Integer> formsOnly = query.highlightedFormsOnly();
     Map<String, Integer> prefixes = query.highlightedPrefixes();
-    Set<Language> languages = EnumSet.of(Language.ENGLISH, Analysis.guessLatinLanguage(words));
+    Language language = Analysis.guessLatinLanguage(words);
     Analysis.Stemmers stemmers = new Analysis.Stemmers();
     int[] matched = new int[words.size()];
     for (int i = 0; i < words.size(); i++) {
       Analysis.Token word = words.get(i);
       matched[i] = word.cjk() ? cjkMatch(words, i, forms) : wordMatch(word, forms, prefixes);
       if (matched[i] < 0 && !word.cjk()) {
-        for (String stem : stemmers.otherForms(word, languages)) {
+        // As the index holds it: the word's own forms meet the query's forms in any column.
+        for (String form : stemmers.documentForms(word, language)) {
           if (matched[i] < 0) {
-            matched[i] = forms.getOrDefault(stem, -1);
+            matched[i] = forms.getOrDefault(form, formsOnly.getOrDefault(form, -1));
           }
         }
       }

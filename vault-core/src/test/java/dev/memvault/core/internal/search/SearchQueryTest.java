@@ -31,9 +31,9 @@ class SearchQueryTest {
         "col:umn | \"col:umn\"",
         "'\"a\"\"b\"' | \"a\" AND \"b\"",
         "'-x +y' | \"x\" AND \"y\"",
-        "café | (\"cafe\" OR \"caf\")",
-        "Zürich | (\"zurich\" OR \"zuric\")",
-        "Zu\u0308rich | (\"zurich\" OR \"zuric\")",
+        "café | (\"cafe\" OR forms : (\"caf\"))",
+        "Zürich | (\"zurich\" OR forms : (\"zuric\"))",
+        "Zu\u0308rich | (\"zurich\" OR forms : (\"zuric\"))",
         "黄山 | \"黄山\"",
         "黄山旅游 | \"黄山 山旅 旅游\"",
         "山 | \"山\"",
@@ -44,14 +44,14 @@ class SearchQueryTest {
   }
 
   @Test
-  void parse_inflectedWord_itselfOrItsStemsInEveryLanguage() {
+  void parse_inflectedWord_itselfOrEnglishStemAnywhereOtherStemsAmongForms() {
     assertEquals(
-        "(\"restaurants\" OR \"restaur\" OR \"restaurant\")",
+        "(\"restaurants\" OR \"restaur\" OR forms : (\"restaurant\"))",
         SearchQuery.parse("restaurants").allTerms());
     // The French stem of "allergies" is the English stem of "allergic".
-    assertTrue(SearchQuery.parse("allergies").allTerms().contains("\"allerg\""));
+    assertTrue(SearchQuery.parse("allergies").allTerms().contains("forms : (\"allerg\""));
     // Russian words take the Russian stem.
-    assertEquals("(\"книги\" OR \"книг\")", SearchQuery.parse("книги").allTerms());
+    assertEquals("(\"книги\" OR forms : (\"книг\"))", SearchQuery.parse("книги").allTerms());
   }
 
   @Test
@@ -65,7 +65,7 @@ class SearchQueryTest {
   @Test
   void parse_germanQuestion_germanStopWordsDropped() {
     assertEquals(
-        "(\"sicherungen\" OR \"sicher\" OR \"sicherung\")",
+        "(\"sicherungen\" OR forms : (\"sicher\" OR \"sicherung\"))",
         SearchQuery.parse("was habe ich über die Sicherungen").allTerms());
   }
 
