@@ -1,6 +1,7 @@
 package dev.memvault.bench;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.SplittableRandom;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.WordlistLoader;
 import org.apache.lucene.analysis.snowball.SnowballFilter;
-import org.apache.lucene.util.IOUtils;
 
 /**
  * A deterministic corpus of memory-like documents of about 1 KiB each: sentences of words drawn
@@ -129,8 +129,8 @@ final class Corpus {
 
   private static CharArraySet englishStopWords() {
     try (Reader reader =
-        IOUtils.getDecodingReader(
-            SnowballFilter.class, "english_stop.txt", StandardCharsets.UTF_8)) {
+        new InputStreamReader(
+            SnowballFilter.class.getResourceAsStream("english_stop.txt"), StandardCharsets.UTF_8)) {
       return WordlistLoader.getSnowballWordSet(reader);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

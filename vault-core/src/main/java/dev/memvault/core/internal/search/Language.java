@@ -1,15 +1,15 @@
 package dev.memvault.core.internal.search;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.WordlistLoader;
 import org.apache.lucene.analysis.snowball.SnowballFilter;
-import org.apache.lucene.util.IOUtils;
 import org.tartarus.snowball.SnowballStemmer;
 import org.tartarus.snowball.ext.DutchStemmer;
 import org.tartarus.snowball.ext.EnglishStemmer;
@@ -60,16 +60,14 @@ enum Language {
     return stopWords().contains(lowercaseWord);
   }
 
-  /** The stop words, lower case, as Lucene ships them. */
-  Set<Object> stopWordSet() {
-    return stopWords();
-  }
-
   private CharArraySet stopWords() {
     CharArraySet words = stopWords;
     if (words == null) {
-      try (Reader reader =
-          IOUtils.getDecodingReader(SnowballFilter.class, stopWordFile, StandardCharsets.UTF_8)) {
+      InputStream in = SnowballFilter.class.getResourceAsStream(stopWordFile);
+      if (in == null) {
+        throw new IllegalStateException(stopWordFile + " missing from lucene-analysis-common");
+      }
+      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
         words = CharArraySet.unmodifiableSet(WordlistLoader.getSnowballWordSet(reader));
       } catch (IOException e) {
         throw new UncheckedIOException("stop words missing from lucene-analysis-common", e);
