@@ -5,7 +5,9 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +76,7 @@ final class Analysis {
             i += length;
           }
         } else {
-          String lower = Normalizer.normalize(word, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+          String lower = composed(word).toLowerCase(Locale.ROOT);
           tokens.add(new Token(start, offset.endOffset(), lower, fold(lower), false));
         }
       }
@@ -83,6 +85,16 @@ final class Analysis {
       throw new UncheckedIOException("reading a string cannot fail", e);
     }
     return tokens;
+  }
+
+  /** NFC, which text below U+0300 (no combining marks) is already: most words, cheaply. */
+  private static String composed(String word) {
+    for (int i = 0; i < word.length(); i++) {
+      if (word.charAt(i) >= 0x300) {
+        return Normalizer.normalize(word, Normalizer.Form.NFC);
+      }
+    }
+    return word;
   }
 
   private static boolean isCjk(String type) {
@@ -110,21 +122,18 @@ final class Analysis {
    * most; English when none or a tie with English.
    */
   static Language guessLatinLanguage(List<Token> tokens) {
-    Map<Language, Integer> hits = new EnumMap<>(Language.class);
+    int[] hits = new int[Language.values().length];
     for (Token token : tokens) {
-      if (token.cjk()) {
-        continue;
-      }
-      for (Language language : Language.values()) {
-        if (language.latinScript() && language.isStopWord(token.lower())) {
-          hits.merge(language, 1, Integer::sum);
-        }
+      int languages = token.cjk() ? 0 : StopWords.languagesOf(token.lower());
+      while (languages != 0) {
+        hits[Integer.numberOfTrailingZeros(languages)]++;
+        languages &= languages - 1;
       }
     }
     Language best = Language.ENGLISH;
-    for (Map.Entry<Language, Integer> entry : hits.entrySet()) {
-      if (entry.getValue() > hits.getOrDefault(best, 0)) {
-        best = entry.getKey();
+    for (Language language : Language.values()) {
+      if (language.latinScript() && hits[language.ordinal()] > hits[best.ordinal()]) {
+        best = language;
       }
     }
     return best;
@@ -133,6 +142,10 @@ final class Analysis {
   /** Stemmers for one analysis, made once per language that needs one. */
   static final class Stemmers {
     private final Map<Language, SnowballStemmer> stemmers = new EnumMap<>(Language.class);
+
+    /** Forms already worked out, by language and word: words repeat within a text. */
+    private final Map<Language, Map<String, Set<String>>> documentForms =
+        new EnumMap<>(Language.class);
 
     /** The folded stem of {@code token} in {@code language}. */
     String stem(Token token, Language language) {
@@ -147,26 +160,37 @@ final class Analysis {
      * word, its English stem where it differs from the word, and its stem in {@code language} if
      * that is not English; for a Cyrillic word, its Russian stem. A stem in the text's own
      * non-English language is kept even when it equals the word, because queries look for their
-     * stems in those languages in this column only.
+     * stems in those languages in this column only. Stop words of English and of {@code language}
+     * get no forms: queries leave them out.
      */
     Set<String> documentForms(Token token, Language language) {
-      Set<String> forms = new LinkedHashSet<>();
-      if (!token.stemmable()) {
-        return forms;
+      if (!token.stemmable()
+          || (StopWords.languagesOf(token.lower()) & (language.bit() | Language.ENGLISH.bit()))
+              != 0) {
+        return Set.of(); // stop words are left out of queries: their stems would find nothing
       }
-      Character.UnicodeScript script = token.script();
-      if (script == Character.UnicodeScript.LATIN) {
-        String english = stem(token, Language.ENGLISH);
-        if (!english.equals(token.folded())) {
-          forms.add(english);
+      Map<String, Set<String>> known =
+          documentForms.computeIfAbsent(language, l -> new HashMap<>());
+      Set<String> forms = known.get(token.lower());
+      if (forms == null) {
+        forms = new LinkedHashSet<>();
+        Character.UnicodeScript script = token.script();
+        if (script == Character.UnicodeScript.LATIN) {
+          String english = stem(token, Language.ENGLISH);
+          if (!english.equals(token.folded())) {
+            forms.add(english);
+          }
+          if (language != Language.ENGLISH) {
+            forms.add(stem(token, language));
+          }
+        } else if (script == Character.UnicodeScript.CYRILLIC) {
+          forms.add(stem(token, Language.RUSSIAN));
         }
-        if (language != Language.ENGLISH) {
-          forms.add(stem(token, language));
-        }
-      } else if (script == Character.UnicodeScript.CYRILLIC) {
-        forms.add(stem(token, Language.RUSSIAN));
+        forms.removeIf(String::isEmpty);
+        // In order, always: a contentless index deletes a row's terms at the positions they had.
+        forms = Collections.unmodifiableSet(forms);
+        known.put(token.lower(), forms);
       }
-      forms.removeIf(String::isEmpty);
       return forms;
     }
 

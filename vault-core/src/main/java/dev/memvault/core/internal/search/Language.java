@@ -37,7 +37,6 @@ enum Language {
   private final String stopWordFile;
   private final Supplier<SnowballStemmer> stemmers;
   private final boolean latinScript;
-  private volatile CharArraySet stopWords;
 
   Language(String stopWordFile, Supplier<SnowballStemmer> stemmers, boolean latinScript) {
     this.stopWordFile = stopWordFile;
@@ -57,23 +56,24 @@ enum Language {
 
   /** Whether {@code lowercaseWord} (not folded: "über", not "uber") is a stop word. */
   boolean isStopWord(String lowercaseWord) {
-    return stopWords().contains(lowercaseWord);
+    return (StopWords.languagesOf(lowercaseWord) & bit()) != 0;
   }
 
-  private CharArraySet stopWords() {
-    CharArraySet words = stopWords;
-    if (words == null) {
-      InputStream in = SnowballFilter.class.getResourceAsStream(stopWordFile);
-      if (in == null) {
-        throw new IllegalStateException(stopWordFile + " missing from lucene-analysis-common");
-      }
-      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        words = CharArraySet.unmodifiableSet(WordlistLoader.getSnowballWordSet(reader));
-      } catch (IOException e) {
-        throw new UncheckedIOException("stop words missing from lucene-analysis-common", e);
-      }
-      stopWords = words;
+  /** This language's bit in {@link StopWords#languagesOf}. */
+  int bit() {
+    return 1 << ordinal();
+  }
+
+  /** The stop words, lower case, as Lucene ships them. */
+  CharArraySet loadStopWords() {
+    InputStream in = SnowballFilter.class.getResourceAsStream(stopWordFile);
+    if (in == null) {
+      throw new IllegalStateException(stopWordFile + " missing from lucene-analysis-common");
     }
-    return words;
+    try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      return WordlistLoader.getSnowballWordSet(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(stopWordFile + " unreadable in lucene-analysis-common", e);
+    }
   }
 }
