@@ -181,6 +181,10 @@ public final class SearchQuery {
     }
     addCjkRun(run, phrase, forms);
     String match = quote(String.join(" ", phrase)) + (term.prefix() ? "*" : "");
+    if (term.quoted() && !(phrase.size() == 1 && tokens.get(0).cjk())) {
+      // Words as written: not the stems of other words in the forms column.
+      match = "{text tags} : " + match;
+    }
     Optional<String> prefix =
         term.prefix() ? Optional.of(phrase.get(phrase.size() - 1)) : Optional.empty();
     return Optional.of(new Group(term, match, forms, Set.of(), prefix, Optional.empty()));

@@ -21,15 +21,16 @@ class SearchQueryTest {
         "Pi-hole | \"pi hole\"",
         "9.9.9.9 | \"9.9.9.9\"",
         "lisbon | \"lisbon\"",
-        "'\"quoted phrase\"' | \"quoted phrase\"",
-        "'\"the Lisbon trams\"' | \"the lisbon trams\"",
+        "'\"quoted phrase\"' | {text tags} : \"quoted phrase\"",
+        "'\"the Lisbon trams\"' | {text tags} : \"the lisbon trams\"",
+        "'\"running\"' | {text tags} : \"running\"",
         "a* | \"a\"*",
         "lisb** | \"lisb\"*",
         "(unbalanced | (\"unbalanced\" OR \"unbalanc\")",
-        "'\"unbalanced' | \"unbalanced\"",
+        "'\"unbalanced' | {text tags} : \"unbalanced\"",
         "NEAR( | \"near\"",
         "col:umn | \"col:umn\"",
-        "'\"a\"\"b\"' | \"a\" AND \"b\"",
+        "'\"a\"\"b\"' | {text tags} : \"a\" AND {text tags} : \"b\"",
         "'-x +y' | \"x\" AND \"y\"",
         "café | (\"cafe\" OR forms : (\"caf\"))",
         "Zürich | (\"zurich\" OR forms : (\"zuric\"))",
@@ -77,7 +78,9 @@ class SearchQueryTest {
 
   @Test
   void parse_quotedStopWords_kept() {
-    assertEquals("\"to be or not to be\"", SearchQuery.parse("\"to be or not to be\"").allTerms());
+    assertEquals(
+        "{text tags} : \"to be or not to be\"",
+        SearchQuery.parse("\"to be or not to be\"").allTerms());
   }
 
   @ParameterizedTest(name = "[{index}] ''{0}''")
