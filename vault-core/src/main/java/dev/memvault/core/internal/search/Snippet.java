@@ -69,13 +69,17 @@ public final class Snippet {
     Map<String, Integer> forms = query.highlightedForms();
     Map<String, Integer> formsOnly = query.highlightedFormsOnly();
     Map<String, Integer> prefixes = query.highlightedPrefixes();
+    // A stem keeps its word's first letter (folded), so other words need no stemming.
+    Set<Integer> firstLetters = new HashSet<>();
+    forms.keySet().forEach(form -> firstLetters.add(form.codePointAt(0)));
+    formsOnly.keySet().forEach(form -> firstLetters.add(form.codePointAt(0)));
     Language language = Analysis.guessLatinLanguage(words);
     Analysis.Stemmers stemmers = new Analysis.Stemmers();
     int[] matched = new int[words.size()];
     for (int i = 0; i < words.size(); i++) {
       Analysis.Token word = words.get(i);
       matched[i] = word.cjk() ? cjkMatch(words, i, forms) : wordMatch(word, forms, prefixes);
-      if (matched[i] < 0 && !word.cjk()) {
+      if (matched[i] < 0 && !word.cjk() && firstLetters.contains(word.folded().codePointAt(0))) {
         // As the index holds it: the word's own forms meet the query's forms in any column.
         for (String form : stemmers.documentForms(word, language)) {
           if (matched[i] < 0) {
