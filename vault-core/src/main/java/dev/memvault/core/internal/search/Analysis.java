@@ -164,9 +164,8 @@ final class Analysis {
      * get no forms: queries leave them out.
      */
     Set<String> documentForms(Token token, Language language) {
-      if (!token.stemmable()
-          || (StopWords.languagesOf(token.lower()) & (language.bit() | Language.ENGLISH.bit()))
-              != 0) {
+      int stopping = language.bit() | Language.ENGLISH.bit() | Language.RUSSIAN.bit();
+      if (!token.stemmable() || (StopWords.languagesOf(token.lower()) & stopping) != 0) {
         return Set.of(); // stop words are left out of queries: their stems would find nothing
       }
       Map<String, Set<String>> known =
