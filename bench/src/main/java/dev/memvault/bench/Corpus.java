@@ -1,5 +1,10 @@
 package dev.memvault.bench;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.WordlistLoader;
+import org.apache.lucene.analysis.snowball.SnowballFilter;
 
 /**
  * A deterministic corpus of memory-like documents of about 1 KiB each: sentences of words drawn
@@ -107,9 +115,26 @@ final class Corpus {
     return tokens[rank];
   }
 
-  /** True for ranks whose token is also a tag token, or that has accents: not query material. */
+  /**
+   * False for ranks whose token is also a tag token, has accents, or is an English stop word (which
+   * memvault's search leaves out of a query, and refuses alone): not query material.
+   */
   boolean isPlainQueryTerm(int rank) {
-    return words[rank].equals(tokens[rank]) && !Arrays.asList(TAGS).contains(tokens[rank]);
+    return words[rank].equals(tokens[rank])
+        && !Arrays.asList(TAGS).contains(tokens[rank])
+        && !ENGLISH_STOP_WORDS.contains(tokens[rank]);
+  }
+
+  private static final CharArraySet ENGLISH_STOP_WORDS = englishStopWords();
+
+  private static CharArraySet englishStopWords() {
+    try (Reader reader =
+        new InputStreamReader(
+            SnowballFilter.class.getResourceAsStream("english_stop.txt"), StandardCharsets.UTF_8)) {
+      return WordlistLoader.getSnowballWordSet(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   Document document(long index) {

@@ -17,8 +17,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Search memories, best match first.",
       "Prints id, scope, kind and a snippet with matches in [brackets].",
-      "Type the query as you would anywhere: every word must match; \"quotes\" keep a phrase;",
-      "word* matches a prefix; accents are ignored. A conversation is found by its messages."
+      "Type the query as you would anywhere, a question too: words match in other forms",
+      "(restaurant finds restaurants), common words (what, the) are left out, memories with",
+      "every word come first, then those with some; \"quotes\" keep a phrase as written;",
+      "word* matches a prefix; accents are ignored. A conversation is found by its messages.",
+      "A misspelled word gets a 'did you mean' from the words of your memories."
     })
 final class SearchCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -49,6 +52,9 @@ final class SearchCommand implements Callable<Integer> {
       if (results.isEmpty() && !json) {
         context.err().println("no memories match '" + query + "'");
       }
+      opened
+          .spellingSuggestion(query)
+          .ifPresent(suggestion -> context.err().println("did you mean: " + suggestion));
     }
     return Main.OK;
   }

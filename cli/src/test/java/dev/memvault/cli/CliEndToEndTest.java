@@ -155,9 +155,49 @@ class CliEndToEndTest {
     for (String query : List.of("AND", "*", "(", "\"unbalanced", "NEAR(", "a:b", "OR NOT", "-x")) {
       CliRunner.Result result = cli.run("search", query);
       assertTrue(
-          result.exitCode() == 0 || result.err().contains("no words"), query + ": " + result.err());
+          result.exitCode() == 0
+              || result.err().contains("no words")
+              || result.err().contains("only common words"),
+          query + ": " + result.err());
       assertFalse(result.err().contains("Exception"), result.err());
     }
+  }
+
+  @Test
+  void search_wordFormsQuestionsAndTypos_foundOrSuggested() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "Two good restaurants near the harbour"));
+    assertSuccess(cli.run("add", "Backups run every night to the NAS"));
+    assertSuccess(cli.run("add", "我们明年去黄山看日出"));
+    assertSuccess(cli.run("add", "Lisbon trams are lovely"));
+
+    assertTrue(cli.run("search", "restaurant").out().contains("[restaurants]"));
+    assertTrue(cli.run("search", "黄山").out().contains("[黄山]"));
+    CliRunner.Result question = cli.run("search", "what did I say about backups?");
+    assertSuccess(question);
+    assertTrue(question.out().contains("[Backups]"), question.out());
+
+    CliRunner.Result typo = cli.run("search", "lisbn");
+    assertSuccess(typo);
+    assertEquals("", typo.out());
+    assertEquals(
+        List.of("no memories match 'lisbn'", "did you mean: lisbon"),
+        typo.err().strip().lines().toList());
+    assertFalse(cli.run("search", "lisbon").err().contains("did you mean"));
+  }
+
+  @Test
+  void search_badQueries_oneLineSayingWhatToDo() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "kept through every bad query"));
+
+    assertFailure(cli.run("search", "what", "is", "it?"), 1, "only common words");
+    assertFailure(cli.run("search", "?!"), 1, "no words to look for");
+    assertFailure(cli.run("search", "backup ".repeat(6_000).strip()), 1, "at most 2,000");
+    CliRunner.Result thai = cli.run("search", "สวัสดี");
+    assertSuccess(thai);
+    assertEquals("", thai.out());
+    assertEquals(1, cli.run("search", "kept").outLines().size());
   }
 
   @Test

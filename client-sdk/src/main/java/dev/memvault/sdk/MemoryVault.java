@@ -198,6 +198,14 @@ public final class MemoryVault implements AutoCloseable {
     return vault.search(query, selection);
   }
 
+  /**
+   * "Did you mean": the query with words that no memory holds replaced by the nearest words the
+   * vault holds; empty when there is nothing to suggest.
+   */
+  public Optional<String> spellingSuggestion(String query) {
+    return vault.spellingSuggestion(query);
+  }
+
   public List<ScopeSummary> scopes() {
     return vault.scopes();
   }

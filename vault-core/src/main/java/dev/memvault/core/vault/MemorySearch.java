@@ -1,10 +1,10 @@
 package dev.memvault.core.vault;
 
-import dev.memvault.core.VaultException;
-import dev.memvault.core.internal.store.FtsQuery;
+import dev.memvault.core.internal.search.SearchQuery;
+import dev.memvault.core.internal.search.Snippet;
+import dev.memvault.core.internal.search.Spelling;
 import dev.memvault.core.internal.store.MemoryFilter;
 import dev.memvault.core.internal.store.MemoryRows;
-import dev.memvault.core.internal.store.Snippet;
 import dev.memvault.core.internal.store.StoredMemory;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
@@ -16,14 +16,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Full-text search over the contentless FTS5 index, best match first. A hit in a message is shown
- * as its conversation, once.
+ * Search over the contentless FTS5 index, best match first: memories with every word of the query
+ * (in any of its forms), then, while there is room, memories with some of them, by bm25. A hit in a
+ * message is shown as its conversation, once.
  */
 final class MemorySearch {
   /** Words in a search hit's snippet. */
   private static final int SNIPPET_WORDS = 16;
 
-  /** Search rows looked at, at most, for one search (hits folding into conversations). */
+  /** Search rows looked at, at most, for one FTS5 query (hits folding into conversations). */
   private static final int MAX_SEARCH_ROWS = 40_000;
 
   private final MemoryRows memories;
@@ -37,28 +38,65 @@ final class MemorySearch {
   }
 
   /**
-   * @throws VaultException.InvalidInput if the query has no searchable characters
+   * @throws dev.memvault.core.VaultException.InvalidInput if the query has no searchable words,
+   *     only stop words, or is too long
    */
   List<SearchResult> search(String query, Selection selection) throws SQLException {
-    String match =
-        FtsQuery.from(query)
-            .orElseThrow(
-                () -> new VaultException.InvalidInput("the search has no words to look for"));
-    List<FtsQuery.Term> terms = FtsQuery.terms(query);
+    SearchQuery parsed = SearchQuery.parse(query);
     Map<String, SearchResult> results = new LinkedHashMap<>();
-    // Rows as many as will be shown first: each row is a lookup in the memories table, often a
-    // page read and decrypted. Only when hits fold into conversations already shown does the
-    // search look further, in growing steps.
     MemoryFilter filter = reads.filter(selection);
+    collect(parsed.allTerms(), parsed, filter, selection.limit(), results);
+    Optional<String> anyTerm = parsed.anyTerm();
+    if (results.size() < selection.limit() && anyTerm.isPresent()) {
+      collect(anyTerm.get(), parsed, filter, selection.limit(), results);
+    }
+    return new ArrayList<>(results.values());
+  }
+
+  /**
+   * The query with each word that no memory holds in any form replaced by the nearest word that
+   * memories hold, or empty when every word is known or none is near.
+   */
+  Optional<String> spellingSuggestion(String query) throws SQLException {
+    SearchQuery parsed = SearchQuery.parse(query);
+    return Spelling.suggest(
+        parsed,
+        new Spelling.Vocabulary() {
+          @Override
+          public boolean matches(String match) throws SQLException {
+            return memories.anyMatch(match);
+          }
+
+          @Override
+          public List<Spelling.Word> wordsStartingWith(String prefix) throws SQLException {
+            return memories.wordsStartingWith(prefix).stream()
+                .map(w -> new Spelling.Word(w.text(), w.memories()))
+                .toList();
+          }
+        });
+  }
+
+  /**
+   * Adds the hits of one FTS5 query, best first, until {@code limit} results. Rows as many as will
+   * be shown first: each row is a lookup in the memories table, often a page read and decrypted.
+   * Only when hits fold into results already shown does the search look further, in growing steps.
+   */
+  private void collect(
+      String match,
+      SearchQuery query,
+      MemoryFilter filter,
+      int limit,
+      Map<String, SearchResult> results)
+      throws SQLException {
     int offset = 0;
-    int step = selection.limit();
-    while (results.size() < selection.limit() && step > 0) {
+    int step = limit;
+    while (results.size() < limit && step > 0) {
       List<MemoryRows.SearchRow> rows = memories.search(match, filter, step, offset);
       for (MemoryRows.SearchRow row : rows) {
-        if (results.size() == selection.limit()) {
+        if (results.size() == limit) {
           break;
         }
-        addResult(results, row, terms);
+        addResult(results, row, query);
       }
       if (rows.size() < step) {
         break;
@@ -66,12 +104,11 @@ final class MemorySearch {
       offset += rows.size();
       step = Math.min(step * 4, MAX_SEARCH_ROWS - offset);
     }
-    return new ArrayList<>(results.values());
   }
 
   /** Adds a hit unless its memory (or, for a message, its conversation) is shown already. */
   private void addResult(
-      Map<String, SearchResult> results, MemoryRows.SearchRow row, List<FtsQuery.Term> terms)
+      Map<String, SearchResult> results, MemoryRows.SearchRow row, SearchQuery query)
       throws SQLException {
     StoredMemory hit = row.memory();
     String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
@@ -87,7 +124,7 @@ final class MemorySearch {
       }
       shown = records.open(conversation.get());
     }
-    String snippet = Snippet.of(MemoryRules.searchText(matched), terms, SNIPPET_WORDS);
+    String snippet = Snippet.of(MemoryRules.searchText(matched), query, SNIPPET_WORDS);
     results.put(shownId, new SearchResult(shown, snippet, row.score()));
   }
 }

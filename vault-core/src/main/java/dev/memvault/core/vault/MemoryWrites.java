@@ -66,8 +66,16 @@ final class MemoryWrites {
     this.ids = ids;
   }
 
-  /** A new memory with its id, times, clock and scope set and its search text taken. */
-  private record NewMemory(Memory memory, Scope scope, MemoryRows.IndexedText indexed) {}
+  /** A new memory with its id, times, clock and scope set. */
+  private record PreparedMemory(Memory memory, Scope scope) {}
+
+  /** A new memory prepared, and analyzed for the search index. */
+  private record NewMemory(Memory memory, Scope scope, MemoryRows.IndexedText indexed) {
+    static NewMemory analyzed(PreparedMemory prepared) {
+      return new NewMemory(
+          prepared.memory(), prepared.scope(), MemoryIndexing.of(prepared.memory()));
+    }
+  }
 
   /** A new memory sealed: ready to write. */
   private record SealedMemory(
@@ -83,7 +91,7 @@ final class MemoryWrites {
   }
 
   Memory add(Memory draft) throws SQLException, GeneralSecurityException {
-    SealedMemory sealed = seal(prepareNew(draft));
+    SealedMemory sealed = seal(NewMemory.analyzed(prepareNew(draft)));
     return write(sealed, () -> memories.insert(stored(sealed), sealed.ready().indexed()));
   }
 
@@ -91,13 +99,15 @@ final class MemoryWrites {
    * Adds memories in order. The records are sealed on other threads ({@link SealAhead}) while this
    * one writes the search index, the largest part of its work: the index needs the plaintext and
    * seqs given in advance, not the envelopes. The rows follow, with those seqs, as their records
-   * are sealed.
+   * are sealed. The texts are analyzed for the index on every core first: the analysis needs
+   * nothing but the memory, and its result keeps the memories' order.
    */
   List<Memory> addAll(List<Memory> drafts) throws SQLException, GeneralSecurityException {
-    List<NewMemory> ready = new ArrayList<>(drafts.size());
+    List<PreparedMemory> prepared = new ArrayList<>(drafts.size());
     for (Memory draft : drafts) {
-      ready.add(prepareNew(draft));
+      prepared.add(prepareNew(draft));
     }
+    List<NewMemory> ready = prepared.parallelStream().map(NewMemory::analyzed).toList();
     try (SealAhead<NewMemory, SealedMemory> sealed =
         new SealAhead<>(ready, SEAL_CHUNK, this::seal, ForkJoinPool.commonPool())) {
       long firstSeq = memories.nextSeq();
@@ -237,7 +247,7 @@ final class MemoryWrites {
   }
 
   /** Everything about a new memory that must happen in order and inside the transaction. */
-  private NewMemory prepareNew(Memory draft) throws SQLException, GeneralSecurityException {
+  private PreparedMemory prepareNew(Memory draft) throws SQLException, GeneralSecurityException {
     Instant now = clock.instant();
     Memory.Builder builder = draft.toBuilder().setRevision(1);
     if (builder.getId().isEmpty()) {
@@ -263,7 +273,7 @@ final class MemoryWrites {
     builder.setHlc(hlc.tick());
     Memory memory = builder.build();
     MemoryRules.validate(memory);
-    return new NewMemory(memory, scopes.scopeFor(memory.getScope()), MemoryIndexing.of(memory));
+    return new PreparedMemory(memory, scopes.scopeFor(memory.getScope()));
   }
 
   /** The CPU work for a new memory: touches neither the database nor the vault's state. */

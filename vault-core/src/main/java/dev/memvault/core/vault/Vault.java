@@ -305,13 +305,27 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
-   * Full-text search, best match first. The query is taken as a person typed it. A match in a
-   * conversation's message is reported as the conversation, once.
+   * Full-text search, best match first. The query is taken as a person typed it (docs/SEARCH.md):
+   * words match in any of their forms ("restaurant" finds "restaurants"), stop words are dropped,
+   * memories with every word come first and then, while fewer than the limit, memories with some. A
+   * match in a conversation's message is reported as the conversation, once.
    *
-   * @throws VaultException.InvalidInput if the query has no searchable characters
+   * @throws VaultException.InvalidInput if the query has no searchable words, only stop words, or
+   *     is longer than a search can be
    */
   public synchronized List<SearchResult> search(String query, Selection selection) {
     return transactor.read(() -> search.search(query, selection));
+  }
+
+  /**
+   * "Did you mean": the query with each word that no memory holds in any form replaced by the
+   * nearest word this vault's memories hold (one or two typing mistakes away); empty when every
+   * word is known or no word is near.
+   *
+   * @throws VaultException.InvalidInput as {@link #search} does for the same query
+   */
+  public synchronized Optional<String> spellingSuggestion(String query) {
+    return transactor.read(() -> search.spellingSuggestion(query));
   }
 
   @Override

@@ -266,7 +266,8 @@ class VaultRoundTripTest {
       // The seqs the failed batch had taken are given out again, to the right memories.
       batch.set(150, Drafts.note("work", "batched topaz 150"));
       List<Memory> added = vault.addAll(batch);
-      List<SearchResult> found = vault.search("topaz 150", Selection.all());
+      // A phrase: the words "topaz" and "150" apart would rank the other topaz memories after it.
+      List<SearchResult> found = vault.search("\"topaz 150\"", Selection.all());
       assertEquals(1, found.size());
       assertEquals(added.get(150), found.get(0).memory());
       assertEquals(201, vault.list(Selection.all().limitedTo(1_000)).size());

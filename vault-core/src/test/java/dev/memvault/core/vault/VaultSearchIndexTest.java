@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -249,6 +250,51 @@ class VaultSearchIndexTest {
   }
 
   @Test
+  void open_vaultWithTheIndexOfExactWords_rebuiltOnceWithProgressAndFindsWordForms()
+      throws Exception {
+    Path home = dir.resolve("exact");
+    CreatedVault created = Vault.create(home, PASSPHRASE);
+    String restaurants;
+    try (Vault vault = created.vault()) {
+      restaurants = vault.add(Drafts.note("food", "two restaurants by the harbour")).getId();
+      vault.add(Drafts.note("food", "我们去黄山看日出"));
+    }
+    // Turn the database back into schema version 8: the contentless index of exact words, as
+    // vaults written before the analyzed index have, filled as those vaults filled it.
+    try (RawVault raw = RawVault.open(home, created.recoveryKey());
+        Statement statement = raw.connection().createStatement()) {
+      statement.execute("DROP TABLE memory_vocab");
+      statement.execute("DROP TABLE memory_fts");
+      statement.execute(
+          "CREATE VIRTUAL TABLE memory_fts USING fts5("
+              + " text, tags, content = '', tokenize = 'unicode61 remove_diacritics 2')");
+      statement.execute(
+          "INSERT INTO memory_fts (rowid, text, tags) SELECT seq, 'two restaurants by the"
+              + " harbour', '' FROM memories WHERE id = '"
+              + restaurants
+              + "'");
+      statement.execute("PRAGMA user_version = 8");
+    }
+
+    List<String> progress = new ArrayList<>();
+    try (Vault vault =
+        Vault.open(home, PASSPHRASE, (indexed, total) -> progress.add(indexed + "/" + total))) {
+      assertEquals(List.of(restaurants), ids(vault, "restaurant"));
+      assertEquals(1, ids(vault, "黄山").size());
+      assertEquals(Optional.of("harbour"), vault.spellingSuggestion("harbur"));
+    }
+    assertEquals(List.of("0/2", "2/2"), progress);
+    try (RawVault raw = RawVault.open(home, created.recoveryKey())) {
+      assertEquals(Migrations.latestVersion(), Migrations.currentVersion(raw.connection()));
+      assertNull(new MetaRows(raw.connection()).get(MetaRows.SEARCH_INDEX_STALE));
+      assertIndexIntact(raw.connection(), 0);
+    }
+    progress.clear();
+    Vault.open(home, PASSPHRASE, (indexed, total) -> progress.add(indexed + "/" + total)).close();
+    assertEquals(List.of(), progress, "rebuilt once");
+  }
+
+  @Test
   void open_interruptedRebuild_startsOverAndCompletes() throws Exception {
     Path home = dir.resolve("interrupted");
     CreatedVault created = Vault.create(home, PASSPHRASE);
@@ -340,7 +386,7 @@ class VaultSearchIndexTest {
   }
 
   private static List<String> ids(Vault vault, String query) {
-    return vault.search(query, Selection.all().limitedTo(1_000)).stream()
+    return vault.search(query, Selection.all().limitedTo(Selection.MAX_LIMIT)).stream()
         .map(result -> result.memory().getId())
         .toList();
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.memvault.core.VaultException;
-import dev.memvault.core.internal.store.FtsQuery;
+import dev.memvault.core.internal.search.SearchQuery;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.MutableClock;
 import dev.memvault.core.testing.Seeds;
@@ -142,9 +142,22 @@ class VaultSearchTest {
   }
 
   @Test
-  void search_allWordsMustMatch() {
+  void search_noMemoryWithAllWords_memoriesWithAnyWord() {
     assertEquals(List.of(piHole), ids("home pi-hole", Selection.all()));
-    assertEquals(List.of(), ids("home lisbon", Selection.all()));
+    assertEquals(Set.of(piHole, lisbon), idSet("home lisbon", Selection.all()));
+  }
+
+  @Test
+  void search_allWordsMatch_rankAboveSomeWords() {
+    String quokka = add(Drafts.note("zoo", "a quokka at dawn"));
+    String both = add(Drafts.note("zoo", "the wombat chased the quokka"));
+    String wombat = add(Drafts.note("zoo", "a wombat at dusk"));
+
+    List<String> hits = ids("quokka wombat", Selection.all());
+
+    assertEquals(both, hits.get(0));
+    assertEquals(Set.of(quokka, wombat), Set.copyOf(hits.subList(1, 3)));
+    assertEquals(List.of(both), ids("quokka wombat", Selection.all().limitedTo(1)));
   }
 
   @Test
@@ -187,8 +200,12 @@ class VaultSearchTest {
         "中文*",
       })
   void search_ftsSyntaxInInput_neverAnSqlError(String query) {
-    // No exception at all: every one of these has a word in it.
-    vault.search(query, Selection.all());
+    // Results, or a refusal that the query holds only stop words ("AND", "OR NOT"); nothing else.
+    try {
+      vault.search(query, Selection.all());
+    } catch (VaultException.InvalidInput e) {
+      assertTrue(e.getMessage().contains("only common words"), query + ": " + e.getMessage());
+    }
   }
 
   @ParameterizedTest(name = "[{index}] ''{0}''")
@@ -223,14 +240,10 @@ class VaultSearchTest {
       String q = query.toString();
       try {
         List<SearchResult> hits = vault.search(q, Selection.all());
-        assertTrue(
-            FtsQuery.from(q).isPresent(),
-            "searched without words: '" + q + "'" + Seeds.context(seed));
+        assertTrue(parses(q), "searched what it refuses: '" + q + "'" + Seeds.context(seed));
         found += hits.isEmpty() ? 0 : 1;
       } catch (VaultException.InvalidInput e) {
-        assertFalse(
-            FtsQuery.from(q).isPresent(),
-            "refused a query with words: '" + q + "'" + Seeds.context(seed));
+        assertFalse(parses(q), "refused a query with words: '" + q + "'" + Seeds.context(seed));
         invalid++;
       } catch (RuntimeException e) {
         throw new AssertionError("query '" + q + "' threw " + e + Seeds.context(seed), e);
@@ -239,6 +252,15 @@ class VaultSearchTest {
     System.out.println("random queries: " + invalid + " without words, " + found + " with hits");
     // The vault is intact after all of that.
     assertEquals(List.of(lisbon), ids("lisbon", Selection.all()));
+  }
+
+  private static boolean parses(String query) {
+    try {
+      SearchQuery.parse(query);
+      return true;
+    } catch (VaultException.InvalidInput e) {
+      return false;
+    }
   }
 
   @Test

@@ -63,7 +63,11 @@ public final class MemoryRows {
   /** Where the held writes stood at a savepoint ({@link #markIndexWrites}). */
   public record IndexMark(long flushes, int held) {}
 
-  private record IndexWrite(boolean delete, long seq, String text, String tags) {}
+  private record IndexWrite(boolean delete, long seq, IndexedText indexed) {
+    long chars() {
+      return indexed.words().length() + indexed.tagWords().length() + indexed.forms().length();
+    }
+  }
 
   private final Connection connection;
   private final StatementCache statements;
@@ -77,11 +81,15 @@ public final class MemoryRows {
   public record SearchRow(StoredMemory memory, double score) {}
 
   /**
-   * What a live memory is indexed under: its search text and tags. The index is contentless (it
+   * What a live memory is indexed under: the analyzed words of its search text and of its tags,
+   * their other forms (DocumentTerms), and its tags for the tag table. The index is contentless (it
    * keeps no copy of the text), so taking a memory out of it needs exactly the values it went in
-   * with; they come from decrypting the memory's current revision.
+   * with; they come from decrypting the memory's current revision and analyzing it again.
    */
-  public record IndexedText(String text, List<String> tags) {}
+  public record IndexedText(String words, String tagWords, String forms, List<String> tags) {}
+
+  /** The words column of memory_fts, which spelling suggestions read. */
+  public record VocabularyWord(String text, long memories) {}
 
   /** A stored earlier revision. */
   public record Revision(long revision, byte[] envelope) {}
@@ -114,7 +122,7 @@ public final class MemoryRows {
 
   /** Adds the memory that {@link #insertAt} will insert as {@code seq} to the search index. */
   public void indexNew(long seq, IndexedText indexed) throws SQLException {
-    holdIndexWrite(new IndexWrite(false, seq, indexed.text(), String.join(" ", indexed.tags())));
+    holdIndexWrite(new IndexWrite(false, seq, indexed));
   }
 
   /** Inserts a new live memory as {@code seq} with its tags; {@link #indexNew} indexed it. */
@@ -363,7 +371,9 @@ public final class MemoryRows {
       "SELECT "
           + COLUMNS
           + ", hits.score"
-          + " FROM (SELECT rowid AS seq, bm25(memory_fts) AS score FROM memory_fts"
+          + " FROM (SELECT rowid AS seq, "
+          + Migrations.SEARCH_RANK
+          + " AS score FROM memory_fts"
           + " WHERE memory_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?) AS hits"
           + " JOIN memories m ON m.seq = hits.seq WHERE m.deleted = 0 ORDER BY hits.score";
 
@@ -380,6 +390,44 @@ public final class MemoryRows {
         + " WHERE memory_fts MATCH ? AND "
         + where.sql
         + " ORDER BY memory_fts.rank LIMIT ? OFFSET ?";
+  }
+
+  /** Whether any memory matches the FTS5 expression. */
+  public boolean anyMatch(String match) throws SQLException {
+    flushIndexWrites();
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT 1 FROM memory_fts WHERE memory_fts MATCH ? LIMIT 1")) {
+      query.setString(1, match);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  /**
+   * The words of the search index's words column that start with {@code prefix}, with the number of
+   * memories holding each. FTS5 counts them by reading their lists of memories, so this reads a
+   * slice of the index as large as the prefix selects: for occasional suggestions only.
+   */
+  public List<VocabularyWord> wordsStartingWith(String prefix) throws SQLException {
+    flushIndexWrites();
+    int last = prefix.codePointBefore(prefix.length());
+    String after =
+        prefix.substring(0, prefix.length() - Character.charCount(last))
+            + new String(Character.toChars(last + 1));
+    List<VocabularyWord> words = new ArrayList<>();
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT term, doc FROM memory_vocab WHERE col = 'text' AND term >= ? AND term < ?")) {
+      query.setString(1, prefix);
+      query.setString(2, after);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          words.add(new VocabularyWord(rows.getString(1), rows.getLong(2)));
+        }
+      }
+    }
+    return words;
   }
 
   private static boolean filters(MemoryFilter filter) {
@@ -457,7 +505,7 @@ public final class MemoryRows {
    * indexed with, or the index goes wrong.
    */
   private void unindex(long seq, IndexedText indexed) throws SQLException {
-    holdIndexWrite(new IndexWrite(true, seq, indexed.text(), String.join(" ", indexed.tags())));
+    holdIndexWrite(new IndexWrite(true, seq, indexed));
     if (!indexed.tags().isEmpty()) {
       PreparedStatement tags = statements.get("DELETE FROM memory_tags WHERE seq = ?");
       tags.setLong(1, seq);
@@ -467,7 +515,7 @@ public final class MemoryRows {
 
   private void holdIndexWrite(IndexWrite write) throws SQLException {
     indexWrites.add(write);
-    indexWriteChars += write.text().length() + write.tags().length();
+    indexWriteChars += write.chars();
     if (indexWriteChars > MAX_HELD_INDEX_CHARS) {
       flushIndexWrites();
     }
@@ -484,15 +532,17 @@ public final class MemoryRows {
     }
     indexWrites.sort(Comparator.comparingLong(IndexWrite::seq)); // stable
     PreparedStatement insert =
-        statements.get("INSERT INTO memory_fts (rowid, text, tags) VALUES (?, ?, ?)");
+        statements.get("INSERT INTO memory_fts (rowid, text, tags, forms) VALUES (?, ?, ?, ?)");
     PreparedStatement delete =
         statements.get(
-            "INSERT INTO memory_fts (memory_fts, rowid, text, tags) VALUES ('delete', ?, ?, ?)");
+            "INSERT INTO memory_fts (memory_fts, rowid, text, tags, forms)"
+                + " VALUES ('delete', ?, ?, ?, ?)");
     for (IndexWrite write : indexWrites) {
       PreparedStatement statement = write.delete() ? delete : insert;
       statement.setLong(1, write.seq());
-      statement.setString(2, write.text());
-      statement.setString(3, write.tags());
+      statement.setString(2, write.indexed().words());
+      statement.setString(3, write.indexed().tagWords());
+      statement.setString(4, write.indexed().forms());
       statement.executeUpdate();
     }
     discardIndexWrites();
@@ -513,7 +563,7 @@ public final class MemoryRows {
     int keep = mark.flushes() == indexFlushes ? mark.held() : 0;
     while (indexWrites.size() > keep) {
       IndexWrite dropped = indexWrites.remove(indexWrites.size() - 1);
-      indexWriteChars -= dropped.text().length() + dropped.tags().length();
+      indexWriteChars -= dropped.chars();
     }
   }
 

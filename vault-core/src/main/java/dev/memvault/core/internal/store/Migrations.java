@@ -12,6 +12,15 @@ import java.util.List;
  * are only ever appended.
  */
 public final class Migrations {
+  /**
+   * How search ranks: bm25 with a word as written (the text and tags columns) weighing twice a word
+   * found by one of its forms (the forms column).
+   */
+  private static final String RANK_WEIGHTS = "2.0, 2.0, 1.0";
+
+  /** The rank as a query names it; memory_fts's rank option holds the same. */
+  static final String SEARCH_RANK = "bm25(memory_fts, " + RANK_WEIGHTS + ")";
+
   private static final List<String[]> STEPS =
       List.<String[]>of(
           new String[] {
@@ -133,6 +142,23 @@ public final class Migrations {
             // root key (docs/FORMAT.md, "Key epochs"); epoch 0 is the vault's original root key.
             "CREATE TABLE IF NOT EXISTS epoch_keys ("
                 + " epoch INTEGER PRIMARY KEY, wrapped_key BLOB NOT NULL)",
+          },
+          new String[] {
+            // Search by analyzed words (internal.search.DocumentTerms, made in Java with Lucene's
+            // analyzers): text and tags hold words as written, folded; forms holds their stems
+            // and single CJK characters. Still contentless. The rank weighs a word as written
+            // above a word found by one of its forms. The vocabulary view serves spelling
+            // suggestions. The index is filled again from the envelopes when the vault opens.
+            "DROP TABLE memory_fts",
+            "CREATE VIRTUAL TABLE memory_fts USING fts5("
+                + " text, tags, forms, content = '', tokenize = 'unicode61 remove_diacritics 2')",
+            "INSERT INTO memory_fts (memory_fts, rank) VALUES ('rank', 'bm25("
+                + RANK_WEIGHTS
+                + ")')",
+            "CREATE VIRTUAL TABLE IF NOT EXISTS memory_vocab USING fts5vocab(memory_fts, 'col')",
+            "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
+                + MetaRows.SEARCH_INDEX_STALE
+                + "', X'01')",
           });
 
   private Migrations() {}

@@ -1,13 +1,12 @@
-package dev.memvault.core.internal.store;
+package dev.memvault.core.internal.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SnippetTest {
-  private static List<FtsQuery.Term> terms(String typed) {
-    return FtsQuery.terms(typed);
+  private static SearchQuery terms(String typed) {
+    return SearchQuery.parse(typed);
   }
 
   @Test
@@ -72,5 +71,28 @@ class SnippetTest {
   void of_emptyText_empty() {
     assertEquals("", Snippet.of("", terms("x"), 16));
     assertEquals("", Snippet.of("!!! ???", terms("x"), 16));
+  }
+
+  @Test
+  void of_wordFoundByItsStem_markedAsWritten() {
+    assertEquals(
+        "[Allergic] to penicillin", Snippet.of("Allergic to penicillin", terms("allergies"), 16));
+    assertEquals(
+        "Dinner at two [restaurants] near the [Restaurant] district",
+        Snippet.of(
+            "Dinner at two restaurants near the Restaurant district", terms("restaurant"), 16));
+  }
+
+  @Test
+  void of_cjkWordInsideSentence_markedWhereItsCharactersStand() {
+    assertEquals("我们明年去[黄山]看日出", Snippet.of("我们明年去黄山看日出", terms("黄山"), 16));
+    assertEquals("[山]", Snippet.of("山", terms("山"), 16));
+  }
+
+  @Test
+  void of_stopWordDroppedFromQuery_notMarked() {
+    assertEquals(
+        "The [backup] runs nightly",
+        Snippet.of("The backup runs nightly", terms("the backup"), 16));
   }
 }
