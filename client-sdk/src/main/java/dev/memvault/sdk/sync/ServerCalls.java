@@ -13,6 +13,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** What every client of the sync server does to sign in, with a refusal, and with its channel. */
@@ -43,6 +44,11 @@ final class ServerCalls {
               + consequence,
           e);
     }
+    Optional<String> advice = ErrorReason.from(e.getTrailers()).map(ServerCalls::whatToDo);
+    if (advice.isPresent() && !advice.get().isEmpty()) {
+      return new VaultException(
+          "the sync server at " + serverUrl + " refused: " + advice.get() + "; " + consequence, e);
+    }
     // The trailer as sent, so that a reason from a newer server than this client is shown too.
     Metadata trailers = e.getTrailers();
     String reason = trailers == null ? null : trailers.get(ErrorReason.TRAILER_KEY);
@@ -56,6 +62,26 @@ final class ServerCalls {
             + "; "
             + consequence,
         e);
+  }
+
+  /**
+   * What a person can do about a refusal that is no fault of this device (a limit of the server);
+   * empty for the reasons whose description says enough.
+   */
+  private static String whatToDo(ErrorReason reason) {
+    return switch (reason) {
+      case SERVER_FULL -> "it accepts no more vaults; ask its operator, or use another server";
+      case SERVER_STORAGE_FULL ->
+          "its storage is full and it accepts no more changes; ask its operator to make room";
+      case QUOTA_EXCEEDED ->
+          "this vault has used up its storage quota on it; ask its operator for a larger one";
+      case TOO_MANY_PAIRINGS ->
+          "this device has too many pairing codes open; finish one or wait ten minutes for them"
+              + " to expire";
+      case TOO_MANY_PUSH_STREAMS ->
+          "this device is already pushing in another sync; wait for it to finish and sync again";
+      default -> "";
+    };
   }
 
   /**
