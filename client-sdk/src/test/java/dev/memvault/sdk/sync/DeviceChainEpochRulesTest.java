@@ -137,11 +137,25 @@ class DeviceChainEpochRulesTest {
   }
 
   @Test
-  void keyAnnounced_byADeviceThatHasOne_refused() throws Exception {
+  void keyAnnounced_again_replacesTheSignersKeyForLaterEpochs() throws Exception {
+    DeviceChain chain = threeDevices();
+    byte[] replacement = DeviceEncryptionKey.generate().publicKeyset();
+
+    DeviceChain announced =
+        chain.extendedBy(
+            DeviceLinks.announcesKey(chain, LAPTOP, laptopKey, replacement, 3),
+            ClientSignatures.INSTANCE);
+
+    assertEquals(
+        ByteString.copyFrom(replacement),
+        announced.member(ByteString.copyFrom(LAPTOP)).orElseThrow().encryptionPublicKeyset());
+  }
+
+  @Test
+  void keyAnnounced_empty_refused() throws Exception {
     DeviceChain chain = threeDevices();
     SignedDeviceLink announcement =
-        DeviceLinks.announcesKey(
-            chain, LAPTOP, laptopKey, DeviceEncryptionKey.generate().publicKeyset(), 3);
+        DeviceLinks.announcesKey(chain, LAPTOP, laptopKey, new byte[0], 3);
 
     assertThrows(
         DeviceChain.BrokenDeviceChainException.class,

@@ -34,6 +34,13 @@ final class Analysis {
   /** Words shorter than this are not stemmed: stems of two-letter words are mostly noise. */
   private static final int MIN_STEMMED_LENGTH = 3;
 
+  /**
+   * One tokenizer per thread, reused: a StandardTokenizer allocates its scanner's buffers when it
+   * is made, which cost more than tokenizing a short memory. A closed tokenizer takes a new reader.
+   */
+  private static final ThreadLocal<StandardTokenizer> TOKENIZERS =
+      ThreadLocal.withInitial(StandardTokenizer::new);
+
   private Analysis() {}
 
   /**
@@ -55,7 +62,7 @@ final class Analysis {
   /** The words of {@code text} in order, each CJK ideograph or kana or hangul on its own. */
   static List<Token> tokens(String text) {
     List<Token> tokens = new ArrayList<>();
-    try (StandardTokenizer tokenizer = new StandardTokenizer()) {
+    try (StandardTokenizer tokenizer = TOKENIZERS.get()) {
       CharTermAttribute term = tokenizer.addAttribute(CharTermAttribute.class);
       OffsetAttribute offset = tokenizer.addAttribute(OffsetAttribute.class);
       TypeAttribute type = tokenizer.addAttribute(TypeAttribute.class);
@@ -141,11 +148,27 @@ final class Analysis {
 
   /** Stemmers for one analysis, made once per language that needs one. */
   static final class Stemmers {
+    /**
+     * Forms worked out by one language are kept for this many words at most: a person's words
+     * repeat across memories, and the bound keeps a thread's cache small whatever it indexes.
+     */
+    private static final int CACHED_WORDS_PER_LANGUAGE = 20_000;
+
+    private static final ThreadLocal<Stemmers> PER_THREAD = ThreadLocal.withInitial(Stemmers::new);
+
     private final Map<Language, SnowballStemmer> stemmers = new EnumMap<>(Language.class);
 
-    /** Forms already worked out, by language and word: words repeat within a text. */
+    /** Forms already worked out, by language and word: words repeat within and across texts. */
     private final Map<Language, Map<String, Set<String>>> documentForms =
         new EnumMap<>(Language.class);
+
+    /**
+     * This thread's stemmers, whose cache of forms outlives one text (stemmers hold state, so
+     * threads do not share them). The forms of a word never depend on what was cached before.
+     */
+    static Stemmers forThisThread() {
+      return PER_THREAD.get();
+    }
 
     /** The folded stem of {@code token} in {@code language}. */
     String stem(Token token, Language language) {
@@ -188,6 +211,9 @@ final class Analysis {
         forms.removeIf(String::isEmpty);
         // In order, always: a contentless index deletes a row's terms at the positions they had.
         forms = Collections.unmodifiableSet(forms);
+        if (known.size() >= CACHED_WORDS_PER_LANGUAGE) {
+          known.clear();
+        }
         known.put(token.lower(), forms);
       }
       return forms;

@@ -17,7 +17,7 @@ public record DocumentTerms(String words, String forms) {
   public static DocumentTerms of(String text) {
     List<Analysis.Token> tokens = Analysis.tokens(text);
     Language language = Analysis.guessLatinLanguage(tokens);
-    Analysis.Stemmers stemmers = new Analysis.Stemmers();
+    Analysis.Stemmers stemmers = Analysis.Stemmers.forThisThread();
     StringBuilder words = new StringBuilder();
     StringBuilder forms = new StringBuilder();
     List<Analysis.Token> cjkRun = new ArrayList<>();
