@@ -100,7 +100,9 @@ public final class ServerMain implements Callable<Integer> {
   @Option(
       names = "--server-id",
       paramLabel = "ID",
-      description = "This server's identity in challenges (default: the --listen address).")
+      description =
+          "This server's identity in challenges, which devices pin at first contact (default:"
+              + " the one kept in the store since its first start, else the --listen address).")
   String serverId;
 
   @Option(
@@ -335,8 +337,9 @@ public final class ServerMain implements Callable<Integer> {
     MetricsHttpServer metricsServer = null;
     try {
       ServerSecret secret = secret(dataDirectory, random);
+      String identity = identity(store);
       ServerConfig config =
-          ServerConfig.builder(serverId != null ? serverId : listen, secret)
+          ServerConfig.builder(identity, secret)
               .sessionTtl(Duration.ofMinutes(sessionMinutes))
               .limits(limits)
               .random(random)
@@ -468,6 +471,25 @@ public final class ServerMain implements Callable<Integer> {
           USAGE, "the environment variable " + postgresPasswordEnv + " is not set");
     }
     return password;
+  }
+
+  /**
+   * The identity kept in the store: every replica on a shared store, and a restart on another
+   * address, answers with the one the first start stored. An explicit --server-id that differs is
+   * refused: devices that pinned the stored one would refuse this server.
+   */
+  private String identity(SyncStore store) throws StartupException {
+    String stored = store.serverIdentity(serverId != null ? serverId : listen);
+    if (serverId != null && !serverId.equals(stored)) {
+      throw new StartupException(
+          USAGE,
+          "this store belongs to server identity '"
+              + stored
+              + "', which devices pinned at first contact; start without --server-id, or with"
+              + " --server-id "
+              + stored);
+    }
+    return stored;
   }
 
   private static InetSocketAddress address(String option, String hostPort) throws StartupException {

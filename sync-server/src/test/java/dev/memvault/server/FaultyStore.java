@@ -124,6 +124,11 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
+  public String serverIdentity(String proposed) {
+    return real.serverIdentity(proposed);
+  }
+
+  @Override
   public AutoCloseable subscribe(Consumer<Appended> listener) {
     return real.subscribe(listener);
   }

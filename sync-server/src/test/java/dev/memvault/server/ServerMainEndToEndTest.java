@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
+import dev.memvault.proto.sync.v1.GetChallengeRequest;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PushRequest;
@@ -158,14 +160,26 @@ class ServerMainEndToEndTest {
               "--postgres-user",
               "postgres",
               "--postgres-password-env",
-              "TEST_PG_PASSWORD",
-              "--server-id",
-              "sync.test.example:7443");
-      ServerProcess first = ServerProcess.start(temp.resolve("a.log"), env, args);
+              "TEST_PG_PASSWORD");
+      List<String> firstArgs = new ArrayList<>(args);
+      firstArgs.addAll(List.of("--server-id", "sync.test.example:7443"));
+      ServerProcess first = ServerProcess.start(temp.resolve("a.log"), env, firstArgs);
       processes.add(first);
+      // The second replica names no identity: it takes the one the first kept in the store.
       ServerProcess second = ServerProcess.start(temp.resolve("b.log"), env, args);
       processes.add(second);
       assertEquals("PostgreSQL store", first.storeDescription);
+      for (ServerProcess replica : List.of(first, second)) {
+        assertEquals(
+            "sync.test.example:7443",
+            AuthServiceGrpc.newBlockingStub(channel(replica.port))
+                .getChallenge(
+                    GetChallengeRequest.newBuilder()
+                        .setVaultId(ByteString.copyFrom(new byte[16]))
+                        .setDeviceId(ByteString.copyFrom(new byte[16]))
+                        .build())
+                .getServerId());
+      }
 
       TestDevice device = TestDevice.newVault();
       String token = device.register(AuthServiceGrpc.newBlockingStub(channel(first.port)));

@@ -141,6 +141,19 @@ class ServerMainTest {
   }
 
   @Test
+  void serverId_otherThanTheStoreKeeps_refusedWithExit2NamingTheKeptOne() {
+    try (SyncStore first = EmbeddedSyncStore.open(temp, Limits.DEFAULTS.storeLimits())) {
+      first.serverIdentity("127.0.0.1:17501");
+    }
+
+    int code =
+        run("--data", temp.toString(), "--listen", "127.0.0.1:0", "--server-id", "another:7443");
+
+    assertEquals(2, code);
+    assertOneLineError("this store belongs to server identity '127.0.0.1:17501'");
+  }
+
+  @Test
   void help_printsUsageAndExits0() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("--insecure"), out.toString());

@@ -800,6 +800,28 @@ abstract class JdbcSyncStore implements SyncStore {
   }
 
   @Override
+  public String serverIdentity(String proposed) {
+    return inTransaction(
+        "keep the server identity",
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO server_identity (id, server_id) VALUES (1, ?)"
+                      + " ON CONFLICT (id) DO NOTHING")) {
+            insert.setString(1, proposed);
+            insert.executeUpdate();
+          }
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT server_id FROM server_identity WHERE id = 1");
+              ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getString(1);
+          }
+        });
+  }
+
+  @Override
   public long vaultCount() {
     return reading("count the vaults", JdbcSyncStore::countVaults);
   }

@@ -85,6 +85,12 @@ final class PostgresSchema {
             // opened before (they expire within minutes).
             "ALTER TABLE pairings ADD COLUMN device_id bytea",
             "CREATE INDEX pairings_by_device ON pairings (vault_id, device_id)",
+          },
+          new String[] {
+            // The identity every server on this store names in its challenges, kept from the
+            // first start: devices pin it, so replicas and restarts on other addresses agree.
+            "CREATE TABLE server_identity ("
+                + " id integer PRIMARY KEY CHECK (id = 1), server_id text NOT NULL)",
           });
 
   private PostgresSchema() {}

@@ -153,6 +153,14 @@ public interface SyncStore extends AutoCloseable {
   long vaultCount();
 
   /**
+   * The identity the servers on this store name in their challenges: the one stored by the first
+   * server that started on it, which is {@code proposed} when none was stored before. Devices pin
+   * the identity at first contact, so every replica sharing a store, and a server restarted on
+   * another address, must keep answering with the same one.
+   */
+  String serverIdentity(String proposed);
+
+  /**
    * Calls {@code listener} with the vault id and new head after entries are appended to any vault —
    * including appends made by other server processes sharing the same database. Delivery is
    * at-least-once and may coalesce several appends into one call. Listeners run on the store's

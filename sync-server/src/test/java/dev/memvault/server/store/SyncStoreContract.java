@@ -102,6 +102,16 @@ abstract class SyncStoreContract {
     return from.read(vaultId, 0, Integer.MAX_VALUE);
   }
 
+  // ------------------------------------------------------------------------------ identity
+
+  @Test
+  void serverIdentity_firstProposalKept_laterProposalsAndReopensGetIt() {
+    assertEquals("127.0.0.1:17501", store.serverIdentity("127.0.0.1:17501"));
+
+    assertEquals("127.0.0.1:17501", store.serverIdentity("127.0.0.1:17502"));
+    assertEquals("127.0.0.1:17501", reopen(LIMITS).serverIdentity("sync.example.org"));
+  }
+
   // ------------------------------------------------------------------------------ vaults
 
   @Test
