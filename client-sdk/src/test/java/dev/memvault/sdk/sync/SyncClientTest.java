@@ -508,7 +508,7 @@ class SyncClientTest {
     sync(laptop, server.url());
     server.restartOn(phoneView);
     announceKey(phone, server.url());
-    phone.add(NewMemory.of("work", Kind.NOTE, "phone, after the fork"));
+    phone.add(NewMemory.of("work", Kind.NOTE, "phone, after the fork: quinoa"));
     sync(phone, server.url());
     // The server copies the phone's signed changes, its checkpoint included, into the laptop's.
     List<Change> phoneChanges =
@@ -530,7 +530,7 @@ class SyncClientTest {
                     + phone.deviceId().substring(0, 8)
                     + " a different list of the vault's devices"),
         lie.getMessage());
-    assertTrue(laptop.search("phone after the fork", Selection.all()).isEmpty());
+    assertTrue(laptop.search("quinoa", Selection.all()).isEmpty(), "nothing of the pull applied");
   }
 
   /** The device appends a link naming its encryption key again: a link only it can write. */
