@@ -45,7 +45,8 @@ import picocli.CommandLine.ParentCommand;
     name = "demo",
     description = {
       "Walk through memvault on a temporary vault, narrated: encryption, search, history, then",
-      "an embedded sync server, a linked phone, sync both ways, and what the server stored.",
+      "an embedded sync server, a linked phone, sync both ways, revoking the phone, and what",
+      "the server stored.",
       "Needs nothing but a JDK; touches no existing vault; the server listens on 127.0.0.1 only."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -167,7 +168,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Steps 9 to 13: the demo vault becomes a laptop that syncs with a phone through a server. */
+  /**
+   * Steps 9 to 14: the demo vault becomes a laptop that syncs with a phone through a server, then
+   * revokes the phone.
+   */
   private void syncStory(PrintWriter out, Path directory) throws IOException {
     Path laptopDir = directory.resolve("vault");
     Path serverData = Files.createDirectories(directory.resolve("server-data"));
@@ -237,6 +241,27 @@ final class DemoCommand implements Callable<Integer> {
                         ? "  this laptop"
                         : "  the phone, approved by the laptop"));
           }
+
+          step(
+              out,
+              "13. Revoke the phone",
+              "A lost phone: the laptop revokes it and starts a new key epoch sealed to the remaining devices only; memories written afterwards stay unreadable to the phone, whatever a server hands it.");
+          client.revoke(phone.deviceId());
+          out.println(
+              "   the phone is revoked; key epoch "
+                  + laptop.replica().currentKeyEpoch()
+                  + " is sealed to this laptop only, and every scope key rotated under it");
+          laptop.add(NewMemory.of("health", Kind.FACT, "New dentist from March: Dr. Okafor."));
+          client.sync();
+          try (SyncClient phoneClient = SyncClient.connect(phone, url)) {
+            phoneClient.sync();
+            out.println("   unexpectedly, the phone synced");
+          } catch (VaultException refused) {
+            out.println("   the phone's sync is refused: " + refused.getMessage());
+          }
+          out.println(
+              "   the phone finds the new memory: "
+                  + !phone.search("dentist", Selection.all()).isEmpty());
         }
       }
     } finally {
@@ -246,7 +271,7 @@ final class DemoCommand implements Callable<Integer> {
 
     step(
         out,
-        "13. What the server stored",
+        "14. What the server stored",
         "Only what sync needs: vault and device ids, public keys, padded ciphertext, hashes.");
     int found = 0;
     try (Stream<Path> files = Files.list(serverData)) {
@@ -254,7 +279,14 @@ final class DemoCommand implements Callable<Integer> {
         byte[] stored = Files.readAllBytes(file);
         out.println("   " + file.getFileName() + ": " + stored.length + " bytes");
         for (String text :
-            List.of("vegetarian", "Lisbon", "penicillin", "Window seat", "personal", "health")) {
+            List.of(
+                "vegetarian",
+                "Lisbon",
+                "penicillin",
+                "Window seat",
+                "dentist",
+                "personal",
+                "health")) {
           found += indexOf(stored, text.getBytes(StandardCharsets.UTF_8)) >= 0 ? 1 : 0;
         }
       }

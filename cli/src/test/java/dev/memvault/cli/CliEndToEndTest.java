@@ -290,6 +290,9 @@ class CliEndToEndTest {
     assertTrue(demo.out().contains("refused: wrong passphrase"), demo.out());
     assertTrue(demo.out().contains("laptop pulled 1 memory revision(s)"), demo.out());
     assertTrue(demo.out().contains("the phone, approved by the laptop"), demo.out());
+    assertTrue(demo.out().contains("key epoch 1 is sealed to this laptop only"), demo.out());
+    assertTrue(demo.out().contains("the phone's sync is refused: "), demo.out());
+    assertTrue(demo.out().contains("the phone finds the new memory: false"), demo.out());
     assertTrue(
         demo.out().contains("memory texts, tags or scope names found in the server's storage: 0"),
         demo.out());
