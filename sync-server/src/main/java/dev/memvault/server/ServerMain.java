@@ -42,13 +42,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "memvault-server",
     mixinStandardHelpOptions = true,
-    version = "memvault-server 0.1.0",
+    version = "memvault-server " + ServerMain.VERSION,
     description = "The memvault sync server: stores and relays encrypted vault changes.",
     sortOptions = false)
 public final class ServerMain implements Callable<Integer> {
   static final String SECRET_ENV = "MEMVAULT_SERVER_SECRET";
   static final String SECRET_FILE = "server-secret";
   static final int USAGE = 2;
+
+  static final String VERSION = "0.1.0";
   static final int FAILED = 1;
   private static final long MIB = 1024 * 1024;
 
@@ -335,9 +337,10 @@ public final class ServerMain implements Callable<Integer> {
     SyncStore store = openStore(dataDirectory, postgresPassword, limits);
     SyncServer server;
     MetricsHttpServer metricsServer = null;
+    String identity;
     try {
       ServerSecret secret = secret(dataDirectory, random);
-      String identity = identity(store);
+      identity = identity(store);
       ServerConfig config =
           ServerConfig.builder(identity, secret)
               .sessionTtl(Duration.ofMinutes(sessionMinutes))
@@ -402,6 +405,15 @@ public final class ServerMain implements Callable<Integer> {
             + " ("
             + storeText
             + ")");
+    out.println(
+        "memvault sync server "
+            + VERSION
+            + ": identity '"
+            + identity
+            + "' (devices pin it), "
+            + (tls
+                ? "TLS"
+                : insecure ? "no TLS (--insecure: TLS ends in front)" : "no TLS (loopback)"));
     out.flush();
     try {
       server.awaitTermination();

@@ -141,6 +141,14 @@ class ServerMainEndToEndTest {
       assertEquals(entry, all.get((int) entry.getSeq() - 1));
     }
 
+    // The operator sees the identity devices pin, and whether TLS is on.
+    assertEquals(
+        "memvault sync server "
+            + ServerMain.VERSION
+            + ": identity '127.0.0.1:0' (devices pin it),"
+            + " no TLS (loopback)",
+        restarted.nextLine(30));
+
     // SIGTERM: a graceful shutdown, well within its grace period.
     restarted.process.destroy();
     assertTrue(restarted.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
@@ -266,11 +274,25 @@ class ServerMainEndToEndTest {
     final int metricsPort;
     final String storeDescription;
 
-    private ServerProcess(Process process, int port, int metricsPort, String storeDescription) {
+    /** What the process printed on stdout after its listening line, as it prints it. */
+    final BlockingQueue<String> laterLines;
+
+    private ServerProcess(
+        Process process,
+        int port,
+        int metricsPort,
+        String storeDescription,
+        BlockingQueue<String> laterLines) {
       this.process = process;
       this.port = port;
       this.metricsPort = metricsPort;
       this.storeDescription = storeDescription;
+      this.laterLines = laterLines;
+    }
+
+    /** The next line printed, waiting for it at most {@code seconds}; null if none came. */
+    String nextLine(long seconds) throws InterruptedException {
+      return laterLines.poll(seconds, TimeUnit.SECONDS);
     }
 
     /** Starts ServerMain with {@code storeArgs}, on 127.0.0.1 port 0, with metrics. */
@@ -327,7 +349,11 @@ class ServerMainEndToEndTest {
         if (listening.matches()) {
           assertNotNull(metricsPort, "the metrics line comes first");
           return new ServerProcess(
-              process, Integer.parseInt(listening.group(1)), metricsPort, listening.group(2));
+              process,
+              Integer.parseInt(listening.group(1)),
+              metricsPort,
+              listening.group(2),
+              lines);
         }
       }
       process.destroyForcibly();
