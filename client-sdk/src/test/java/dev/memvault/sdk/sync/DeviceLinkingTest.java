@@ -18,12 +18,9 @@ import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.TestEngines;
-import dev.memvault.server.limits.Limits;
-import dev.memvault.server.store.EmbeddedSyncStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -247,7 +244,7 @@ class DeviceLinkingTest {
     MemoryVault impostor = track(MemoryVault.create(dir.resolve("impostor"), PASSPHRASE).vault());
     impostor.add(NewMemory.of("work", Kind.NOTE, "from a device nobody approved"));
     server.stop();
-    try (Connection db = database(server);
+    try (Connection db = server.database();
         PreparedStatement insert =
             db.prepareStatement(
                 "INSERT INTO devices (vault_id, device_id, signing_public_keyset,"
@@ -299,7 +296,7 @@ class DeviceLinkingTest {
     // The server appends a link adding a device it controls, signed by that device, as if the
     // laptop had approved it: it holds no key that could sign for the laptop.
     byte[] vaultId = laptop.replica().vaultIdBytes();
-    List<SignedDeviceLink> chain = storedChain(server, vaultId);
+    List<SignedDeviceLink> chain = server.storedChain(vaultId);
     DeviceSigningKey serverKey = DeviceSigningKey.generate();
     ByteString link =
         DeviceLink.newBuilder()
@@ -313,8 +310,7 @@ class DeviceLinkingTest {
                     .setSigningPublicKeyset(ByteString.copyFrom(serverKey.publicKeyset())))
             .build()
             .toByteString();
-    insertLink(
-        server,
+    server.insertLink(
         vaultId,
         2,
         SignedDeviceLink.newBuilder()
@@ -340,7 +336,7 @@ class DeviceLinkingTest {
     // an earlier change) and recomputes the entry's hash and the head, so the hash chain still
     // extends what the laptop verified: only the phone's signature can tell.
     byte[] vaultId = laptop.replica().vaultIdBytes();
-    try (Connection db = database(server)) {
+    try (Connection db = server.database()) {
       long last;
       byte[] prevHash;
       dev.memvault.proto.sync.v1.Change.Builder change =
@@ -433,7 +429,7 @@ class DeviceLinkingTest {
     // devices skip them.
     Memory late = phone.add(NewMemory.of("work", Kind.NOTE, "written after revocation"));
     server.stop();
-    reinstate(server, laptop.replica().vaultIdBytes(), phone.replica().deviceIdBytes());
+    server.reinstate(laptop.replica().vaultIdBytes(), phone.replica().deviceIdBytes());
     server.start();
     server.pushAs(laptop.replica().vaultIdBytes(), phone);
     sync(laptop, server.url());
@@ -463,43 +459,6 @@ class DeviceLinkingTest {
         .findFirst()
         .orElseThrow()
         .keyCount();
-  }
-
-  private static List<SignedDeviceLink> storedChain(RealServer server, byte[] vaultId) {
-    try (EmbeddedSyncStore store =
-        EmbeddedSyncStore.open(server.data(), Limits.DEFAULTS.storeLimits())) {
-      return store.deviceChain(vaultId);
-    }
-  }
-
-  private static void insertLink(RealServer server, byte[] vaultId, long seq, SignedDeviceLink link)
-      throws Exception {
-    try (Connection db = database(server);
-        PreparedStatement insert =
-            db.prepareStatement(
-                "INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
-      insert.setBytes(1, vaultId);
-      insert.setLong(2, seq);
-      insert.setBytes(3, link.toByteArray());
-      assertEquals(1, insert.executeUpdate());
-    }
-  }
-
-  /** The server lets a revoked device sign in again. */
-  private static void reinstate(RealServer server, byte[] vaultId, byte[] deviceId)
-      throws Exception {
-    try (Connection db = database(server);
-        PreparedStatement update =
-            db.prepareStatement(
-                "UPDATE devices SET revoked_at_ms = 0 WHERE vault_id = ? AND device_id = ?")) {
-      update.setBytes(1, vaultId);
-      update.setBytes(2, deviceId);
-      assertEquals(1, update.executeUpdate());
-    }
-  }
-
-  private static Connection database(RealServer server) throws Exception {
-    return DriverManager.getConnection("jdbc:sqlite:" + server.data().resolve("sync.db"));
   }
 
   private static Path copy(Path from, Path to) throws Exception {

@@ -22,12 +22,9 @@ import dev.memvault.protocol.DeviceChain;
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.TestEngines;
-import dev.memvault.server.limits.Limits;
-import dev.memvault.server.store.EmbeddedSyncStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +103,7 @@ class KeyEpochsTest {
     // The server colludes: it lets the phone sign in again, hides the revocation and the epoch
     // from its device list, and serves it the log as stored.
     server.stop();
-    reinstate(server, vaultId, phone.replica().deviceIdBytes());
+    server.reinstate(vaultId, phone.replica().deviceIdBytes());
     dropLinksAfter(server, vaultId, linksBefore);
     server.start();
     assertThrows(VaultException.class, () -> sync(phone, server.url()));
@@ -203,7 +200,7 @@ class KeyEpochsTest {
     // The laptop stopped between its two links: its revocation is stored, no epoch follows.
     server.stop();
     DeviceChain chain =
-        DeviceChain.verify(vaultId, storedChain(server, vaultId), ClientSignatures.INSTANCE);
+        DeviceChain.verify(vaultId, server.storedChain(vaultId), ClientSignatures.INSTANCE);
     SyncCursor verified = laptop.replica().syncCursor().orElseThrow();
     SignedDeviceLink revocation =
         DeviceLinks.revokes(
@@ -214,7 +211,7 @@ class KeyEpochsTest {
             verified.seq(),
             verified.headHash(),
             System.currentTimeMillis());
-    insertLink(server, vaultId, chain.headSeq() + 1, revocation);
+    server.insertLink(vaultId, chain.headSeq() + 1, revocation);
     server.start();
 
     sync(tablet, server.url());
@@ -241,7 +238,7 @@ class KeyEpochsTest {
     // The server takes the revoked phone's change, and numbers it below the revocation's cut-off
     // for every device that reads the log from its start.
     server.stop();
-    reinstate(server, vaultId, phone.replica().deviceIdBytes());
+    server.reinstate(vaultId, phone.replica().deviceIdBytes());
     server.start();
     server.pushAs(vaultId, phone);
     List<LogEntry> log = server.pullAs(vaultId, laptop);
@@ -356,28 +353,8 @@ class KeyEpochsTest {
         .withHead(entry.getSeq(), entry.getEntryHash().toByteArray());
   }
 
-  private static List<SignedDeviceLink> storedChain(RealServer server, byte[] vaultId) {
-    try (EmbeddedSyncStore store =
-        EmbeddedSyncStore.open(server.data(), Limits.DEFAULTS.storeLimits())) {
-      return store.deviceChain(vaultId);
-    }
-  }
-
-  private static void insertLink(RealServer server, byte[] vaultId, long seq, SignedDeviceLink link)
-      throws Exception {
-    try (Connection db = database(server);
-        PreparedStatement insert =
-            db.prepareStatement(
-                "INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
-      insert.setBytes(1, vaultId);
-      insert.setLong(2, seq);
-      insert.setBytes(3, link.toByteArray());
-      assertEquals(1, insert.executeUpdate());
-    }
-  }
-
   private static long chainLength(RealServer server, byte[] vaultId) throws Exception {
-    try (Connection db = database(server);
+    try (Connection db = server.database();
         PreparedStatement select =
             db.prepareStatement("SELECT MAX(seq) FROM device_links WHERE vault_id = ?")) {
       select.setBytes(1, vaultId);
@@ -389,29 +366,12 @@ class KeyEpochsTest {
   }
 
   private static void dropLinksAfter(RealServer server, byte[] vaultId, long seq) throws Exception {
-    try (Connection db = database(server);
+    try (Connection db = server.database();
         PreparedStatement delete =
             db.prepareStatement("DELETE FROM device_links WHERE vault_id = ? AND seq > ?")) {
       delete.setBytes(1, vaultId);
       delete.setLong(2, seq);
       assertTrue(delete.executeUpdate() > 0);
     }
-  }
-
-  /** The server lets a revoked device sign in again. */
-  private static void reinstate(RealServer server, byte[] vaultId, byte[] deviceId)
-      throws Exception {
-    try (Connection db = database(server);
-        PreparedStatement update =
-            db.prepareStatement(
-                "UPDATE devices SET revoked_at_ms = 0 WHERE vault_id = ? AND device_id = ?")) {
-      update.setBytes(1, vaultId);
-      update.setBytes(2, deviceId);
-      assertEquals(1, update.executeUpdate());
-    }
-  }
-
-  private static Connection database(RealServer server) throws Exception {
-    return DriverManager.getConnection("jdbc:sqlite:" + server.data().resolve("sync.db"));
   }
 }

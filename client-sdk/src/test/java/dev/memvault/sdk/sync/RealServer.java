@@ -1,5 +1,7 @@
 package dev.memvault.sdk.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.protobuf.ByteString;
 import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
@@ -12,6 +14,7 @@ import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
 import dev.memvault.proto.sync.v1.PullResponse;
 import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.protocol.SigningInputs;
 import dev.memvault.sdk.MemoryVault;
@@ -36,6 +39,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -315,6 +322,45 @@ final class RealServer implements AutoCloseable {
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return headers;
+  }
+
+  // ------------------------------------------------------------ editing its own storage, stopped
+
+  /** The vault's device chain as this server stored it; the server must be stopped. */
+  List<SignedDeviceLink> storedChain(byte[] vaultId) {
+    try (EmbeddedSyncStore stopped = EmbeddedSyncStore.open(data, Limits.DEFAULTS.storeLimits())) {
+      return stopped.deviceChain(vaultId);
+    }
+  }
+
+  /** A link written straight into the stored chain, unchecked; the server must be stopped. */
+  void insertLink(byte[] vaultId, long seq, SignedDeviceLink link) throws SQLException {
+    try (Connection db = database();
+        PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO device_links (vault_id, seq, link) VALUES (?, ?, ?)")) {
+      insert.setBytes(1, vaultId);
+      insert.setLong(2, seq);
+      insert.setBytes(3, link.toByteArray());
+      assertEquals(1, insert.executeUpdate());
+    }
+  }
+
+  /** The server lets a revoked device sign in again; the server must be stopped. */
+  void reinstate(byte[] vaultId, byte[] deviceId) throws SQLException {
+    try (Connection db = database();
+        PreparedStatement update =
+            db.prepareStatement(
+                "UPDATE devices SET revoked_at_ms = 0 WHERE vault_id = ? AND device_id = ?")) {
+      update.setBytes(1, vaultId);
+      update.setBytes(2, deviceId);
+      assertEquals(1, update.executeUpdate());
+    }
+  }
+
+  /** The embedded store's database, opened directly. */
+  Connection database() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + data.resolve("sync.db"));
   }
 
   @Override

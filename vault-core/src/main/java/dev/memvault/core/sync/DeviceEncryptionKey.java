@@ -1,8 +1,6 @@
 package dev.memvault.core.sync;
 
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
 import dev.memvault.core.internal.crypto.AssociatedData;
 import dev.memvault.core.internal.crypto.Hpke;
 import dev.memvault.core.internal.crypto.RootKey;
@@ -38,17 +36,12 @@ public final class DeviceEncryptionKey {
       byte[] encrypted, RootKey root, byte[] vaultId, byte[] deviceId)
       throws GeneralSecurityException {
     return new DeviceEncryptionKey(
-        TinkProtoKeysetFormat.parseEncryptedKeyset(
-            encrypted,
-            root.aead(),
-            associatedData(vaultId, deviceId),
-            RegistryConfiguration.get()));
+        root.decryptKeyset(encrypted, associatedData(vaultId, deviceId)));
   }
 
   public byte[] encrypt(RootKey root, byte[] vaultId, byte[] deviceId)
       throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.serializeEncryptedKeyset(
-        handle, root.aead(), associatedData(vaultId, deviceId), RegistryConfiguration.get());
+    return root.encryptKeyset(handle, associatedData(vaultId, deviceId));
   }
 
   /** The Tink-serialized HPKE public keyset, as the device chain carries it. */

@@ -11,6 +11,7 @@ import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Writing device chain links (proto/README.md, "Device chain"), signed as the rules require. */
 public final class DeviceLinks {
@@ -66,13 +67,13 @@ public final class DeviceLinks {
       byte[] newDevicePublicKeyset,
       byte[] newDeviceEncryptionKeyset,
       long nowMillis) {
-    ByteString link =
-        next(chain, nowMillis)
-            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setAdded(added(newDeviceId, newDevicePublicKeyset, newDeviceEncryptionKeyset))
-            .build()
-            .toByteString();
-    return signedBy(signerKey, link);
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link ->
+            link.setAdded(added(newDeviceId, newDevicePublicKeyset, newDeviceEncryptionKeyset)));
   }
 
   /** The next link after {@code chain}: the recovery key adds a device (join --recovery). */
@@ -103,17 +104,17 @@ public final class DeviceLinks {
       long afterLogSeq,
       byte[] afterLogHash,
       long nowMillis) {
-    ByteString link =
-        next(chain, nowMillis)
-            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setRevoked(
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link ->
+            link.setRevoked(
                 DeviceRevoked.newBuilder()
                     .setDeviceId(ByteString.copyFrom(revokedDeviceId))
                     .setAfterLogSeq(afterLogSeq)
-                    .setAfterLogHash(ByteString.copyFrom(afterLogHash)))
-            .build()
-            .toByteString();
-    return signedBy(signerKey, link);
+                    .setAfterLogHash(ByteString.copyFrom(afterLogHash))));
   }
 
   /** The next link after {@code chain}: {@code signer} starts a key epoch. */
@@ -123,13 +124,8 @@ public final class DeviceLinks {
       DeviceSigningKey signerKey,
       EpochStarted epoch,
       long nowMillis) {
-    ByteString link =
-        next(chain, nowMillis)
-            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setEpochStarted(epoch)
-            .build()
-            .toByteString();
-    return signedBy(signerKey, link);
+    return signedBy(
+        chain, signerDeviceId, signerKey, nowMillis, link -> link.setEpochStarted(epoch));
   }
 
   /** The next link after {@code chain}: {@code signer} replaces the vault's recovery key. */
@@ -139,13 +135,8 @@ public final class DeviceLinks {
       DeviceSigningKey signerKey,
       RecoveryReplaced replacement,
       long nowMillis) {
-    ByteString link =
-        next(chain, nowMillis)
-            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setRecoveryReplaced(replacement)
-            .build()
-            .toByteString();
-    return signedBy(signerKey, link);
+    return signedBy(
+        chain, signerDeviceId, signerKey, nowMillis, link -> link.setRecoveryReplaced(replacement));
   }
 
   /** The next link after {@code chain}: {@code signer} names its own encryption key. */
@@ -155,12 +146,27 @@ public final class DeviceLinks {
       DeviceSigningKey signerKey,
       byte[] encryptionPublicKeyset,
       long nowMillis) {
-    ByteString link =
-        next(chain, nowMillis)
-            .setSignerDeviceId(ByteString.copyFrom(signerDeviceId))
-            .setKeyAnnounced(
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link ->
+            link.setKeyAnnounced(
                 EncryptionKeyAnnounced.newBuilder()
-                    .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset)))
+                    .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset))));
+  }
+
+  /** The next link after {@code chain} with {@code action}, signed by device {@code signer}. */
+  private static SignedDeviceLink signedBy(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      long nowMillis,
+      UnaryOperator<DeviceLink.Builder> action) {
+    ByteString link =
+        action
+            .apply(next(chain, nowMillis).setSignerDeviceId(ByteString.copyFrom(signerDeviceId)))
             .build()
             .toByteString();
     return signedBy(signerKey, link);

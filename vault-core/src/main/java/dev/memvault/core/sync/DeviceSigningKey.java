@@ -51,18 +51,12 @@ public final class DeviceSigningKey {
   public static DeviceSigningKey decrypt(
       byte[] encrypted, RootKey root, byte[] vaultId, byte[] deviceId)
       throws GeneralSecurityException {
-    return new DeviceSigningKey(
-        TinkProtoKeysetFormat.parseEncryptedKeyset(
-            encrypted,
-            root.aead(),
-            associatedData(vaultId, deviceId),
-            RegistryConfiguration.get()));
+    return new DeviceSigningKey(root.decryptKeyset(encrypted, associatedData(vaultId, deviceId)));
   }
 
   public byte[] encrypt(RootKey root, byte[] vaultId, byte[] deviceId)
       throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.serializeEncryptedKeyset(
-        handle, root.aead(), associatedData(vaultId, deviceId), RegistryConfiguration.get());
+    return root.encryptKeyset(handle, associatedData(vaultId, deviceId));
   }
 
   /** A Tink signature (5-byte key id prefix, 64-byte Ed25519 signature) over {@code data}. */

@@ -112,17 +112,7 @@ public final class RecoveryKey {
    * of the recovery key from any other.
    */
   public SecretBytes wrappingKey(byte[] vaultId) {
-    byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
-    try {
-      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, vaultId, WRAP_INFO, 32);
-      SecretBytes key = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
-      Arrays.fill(derived, (byte) 0);
-      return key;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-    } finally {
-      Arrays.fill(ikm, (byte) 0);
-    }
+    return derive(vaultId, WRAP_INFO);
   }
 
   /**
@@ -131,17 +121,7 @@ public final class RecoveryKey {
    * key derives it before it knows which vault the key belongs to.
    */
   public SecretBytes signingSeed() {
-    byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
-    try {
-      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, new byte[0], SIGNING_INFO, 32);
-      SecretBytes seed = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
-      Arrays.fill(derived, (byte) 0);
-      return seed;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-    } finally {
-      Arrays.fill(ikm, (byte) 0);
-    }
+    return derive(new byte[0], SIGNING_INFO);
   }
 
   /**
@@ -149,12 +129,17 @@ public final class RecoveryKey {
    * key is sealed (docs/FORMAT.md, "Key epochs"). HKDF-SHA256 with the vault id as salt.
    */
   public SecretBytes encryptionSeed(byte[] vaultId) {
+    return derive(vaultId, ENCRYPTION_INFO);
+  }
+
+  /** HKDF-SHA256 of the recovery key bytes: 32 bytes for one use, told apart by {@code info}. */
+  private SecretBytes derive(byte[] salt, byte[] info) {
     byte[] ikm = secret.toByteArray(InsecureSecretKeyAccess.get());
     try {
-      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, vaultId, ENCRYPTION_INFO, 32);
-      SecretBytes seed = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
+      byte[] derived = Hkdf.computeHkdf("HMACSHA256", ikm, salt, info, 32);
+      SecretBytes key = SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get());
       Arrays.fill(derived, (byte) 0);
-      return seed;
+      return key;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
     } finally {

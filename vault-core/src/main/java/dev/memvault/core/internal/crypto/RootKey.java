@@ -1,6 +1,9 @@
 package dev.memvault.core.internal.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.util.SecretBytes;
 import java.security.GeneralSecurityException;
 
@@ -39,6 +42,26 @@ public final class RootKey {
   /** The root key as an AEAD, for wrapping keysets and keys. */
   public Aead aead() {
     return aead;
+  }
+
+  /**
+   * A Tink keyset encrypted under this key, bound to {@code associatedData} (Tink's {@code
+   * EncryptedKeyset}), as every keyset a device keeps is stored.
+   */
+  public byte[] encryptKeyset(KeysetHandle keyset, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkProtoKeysetFormat.serializeEncryptedKeyset(
+        keyset, aead, associatedData, RegistryConfiguration.get());
+  }
+
+  /**
+   * @throws GeneralSecurityException if {@code encrypted} is not a keyset encrypted under this key
+   *     with {@code associatedData}
+   */
+  public KeysetHandle decryptKeyset(byte[] encrypted, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkProtoKeysetFormat.parseEncryptedKeyset(
+        encrypted, aead, associatedData, RegistryConfiguration.get());
   }
 
   /** The secret itself, for wrapping it under a passphrase or recovery key. */

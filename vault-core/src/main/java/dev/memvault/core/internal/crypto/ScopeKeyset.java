@@ -3,7 +3,6 @@ package dev.memvault.core.internal.crypto;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
@@ -51,15 +50,12 @@ public final class ScopeKeyset {
    */
   public static ScopeKeyset decrypt(byte[] encrypted, RootKey root, byte[] vaultId, byte[] scopeId)
       throws GeneralSecurityException {
-    return new ScopeKeyset(
-        TinkProtoKeysetFormat.parseEncryptedKeyset(
-            encrypted, root.aead(), associatedData(vaultId, scopeId), RegistryConfiguration.get()));
+    return new ScopeKeyset(root.decryptKeyset(encrypted, associatedData(vaultId, scopeId)));
   }
 
   public byte[] encrypt(RootKey root, byte[] vaultId, byte[] scopeId)
       throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.serializeEncryptedKeyset(
-        handle, root.aead(), associatedData(vaultId, scopeId), RegistryConfiguration.get());
+    return root.encryptKeyset(handle, associatedData(vaultId, scopeId));
   }
 
   /** A keyset with one more key, which becomes primary; every earlier key still decrypts. */
