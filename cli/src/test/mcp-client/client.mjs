@@ -102,5 +102,8 @@ if (report.tools.some((t) => t.name === 'add_memory')) {
   report.getForgotten = await call('get_memory', { id });
 }
 report.badArguments = await call('recent_memories', { limit: 'many' });
+// Closing aborts the HTTP transport's listening stream, which it may report as an error after
+// the session: only what happened during the session is reported.
+report.transportErrors = [...transportErrors];
 await client.close();
 process.stdout.write(JSON.stringify(report) + '\n');

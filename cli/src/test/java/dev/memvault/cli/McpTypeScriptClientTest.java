@@ -58,6 +58,7 @@ class McpTypeScriptClientTest {
   void mcp_stdioClientOnOneScope_seesAndChangesThatScopeOnly() throws Exception {
     JsonNode report = stdioSession("--scope", "work");
 
+    assertEquals("[]", report.get("transportErrors").toString(), "stdout had a non-protocol line");
     assertConfinedToWork(report);
   }
 
@@ -81,6 +82,15 @@ class McpTypeScriptClientTest {
 
       JsonNode report = client(List.of("--url", endpoint, "--token", token));
 
+      // The TypeScript SDK reports a dropped event stream it then reopens (typescript-sdk
+      // issue 1211); every call still has its answer, which assertConfinedToWork checks.
+      report
+          .get("transportErrors")
+          .forEach(
+              error ->
+                  assertTrue(
+                      error.asString().startsWith("Error: SSE stream disconnected"),
+                      "transport error: " + error));
       assertConfinedToWork(report);
     } finally {
       server.destroy();
@@ -98,7 +108,6 @@ class McpTypeScriptClientTest {
 
   /** What one session of client.mjs saw, served {@code --scope work} of the fixture. */
   private void assertConfinedToWork(JsonNode report) {
-    assertEquals("[]", report.get("transportErrors").toString(), "stdout had a non-protocol line");
     assertEquals("memvault", report.get("server").get("name").asString());
     assertEquals(
         List.of(

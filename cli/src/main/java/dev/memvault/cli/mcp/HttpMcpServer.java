@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class HttpMcpServer implements AutoCloseable {
   public static final String ENDPOINT = "/mcp";
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
 
   private final Tomcat tomcat;
   private final McpSyncServer server;
@@ -59,6 +61,9 @@ public final class HttpMcpServer implements AutoCloseable {
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(new JacksonMcpJsonMapper(JsonMapper.builder().build()))
             .mcpEndpoint(ENDPOINT)
+            // Node's fetch, under the TypeScript SDK many assistants use, drops an event stream
+            // after five minutes without a byte; a ping well inside that keeps it open.
+            .keepAliveInterval(KEEP_ALIVE)
             .build();
     McpSyncServer server = features.build(McpServer.sync(transport));
 
