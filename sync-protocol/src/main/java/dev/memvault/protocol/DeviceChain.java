@@ -6,6 +6,8 @@ import dev.memvault.proto.sync.v1.DeviceAdded;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SealedEpochKey;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -109,8 +111,39 @@ public final class DeviceChain {
     }
   }
 
+  /**
+   * A grant as the chain describes it.
+   *
+   * @param created the link that made it, as signed
+   * @param createdBy the device that signed it
+   * @param revoked whether a later link revoked it
+   */
+  public record Grant(
+      GrantCreated created, ByteString createdBy, long createdAtMillis, boolean revoked) {
+    public ByteString grantId() {
+      return created.getGrantId();
+    }
+
+    /** The scope ids it grants. */
+    public Set<ByteString> scopeIds() {
+      Set<ByteString> ids = new HashSet<>();
+      created.getScopesList().forEach(scope -> ids.add(scope.getScopeId()));
+      return ids;
+    }
+
+    /** Whether the grant is in force at {@code nowMillis}: not revoked, not expired. */
+    public boolean inForceAt(long nowMillis) {
+      return !revoked && nowMillis < created.getExpiresAtMs();
+    }
+
+    Grant revokedNow() {
+      return new Grant(created, createdBy, createdAtMillis, true);
+    }
+  }
+
   private final ByteString vaultId;
   private final List<SignedDeviceLink> links;
+  private final Map<ByteString, Grant> grants;
   private final Map<ByteString, Member> members;
   private final byte[] recoveryPublicKey;
   private final ByteString recoveryEncryptionKeyset;
@@ -130,9 +163,11 @@ public final class DeviceChain {
       long lastRevocationSeq,
       long lastEpochSeq,
       RecoveryReplaced recoveryReplacement,
-      byte[] headHash) {
+      byte[] headHash,
+      Map<ByteString, Grant> grants) {
     this.vaultId = vaultId;
     this.links = links;
+    this.grants = grants;
     this.members = members;
     this.recoveryPublicKey = recoveryPublicKey;
     this.recoveryEncryptionKeyset = recoveryEncryptionKeyset;
@@ -155,7 +190,8 @@ public final class DeviceChain {
         0,
         0,
         null,
-        LogChain.genesisHash());
+        LogChain.genesisHash(),
+        Map.of());
   }
 
   /**
@@ -249,13 +285,14 @@ public final class DeviceChain {
     long revocationSeq = lastRevocationSeq;
     long epochSeq = lastEpochSeq;
     RecoveryReplaced lastReplacement = recoveryReplacement;
+    Map<ByteString, Grant> nextGrants = grants;
     switch (link.getActionCase()) {
       case ADDED -> {
         DeviceAdded added = link.getAdded();
         if (added.getDeviceId().size() != ID_LENGTH || added.getSigningPublicKeyset().isEmpty()) {
           throw broken(seq, "adds a device without a 16-byte id and a public keyset");
         }
-        if (members.containsKey(added.getDeviceId())) {
+        if (members.containsKey(added.getDeviceId()) || grants.containsKey(added.getDeviceId())) {
           throw broken(seq, "adds a device that was added before");
         }
         if (added.getEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES
@@ -329,6 +366,27 @@ public final class DeviceChain {
         nextEpochs = Collections.unmodifiableList(nextEpochs);
         epochSeq = seq;
       }
+      case GRANT_CREATED -> {
+        GrantCreated created = link.getGrantCreated();
+        checkGrant(created, link, seq);
+        nextGrants = new LinkedHashMap<>(grants);
+        nextGrants.put(
+            created.getGrantId(),
+            new Grant(created, link.getSignerDeviceId(), link.getCreatedAtMs(), false));
+        nextGrants = Collections.unmodifiableMap(nextGrants);
+      }
+      case GRANT_REVOKED -> {
+        Grant grant = grants.get(link.getGrantRevoked().getGrantId());
+        if (link.getSignerDeviceId().isEmpty()) {
+          throw broken(seq, "revokes a grant without the signature of a device");
+        }
+        if (grant == null || grant.revoked()) {
+          throw broken(seq, "revokes a grant that is not a grant of the vault in force");
+        }
+        nextGrants = new LinkedHashMap<>(grants);
+        nextGrants.put(grant.grantId(), grant.revokedNow());
+        nextGrants = Collections.unmodifiableMap(nextGrants);
+      }
       default -> throw broken(seq, "neither adds nor revokes a device nor starts a key epoch");
     }
     List<SignedDeviceLink> longer = new ArrayList<>(links);
@@ -343,7 +401,37 @@ public final class DeviceChain {
         revocationSeq,
         epochSeq,
         lastReplacement,
-        linkHash(signed));
+        linkHash(signed),
+        nextGrants);
+  }
+
+  /**
+   * A grant names a new 16-byte id (no device's), the provider's two public keys, and distinct
+   * 16-byte scope ids each with a sealed keyset; only a device signs one.
+   */
+  private void checkGrant(GrantCreated created, DeviceLink link, long seq)
+      throws BrokenDeviceChainException {
+    if (link.getSignerDeviceId().isEmpty()) {
+      throw broken(seq, "grants access without the signature of a device");
+    }
+    ByteString id = created.getGrantId();
+    if (id.size() != ID_LENGTH || members.containsKey(id) || grants.containsKey(id)) {
+      throw broken(seq, "grants access under an id that is not new");
+    }
+    if (created.getProviderSigningPublicKeyset().isEmpty()
+        || created.getProviderSigningPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES
+        || created.getProviderEncryptionPublicKeyset().isEmpty()
+        || created.getProviderEncryptionPublicKeyset().size() > MAX_PUBLIC_KEYSET_BYTES) {
+      throw broken(seq, "grants access to a provider without usable public keys");
+    }
+    Set<ByteString> scopes = new HashSet<>();
+    for (GrantedScope scope : created.getScopesList()) {
+      if (scope.getScopeId().size() != ID_LENGTH
+          || scope.getSealedKeyset().isEmpty()
+          || !scopes.add(scope.getScopeId())) {
+        throw broken(seq, "grants a scope twice, or one without an id or a sealed keyset");
+      }
+    }
   }
 
   /**
@@ -478,6 +566,30 @@ public final class DeviceChain {
   /** Every device the chain ever added, in the order of their addition. */
   public List<Member> members() {
     return List.copyOf(members.values());
+  }
+
+  /** Every grant the chain made, revoked ones included, oldest first. */
+  public List<Grant> grants() {
+    return List.copyOf(grants.values());
+  }
+
+  public Optional<Grant> grant(ByteString grantId) {
+    return Optional.ofNullable(grants.get(grantId));
+  }
+
+  /** The seq of the link that created {@code grantId}, or 0. */
+  public long grantLinkSeq(ByteString grantId) {
+    for (int i = 0; i < links.size(); i++) {
+      try {
+        DeviceLink link = DeviceLink.parseFrom(links.get(i).getLink());
+        if (link.hasGrantCreated() && link.getGrantCreated().getGrantId().equals(grantId)) {
+          return i + 1L;
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a verified chain holds only device links", e);
+      }
+    }
+    return 0;
   }
 
   public Optional<Member> member(ByteString deviceId) {

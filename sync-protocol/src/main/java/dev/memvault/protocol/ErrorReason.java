@@ -25,6 +25,11 @@ public enum ErrorReason {
       "The challenge was not issued by this server for this device, or was already used."),
   CHALLENGE_EXPIRED(Status.Code.UNAUTHENTICATED, "The challenge has expired; request a new one."),
   BAD_SIGNATURE(Status.Code.UNAUTHENTICATED, "The signature over the challenge does not verify."),
+  GRANT_ENDED(
+      Status.Code.PERMISSION_DENIED, "This grant was revoked or has expired; it reads nothing."),
+  NOT_A_DEVICE(
+      Status.Code.PERMISSION_DENIED,
+      "A grant's session only reads its granted scopes; this call is for the vault's devices."),
 
   // ------------------------------------------------------------ requests (the client's fault)
   MALFORMED_ID(

@@ -5,8 +5,10 @@ import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.server.auth.AuthAnonymousGrpcService;
 import dev.memvault.server.auth.AuthInterceptor;
 import dev.memvault.server.auth.DeviceKeys;
+import dev.memvault.server.auth.GrantAuthInterceptor;
 import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
+import dev.memvault.server.grants.GrantGrpcService;
 import dev.memvault.server.limits.AddressRateInterceptor;
 import dev.memvault.server.limits.RateLimiter;
 import dev.memvault.server.metrics.MetricsInterceptor;
@@ -139,6 +141,10 @@ public final class SyncServer implements AutoCloseable {
                     PushParsing.streaming(sync.bindService()),
                     pushStreams,
                     new AuthInterceptor(store, config.secret(), config.clock())))
+            .addService(
+                ServerInterceptors.intercept(
+                    new GrantGrpcService(store, config.limits(), config.clock()),
+                    new GrantAuthInterceptor(chains, config.secret(), config.clock())))
             .addService(health.getHealthService())
             .intercept(new MetricsInterceptor(metrics))
             .build();

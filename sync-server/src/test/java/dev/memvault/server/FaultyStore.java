@@ -129,6 +129,16 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
+  public void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed) {
+    real.recordGrantRead(vaultId, grantId, atMillis, recordsServed);
+  }
+
+  @Override
+  public java.util.List<dev.memvault.proto.sync.v1.GrantAccess> grantReads(byte[] vaultId) {
+    return real.grantReads(vaultId);
+  }
+
+  @Override
   public AutoCloseable subscribe(Consumer<Appended> listener) {
     return real.subscribe(listener);
   }

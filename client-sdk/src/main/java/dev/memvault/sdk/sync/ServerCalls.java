@@ -107,6 +107,15 @@ final class ServerCalls {
   /** The device's signature over {@code challenge} (proto/README.md, "Signing inputs"). */
   static AuthenticateRequest signedProof(
       GetChallengeResponse challenge, byte[] vaultId, byte[] deviceId, DeviceSigningKey key) {
+    return signedProof(challenge, vaultId, deviceId, key::sign);
+  }
+
+  /** A signature over {@code challenge} by {@code sign}: a device's, or a grant's provider's. */
+  static AuthenticateRequest signedProof(
+      GetChallengeResponse challenge,
+      byte[] vaultId,
+      byte[] deviceId,
+      java.util.function.UnaryOperator<byte[]> sign) {
     byte[] signed =
         SigningInputs.authentication(
             challenge.getServerId(),
@@ -118,7 +127,7 @@ final class ServerCalls {
         .setVaultId(ByteString.copyFrom(vaultId))
         .setDeviceId(ByteString.copyFrom(deviceId))
         .setNonce(challenge.getNonce())
-        .setSignature(ByteString.copyFrom(key.sign(signed)))
+        .setSignature(ByteString.copyFrom(sign.apply(signed)))
         .build();
   }
 

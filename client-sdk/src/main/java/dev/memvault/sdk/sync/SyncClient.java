@@ -318,7 +318,7 @@ public final class SyncClient implements AutoCloseable {
    * Appends {@code link} to the device chain, and returns the chain the server answers with,
    * verified and stored as this device's trusted head.
    */
-  private DeviceChain append(SyncServiceGrpc.SyncServiceBlockingStub sync, SignedDeviceLink link) {
+  DeviceChain append(SyncServiceGrpc.SyncServiceBlockingStub sync, SignedDeviceLink link) {
     List<SignedDeviceLink> appended =
         sync.appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(link).build())
             .getChainList();

@@ -324,6 +324,11 @@ final class RealServer implements AutoCloseable {
     return headers;
   }
 
+  /** Every entry of the vault's log as this server stores it: what it could hand anyone. */
+  List<LogEntry> storedLog(byte[] vaultId) {
+    return store.read(vaultId, 0, Integer.MAX_VALUE);
+  }
+
   // ------------------------------------------------------------ editing its own storage, stopped
 
   /** The vault's device chain as this server stored it; the server must be stopped. */

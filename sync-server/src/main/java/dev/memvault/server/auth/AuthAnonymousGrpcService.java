@@ -109,10 +109,11 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
           byte[] deviceId = id(request.getDeviceId());
           byte[] nonce = request.getNonce().toByteArray();
           challenges.check(vaultId, deviceId, nonce);
-          Device device =
-              store
-                  .device(vaultId, deviceId)
-                  .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_DEVICE));
+          Optional<Device> registered = store.device(vaultId, deviceId);
+          if (registered.isEmpty()) {
+            return signInGrant(request, vaultId, deviceId, nonce);
+          }
+          Device device = registered.get();
           if (device.getRevokedAtMs() != 0) {
             throw new RejectedException(ErrorReason.DEVICE_REVOKED);
           }
@@ -120,6 +121,25 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
           challenges.consume(nonce);
           return session(tokens.issue(vaultId, deviceId));
         });
+  }
+
+  /**
+   * A provider signs in under its grant's id with the signing key the grant names; a grant that is
+   * revoked or expired gets GRANT_ENDED, an id that is neither a device nor a grant UNKNOWN_DEVICE.
+   */
+  private AuthenticateResponse signInGrant(
+      AuthenticateRequest request, byte[] vaultId, byte[] grantId, byte[] nonce) {
+    DeviceChain.Grant grant =
+        chains
+            .current(vaultId)
+            .grant(ByteString.copyFrom(grantId))
+            .orElseThrow(() -> new RejectedException(ErrorReason.UNKNOWN_DEVICE));
+    checkProof(grant.created().getProviderSigningPublicKeyset(), request, vaultId, grantId, nonce);
+    if (!grant.inForceAt(clock.millis())) {
+      throw new RejectedException(ErrorReason.GRANT_ENDED);
+    }
+    challenges.consume(nonce);
+    return session(tokens.issue(vaultId, grantId, SessionTokens.Holder.GRANT));
   }
 
   @Override

@@ -21,7 +21,7 @@ import java.time.Duration;
  * of a registered, unrevoked device; the call then runs with that device in its context ({@link
  * AuthenticatedDevice#current()}). Anything else ends the call with UNAUTHENTICATED before the
  * service sees it: AUTH_REQUIRED (no token, or not one this server issued), SESSION_EXPIRED,
- * DEVICE_REVOKED.
+ * DEVICE_REVOKED; a grant's session gets NOT_A_DEVICE (PERMISSION_DENIED).
  */
 public final class AuthInterceptor implements ServerInterceptor {
   /** Package-private: only this interceptor sets it, only {@link AuthenticatedDevice} reads it. */
@@ -61,6 +61,9 @@ public final class AuthInterceptor implements ServerInterceptor {
       throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     SessionTokens.Session session = tokens.verify(authorization.substring(BEARER.length()).strip());
+    if (session.holder() != SessionTokens.Holder.DEVICE) {
+      throw new RejectedException(ErrorReason.NOT_A_DEVICE);
+    }
     Device device =
         store
             .device(session.vaultId(), session.deviceId())

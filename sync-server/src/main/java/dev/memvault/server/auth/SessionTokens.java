@@ -26,12 +26,28 @@ import java.util.Base64;
  */
 final class SessionTokens {
   static final String LABEL = "memvault.sync.v1.session";
+
+  /** A grant's session MACs under its own label: it can never pass as a device's. */
+  static final String GRANT_LABEL = "memvault.sync.v1.grant-session";
+
+  /** Whom a session is for: a device of the vault, or the provider of one of its grants. */
+  enum Holder {
+    DEVICE(LABEL),
+    GRANT(GRANT_LABEL);
+
+    private final String label;
+
+    Holder(String label) {
+      this.label = label;
+    }
+  }
+
   static final int ID_LENGTH = 16;
   static final int MAC_LENGTH = 32;
   static final int TOKEN_LENGTH = 2 * ID_LENGTH + Long.BYTES + MAC_LENGTH;
 
   /** A verified token's contents. */
-  record Session(byte[] vaultId, byte[] deviceId, long expiresAtMillis) {}
+  record Session(byte[] vaultId, byte[] deviceId, long expiresAtMillis, Holder holder) {}
 
   /** A token as issued. */
   record Issued(String token, long expiresAtMillis) {
@@ -52,13 +68,19 @@ final class SessionTokens {
   }
 
   Issued issue(byte[] vaultId, byte[] deviceId) {
+    return issue(vaultId, deviceId, Holder.DEVICE);
+  }
+
+  /** A session for {@code holder}; for a grant, {@code id} is the grant id. */
+  Issued issue(byte[] vaultId, byte[] id, Holder holder) {
+    byte[] deviceId = id;
     long expiresAt = clock.millis() + ttl.toMillis();
     byte[] token =
         ByteBuffer.allocate(TOKEN_LENGTH)
             .put(vaultId)
             .put(deviceId)
             .putLong(expiresAt)
-            .put(mac(vaultId, deviceId, expiresAt))
+            .put(mac(holder, vaultId, deviceId, expiresAt))
             .array();
     return new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(token), expiresAt);
   }
@@ -86,17 +108,24 @@ final class SessionTokens {
     parts.get(vaultId).get(deviceId);
     long expiresAt = parts.getLong();
     parts.get(mac);
-    if (!MessageDigest.isEqual(mac, mac(vaultId, deviceId, expiresAt))) {
+    Holder holder = null;
+    for (Holder candidate : Holder.values()) {
+      if (MessageDigest.isEqual(mac, mac(candidate, vaultId, deviceId, expiresAt))) {
+        holder = candidate;
+      }
+    }
+    if (holder == null) {
       throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }
     if (clock.millis() >= expiresAt) {
       throw new RejectedException(ErrorReason.SESSION_EXPIRED);
     }
-    return new Session(vaultId, deviceId, expiresAt);
+    return new Session(vaultId, deviceId, expiresAt, holder);
   }
 
-  private byte[] mac(byte[] vaultId, byte[] deviceId, long expiresAt) {
+  private byte[] mac(Holder holder, byte[] vaultId, byte[] deviceId, long expiresAt) {
     return secret.hmac(
-        CanonicalEncoding.encode(LABEL, vaultId, deviceId, CanonicalEncoding.u64(expiresAt)));
+        CanonicalEncoding.encode(
+            holder.label, vaultId, deviceId, CanonicalEncoding.u64(expiresAt)));
   }
 }

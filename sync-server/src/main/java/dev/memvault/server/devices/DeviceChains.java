@@ -107,7 +107,8 @@ public final class DeviceChains {
                       link.getRecoveryReplaced().getRecoveryPublicKey().toByteArray(),
                       vaultId,
                       link.getRecoveryReplaced().getRootKeyByRecovery().toByteArray()));
-          case EPOCH_STARTED, KEY_ANNOUNCED -> new SyncStore.NoDeviceChange();
+          case EPOCH_STARTED, KEY_ANNOUNCED, GRANT_CREATED, GRANT_REVOKED ->
+              new SyncStore.NoDeviceChange();
           default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };
     if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effect)) {

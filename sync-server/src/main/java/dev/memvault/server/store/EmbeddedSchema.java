@@ -83,6 +83,17 @@ final class EmbeddedSchema {
             // first start: devices pin it, so replicas and restarts on other addresses agree.
             "CREATE TABLE server_identity ("
                 + " id INTEGER PRIMARY KEY CHECK (id = 1), server_id TEXT NOT NULL)",
+          },
+          new String[] {
+            // What the server saw of each grant's provider: its own account, shown to the
+            // vault's devices (a grant itself lives in the device chain).
+            "CREATE TABLE grant_reads ("
+                + " vault_id BLOB NOT NULL REFERENCES vaults (vault_id),"
+                + " grant_id BLOB NOT NULL,"
+                + " last_read_ms INTEGER NOT NULL,"
+                + " records_served INTEGER NOT NULL,"
+                + " reads INTEGER NOT NULL,"
+                + " PRIMARY KEY (vault_id, grant_id))",
           });
 
   private EmbeddedSchema() {}

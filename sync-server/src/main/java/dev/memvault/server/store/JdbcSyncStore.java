@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.GrantAccess;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -817,6 +818,56 @@ abstract class JdbcSyncStore implements SyncStore {
               ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getString(1);
+          }
+        });
+  }
+
+  @Override
+  public void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed) {
+    inTransaction(
+        "record a grant's read",
+        connection -> {
+          try (PreparedStatement upsert =
+              connection.prepareStatement(
+                  "INSERT INTO grant_reads"
+                      + " (vault_id, grant_id, last_read_ms, records_served, reads)"
+                      + " VALUES (?, ?, ?, ?, 1)"
+                      + " ON CONFLICT (vault_id, grant_id) DO UPDATE SET"
+                      + " last_read_ms = excluded.last_read_ms,"
+                      + " records_served = grant_reads.records_served + excluded.records_served,"
+                      + " reads = grant_reads.reads + 1")) {
+            upsert.setBytes(1, vaultId);
+            upsert.setBytes(2, grantId);
+            upsert.setLong(3, atMillis);
+            upsert.setLong(4, recordsServed);
+            return upsert.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public List<GrantAccess> grantReads(byte[] vaultId) {
+    return reading(
+        "list grant reads",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT grant_id, last_read_ms, records_served, reads FROM grant_reads"
+                      + " WHERE vault_id = ? ORDER BY grant_id")) {
+            select.setBytes(1, vaultId);
+            List<GrantAccess> reads = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                reads.add(
+                    GrantAccess.newBuilder()
+                        .setGrantId(bytes(rows, 1))
+                        .setLastAccessMs(rows.getLong(2))
+                        .setRecordsServed(rows.getLong(3))
+                        .setReads(rows.getLong(4))
+                        .build());
+              }
+            }
+            return reads;
           }
         });
   }

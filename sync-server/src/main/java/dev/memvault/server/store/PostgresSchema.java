@@ -91,6 +91,17 @@ final class PostgresSchema {
             // first start: devices pin it, so replicas and restarts on other addresses agree.
             "CREATE TABLE server_identity ("
                 + " id integer PRIMARY KEY CHECK (id = 1), server_id text NOT NULL)",
+          },
+          new String[] {
+            // What the server saw of each grant's provider: its own account, shown to the
+            // vault's devices (a grant itself lives in the device chain).
+            "CREATE TABLE grant_reads ("
+                + " vault_id bytea NOT NULL REFERENCES vaults (vault_id),"
+                + " grant_id bytea NOT NULL,"
+                + " last_read_ms bigint NOT NULL,"
+                + " records_served bigint NOT NULL,"
+                + " reads bigint NOT NULL,"
+                + " PRIMARY KEY (vault_id, grant_id))",
           });
 
   private PostgresSchema() {}

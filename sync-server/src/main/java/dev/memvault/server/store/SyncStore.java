@@ -2,6 +2,7 @@ package dev.memvault.server.store;
 
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
+import dev.memvault.proto.sync.v1.GrantAccess;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
@@ -86,7 +87,10 @@ public interface SyncStore extends AutoCloseable {
   /** The vault's recovery key is replaced: join --recovery finds the vault by the new one only. */
   record ReplacesRecovery(RecoveryRecord recovery) implements LinkEffect {}
 
-  /** A link that changes no device's right to sign in (a key epoch, an encryption key). */
+  /**
+   * A link that changes no device's right to sign in (a key epoch, an encryption key, a grant: the
+   * server reads grants from the stored chain itself).
+   */
   record NoDeviceChange() implements LinkEffect {}
 
   /** What join --recovery needs: the vault, and its root key wrapped by the recovery key. */
@@ -159,6 +163,12 @@ public interface SyncStore extends AutoCloseable {
    * another address, must keep answering with the same one.
    */
   String serverIdentity(String proposed);
+
+  /** Records one read by a grant's provider: when, and how many memory revisions it was served. */
+  void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed);
+
+  /** What {@link #recordGrantRead} recorded, per grant of the vault whose provider read. */
+  List<GrantAccess> grantReads(byte[] vaultId);
 
   /**
    * Calls {@code listener} with the vault id and new head after entries are appended to any vault —

@@ -10,6 +10,8 @@ import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.ListDevicesRequest;
 import dev.memvault.proto.sync.v1.ListDevicesResponse;
+import dev.memvault.proto.sync.v1.ListGrantAccessRequest;
+import dev.memvault.proto.sync.v1.ListGrantAccessResponse;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.OpenPairingRequest;
 import dev.memvault.proto.sync.v1.OpenPairingResponse;
@@ -28,7 +30,6 @@ import dev.memvault.server.auth.AuthenticatedDevice;
 import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.devices.DeviceChains;
 import dev.memvault.server.devices.PairingSlots;
-import dev.memvault.server.errors.GrpcErrors;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.errors.RpcHandlers;
 import dev.memvault.server.limits.Limits;
@@ -203,15 +204,16 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
           byte[] vaultId = caller.vaultId().toByteArray();
           Head head = store.head(vaultId);
           metrics.pulled();
-          Pull pull =
-              new Pull(
-                  vaultId,
-                  afterSeq,
-                  head,
-                  limits.pageSize(request.getPageSize()),
-                  (ServerCallStreamObserver<PullResponse>) responses);
-          pull.responses.setOnCancelHandler(pull::cancel);
-          pull.responses.setOnReadyHandler(pull::pump);
+          LogPages.start(
+              store,
+              limits,
+              vaultId,
+              afterSeq,
+              head,
+              limits.pageSize(request.getPageSize()),
+              (ServerCallStreamObserver<PullResponse>) responses,
+              LogPages.EVERY_ENTRY,
+              served -> {});
         });
   }
 
@@ -317,78 +319,24 @@ public final class SyncGrpcService extends SyncServiceGrpc.SyncServiceImplBase {
         });
   }
 
+  @Override
+  public void listGrantAccess(
+      ListGrantAccessRequest request, StreamObserver<ListGrantAccessResponse> responses) {
+    RpcHandlers.unary(
+        responses,
+        "ListGrantAccess",
+        () ->
+            ListGrantAccessResponse.newBuilder()
+                .addAllGrants(
+                    store.grantReads(AuthenticatedDevice.current().vaultId().toByteArray()))
+                .build());
+  }
+
   /** A uint64 cursor; none past 2^63 - 1 can name an entry. */
-  private static long seq(long uint64) {
+  public static long seq(long uint64) {
     if (uint64 < 0) {
       throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
     }
     return uint64;
-  }
-
-  /**
-   * One Pull stream: pages up to the head read at the start, each sent only when the stream is
-   * ready, so a slow client holds at most one page in the server. Runs on the call's serialized
-   * executor (gRPC calls the handlers one at a time).
-   */
-  private final class Pull {
-    final byte[] vaultId;
-    final Head head;
-    final int pageSize;
-    final ServerCallStreamObserver<PullResponse> responses;
-    long sentSeq;
-    boolean done;
-
-    Pull(
-        byte[] vaultId,
-        long afterSeq,
-        Head head,
-        int pageSize,
-        ServerCallStreamObserver<PullResponse> responses) {
-      this.vaultId = vaultId;
-      this.sentSeq = afterSeq;
-      this.head = head;
-      this.pageSize = pageSize;
-      this.responses = responses;
-    }
-
-    void pump() {
-      try {
-        while (!done && responses.isReady()) {
-          List<LogEntry> page = nextPage();
-          responses.onNext(PullResponse.newBuilder().addAllEntries(page).setHead(head).build());
-          if (!page.isEmpty()) {
-            sentSeq = page.get(page.size() - 1).getSeq();
-          }
-          if (page.isEmpty() || sentSeq >= head.getSeq()) {
-            done = true;
-            responses.onCompleted();
-          }
-        }
-      } catch (RuntimeException e) {
-        done = true;
-        GrpcErrors.fail(responses, "Pull", e);
-      }
-    }
-
-    /** Up to pageSize entries and maxPageBytes, at least one entry unless the head is reached. */
-    private List<LogEntry> nextPage() {
-      if (sentSeq >= head.getSeq()) {
-        return List.of();
-      }
-      int want = (int) Math.min(pageSize, head.getSeq() - sentSeq);
-      List<LogEntry> read = store.read(vaultId, sentSeq, want);
-      long bytes = 0;
-      for (int i = 0; i < read.size(); i++) {
-        bytes += read.get(i).getSerializedSize();
-        if (bytes > limits.maxPageBytes() && i > 0) {
-          return read.subList(0, i); // the rest is read again for the next page
-        }
-      }
-      return read;
-    }
-
-    void cancel() {
-      done = true;
-    }
   }
 }

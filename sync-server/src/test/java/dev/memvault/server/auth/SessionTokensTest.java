@@ -40,6 +40,16 @@ class SessionTokensTest {
   }
 
   @Test
+  void verify_grantSession_namesTheGrantHolderNeverADevice() {
+    SessionTokens.Session device = tokens.verify(tokens.issue(VAULT, DEVICE).token());
+    SessionTokens.Session grant =
+        tokens.verify(tokens.issue(VAULT, DEVICE, SessionTokens.Holder.GRANT).token());
+
+    assertEquals(SessionTokens.Holder.DEVICE, device.holder());
+    assertEquals(SessionTokens.Holder.GRANT, grant.holder());
+  }
+
+  @Test
   void verify_everyBitFlipped_authRequired() {
     byte[] token = Base64.getUrlDecoder().decode(tokens.issue(VAULT, DEVICE).token());
 

@@ -112,6 +112,30 @@ abstract class SyncStoreContract {
     assertEquals("127.0.0.1:17501", reopen(LIMITS).serverIdentity("sync.example.org"));
   }
 
+  // ------------------------------------------------------------------------------ grant reads
+
+  @Test
+  void recordGrantRead_twoReads_addUpPerGrantAndSurviveReopening() {
+    store.registerVault(VAULT, device(1));
+    byte[] grant = new byte[16];
+    grant[0] = 7;
+    byte[] other = new byte[16];
+    other[0] = 9;
+
+    store.recordGrantRead(VAULT, grant, 1_000, 3);
+    store.recordGrantRead(VAULT, grant, 2_000, 4);
+    store.recordGrantRead(VAULT, other, 1_500, 0);
+
+    List<dev.memvault.proto.sync.v1.GrantAccess> reads = reopen(LIMITS).grantReads(VAULT);
+    assertEquals(2, reads.size());
+    assertEquals(com.google.protobuf.ByteString.copyFrom(grant), reads.get(0).getGrantId());
+    assertEquals(2_000, reads.get(0).getLastAccessMs());
+    assertEquals(7, reads.get(0).getRecordsServed());
+    assertEquals(2, reads.get(0).getReads());
+    assertEquals(0, reads.get(1).getRecordsServed());
+    assertEquals(1, reads.get(1).getReads());
+  }
+
   // ------------------------------------------------------------------------------ vaults
 
   @Test

@@ -7,6 +7,8 @@ import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EncryptionKeyAnnounced;
 import dev.memvault.proto.sync.v1.EpochStarted;
+import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantRevoked;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
@@ -155,6 +157,32 @@ public final class DeviceLinks {
             link.setKeyAnnounced(
                 EncryptionKeyAnnounced.newBuilder()
                     .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset))));
+  }
+
+  /** The next link after {@code chain}: {@code signer} grants a provider access. */
+  public static SignedDeviceLink createsGrant(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      GrantCreated grant,
+      long nowMillis) {
+    return signedBy(
+        chain, signerDeviceId, signerKey, nowMillis, link -> link.setGrantCreated(grant));
+  }
+
+  /** The next link after {@code chain}: {@code signer} ends grant {@code grantId}. */
+  public static SignedDeviceLink revokesGrant(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      ByteString grantId,
+      long nowMillis) {
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link -> link.setGrantRevoked(GrantRevoked.newBuilder().setGrantId(grantId)));
   }
 
   /** The next link after {@code chain} with {@code action}, signed by device {@code signer}. */

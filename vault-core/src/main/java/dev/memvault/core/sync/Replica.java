@@ -1,5 +1,7 @@
 package dev.memvault.core.sync;
 
+import dev.memvault.core.grant.ProviderPublicKey;
+import dev.memvault.proto.sync.v1.GrantCreated;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
@@ -140,4 +142,25 @@ public interface Replica {
    * this device's pulls must pass through; empty for a device that was not linked by another.
    */
   Optional<ChainHead> logAnchor();
+
+  /**
+   * A grant of the named scopes to a provider until {@code expiresAtMillis}, under a fresh random
+   * id: each scope's keyset sealed to the provider, the name encrypted under the newest key epoch.
+   *
+   * @throws dev.memvault.core.VaultException.UnknownItem if a scope does not exist
+   */
+  GrantCreated newGrant(
+      String name, ProviderPublicKey provider, List<String> scopeNames, long expiresAtMillis);
+
+  /** The name a grant was given, if this device holds the epoch key it is encrypted under. */
+  Optional<String> grantName(GrantCreated grant);
+
+  /** The names of the scopes a grant grants, as this vault knows them. */
+  List<String> scopeNames(GrantCreated grant);
+
+  /**
+   * Rotates the keys of a grant's scopes (it ended): what is written from now on is sealed under
+   * keys its provider never had. Queued for sync like any rotation.
+   */
+  void rotateScopeKeys(GrantCreated grant);
 }

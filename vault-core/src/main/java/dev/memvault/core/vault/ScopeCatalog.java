@@ -1,6 +1,8 @@
 package dev.memvault.core.vault;
 
+import com.google.protobuf.ByteString;
 import dev.memvault.core.VaultException;
+import dev.memvault.core.internal.crypto.GrantSeals;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.crypto.ScopeKeyset;
 import dev.memvault.core.internal.store.MemoryRows;
@@ -10,6 +12,7 @@ import dev.memvault.core.internal.sync.ScopeIds;
 import dev.memvault.core.internal.sync.ScopeNames;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.vault.Scopes.Scope;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.v1.ScopeRecord;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
@@ -104,6 +107,55 @@ final class ScopeCatalog {
     for (String name : openScopes.names()) {
       rotate(name);
     }
+  }
+
+  /** A new primary key for each of these scopes the vault holds (a grant's, when it ends). */
+  void rotateById(Collection<byte[]> scopeIds) throws SQLException, GeneralSecurityException {
+    for (byte[] id : scopeIds) {
+      Scope scope = openScopes.findById(id);
+      if (scope != null) {
+        rotate(scope.name());
+      }
+    }
+  }
+
+  /**
+   * The named scopes' ids with their keysets (every key) sealed to a provider's HPKE key for one
+   * grant (docs/FORMAT.md, "Grants"); no other scope's key and no root key leaves.
+   *
+   * @throws VaultException.UnknownItem for the first name the vault lacks
+   */
+  List<GrantedScope> sealForGrant(
+      Collection<String> names, byte[] providerEncryptionKeyset, byte[] grantId)
+      throws GeneralSecurityException {
+    List<GrantedScope> sealed = new ArrayList<>();
+    for (String name : names) {
+      Scope scope = openScopes.existing(name);
+      sealed.add(
+          GrantedScope.newBuilder()
+              .setScopeId(ByteString.copyFrom(scope.id()))
+              .setSealedKeyset(
+                  ByteString.copyFrom(
+                      scope
+                          .keyset()
+                          .sealTo(
+                              providerEncryptionKeyset,
+                              GrantSeals.scopeContext(vaultId, grantId, scope.id()))))
+              .build());
+    }
+    return sealed;
+  }
+
+  /** The names of the scopes with these ids this vault holds, in the order given. */
+  List<String> namesOf(Collection<ByteString> scopeIds) {
+    List<String> names = new ArrayList<>();
+    for (ByteString id : scopeIds) {
+      Scope scope = openScopes.findById(id.toByteArray());
+      if (scope != null) {
+        names.add(scope.name());
+      }
+    }
+    return names;
   }
 
   /**

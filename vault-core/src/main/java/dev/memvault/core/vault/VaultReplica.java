@@ -1,5 +1,8 @@
 package dev.memvault.core.vault;
 
+import com.google.protobuf.ByteString;
+import dev.memvault.core.grant.ProviderPublicKey;
+import dev.memvault.core.internal.crypto.GrantSeals;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ApplyReport;
@@ -12,10 +15,13 @@ import dev.memvault.core.sync.RemoteChange;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
+import dev.memvault.proto.sync.v1.GrantCreated;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +37,7 @@ import java.util.function.Supplier;
  * with every other method of its {@link Vault} on the vault itself.
  */
 final class VaultReplica implements Replica {
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final Vault vault;
   private final Object lock;
   private final Transactor transactor;
@@ -375,6 +382,76 @@ final class VaultReplica implements Replica {
   public Optional<ChainHead> logAnchor() {
     synchronized (lock) {
       return transactor.read(identity::logAnchor);
+    }
+  }
+
+  @Override
+  public GrantCreated newGrant(
+      String name, ProviderPublicKey provider, List<String> scopeNames, long expiresAtMillis) {
+    synchronized (lock) {
+      return transactor.read(
+          () -> {
+            byte[] grantId = new byte[16];
+            RANDOM.nextBytes(grantId);
+            RootKey epochKey = epochKeys.current();
+            return GrantCreated.newBuilder()
+                .setGrantId(ByteString.copyFrom(grantId))
+                .setProviderSigningPublicKeyset(ByteString.copyFrom(provider.signingPublicKeyset()))
+                .setProviderEncryptionPublicKeyset(
+                    ByteString.copyFrom(provider.encryptionPublicKeyset()))
+                .setExpiresAtMs(expiresAtMillis)
+                .addAllScopes(
+                    scopes.sealForGrant(scopeNames, provider.encryptionPublicKeyset(), grantId))
+                .setNameEpoch(epochKeys.currentEpoch())
+                .setEncryptedName(
+                    ByteString.copyFrom(
+                        epochKey
+                            .aead()
+                            .encrypt(
+                                name.getBytes(StandardCharsets.UTF_8),
+                                GrantSeals.nameAssociatedData(vaultId, grantId))))
+                .build();
+          });
+    }
+  }
+
+  @Override
+  public Optional<String> grantName(GrantCreated grant) {
+    synchronized (lock) {
+      Optional<RootKey> key = epochKeys.of(grant.getNameEpoch());
+      if (key.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        byte[] name =
+            key.get()
+                .aead()
+                .decrypt(
+                    grant.getEncryptedName().toByteArray(),
+                    GrantSeals.nameAssociatedData(vaultId, grant.getGrantId().toByteArray()));
+        return Optional.of(new String(name, StandardCharsets.UTF_8));
+      } catch (GeneralSecurityException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<String> scopeNames(GrantCreated grant) {
+    synchronized (lock) {
+      return scopes.namesOf(grant.getScopesList().stream().map(s -> s.getScopeId()).toList());
+    }
+  }
+
+  @Override
+  public void rotateScopeKeys(GrantCreated grant) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            scopes.rotateById(
+                grant.getScopesList().stream().map(s -> s.getScopeId().toByteArray()).toList());
+            return null;
+          });
     }
   }
 }

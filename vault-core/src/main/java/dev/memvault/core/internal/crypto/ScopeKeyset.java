@@ -1,11 +1,14 @@
 package dev.memvault.core.internal.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 
 /**
  * The Tink AEAD keyset of one scope (AES-256-GCM keys). New records are encrypted under the primary
@@ -117,6 +120,42 @@ public final class ScopeKeyset {
       }
     }
     return true;
+  }
+
+  /**
+   * Every key of this keyset, HPKE-sealed to {@code hpkePublicKeyset} under {@code context}: how a
+   * grant hands one scope's keys, and no other key, to an AI provider.
+   */
+  public byte[] sealTo(byte[] hpkePublicKeyset, byte[] context) throws GeneralSecurityException {
+    byte[] plain = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+    try {
+      return Hpke.seal(hpkePublicKeyset, plain, context);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /**
+   * A keyset {@link #sealTo sealed} to {@code hpkePrivateKeyset} under {@code context}.
+   *
+   * @throws GeneralSecurityException if it was not sealed to this key under this context, or is not
+   *     a keyset of AES-256-GCM keys
+   */
+  public static ScopeKeyset openSealed(
+      KeysetHandle hpkePrivateKeyset, byte[] sealed, byte[] context)
+      throws GeneralSecurityException {
+    byte[] plain = Hpke.open(hpkePrivateKeyset, sealed, context);
+    try {
+      KeysetHandle handle = TinkProtoKeysetFormat.parseKeyset(plain, InsecureSecretKeyAccess.get());
+      for (int i = 0; i < handle.size(); i++) {
+        if (!PredefinedAeadParameters.AES256_GCM.equals(handle.getAt(i).getKey().getParameters())) {
+          throw new GeneralSecurityException("not a scope keyset");
+        }
+      }
+      return new ScopeKeyset(handle);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
   }
 
   public Aead aead() {
