@@ -39,6 +39,9 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       DevicesCommand.class,
       DeviceCommand.class,
+      GrantCommand.class,
+      GrantsCommand.class,
+      ProviderCommand.class,
       JoinCommand.class,
       ServerCommand.class
     })

@@ -1,0 +1,62 @@
+package dev.memvault.cli;
+
+import dev.memvault.core.vault.SearchResult;
+import dev.memvault.core.vault.Selection;
+import dev.memvault.sdk.MemoryJson;
+import dev.memvault.sdk.sync.GrantReader;
+import dev.memvault.sdk.sync.GrantedVault;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "search",
+    description = {
+      "Search what a grant lets you read, best match first, as 'memvault search' does.",
+      "Each memory is checked to be signed by a device of the person's vault first."
+    })
+final class ProviderSearchCommand implements Callable<Integer> {
+  @ParentCommand ProviderCommand parent;
+  @Mixin GrantAccessOptions access;
+
+  @Option(names = "--json", description = "One JSON object per line.")
+  boolean json;
+
+  @Parameters(paramLabel = "QUERY", arity = "1..*", description = "What to look for.")
+  List<String> words;
+
+  @Override
+  public Integer call() {
+    CliContext context = parent.root.context;
+    String query = String.join(" ", words);
+    try (GrantReader reader = access.connect();
+        GrantedVault granted = GrantedVault.read(reader)) {
+      List<SearchResult> results = granted.vault().search(query, Selection.all());
+      for (SearchResult result : results) {
+        context
+            .out()
+            .println(
+                json
+                    ? MemoryJson.line(result)
+                    : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
+      }
+      if (results.isEmpty() && !json) {
+        context.err().println("no granted memories match '" + query + "'");
+      }
+      if (granted.read().unreadableRevisions() > 0) {
+        context
+            .err()
+            .println(
+                granted.read().unreadableRevisions()
+                    + " granted revisions are sealed under keys this grant does not hold"
+                    + " (written after a key rotation); ask the person to grant again");
+      }
+    }
+    return Main.OK;
+  }
+}
