@@ -77,7 +77,10 @@ final class CliRunner {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
     command.addAll(List.of(args));
-    if (args.length > 0 && !args[0].equals("demo") && !args[0].startsWith("-")) {
+    // A provider has no vault of its own; the demo makes its own.
+    if (args.length > 0
+        && !List.of("demo", "provider").contains(args[0])
+        && !args[0].startsWith("-")) {
       command.add("--vault");
       command.add(vault.toString());
     }
