@@ -1,6 +1,7 @@
 package dev.memvault.cli;
 
 import dev.memvault.core.VaultException;
+import dev.memvault.core.grant.ProviderKey;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.proto.v1.Kind;
@@ -10,8 +11,10 @@ import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.sync.DeviceInfo;
 import dev.memvault.sdk.sync.DeviceJoin;
 import dev.memvault.sdk.sync.DeviceLinking;
+import dev.memvault.sdk.sync.GrantReader;
 import dev.memvault.sdk.sync.SyncClient;
 import dev.memvault.sdk.sync.SyncReport;
+import dev.memvault.sdk.sync.VaultGrants;
 import dev.memvault.server.ServerConfig;
 import dev.memvault.server.SyncServer;
 import dev.memvault.server.auth.ServerSecret;
@@ -26,7 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,8 +50,8 @@ import picocli.CommandLine.ParentCommand;
     name = "demo",
     description = {
       "Walk through memvault on a temporary vault, narrated: encryption, search, history, then",
-      "an embedded sync server, a linked phone, sync both ways, revoking the phone, and what",
-      "the server stored.",
+      "an embedded sync server, a linked phone, sync both ways, revoking the phone, granting an",
+      "AI provider one scope and taking it back, and what the server stored.",
       "Needs nothing but a JDK; touches no existing vault; the server listens on 127.0.0.1 only."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -169,8 +174,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Steps 9 to 14: the demo vault becomes a laptop that syncs with a phone through a server, then
-   * revokes the phone.
+   * Steps 9 to 16: the demo vault becomes a laptop that syncs with a phone through a server,
+   * revokes the phone, and grants an AI provider one scope for a while.
    */
   private void syncStory(PrintWriter out, Path directory) throws IOException {
     Path laptopDir = directory.resolve("vault");
@@ -263,6 +268,7 @@ final class DemoCommand implements Callable<Integer> {
               "   the phone finds the new memory: "
                   + !phone.search("dentist", Selection.all()).isEmpty());
         }
+        grantStory(out, client, url);
       }
     } finally {
       server.close();
@@ -271,7 +277,7 @@ final class DemoCommand implements Callable<Integer> {
 
     step(
         out,
-        "14. What the server stored",
+        "16. What the server stored",
         "Only what sync needs: vault and device ids, public keys, padded ciphertext, hashes.");
     int found = 0;
     try (Stream<Path> files = Files.list(serverData)) {
@@ -286,7 +292,8 @@ final class DemoCommand implements Callable<Integer> {
                 "Window seat",
                 "dentist",
                 "personal",
-                "health")) {
+                "health",
+                "acme-assistant")) {
           found += indexOf(stored, text.getBytes(StandardCharsets.UTF_8)) >= 0 ? 1 : 0;
         }
       }
@@ -298,6 +305,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "to sync: ./memvault server --data ./server-data, ./memvault sync --server http://127.0.0.1:7443,");
     out.println("then ./memvault device link on this machine and ./memvault join on the other.");
+    out.println("To let an AI provider read one scope: ./memvault grant create --help.");
   }
 
   /** The phone's side of linking, while the laptop approves on another thread. */
@@ -356,6 +364,45 @@ final class DemoCommand implements Callable<Integer> {
       return i;
     }
     return -1;
+  }
+
+  /** Steps 14 and 15: one AI provider reads one scope, until the person takes it back. */
+  private static void grantStory(PrintWriter out, SyncClient client, String url) {
+    step(
+        out,
+        "14. Grant an AI provider one scope",
+        "The provider makes a key pair; the laptop grants it 'work' for 30 days: that scope's keys sealed to the provider's key, no other key.");
+    ProviderKey acme = ProviderKey.generate();
+    VaultGrants grants = new VaultGrants(client, Clock.systemUTC());
+    VaultGrants.Created created =
+        grants.create(
+            "acme-assistant",
+            acme.publicKey(),
+            List.of("work"),
+            Instant.now().plus(Duration.ofDays(30)));
+    out.println(
+        "   the provider gets the server URL and this grant: "
+            + created.reference().format().substring(0, 20)
+            + "...");
+    try (GrantReader reader = GrantReader.connect(url, acme, created.reference())) {
+      GrantReader.GrantedMemories read = reader.read();
+      out.println(
+          "   the provider reads "
+              + read.memories().size()
+              + " memories, all of scope work: "
+              + read.memories().stream().allMatch(m -> m.getScope().equals("work")));
+      step(
+          out,
+          "15. Take the grant back",
+          "The server refuses the provider at once, and the work keys rotate: what is written from now on stays unreadable to it. What it read before stays read.");
+      grants.revoke("acme-assistant");
+      try {
+        reader.read();
+        out.println("   unexpectedly, the provider read again");
+      } catch (VaultException refused) {
+        out.println("   the provider's next read is refused: " + refused.getMessage());
+      }
+    }
   }
 
   private static void step(PrintWriter out, String title, String why) {

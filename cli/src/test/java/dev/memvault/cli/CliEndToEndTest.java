@@ -294,6 +294,12 @@ class CliEndToEndTest {
     assertTrue(demo.out().contains("the phone's sync is refused: "), demo.out());
     assertTrue(demo.out().contains("the phone finds the new memory: false"), demo.out());
     assertTrue(
+        demo.out().contains("the provider reads 2 memories, all of scope work: true"), demo.out());
+    assertTrue(
+        demo.out()
+            .contains("the provider's next read is refused: this grant was revoked or has expired"),
+        demo.out());
+    assertTrue(
         demo.out().contains("memory texts, tags or scope names found in the server's storage: 0"),
         demo.out());
   }
