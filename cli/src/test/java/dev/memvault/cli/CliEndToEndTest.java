@@ -311,7 +311,8 @@ class CliEndToEndTest {
     for (String command :
         List.of(
             "init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd",
-            "rekey", "recover", "demo", "sync", "devices", "device", "join", "server")) {
+            "rekey", "recover", "demo", "sync", "devices", "device", "join", "server", "grant",
+            "grants", "provider")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
   }

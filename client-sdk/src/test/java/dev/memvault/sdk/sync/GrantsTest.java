@@ -168,6 +168,18 @@ class GrantsTest {
   }
 
   @Test
+  void read_serverAltersARevision_refusedAsUnsigned() {
+    VaultGrants.Created created = grantWork(CLOCK, CLOCK.instant().plus(Duration.ofDays(1)));
+    server.restartTampering(RealServer.alteringGrantedRevisions());
+
+    VaultException refused =
+        assertThrows(VaultException.Corrupt.class, () -> read(acme, created.reference()));
+
+    assertTrue(
+        refused.getMessage().contains("that no device of the vault signed"), refused.getMessage());
+  }
+
+  @Test
   void read_expiredByTheServersClock_refusedAsEnded() {
     // The device's clock is two hours behind the server's: the grant looks valid to it only.
     Clock behind = Clock.offset(CLOCK, Duration.ofHours(-2));

@@ -204,11 +204,38 @@ final class RealServer implements AutoCloseable {
   }
 
   private static ServerInterceptor pullRewriter(UnaryOperator<PullResponse> rewrite) {
+    return rewriter("/Pull", rewrite);
+  }
+
+  /**
+   * A server that alters one byte of every memory revision it serves a grant's provider, its
+   * signature left as the device made it.
+   */
+  static ServerInterceptor alteringGrantedRevisions() {
+    return rewriter(
+        "/PullGranted",
+        page -> {
+          PullResponse.Builder altered = page.toBuilder().clearEntries();
+          for (LogEntry entry : page.getEntriesList()) {
+            byte[] payload = entry.getChange().getPayload().toByteArray();
+            payload[payload.length - 1] ^= 1;
+            altered.addEntries(
+                entry.toBuilder()
+                    .setChange(
+                        entry.getChange().toBuilder()
+                            .setPayload(com.google.protobuf.ByteString.copyFrom(payload))));
+          }
+          return altered.build();
+        });
+  }
+
+  private static ServerInterceptor rewriter(
+      String methodSuffix, UnaryOperator<PullResponse> rewrite) {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (!call.getMethodDescriptor().getFullMethodName().endsWith("/Pull")) {
+        if (!call.getMethodDescriptor().getFullMethodName().endsWith(methodSuffix)) {
           return next.startCall(call, headers);
         }
         return next.startCall(
