@@ -310,9 +310,26 @@ class CliEndToEndTest {
     assertSuccess(help);
     for (String command :
         List.of(
-            "init", "add", "search", "list", "show", "update", "forget", "scopes", "passwd",
-            "rekey", "recover", "demo", "sync", "devices", "device", "join", "server", "grant",
-            "grants", "provider")) {
+            "init",
+            "add",
+            "search",
+            "list",
+            "show",
+            "update",
+            "forget",
+            "scopes",
+            "passwd",
+            "rekey",
+            "recover",
+            "demo",
+            "sync",
+            "devices",
+            "device",
+            "join",
+            "server",
+            "grant",
+            "grants",
+            "provider")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
   }

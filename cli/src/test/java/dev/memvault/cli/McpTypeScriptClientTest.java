@@ -180,6 +180,65 @@ class McpTypeScriptClientTest {
     assertEquals(2, cli.run("list").outLines().size());
   }
 
+  @Test
+  void providerMcp_grantOfOneScope_seesThatScopeOnlyReadOnly() throws Exception {
+    Path serverData = temp.resolve("server-data");
+    try (ServerProcess server = new ServerProcess(serverData, temp)) {
+      assertEquals(0, cli.run("sync", "--server", server.url()).exitCode());
+      Path key = temp.resolve("acme.key");
+      CliRunner provider = new CliRunner(temp.resolve("no-vault"), "unused");
+      assertEquals(0, provider.run("provider", "keygen", "--out", key.toString()).exitCode());
+      CliRunner.Result created =
+          cli.run(
+              "grant",
+              "create",
+              "--name",
+              "acme",
+              "--provider-key",
+              temp.resolve("acme.pub").toString(),
+              "--scope",
+              "work");
+      assertEquals(0, created.exitCode(), created.err());
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "--",
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName(),
+                  "provider",
+                  "mcp",
+                  "--key",
+                  key.toString(),
+                  "--server",
+                  server.url(),
+                  "--grant",
+                  created.outLines().get(0)));
+
+      JsonNode report = client(command);
+
+      assertEquals("[]", report.get("transportErrors").toString());
+      assertEquals(
+          List.of(
+              "search_memories", "get_memory", "list_scopes", "recent_memories", "build_context"),
+          names(report.get("tools")));
+      assertEquals(
+          "{\"scopes\":[{\"scope\":\"work\",\"memories\":1}]}",
+          report.get("scopes").get("text").asString());
+      assertEquals(
+          tabs, report.get("search").get("json").get("results").get(0).get("id").asString());
+      assertEquals(0, report.get("searchHidden").get("json").get("results").size());
+      assertEquals(1, report.get("recent").get("json").get("memories").size());
+      // The memory of the scope not granted answers exactly as an id that does not exist.
+      assertSameError(report, "getHidden", "getUnknown");
+      assertEquals(
+          report.get("readUnknown").toString().replace(UNKNOWN_ID, "ID"),
+          report.get("readHidden").toString().replace(vegetarian, "ID"));
+      assertFalse(report.has("add"));
+    }
+  }
+
   private static void assertSameError(JsonNode report, String hidden, String unknown) {
     assertTrue(report.get(hidden).get("isError").asBoolean(), hidden);
     assertEquals(
