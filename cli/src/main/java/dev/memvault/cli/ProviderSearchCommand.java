@@ -53,8 +53,8 @@ final class ProviderSearchCommand implements Callable<Integer> {
             .err()
             .println(
                 granted.read().unreadableRevisions()
-                    + " granted revisions are sealed under keys this grant does not hold"
-                    + " (written after a key rotation); ask the person to grant again");
+                    + " granted revisions are sealed under keys this grant does not hold yet"
+                    + " (a key rotated and no device of the person's has synced since)");
       }
     }
     return Main.OK;

@@ -7,6 +7,7 @@ import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EpochStarted;
 import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantKeysUpdated;
 import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SealedEpochKey;
@@ -119,16 +120,23 @@ public final class DeviceChain {
    * @param revoked whether a later link revoked it
    */
   public record Grant(
-      GrantCreated created, ByteString createdBy, long createdAtMillis, boolean revoked) {
+      GrantCreated created,
+      ByteString createdBy,
+      long createdAtMillis,
+      boolean revoked,
+      Map<ByteString, GrantedScope> currentScopes) {
     public ByteString grantId() {
       return created.getGrantId();
     }
 
     /** The scope ids it grants. */
     public Set<ByteString> scopeIds() {
-      Set<ByteString> ids = new HashSet<>();
-      created.getScopesList().forEach(scope -> ids.add(scope.getScopeId()));
-      return ids;
+      return currentScopes.keySet();
+    }
+
+    /** Per granted scope, the keyset sealed to the provider last (at creation or an update). */
+    public List<GrantedScope> sealedScopes() {
+      return List.copyOf(currentScopes.values());
     }
 
     /** Whether the grant is in force at {@code nowMillis}: not revoked, not expired. */
@@ -137,7 +145,21 @@ public final class DeviceChain {
     }
 
     Grant revokedNow() {
-      return new Grant(created, createdBy, createdAtMillis, true);
+      return new Grant(created, createdBy, createdAtMillis, true, currentScopes);
+    }
+
+    Grant resealed(List<GrantedScope> scopes) {
+      Map<ByteString, GrantedScope> next = new LinkedHashMap<>(currentScopes);
+      scopes.forEach(scope -> next.put(scope.getScopeId(), scope));
+      return new Grant(
+          created, createdBy, createdAtMillis, revoked, Collections.unmodifiableMap(next));
+    }
+
+    static Grant of(GrantCreated created, ByteString createdBy, long createdAtMillis) {
+      Map<ByteString, GrantedScope> scopes = new LinkedHashMap<>();
+      created.getScopesList().forEach(scope -> scopes.put(scope.getScopeId(), scope));
+      return new Grant(
+          created, createdBy, createdAtMillis, false, Collections.unmodifiableMap(scopes));
     }
   }
 
@@ -372,7 +394,7 @@ public final class DeviceChain {
         nextGrants = new LinkedHashMap<>(grants);
         nextGrants.put(
             created.getGrantId(),
-            new Grant(created, link.getSignerDeviceId(), link.getCreatedAtMs(), false));
+            Grant.of(created, link.getSignerDeviceId(), link.getCreatedAtMs()));
         nextGrants = Collections.unmodifiableMap(nextGrants);
       }
       case GRANT_REVOKED -> {
@@ -385,6 +407,28 @@ public final class DeviceChain {
         }
         nextGrants = new LinkedHashMap<>(grants);
         nextGrants.put(grant.grantId(), grant.revokedNow());
+        nextGrants = Collections.unmodifiableMap(nextGrants);
+      }
+      case GRANT_KEYS_UPDATED -> {
+        GrantKeysUpdated updated = link.getGrantKeysUpdated();
+        Grant grant = grants.get(updated.getGrantId());
+        if (link.getSignerDeviceId().isEmpty()) {
+          throw broken(seq, "updates a grant's keys without the signature of a device");
+        }
+        if (grant == null || grant.revoked()) {
+          throw broken(
+              seq, "updates the keys of a grant that is not a grant of the vault in force");
+        }
+        Set<ByteString> seen = new HashSet<>();
+        for (GrantedScope scope : updated.getScopesList()) {
+          if (!grant.scopeIds().contains(scope.getScopeId())
+              || scope.getSealedKeyset().isEmpty()
+              || !seen.add(scope.getScopeId())) {
+            throw broken(seq, "updates keys of a scope the grant does not grant, or one twice");
+          }
+        }
+        nextGrants = new LinkedHashMap<>(grants);
+        nextGrants.put(grant.grantId(), grant.resealed(updated.getScopesList()));
         nextGrants = Collections.unmodifiableMap(nextGrants);
       }
       default -> throw broken(seq, "neither adds nor revokes a device nor starts a key epoch");

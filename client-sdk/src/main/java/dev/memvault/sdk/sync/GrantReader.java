@@ -82,7 +82,7 @@ public final class GrantReader implements AutoCloseable {
       DeviceChain.Grant granted = chain.grant(grant.grantIdBytes()).orElseThrow();
       GrantedKeys keys;
       try {
-        keys = GrantedKeys.open(grant.vaultId(), granted.created(), key);
+        keys = GrantedKeys.open(grant.vaultId(), grant.grantId(), granted.sealedScopes(), key);
       } catch (GeneralSecurityException e) {
         throw new VaultException(
             "this provider key does not open the grant's scope keys: the grant was made for"

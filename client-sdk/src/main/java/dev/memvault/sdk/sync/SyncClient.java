@@ -16,6 +16,7 @@ import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.PushResponse;
@@ -370,6 +371,36 @@ public final class SyncClient implements AutoCloseable {
         vault.rotateAllScopeKeys();
       }
       current = started;
+    }
+    return grantKeysInStep(sync, current);
+  }
+
+  /**
+   * Seals the keys of scopes that rotated on this device to every grant in force that reads them,
+   * so a grant keeps reading what is written after a rotation; a grant that ended gets nothing.
+   */
+  private DeviceChain grantKeysInStep(
+      SyncServiceGrpc.SyncServiceBlockingStub sync, DeviceChain chain) {
+    DeviceChain current = chain;
+    long now = System.currentTimeMillis();
+    for (DeviceChain.Grant grant : chain.grants()) {
+      if (!grant.inForceAt(now)) {
+        continue;
+      }
+      List<GrantedScope> owed = vault.grantKeysOwed(grant);
+      if (!owed.isEmpty()) {
+        current =
+            appendUnlessRaced(
+                sync,
+                DeviceLinks.updatesGrantKeys(
+                    current,
+                    vault.deviceIdBytes(),
+                    vault.deviceSigningKey(),
+                    grant.grantId(),
+                    owed,
+                    now),
+                current);
+      }
     }
     return current;
   }

@@ -15,6 +15,7 @@ import dev.memvault.proto.sync.v1.GrantCreated;
 import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -192,6 +193,44 @@ class DeviceChainGrantRulesTest {
         () ->
             revoked.extendedBy(
                 DeviceLinks.revokesGrant(revoked, LAPTOP, laptopKey, GRANT, 5),
+                ClientSignatures.INSTANCE));
+  }
+
+  @Test
+  void updateGrantKeys_ofARevokedGrantOrAScopeNotGranted_refused() throws Exception {
+    DeviceChain chain = laptopAndPhone();
+    DeviceChain granted =
+        chain.extendedBy(
+            grantedBy(chain, LAPTOP, laptopKey, grant(GRANT, WORK)), ClientSignatures.INSTANCE);
+    GrantedScope resealed =
+        GrantedScope.newBuilder()
+            .setScopeId(WORK)
+            .setSealedKeyset(ByteString.copyFrom(bytes(90, 8)))
+            .setPrimaryKeyId(42)
+            .build();
+    GrantedScope other = resealed.toBuilder().setScopeId(ByteString.copyFrom(bytes(16, 9))).build();
+
+    DeviceChain updated =
+        granted.extendedBy(
+            DeviceLinks.updatesGrantKeys(granted, PHONE, phoneKey, GRANT, List.of(resealed), 4),
+            ClientSignatures.INSTANCE);
+    assertEquals(42, updated.grant(GRANT).orElseThrow().sealedScopes().get(0).getPrimaryKeyId());
+    assertThrows(
+        DeviceChain.BrokenDeviceChainException.class,
+        () ->
+            granted.extendedBy(
+                DeviceLinks.updatesGrantKeys(granted, LAPTOP, laptopKey, GRANT, List.of(other), 4),
+                ClientSignatures.INSTANCE));
+    DeviceChain revoked =
+        granted.extendedBy(
+            DeviceLinks.revokesGrant(granted, LAPTOP, laptopKey, GRANT, 4),
+            ClientSignatures.INSTANCE);
+    assertThrows(
+        DeviceChain.BrokenDeviceChainException.class,
+        () ->
+            revoked.extendedBy(
+                DeviceLinks.updatesGrantKeys(
+                    revoked, LAPTOP, laptopKey, GRANT, List.of(resealed), 5),
                 ClientSignatures.INSTANCE));
   }
 }

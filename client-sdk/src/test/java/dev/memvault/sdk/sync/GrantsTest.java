@@ -111,6 +111,21 @@ class GrantsTest {
   }
 
   @Test
+  void grant_scopeKeyRotatedAfterGranting_providerReadsWhatIsWrittenAfter() {
+    VaultGrants.Created created = grantWork(CLOCK, CLOCK.instant().plus(Duration.ofDays(30)));
+    laptop.rotateScopeKey("work");
+    laptop.add(NewMemory.of("work", Kind.NOTE, "standup moved to ten"));
+    try (SyncClient client = SyncClient.connect(laptop, server.url())) {
+      client.sync();
+    }
+
+    GrantReader.GrantedMemories read = read(acme, created.reference());
+
+    assertEquals(List.of("prefers tabs in Go", "standup moved to ten"), texts(read));
+    assertEquals(0, read.unreadableRevisions());
+  }
+
+  @Test
   void grants_afterARead_showTheServersAccountOfIt() {
     VaultGrants.Created created = grantWork(CLOCK, CLOCK.instant().plus(Duration.ofDays(1)));
     read(acme, created.reference());

@@ -107,7 +107,7 @@ public final class DeviceChains {
                       link.getRecoveryReplaced().getRecoveryPublicKey().toByteArray(),
                       vaultId,
                       link.getRecoveryReplaced().getRootKeyByRecovery().toByteArray()));
-          case EPOCH_STARTED, KEY_ANNOUNCED, GRANT_CREATED, GRANT_REVOKED ->
+          case EPOCH_STARTED, KEY_ANNOUNCED, GRANT_CREATED, GRANT_REVOKED, GRANT_KEYS_UPDATED ->
               new SyncStore.NoDeviceChange();
           default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
         };

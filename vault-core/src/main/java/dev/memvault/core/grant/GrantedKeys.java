@@ -13,6 +13,7 @@ import dev.memvault.proto.v1.RecordEnvelope;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,15 +33,26 @@ public final class GrantedKeys {
 
   /**
    * Opens the keysets of {@code grant}, a grant of vault {@code vaultId} the provider verified in
-   * the vault's device chain.
+   * the vault's device chain, as sealed at its creation.
    *
    * @throws GeneralSecurityException if one was not sealed to {@code key} for this vault and grant
    */
   public static GrantedKeys open(byte[] vaultId, GrantCreated grant, ProviderKey key)
       throws GeneralSecurityException {
+    return open(vaultId, grant.getGrantId().toByteArray(), grant.getScopesList(), key);
+  }
+
+  /**
+   * Opens the keysets sealed to grant {@code grantId} of vault {@code vaultId}, one per scope (for
+   * each, the one sealed last).
+   *
+   * @throws GeneralSecurityException if one was not sealed to {@code key} for this vault and grant
+   */
+  public static GrantedKeys open(
+      byte[] vaultId, byte[] grantId, List<GrantedScope> sealed, ProviderKey key)
+      throws GeneralSecurityException {
     Map<ByteString, ScopeKeyset> scopes = new HashMap<>();
-    byte[] grantId = grant.getGrantId().toByteArray();
-    for (GrantedScope scope : grant.getScopesList()) {
+    for (GrantedScope scope : sealed) {
       byte[] context = GrantSeals.scopeContext(vaultId, grantId, scope.getScopeId().toByteArray());
       scopes.put(
           scope.getScopeId(),

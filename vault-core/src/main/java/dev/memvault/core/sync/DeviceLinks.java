@@ -8,10 +8,13 @@ import dev.memvault.proto.sync.v1.DeviceRevoked;
 import dev.memvault.proto.sync.v1.EncryptionKeyAnnounced;
 import dev.memvault.proto.sync.v1.EpochStarted;
 import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantKeysUpdated;
 import dev.memvault.proto.sync.v1.GrantRevoked;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -183,6 +186,24 @@ public final class DeviceLinks {
         signerKey,
         nowMillis,
         link -> link.setGrantRevoked(GrantRevoked.newBuilder().setGrantId(grantId)));
+  }
+
+  /** The next link after {@code chain}: {@code signer} seals rotated scope keys to a grant. */
+  public static SignedDeviceLink updatesGrantKeys(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      ByteString grantId,
+      List<GrantedScope> scopes,
+      long nowMillis) {
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link ->
+            link.setGrantKeysUpdated(
+                GrantKeysUpdated.newBuilder().setGrantId(grantId).addAllScopes(scopes)));
   }
 
   /** The next link after {@code chain} with {@code action}, signed by device {@code signer}. */

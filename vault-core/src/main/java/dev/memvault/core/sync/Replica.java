@@ -2,6 +2,7 @@ package dev.memvault.core.sync;
 
 import dev.memvault.core.grant.ProviderPublicKey;
 import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
@@ -163,4 +164,10 @@ public interface Replica {
    * keys its provider never had. Queued for sync like any rotation.
    */
   void rotateScopeKeys(GrantCreated grant);
+
+  /**
+   * The scope keysets {@code grant} is owed after rotations on this device, sealed again to its
+   * provider; empty when it holds the current keys of every granted scope this vault holds.
+   */
+  List<GrantedScope> grantKeysOwed(DeviceChain.Grant grant);
 }

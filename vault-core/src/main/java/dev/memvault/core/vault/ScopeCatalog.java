@@ -130,20 +130,42 @@ final class ScopeCatalog {
       throws GeneralSecurityException {
     List<GrantedScope> sealed = new ArrayList<>();
     for (String name : names) {
-      Scope scope = openScopes.existing(name);
-      sealed.add(
-          GrantedScope.newBuilder()
-              .setScopeId(ByteString.copyFrom(scope.id()))
-              .setSealedKeyset(
-                  ByteString.copyFrom(
-                      scope
-                          .keyset()
-                          .sealTo(
-                              providerEncryptionKeyset,
-                              GrantSeals.scopeContext(vaultId, grantId, scope.id()))))
-              .build());
+      sealed.add(sealed(openScopes.existing(name), providerEncryptionKeyset, grantId));
     }
     return sealed;
+  }
+
+  /**
+   * The grant's scopes whose key rotated here since their keyset was last sealed to it (their
+   * primary key is not the one the grant names), sealed again with every key; scopes this vault
+   * does not hold are left to the devices that do.
+   */
+  List<GrantedScope> owedToGrant(
+      Collection<GrantedScope> sealedLast, byte[] providerEncryptionKeyset, byte[] grantId)
+      throws GeneralSecurityException {
+    List<GrantedScope> owed = new ArrayList<>();
+    for (GrantedScope last : sealedLast) {
+      Scope scope = openScopes.findById(last.getScopeId().toByteArray());
+      if (scope != null && scope.keyset().primaryKeyId() != last.getPrimaryKeyId()) {
+        owed.add(sealed(scope, providerEncryptionKeyset, grantId));
+      }
+    }
+    return owed;
+  }
+
+  private GrantedScope sealed(Scope scope, byte[] providerEncryptionKeyset, byte[] grantId)
+      throws GeneralSecurityException {
+    return GrantedScope.newBuilder()
+        .setScopeId(ByteString.copyFrom(scope.id()))
+        .setSealedKeyset(
+            ByteString.copyFrom(
+                scope
+                    .keyset()
+                    .sealTo(
+                        providerEncryptionKeyset,
+                        GrantSeals.scopeContext(vaultId, grantId, scope.id()))))
+        .setPrimaryKeyId(scope.keyset().primaryKeyId())
+        .build();
   }
 
   /** The names of the scopes with these ids this vault holds, in the order given. */

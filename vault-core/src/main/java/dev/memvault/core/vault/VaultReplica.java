@@ -16,6 +16,7 @@ import dev.memvault.core.sync.Replica;
 import dev.memvault.core.sync.ReplicaStatus;
 import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.proto.sync.v1.GrantCreated;
+import dev.memvault.proto.sync.v1.GrantedScope;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
@@ -452,6 +453,18 @@ final class VaultReplica implements Replica {
                 grant.getScopesList().stream().map(s -> s.getScopeId().toByteArray()).toList());
             return null;
           });
+    }
+  }
+
+  @Override
+  public List<GrantedScope> grantKeysOwed(DeviceChain.Grant grant) {
+    synchronized (lock) {
+      return transactor.read(
+          () ->
+              scopes.owedToGrant(
+                  grant.sealedScopes(),
+                  grant.created().getProviderEncryptionPublicKeyset().toByteArray(),
+                  grant.grantId().toByteArray()));
     }
   }
 }
