@@ -32,6 +32,9 @@ public final class BenchMain {
   private static final int OPEN_REPEATS = 11;
   private static final int BUCKET_MEMORIES = 20_000;
 
+  /** A grant part reads the whole grant per provider search: 20,000 memories keep it in minutes. */
+  private static final int GRANT_MEMORIES = 20_000;
+
   private final BenchOptions options;
   private final Report report = new Report();
 
@@ -143,6 +146,16 @@ public final class BenchMain {
               KeysBenchmark.run(root.resolve("keys"), serverJar, corpus, options.memories()));
     }
 
+    Optional<GrantsBenchmark.Result> grants = Optional.empty();
+    if (options.runs("grants")) {
+      int memories = Math.min(options.memories(), GRANT_MEMORIES);
+      progress("a provider's search through a grant, on a vault of " + memories + " memories");
+      Path serverJar =
+          jarDirectory().resolve("../../sync-server/target/memvault-server.jar").normalize();
+      grants =
+          Optional.of(GrantsBenchmark.run(root.resolve("grants"), serverJar, corpus, memories));
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -168,6 +181,7 @@ public final class BenchMain {
       report.buckets(buckets);
     }
     keys.ifPresent(report::keys);
+    grants.ifPresent(report::grants);
     System.out.print(report);
     System.out.flush();
 

@@ -22,9 +22,11 @@ record BenchOptions(
 
   /**
    * The parts of a run: adds (with the searches and opens on their data), envelope, import, buckets
-   * (padding buckets of real records), keys (device revoke and rekey).
+   * (padding buckets of real records), keys (device revoke and rekey), grants (a provider's search
+   * through a grant next to a local search).
    */
-  static final Set<String> ALL_PARTS = Set.of("adds", "envelope", "import", "buckets", "keys");
+  static final Set<String> ALL_PARTS =
+      Set.of("adds", "envelope", "import", "buckets", "keys", "grants");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -107,7 +109,9 @@ record BenchOptions(
     for (String part : parts) {
       if (!ALL_PARTS.contains(part)) {
         throw new IllegalArgumentException(
-            "unknown part " + part + " in --parts (known: adds, envelope, import, buckets, keys)");
+            "unknown part "
+                + part
+                + " in --parts (known: adds, envelope, import, buckets, keys, grants)");
       }
     }
     return Set.copyOf(parts);

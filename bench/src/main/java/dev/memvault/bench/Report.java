@@ -382,6 +382,39 @@ final class Report {
             heapMet ? "met" : "not met"));
   }
 
+  void grants(GrantsBenchmark.Result result) {
+    line("");
+    line("## A provider's search through a grant");
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "A vault of %,d memories in two scopes; %,d in the granted one. Through the real"
+                + " server over TCP on 127.0.0.1 (embedded store, its own process). `provider"
+                + " search` signs in, verifies the device chain, pulls, verifies and opens every"
+                + " granted revision into a throwaway vault and searches it; `provider mcp` pays"
+                + " that once at start, then searches like a local vault. Two-word query.",
+            result.memories(),
+            result.granted()));
+    line("");
+    line("| | median ms | max ms | runs |");
+    line("| --- | --- | --- | --- |");
+    row("provider search (whole read, then search)", result.coldNanos());
+    row("search of the provider's vault once read (provider mcp)", result.warmNanos());
+    row("local search of the same scope on the person's device", result.localNanos());
+  }
+
+  private void row(String what, Samples samples) {
+    line(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.1f | %.1f | %d |",
+            what,
+            samples.median() / 1e6,
+            samples.max() / 1e6,
+            samples.size()));
+  }
+
   void keys(KeysBenchmark.Result result) {
     double small = result.revokeSmallNanos() / 1e9;
     double large = result.revokeLargeNanos() / 1e9;
