@@ -1,9 +1,13 @@
 package dev.memvault.cli;
 
+import dev.memvault.core.VaultException;
 import dev.memvault.sdk.MemoryVault;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,6 +26,7 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() {
     CliContext context = vault.context();
     Path directory = vault.directory();
+    requireNewOrEmpty(directory);
     char[] passphrase = vault.secrets().newPassphrase(Secrets.PASSPHRASE);
     MemoryVault.Created created;
     try {
@@ -38,5 +43,23 @@ final class InitCommand implements Callable<Integer> {
     context.out().println("    " + created.recoveryKey());
     context.out().println();
     return Main.OK;
+  }
+
+  /**
+   * Refuses a directory that holds files but no vault: a mistyped path must not mix a vault into
+   * someone's documents. An existing vault is refused by create itself, which says so.
+   */
+  private static void requireNewOrEmpty(Path directory) {
+    if (!Files.isDirectory(directory) || Files.exists(directory.resolve("vault.header"))) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      if (entries.findAny().isPresent()) {
+        throw new VaultException.InvalidInput(
+            directory + " is not empty and holds no vault; choose a new or empty directory");
+      }
+    } catch (IOException e) {
+      throw new VaultException.InvalidInput("cannot read " + directory + ": " + e.getMessage());
+    }
   }
 }

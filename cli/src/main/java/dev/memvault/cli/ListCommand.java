@@ -30,7 +30,9 @@ final class ListCommand implements Callable<Integer> {
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
     try (MemoryVault opened = vault.open()) {
-      List<Memory> memories = opened.list(filters);
+      List<Memory> memories = opened.list(Cut.oneMore(filters));
+      boolean cut = Cut.isCut(memories, filters);
+      memories = Cut.shown(memories, filters);
       for (Memory memory : memories) {
         context
             .out()
@@ -41,6 +43,9 @@ final class ListCommand implements Callable<Integer> {
       }
       if (memories.isEmpty() && !json) {
         context.err().println("no memories");
+      }
+      if (cut) {
+        context.err().println(Cut.notice(filters));
       }
     }
     return Main.OK;

@@ -2,6 +2,8 @@ package dev.memvault.cli;
 
 import dev.memvault.core.VaultException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -31,18 +33,61 @@ public final class Main {
     commandLine.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parseResult) -> failure(context, exception));
-    int code = commandLine.execute(args);
+    int code = commandLine.execute(vaultOptionAfterCommand(args));
     context.out().flush();
     context.err().flush();
     return code;
   }
 
+  /**
+   * {@code memvault --vault DIR list} as {@code memvault list --vault DIR}: the vault is named
+   * before the command as often as after it, and every command that opens a vault takes it.
+   */
+  static String[] vaultOptionAfterCommand(String[] args) {
+    List<String> leading = new ArrayList<>();
+    int i = 0;
+    while (i < args.length) {
+      if (args[i].equals("--vault") && i + 1 < args.length) {
+        leading.add(args[i]);
+        leading.add(args[i + 1]);
+        i += 2;
+      } else if (args[i].startsWith("--vault=")) {
+        leading.add(args[i]);
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (leading.isEmpty() || i == args.length) {
+      return args;
+    }
+    List<String> reordered = new ArrayList<>(List.of(args).subList(i, args.length));
+    reordered.addAll(leading);
+    return reordered.toArray(String[]::new);
+  }
+
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
+    String message = e.getMessage().strip();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> words = unmatched.getUnmatched();
+      boolean unknownCommand =
+          command.getSubcommands().size() > 0 && !words.isEmpty() && !words.get(0).startsWith("-");
+      if (unknownCommand) {
+        message = "unknown command '" + words.get(0) + "'";
+      }
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        message +=
+            "; did you mean "
+                + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
+                + "?";
+      }
+    }
     err.println(
         "memvault: "
-            + e.getMessage()
+            + message
             + " (see '"
             + command.getCommandSpec().qualifiedName()
             + " --help')");

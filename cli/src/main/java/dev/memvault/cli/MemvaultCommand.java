@@ -1,5 +1,6 @@
 package dev.memvault.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
       GrantsCommand.class,
       ProviderCommand.class,
       JoinCommand.class,
-      ServerCommand.class
+      ServerCommand.class,
+      CommandLine.HelpCommand.class
     })
 final class MemvaultCommand implements Runnable {
   final CliContext context;

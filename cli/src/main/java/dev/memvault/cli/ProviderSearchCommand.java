@@ -43,7 +43,7 @@ final class ProviderSearchCommand implements Callable<Integer> {
             .println(
                 json
                     ? MemoryJson.line(result)
-                    : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
+                    : MemoryText.row(result.memory(), Highlighting.snippet(context, result)));
       }
       if (results.isEmpty() && !json) {
         context.err().println("no granted memories match '" + query + "'");

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
     name = "search",
     description = {
       "Search memories, best match first.",
-      "Prints id, scope, kind and a snippet with matches in [brackets].",
+      "Prints id, scope, kind and a snippet; matches are bold on a terminal ([brackets] with",
+      "NO_COLOR set) and unmarked when the output goes to a pipe or a file.",
       "Type the query as you would anywhere, a question too: words match in other forms",
       "(restaurant finds restaurants), common words (what, the) are left out, memories with",
       "every word come first, then those with some; \"quotes\" keep a phrase as written;",
@@ -37,20 +38,33 @@ final class SearchCommand implements Callable<Integer> {
   public Integer call() {
     CliContext context = vault.context();
     String query = String.join(" ", words);
+    for (String word : words) {
+      if (word.matches("--[A-Za-z][A-Za-z-]*")) {
+        // Words starting with "-" are query text (search -x), but a long option memvault does
+        // not know is a typo far more often than a word to look for.
+        throw new Main.UsageException(
+            "unknown option '" + word + "' (see 'memvault search --help')");
+      }
+    }
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
     try (MemoryVault opened = vault.open()) {
-      List<SearchResult> results = opened.search(query, filters);
+      List<SearchResult> results = opened.search(query, Cut.oneMore(filters));
+      boolean cut = Cut.isCut(results, filters);
+      results = Cut.shown(results, filters);
       for (SearchResult result : results) {
         context
             .out()
             .println(
                 json
                     ? MemoryJson.line(result)
-                    : MemoryText.row(result.memory(), result.snippet().replaceAll("\\s+", " ")));
+                    : MemoryText.row(result.memory(), Highlighting.snippet(context, result)));
       }
       if (results.isEmpty() && !json) {
         context.err().println("no memories match '" + query + "'");
+      }
+      if (cut) {
+        context.err().println(Cut.notice(filters));
       }
       opened
           .spellingSuggestion(query)

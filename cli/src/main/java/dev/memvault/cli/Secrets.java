@@ -1,7 +1,12 @@
 package dev.memvault.cli;
 
 import dev.memvault.core.VaultException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads passphrases and recovery keys from the environment or, failing that, from a terminal prompt
@@ -12,6 +17,14 @@ final class Secrets {
   static final String NEW_PASSPHRASE = "MEMVAULT_NEW_PASSPHRASE";
   static final String RECOVERY_KEY = "MEMVAULT_RECOVERY_KEY";
 
+  /**
+   * A shell command whose first line of output is the passphrase (a keychain, a password manager).
+   */
+  static final String PASSPHRASE_COMMAND = "MEMVAULT_PASSPHRASE_COMMAND";
+
+  /** Longest a passphrase command may take: a password manager waiting for a touch, not longer. */
+  private static final long COMMAND_SECONDS = 60;
+
   private final CliContext context;
 
   Secrets(CliContext context) {
@@ -20,7 +33,54 @@ final class Secrets {
 
   /** The passphrase of an existing vault. */
   char[] passphrase() {
+    String command = context.environment().get(PASSPHRASE_COMMAND);
+    if (context.environment().get(PASSPHRASE) == null && command != null) {
+      return fromCommand(command);
+    }
     return read(PASSPHRASE, "Passphrase: ", false);
+  }
+
+  /**
+   * The first line {@code command} prints, run by {@code sh -c} with this terminal's standard error
+   * (for its own prompts); its exit code must be 0.
+   */
+  private char[] fromCommand(String command) {
+    Process process;
+    try {
+      process =
+          new ProcessBuilder("sh", "-c", command)
+              .redirectInput(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+    } catch (IOException e) {
+      throw new VaultException.InvalidInput(
+          PASSPHRASE_COMMAND + " could not be started: " + e.getMessage());
+    }
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = out.readLine();
+      if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new VaultException.InvalidInput(
+            PASSPHRASE_COMMAND + " did not finish within " + COMMAND_SECONDS + " seconds");
+      }
+      if (process.exitValue() != 0 || line == null || line.isEmpty()) {
+        throw new VaultException.InvalidInput(
+            PASSPHRASE_COMMAND
+                + " printed no passphrase (exit code "
+                + process.exitValue()
+                + "); check the command");
+      }
+      return line.toCharArray();
+    } catch (IOException e) {
+      throw new VaultException.InvalidInput(
+          PASSPHRASE_COMMAND + " could not be read: " + e.getMessage());
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new VaultException.InvalidInput(PASSPHRASE_COMMAND + " was interrupted");
+    }
   }
 
   /** A passphrase being set: from {@code variable}, or typed twice. */
@@ -39,7 +99,10 @@ final class Secrets {
     }
     if (context.console() == null) {
       throw new VaultException.InvalidInput(
-          "no terminal to ask for it: set " + variable + " in the environment");
+          "no terminal to ask for it: set "
+              + variable
+              + (variable.equals(PASSPHRASE) ? " or " + PASSPHRASE_COMMAND : "")
+              + " in the environment");
     }
     char[] first = context.console().readPassword("%s", prompt);
     if (first == null) {

@@ -69,7 +69,7 @@ class BackupCliTest {
     assertEquals(sourceListing, listed.out());
     assertFalse(listed.err().contains("search index"), listed.err()); // once only
     CliRunner.Result search = target.run("search", "vegan");
-    assertTrue(search.out().contains("[vegan]"), search.out());
+    assertTrue(search.out().contains("vegan"), search.out());
     String id = search.out().split("\\s+")[0];
     assertEquals(2, target.run("show", "--history", "--json", id).outLines().size());
   }

@@ -58,7 +58,9 @@ class CliEndToEndTest {
     assertEquals(1, search.outLines().size(), search.out());
     assertTrue(search.out().startsWith(id), search.out());
     assertTrue(search.out().contains("work") && search.out().contains("preference"));
-    assertTrue(search.out().contains("[vegetarian]"), search.out());
+    // Piped, the snippet is the text as written, so that grep finds it.
+    assertTrue(search.out().contains("vegetarian"), search.out());
+    assertFalse(search.out().contains("[") || search.out().contains("\u001b"), search.out());
 
     CliRunner.Result scoped = cli.run("search", "--scope", "work", "--json", "lisbon");
     assertSuccess(scoped);
@@ -171,9 +173,10 @@ class CliEndToEndTest {
     assertSuccess(cli.run("add", "我们明年去黄山看日出"));
     assertSuccess(cli.run("add", "Lisbon trams are lovely"));
 
-    assertTrue(cli.run("search", "restaurant").out().contains("[restaurants]"));
-    assertTrue(cli.run("search", "黄山").out().contains("[黄山]"));
-    CliRunner.Result question = cli.run("search", "what did I say about backups?");
+    // The JSON snippet marks matches as written, whatever form the query gave.
+    assertTrue(cli.run("search", "--json", "restaurant").out().contains("[restaurants]"));
+    assertTrue(cli.run("search", "--json", "黄山").out().contains("[黄山]"));
+    CliRunner.Result question = cli.run("search", "--json", "what did I say about backups?");
     assertSuccess(question);
     assertTrue(question.out().contains("[Backups]"), question.out());
 
@@ -346,6 +349,113 @@ class CliEndToEndTest {
 
   private static JsonNode json(String line) {
     return JSON.readTree(line.strip());
+  }
+
+  @Test
+  void search_pipedOutput_isTheTextAsWrittenSoGrepFindsIt() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "I run Pi-hole at home (DNS 9.9.9.9)"));
+
+    CliRunner.Result search = cli.run("search", "Pi-hole");
+
+    assertSuccess(search);
+    assertTrue(search.out().contains("I run Pi-hole at home"), search.out());
+  }
+
+  @Test
+  void listAndSearch_cutAtTheirLimit_sayMoreMatch() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "kestrel one"));
+    assertSuccess(cli.run("add", "kestrel two"));
+
+    CliRunner.Result list = cli.run("list", "--limit", "1");
+    CliRunner.Result search = cli.run("search", "--limit", "1", "kestrel");
+    CliRunner.Result all = cli.run("search", "--limit", "2", "kestrel");
+
+    assertEquals(1, list.outLines().size(), list.out());
+    assertTrue(list.err().contains("1 shown; more match: --limit N"), list.err());
+    assertEquals(1, search.outLines().size(), search.out());
+    assertTrue(search.err().contains("1 shown; more match"), search.err());
+    assertEquals(2, all.outLines().size(), all.out());
+    assertFalse(all.err().contains("more match"), all.err());
+  }
+
+  @Test
+  void init_newDirectory_ownerOnlyAndANonEmptyOneRefused() throws IOException {
+    assertSuccess(cli.run("init"));
+    Path elsewhere = temp.resolve("documents");
+    Files.createDirectories(elsewhere);
+    Files.writeString(elsewhere.resolve("notes.txt"), "mine");
+
+    CliRunner.Result refused = new CliRunner(elsewhere, "another passphrase").run("init");
+
+    assertEquals("rwx------", posix(vault));
+    assertEquals("rw-------", posix(vault.resolve("vault.db")));
+    assertEquals("rw-------", posix(vault.resolve("vault.header")));
+    assertFailure(refused, 1, "is not empty and holds no vault");
+    try (java.util.stream.Stream<Path> files = Files.list(elsewhere)) {
+      assertEquals(List.of(elsewhere.resolve("notes.txt")), files.toList());
+    }
+  }
+
+  private static String posix(Path path) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(path));
+  }
+
+  @Test
+  void passphraseCommand_firstLineItPrints_opensTheVault() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "kept behind a password manager"));
+    CliRunner viaCommand =
+        cli.withEnv("MEMVAULT_PASSPHRASE_COMMAND", "printf '%s\\n' '" + PASSPHRASE + "'")
+            .withEnv("MEMVAULT_PASSPHRASE", null);
+    CliRunner failing =
+        cli.withEnv("MEMVAULT_PASSPHRASE_COMMAND", "exit 3").withEnv("MEMVAULT_PASSPHRASE", null);
+
+    CliRunner.Result listed = viaCommand.run("list");
+    CliRunner.Result refused = failing.run("list");
+
+    assertSuccess(listed);
+    assertTrue(listed.out().contains("kept behind a password manager"), listed.out());
+    assertFailure(refused, 1, "MEMVAULT_PASSPHRASE_COMMAND printed no passphrase (exit code 3)");
+  }
+
+  @Test
+  void vaultOption_beforeTheCommand_takenAsAfterIt() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "named before the command"));
+
+    CliRunner.Result listed = cli.run("--vault", vault.toString(), "list");
+    CliRunner.Result searched = cli.run("--vault=" + vault, "search", "named");
+
+    assertSuccess(listed);
+    assertTrue(listed.out().contains("named before the command"), listed.out());
+    assertSuccess(searched);
+    assertEquals(1, searched.outLines().size(), searched.out());
+  }
+
+  @Test
+  void search_unknownLongOption_usageErrorNotAQuery() {
+    assertSuccess(cli.run("init"));
+
+    assertFailure(cli.run("search", "--scpoe", "work", "x"), 2, "unknown option '--scpoe'");
+  }
+
+  @Test
+  void misspelledCommand_usageErrorSuggestingTheCommand() {
+    CliRunner.Result typo = cli.run("serach", "x");
+
+    assertFailure(typo, 2, "unknown command 'serach'");
+    assertTrue(typo.err().contains("did you mean") && typo.err().contains("search"), typo.err());
+  }
+
+  @Test
+  void help_command_printsThatCommandsHelp() {
+    CliRunner.Result help = cli.run("help", "search");
+
+    assertSuccess(help);
+    assertTrue(help.out().startsWith("Usage: memvault search"), help.out());
   }
 
   private static void assertSuccess(CliRunner.Result result) {

@@ -79,7 +79,7 @@ final class CliRunner {
     command.addAll(List.of(args));
     // A provider has no vault of its own; the demo makes its own.
     if (args.length > 0
-        && !List.of("demo", "provider").contains(args[0])
+        && !List.of("demo", "provider", "help").contains(args[0])
         && !args[0].startsWith("-")) {
       command.add("--vault");
       command.add(vault.toString());

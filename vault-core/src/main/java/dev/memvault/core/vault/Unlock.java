@@ -105,7 +105,8 @@ final class Unlock {
           database + " exists without a vault header; move it away to create a new vault there");
     }
     try {
-      Files.createDirectories(directory);
+      VaultFiles.createDirectory(directory);
+      VaultFiles.createDatabase(database);
     } catch (IOException e) {
       throw new VaultException("cannot create " + directory + ": " + e.getMessage(), e);
     }

@@ -91,6 +91,7 @@ public final class VaultHeaderFile {
         }
         channel.force(true);
       }
+      VaultFiles.ownerOnly(temp);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(vaultDir);
     } catch (IOException e) {

@@ -75,8 +75,9 @@ final class VaultRestore {
     }
     boolean createdDirectory = !Files.exists(directory);
     try {
-      Files.createDirectories(directory);
+      VaultFiles.createDirectory(directory);
       VaultBackup.restore(backupFile, root, directory.resolve(Vault.DATABASE_FILE), databaseKey);
+      VaultFiles.ownerOnly(directory.resolve(Vault.DATABASE_FILE));
     } catch (GeneralSecurityException e) {
       removeIfCreated(directory, createdDirectory);
       throw new VaultException.Corrupt(

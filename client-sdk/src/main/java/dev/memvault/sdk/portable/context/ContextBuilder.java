@@ -156,7 +156,8 @@ public final class ContextBuilder {
     }
     List<SearchResult> hits = new ArrayList<>();
     for (SearchResult hit : best.values()) {
-      hits.add(new SearchResult(hit.memory(), hit.snippet(), scores.get(hit.memory().getId())));
+      hits.add(
+          new SearchResult(hit.memory(), hit.markedSnippet(), scores.get(hit.memory().getId())));
     }
     // bm25 scores from one index compare across searches; lower is better.
     hits.sort(Comparator.comparingDouble(SearchResult::score));

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The excerpt of a search hit, with the matching words in [brackets], made from the decrypted text.
+ * The excerpt of a search hit, with each run of matching words between {@link #OPEN} and {@link
+ * #CLOSE}, made from the decrypted text. The marks are private-use characters, taken out of the
+ * text first, so that a reader tells them from any bracket the text holds.
  *
  * <p>The search index keeps no copy of the text (it is a contentless FTS5 table, so memories are
  * stored once, encrypted), which leaves FTS5's own {@code snippet()} nothing to cut from. The text
@@ -18,10 +20,17 @@ import java.util.Set;
 public final class Snippet {
   static final String ELLIPSIS = "…";
 
+  /** Opens a run of matching words (a private-use character, U+E000). */
+  public static final char OPEN = '\uE000';
+
+  /** Closes a run of matching words (U+E001). */
+  public static final char CLOSE = '\uE001';
+
   private Snippet() {}
 
   /** An excerpt of {@code text} around the words {@code query} looks for. */
-  public static String of(String text, SearchQuery query, int maxWords) {
+  public static String of(String original, SearchQuery query, int maxWords) {
+    String text = original.replace(OPEN, ' ').replace(CLOSE, ' ');
     List<Analysis.Token> words = Analysis.tokens(text);
     if (words.isEmpty()) {
       return "";
@@ -40,7 +49,13 @@ public final class Snippet {
       boolean opens = matchedTerm[i] >= 0 && !(i > start && joinsPrevious(words, matchedTerm, i));
       boolean closes =
           matchedTerm[i] >= 0 && !(i + 1 < end && joinsPrevious(words, matchedTerm, i + 1));
-      out.append(opens ? "[" : "").append(text, word.start(), word.end()).append(closes ? "]" : "");
+      if (opens) {
+        out.append(OPEN);
+      }
+      out.append(text, word.start(), word.end());
+      if (closes) {
+        out.append(CLOSE);
+      }
       copied = word.end();
     }
     if (end < words.size()) {

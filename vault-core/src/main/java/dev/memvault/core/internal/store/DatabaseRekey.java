@@ -33,7 +33,9 @@ public final class DatabaseRekey {
   public static Connection copyUnderNewKey(
       Path source, SecretBytes oldKey, Path target, SecretBytes newKey)
       throws SQLException, IOException {
-    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    // The copy keeps the database's owner-only mode.
+    Files.copy(
+        source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     Connection connection = SqlCipherDatabase.open(target, oldKey);
     try (Statement statement = connection.createStatement()) {
       // SQLCipher re-encrypts only with a rollback journal, not with a write-ahead log.
