@@ -1,0 +1,71 @@
+package dev.memvault.sdk.portable.pam;
+
+import dev.memvault.proto.v1.Link;
+import dev.memvault.proto.v1.Memory;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Writes a memvault memory (not a conversation or message) as a PAM memory object. */
+final class MemoryObjects {
+  /** memvault's link relations that are PAM relation types, spelled with '-' instead of '_'. */
+  private static final Map<String, String> RELATIONS =
+      Map.of(
+          "supports", "supports",
+          "contradicts", "contradicts",
+          "extends", "extends",
+          "supersedes", "supersedes",
+          "related-to", "related_to",
+          "derived-from", "derived_from");
+
+  private MemoryObjects() {}
+
+  /**
+   * The memory object of {@code memory}.
+   *
+   * @param conversationRef the exported conversation the memory links to, or null
+   */
+  static ObjectNode toPam(Memory memory, String conversationRef) {
+    PamTypes.PamType type = PamTypes.of(memory);
+    ObjectNode object = Json.object();
+    object.put("id", memory.getId());
+    object.put("type", type.type());
+    object.put("custom_type", type.customType());
+    object.put("status", "active");
+    object.put("content", memory.getText());
+    object.put("content_hash", ContentHash.of(memory.getText()));
+    object.putNull("summary");
+    object.set("tags", Json.pamTags(memory.getTagsList()));
+    ObjectNode temporal = object.putObject("temporal");
+    temporal.put("created_at", Json.time(memory.getCreatedAt()));
+    temporal.put("updated_at", Json.time(memory.getUpdatedAt()));
+    temporal.putNull("valid_from");
+    temporal.putNull("valid_until");
+    temporal.putNull("superseded_by");
+    ObjectNode provenance = object.putObject("provenance");
+    provenance.put("platform", Json.platform(memory.getSource()));
+    provenance.putNull("platform_user_id");
+    provenance.put("conversation_ref", conversationRef);
+    provenance.putNull("message_ref");
+    provenance.put("extraction_method", extractionMethod(memory));
+    provenance.putNull("extracted_at");
+    provenance.putNull("extractor");
+    object.putNull("embedding_ref");
+    ObjectNode metadata = object.putObject("metadata");
+    metadata.putNull("language");
+    metadata.put("domain", memory.getScope());
+    metadata.set(PamFormat.MEMVAULT_MEMBER, Json.memvaultMember(memory));
+    return object;
+  }
+
+  /** What a person typed into memvault is manual; the rest came from an assistant's export. */
+  private static String extractionMethod(Memory memory) {
+    String provider = memory.getSource().getProvider();
+    return provider.isEmpty() || provider.equals("memvault") ? "manual" : "api_export";
+  }
+
+  /** The PAM relation type of a link, or null when PAM has none for it. */
+  static String relationType(Link link) {
+    return RELATIONS.get(link.getRelation().toLowerCase(Locale.ROOT).replace('_', '-'));
+  }
+}

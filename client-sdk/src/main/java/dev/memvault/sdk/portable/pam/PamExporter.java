@@ -1,0 +1,276 @@
+package dev.memvault.sdk.portable.pam;
+
+import dev.memvault.core.VaultException;
+import dev.memvault.core.vault.VaultExport;
+import dev.memvault.proto.v1.Kind;
+import dev.memvault.proto.v1.Link;
+import dev.memvault.proto.v1.Memory;
+import dev.memvault.sdk.MemoryVault;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Exports a vault's live memories as a Portable AI Memory v1.0 export (docs/FORMAT.md, "PAM"): a
+ * directory with {@code memory-store.json} and one {@code conversations/ID.json} per conversation,
+ * valid against the spec's JSON Schemas, with content hashes, the RFC 8785 integrity checksum and a
+ * consistent message DAG.
+ *
+ * <p>The export is NOT encrypted. The directory appears only once complete: it is written under a
+ * hidden name beside it and renamed, and is readable by its owner only where the file system has
+ * POSIX permissions. Forgotten memories are not exported; of a memory's revisions, the current one
+ * is. The export is not signed.
+ */
+public final class PamExporter {
+  private final VaultExport vault;
+  private final String ownerId;
+  private final Clock clock;
+  private final Set<String> scopes;
+
+  public PamExporter(MemoryVault vault) {
+    this(
+        vault.exportSource(), ownerId(vault.replica().vaultIdBytes()), Clock.systemUTC(), Set.of());
+  }
+
+  private PamExporter(VaultExport vault, String ownerId, Clock clock, Set<String> scopes) {
+    this.vault = vault;
+    this.ownerId = ownerId;
+    this.clock = clock;
+    this.scopes = scopes;
+  }
+
+  /** What an export wrote. */
+  public record Result(int memories, int relations, int conversations, int messages) {}
+
+  /**
+   * Only memories in these scopes; none given means every scope.
+   *
+   * @throws VaultException.UnknownItem if the vault has no scope of one of the names
+   */
+  public PamExporter onlyScopes(List<String> names) {
+    vault.requireScopes(names);
+    return new PamExporter(vault, ownerId, clock, Set.copyOf(names));
+  }
+
+  /** The export time from {@code value} (tests). */
+  public PamExporter withClock(Clock value) {
+    return new PamExporter(vault, ownerId, value, scopes);
+  }
+
+  /**
+   * The owner id of a vault's exports: stable across exports of one vault and devices, and not the
+   * vault id itself, which would link the export to the vault's records on a sync server.
+   */
+  static String ownerId(byte[] vaultId) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update("memvault.v1.pam-owner".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] digest = sha256.digest(vaultId);
+      digest[6] = (byte) ((digest[6] & 0x0f) | 0x80); // version 8: custom, RFC 9562
+      digest[8] = (byte) ((digest[8] & 0x3f) | 0x80);
+      long high = 0;
+      long low = 0;
+      for (int i = 0; i < 8; i++) {
+        high = (high << 8) | (digest[i] & 0xff);
+        low = (low << 8) | (digest[i + 8] & 0xff);
+      }
+      return new UUID(high, low).toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
+  }
+
+  /**
+   * Writes the export as directory {@code directory}, which must not exist or be empty.
+   *
+   * @throws VaultException.AlreadyExists if {@code directory} exists and is not empty
+   * @throws VaultException.NotFound if its parent directory does not exist
+   */
+  public Result writeTo(Path directory) {
+    Path target = directory.toAbsolutePath().normalize();
+    Path parent = target.getParent();
+    if (Files.exists(target) && !isEmptyDirectory(target)) {
+      throw new VaultException.AlreadyExists(
+          directory + " already exists and is not an empty directory; nothing was written");
+    }
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new VaultException.NotFound("the directory of " + directory + " does not exist");
+    }
+    Path temporary = null;
+    try {
+      // On POSIX file systems a temporary directory is readable by its owner only.
+      temporary = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+      Result result = write(temporary);
+      if (Files.exists(target)) {
+        Files.delete(target); // empty, checked above; a file put there since fails the move
+      }
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      temporary = null;
+      return result;
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      throw new VaultException.AlreadyExists(
+          directory + " already exists and is not an empty directory; nothing was written");
+    } catch (IOException | UncheckedIOException e) {
+      String reason =
+          e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+      throw new VaultException(
+          "cannot write " + directory + " (" + reason + "); nothing was written", e);
+    } finally {
+      if (temporary != null) {
+        deleteQuietly(temporary);
+      }
+    }
+  }
+
+  private Result write(Path directory) throws IOException {
+    List<Memory> memories = new ArrayList<>();
+    List<Memory> conversations = new ArrayList<>();
+    vault.exportAll(
+        revisions -> {
+          Memory current = revisions.get(revisions.size() - 1);
+          if (!scopes.isEmpty() && !scopes.contains(current.getScope())) {
+            return;
+          }
+          if (current.getKind() == Kind.CONVERSATION) {
+            conversations.add(current);
+          } else if (current.getKind() != Kind.MESSAGE) {
+            memories.add(current);
+          }
+        });
+    Set<String> conversationIds = new LinkedHashSet<>();
+    conversations.forEach(c -> conversationIds.add(c.getId()));
+    Set<String> memoryIds = new LinkedHashSet<>();
+    memories.forEach(m -> memoryIds.add(m.getId()));
+
+    List<ObjectNode> memoryObjects = new ArrayList<>(memories.size());
+    ArrayNode relations = Json.array();
+    Map<String, List<String>> derived = new HashMap<>();
+    for (Memory memory : memories) {
+      String conversationRef = null;
+      for (Link link : memory.getLinksList()) {
+        if (conversationRef == null && conversationIds.contains(link.getTargetId())) {
+          conversationRef = link.getTargetId();
+          derived.computeIfAbsent(conversationRef, c -> new ArrayList<>()).add(memory.getId());
+        }
+        String type = MemoryObjects.relationType(link);
+        if (memoryIds.contains(link.getTargetId())) {
+          relations
+              .addObject()
+              .put("id", memory.getId() + "/" + relations.size())
+              .put("from", memory.getId())
+              .put("to", link.getTargetId())
+              .put("type", type == null ? "related_to" : type)
+              .putNull("confidence")
+              .put("created_at", Json.time(memory.getUpdatedAt()));
+        }
+      }
+      memoryObjects.add(MemoryObjects.toPam(memory, conversationRef));
+    }
+    memoryObjects.sort(Comparator.comparing(o -> o.get("id").stringValue()));
+    ArrayNode memoriesArray = Json.array();
+    memoryObjects.forEach(memoriesArray::add);
+
+    Files.createDirectory(directory.resolve(PamFormat.CONVERSATIONS_DIRECTORY));
+    ArrayNode index = Json.array();
+    int messages = 0;
+    for (Memory conversation : conversations) {
+      List<Memory> thread = vault.messages(conversation.getId());
+      ObjectNode file = ConversationObjects.toPam(conversation, thread);
+      String ref = PamFormat.CONVERSATIONS_DIRECTORY + "/" + conversation.getId() + ".json";
+      writeJson(directory.resolve(ref), file);
+      messages += thread.size();
+      ObjectNode entry = index.addObject();
+      entry.put("id", conversation.getId());
+      entry.put("platform", Json.platform(conversation.getSource()));
+      entry.put("title", ConversationObjects.title(conversation));
+      entry.put("message_count", thread.size());
+      ObjectNode temporal = entry.putObject("temporal");
+      temporal.put("created_at", Json.time(conversation.getCreatedAt()));
+      temporal.put("updated_at", Json.time(conversation.getUpdatedAt()));
+      entry.set("tags", file.get("tags"));
+      ArrayNode derivedMemories = entry.putArray("derived_memories");
+      derived.getOrDefault(conversation.getId(), List.of()).forEach(derivedMemories::add);
+      entry.putObject("storage").put("type", "file").put("ref", ref).put("format", "json");
+    }
+
+    ObjectNode store = Json.object();
+    store.put("schema", PamFormat.STORE_SCHEMA);
+    store.put("schema_version", PamFormat.VERSION);
+    store.put("spec_uri", PamFormat.SPEC_URI);
+    store.put("export_id", UUID.randomUUID().toString());
+    store.put("exported_by", PamFormat.EXPORTED_BY);
+    store.put("export_date", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    store.putObject("owner").put("id", ownerId);
+    store.set("memories", memoriesArray);
+    store.set("relations", relations);
+    store.set("conversations_index", index);
+    ObjectNode integrity = store.putObject("integrity");
+    integrity.put("canonicalization", PamFormat.CANONICALIZATION);
+    integrity.put("checksum", checksum(memoriesArray));
+    integrity.put("total_memories", memoriesArray.size());
+    store.put("export_type", "full");
+    writeJson(directory.resolve(PamFormat.STORE_FILE), store);
+    return new Result(memoriesArray.size(), relations.size(), conversations.size(), messages);
+  }
+
+  /** The integrity checksum of a memories array (spec section 15.2). */
+  static String checksum(JsonNode memories) {
+    List<JsonNode> sorted = new ArrayList<>();
+    memories.forEach(sorted::add);
+    sorted.sort(Comparator.comparing(m -> m.path("id").asString("")));
+    ArrayNode array = Json.array();
+    sorted.forEach(array::add);
+    return ContentHash.sha256(Jcs.canonicalBytes(array));
+  }
+
+  private static void writeJson(Path file, JsonNode node) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+      PamFormat.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, node);
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path path) {
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(path)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteQuietly(Path directory) {
+    try (Stream<Path> walk = Files.walk(directory)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // A leftover hidden partial directory is harmless; the error that got here matters more.
+    }
+  }
+}
