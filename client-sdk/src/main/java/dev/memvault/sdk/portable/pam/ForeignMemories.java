@@ -30,7 +30,7 @@ final class ForeignMemories {
     attributes.put(PamTypes.TYPE_ATTRIBUTE, memory.type());
     put(attributes, PamTypes.CUSTOM_TYPE_ATTRIBUTE, node.get("custom_type"));
     if (!memory.status().equals("active")) {
-      attributes.put("pam.status", memory.status());
+      attributes.put(PamTypes.STATUS_ATTRIBUTE, memory.status());
     }
     put(attributes, "pam.summary", node.get("summary"));
     JsonNode confidence = node.get("confidence");

@@ -1,6 +1,8 @@
 package dev.memvault.sdk.portable.pam;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +15,9 @@ import tools.jackson.databind.JsonNode;
  * whitespace, strings escaped as ECMAScript's JSON.stringify escapes them, numbers written as
  * ECMAScript writes an IEEE 754 double.
  *
- * <p>Numbers are written from the digits of {@link Double#toString}, which on Java 17 is the
- * shortest round-trip form for the values PAM holds (scores in [0, 1] with a few decimals, counts);
- * for the rare double where Java 17 gives a longer digit string, a checksum over it would differ
- * from another implementation's.
+ * <p>A number's digits are the fewest that read back as the same double, the nearest such when
+ * several do, as ECMAScript requires; {@link Double#toString} does not promise the fewest on Java
+ * 17 (it writes 4.9E-324 where ECMAScript writes 5e-324).
  */
 final class Jcs {
   private Jcs() {}
@@ -89,6 +90,19 @@ final class Jcs {
     out.append('"');
   }
 
+  /** The decimal with the fewest significant digits that reads back as {@code value} (> 0). */
+  private static BigDecimal shortest(double value) {
+    BigDecimal exact = new BigDecimal(value);
+    // 17 significant digits always read back as the same double.
+    for (int digits = 1; digits < 17; digits++) {
+      BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+      if (candidate.doubleValue() == value) {
+        return candidate.stripTrailingZeros();
+      }
+    }
+    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+  }
+
   /** ECMAScript's Number::toString of {@code value} (ECMA-262, section 6.1.6.1.20). */
   static String number(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -100,7 +114,7 @@ final class Jcs {
     if (value < 0) {
       return "-" + number(-value);
     }
-    BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    BigDecimal decimal = shortest(value);
     String digits = decimal.unscaledValue().toString();
     int k = digits.length();
     // value = digits x 10^(n - k)

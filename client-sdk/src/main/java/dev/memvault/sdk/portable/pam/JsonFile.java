@@ -42,10 +42,12 @@ final class JsonFile {
         throw new VaultException.InvalidInput(name + " is empty: it is not a PAM export");
       }
       return node;
-    } catch (UnexpectedEndOfInputException e) {
-      throw new VaultException.InvalidInput(
-          name + " ends in the middle of its JSON: it was cut short; export it again");
     } catch (JacksonException e) {
+      if (e instanceof UnexpectedEndOfInputException
+          || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+        throw new VaultException.InvalidInput(
+            name + " ends in the middle of its JSON: it was cut short; export it again");
+      }
       String where =
           e.getLocation() != null && e.getLocation().getLineNr() > 0
               ? " at line "

@@ -4,6 +4,7 @@ import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Writes a memvault memory (not a conversation or message) as a PAM memory object. */
@@ -18,6 +19,8 @@ final class MemoryObjects {
           "related-to", "related_to",
           "derived-from", "derived_from");
 
+  private static final Set<String> KEPT_STATUSES = Set.of("superseded", "deprecated", "archived");
+
   private MemoryObjects() {}
 
   /**
@@ -31,7 +34,7 @@ final class MemoryObjects {
     object.put("id", memory.getId());
     object.put("type", type.type());
     object.put("custom_type", type.customType());
-    object.put("status", "active");
+    object.put("status", status(memory));
     object.put("content", memory.getText());
     object.put("content_hash", ContentHash.of(memory.getText()));
     object.putNull("summary");
@@ -56,6 +59,15 @@ final class MemoryObjects {
     metadata.put("domain", memory.getScope());
     metadata.set(PamFormat.MEMVAULT_MEMBER, Json.memvaultMember(memory));
     return object;
+  }
+
+  /**
+   * {@code active}, or the status a memory was imported with when it is one a live memory may have:
+   * a retracted memory is not imported, and a forgotten one is not exported.
+   */
+  private static String status(Memory memory) {
+    String imported = memory.getAttributesMap().getOrDefault(PamTypes.STATUS_ATTRIBUTE, "");
+    return KEPT_STATUSES.contains(imported) ? imported : "active";
   }
 
   /** What a person typed into memvault is manual; the rest came from an assistant's export. */

@@ -13,6 +13,7 @@ import java.util.Set;
 final class PamTypes {
   static final String TYPE_ATTRIBUTE = "pam.type";
   static final String CUSTOM_TYPE_ATTRIBUTE = "pam.custom_type";
+  static final String STATUS_ATTRIBUTE = "pam.status";
   static final String CUSTOM = "custom";
   static final String NOTE_CUSTOM_TYPE = "note";
 
