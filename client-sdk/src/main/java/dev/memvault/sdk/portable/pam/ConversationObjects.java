@@ -23,8 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The messages form the DAG the spec describes, consistent in both directions: every {@code
  * parent_id} names a message of the file and every message is among its parent's {@code
  * children_ids}. A message's parent is the one it names in memvault when that is in the
- * conversation, else the message before it on its thread. The visible thread comes first, in order,
- * then each alternate branch.
+ * conversation, else the message before it on its thread; an alternate branch starts below the
+ * visible message before its position. Messages are listed in time order.
  */
 final class ConversationObjects {
   private static final JsonFormat.Printer PARTS = JsonFormat.printer();
@@ -62,7 +62,12 @@ final class ConversationObjects {
     temporal.put("updated_at", Json.time(conversation.getUpdatedAt()));
     file.putArray("participants");
     ArrayNode array = file.putArray("messages");
-    for (Memory message : ordered) {
+    // In time order, as the spec lists a linear conversation; the DAG holds the threads.
+    List<Memory> chronological = new ArrayList<>(ordered);
+    chronological.sort(
+        Comparator.comparingLong((Memory m) -> m.getCreatedAt().getSeconds())
+            .thenComparingInt(m -> m.getCreatedAt().getNanos()));
+    for (Memory message : chronological) {
       array.add(
           message(
               message,
@@ -88,14 +93,22 @@ final class ConversationObjects {
     ordered.forEach(m -> ids.add(m.getId()));
     Map<String, String> parents = new HashMap<>();
     Map<String, String> lastOnThread = new HashMap<>();
+    Map<Integer, String> visibleAt = new HashMap<>();
     for (Memory message : ordered) {
       String named = message.getMessage().getParentId();
       String thread = message.getMessage().getBranch();
+      int position = message.getMessage().getPosition();
       String parent;
       if (ids.contains(named) && !named.equals(message.getId())) {
         parent = named;
-      } else {
+      } else if (lastOnThread.containsKey(thread)) {
         parent = lastOnThread.get(thread);
+      } else {
+        // An alternate branch forks from the visible message before its first position.
+        parent = thread.isEmpty() ? null : visibleAt.get(position - 1);
+      }
+      if (thread.isEmpty()) {
+        visibleAt.put(position, message.getId());
       }
       if (parent != null) {
         parents.put(message.getId(), parent);
