@@ -71,8 +71,13 @@ final class ImportPamCommand implements Callable<Integer> {
       throw new VaultException.NotFound("no file or directory " + export);
     }
     PamImportReport report;
+    ProviderImportReport.ProgressBar bar =
+        new ProviderImportReport.ProgressBar(
+            vault.context().err(), vault.context().console() != null);
     try (MemoryVault opened = vault.open()) {
-      report = new PamImporter(opened).importFrom(export, options);
+      report = new PamImporter(opened).importFrom(export, options.withProgress(bar));
+    } finally {
+      bar.finish();
     }
     print(vault.context().out(), report, export);
     return Main.OK;
