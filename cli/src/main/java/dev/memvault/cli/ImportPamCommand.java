@@ -122,6 +122,14 @@ final class ImportPamCommand implements Callable<Integer> {
               + report.messagesAlreadyPresent()
               + " already present");
     }
+    switch (report.signature()) {
+      case VERIFIED ->
+          out.println(
+              "  signature:     Ed25519, valid for the key the export names (anyone can sign with"
+                  + " a key of their own)");
+      case NOT_CHECKED -> out.println("  signature:     not checked (only Ed25519 is)");
+      case UNSIGNED -> {}
+    }
     int forgotten = report.memoriesForgotten() + report.conversationsForgotten();
     if (forgotten > 0) {
       out.println(

@@ -48,7 +48,7 @@ sealed interface ConversationFile {
    *
    * @throws VaultException.InvalidInput naming the first fault
    */
-  static ConversationFile read(Path file, String name, String scope) {
+  static ConversationFile read(Path file, String name) {
     JsonNode root = JsonFile.read(file, name);
     if (!root.isObject() || !PamFormat.CONVERSATION_SCHEMA.equals(PamStore.text(root, "schema"))) {
       throw new VaultException.InvalidInput(

@@ -15,6 +15,7 @@ import java.util.List;
  * @param relationsKept relations stored as links between memories added by this import
  * @param conversationsElsewhere index entries whose conversation is not a file of the export
  * @param failures conversations that could not be imported; nothing of them was written
+ * @param signature what the importer found of the export's optional signature
  */
 public record PamImportReport(
     int memoriesRead,
@@ -31,10 +32,22 @@ public record PamImportReport(
     int conversationsElsewhere,
     int messagesAdded,
     int messagesAlreadyPresent,
-    List<Failure> failures) {
+    List<Failure> failures,
+    Signature signature) {
 
   public PamImportReport {
     failures = List.copyOf(failures);
+  }
+
+  /**
+   * The export's signature (PAM section 18), which an export that does not verify never reaches.
+   */
+  public enum Signature {
+    UNSIGNED,
+    /** Ed25519, valid for the public key the export names (which says nothing of who holds it). */
+    VERIFIED,
+    /** Signed with an algorithm this importer does not check (ES256, RS256, ...). */
+    NOT_CHECKED
   }
 
   /**

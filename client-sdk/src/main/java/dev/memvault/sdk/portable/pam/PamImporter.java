@@ -75,7 +75,7 @@ public final class PamImporter {
     for (int i = 0; i < parsed.conversations().size(); i++) {
       run.conversation(parsed.conversations().get(i), conversationFiles.get(i), directory);
     }
-    return run.report(parsed.memories().size());
+    return run.report(parsed.memories().size(), parsed.signature());
   }
 
   private static long size(Path file) {
@@ -236,7 +236,7 @@ public final class PamImporter {
         if (!Files.isRegularFile(file)) {
           throw new VaultException.InvalidInput("its file " + entry.fileRef() + " is missing");
         }
-        ConversationFile read = ConversationFile.read(file, entry.fileRef(), options.scope());
+        ConversationFile read = ConversationFile.read(file, entry.fileRef());
         if (read instanceof ConversationFile.Own own) {
           vault.write(writes -> writeOwn(writes, own));
         } else {
@@ -286,7 +286,7 @@ public final class PamImporter {
       messagesPresent += present;
     }
 
-    PamImportReport report(int memoriesRead) {
+    PamImportReport report(int memoriesRead, PamImportReport.Signature signature) {
       return new PamImportReport(
           memoriesRead,
           memoriesAdded,
@@ -302,7 +302,8 @@ public final class PamImporter {
           conversationsElsewhere,
           messagesAdded,
           messagesPresent,
-          failures);
+          failures,
+          signature);
     }
   }
 

@@ -13,16 +13,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A PAM {@code memory-store.json} read and checked whole before anything is imported: the schema
- * and its major version, every memory's required fields, its content hash, the integrity block and
- * the relations' ends. A file that breaks any of these is refused with one sentence naming the
- * first fault, so a damaged or altered export changes nothing in the vault.
+ * and its major version, every memory's required fields, its content hash, the integrity block, the
+ * relations' ends and an Ed25519 signature when there is one. A file that breaks any of these is
+ * refused with one sentence naming the first fault, so a damaged or altered export changes nothing
+ * in the vault.
  *
  * @param memories in file order
  * @param conversations the conversations index, in file order
  */
 record PamStore(
     String name,
-    String schemaVersion,
+    PamImportReport.Signature signature,
     List<StoreMemory> memories,
     List<StoreRelation> relations,
     List<StoreConversation> conversations) {
@@ -117,9 +118,10 @@ record PamStore(
       memories.add(memory);
     }
     checkIntegrity(name, root.get("integrity"), memoriesNode);
+    PamImportReport.Signature signature = PamSignature.check(name, root);
     return new PamStore(
         name,
-        version,
+        signature,
         List.copyOf(memories),
         relations(name, root.get("relations"), ids),
         conversations(name, root.get("conversations_index")));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.crypto.tink.subtle.Ed25519Sign;
 import dev.memvault.core.VaultException;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
@@ -16,10 +17,12 @@ import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.portable.provider.ImportOptions;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +74,25 @@ class PamImportTest {
   void importFrom_handWrittenExport_memoriesRelationsAndConversationKept() {
     PamImportReport report = new PamImporter(vault).importFrom(export, OPTIONS);
 
-    assertEquals(new PamImportReport(5, 4, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 3, 0, List.of()), report);
+    assertEquals(
+        new PamImportReport(
+            5,
+            4,
+            0,
+            0,
+            1,
+            1,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            3,
+            0,
+            List.of(),
+            PamImportReport.Signature.UNSIGNED),
+        report);
     Map<String, Memory> byPamId = byPamId();
     assertEquals(List.of("diet", "units", "race", "job"), List.copyOf(byPamId.keySet()));
 
@@ -135,6 +156,8 @@ class PamImportTest {
     assertEquals("yaml", messages.get(1).getMessage().getParts(1).getName());
     assertEquals("https://example.org/lisbon", messages.get(1).getMessage().getParts(2).getUrl());
     assertEquals("Thanks, and nothing with peanuts please.", messages.get(2).getText());
+    assertEquals("", messages.get(0).getSource().getModel(), "a null model is no model");
+    assertEquals("claude-sonnet-4", messages.get(1).getSource().getModel());
   }
 
   @Test
@@ -144,7 +167,25 @@ class PamImportTest {
 
     PamImportReport second = new PamImporter(vault).importFrom(export, OPTIONS);
 
-    assertEquals(new PamImportReport(5, 0, 4, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 3, List.of()), second);
+    assertEquals(
+        new PamImportReport(
+            5,
+            0,
+            4,
+            0,
+            1,
+            0,
+            1,
+            0,
+            0,
+            1,
+            0,
+            0,
+            0,
+            3,
+            List.of(),
+            PamImportReport.Signature.UNSIGNED),
+        second);
     assertEquals(afterFirst, current(vault));
   }
 
@@ -201,6 +242,65 @@ class PamImportTest {
     assertEquals("occupation", memories.get("job").get("custom_type").stringValue());
     assertEquals("archived", memories.get("job").get("status").stringValue());
     assertEquals("note", memories.get("").get("custom_type").stringValue(), "memvault's own note");
+  }
+
+  @Test
+  void importFrom_ed25519Signed_verified() throws Exception {
+    sign(Ed25519Sign.KeyPair.newKeyPair());
+
+    PamImportReport report = new PamImporter(vault).importFrom(export, OPTIONS);
+
+    assertEquals(PamImportReport.Signature.VERIFIED, report.signature());
+    assertEquals(4, report.memoriesAdded());
+  }
+
+  @Test
+  void importFrom_signedThenExportIdChanged_refusedVaultUnchanged() throws Exception {
+    sign(Ed25519Sign.KeyPair.newKeyPair());
+    edit(store -> store.put("export_id", "another-export"));
+
+    assertRefused("has a signature that does not verify");
+  }
+
+  @Test
+  void importFrom_signedWithAnotherAlgorithm_importedNotChecked() throws Exception {
+    sign(Ed25519Sign.KeyPair.newKeyPair());
+    edit(
+        store -> {
+          ((ObjectNode) store.get("signature")).put("algorithm", "ES256");
+          return store;
+        });
+
+    PamImportReport report = new PamImporter(vault).importFrom(export, OPTIONS);
+
+    assertEquals(PamImportReport.Signature.NOT_CHECKED, report.signature());
+  }
+
+  /** Signs the export as PAM section 18.3 says, the key as did:key writes it. */
+  private void sign(Ed25519Sign.KeyPair keys) throws Exception {
+    ObjectNode store = (ObjectNode) PamFormat.MAPPER.readTree(store().toFile());
+    byte[] payload =
+        ("{\"checksum\":\""
+                + store.get("integrity").get("checksum").stringValue()
+                + "\",\"export_date\":\""
+                + store.get("export_date").stringValue()
+                + "\",\"export_id\":\""
+                + store.get("export_id").stringValue()
+                + "\",\"owner_id\":\""
+                + store.get("owner").get("id").stringValue()
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] signature = new Ed25519Sign(keys.getPrivateKey()).sign(payload);
+    byte[] multicodec = new byte[34];
+    multicodec[0] = (byte) 0xed;
+    multicodec[1] = 0x01;
+    System.arraycopy(keys.getPublicKey(), 0, multicodec, 2, 32);
+    ObjectNode block = store.putObject("signature");
+    block.put("algorithm", "Ed25519");
+    block.put("public_key", "z" + Base58.encode(multicodec));
+    block.put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(signature));
+    block.put("signed_at", "2026-03-01T12:00:01Z");
+    Files.writeString(store(), store.toPrettyString());
   }
 
   @Test
