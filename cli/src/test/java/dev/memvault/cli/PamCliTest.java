@@ -95,6 +95,19 @@ class PamCliTest {
     assertEquals(before, output(cli, "list", "--json"), "the vault is unchanged");
   }
 
+  @Test
+  void help_importAndExport_listAndDescribePam() {
+    CliRunner cli = new CliRunner(temp.resolve("vault"), PASSPHRASE);
+
+    assertTrue(output(cli, "import", "--help").contains("  pam "));
+    assertTrue(output(cli, "export", "--help").contains("  pam "));
+    String importHelp = output(cli, "import", "pam", "--help");
+    assertTrue(importHelp.contains("Portable AI Memory (PAM v1.x)"), importHelp);
+    assertTrue(importHelp.contains("Exit status: 0 when the export was read"), importHelp);
+    String exportHelp = output(cli, "export", "pam", "--help");
+    assertTrue(exportHelp.contains("The export is NOT encrypted"), exportHelp);
+  }
+
   private static String output(CliRunner cli, String... args) {
     CliRunner.Result result = cli.run(args);
     assertSuccess(result);
