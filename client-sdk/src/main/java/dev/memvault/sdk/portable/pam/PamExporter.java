@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class PamExporter {
   static String ownerId(byte[] vaultId) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update("memvault.v1.pam-owner".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha256.update("memvault.v1.pam-owner".getBytes(StandardCharsets.UTF_8));
       byte[] digest = sha256.digest(vaultId);
       digest[6] = (byte) ((digest[6] & 0x0f) | 0x80); // version 8: custom, RFC 9562
       digest[8] = (byte) ((digest[8] & 0x3f) | 0x80);

@@ -147,11 +147,13 @@ public final class PamImporter {
         }
         String contentKey = memory.platform() + "\n" + memory.contentHash();
         String earlier = seenContent.get(contentKey);
-        Optional<SourceMatch> known = writes.findBySource(memory.platform(), memory.contentHash());
         if (earlier != null) {
           idHere.put(memory.id(), earlier);
           counts.present++;
-        } else if (known.isPresent()) {
+          continue;
+        }
+        Optional<SourceMatch> known = writes.findBySource(memory.platform(), memory.contentHash());
+        if (known.isPresent()) {
           idHere.put(memory.id(), known.get().id());
           if (known.get().forgotten()) {
             counts.forgotten++;
