@@ -2,9 +2,12 @@ package dev.memvault.sdk.portable.pam;
 
 import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Writes a memvault memory (not a conversation or message) as a PAM memory object. */
@@ -19,6 +22,12 @@ final class MemoryObjects {
           "related-to", "related_to",
           "derived-from", "derived_from");
 
+  private static final Set<String> METHODS =
+      Set.of("llm_inference", "explicit_user_input", "api_export", "browser_extraction", "manual");
+  private static final Pattern ANY = Pattern.compile("(?s).+");
+  private static final Pattern SYSTEM = Pattern.compile("[a-zA-Z0-9_-]+/[0-9]+\\.[0-9]+\\.[0-9]+");
+  private static final Pattern LANGUAGE =
+      Pattern.compile("[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?");
   private static final Set<String> KEPT_STATUSES = Set.of("superseded", "deprecated", "archived");
 
   private MemoryObjects() {}
@@ -37,13 +46,13 @@ final class MemoryObjects {
     object.put("status", status(memory));
     object.put("content", memory.getText());
     object.put("content_hash", ContentHash.of(memory.getText()));
-    object.putNull("summary");
+    object.put("summary", attribute(memory, "pam.summary", ANY));
     object.set("tags", Json.pamTags(memory.getTagsList()));
     ObjectNode temporal = object.putObject("temporal");
     temporal.put("created_at", Json.time(memory.getCreatedAt()));
     temporal.put("updated_at", Json.time(memory.getUpdatedAt()));
-    temporal.putNull("valid_from");
-    temporal.putNull("valid_until");
+    temporal.put("valid_from", time(memory, "pam.valid_from"));
+    temporal.put("valid_until", time(memory, "pam.valid_until"));
     temporal.putNull("superseded_by");
     ObjectNode provenance = object.putObject("provenance");
     provenance.put("platform", Json.platform(memory.getSource()));
@@ -51,12 +60,13 @@ final class MemoryObjects {
     provenance.put("conversation_ref", conversationRef);
     provenance.putNull("message_ref");
     provenance.put("extraction_method", extractionMethod(memory));
-    provenance.putNull("extracted_at");
-    provenance.putNull("extractor");
+    provenance.put("extracted_at", time(memory, "pam.extracted_at"));
+    provenance.put("extractor", attribute(memory, "pam.extractor", SYSTEM));
     object.putNull("embedding_ref");
     ObjectNode metadata = object.putObject("metadata");
-    metadata.putNull("language");
-    metadata.put("domain", memory.getScope());
+    metadata.put("language", attribute(memory, "pam.language", LANGUAGE));
+    String domain = attribute(memory, "pam.domain", ANY);
+    metadata.put("domain", domain == null ? memory.getScope() : domain);
     metadata.set(PamFormat.MEMVAULT_MEMBER, Json.memvaultMember(memory));
     return object;
   }
@@ -70,8 +80,37 @@ final class MemoryObjects {
     return KEPT_STATUSES.contains(imported) ? imported : "active";
   }
 
-  /** What a person typed into memvault is manual; the rest came from an assistant's export. */
+  /**
+   * The value of attribute {@code name}, which an import from PAM keeps a field in, when it still
+   * matches the field's rule; else null.
+   */
+  private static String attribute(Memory memory, String name, Pattern rule) {
+    String value = memory.getAttributesMap().get(name);
+    return value != null && !value.isEmpty() && rule.matcher(value).matches() ? value : null;
+  }
+
+  /** A date-time attribute, when it still reads as one. */
+  private static String time(Memory memory, String name) {
+    String value = attribute(memory, name, ANY);
+    try {
+      if (value != null) {
+        OffsetDateTime.parse(value);
+      }
+      return value;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What a person typed into memvault is manual; what came from another tool's PAM export keeps its
+   * method; the rest came from an assistant's export.
+   */
   private static String extractionMethod(Memory memory) {
+    String imported = attribute(memory, "pam.extraction_method", ANY);
+    if (imported != null && METHODS.contains(imported)) {
+      return imported;
+    }
     String provider = memory.getSource().getProvider();
     return provider.isEmpty() || provider.equals("memvault") ? "manual" : "api_export";
   }

@@ -241,6 +241,16 @@ class PamImportTest {
     assertEquals("custom", memories.get("job").get("type").stringValue());
     assertEquals("occupation", memories.get("job").get("custom_type").stringValue());
     assertEquals("archived", memories.get("job").get("status").stringValue());
+    ObjectNode diet = memories.get("diet");
+    assertEquals("Vegetarian, peanut allergy", diet.get("summary").stringValue());
+    assertEquals("en", diet.get("metadata").get("language").stringValue());
+    assertEquals("health", diet.get("metadata").get("domain").stringValue());
+    assertEquals("llm_inference", diet.get("provenance").get("extraction_method").stringValue());
+    assertEquals("hand-written/1.0.0", diet.get("provenance").get("extractor").stringValue());
+    assertEquals(
+        "2026-04-30T00:00:00Z",
+        memories.get("race").get("temporal").get("valid_until").stringValue());
+    assertEquals("imported", memories.get("units").get("metadata").get("domain").stringValue());
     assertEquals("note", memories.get("").get("custom_type").stringValue(), "memvault's own note");
   }
 
