@@ -8,7 +8,6 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.Message;
 import dev.memvault.proto.v1.Part;
-import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Role;
 import dev.memvault.sdk.portable.provider.internal.ImportedConversation;
 import dev.memvault.sdk.portable.provider.internal.ImportedInstruction;
@@ -184,7 +183,7 @@ sealed interface ConversationFile {
               messageId,
               role(PamStore.text(message, "role"), messageId),
               "",
-              parts(message),
+              MessageParts.fromPam(message),
               message.path("model").asString(""),
               PamStore.time(message, "created_at", messageId)));
     }
@@ -265,82 +264,6 @@ sealed interface ConversationFile {
       path.add(0, at);
     }
     return path;
-  }
-
-  private static List<Part> parts(JsonNode message) {
-    boolean thought = message.path("is_thought").asBoolean(false);
-    PartType textType = thought ? PartType.THINKING : PartType.TEXT;
-    List<Part> parts = new ArrayList<>();
-    JsonNode content = message.path("content");
-    if ("multipart".equals(PamStore.text(content, "type"))) {
-      for (JsonNode part : content.path("parts")) {
-        String type = part.path("type").asString("");
-        String text = part.path("text").asString("");
-        switch (type) {
-          case "text" -> parts.add(Part.newBuilder().setType(textType).setText(text).build());
-          case "code" ->
-              parts.add(
-                  Part.newBuilder()
-                      .setType(PartType.CODE)
-                      .setText(text)
-                      .setName(part.path("language").asString(""))
-                      .build());
-          default ->
-              parts.add(
-                  Part.newBuilder()
-                      .setType(type.equals("file") ? PartType.ATTACHMENT : PartType.ASSET)
-                      .setText(text)
-                      .setFileName(part.path("ref").asString(""))
-                      .setMediaType(part.path("mime_type").asString(""))
-                      .build());
-        }
-      }
-    } else {
-      String text = content.path("text").asString("");
-      if (!text.isEmpty()) {
-        parts.add(Part.newBuilder().setType(textType).setText(text).build());
-      }
-    }
-    for (JsonNode attachment : message.path("attachments")) {
-      parts.add(
-          Part.newBuilder()
-              .setType(PartType.ATTACHMENT)
-              .setFileName(attachment.path("name").asString(""))
-              .setMediaType(attachment.path("mime_type").asString(""))
-              .setSizeBytes(Math.max(0, attachment.path("size_bytes").asLong(0)))
-              .build());
-    }
-    for (JsonNode call : message.path("tool_calls")) {
-      String toolName = call.path("name").asString("");
-      JsonNode input = call.path("input");
-      if (!input.isMissingNode() && !input.isNull()) {
-        parts.add(
-            Part.newBuilder()
-                .setType(PartType.TOOL_USE)
-                .setName(toolName)
-                .setInputJson(input.isString() ? input.stringValue() : input.toString())
-                .build());
-      }
-      String output = call.path("output").asString("");
-      if (!output.isEmpty()) {
-        parts.add(
-            Part.newBuilder()
-                .setType(PartType.TOOL_RESULT)
-                .setName(toolName)
-                .setText(output)
-                .build());
-      }
-    }
-    for (JsonNode citation : message.path("citations")) {
-      parts.add(
-          Part.newBuilder()
-              .setType(PartType.CITATION)
-              .setUrl(citation.path("url").asString(""))
-              .setName(citation.path("title").asString(""))
-              .setText(citation.path("snippet").asString(""))
-              .build());
-    }
-    return parts;
   }
 
   private static Role role(String role, String where) {

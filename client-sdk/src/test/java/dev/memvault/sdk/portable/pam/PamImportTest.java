@@ -2,7 +2,6 @@ package dev.memvault.sdk.portable.pam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -516,17 +515,15 @@ class PamImportTest {
     Files.writeString(store(), change.apply(store).toPrettyString());
   }
 
+  /** The vault's memories by the PAM id they were imported with, in the file's order. */
   private Map<String, Memory> byPamId() {
     Map<String, Memory> memories = new LinkedHashMap<>();
-    List<Memory> all = new ArrayList<>(current(vault).values());
-    all.sort(java.util.Comparator.comparing(m -> m.getAttributesMap().getOrDefault("pam.id", "")));
     for (String id : List.of("diet", "units", "race", "job", "emoji")) {
-      all.stream()
+      current(vault).values().stream()
           .filter(m -> id.equals(m.getAttributesMap().get("pam.id")))
           .findFirst()
           .ifPresent(m -> memories.put(id, m));
     }
-    assertNotNull(memories);
     return memories;
   }
 

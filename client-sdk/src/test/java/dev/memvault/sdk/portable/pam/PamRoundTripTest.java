@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,11 +213,5 @@ class PamRoundTripTest {
 
   private static String context() {
     return " (seed " + seed + ")";
-  }
-
-  static List<String> ids(JsonNode array) {
-    List<String> ids = new ArrayList<>();
-    array.forEach(node -> ids.add(node.get("id").stringValue()));
-    return ids;
   }
 }
