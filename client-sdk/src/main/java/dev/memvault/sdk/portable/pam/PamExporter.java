@@ -24,12 +24,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -134,7 +136,7 @@ public final class PamExporter {
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
       throw new VaultException.AlreadyExists(
           directory + " already exists and is not an empty directory; nothing was written");
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException | JacksonException e) {
       String reason =
           e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
       throw new VaultException(
@@ -146,9 +148,85 @@ public final class PamExporter {
     }
   }
 
+  /**
+   * Writes the export in two passes over the vault, so that the heap holds the conversation headers
+   * and a few ids per memory, never every memory: the first finds which memories and conversations
+   * are exported and which conversation each memory links to; the second writes each memory as it
+   * comes.
+   */
   private Result write(Path directory) throws IOException {
-    List<Memory> memories = new ArrayList<>();
-    List<Memory> conversations = new ArrayList<>();
+    Catalog catalog = catalog();
+    Files.createDirectory(directory.resolve(PamFormat.CONVERSATIONS_DIRECTORY));
+    ArrayNode index = Json.array();
+    int messages = 0;
+    for (Memory conversation : catalog.conversations) {
+      messages += writeConversation(directory, conversation, catalog, index.addObject());
+    }
+
+    Path store = directory.resolve(PamFormat.STORE_FILE);
+    ArrayNode relations = Json.array();
+    int memories;
+    try (OutputStream out = Files.newOutputStream(store, StandardOpenOption.CREATE_NEW);
+        JsonGenerator json =
+            PamFormat.MAPPER.writer().withDefaultPrettyPrinter().createGenerator(out);
+        CanonicalMemories canonical =
+            new CanonicalMemories(directory.resolve(".memories.canonical"))) {
+      json.writeStartObject();
+      json.writeStringProperty("schema", PamFormat.STORE_SCHEMA);
+      json.writeStringProperty("schema_version", PamFormat.VERSION);
+      json.writeStringProperty("spec_uri", PamFormat.SPEC_URI);
+      json.writeStringProperty("export_id", UUID.randomUUID().toString());
+      json.writeStringProperty("exported_by", PamFormat.EXPORTED_BY);
+      json.writeStringProperty(
+          "export_date", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+      json.writeName("owner");
+      json.writeTree(Json.object().put("id", ownerId));
+      json.writeName("memories");
+      json.writeStartArray();
+      vault.exportAll(
+          revisions -> {
+            Memory memory = revisions.get(revisions.size() - 1);
+            if (!catalog.memoryIds.contains(memory.getId())) {
+              return;
+            }
+            ObjectNode object =
+                MemoryObjects.toPam(memory, catalog.conversationRefs.get(memory.getId()));
+            json.writeTree(object);
+            canonical.add(memory.getId(), Jcs.canonicalBytes(object));
+            addRelations(memory, catalog, relations);
+          });
+      json.writeEndArray();
+      json.writeName("relations");
+      json.writeTree(relations);
+      json.writeName("conversations_index");
+      json.writeTree(index);
+      memories = canonical.count();
+      json.writeName("integrity");
+      json.writeTree(
+          Json.object()
+              .put("canonicalization", PamFormat.CANONICALIZATION)
+              .put("checksum", canonical.checksum())
+              .put("total_memories", memories));
+      json.writeStringProperty("export_type", "full");
+      json.writeEndObject();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    force(store);
+    return new Result(memories, relations.size(), catalog.conversations.size(), messages);
+  }
+
+  /** What the first pass learns: the exported ids, the conversations and the memories' refs. */
+  private static final class Catalog {
+    final Set<String> memoryIds = new HashSet<>();
+    final List<Memory> conversations = new ArrayList<>();
+    final Map<String, String> conversationRefs = new HashMap<>();
+    final Map<String, List<String>> derived = new HashMap<>();
+  }
+
+  private Catalog catalog() {
+    Catalog catalog = new Catalog();
+    Map<String, List<String>> conversationLinks = new HashMap<>();
     vault.exportAll(
         revisions -> {
           Memory current = revisions.get(revisions.size() - 1);
@@ -156,85 +234,71 @@ public final class PamExporter {
             return;
           }
           if (current.getKind() == Kind.CONVERSATION) {
-            conversations.add(current);
+            catalog.conversations.add(current);
           } else if (current.getKind() != Kind.MESSAGE) {
-            memories.add(current);
+            catalog.memoryIds.add(current.getId());
+            if (current.getLinksCount() > 0) {
+              List<String> targets = new ArrayList<>(current.getLinksCount());
+              current.getLinksList().forEach(link -> targets.add(link.getTargetId()));
+              conversationLinks.put(current.getId(), targets);
+            }
           }
         });
-    Set<String> conversationIds = new LinkedHashSet<>();
-    conversations.forEach(c -> conversationIds.add(c.getId()));
-    Set<String> memoryIds = new LinkedHashSet<>();
-    memories.forEach(m -> memoryIds.add(m.getId()));
+    Set<String> conversationIds = new HashSet<>();
+    catalog.conversations.forEach(c -> conversationIds.add(c.getId()));
+    conversationLinks.forEach(
+        (memory, targets) ->
+            targets.stream()
+                .filter(conversationIds::contains)
+                .findFirst()
+                .ifPresent(
+                    conversation -> {
+                      catalog.conversationRefs.put(memory, conversation);
+                      catalog
+                          .derived
+                          .computeIfAbsent(conversation, c -> new ArrayList<>())
+                          .add(memory);
+                    }));
+    catalog.derived.values().forEach(list -> list.sort(Comparator.naturalOrder()));
+    return catalog;
+  }
 
-    List<ObjectNode> memoryObjects = new ArrayList<>(memories.size());
-    ArrayNode relations = Json.array();
-    Map<String, List<String>> derived = new HashMap<>();
-    for (Memory memory : memories) {
-      String conversationRef = null;
-      for (Link link : memory.getLinksList()) {
-        if (conversationRef == null && conversationIds.contains(link.getTargetId())) {
-          conversationRef = link.getTargetId();
-          derived.computeIfAbsent(conversationRef, c -> new ArrayList<>()).add(memory.getId());
-        }
+  /** One relation per link of {@code memory} to another exported memory. */
+  private static void addRelations(Memory memory, Catalog catalog, ArrayNode relations) {
+    for (Link link : memory.getLinksList()) {
+      if (catalog.memoryIds.contains(link.getTargetId())) {
         String type = MemoryObjects.relationType(link);
-        if (memoryIds.contains(link.getTargetId())) {
-          relations
-              .addObject()
-              .put("id", memory.getId() + "/" + relations.size())
-              .put("from", memory.getId())
-              .put("to", link.getTargetId())
-              .put("type", type == null ? "related_to" : type)
-              .putNull("confidence")
-              .put("created_at", Json.time(memory.getUpdatedAt()));
-        }
+        relations
+            .addObject()
+            .put("id", memory.getId() + "/" + relations.size())
+            .put("from", memory.getId())
+            .put("to", link.getTargetId())
+            .put("type", type == null ? "related_to" : type)
+            .putNull("confidence")
+            .put("created_at", Json.time(memory.getUpdatedAt()));
       }
-      memoryObjects.add(MemoryObjects.toPam(memory, conversationRef));
     }
-    memoryObjects.sort(Comparator.comparing(o -> o.get("id").stringValue()));
-    ArrayNode memoriesArray = Json.array();
-    memoryObjects.forEach(memoriesArray::add);
+  }
 
-    Files.createDirectory(directory.resolve(PamFormat.CONVERSATIONS_DIRECTORY));
-    ArrayNode index = Json.array();
-    int messages = 0;
-    for (Memory conversation : conversations) {
-      List<Memory> thread = vault.messages(conversation.getId());
-      ObjectNode file = ConversationObjects.toPam(conversation, thread);
-      String ref = PamFormat.CONVERSATIONS_DIRECTORY + "/" + conversation.getId() + ".json";
-      writeJson(directory.resolve(ref), file);
-      messages += thread.size();
-      ObjectNode entry = index.addObject();
-      entry.put("id", conversation.getId());
-      entry.put("platform", Json.platform(conversation.getSource()));
-      entry.put("title", ConversationObjects.title(conversation));
-      entry.put("message_count", thread.size());
-      ObjectNode temporal = entry.putObject("temporal");
-      temporal.put("created_at", Json.time(conversation.getCreatedAt()));
-      temporal.put("updated_at", Json.time(conversation.getUpdatedAt()));
-      entry.set("tags", file.get("tags"));
-      ArrayNode derivedMemories = entry.putArray("derived_memories");
-      derived.getOrDefault(conversation.getId(), List.of()).forEach(derivedMemories::add);
-      entry.putObject("storage").put("type", "file").put("ref", ref).put("format", "json");
-    }
-
-    ObjectNode store = Json.object();
-    store.put("schema", PamFormat.STORE_SCHEMA);
-    store.put("schema_version", PamFormat.VERSION);
-    store.put("spec_uri", PamFormat.SPEC_URI);
-    store.put("export_id", UUID.randomUUID().toString());
-    store.put("exported_by", PamFormat.EXPORTED_BY);
-    store.put("export_date", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    store.putObject("owner").put("id", ownerId);
-    store.set("memories", memoriesArray);
-    store.set("relations", relations);
-    store.set("conversations_index", index);
-    ObjectNode integrity = store.putObject("integrity");
-    integrity.put("canonicalization", PamFormat.CANONICALIZATION);
-    integrity.put("checksum", checksum(memoriesArray));
-    integrity.put("total_memories", memoriesArray.size());
-    store.put("export_type", "full");
-    writeJson(directory.resolve(PamFormat.STORE_FILE), store);
-    return new Result(memoriesArray.size(), relations.size(), conversations.size(), messages);
+  /** Writes a conversation's file and its index entry; returns its number of messages. */
+  private int writeConversation(
+      Path directory, Memory conversation, Catalog catalog, ObjectNode entry) throws IOException {
+    List<Memory> thread = vault.messages(conversation.getId());
+    ObjectNode file = ConversationObjects.toPam(conversation, thread);
+    String ref = PamFormat.CONVERSATIONS_DIRECTORY + "/" + conversation.getId() + ".json";
+    writeJson(directory.resolve(ref), file);
+    entry.put("id", conversation.getId());
+    entry.put("platform", Json.platform(conversation.getSource()));
+    entry.put("title", ConversationObjects.title(conversation));
+    entry.put("message_count", thread.size());
+    ObjectNode temporal = entry.putObject("temporal");
+    temporal.put("created_at", Json.time(conversation.getCreatedAt()));
+    temporal.put("updated_at", Json.time(conversation.getUpdatedAt()));
+    entry.set("tags", file.get("tags"));
+    ArrayNode derivedMemories = entry.putArray("derived_memories");
+    catalog.derived.getOrDefault(conversation.getId(), List.of()).forEach(derivedMemories::add);
+    entry.putObject("storage").put("type", "file").put("ref", ref).put("format", "json");
+    return thread.size();
   }
 
   /** The integrity checksum of a memories array (spec section 15.2). */
@@ -251,6 +315,10 @@ public final class PamExporter {
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
       PamFormat.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, node);
     }
+    force(file);
+  }
+
+  private static void force(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
