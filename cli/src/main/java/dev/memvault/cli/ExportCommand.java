@@ -8,8 +8,11 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "export",
-    description = {"Export memories in the open memvault format or as readable Markdown."},
-    subcommands = {ExportJsonlCommand.class, ExportMarkdownCommand.class})
+    description = {
+      "Export memories in the open memvault format, as Portable AI Memory (PAM) or as"
+          + " readable Markdown."
+    },
+    subcommands = {ExportJsonlCommand.class, ExportMarkdownCommand.class, ExportPamCommand.class})
 final class ExportCommand implements Runnable {
   @ParentCommand MemvaultCommand root;
   @Spec CommandSpec spec;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       ImportClaudeCommand.class,
       ImportGeminiCommand.class,
       ImportGrokCommand.class,
-      ImportJsonlCommand.class
+      ImportJsonlCommand.class,
+      ImportPamCommand.class
     })
 final class ImportCommand implements Runnable {
   @ParentCommand MemvaultCommand root;

@@ -138,7 +138,7 @@ final class ProviderImportReport {
   }
 
   /** A one-line bar redrawn on stderr as the percentage of bytes read grows. */
-  private static final class ProgressBar implements ImportProgress {
+  static final class ProgressBar implements ImportProgress {
     private static final int WIDTH = 30;
 
     private final PrintWriter err;
