@@ -242,9 +242,16 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
    * No memory is re-encrypted.
    */
   public synchronized void changePassphrase(char[] newPassphrase) {
-    VaultHeader changed =
-        Unlock.withNewPassphrase(
-            VaultKeys.readHeader(directory), rootKey, vaultId, newPassphrase, random);
+    VaultHeader onDisk = VaultKeys.readHeader(directory);
+    // Re-sealing a header nobody checked would bless whatever was written into it while the vault
+    // was open (a recovery wrap swapped for an attacker's, say).
+    if (!HeaderIntegrity.verify(onDisk, rootKey)) {
+      throw new VaultException.Corrupt(
+          VaultHeaderFile.path(directory)
+              + " was altered while the vault was open; the passphrase was not changed."
+              + " Restore the vault from a backup or recover it with the recovery key");
+    }
+    VaultHeader changed = Unlock.withNewPassphrase(onDisk, rootKey, vaultId, newPassphrase, random);
     VaultHeaderFile.write(directory, changed);
     header = changed;
   }

@@ -33,6 +33,15 @@ final class VaultKeys {
               + header.getFormatVersion()
               + ", which this memvault cannot read; upgrade memvault");
     }
+    if (!header.getUnknownFields().asMap().isEmpty()
+        || !header.getKdf().getUnknownFields().asMap().isEmpty()) {
+      // The integrity tag covers the fields this version knows; one it does not know could ride
+      // along unchecked, and be kept by the next rewrite of the header.
+      throw new VaultException.Corrupt(
+          VaultHeaderFile.path(directory)
+              + " holds fields this memvault does not know: it was altered, or written by a newer"
+              + " memvault; nothing was opened");
+    }
     if (header.getVaultId().size() != 16 || header.getDeviceId().size() != 16) {
       throw new VaultException.Corrupt(
           "the vault header at " + directory + " is damaged; restore it from a backup");

@@ -1,5 +1,6 @@
 package dev.memvault.core.vault;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -330,6 +331,49 @@ class VaultTamperTest {
     VaultException.Corrupt refused =
         assertThrows(VaultException.Corrupt.class, () -> Vault.open(dir, PASSPHRASE));
     assertTrue(refused.getMessage().contains("altered"), refused.getMessage());
+  }
+
+  @Test
+  void header_alteredWhileOpen_passphraseChangeRefusedAndHeaderLeftAsFound() throws Exception {
+    Path dir = copy();
+    try (Vault vault = Vault.open(dir, PASSPHRASE)) {
+      VaultHeader original = VaultHeaderFile.read(dir);
+      VaultHeaderFile.write(
+          dir,
+          original.toBuilder()
+              .setRootKeyByRecovery(flip(original.getRootKeyByRecovery(), 7))
+              .build());
+      byte[] altered = Files.readAllBytes(VaultHeaderFile.path(dir));
+
+      VaultException.Corrupt refused =
+          assertThrows(
+              VaultException.Corrupt.class,
+              () -> vault.changePassphrase("a new passphrase".toCharArray()));
+
+      assertTrue(refused.getMessage().contains("altered while the vault was open"));
+      assertArrayEquals(altered, Files.readAllBytes(VaultHeaderFile.path(dir)));
+    }
+  }
+
+  @Test
+  void header_unknownFieldAppendedWithValidChecksum_neverOpens() throws Exception {
+    Path dir = copy();
+    VaultHeader original = VaultHeaderFile.read(dir);
+    VaultHeaderFile.write(
+        dir,
+        original.toBuilder()
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                        999,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                    .build())
+            .build());
+
+    VaultException.Corrupt refused =
+        assertThrows(VaultException.Corrupt.class, () -> Vault.open(dir, PASSPHRASE));
+
+    assertTrue(refused.getMessage().contains("fields this memvault does not know"));
   }
 
   @Test
