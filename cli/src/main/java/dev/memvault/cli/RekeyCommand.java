@@ -48,7 +48,7 @@ final class RekeyCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static void showRecoveryKey(CliContext context, String recoveryKey) {
+  static void showRecoveryKey(CliContext context, String recoveryKey) {
     context
         .out()
         .println("New recovery key (shown this once; write it down and keep it apart from");
@@ -61,7 +61,7 @@ final class RekeyCommand implements Callable<Integer> {
   }
 
   /** Syncs a vault that synced before, which publishes the new key epoch and recovery key. */
-  private static void publish(CliContext context, Path directory, char[] passphrase) {
+  static void publish(CliContext context, Path directory, char[] passphrase) {
     try (MemoryVault opened = MemoryVault.open(directory, passphrase)) {
       if (opened.replica().syncCursor().isEmpty()) {
         context.out().println("this vault does not sync; no other device to tell");

@@ -266,6 +266,32 @@ class CliEndToEndTest {
   }
 
   @Test
+  void recoverWithRekey_newPassphraseAndANewRecoveryKeyOnlyItRecovers() {
+    CliRunner.Result init = cli.run("init");
+    Matcher first = RECOVERY_KEY.matcher(init.out());
+    assertTrue(first.find());
+    assertSuccess(cli.run("add", "kept across a recovery"));
+
+    CliRunner.Result recovered =
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", first.group(1))
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "the passphrase after recovery")
+            .run("recover", "--rekey");
+
+    assertSuccess(recovered);
+    Matcher second = RECOVERY_KEY.matcher(recovered.out());
+    assertTrue(second.find(), recovered.out());
+    assertNotEquals(first.group(1), second.group(1));
+    CliRunner after = cli.withEnv("MEMVAULT_PASSPHRASE", "the passphrase after recovery");
+    assertTrue(after.run("search", "recovery").out().contains("kept across"));
+    assertFailure(
+        cli.withEnv("MEMVAULT_RECOVERY_KEY", first.group(1))
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "third passphrase")
+            .run("recover"),
+        1,
+        "recovery key");
+  }
+
+  @Test
   void rotateKey_keepsOldMemoriesReadable() {
     assertSuccess(cli.run("init"));
     assertSuccess(cli.run("add", "--scope", "work", "written before rotation"));
