@@ -2,7 +2,6 @@ package dev.memvault.cli;
 
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
-import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.sync.GrantReader;
 import dev.memvault.sdk.sync.GrantedVault;
 import java.util.List;
@@ -37,17 +36,7 @@ final class ProviderSearchCommand implements Callable<Integer> {
     try (GrantReader reader = access.connect();
         GrantedVault granted = GrantedVault.read(reader)) {
       List<SearchResult> results = granted.vault().search(query, Selection.all());
-      for (SearchResult result : results) {
-        context
-            .out()
-            .println(
-                json
-                    ? MemoryJson.line(result)
-                    : MemoryText.row(result.memory(), Highlighting.snippet(context, result)));
-      }
-      if (results.isEmpty() && !json) {
-        context.err().println("no granted memories match '" + query + "'");
-      }
+      SearchOutput.print(context, results, json, "no granted memories match '" + query + "'");
       if (granted.read().unreadableRevisions() > 0) {
         context
             .err()

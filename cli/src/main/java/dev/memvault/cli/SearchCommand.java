@@ -2,7 +2,6 @@ package dev.memvault.cli;
 
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
-import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MemoryVault;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,17 +51,7 @@ final class SearchCommand implements Callable<Integer> {
       List<SearchResult> results = opened.search(query, Cut.oneMore(filters));
       boolean cut = Cut.isCut(results, filters);
       results = Cut.shown(results, filters);
-      for (SearchResult result : results) {
-        context
-            .out()
-            .println(
-                json
-                    ? MemoryJson.line(result)
-                    : MemoryText.row(result.memory(), Highlighting.snippet(context, result)));
-      }
-      if (results.isEmpty() && !json) {
-        context.err().println("no memories match '" + query + "'");
-      }
+      SearchOutput.print(context, results, json, "no memories match '" + query + "'");
       if (cut) {
         context.err().println(Cut.notice(filters));
       }
