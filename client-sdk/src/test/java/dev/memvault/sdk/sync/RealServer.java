@@ -23,6 +23,7 @@ import dev.memvault.server.SyncServer;
 import dev.memvault.server.auth.ServerSecret;
 import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.EmbeddedSyncStore;
+import dev.memvault.server.store.SyncStore;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -46,6 +47,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -61,7 +63,11 @@ final class RealServer implements AutoCloseable {
   private int port;
 
   private Path data;
-  private EmbeddedSyncStore store;
+
+  /** Opens the store at each start: the embedded one on {@link #data} unless given another. */
+  private final Supplier<SyncStore> stores;
+
+  private SyncStore store;
   private SyncServer server;
   private Limits limits;
 
@@ -76,6 +82,14 @@ final class RealServer implements AutoCloseable {
   RealServer(Path data, Limits limits) {
     this.data = data;
     this.limits = limits;
+    this.stores = () -> EmbeddedSyncStore.open(this.data, Limits.DEFAULTS.storeLimits());
+    start();
+  }
+
+  /** A server on the stores {@code stores} opens (PostgreSQL, say), one at each start. */
+  RealServer(Supplier<SyncStore> stores) {
+    this.limits = Limits.DEFAULTS;
+    this.stores = stores;
     start();
   }
 
@@ -88,7 +102,7 @@ final class RealServer implements AutoCloseable {
   }
 
   void start() {
-    store = EmbeddedSyncStore.open(data, Limits.DEFAULTS.storeLimits());
+    store = stores.get();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create());
