@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     name = "context",
     mixinStandardHelpOptions = true,
     description = {
-      "Print what the vault knows that matters for QUERY, as one plain-text block",
-      "to paste into any assistant. It starts with the line",
+      "Print what the vault knows about QUERY, to paste anywhere.",
+      "What matters for QUERY, as one plain-text block to paste into any assistant. It starts with the line",
       "\"" + ContextBuilder.HEADER + "\"",
       "",
       "QUERY's words are looked for one by one, each as a word start (trip finds",

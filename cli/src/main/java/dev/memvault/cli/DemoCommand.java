@@ -49,8 +49,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "demo",
     description = {
-      "Walk through memvault on a temporary vault, narrated: encryption, search, history, then",
-      "an embedded sync server, a linked phone, sync both ways, revoking the phone, granting an",
+      "Walk through memvault on a temporary vault, narrated.",
+      "Encryption, search, history, then an embedded sync server, a linked phone, sync both ways, revoking the phone, granting an",
       "AI provider one scope and taking it back, and what the server stored.",
       "Needs nothing but a JDK; touches no existing vault; the server listens on 127.0.0.1 only."
     })

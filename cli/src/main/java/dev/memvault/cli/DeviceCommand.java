@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "device",
-    description = {"Add a device to this vault, or revoke one ('memvault devices' lists them)."},
+    description = {"Add a device to this vault, or revoke one.", "'memvault devices' lists them."},
     subcommands = {DeviceLinkCommand.class, DeviceRevokeCommand.class})
 final class DeviceCommand implements Runnable {
   @ParentCommand MemvaultCommand root;

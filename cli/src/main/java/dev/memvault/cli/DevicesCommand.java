@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     name = "devices",
     mixinStandardHelpOptions = true,
     description = {
-      "List this vault's devices, from the signed device list the sync server keeps and this",
-      "device verifies (a device the server added on its own would fail that check)."
+      "List this vault's devices, from its signed device list.",
+      "The sync server keeps the list and this device verifies it: a device the server added on",
+      "its own would fail that check."
     })
 final class DevicesCommand implements Callable<Integer> {
   private static final DateTimeFormatter WHEN =

@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "export",
     description = {
-      "Export memories in the open memvault format, as Portable AI Memory (PAM) or as"
-          + " readable Markdown."
+      "Export memories as memvault JSONL, PAM or Markdown.",
+      "The open memvault format (lossless), Portable AI Memory (PAM), or readable Markdown."
     },
     subcommands = {ExportJsonlCommand.class, ExportMarkdownCommand.class, ExportPamCommand.class})
 final class ExportCommand implements Runnable {

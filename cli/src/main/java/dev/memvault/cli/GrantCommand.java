@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "grant",
     description = {
-      "Let one AI provider read some scopes for a while, or take it back ('memvault grants'",
-      "lists them). The provider makes its key with 'memvault provider keygen' and sends you",
+      "Let one AI provider read some scopes, or take it back.",
+      "A grant lasts until it expires or you revoke it ('memvault grants' lists them). The provider makes its key with 'memvault provider keygen' and sends you",
       "the .pub file."
     },
     subcommands = {GrantCreateCommand.class, GrantRevokeCommand.class})

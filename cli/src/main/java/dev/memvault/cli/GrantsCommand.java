@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
     name = "grants",
     mixinStandardHelpOptions = true,
     description = {
-      "List the grants to AI providers: name, scopes, expiry, state, and the sync server's",
-      "account of the provider's reads (last read, records served), which no device can check."
+      "List the grants to AI providers and their reads.",
+      "Name, scopes, expiry, state, and the sync server's account of the provider's reads (last read, records served), which no device can check."
     })
 final class GrantsCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "import",
     description = {
-      "Import conversations and memories from another assistant or a memvault export."
+      "Import from another assistant, a memvault export or PAM.",
+      "Conversations and memories, each importer reading its product's own export."
     },
     subcommands = {
       ImportChatGptCommand.class,

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     name = "join",
     description = {
-      "Make this machine a new device of an existing vault, in a new vault directory:",
+      "Make this machine a new device of an existing vault.",
+      "In a new vault directory:",
       "  with --code, the pairing code that 'memvault device link' shows on a device of the vault;",
       "  with --recovery, the vault's recovery key (MEMVAULT_RECOVERY_KEY or a prompt), when no",
       "  other device is at hand.",

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     name = "mcp",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the vault to an AI assistant over the Model Context Protocol.",
+      "Serve the vault to an assistant over the Model Context Protocol.",
       "",
       "By default on stdio: the assistant starts this command itself and speaks MCP on",
       "its standard input and output; logs go to standard error. The vault is unlocked",

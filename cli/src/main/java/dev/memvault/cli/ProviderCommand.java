@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "provider",
     description = {
-      "An AI provider's side of a grant: make the provider's key pair, then read what a",
-      "person granted, by search or as an MCP server. No vault of your own is needed."
+      "An AI provider's side of a grant.",
+      "Make the provider's key pair, then read what a person granted, by search or as an MCP server. No vault of your own is needed."
     },
     subcommands = {
       ProviderKeygenCommand.class,

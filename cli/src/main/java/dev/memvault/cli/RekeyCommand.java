@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     name = "rekey",
     description = {
-      "Replace the vault's keys when the passphrase, the recovery key or an old copy of the",
-      "vault may have leaked: a new root key, a new database key (the database, search index",
+      "Replace the vault's keys when a secret may have leaked.",
+      "For when the passphrase, the recovery key or an old copy of the vault may have leaked:",
+      "a new root key, a new database key (the database, search index",
       "included, is re-encrypted) and a new recovery key, printed once. An old vault.header or",
       "backup with the old passphrase, and the old recovery key, open nothing written from now",
       "on. A vault that syncs then publishes a new key epoch to its other devices. Safe to",

@@ -15,7 +15,8 @@ import picocli.CommandLine.Unmatched;
 @Command(
     name = "server",
     description = {
-      "Run a sync server: memvault server --data DIR --listen HOST:PORT [...].",
+      "Run a sync server.",
+      "memvault server --data DIR --listen HOST:PORT [...].",
       "It stores only ciphertext and opaque ids. 'memvault server --help' lists its options."
     })
 final class ServerCommand implements Callable<Integer> {

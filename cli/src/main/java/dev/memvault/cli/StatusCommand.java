@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show where this device stands with its sync server, to compare devices by eye.",
+      "Show where this device stands with its sync server.",
+      "To compare devices by eye.",
       "",
       "The log line gives the position this device verified and a fingerprint of the history up"
           + " to it: two devices at the same position must show the same fingerprint, or the"

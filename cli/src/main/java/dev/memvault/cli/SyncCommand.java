@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     name = "sync",
     description = {
-      "Sync this vault with a memvault sync server: push local changes, pull other devices'.",
+      "Push local changes and pull other devices' through a sync server.",
       "The server sees only ciphertext. The URL is remembered after the first sync."
     })
 final class SyncCommand implements Callable<Integer> {

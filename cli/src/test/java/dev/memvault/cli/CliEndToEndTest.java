@@ -361,6 +361,12 @@ class CliEndToEndTest {
             "provider")) {
       assertTrue(help.out().contains("  " + command + " "), command);
     }
+    // Each command's summary is one whole sentence, never cut where the first line of its
+    // description happened to end.
+    String commands = help.out().substring(help.out().indexOf("Commands:"));
+    for (String line : commands.lines().skip(1).toList()) {
+      assertTrue(line.matches("  [a-z-]+ +\\S.*\\."), "summary cut or wrapped: " + line);
+    }
   }
 
   private Map<Path, byte[]> snapshot() throws IOException {
