@@ -16,15 +16,19 @@ import picocli.CommandLine.Parameters;
 final class ForgetCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
 
-  @Parameters(paramLabel = "ID", description = "The memory's id.")
+  @Parameters(
+      paramLabel = "ID",
+      description =
+          "The memory's id, or its first characters (at least 4) if no other id starts so.")
   String id;
 
   @Override
   public Integer call() {
     CliContext context = vault.context();
     try (MemoryVault opened = vault.open()) {
-      opened.forget(id);
-      context.out().println("forgot " + id);
+      String full = opened.resolveId(id);
+      opened.forget(full);
+      context.out().println("forgot " + full);
     }
     return Main.OK;
   }

@@ -29,14 +29,18 @@ final class ShowCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line (per revision with --history).")
   boolean json;
 
-  @Parameters(paramLabel = "ID", description = "The memory's id.")
+  @Parameters(
+      paramLabel = "ID",
+      description =
+          "The memory's id, or its first characters (at least 4) if no other id starts so.")
   String id;
 
   @Override
   public Integer call() {
     CliContext context = vault.context();
     try (MemoryVault opened = vault.open()) {
-      List<Memory> revisions = history ? opened.history(id) : List.of(opened.get(id));
+      String full = opened.resolveId(id);
+      List<Memory> revisions = history ? opened.history(full) : List.of(opened.get(full));
       for (int i = 0; i < revisions.size(); i++) {
         Memory memory = revisions.get(i);
         if (json) {

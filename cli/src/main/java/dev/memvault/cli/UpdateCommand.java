@@ -23,7 +23,11 @@ final class UpdateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the new revision as JSON.")
   boolean json;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "The memory's id.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ID",
+      description =
+          "The memory's id, or its first characters (at least 4) if no other id starts so.")
   String id;
 
   @Parameters(
@@ -38,7 +42,7 @@ final class UpdateCommand implements Callable<Integer> {
     CliContext context = vault.context();
     String text = TextInput.read(words, context);
     try (MemoryVault opened = vault.open()) {
-      Memory memory = opened.update(id, text);
+      Memory memory = opened.update(opened.resolveId(id), text);
       context
           .out()
           .println(

@@ -468,6 +468,35 @@ class CliEndToEndTest {
   }
 
   @Test
+  void ids_abbreviatedToAUniquePrefix_nameTheirMemory() {
+    assertSuccess(cli.run("init"));
+    String first = cli.run("add", "first of two").out().strip();
+    String second = cli.run("add", "second of two").out().strip();
+    String common = commonPrefix(first, second);
+
+    CliRunner.Result shown = cli.run("show", first.substring(0, common.length() + 1));
+    CliRunner.Result ambiguous = cli.run("show", common);
+    CliRunner.Result updated = cli.run("update", second.substring(0, 35), "second, edited");
+
+    assertSuccess(shown);
+    assertTrue(shown.out().contains("first of two"), shown.out());
+    // Ids are UUIDv7: two made seconds apart share their first (time) digits.
+    assertTrue(common.length() >= 4, first + " " + second);
+    assertFailure(ambiguous, 1, "starts the id of more than one memory");
+    assertSuccess(updated);
+    assertTrue(cli.run("show", second).out().contains("second, edited"));
+    assertFailure(cli.run("show", "ffff"), 1, "no memory with id 'ffff'");
+  }
+
+  private static String commonPrefix(String a, String b) {
+    int i = 0;
+    while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return a.substring(0, i);
+  }
+
+  @Test
   void search_unknownLongOption_usageErrorNotAQuery() {
     assertSuccess(cli.run("init"));
 

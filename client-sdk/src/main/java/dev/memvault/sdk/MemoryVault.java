@@ -174,6 +174,13 @@ public final class MemoryVault implements AutoCloseable {
     return vault.get(id);
   }
 
+  /**
+   * The full id of the memory whose id starts with {@code idOrPrefix} ({@link Vault#resolveId}).
+   */
+  public String resolveId(String idOrPrefix) {
+    return vault.resolveId(idOrPrefix);
+  }
+
   /** Every revision of a memory, oldest first. */
   public List<Memory> history(String id) {
     return vault.history(id);

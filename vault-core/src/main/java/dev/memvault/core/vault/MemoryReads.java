@@ -46,6 +46,29 @@ final class MemoryReads {
     return row.get();
   }
 
+  /**
+   * The full id of the memory whose id is {@code idOrPrefix} or starts with it (at least 4 hex
+   * digits, as git takes an abbreviated commit).
+   *
+   * @throws VaultException.UnknownItem if no memory's id starts so
+   * @throws VaultException.InvalidInput if more than one does
+   */
+  String resolveId(String idOrPrefix) throws SQLException {
+    String typed = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!typed.matches("[0-9a-f][0-9a-f-]{3,35}")) {
+      throw new VaultException.UnknownItem("no memory with id '" + idOrPrefix + "'");
+    }
+    List<String> ids = memories.idsStartingWith(typed, 2);
+    if (ids.isEmpty()) {
+      throw new VaultException.UnknownItem("no memory with id '" + idOrPrefix + "'");
+    }
+    if (ids.size() > 1) {
+      throw new VaultException.InvalidInput(
+          "'" + idOrPrefix + "' starts the id of more than one memory; give more of it");
+    }
+    return ids.get(0);
+  }
+
   Memory get(String id) throws SQLException {
     return records.open(liveRow(id));
   }

@@ -292,6 +292,17 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /** The current revision of a live memory. */
+  /**
+   * The full id of the memory whose id is {@code idOrPrefix} or starts with it (at least 4 hex
+   * digits): what a person types to name a memory, as git takes an abbreviated commit.
+   *
+   * @throws VaultException.UnknownItem if no memory's id starts so
+   * @throws VaultException.InvalidInput if more than one does
+   */
+  public synchronized String resolveId(String idOrPrefix) {
+    return transactor.read(() -> reads.resolveId(idOrPrefix));
+  }
+
   public synchronized Memory get(String id) {
     return transactor.read(() -> reads.get(id));
   }

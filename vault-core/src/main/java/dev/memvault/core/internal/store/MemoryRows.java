@@ -206,6 +206,24 @@ public final class MemoryRows {
     }
   }
 
+  /** Up to {@code limit} ids that start with {@code prefix} (lower-case hex and dashes). */
+  public List<String> idsStartingWith(String prefix, int limit) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT id FROM memories WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")) {
+      query.setInt(1, prefix.length());
+      query.setString(2, prefix);
+      query.setInt(3, limit);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
   public Optional<StoredMemory> find(String id) throws SQLException {
     // Cached: a sync applying a whole log and an import look up every record.
     PreparedStatement query =
