@@ -15,6 +15,7 @@ import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.GrantCreated;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PullRequest;
+import dev.memvault.proto.sync.v1.PushRequest;
 import dev.memvault.proto.sync.v1.SyncServiceGrpc;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
@@ -219,7 +220,7 @@ class GrantsTest {
   }
 
   @Test
-  void grantSession_callingSyncService_permissionDenied() {
+  void grantSession_pullingOrPushingOnSyncService_permissionDenied() {
     VaultGrants.Created created = grantWork(CLOCK, CLOCK.instant().plus(Duration.ofDays(1)));
     GrantReference grant = created.reference();
     ManagedChannel channel = SyncClient.channel(server.url());
@@ -245,8 +246,14 @@ class GrantsTest {
               StatusRuntimeException.class,
               () -> sync.pull(PullRequest.getDefaultInstance()).hasNext());
 
+      StatusRuntimeException push =
+          assertThrows(
+              StatusRuntimeException.class, () -> sync.push(PushRequest.getDefaultInstance()));
+
       assertEquals(Status.Code.PERMISSION_DENIED, pull.getStatus().getCode());
       assertTrue(ServerCalls.refusedFor(pull, ErrorReason.NOT_A_DEVICE));
+      assertEquals(Status.Code.PERMISSION_DENIED, push.getStatus().getCode());
+      assertTrue(ServerCalls.refusedFor(push, ErrorReason.NOT_A_DEVICE));
     } finally {
       ServerCalls.close(channel);
     }
