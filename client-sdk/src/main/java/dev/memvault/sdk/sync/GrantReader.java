@@ -1,5 +1,6 @@
 package dev.memvault.sdk.sync;
 
+import com.google.crypto.tink.PublicKeyVerify;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
@@ -29,6 +30,7 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,13 +155,15 @@ public final class GrantReader implements AutoCloseable {
       GrantedKeys keys,
       DeviceChain.Grant granted) {
     ChangeSignatureCheck signatures = new ChangeSignatureCheck(grant.vaultId());
+    // One verifier per author: parsing a keyset per entry would cost more than checking it.
+    Map<ByteString, PublicKeyVerify> verifiers = new HashMap<>();
     Map<String, Memory> current = new LinkedHashMap<>();
     int unreadable = 0;
     Iterator<PullResponse> pages =
         session.pullGranted(PullRequest.newBuilder().setAfterSeq(0).build());
     while (pages.hasNext()) {
       for (LogEntry entry : pages.next().getEntriesList()) {
-        RecordEnvelope envelope = verified(entry, chain, signatures);
+        RecordEnvelope envelope = verified(entry, chain, signatures, verifiers);
         Memory memory;
         try {
           memory = keys.open(envelope);
@@ -189,7 +193,10 @@ public final class GrantReader implements AutoCloseable {
    * that could write at that point, and filed under the record it names.
    */
   private static RecordEnvelope verified(
-      LogEntry entry, DeviceChain chain, ChangeSignatureCheck signatures) {
+      LogEntry entry,
+      DeviceChain chain,
+      ChangeSignatureCheck signatures,
+      Map<ByteString, PublicKeyVerify> verifiers) {
     Change change = entry.getChange();
     DeviceChain.Member author =
         chain
@@ -197,7 +204,12 @@ public final class GrantReader implements AutoCloseable {
             .filter(member -> member.authoredAt(entry.getSeq()))
             .orElseThrow(() -> forged(entry));
     try {
-      signatures.verify(DeviceSignatureVerifier.of(author.signingPublicKeyset()), change);
+      PublicKeyVerify verifier = verifiers.get(author.deviceId());
+      if (verifier == null) {
+        verifier = DeviceSignatureVerifier.of(author.signingPublicKeyset());
+        verifiers.put(author.deviceId(), verifier);
+      }
+      signatures.verify(verifier, change);
       SyncPayload payload = SyncPayload.parseFrom(change.getPayload());
       RecordEnvelope envelope = payload.getRevision();
       if (!payload.hasRevision()

@@ -126,6 +126,11 @@ public final class VaultGrants {
   /** Every grant the vault made, oldest first, with the server's account of its reads. */
   public List<GrantInfo> list() {
     client.sync();
+    return listedAfterSync();
+  }
+
+  /** As {@link #list()}, on the session of the sync just made. */
+  private List<GrantInfo> listedAfterSync() {
     try {
       SyncServiceGrpc.SyncServiceBlockingStub session = client.session();
       DeviceChain chain = client.verifiedChain(session);
@@ -174,7 +179,7 @@ public final class VaultGrants {
       throw client.failure(e);
     }
     client.sync();
-    return list().stream()
+    return listedAfterSync().stream()
         .filter(g -> g.id().equalsIgnoreCase(nameOrId) || g.name().equals(nameOrId))
         .filter(g -> g.state() == State.REVOKED)
         .reduce((first, second) -> second)

@@ -30,8 +30,6 @@ public final class AuthInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private static final String BEARER = "Bearer ";
-
   private final SyncStore store;
   private final SessionTokens tokens;
 
@@ -56,11 +54,7 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   private AuthenticatedDevice authenticate(String authorization) {
-    if (authorization == null
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
-    }
-    SessionTokens.Session session = tokens.verify(authorization.substring(BEARER.length()).strip());
+    SessionTokens.Session session = tokens.verifyHeader(authorization);
     if (session.holder() != SessionTokens.Holder.DEVICE) {
       throw new RejectedException(ErrorReason.NOT_A_DEVICE);
     }

@@ -25,8 +25,6 @@ import java.time.Duration;
 public final class GrantAuthInterceptor implements ServerInterceptor {
   static final Context.Key<AuthenticatedGrant> GRANT = Context.key("memvault-grant");
 
-  private static final String BEARER = "Bearer ";
-
   private final DeviceChains chains;
   private final SessionTokens tokens;
   private final Clock clock;
@@ -53,11 +51,7 @@ public final class GrantAuthInterceptor implements ServerInterceptor {
   }
 
   private AuthenticatedGrant authenticate(String authorization) {
-    if (authorization == null
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
-    }
-    SessionTokens.Session session = tokens.verify(authorization.substring(BEARER.length()).strip());
+    SessionTokens.Session session = tokens.verifyHeader(authorization);
     if (session.holder() != SessionTokens.Holder.GRANT) {
       throw new RejectedException(ErrorReason.AUTH_REQUIRED);
     }

@@ -42,6 +42,7 @@ final class SessionTokens {
     }
   }
 
+  private static final String BEARER = "Bearer ";
   static final int ID_LENGTH = 16;
   static final int MAC_LENGTH = 32;
   static final int TOKEN_LENGTH = 2 * ID_LENGTH + Long.BYTES + MAC_LENGTH;
@@ -83,6 +84,18 @@ final class SessionTokens {
             .put(mac(holder, vaultId, deviceId, expiresAt))
             .array();
     return new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(token), expiresAt);
+  }
+
+  /**
+   * Checks the token an {@code authorization} header carries ({@code Bearer <token>}), as {@link
+   * #verify}; no header, or another scheme, is AUTH_REQUIRED.
+   */
+  Session verifyHeader(String authorization) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new RejectedException(ErrorReason.AUTH_REQUIRED);
+    }
+    return verify(authorization.substring(BEARER.length()).strip());
   }
 
   /**
