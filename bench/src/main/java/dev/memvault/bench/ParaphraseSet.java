@@ -26,7 +26,7 @@ public final class ParaphraseSet {
   /** The set kept apart from tuning, to check that what was tuned on the other generalises. */
   public static final String HELD_OUT = "meaning/held-out-set.json";
 
-  /** Unknown fields fail the load: a misspelt field would otherwise become an empty value. */
+  /** Unknown fields fail the load: a misspelt field name would otherwise leave its field null. */
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 

@@ -1,7 +1,6 @@
 package dev.memvault.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memvault.bench.ParaphraseSet.ParaphrasePair;
@@ -45,10 +44,10 @@ class ParaphraseSetTest {
   @Test
   void pairs_everyPair_hasMemoryQueryTagsAndKnownKind() {
     for (ParaphrasePair pair : bothSets()) {
-      assertFalse(pair.memory().isBlank(), "empty memory: " + pair);
-      assertFalse(pair.query().isBlank(), "empty query: " + pair);
+      assertTrue(hasText(pair.memory()), "no memory: " + pair);
+      assertTrue(hasText(pair.query()), "no query: " + pair);
       assertTrue(KINDS.contains(pair.kind()), "kind not one of " + KINDS + ": " + pair);
-      assertTrue(pair.tags().stream().noneMatch(String::isBlank), "empty tag: " + pair);
+      assertTrue(pair.tags().stream().allMatch(ParaphraseSetTest::hasText), "empty tag: " + pair);
     }
   }
 
@@ -141,6 +140,10 @@ class ParaphraseSetTest {
     List<ParaphrasePair> pairs = new ArrayList<>(TUNING);
     pairs.addAll(HELD_OUT);
     return pairs;
+  }
+
+  private static boolean hasText(String text) {
+    return text != null && !text.isBlank();
   }
 
   private static String normalized(String text) {
