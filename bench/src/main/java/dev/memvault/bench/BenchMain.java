@@ -35,6 +35,12 @@ public final class BenchMain {
   /** A grant part reads the whole grant per provider search: 20,000 memories keep it in minutes. */
   private static final int GRANT_MEMORIES = 20_000;
 
+  /** Memories of the latency vault given vectors by the model; the others get near-copies. */
+  private static final int MEANING_MODEL_VECTORS = 2_000;
+
+  /** The export whose messages are the distractors of the labelled sets. */
+  private static final long MEANING_EXPORT_BYTES = 3_000_000L;
+
   private final BenchOptions options;
   private final Report report = new Report();
 
@@ -156,6 +162,21 @@ public final class BenchMain {
           Optional.of(GrantsBenchmark.run(root.resolve("grants"), serverJar, corpus, memories));
     }
 
+    Optional<MeaningBenchmark.Result> meaning = Optional.empty();
+    if (options.runs("meaning")) {
+      progress("search by meaning");
+      meaning =
+          Optional.of(
+              MeaningBenchmark.run(
+                  root.resolve("meaning"),
+                  corpus,
+                  options.memories(),
+                  MEANING_MODEL_VECTORS,
+                  MEANING_EXPORT_BYTES,
+                  options.seed(),
+                  BenchMain::progress));
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -182,6 +203,7 @@ public final class BenchMain {
     }
     keys.ifPresent(report::keys);
     grants.ifPresent(report::grants);
+    meaning.ifPresent(report::meaning);
     System.out.print(report);
     System.out.flush();
 

@@ -23,10 +23,11 @@ record BenchOptions(
   /**
    * The parts of a run: adds (with the searches and opens on their data), envelope, import, buckets
    * (padding buckets of real records), keys (device revoke and rekey), grants (a provider's search
-   * through a grant next to a local search).
+   * through a grant next to a local search), meaning (search by meaning: recall of the labelled
+   * sets, the model's cost, latency beside search by words).
    */
   static final Set<String> ALL_PARTS =
-      Set.of("adds", "envelope", "import", "buckets", "keys", "grants");
+      Set.of("adds", "envelope", "import", "buckets", "keys", "grants", "meaning");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -49,7 +50,9 @@ record BenchOptions(
         --parts LIST         which parts to run, comma-separated, of adds (with the searches and
                              opens that use their data), envelope, import, buckets (padding
                              buckets of real records, with and without compression), keys
-                             (device revoke and rekey through a real server) (default: all)
+                             (device revoke and rekey through a real server), grants (a
+                             provider's search through a grant), meaning (search by meaning:
+                             recall, the model's cost, latency) (default: all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
       their options.

@@ -73,6 +73,13 @@ final class MachineInfo {
     }
   }
 
+  /** This process's resident set size (VmRSS), or 0 where the system does not say. */
+  static long residentBytes() {
+    return procLine(Path.of("/proc/self/status"), "VmRSS")
+        .map(value -> Long.parseLong(value.replace("kB", "").trim()) * 1024)
+        .orElse(0L);
+  }
+
   private static Optional<String> procLine(Path file, String key) {
     try {
       List<String> lines = Files.readAllLines(file);

@@ -404,6 +404,85 @@ final class Report {
     row("local search of the same scope on the person's device", result.localNanos());
   }
 
+  void meaning(MeaningBenchmark.Result result) {
+    line("");
+    line("## Search by meaning");
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Recall@5 of the labelled paraphrase sets (bench resources `meaning/`: each query shares"
+                + " no word form with its memory), all %d memories of both sets added to a vault"
+                + " that imported a generated ChatGPT export of %,d messages, everything indexed"
+                + " by the bundled model (all-MiniLM-L6-v2, quantized). Words only: the vault"
+                + " with no model attached.",
+            result.labelledMemories(),
+            result.distractorMessages()));
+    line("");
+    line("| set | pairs | recall@5, words only | recall@5, words and meaning |");
+    line("| --- | --- | --- | --- |");
+    for (MeaningBenchmark.Quality quality : result.quality()) {
+      line(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.2f (%d) | %.2f (%d) |",
+              quality.set(),
+              quality.pairs(),
+              quality.wordsRecall(),
+              quality.wordsFound(),
+              quality.hybridRecall(),
+              quality.hybridFound()));
+    }
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "The model: %.0f memories/s for the labelled memories (one or two sentences), %.0f/s"
+                + " for 1 KiB corpus memories (batches on every core); resident memory %.0f MB"
+                + " more once loaded (VmRSS).",
+            result.shortPerSecond(),
+            result.corpusPerSecond(),
+            result.modelResidentBytes() / 1e6));
+    MeaningBenchmark.Latency latency = result.latency();
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Latency on a vault of %,d corpus memories (limit 10), the same %d queries both ways"
+                + " (the labelled queries and single corpus words), after a warm-up. Vectors: %,d"
+                + " made by the model, the others near-copies of those (a search's cost depends on"
+                + " the number of vectors, not their values). The first search by meaning after"
+                + " open read the vectors into memory: %.0f ms. Heap after: %.0f MB.",
+            latency.memories(),
+            latency.wordsNanos().size(),
+            latency.modelVectors(),
+            latency.firstHybridNanos() / 1e6,
+            latency.heapAfterBytes() / 1e6));
+    line("");
+    line("| | p50 ms | p99 ms | max ms |");
+    line("| --- | --- | --- | --- |");
+    percentiles("search by words only", latency.wordsNanos());
+    percentiles("search by words and meaning", latency.hybridNanos());
+    percentiles("of which: the query's embedding", latency.queryEmbeddingNanos());
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Words and meaning / words only, p50: %.2f (goal: within 3x, and under 50 ms).",
+            (double) latency.hybridNanos().median() / latency.wordsNanos().median()));
+  }
+
+  private void percentiles(String what, Samples samples) {
+    line(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.2f | %.2f | %.2f |",
+            what,
+            samples.median() / 1e6,
+            samples.percentile(0.99) / 1e6,
+            samples.max() / 1e6));
+  }
+
   private void row(String what, Samples samples) {
     line(
         String.format(

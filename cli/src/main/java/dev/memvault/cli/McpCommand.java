@@ -1,6 +1,7 @@
 package dev.memvault.cli;
 
 import dev.memvault.cli.mcp.AccessToken;
+import dev.memvault.cli.mcp.BackgroundIndexer;
 import dev.memvault.cli.mcp.HttpMcpServer;
 import dev.memvault.cli.mcp.McpFeatures;
 import dev.memvault.cli.mcp.ScopedMemories;
@@ -9,6 +10,7 @@ import dev.memvault.cli.mcp.StdioMcpServer;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.meaning.LocalEmbedder;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -68,6 +70,13 @@ final class McpCommand implements Callable<Integer> {
   boolean readOnly;
 
   @Option(
+      names = "--no-index",
+      description =
+          "Do not index new memories for search by meaning in the background (search by"
+              + " meaning then covers what 'memvault index' indexed).")
+  boolean noIndex;
+
+  @Option(
       names = "--http",
       paramLabel = "HOST:PORT",
       description =
@@ -115,15 +124,17 @@ final class McpCommand implements Callable<Integer> {
     } finally {
       Arrays.fill(secret, '\0');
     }
+    opened.useEmbedder(LocalEmbedder.fromEnvironment(context.environment()));
     opened.openNotice().ifPresent(notice -> context.err().println("memvault: " + notice));
     // Standard output carries protocol messages only: anything printed by mistake goes to
     // standard error instead, where it cannot break the client's parser.
     OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
     PrintStream systemOut = System.out;
     System.setOut(System.err);
-    try (opened) {
+    try (opened;
+        BackgroundIndexer indexer = indexer(context, opened)) {
       announce(context, opened, served, "until standard input closes");
-      new StdioMcpServer(features(opened, served)).serve(context.in(), protocolOut);
+      new StdioMcpServer(features(opened, served, indexer)).serve(context.in(), protocolOut);
     } finally {
       System.setOut(systemOut);
     }
@@ -135,10 +146,12 @@ final class McpCommand implements Callable<Integer> {
       throws InterruptedException, IOException {
     CliContext context = vault.context();
     MemoryVault opened = vault.open();
+    BackgroundIndexer indexer = indexer(context, opened);
     HttpMcpServer server;
     try {
-      server = HttpMcpServer.start(features(opened, served), address, token);
+      server = HttpMcpServer.start(features(opened, served, indexer), address, token);
     } catch (IOException | RuntimeException e) {
+      indexer.close();
       opened.close();
       throw new VaultException.InvalidInput("cannot listen on " + http + ": " + e.getMessage());
     }
@@ -148,6 +161,7 @@ final class McpCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  indexer.close();
                   opened.close();
                   stopped.countDown();
                 },
@@ -162,8 +176,15 @@ final class McpCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private McpFeatures features(MemoryVault opened, ServedScopes served) {
-    return new McpFeatures(new ScopedMemories(opened, served), readOnly, version());
+  private McpFeatures features(MemoryVault opened, ServedScopes served, BackgroundIndexer indexer) {
+    indexer.request();
+    return new McpFeatures(
+        new ScopedMemories(opened, served, indexer::request), readOnly, version());
+  }
+
+  /** Indexes for meaning in the background unless told not to (then it never runs). */
+  private BackgroundIndexer indexer(CliContext context, MemoryVault opened) {
+    return new BackgroundIndexer(opened, context.err(), !noIndex);
   }
 
   private void announce(CliContext context, MemoryVault opened, ServedScopes served, String until) {

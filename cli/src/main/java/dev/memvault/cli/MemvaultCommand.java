@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       InitCommand.class,
       AddCommand.class,
       SearchCommand.class,
+      IndexCommand.class,
       ListCommand.class,
       ShowCommand.class,
       UpdateCommand.class,

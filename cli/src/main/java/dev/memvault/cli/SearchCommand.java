@@ -1,5 +1,6 @@
 package dev.memvault.cli;
 
+import dev.memvault.core.vault.SearchReport;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.sdk.MemoryVault;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Parameters;
       "(restaurant finds restaurants), common words (what, the) are left out, memories with",
       "every word come first, then those with some; \"quotes\" keep a phrase as written;",
       "word* matches a prefix; accents are ignored. A conversation is found by its messages.",
-      "A misspelled word gets a 'did you mean' from the words of your memories."
+      "A misspelled word gets a 'did you mean' from the words of your memories.",
+      "Once 'memvault index' has run, memories that mean what you typed are found too,",
+      "even when they share no word with it (drug allergy finds 'Penicillin gives me hives')."
     })
 final class SearchCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -48,13 +51,16 @@ final class SearchCommand implements Callable<Integer> {
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
     try (MemoryVault opened = vault.open()) {
-      List<SearchResult> results = opened.search(query, Cut.oneMore(filters));
+      SearchReport report = opened.searchReport(query, Cut.oneMore(filters));
+      List<SearchResult> results = report.results();
       boolean cut = Cut.isCut(results, filters);
       results = Cut.shown(results, filters);
       SearchOutput.print(context, results, json, "no memories match '" + query + "'");
       if (cut) {
         context.err().println(Cut.notice(filters));
       }
+      MeaningNotes.of(report.meaning(), results.isEmpty())
+          .ifPresent(note -> context.err().println(note));
       opened
           .spellingSuggestion(query)
           .ifPresent(suggestion -> context.err().println("did you mean: " + suggestion));

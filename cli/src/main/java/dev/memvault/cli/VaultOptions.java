@@ -2,6 +2,7 @@ package dev.memvault.cli;
 
 import dev.memvault.sdk.MemoryVault;
 import dev.memvault.sdk.VaultLocation;
+import dev.memvault.sdk.meaning.LocalEmbedder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,7 @@ final class VaultOptions {
     char[] passphrase = secrets().passphrase();
     try {
       MemoryVault vault = MemoryVault.open(directory, passphrase, rebuildMessages());
+      vault.useEmbedder(LocalEmbedder.fromEnvironment(context().environment()));
       vault.openNotice().ifPresent(notice -> context().err().println("memvault: " + notice));
       return vault;
     } finally {

@@ -2,17 +2,22 @@ package dev.memvault.sdk;
 
 import dev.memvault.core.VaultException;
 import dev.memvault.core.backup.BackupOptions;
+import dev.memvault.core.meaning.MeaningIndexProgress;
+import dev.memvault.core.meaning.MeaningIndexStatus;
+import dev.memvault.core.meaning.TextEmbedder;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.core.vault.CreatedVault;
 import dev.memvault.core.vault.JoiningDevice;
 import dev.memvault.core.vault.RekeyProgress;
 import dev.memvault.core.vault.ScopeSummary;
+import dev.memvault.core.vault.SearchReport;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultExport;
 import dev.memvault.core.vault.VaultTransactions;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.sdk.meaning.LocalEmbedder;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,6 +46,8 @@ public final class MemoryVault implements AutoCloseable {
 
   private MemoryVault(Vault vault) {
     this.vault = vault;
+    // Costs nothing until a search of an indexed vault, or indexing, needs the model.
+    vault.useEmbedder(LocalEmbedder.fromEnvironment(System.getenv()));
   }
 
   /** A new vault and the recovery key to show the person once. */
@@ -200,9 +207,37 @@ public final class MemoryVault implements AutoCloseable {
     return vault.list(selection);
   }
 
-  /** Full-text search as a person types it; best match first. */
+  /**
+   * Search as a person types it, by words and, once the vault is indexed for meaning ({@link
+   * #indexMeaning}), by meaning; best match first.
+   */
   public List<SearchResult> search(String query, Selection selection) {
     return vault.search(query, selection);
+  }
+
+  /** As {@link #search}, telling whether the results were ranked by meaning, and if not why. */
+  public SearchReport searchReport(String query, Selection selection) {
+    return vault.searchReport(query, selection);
+  }
+
+  /**
+   * Gives every memory without one a vector for search by meaning ({@link Vault#indexMeaning}):
+   * resumable, batch by batch, and the vault stays usable while it runs.
+   *
+   * @throws dev.memvault.core.meaning.MeaningUnavailable if the model cannot be loaded or run
+   */
+  public long indexMeaning(MeaningIndexProgress progress) {
+    return vault.indexMeaning(progress);
+  }
+
+  /** How much of the vault is indexed for meaning. */
+  public MeaningIndexStatus meaningIndexStatus() {
+    return vault.meaningIndexStatus();
+  }
+
+  /** Uses {@code embedder} for search by meaning in place of the one from the environment. */
+  public void useEmbedder(TextEmbedder embedder) {
+    vault.useEmbedder(embedder);
   }
 
   /**

@@ -30,10 +30,19 @@ import java.util.Optional;
 public final class ScopedMemories {
   private final MemoryVault vault;
   private final ServedScopes served;
+  private final Runnable changed;
 
   public ScopedMemories(MemoryVault vault, ServedScopes served) {
+    this(vault, served, () -> {});
+  }
+
+  /**
+   * @param changed told after each write through these tools (to index it for meaning)
+   */
+  public ScopedMemories(MemoryVault vault, ServedScopes served, Runnable changed) {
     this.vault = vault;
     this.served = served;
+    this.changed = changed;
   }
 
   public ServedScopes served() {
@@ -130,7 +139,9 @@ public final class ScopedMemories {
    */
   public synchronized Memory add(NewMemory memory) {
     requireServed(memory.scope());
-    return vault.add(memory);
+    Memory added = vault.add(memory);
+    changed.run();
+    return added;
   }
 
   /** A new revision of a served memory's text; empty if there is no such memory here. */
@@ -139,7 +150,9 @@ public final class ScopedMemories {
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(vault.update(found.get().getId(), text));
+    Memory updated = vault.update(found.get().getId(), text);
+    changed.run();
+    return Optional.of(updated);
   }
 
   /** Forgets a served memory; false if there is no such memory here. */

@@ -6,6 +6,9 @@ import dev.memvault.core.internal.backup.VaultBackup;
 import dev.memvault.core.internal.crypto.KdfParameters;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.store.MemoryRows;
+import dev.memvault.core.meaning.MeaningIndexProgress;
+import dev.memvault.core.meaning.MeaningIndexStatus;
+import dev.memvault.core.meaning.TextEmbedder;
 import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.v1.Memory;
@@ -59,6 +62,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   private final MemoryReads reads;
   private final MemoryWrites writes;
   private final MemorySearch search;
+  private final MeaningSearch meaning;
+  private final MeaningIndexing meaningIndexing;
   private final SearchIndexRebuild searchIndexRebuild;
   private final VaultReplica replica;
 
@@ -93,6 +98,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     this.reads = parts.reads();
     this.writes = parts.writes();
     this.search = parts.search();
+    this.meaning = parts.meaning();
+    this.meaningIndexing = parts.meaningIndexing();
     this.searchIndexRebuild = parts.searchIndexRebuild();
     this.replica = parts.replica();
   }
@@ -323,16 +330,105 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
-   * Full-text search, best match first. The query is taken as a person typed it (docs/SEARCH.md):
-   * words match in any of their forms ("restaurant" finds "restaurants"), stop words are dropped,
-   * memories with every word come first and then, while fewer than the limit, memories with some. A
-   * match in a conversation's message is reported as the conversation, once.
+   * Search, best match first. The query is taken as a person typed it (docs/SEARCH.md): words match
+   * in any of their forms ("restaurant" finds "restaurants"), stop words are dropped, memories with
+   * every word come first and then, while fewer than the limit, memories with some. Once the vault
+   * is indexed for meaning ({@link #indexMeaning}) with the model attached ({@link #useEmbedder}),
+   * memories near the query in meaning are ranked in too. A match in a conversation's message is
+   * reported as the conversation, once.
    *
    * @throws VaultException.InvalidInput if the query has no searchable words, only stop words, or
    *     is longer than a search can be
    */
-  public synchronized List<SearchResult> search(String query, Selection selection) {
+  public List<SearchResult> search(String query, Selection selection) {
+    return searchReport(query, selection).results();
+  }
+
+  /** As {@link #search}, telling whether the results were ranked by meaning, and if not why. */
+  public synchronized SearchReport searchReport(String query, Selection selection) {
     return transactor.read(() -> search.search(query, selection));
+  }
+
+  /**
+   * Attaches the model that search by meaning and {@link #indexMeaning} use; null detaches it
+   * (search by words only). Attaching costs nothing until a search or indexing needs the model.
+   */
+  public synchronized void useEmbedder(TextEmbedder embedder) {
+    meaning.use(embedder);
+  }
+
+  /** How much of the vault the attached model has indexed. */
+  public synchronized MeaningIndexStatus meaningIndexStatus() {
+    TextEmbedder embedder = attachedEmbedder();
+    String model = embedder.modelId();
+    return transactor.read(
+        () ->
+            new MeaningIndexStatus(
+                model, meaningIndexing.indexed(model), meaningIndexing.pending(model)));
+  }
+
+  /**
+   * Gives every live memory without one a vector of the attached model, in batches: memories other
+   * than messages first, then messages. Each batch is stored in its own transaction, so a run that
+   * is stopped (the thread interrupted, or the process killed) keeps what it stored and the next
+   * run goes on from there; the vault stays usable between batches, as the model runs outside its
+   * lock. Vectors of another model are dropped once this one has made its first batch.
+   *
+   * @return memories given a vector by this run
+   * @throws dev.memvault.core.meaning.MeaningUnavailable if the model cannot be loaded or run
+   */
+  public long indexMeaning(MeaningIndexProgress progress) {
+    TextEmbedder embedder;
+    long total;
+    synchronized (this) {
+      embedder = attachedEmbedder();
+      String model = embedder.modelId();
+      total = transactor.read(() -> meaningIndexing.pending(model));
+    }
+    String model = embedder.modelId();
+    long indexed = 0;
+    boolean othersDropped = false;
+    for (boolean messages : new boolean[] {false, true}) {
+      long after = 0;
+      while (!Thread.currentThread().isInterrupted()) {
+        long from = after;
+        MeaningIndexing.Batch batch;
+        synchronized (this) {
+          batch = transactor.read(() -> meaningIndexing.next(model, messages, from));
+        }
+        if (batch.isEmpty()) {
+          break;
+        }
+        List<float[]> made = embedder.embed(batch.texts());
+        // Only once this model has worked are the vectors of another one given up.
+        boolean dropOthers = !othersDropped;
+        synchronized (this) {
+          try {
+            indexed +=
+                transactor.inTransaction(
+                    () -> {
+                      if (dropOthers) {
+                        meaningIndexing.dropOtherModels(model);
+                      }
+                      return meaningIndexing.store(model, batch, made);
+                    });
+          } catch (RuntimeException e) {
+            meaning.discard();
+            throw e;
+          }
+        }
+        othersDropped = true;
+        after = batch.lastSeq();
+        progress.indexed(indexed, Math.max(total, indexed));
+      }
+    }
+    return indexed;
+  }
+
+  private TextEmbedder attachedEmbedder() {
+    return meaning
+        .embedder()
+        .orElseThrow(() -> new IllegalStateException("no embedding model is attached"));
   }
 
   /**

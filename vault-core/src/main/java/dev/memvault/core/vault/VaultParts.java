@@ -5,6 +5,7 @@ import dev.memvault.core.internal.store.EpochKeyRows;
 import dev.memvault.core.internal.store.MemoryRows;
 import dev.memvault.core.internal.store.MetaRows;
 import dev.memvault.core.internal.store.ScopeRows;
+import dev.memvault.core.internal.store.VectorRows;
 import dev.memvault.core.internal.sync.ChangeIds;
 import dev.memvault.core.internal.sync.HybridClock;
 import dev.memvault.core.internal.sync.SyncRows;
@@ -27,6 +28,8 @@ record VaultParts(
     MemoryReads reads,
     MemoryWrites writes,
     MemorySearch search,
+    MeaningSearch meaning,
+    MeaningIndexing meaningIndexing,
     SearchIndexRebuild searchIndexRebuild,
     VaultReplica replica) {
 
@@ -77,7 +80,10 @@ record VaultParts(
             hlc,
             clock,
             new Uuid7(clock, random));
-    MemorySearch search = new MemorySearch(memories, reads, records);
+    VectorRows vectorRows = new VectorRows(connection);
+    MeaningSearch meaning = new MeaningSearch(vectorRows, memories, new MetaRows(connection));
+    MeaningIndexing meaningIndexing = new MeaningIndexing(memories, vectorRows, records, meaning);
+    MemorySearch search = new MemorySearch(memories, reads, records, meaning);
     Checkpoints checkpoints = new Checkpoints(syncRows, deviceId, clock);
     RemoteChanges remoteChanges =
         new RemoteChanges(
@@ -113,6 +119,15 @@ record VaultParts(
             deviceId,
             clock);
     return new VaultParts(
-        memories, transactor, scopes, reads, writes, search, searchIndexRebuild, replica);
+        memories,
+        transactor,
+        scopes,
+        reads,
+        writes,
+        search,
+        meaning,
+        meaningIndexing,
+        searchIndexRebuild,
+        replica);
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.memvault.core.meaning.MeaningIndexProgress;
+import dev.memvault.core.meaning.TextEmbedder;
 import dev.memvault.core.testing.Drafts;
 import dev.memvault.core.testing.VaultDirs;
 import dev.memvault.proto.v1.Kind;
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VaultAtRestTest {
   private static final String PASSPHRASE = "at rest: tangerine-gazebo-81";
   private static final int MEMORIES = 200;
+
+  private static final String VECTOR_WORD = "pangolinvector";
 
   @TempDir static Path dir;
   private static final List<String> secrets = new ArrayList<>();
@@ -79,6 +83,11 @@ class VaultAtRestTest {
       vault.update(updated, b -> b.setText("second revision clarinet"));
       secrets.add("saxophone");
       secrets.add("clarinet");
+      // Vectors for search by meaning whose stored bytes spell a word: the largest component is
+      // 127, so the stored bytes are the components themselves.
+      vault.useEmbedder(new SpellingEmbedder(VECTOR_WORD));
+      assertTrue(vault.indexMeaning(MeaningIndexProgress.NONE) > MEMORIES, "vectors stored");
+      secrets.add(VECTOR_WORD);
       whileOpen = VaultDirs.snapshot(dir);
     }
     afterClose = VaultDirs.snapshot(dir);
@@ -160,6 +169,26 @@ class VaultAtRestTest {
           shannonEntropy(Arrays.copyOfRange(db, page * pageSize, (page + 1) * pageSize));
       // 4096 random bytes give about 7.95; a page with a plaintext region would fall well below.
       assertTrue(entropy > 7.8, "page " + page + " entropy " + entropy);
+    }
+  }
+
+  /** Gives every text the vector 127, then the letters of a word, then ones. */
+  private record SpellingEmbedder(String word) implements TextEmbedder {
+    @Override
+    public String modelId() {
+      return "spelling";
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+      float[] vector = new float[384];
+      Arrays.fill(vector, 1);
+      vector[0] = 127;
+      byte[] letters = word.getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < letters.length; i++) {
+        vector[1 + i] = letters[i];
+      }
+      return texts.stream().map(text -> vector.clone()).toList();
     }
   }
 

@@ -304,6 +304,49 @@ public final class MemoryRows {
     }
   }
 
+  /**
+   * Live memories after {@code afterSeq} in storage order that hold no vector of {@code model}:
+   * messages only, or everything but messages.
+   */
+  public List<StoredMemory> withoutVector(String model, boolean messages, long afterSeq, int limit)
+      throws SQLException {
+    PreparedStatement query =
+        statements.get(
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m WHERE m.seq > ? AND m.deleted = 0 AND (m.kind = 6) = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM memory_vectors v"
+                + " WHERE v.seq = m.seq AND v.model = ?)"
+                + " ORDER BY m.seq LIMIT ?");
+    query.setLong(1, afterSeq);
+    query.setBoolean(2, messages);
+    query.setString(3, model);
+    query.setInt(4, limit);
+    return readAll(query);
+  }
+
+  /** Live memories that {@code filter} selects among those stored under {@code seqs}. */
+  public List<StoredMemory> liveAmong(List<Long> seqs, MemoryFilter filter) throws SQLException {
+    if (seqs.isEmpty()) {
+      return List.of();
+    }
+    Where where = where(filter, true);
+    StringBuilder sql =
+        new StringBuilder("SELECT ").append(COLUMNS).append(" FROM memories m WHERE m.seq IN (");
+    for (int i = 0; i < seqs.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    sql.append(") AND ").append(where.sql);
+    try (PreparedStatement query = connection.prepareStatement(sql.toString())) {
+      int next = 1;
+      for (long seq : seqs) {
+        query.setLong(next++, seq);
+      }
+      where.bind(query, next);
+      return readAll(query);
+    }
+  }
+
   /** Memories that are not tombstones: what {@link #page} returns, counted. */
   public long countLive() throws SQLException {
     try (Statement statement = connection.createStatement();
@@ -495,6 +538,10 @@ public final class MemoryRows {
     update.setInt(4, deleted ? 1 : 0);
     update.setLong(5, seq);
     update.executeUpdate();
+    // The vector described the text this revision replaces (or forgets).
+    PreparedStatement vector = statements.get("DELETE FROM memory_vectors WHERE seq = ?");
+    vector.setLong(1, seq);
+    vector.executeUpdate();
   }
 
   /** Adds a live memory to the search index (when the transaction ends) and the tag table. */

@@ -159,6 +159,16 @@ public final class Migrations {
             "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
                 + MetaRows.SEARCH_INDEX_STALE
                 + "', X'01')",
+          },
+          new String[] {
+            // Search by meaning: one embedding per live memory and model (VectorRows), made on
+            // this device from the decrypted text and never synced. A memory's vector is deleted
+            // whenever its current revision changes (MemoryRows.setCurrent), so a stored vector
+            // always describes the current text of a live memory.
+            "CREATE TABLE IF NOT EXISTS memory_vectors ("
+                + " seq INTEGER PRIMARY KEY,"
+                + " model TEXT NOT NULL,"
+                + " vector BLOB NOT NULL)",
           });
 
   private Migrations() {}
