@@ -31,21 +31,24 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A PAM export whose memory store is larger than a 256 MB heap holds as a JSON tree imports in a
- * child JVM limited to 256 MB, checked whole before anything is written, and a second import adds
- * nothing. The export is written with a streaming generator: memories of another tool and memories
- * memvault exported (with their {@code memvault} member), relations, conversation files, content
- * hashes and the integrity checksum as the spec defines them.
+ * A PAM export whose memory store is larger than the heap imports in a child JVM limited to 256 MB,
+ * checked whole before anything is written, and a second import adds nothing. The export is written
+ * with a streaming generator: memories of another tool and memories memvault exported (with their
+ * {@code memvault} member), relations, conversation files, content hashes and the integrity
+ * checksum as the spec defines them. Most of the store's bytes are a long {@code metadata} member
+ * of memvault's own memories, which the importer checks (the checksum covers it) and drops, so that
+ * the store outgrows the heap while the test stays quick.
  */
 class LargePamImportTest {
-  private static final int MEMORIES = 40_000;
+  private static final int MEMORIES = 30_000;
 
   /** Every fourth memory is one memvault exported; the others come from another tool. */
   private static final int OWN_EVERY = 4;
 
-  /** Every tenth memory of another tool supports the one before it. */
+  /** Every tenth memory of another tool supports the one two before it. */
   private static final int RELATION_EVERY = 10;
 
+  private static final int NOTES_CHARS = 28_000;
   private static final int CONTENT_WORDS = 400;
   private static final int CONVERSATIONS = 200;
   private static final int MESSAGES = 6;
@@ -206,6 +209,7 @@ class LargePamImportTest {
     }
     Uuid7 uuids = new Uuid7(Clock.fixed(START, ZoneOffset.UTC), new SecureRandom());
     ArrayNode relationsNode = Json.array();
+    String notes = "n".repeat(NOTES_CHARS);
     try (OutputStream out = Files.newOutputStream(directory.resolve(PamFormat.STORE_FILE));
         JsonGenerator json = PamFormat.MAPPER.createGenerator(out);
         CanonicalMemories canonical = new CanonicalMemories(temp.resolve("canonical"))) {
@@ -227,6 +231,7 @@ class LargePamImportTest {
           id = uuids.next().toString();
           ownIds.put(i, id);
           memory = MemoryObjects.toPam(ownMemory(id, content, i), null);
+          ((ObjectNode) memory.get("metadata")).put("notes", notes);
         } else {
           id = "mem-" + i;
           memory = foreignMemory(id, content, i);
