@@ -10,7 +10,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.UnexpectedEndOfInputException;
 import tools.jackson.databind.JsonNode;
 
-/** Reads one JSON file of a PAM export whole, failing with one sentence a person can act on. */
+/**
+ * Reads one JSON file of a PAM export whole (a conversation file), failing with one sentence a
+ * person can act on.
+ */
 final class JsonFile {
   private JsonFile() {}
 
@@ -43,22 +46,27 @@ final class JsonFile {
       }
       return node;
     } catch (JacksonException e) {
-      if (e instanceof UnexpectedEndOfInputException
-          || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
-        throw new VaultException.InvalidInput(
-            name + " ends in the middle of its JSON: it was cut short; export it again");
-      }
-      String where =
-          e.getLocation() != null && e.getLocation().getLineNr() > 0
-              ? " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-              : "";
-      throw new VaultException.InvalidInput(
-          name + " is not valid JSON" + where + ": " + e.getOriginalMessage());
+      throw invalid(name, e);
     } catch (IOException e) {
       throw new VaultException("cannot read " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The sentence for a file that is not valid JSON: cut short, or wrong at a line and column. */
+  static VaultException.InvalidInput invalid(String name, JacksonException e) {
+    if (e instanceof UnexpectedEndOfInputException
+        || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+      return new VaultException.InvalidInput(
+          name + " ends in the middle of its JSON: it was cut short; export it again");
+    }
+    String where =
+        e.getLocation() != null && e.getLocation().getLineNr() > 0
+            ? " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+            : "";
+    return new VaultException.InvalidInput(
+        name + " is not valid JSON" + where + ": " + e.getOriginalMessage());
   }
 }

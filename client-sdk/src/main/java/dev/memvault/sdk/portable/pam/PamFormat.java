@@ -37,7 +37,10 @@ final class PamFormat {
   static final Pattern PLATFORM = Pattern.compile("[a-z0-9_-]{2,32}");
   static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
-  /** A single JSON file this code parses whole; larger is refused before parsing. */
+  /**
+   * A conversation file, which is parsed whole; larger is refused before parsing. The memory store
+   * is read as a stream and has no such bound.
+   */
   static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
 
   static final JsonMapper MAPPER =

@@ -17,22 +17,26 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Imports a Portable AI Memory v1.0 export (docs/FORMAT.md, "PAM"), written by memvault or any
  * other tool: a directory holding {@code memory-store.json} and its conversation files, or the
  * {@code memory-store.json} alone.
  *
- * <p>Guarantees: the memory store is read and checked whole (schema, version, required fields,
- * every content hash, the integrity checksum, the relations' ends) before anything is written, and
- * its memories are written in one transaction, so a damaged, truncated or altered file leaves the
- * vault unchanged. Importing is idempotent: a memory memvault exported comes back under its own id
- * and is skipped when the vault has that id; any other memory is keyed by its platform and content
- * hash, so the same content is stored once. A forgotten memory is not brought back. Each
- * conversation is imported whole or not at all; one that fails is listed and the others go on.
+ * <p>Guarantees: the memory store is checked whole (schema, version, required fields, every content
+ * hash, the integrity checksum, the relations' ends) before anything is written, and its memories
+ * are written in one transaction, so a damaged, truncated or altered file leaves the vault
+ * unchanged. The store is read as a stream, in passes, never held whole: the heap holds ids, not
+ * memories, so a store larger than the heap imports. Importing is idempotent: a memory memvault
+ * exported comes back under its own id and is skipped when the vault has that id; any other memory
+ * is keyed by its platform and content hash, so the same content is stored once. A forgotten memory
+ * is not brought back. Each conversation is imported whole or not at all; one that fails is listed
+ * and the others go on.
  */
 public final class PamImporter {
   private final VaultTransactions vault;
@@ -75,7 +79,7 @@ public final class PamImporter {
     for (int i = 0; i < parsed.conversations().size(); i++) {
       run.conversation(parsed.conversations().get(i), conversationFiles.get(i), directory);
     }
-    return run.report(parsed.memories().size(), parsed.signature());
+    return run.report(parsed.memoryCount(), parsed.signature());
   }
 
   private static long size(Path file) {
@@ -116,9 +120,6 @@ public final class PamImporter {
       options.progress().update(bytesDone, totalBytes);
     }
 
-    /** A memory of the file to be written, with the id it gets here. */
-    private record Planned(PamStore.StoreMemory memory, String id, MemvaultMember own) {}
-
     void memories(PamStore store) {
       Counts counts = vault.write(writes -> writeMemories(writes, store));
       memoriesAdded = counts.added;
@@ -128,45 +129,15 @@ public final class PamImporter {
       relationsKept = counts.relations;
     }
 
+    /**
+     * Reads the memories twice, one at a time: first to give each its id here, then to write those
+     * to be written with their links. The heap holds ids, never every memory.
+     */
     private Counts writeMemories(Writes writes, PamStore store) {
       Counts counts = new Counts();
-      Map<String, String> idHere = new HashMap<>();
-      Map<String, String> seenContent = new HashMap<>();
-      List<Planned> planned = new ArrayList<>();
-      for (PamStore.StoreMemory memory : store.memories()) {
-        if (memory.status().equals("retracted")) {
-          counts.retracted++;
-          continue;
-        }
-        Optional<MemvaultMember> own =
-            MemvaultMember.of(memory.id(), memory.node().get("metadata"));
-        if (own.isPresent()) {
-          idHere.put(memory.id(), own.get().id());
-          planned.add(new Planned(memory, own.get().id(), own.get()));
-          continue;
-        }
-        String contentKey = memory.platform() + "\n" + memory.contentHash();
-        String earlier = seenContent.get(contentKey);
-        if (earlier != null) {
-          idHere.put(memory.id(), earlier);
-          counts.present++;
-          continue;
-        }
-        Optional<SourceMatch> known = writes.findBySource(memory.platform(), memory.contentHash());
-        if (known.isPresent()) {
-          idHere.put(memory.id(), known.get().id());
-          if (known.get().forgotten()) {
-            counts.forgotten++;
-          } else {
-            counts.present++;
-          }
-        } else {
-          String id = ids.next().toString();
-          idHere.put(memory.id(), id);
-          seenContent.put(contentKey, id);
-          planned.add(new Planned(memory, id, null));
-        }
-      }
+      Plan plan = new Plan();
+      store.forEachMemory(memory -> plan.add(writes, memory, counts));
+      Map<String, String> idHere = plan.idHere;
       Map<String, List<Link>> links = new HashMap<>();
       for (PamStore.StoreRelation relation : store.relations()) {
         String from = idHere.get(relation.from());
@@ -181,39 +152,98 @@ public final class PamImporter {
                       .build());
         }
       }
-      for (Planned plan : planned) {
-        try {
-          if (plan.own() != null) {
-            write(writes, plan, counts);
-          } else {
-            Memory.Builder draft =
-                ForeignMemories.draft(plan.memory(), plan.id(), options.scope(), options.app());
-            List<Link> out = links.getOrDefault(plan.id(), List.of());
-            draft.addAllLinks(out);
-            writes.add(draft.build());
-            counts.added++;
-            counts.relations += out.size();
-          }
-        } catch (VaultException.InvalidInput e) {
-          throw new VaultException.InvalidInput(
-              store.name()
-                  + ": memory "
-                  + plan.memory().number()
-                  + " (id "
-                  + plan.memory().id()
-                  + ") cannot be stored: "
-                  + e.getMessage()
-                  + "; nothing was imported");
-        }
-      }
+      store.forEachMemory(
+          memory -> {
+            if (plan.toWrite.contains(memory.id())) {
+              write(writes, store, memory, idHere.get(memory.id()), links, counts);
+            }
+          });
       return counts;
     }
 
+    /**
+     * Which id each memory of the file has here (its own, the one the vault or an earlier memory of
+     * the file holds for its content, or a new one), and which memories are to be written.
+     */
+    private final class Plan {
+      final Map<String, String> idHere = new HashMap<>();
+      final Set<String> toWrite = new HashSet<>();
+      private final Map<String, String> seenContent = new HashMap<>();
+
+      void add(Writes writes, PamStore.StoreMemory memory, Counts counts) {
+        if (memory.status().equals("retracted")) {
+          counts.retracted++;
+          return;
+        }
+        Optional<MemvaultMember> own =
+            MemvaultMember.of(memory.id(), memory.node().get("metadata"));
+        if (own.isPresent()) {
+          idHere.put(memory.id(), own.get().id());
+          toWrite.add(memory.id());
+          return;
+        }
+        String contentKey = memory.platform() + "\n" + memory.contentHash();
+        String earlier = seenContent.get(contentKey);
+        if (earlier != null) {
+          idHere.put(memory.id(), earlier);
+          counts.present++;
+          return;
+        }
+        Optional<SourceMatch> known = writes.findBySource(memory.platform(), memory.contentHash());
+        if (known.isPresent()) {
+          idHere.put(memory.id(), known.get().id());
+          if (known.get().forgotten()) {
+            counts.forgotten++;
+          } else {
+            counts.present++;
+          }
+        } else {
+          String id = ids.next().toString();
+          idHere.put(memory.id(), id);
+          seenContent.put(contentKey, id);
+          toWrite.add(memory.id());
+        }
+      }
+    }
+
+    private void write(
+        Writes writes,
+        PamStore store,
+        PamStore.StoreMemory memory,
+        String id,
+        Map<String, List<Link>> links,
+        Counts counts) {
+      try {
+        Optional<MemvaultMember> own =
+            MemvaultMember.of(memory.id(), memory.node().get("metadata"));
+        if (own.isPresent()) {
+          write(writes, memory, own.get(), counts);
+        } else {
+          Memory.Builder draft = ForeignMemories.draft(memory, id, options.scope(), options.app());
+          List<Link> out = links.getOrDefault(id, List.of());
+          draft.addAllLinks(out);
+          writes.add(draft.build());
+          counts.added++;
+          counts.relations += out.size();
+        }
+      } catch (VaultException.InvalidInput e) {
+        throw new VaultException.InvalidInput(
+            store.name()
+                + ": memory "
+                + memory.number()
+                + " (id "
+                + memory.id()
+                + ") cannot be stored: "
+                + e.getMessage()
+                + "; nothing was imported");
+      }
+    }
+
     /** A memory memvault exported: restored under its own id, at its revision. */
-    private void write(Writes writes, Planned plan, Counts counts) {
-      PamStore.StoreMemory memory = plan.memory();
+    private void write(
+        Writes writes, PamStore.StoreMemory memory, MemvaultMember own, Counts counts) {
       Memory restored =
-          plan.own().memory(memory.content(), memory.createdAt(), memory.updatedAt()).build();
+          own.memory(memory.content(), memory.createdAt(), memory.updatedAt()).build();
       if (writes.restore(List.of(restored))) {
         counts.added++;
       } else if (isForgotten(writes, restored.getId())) {

@@ -1,6 +1,7 @@
 package dev.memvault.sdk.portable.pam;
 
 import dev.memvault.core.VaultException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -9,22 +10,35 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A PAM {@code memory-store.json} read and checked whole before anything is imported: the schema
- * and its major version, every memory's required fields, its content hash, the integrity block, the
+ * A PAM {@code memory-store.json} checked whole before anything is imported: the schema and its
+ * major version, every memory's required fields, its content hash, the integrity block, the
  * relations' ends and an Ed25519 signature when there is one. A file that breaks any of these is
  * refused with one sentence naming the first fault, so a damaged or altered export changes nothing
  * in the vault.
  *
- * @param memories in file order
+ * <p>The store is read as a stream, never whole: checking it holds an id and a place per memory
+ * (and the relations and conversations index), and {@link #forEachMemory} reads the memories again
+ * one at a time. So a store of any size is imported in a bounded heap.
+ *
+ * @param memoryCount the number of memories, retracted ones included
+ * @param bytesDigest the SHA-256 of the file's bytes as they were checked
+ * @param relations in file order
  * @param conversations the conversations index, in file order
  */
 record PamStore(
+    Path file,
     String name,
     PamImportReport.Signature signature,
-    List<StoreMemory> memories,
+    int memoryCount,
+    String bytesDigest,
     List<StoreRelation> relations,
     List<StoreConversation> conversations) {
 
@@ -32,6 +46,17 @@ record PamStore(
       Set.of("active", "superseded", "deprecated", "retracted", "archived");
   private static final Set<String> RELATION_TYPES =
       Set.of("supports", "contradicts", "extends", "supersedes", "related_to", "derived_from");
+
+  /** The top-level members a check reads whole; the big arrays are read an element at a time. */
+  private static final Set<String> HEADER_MEMBERS =
+      Set.of(
+          "schema",
+          "schema_version",
+          "owner",
+          "export_id",
+          "export_date",
+          "integrity",
+          "signature");
 
   /**
    * One memory object that passed the checks.
@@ -66,12 +91,12 @@ record PamStore(
    * Reads and checks {@code file}; {@code name} names it in messages.
    *
    * @throws VaultException.InvalidInput naming the first fault
+   * @throws VaultException.NotFound if there is no such file
    */
   static PamStore read(Path file, String name) {
-    JsonNode root = JsonFile.read(file, name);
-    if (!root.isObject()) {
-      throw bad(name + " is not a PAM memory store: it is not a JSON object");
-    }
+    Check check = new Check(name);
+    String digest = StoreStream.walk(file, name, check);
+    ObjectNode root = check.header;
     String schema = text(root, "schema");
     if (PamFormat.CONVERSATION_SCHEMA.equals(schema)) {
       throw bad(
@@ -104,27 +129,137 @@ record PamStore(
     if (owner == null || !owner.isObject() || nonEmpty(owner, "id") == null) {
       throw bad(name + " has no \"owner\" with an \"id\", which every PAM export has");
     }
-    JsonNode memoriesNode = root.get("memories");
-    if (memoriesNode == null || !memoriesNode.isArray()) {
+    if (!check.memoriesArray) {
       throw bad(name + " has no \"memories\" array");
     }
-    List<StoreMemory> memories = new ArrayList<>(memoriesNode.size());
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < memoriesNode.size(); i++) {
-      StoreMemory memory = memory(name, i + 1, memoriesNode.get(i));
-      if (!ids.add(memory.id())) {
-        throw bad(name + ": memory " + (i + 1) + " repeats id '" + memory.id() + "'");
-      }
-      memories.add(memory);
+    if (check.memoryFault != null) {
+      throw check.memoryFault;
     }
-    checkIntegrity(name, root.get("integrity"), memoriesNode);
+    checkIntegrity(file, name, root.get("integrity"), check.ids.size(), check.places);
     PamImportReport.Signature signature = PamSignature.check(name, root);
     return new PamStore(
+        file,
         name,
         signature,
-        List.copyOf(memories),
-        relations(name, root.get("relations"), ids),
-        conversations(name, root.get("conversations_index")));
+        check.ids.size(),
+        digest,
+        relations(name, check.relations, check.relationsArray, check.ids),
+        conversations(name, check.conversations, check.conversationsArray));
+  }
+
+  /**
+   * Reads the memories again, in file order, each checked again, and hands each to {@code each}.
+   *
+   * @throws VaultException.InvalidInput if the file is no longer the one {@link #read} checked;
+   *     thrown after the last memory, so that a caller writing in one transaction writes nothing
+   */
+  void forEachMemory(Consumer<StoreMemory> each) {
+    String digest =
+        StoreStream.walk(
+            file,
+            name,
+            (member, parser) -> {
+              if (member.equals("memories")) {
+                StoreStream.forEachElement(
+                    parser,
+                    (number, value, offset, length) -> each.accept(memory(name, number, value)));
+              } else {
+                parser.skipChildren();
+              }
+            });
+    if (!digest.equals(bytesDigest)) {
+      throw bad(name + " changed while it was being imported; nothing was imported");
+    }
+  }
+
+  /**
+   * What one checking pass collects: the small members whole, an id and a place per memory, the
+   * first fault of the memories (reported after the faults of the header, as a reader of the whole
+   * file would), and the relations and index entries as they stand.
+   */
+  private static final class Check implements StoreStream.Members {
+    private final String name;
+    final ObjectNode header = Json.object();
+    final Set<String> ids = new HashSet<>();
+    final MemoryPlaces places = new MemoryPlaces();
+    boolean memoriesArray;
+    VaultException.InvalidInput memoryFault;
+    boolean relationsArray = true;
+    final List<RawRelation> relations = new ArrayList<>();
+    boolean conversationsArray = true;
+    final List<RawConversation> conversations = new ArrayList<>();
+
+    Check(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void member(String member, JsonParser parser) {
+      switch (member) {
+        case "memories" -> memoriesArray = StoreStream.forEachElement(parser, this::memory);
+        case "relations" -> {
+          if (parser.currentToken() != JsonToken.VALUE_NULL) {
+            relationsArray =
+                StoreStream.forEachElement(
+                    parser,
+                    (number, value, offset, length) -> relations.add(RawRelation.of(value)));
+          }
+        }
+        case "conversations_index" -> {
+          if (parser.currentToken() != JsonToken.VALUE_NULL) {
+            conversationsArray =
+                StoreStream.forEachElement(
+                    parser,
+                    (number, value, offset, length) ->
+                        conversations.add(RawConversation.of(number, value)));
+          }
+        }
+        default -> {
+          if (HEADER_MEMBERS.contains(member)) {
+            header.set(member, parser.<JsonNode>readValueAsTree());
+          } else {
+            parser.skipChildren();
+          }
+        }
+      }
+    }
+
+    private void memory(int number, JsonNode value, long offset, long length) {
+      if (memoryFault != null) {
+        return;
+      }
+      try {
+        StoreMemory memory = PamStore.memory(name, number, value);
+        if (!ids.add(memory.id())) {
+          throw bad(name + ": memory " + number + " repeats id '" + memory.id() + "'");
+        }
+        places.add(memory.id(), offset, length);
+      } catch (VaultException.InvalidInput e) {
+        memoryFault = e;
+      }
+    }
+  }
+
+  /** A relation as the file has it: any member null that is missing or not a string. */
+  private record RawRelation(String from, String to, String type) {
+    static RawRelation of(JsonNode relation) {
+      return relation.isObject()
+          ? new RawRelation(text(relation, "from"), text(relation, "to"), text(relation, "type"))
+          : new RawRelation(null, null, null);
+    }
+  }
+
+  /** An entry of the conversations index as the file has it: its id null when it has none. */
+  private record RawConversation(int number, String id, String fileRef) {
+    static RawConversation of(int number, JsonNode entry) {
+      String id = entry.isObject() ? nonEmpty(entry, "id") : null;
+      JsonNode storage = entry.get("storage");
+      String ref = null;
+      if (storage != null && storage.isObject() && "file".equals(text(storage, "type"))) {
+        ref = nonEmpty(storage, "ref");
+      }
+      return new RawConversation(number, id, ref);
+    }
   }
 
   private static StoreMemory memory(String file, int number, JsonNode node) {
@@ -204,38 +339,44 @@ record PamStore(
         number, id, type, status, content, hash, platform, created, updated, node);
   }
 
-  private static void checkIntegrity(String file, JsonNode integrity, JsonNode memories) {
+  private static void checkIntegrity(
+      Path file, String name, JsonNode integrity, int count, MemoryPlaces places) {
     if (integrity == null || integrity.isNull()) {
       return;
     }
     if (!integrity.isObject()) {
-      throw bad(file + " has an \"integrity\" block that is not a JSON object");
+      throw bad(name + " has an \"integrity\" block that is not a JSON object");
     }
     String method = text(integrity, "canonicalization");
     if (integrity.hasNonNull("canonicalization") && !PamFormat.CANONICALIZATION.equals(method)) {
-      throw bad(file + " uses canonicalization '" + method + "'; PAM 1.0 defines only RFC8785");
+      throw bad(name + " uses canonicalization '" + method + "'; PAM 1.0 defines only RFC8785");
     }
     JsonNode total = integrity.get("total_memories");
     if (total == null || !total.isIntegralNumber()) {
-      throw bad(file + " has an \"integrity\" block without \"total_memories\"");
+      throw bad(name + " has an \"integrity\" block without \"total_memories\"");
     }
-    if (total.longValue() != memories.size()) {
+    if (total.longValue() != count) {
       throw bad(
-          file
+          name
               + " says it holds "
               + total.longValue()
               + " memories but holds "
-              + memories.size()
+              + count
               + ": memories were added or removed after it was written");
     }
     String checksum = text(integrity, "checksum");
     if (checksum == null || !ContentHash.FORMAT.matcher(checksum).matches()) {
-      throw bad(file + " has an \"integrity\" block without a sha256 \"checksum\"");
+      throw bad(name + " has an \"integrity\" block without a sha256 \"checksum\"");
     }
-    String computed = PamExporter.checksum(memories);
+    String computed;
+    try {
+      computed = places.checksum(file);
+    } catch (IOException | JacksonException e) {
+      throw bad(name + " changed while it was being checked; nothing was imported");
+    }
     if (!checksum.equals(computed)) {
       throw bad(
-          file
+          name
               + " fails its integrity check: its memories hash to "
               + computed
               + ", not to the recorded "
@@ -244,20 +385,18 @@ record PamStore(
     }
   }
 
-  private static List<StoreRelation> relations(String file, JsonNode node, Set<String> ids) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
+  private static List<StoreRelation> relations(
+      String file, List<RawRelation> raw, boolean array, Set<String> ids) {
+    if (!array) {
       throw bad(file + " has \"relations\" that are not an array");
     }
-    List<StoreRelation> relations = new ArrayList<>();
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode relation = node.get(i);
+    List<StoreRelation> relations = new ArrayList<>(raw.size());
+    for (int i = 0; i < raw.size(); i++) {
+      RawRelation relation = raw.get(i);
       String where = file + ": relation " + (i + 1);
-      String from = relation.isObject() ? text(relation, "from") : null;
-      String to = relation.isObject() ? text(relation, "to") : null;
-      String type = relation.isObject() ? text(relation, "type") : null;
+      String from = relation.from();
+      String to = relation.to();
+      String type = relation.type();
       if (from == null || to == null || type == null || !RELATION_TYPES.contains(type)) {
         throw bad(where + " needs \"from\", \"to\" and one of PAM's relation types");
       }
@@ -277,26 +416,17 @@ record PamStore(
     return List.copyOf(relations);
   }
 
-  private static List<StoreConversation> conversations(String file, JsonNode node) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
+  private static List<StoreConversation> conversations(
+      String file, List<RawConversation> raw, boolean array) {
+    if (!array) {
       throw bad(file + " has a \"conversations_index\" that is not an array");
     }
-    List<StoreConversation> conversations = new ArrayList<>();
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode entry = node.get(i);
-      String id = entry.isObject() ? nonEmpty(entry, "id") : null;
-      if (id == null) {
-        throw bad(file + ": conversations_index entry " + (i + 1) + " has no \"id\"");
+    List<StoreConversation> conversations = new ArrayList<>(raw.size());
+    for (RawConversation entry : raw) {
+      if (entry.id() == null) {
+        throw bad(file + ": conversations_index entry " + entry.number() + " has no \"id\"");
       }
-      JsonNode storage = entry.get("storage");
-      String ref = null;
-      if (storage != null && storage.isObject() && "file".equals(text(storage, "type"))) {
-        ref = nonEmpty(storage, "ref");
-      }
-      conversations.add(new StoreConversation(i + 1, id, ref));
+      conversations.add(new StoreConversation(entry.number(), entry.id(), entry.fileRef()));
     }
     return List.copyOf(conversations);
   }

@@ -19,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -428,6 +429,49 @@ class PamImportTest {
         });
 
     assertRefused("relation 1 joins 'race' to 'nobody', but the file holds no memory");
+  }
+
+  @Test
+  void importFrom_membersInReverseOrder_sameImport() throws IOException {
+    edit(
+        store -> {
+          List<String> names = new ArrayList<>(store.propertyNames());
+          ObjectNode reversed = PamFormat.MAPPER.createObjectNode();
+          for (int i = names.size() - 1; i >= 0; i--) {
+            reversed.set(names.get(i), store.get(names.get(i)));
+          }
+          return reversed;
+        });
+
+    PamImportReport report = new PamImporter(vault).importFrom(export, OPTIONS);
+
+    assertEquals(4, report.memoriesAdded());
+    assertEquals(1, report.memoriesRetracted());
+    assertEquals(1, report.conversationsAdded());
+  }
+
+  @Test
+  void importFrom_valueAfterTheStore_refusedVaultUnchanged() throws IOException {
+    Files.writeString(store(), " {}", StandardOpenOption.APPEND);
+
+    assertRefused("memory-store.json is not valid JSON: it goes on after its value ends");
+  }
+
+  @Test
+  void forEachMemory_fileChangedSinceChecked_refusedAfterTheLastMemory() throws IOException {
+    PamStore checked = PamStore.read(store(), "memory-store.json");
+    Files.writeString(store(), "\n", StandardOpenOption.APPEND);
+    List<String> read = new ArrayList<>();
+
+    VaultException.InvalidInput refused =
+        assertThrows(
+            VaultException.InvalidInput.class,
+            () -> checked.forEachMemory(memory -> read.add(memory.id())));
+
+    assertEquals(List.of("diet", "units", "race", "job", "emoji"), read);
+    assertEquals(
+        "memory-store.json changed while it was being imported; nothing was imported",
+        refused.getMessage());
   }
 
   @Test
