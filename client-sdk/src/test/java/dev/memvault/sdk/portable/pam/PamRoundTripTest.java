@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memvault.core.VaultException;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.proto.v1.Source;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.NewMemory;
 import dev.memvault.sdk.TestEngines;
 import dev.memvault.sdk.portable.provider.ImportOptions;
 import java.nio.file.Files;
@@ -47,6 +49,14 @@ class PamRoundTripTest {
     seed = SeededVault.seed();
     source = MemoryVault.create(shared.resolve("source"), PASSPHRASE).vault();
     new SeededVault(TestEngines.engine(source), seed).fill(30);
+    // What every seed must cover, whatever it drew: a tag outside PAM's tag pattern, and a
+    // memory with more than one revision.
+    Memory covered =
+        source.add(
+            NewMemory.of("work", Kind.NOTE, "a tag PAM cannot hold as it is")
+                .withTags(List.of("Upper-Case"))
+                .withSource(Source.newBuilder().setProvider("memvault").setApp("cli").build()));
+    source.update(covered.getId(), "a tag PAM cannot hold as it is, second revision");
   }
 
   @AfterAll
