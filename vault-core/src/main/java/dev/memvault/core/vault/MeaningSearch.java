@@ -17,6 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The meaning half of search: the query's embedding against the vault's vectors, held in memory
@@ -25,15 +29,25 @@ import java.util.Optional;
  */
 final class MeaningSearch {
   /**
-   * Below this cosine a memory is not offered as near in meaning. Unrelated texts score about 0 to
-   * 0.2 with the bundled model; a paraphrase about 0.35 and up.
+   * Below this cosine a memory is not offered as near in meaning. With the bundled model unrelated
+   * texts score about 0 to 0.15, and a question in other words its memory from about 0.2 up; a bar
+   * of 0.25 lost a fortieth of the labelled queries' recall (docs/SEARCH.md).
    */
-  static final double MIN_SIMILARITY = 0.25;
+  static final double MIN_SIMILARITY = 0.15;
 
   /** Query text embedded, at most: a question does not need more. */
   static final int MAX_QUERY_CHARS = 2_000;
 
   static final String INDEX_VERSION = "meaning_index_version";
+
+  /** Embeds queries beside the search by words; idle threads end, and none keeps a JVM up. */
+  private static final ExecutorService QUERY_THREADS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "memvault-query-embedding");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** A live memory near the query in meaning. */
   record Near(StoredMemory memory, double similarity) {}
@@ -63,22 +77,62 @@ final class MeaningSearch {
     return Optional.ofNullable(embedder);
   }
 
-  /** Up to {@code count} live memories that {@code filter} selects, nearest in meaning first. */
-  Found nearest(String query, MemoryFilter filter, int count) throws SQLException {
+  /**
+   * Starts embedding {@code query} on a thread of its own, so that the search by words runs
+   * meanwhile; or says why meaning cannot be used.
+   */
+  Started start(String query) throws SQLException {
     if (embedder == null) {
-      return new Found(MeaningUse.of(MeaningUse.State.OFF), List.of());
+      return new Started(MeaningUse.of(MeaningUse.State.OFF), null, null);
     }
-    String model = embedder.modelId();
-    if (!vectors.any(model)) {
-      return new Found(MeaningUse.of(MeaningUse.State.NOT_INDEXED), List.of());
+    TextEmbedder model = embedder;
+    if (!vectors.any(model.modelId())) {
+      return new Started(MeaningUse.of(MeaningUse.State.NOT_INDEXED), null, null);
+    }
+    String text = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query;
+    return new Started(null, model, QUERY_THREADS.submit(() -> model.embed(List.of(text)).get(0)));
+  }
+
+  /** A query being embedded, or why it is not. */
+  static final class Started {
+    private final MeaningUse notUsed;
+    private final TextEmbedder model;
+    private final Future<float[]> vector;
+
+    private Started(MeaningUse notUsed, TextEmbedder model, Future<float[]> vector) {
+      this.notUsed = notUsed;
+      this.model = model;
+      this.vector = vector;
+    }
+
+    /** Whether the query is being embedded: the vault is indexed by the attached model. */
+    boolean embeds() {
+      return vector != null;
+    }
+  }
+
+  /**
+   * Up to {@code count} live memories that {@code filter} selects, nearest in meaning to the
+   * started query first.
+   */
+  Found nearest(Started started, MemoryFilter filter, int count) throws SQLException {
+    if (started.vector == null) {
+      return new Found(started.notUsed, List.of());
     }
     float[] queryVector;
     try {
-      String text = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query;
-      queryVector = embedder.embed(List.of(text)).get(0);
-    } catch (MeaningUnavailable e) {
-      return new Found(new MeaningUse(MeaningUse.State.UNAVAILABLE, e.getMessage()), List.of());
+      queryVector = started.vector.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof MeaningUnavailable unavailable) {
+        return new Found(
+            new MeaningUse(MeaningUse.State.UNAVAILABLE, unavailable.getMessage()), List.of());
+      }
+      throw new IllegalStateException("embedding the query failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Found(new MeaningUse(MeaningUse.State.UNAVAILABLE, "interrupted"), List.of());
     }
+    String model = started.model.modelId();
     VectorIndex current = current(model, queryVector.length);
     List<VectorIndex.Neighbour> neighbours = new ArrayList<>();
     for (VectorIndex.Neighbour neighbour : current.nearest(queryVector, filter, count)) {

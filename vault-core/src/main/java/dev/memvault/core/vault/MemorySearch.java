@@ -12,18 +12,27 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Search, best match first. By words: the contentless FTS5 index, memories with every word of the
  * query (in any of its forms), then, while there is room, memories with some of them, by bm25. By
  * meaning, once the vault is indexed for it (MeaningSearch): the memories nearest the query's
- * embedding. The two rankings are fused by reciprocal rank (each list gives 1 / (60 + rank)), so a
- * memory both find comes first, and a memory found only by meaning still reaches the results when
- * the query shares no word with it. A hit in a message is shown as its conversation, once.
+ * embedding. Memories with every word and memories near in meaning are fused by reciprocal rank
+ * (each ranking gives 1 / (60 + rank)), so a memory both find comes first, and a memory found only
+ * by meaning reaches the results when the query shares no word with it. Memories with only some of
+ * the words come after those: that is weak evidence next to meaning (a question in other words
+ * shares a stray word with many memories), and ranking it beside meaning lost a tenth of the
+ * labelled paraphrase queries' recall (docs/SEARCH.md). A hit in a message is shown as its
+ * conversation, once.
+ *
+ * <p>Rankings are made of rows, not of decrypted memories: only the results shown are opened, which
+ * is most of a search's cost. The query is embedded while the words are searched.
  */
 final class MemorySearch {
   /** Words in a search hit's snippet. */
@@ -37,6 +46,9 @@ final class MemorySearch {
 
   /** Results taken from each ranking before fusing, at least. */
   static final int FUSION_DEPTH = 20;
+
+  /** A hit, not opened yet: the row that matched and the id of the memory it is shown as. */
+  private record Candidate(String shownId, StoredMemory hit, double score) {}
 
   private final MemoryRows memories;
   private final MemoryReads reads;
@@ -59,58 +71,75 @@ final class MemorySearch {
     MemoryFilter filter = reads.filter(selection);
     int limit = selection.limit();
     int depth = Math.max(limit, FUSION_DEPTH);
-    MeaningSearch.Found near = meaning.nearest(query, filter, depth);
+    MeaningSearch.Started embedding = meaning.start(query);
+    List<Candidate> allWords = new ArrayList<>();
+    List<Candidate> someWords = new ArrayList<>();
+    byWords(parsed, filter, embedding.embeds() ? depth : limit, allWords, someWords);
+    MeaningSearch.Found near = meaning.nearest(embedding, filter, depth);
     if (near.hits().isEmpty()) {
-      return new SearchReport(byWords(parsed, filter, limit), near.use());
+      allWords.addAll(someWords);
+      return new SearchReport(open(allWords, parsed, limit), near.use());
     }
-    List<SearchResult> words = byWords(parsed, filter, depth);
-    Map<String, SearchResult> byMeaning = new LinkedHashMap<>();
+    Map<String, Candidate> byMeaning = new LinkedHashMap<>();
     for (MeaningSearch.Near hit : near.hits()) {
       if (byMeaning.size() == depth) {
         break;
       }
-      addResult(byMeaning, hit.memory(), -hit.similarity(), parsed);
+      Candidate candidate = candidate(hit.memory(), -hit.similarity());
+      byMeaning.putIfAbsent(candidate.shownId(), candidate);
     }
-    return new SearchReport(fuse(words, new ArrayList<>(byMeaning.values()), limit), near.use());
-  }
-
-  /** Memories found by words alone, best first. */
-  private List<SearchResult> byWords(SearchQuery parsed, MemoryFilter filter, int limit)
-      throws SQLException {
-    Map<String, SearchResult> results = new LinkedHashMap<>();
-    collect(parsed.allTerms(), parsed, filter, limit, results);
-    Optional<String> anyTerm = parsed.anyTerm();
-    if (results.size() < limit && anyTerm.isPresent()) {
-      collect(anyTerm.get(), parsed, filter, limit, results);
+    List<Candidate> ranked = fuse(allWords, new ArrayList<>(byMeaning.values()));
+    Set<String> fused = new HashSet<>();
+    ranked.forEach(candidate -> fused.add(candidate.shownId()));
+    for (Candidate candidate : someWords) {
+      if (fused.add(candidate.shownId())) {
+        ranked.add(candidate);
+      }
     }
-    return new ArrayList<>(results.values());
+    return new SearchReport(open(ranked, parsed, limit), near.use());
   }
 
   /**
-   * The best {@code limit} of two rankings by reciprocal rank fusion; a result's score is minus its
-   * fused score (lower is better, as bm25's), and its snippet the words ranking's when both have it
-   * (that one marks the matching words).
+   * Memories found by words, best first, until {@code limit} distinct shown memories: those with
+   * every word into {@code allWords}, then those with some into {@code someWords}.
    */
-  static List<SearchResult> fuse(
-      List<SearchResult> byWords, List<SearchResult> byMeaning, int limit) {
+  private void byWords(
+      SearchQuery parsed,
+      MemoryFilter filter,
+      int limit,
+      List<Candidate> allWords,
+      List<Candidate> someWords)
+      throws SQLException {
+    Map<String, Candidate> seen = new LinkedHashMap<>();
+    collect(parsed.allTerms(), filter, limit, seen, allWords);
+    Optional<String> anyTerm = parsed.anyTerm();
+    if (seen.size() < limit && anyTerm.isPresent()) {
+      collect(anyTerm.get(), filter, limit, seen, someWords);
+    }
+  }
+
+  /**
+   * Two rankings made one by reciprocal rank fusion: a candidate gets 1 / (60 + rank) from each
+   * ranking it is in (rank from 1), and its score is minus the sum (lower is better, as bm25's).
+   * Ties keep the words ranking's order, then the meaning ranking's.
+   */
+  private static List<Candidate> fuse(List<Candidate> byWords, List<Candidate> byMeaning) {
     Map<String, Double> fused = new HashMap<>();
-    Map<String, SearchResult> shown = new LinkedHashMap<>();
-    for (List<SearchResult> ranking : List.of(byWords, byMeaning)) {
+    Map<String, Candidate> first = new LinkedHashMap<>();
+    for (List<Candidate> ranking : List.of(byWords, byMeaning)) {
       for (int rank = 0; rank < ranking.size(); rank++) {
-        SearchResult result = ranking.get(rank);
-        String id = result.memory().getId();
-        fused.merge(id, 1.0 / (FUSION_RANK_OFFSET + rank + 1), Double::sum);
-        shown.putIfAbsent(id, result);
+        Candidate candidate = ranking.get(rank);
+        fused.merge(candidate.shownId(), 1.0 / (FUSION_RANK_OFFSET + rank + 1), Double::sum);
+        first.putIfAbsent(candidate.shownId(), candidate);
       }
     }
-    List<SearchResult> ordered = new ArrayList<>();
-    for (SearchResult result : shown.values()) {
-      double score = fused.get(result.memory().getId());
-      ordered.add(new SearchResult(result.memory(), result.markedSnippet(), -score));
+    List<Candidate> ordered = new ArrayList<>();
+    for (Candidate candidate : first.values()) {
+      ordered.add(
+          new Candidate(candidate.shownId(), candidate.hit(), -fused.get(candidate.shownId())));
     }
-    // Stable: equal scores keep the words ranking's order, then the meaning ranking's.
-    ordered.sort(Comparator.comparingDouble(SearchResult::score));
-    return ordered.size() > limit ? new ArrayList<>(ordered.subList(0, limit)) : ordered;
+    ordered.sort(Comparator.comparingDouble(Candidate::score));
+    return ordered;
   }
 
   /**
@@ -137,26 +166,29 @@ final class MemorySearch {
   }
 
   /**
-   * Adds the hits of one FTS5 query, best first, until {@code limit} results. Rows as many as will
-   * be shown first: each row is a lookup in the memories table, often a page read and decrypted.
-   * Only when hits fold into results already shown does the search look further, in growing steps.
+   * Adds the hits of one FTS5 query, best first, to {@code into} until {@code seen} holds {@code
+   * limit} shown memories. Rows as many as will be shown first; only when hits fold into memories
+   * already seen does the search look further, in growing steps.
    */
   private void collect(
       String match,
-      SearchQuery query,
       MemoryFilter filter,
       int limit,
-      Map<String, SearchResult> results)
+      Map<String, Candidate> seen,
+      List<Candidate> into)
       throws SQLException {
     int offset = 0;
     int step = limit;
-    while (results.size() < limit && step > 0) {
+    while (seen.size() < limit && step > 0) {
       List<MemoryRows.SearchRow> rows = memories.search(match, filter, step, offset);
       for (MemoryRows.SearchRow row : rows) {
-        if (results.size() == limit) {
+        if (seen.size() == limit) {
           break;
         }
-        addResult(results, row.memory(), row.score(), query);
+        Candidate candidate = candidate(row.memory(), row.score());
+        if (seen.putIfAbsent(candidate.shownId(), candidate) == null) {
+          into.add(candidate);
+        }
       }
       if (rows.size() < step) {
         break;
@@ -166,24 +198,35 @@ final class MemorySearch {
     }
   }
 
-  /** Adds a hit unless its memory (or, for a message, its conversation) is shown already. */
-  private void addResult(
-      Map<String, SearchResult> results, StoredMemory hit, double score, SearchQuery query)
-      throws SQLException {
+  private static Candidate candidate(StoredMemory hit, double score) {
     String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
-    if (results.containsKey(shownId)) {
-      return;
-    }
-    Memory matched = records.open(hit);
-    Memory shown = matched;
-    if (hit.kind() == Kind.MESSAGE_VALUE) {
-      Optional<StoredMemory> conversation = memories.find(shownId);
-      if (conversation.isEmpty() || conversation.get().deleted()) {
-        return;
+    return new Candidate(shownId, hit, score);
+  }
+
+  /**
+   * The first {@code limit} candidates opened, with their snippets; a message whose conversation is
+   * gone is passed over.
+   */
+  private List<SearchResult> open(List<Candidate> ranked, SearchQuery query, int limit)
+      throws SQLException {
+    List<SearchResult> results = new ArrayList<>();
+    for (Candidate candidate : ranked) {
+      if (results.size() == limit) {
+        break;
       }
-      shown = records.open(conversation.get());
+      StoredMemory hit = candidate.hit();
+      Memory matched = records.open(hit);
+      Memory shown = matched;
+      if (hit.kind() == Kind.MESSAGE_VALUE) {
+        Optional<StoredMemory> conversation = memories.find(candidate.shownId());
+        if (conversation.isEmpty() || conversation.get().deleted()) {
+          continue;
+        }
+        shown = records.open(conversation.get());
+      }
+      String snippet = Snippet.of(MemoryRules.searchText(matched), query, SNIPPET_WORDS);
+      results.add(new SearchResult(shown, snippet, candidate.score()));
     }
-    String snippet = Snippet.of(MemoryRules.searchText(matched), query, SNIPPET_WORDS);
-    results.put(shownId, new SearchResult(shown, snippet, score));
+    return results;
   }
 }
