@@ -2,6 +2,7 @@ package dev.memvault.cli;
 
 import dev.memvault.core.VaultException;
 import dev.memvault.core.grant.ProviderKey;
+import dev.memvault.core.meaning.MeaningIndexProgress;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.proto.v1.Kind;
@@ -127,6 +128,17 @@ final class DemoCommand implements Callable<Integer> {
       search(out, vault, "vegetarian", Selection.all());
       search(out, vault, "pi-hole 9.9.9.9", Selection.all());
       search(out, vault, "lisbon", Selection.all().inScope("work"));
+      long indexed = vault.indexMeaning(MeaningIndexProgress.NONE);
+      out.println(
+          "   indexed for meaning by a model on this device (memvault index): "
+              + indexed
+              + " memories");
+      out.println(
+          "   \"drug reaction\" shares no word with a memory; by meaning it finds first: "
+              + vault.search("drug reaction", Selection.all()).stream()
+                  .findFirst()
+                  .map(result -> result.memory().getText())
+                  .orElse("nothing"));
 
       step(
           out,

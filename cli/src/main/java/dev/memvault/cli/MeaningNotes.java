@@ -8,8 +8,9 @@ final class MeaningNotes {
   private MeaningNotes() {}
 
   /**
-   * @param nothingFound whether the search found nothing: only then is a vault never indexed worth
-   *     a word, since the person may be looking for something said in other words
+   * @param nothingFound whether the search found nothing (and has no spelling to suggest): only
+   *     then is a vault never indexed worth a word, since the person may be looking for something
+   *     said in other words
    */
   static Optional<String> of(MeaningUse use, boolean nothingFound) {
     return switch (use.state()) {

@@ -1,9 +1,11 @@
 package dev.memvault.cli;
 
+import dev.memvault.cli.mcp.BackgroundIndexer;
 import dev.memvault.cli.mcp.McpFeatures;
 import dev.memvault.cli.mcp.ScopedMemories;
 import dev.memvault.cli.mcp.ServedScopes;
 import dev.memvault.cli.mcp.StdioMcpServer;
+import dev.memvault.sdk.meaning.LocalEmbedder;
 import dev.memvault.sdk.sync.GrantReader;
 import dev.memvault.sdk.sync.GrantedVault;
 import java.io.FileDescriptor;
@@ -43,7 +45,12 @@ final class ProviderMcpCommand implements Callable<Integer> {
       OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
       PrintStream systemOut = System.out;
       System.setOut(System.err);
-      try {
+      // What the grant reads is indexed for meaning in the background, as a person's vault is
+      // under memvault mcp; the provider's searches use it as it comes.
+      granted.vault().useEmbedder(LocalEmbedder.fromEnvironment(context.environment()));
+      try (BackgroundIndexer indexer =
+          new BackgroundIndexer(granted.vault(), context.err(), true)) {
+        indexer.request();
         McpFeatures features =
             new McpFeatures(
                 new ScopedMemories(granted.vault(), ServedScopes.all()), true, version());

@@ -5,6 +5,7 @@ import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
 import dev.memvault.sdk.MemoryVault;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,11 +60,11 @@ final class SearchCommand implements Callable<Integer> {
       if (cut) {
         context.err().println(Cut.notice(filters));
       }
-      MeaningNotes.of(report.meaning(), results.isEmpty())
+      Optional<String> suggestion = opened.spellingSuggestion(query);
+      // A misspelling is the likelier reason for no match than words the vault says otherwise.
+      MeaningNotes.of(report.meaning(), results.isEmpty() && suggestion.isEmpty())
           .ifPresent(note -> context.err().println(note));
-      opened
-          .spellingSuggestion(query)
-          .ifPresent(suggestion -> context.err().println("did you mean: " + suggestion));
+      suggestion.ifPresent(words -> context.err().println("did you mean: " + words));
     }
     return Main.OK;
   }

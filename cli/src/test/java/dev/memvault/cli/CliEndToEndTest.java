@@ -317,6 +317,12 @@ class CliEndToEndTest {
     assertSuccess(demo);
     assertTrue(demo.out().contains("memory texts found in the vault's files: 0"), demo.out());
     assertTrue(demo.out().contains("refused: wrong passphrase"), demo.out());
+    assertTrue(
+        demo.out()
+            .contains(
+                "\"drug reaction\" shares no word with a memory; by meaning it finds first:"
+                    + " Allergic to penicillin."),
+        demo.out());
     assertTrue(demo.out().contains("laptop pulled 1 memory revision(s)"), demo.out());
     assertTrue(demo.out().contains("the phone, approved by the laptop"), demo.out());
     assertTrue(demo.out().contains("key epoch 1 is sealed to this laptop only"), demo.out());

@@ -161,6 +161,19 @@ class SearchByMeaningTest {
   }
 
   @Test
+  void embed_modelDirectoryWithoutModel_saysHowToRepair() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-model"));
+    LocalEmbedder missing = LocalEmbedder.fromDirectory(empty);
+
+    MeaningUnavailable refused =
+        assertThrows(MeaningUnavailable.class, () -> missing.embed(List.of("anything")));
+
+    assertTrue(refused.getMessage().contains("could not be loaded"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("run `memvault index`"), refused.getMessage());
+    assertThrows(MeaningUnavailable.class, () -> missing.embed(List.of("again")));
+  }
+
+  @Test
   void search_withDamagedModel_saysWhyAndStillFindsByWords() throws Exception {
     Path model = Files.createDirectories(dir.resolve("model"));
     Files.write(model.resolve("model.onnx"), new byte[] {1, 2, 3, 4});
