@@ -4,6 +4,7 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MemoryVault;
+import dev.memvault.sdk.MessageBody;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -102,19 +103,8 @@ final class ShowCommand implements Callable<Integer> {
       return;
     }
     String role = message.getMessage().getRole().name().toLowerCase(Locale.ROOT);
-    String text =
-        message.getText().isEmpty() ? "(" + partSummary(message) + ")" : message.getText();
+    String text = MessageBody.of(message);
     context.out().println();
     context.out().println(indent + "[" + role + "] " + text.replace("\n", "\n" + indent));
-  }
-
-  private static String partSummary(Memory message) {
-    return message.getMessage().getPartsList().stream()
-        .map(
-            part ->
-                part.getType().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                    + (part.getName().isEmpty() ? "" : " " + part.getName()))
-        .reduce((a, b) -> a + ", " + b)
-        .orElse("no text");
   }
 }

@@ -69,6 +69,32 @@ class ImportProvidersCliTest {
     assertSuccess(search);
     assertEquals(1, search.outLines().size(), search.out());
     assertTrue(search.out().contains("work-chats"), search.out());
+
+    // An attachment's text is found, and shown with the message that carried it.
+    CliRunner.Result setting = cli.run("search", "--scope", "work-chats", "PIHOLE_DNS_1");
+    assertSuccess(setting);
+    assertEquals(1, setting.outLines().size(), setting.out());
+    assertTrue(setting.out().contains("pihole.conf PIHOLE_DNS_1"), setting.out());
+    String conversation = setting.outLines().get(0).split("\\s+")[0];
+    CliRunner.Result shown = cli.run("show", conversation);
+    assertSuccess(shown);
+    assertTrue(shown.out().contains("(attachment pihole.conf) PIHOLE_DNS_1=9.9.9.9"), shown.out());
+  }
+
+  @Test
+  void importChatGpt_codeBlock_searchableAndShownFenced() {
+    CliRunner code = new CliRunner(temp.resolve("code"), "correct horse battery");
+    assertSuccess(code.run("init"));
+    assertSuccess(code.run("import", "chatgpt", CHATGPT_JSON.toString()));
+
+    CliRunner.Result search = code.run("search", "DictReader");
+    assertSuccess(search);
+    assertEquals(1, search.outLines().size(), search.out());
+    String conversation = search.outLines().get(0).split("\\s+")[0];
+    CliRunner.Result shown = code.run("show", conversation);
+    assertSuccess(shown);
+    assertTrue(shown.out().contains("```python\n"), shown.out());
+    assertTrue(shown.out().contains("rows = list(csv.DictReader(f))"), shown.out());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
+import dev.memvault.sdk.MessageBody;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +40,7 @@ final class MemoryViews {
             .addObject()
             .put("id", message.getId())
             .put("role", message.getMessage().getRole().name().toLowerCase(Locale.ROOT))
-            .put("text", message.getText());
+            .put("text", MessageBody.of(message));
       }
       if (messages.size() > MAX_MESSAGES) {
         node.put("messages_left_out", messages.size() - MAX_MESSAGES);

@@ -3,6 +3,8 @@ package dev.memvault.core.vault;
 import dev.memvault.core.VaultException;
 import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
+import dev.memvault.proto.v1.Part;
+import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Source;
 import java.util.regex.Pattern;
 
@@ -60,7 +62,31 @@ final class MemoryRules {
     if (memory.getKind() == Kind.CONVERSATION) {
       return (memory.getConversation().getTitle() + "\n" + memory.getText()).strip();
     }
+    if (memory.getKind() == Kind.MESSAGE) {
+      return messageSearchText(memory);
+    }
     return memory.getText();
+  }
+
+  /**
+   * A message's visible text, then what its other parts say: code, thinking, tool results, an
+   * attachment's file name and extracted text, a citation's text. A person looks for a setting they
+   * were given in a code block as for anything they read. A tool call's input is left out: it is
+   * what a model asked a tool, not what anyone said.
+   */
+  private static String messageSearchText(Memory memory) {
+    StringBuilder text = new StringBuilder(memory.getText());
+    for (Part part : memory.getMessage().getPartsList()) {
+      if (part.getType() == PartType.TEXT || part.getType() == PartType.TOOL_USE) {
+        continue;
+      }
+      for (String said : new String[] {part.getFileName(), part.getText()}) {
+        if (!said.isBlank()) {
+          text.append(text.length() == 0 ? "" : "\n").append(said);
+        }
+      }
+    }
+    return text.toString();
   }
 
   static String canonicalId(String id) {

@@ -169,6 +169,14 @@ public final class Migrations {
                 + " seq INTEGER PRIMARY KEY,"
                 + " model TEXT NOT NULL,"
                 + " vector BLOB NOT NULL)",
+          },
+          new String[] {
+            // A message's search text also holds what its other parts say (code, thinking,
+            // tool results, attachments' text: MemoryRules.searchText). The index is filled
+            // again from the envelopes when the vault opens.
+            "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
+                + MetaRows.SEARCH_INDEX_STALE
+                + "', X'01')",
           });
 
   private Migrations() {}
