@@ -61,6 +61,7 @@ final class AddCommand implements Callable<Integer> {
     CliContext context = vault.context();
     String text = TextInput.read(words, context);
     try (MemoryVault opened = vault.open()) {
+      boolean newScope = opened.scopes().stream().noneMatch(s -> s.name().equals(scope));
       Memory memory =
           opened.add(
               NewMemory.of(scope, kind.proto(), text)
@@ -69,6 +70,15 @@ final class AddCommand implements Callable<Integer> {
                   .withSource(
                       Source.newBuilder().setProvider("memvault").setApp("memvault-cli").build()));
       context.out().println(json ? MemoryJson.line(memory) : memory.getId());
+      if (newScope) {
+        // A typo in --scope would otherwise file the memory where the person never looks.
+        context
+            .err()
+            .println(
+                "memvault: created scope '"
+                    + scope
+                    + "' (it had no memories; 'memvault scopes' lists them all)");
+      }
     }
     return Main.OK;
   }

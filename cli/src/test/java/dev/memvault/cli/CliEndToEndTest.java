@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -385,6 +386,14 @@ class CliEndToEndTest {
     return files;
   }
 
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    if (array != null) {
+      array.forEach(value -> values.add(value.asString()));
+    }
+    return values;
+  }
+
   private static JsonNode json(String line) {
     return JSON.readTree(line.strip());
   }
@@ -527,6 +536,58 @@ class CliEndToEndTest {
 
   private static void assertSuccess(CliRunner.Result result) {
     assertEquals(0, result.exitCode(), "stderr: " + result.err());
+  }
+
+  @Test
+  void update_tagsKindAndScope_changedOrMovedUnderANewIdAndBadRequestsRefused() {
+    assertSuccess(cli.run("init"));
+    String id =
+        cli.run("add", "--scope", "personal", "--tag", "diet", "I am vegetarian").out().strip();
+
+    CliRunner.Result retagged = cli.run("update", id, "--tag", "food", "--tag", "health");
+    assertSuccess(retagged);
+    assertTrue(retagged.out().startsWith(id + "  revision 2"), retagged.out());
+    JsonNode shown = json(cli.run("show", "--json", id).out().strip());
+    assertEquals(List.of("food", "health"), strings(shown.get("tags")));
+    assertEquals("I am vegetarian", shown.get("text").asString());
+
+    CliRunner.Result moved = cli.run("update", id, "--scope", "health", "--kind", "fact");
+    assertSuccess(moved);
+    String newId = moved.out().strip().split("\\s+")[0];
+    assertFalse(newId.equals(id), moved.out());
+    assertTrue(
+        moved.err().contains("moved to scope 'health' as a fact under a new id"), moved.err());
+    JsonNode after = json(cli.run("show", "--json", newId).out().strip());
+    assertEquals("health", after.get("scope").asString());
+    assertEquals("fact", after.get("kind").asString());
+    assertEquals(List.of("food", "health"), strings(after.get("tags")));
+    assertEquals(shown.get("created_at").asString(), after.get("created_at").asString());
+    assertFailure(cli.run("show", id), 1, "forgotten");
+
+    CliRunner.Result untagged = cli.run("update", newId, "--no-tags");
+    assertSuccess(untagged);
+    assertEquals(
+        List.of(), strings(json(cli.run("show", "--json", newId).out().strip()).get("tags")));
+
+    assertFailure(cli.run("update", newId), 2, "nothing to change");
+    assertFailure(cli.run("update", newId, "--no-tags", "--tag", "x"), 2, "exclude each other");
+    assertFailure(cli.run("update", newId, "--kind", "conversation"), 2, "--kind");
+    assertFailure(cli.run("update", newId, "--scope", "Not A Scope"), 1, "scope");
+    JsonNode unchanged = json(cli.run("show", "--json", newId).out().strip());
+    assertEquals("health", unchanged.get("scope").asString());
+  }
+
+  @Test
+  void add_newScope_saysItWasCreated() {
+    assertSuccess(cli.run("init"));
+
+    CliRunner.Result first = cli.run("add", "--scope", "garden", "Tomatoes need staking");
+    CliRunner.Result second = cli.run("add", "--scope", "garden", "Water the basil");
+
+    assertSuccess(first);
+    assertTrue(first.err().contains("created scope 'garden'"), first.err());
+    assertSuccess(second);
+    assertEquals("", second.err());
   }
 
   private static void assertFailure(CliRunner.Result result, int code, String mention) {

@@ -16,6 +16,7 @@ import dev.memvault.core.vault.Selection;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultExport;
 import dev.memvault.core.vault.VaultTransactions;
+import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.meaning.LocalEmbedder;
 import java.nio.file.Path;
@@ -175,6 +176,25 @@ public final class MemoryVault implements AutoCloseable {
   /** Replaces a memory's text with a new revision; earlier revisions stay in its history. */
   public Memory update(String id, String text) {
     return vault.update(id, builder -> builder.setText(text));
+  }
+
+  /** A new revision with new text, new tags, or both; an empty option keeps what the memory has. */
+  public Memory update(String id, Optional<String> text, Optional<List<String>> tags) {
+    return vault.update(
+        id,
+        builder -> {
+          text.ifPresent(builder::setText);
+          tags.ifPresent(value -> builder.clearTags().addAllTags(value));
+        });
+  }
+
+  /**
+   * The memory moved to another scope or kind: a new memory (a new id) with the same text, tags,
+   * attributes, source and creation time; the old one is forgotten with its history ({@link
+   * Vault#move}).
+   */
+  public Memory move(String id, String scope, Kind kind) {
+    return vault.move(id, scope, kind);
   }
 
   public Memory get(String id) {

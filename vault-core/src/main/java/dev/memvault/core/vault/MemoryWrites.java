@@ -165,6 +165,41 @@ final class MemoryWrites {
     return next;
   }
 
+  /**
+   * The memory as a new one of another scope or kind, and the old one forgotten with its history: a
+   * record is sealed under its scope's key and bound to its id, scope and kind, so a move is a new
+   * memory. Its text, tags, attributes, source, links and creation time are kept.
+   */
+  Memory move(String id, String scope, Kind kind) throws SQLException, GeneralSecurityException {
+    StoredMemory row = reads.liveRow(id);
+    Memory current = records.open(row);
+    if (current.getKind() == Kind.CONVERSATION || current.getKind() == Kind.MESSAGE) {
+      throw new VaultException.InvalidInput(
+          "a conversation and its messages keep their scope and kind; export and import them to"
+              + " move them");
+    }
+    if (kind == Kind.CONVERSATION || kind == Kind.MESSAGE) {
+      throw new VaultException.InvalidInput(
+          "a memory cannot become a conversation or a message: use fact, preference,"
+              + " instruction or note");
+    }
+    Memory draft =
+        Memory.newBuilder()
+            .setScope(scope)
+            .setKind(kind)
+            .setText(current.getText())
+            .addAllTags(current.getTagsList())
+            .putAllAttributes(current.getAttributesMap())
+            .setSource(current.getSource())
+            .addAllLinks(current.getLinksList())
+            .setCreatedAt(current.getCreatedAt())
+            .setUpdatedAt(Timestamps.of(clock.instant()))
+            .build();
+    Memory moved = add(draft);
+    forget(id);
+    return moved;
+  }
+
   /** Forgets a live memory, and a conversation's messages with it. */
   void forget(String id) throws SQLException, GeneralSecurityException {
     StoredMemory row = reads.liveRow(id);

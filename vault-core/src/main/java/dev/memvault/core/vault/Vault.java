@@ -11,6 +11,7 @@ import dev.memvault.core.meaning.MeaningIndexStatus;
 import dev.memvault.core.meaning.TextEmbedder;
 import dev.memvault.core.sync.RecoverySigningKey;
 import dev.memvault.core.sync.Replica;
+import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.VaultHeader;
 import java.io.IOException;
@@ -283,6 +284,17 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
    */
   public synchronized Memory update(String id, Consumer<Memory.Builder> change) {
     return transactor.inTransaction(() -> writes.update(id, change));
+  }
+
+  /**
+   * Moves a memory to another scope or kind, in one transaction: a new memory (a new id) with the
+   * same text, tags, attributes, source, links and creation time, and the old one forgotten with
+   * its earlier revisions.
+   *
+   * @throws VaultException.InvalidInput for a conversation or message, or to one
+   */
+  public synchronized Memory move(String id, String scope, Kind kind) {
+    return transactor.inTransaction(() -> writes.move(id, scope, kind));
   }
 
   /**
