@@ -193,8 +193,11 @@ class PortableCliTest {
             + "- Passport expires in 2027; renew it before the next trip. (you, 2024-03-01)\n"
             + "\n"
             + "From past conversations:\n"
-            + "- \"Lisbon in May\": Plan a trip to Lisbon. (chatgpt, 2024-05-29)\n",
-        context.out().replaceAll("(?m)^- Notes on airports.*\n", ""));
+            + "- \"Lisbon in May\": Plan a trip to Lisbon. (chatgpt, 2024-05-29, id ID)\n",
+        context
+            .out()
+            .replaceAll("(?m)^- Notes on airports.*\n", "")
+            .replaceAll(", id [0-9a-f]{8}-[0-9a-f-]{27}\\)", ", id ID)"));
     CliRunner.Result small = cli.run("context", "trip", "--max-chars", "150");
     assertTrue(small.out().length() <= 150, small.out());
     assertTrue(small.out().contains("- Never suggest a trip"), small.out());

@@ -47,8 +47,24 @@ final class MemorySearch {
   /** Results taken from each ranking before fusing, at least. */
   static final int FUSION_DEPTH = 20;
 
-  /** A hit, not opened yet: the row that matched and the id of the memory it is shown as. */
-  private record Candidate(String shownId, StoredMemory hit, double score) {}
+  /** Hits in one conversation's messages kept beside its best one, at most. */
+  private static final int MAX_OTHER_HITS = 8;
+
+  /**
+   * A hit, not opened yet: the row that matched and the id of the memory it is shown as; for a
+   * conversation, its other matching messages in rank order, since the best one may be on a branch
+   * the person moved away from.
+   */
+  private record Candidate(
+      String shownId, StoredMemory hit, double score, List<StoredMemory> otherHits) {
+    Candidate(String shownId, StoredMemory hit, double score) {
+      this(shownId, hit, score, new ArrayList<>());
+    }
+
+    Candidate scored(double value) {
+      return new Candidate(shownId, hit, value, otherHits);
+    }
+  }
 
   private final MemoryRows memories;
   private final MemoryReads reads;
@@ -135,8 +151,7 @@ final class MemorySearch {
     }
     List<Candidate> ordered = new ArrayList<>();
     for (Candidate candidate : first.values()) {
-      ordered.add(
-          new Candidate(candidate.shownId(), candidate.hit(), -fused.get(candidate.shownId())));
+      ordered.add(candidate.scored(-fused.get(candidate.shownId())));
     }
     ordered.sort(Comparator.comparingDouble(Candidate::score));
     return ordered;
@@ -186,8 +201,11 @@ final class MemorySearch {
           break;
         }
         Candidate candidate = candidate(row.memory(), row.score());
-        if (seen.putIfAbsent(candidate.shownId(), candidate) == null) {
+        Candidate earlier = seen.putIfAbsent(candidate.shownId(), candidate);
+        if (earlier == null) {
           into.add(candidate);
+        } else if (earlier.otherHits().size() < MAX_OTHER_HITS) {
+          earlier.otherHits().add(candidate.hit());
         }
       }
       if (rows.size() < step) {
@@ -201,6 +219,24 @@ final class MemorySearch {
   private static Candidate candidate(StoredMemory hit, double score) {
     String shownId = hit.kind() == Kind.MESSAGE_VALUE ? hit.conversationId() : hit.id();
     return new Candidate(shownId, hit, score);
+  }
+
+  /**
+   * The best matching message of a conversation on its visible thread, if one of the other hits is;
+   * else the best one. An edit or regeneration the person moved away from is shown only when
+   * nothing they kept matches.
+   */
+  private Memory onVisibleThread(Memory best, List<StoredMemory> otherHits) throws SQLException {
+    if (best.getMessage().getBranch().isEmpty()) {
+      return best;
+    }
+    for (StoredMemory other : otherHits) {
+      Memory message = records.open(other);
+      if (message.getMessage().getBranch().isEmpty()) {
+        return message;
+      }
+    }
+    return best;
   }
 
   /**
@@ -218,6 +254,7 @@ final class MemorySearch {
       Memory matched = records.open(hit);
       Memory shown = matched;
       if (hit.kind() == Kind.MESSAGE_VALUE) {
+        matched = onVisibleThread(matched, candidate.otherHits());
         Optional<StoredMemory> conversation = memories.find(candidate.shownId());
         if (conversation.isEmpty() || conversation.get().deleted()) {
           continue;
@@ -225,7 +262,7 @@ final class MemorySearch {
         shown = records.open(conversation.get());
       }
       String snippet = Snippet.of(MemoryRules.searchText(matched), query, SNIPPET_WORDS);
-      results.add(new SearchResult(shown, snippet, candidate.score()));
+      results.add(new SearchResult(shown, snippet, candidate.score(), matched));
     }
     return results;
   }

@@ -4,13 +4,20 @@ import dev.memvault.proto.v1.Memory;
 
 /**
  * One search hit: the memory (for a hit inside a conversation's message, the conversation), a
- * snippet of the matching text with its matches marked, and the bm25 score (lower is better).
+ * snippet of the matching text with its matches marked, the rank score (lower is better: bm25 for a
+ * search by words, minus the fused reciprocal rank with meaning), and the memory that matched (for
+ * a hit inside a message, the message; else the memory itself).
  *
  * @param markedSnippet the snippet with each run of matches between U+E000 and U+E001, which the
  *     text itself never holds; {@link #snippet()} shows them as [brackets], {@link #plainSnippet()}
  *     not at all
  */
-public record SearchResult(Memory memory, String markedSnippet, double score) {
+public record SearchResult(Memory memory, String markedSnippet, double score, Memory matched) {
+  /** A hit in the memory itself, not in one of its messages. */
+  public SearchResult(Memory memory, String markedSnippet, double score) {
+    this(memory, markedSnippet, score, memory);
+  }
+
   private static final char OPEN = '\uE000';
   private static final char CLOSE = '\uE001';
 

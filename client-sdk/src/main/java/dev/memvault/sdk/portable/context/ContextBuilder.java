@@ -34,7 +34,7 @@ import java.util.Set;
  * - My daughter is called Ana. (chatgpt, 2024-05-29)
  *
  * From past conversations:
- * - "Trip to Lisbon": three days in Lisbon in May (claude, 2025-03-02)
+ * - "Trip to Lisbon": three days in Lisbon in May (claude, 2025-03-02, id 01a2…)
  * </pre>
  *
  * <p>The query's words are looked for separately, each as a prefix ({@code trip} finds "trips"),
@@ -44,13 +44,14 @@ import java.util.Set;
  * <p>What goes in, in this order of priority: instructions and preferences that match the query,
  * best match first; the other instructions and preferences, most recently updated first, while all
  * of these take at most half of the limit and half of the characters; facts and notes that match
- * the query, best match first; conversation excerpts that match (the matching snippet with the
- * conversation's title); then, if room is left, the instructions and preferences that the half left
- * out. The block lists instructions and preferences first, then facts and notes, then
- * conversations. Every entry is one line ending with its source and date; a line is left out whole,
- * never cut, when it does not fit the character budget. Memory text longer than {@value
- * #MAX_ENTRY_TEXT} characters is shortened at a word with "…". Sections without entries are left
- * out.
+ * the query, best match first; conversation excerpts that match (the matching snippet of a message
+ * on the visible thread, with the conversation's title, the message's date and the conversation's
+ * id; a message on a branch the person moved away from only when nothing else matches); then, if
+ * room is left, the instructions and preferences that the half left out. The block lists
+ * instructions and preferences first, then facts and notes, then conversations. Every entry is one
+ * line ending with its source and date; a line is left out whole, never cut, when it does not fit
+ * the character budget. Memory text longer than {@value #MAX_ENTRY_TEXT} characters is shortened at
+ * a word with "…". Sections without entries are left out.
  */
 public final class ContextBuilder {
   public static final String HEADER = "What I know about you (from memvault):";
@@ -95,16 +96,26 @@ public final class ContextBuilder {
     List<Entry> standingMatches = new ArrayList<>();
     List<Entry> facts = new ArrayList<>();
     List<Entry> conversations = new ArrayList<>();
+    List<Entry> abandonedBranches = new ArrayList<>();
     for (SearchResult hit : hits) {
       Memory memory = hit.memory();
       matched.add(memory.getId());
       if (standing(memory.getKind())) {
         standingMatches.add(new Entry(STANDING, memoryLine(memory)));
       } else if (memory.getKind() == Kind.CONVERSATION) {
-        conversations.add(new Entry(CONVERSATIONS, conversationLine(memory, hit.snippet())));
+        Entry excerpt =
+            new Entry(CONVERSATIONS, conversationLine(memory, hit.matched(), hit.snippet()));
+        // An edit or regeneration the person moved away from is not what they settled on.
+        boolean abandoned =
+            hit.matched().getKind() == Kind.MESSAGE
+                && !hit.matched().getMessage().getBranch().isEmpty();
+        (abandoned ? abandonedBranches : conversations).add(excerpt);
       } else {
         facts.add(new Entry(FACTS, memoryLine(memory)));
       }
+    }
+    if (conversations.isEmpty()) {
+      conversations.addAll(abandonedBranches);
     }
     List<Entry> standingOthers = new ArrayList<>();
     for (Memory memory : standing(request, selections)) {
@@ -157,7 +168,8 @@ public final class ContextBuilder {
     List<SearchResult> hits = new ArrayList<>();
     for (SearchResult hit : best.values()) {
       hits.add(
-          new SearchResult(hit.memory(), hit.markedSnippet(), scores.get(hit.memory().getId())));
+          new SearchResult(
+              hit.memory(), hit.markedSnippet(), scores.get(hit.memory().getId()), hit.matched()));
     }
     // bm25 scores from one index compare across searches; lower is better.
     hits.sort(Comparator.comparingDouble(SearchResult::score));
@@ -218,7 +230,11 @@ public final class ContextBuilder {
         + origin(memory.getSource(), memory.getCreatedAt());
   }
 
-  private static String conversationLine(Memory conversation, String snippet) {
+  /**
+   * {@code - "Title": excerpt (source, date, id ID)}: the excerpt of the message that matched, its
+   * date, and the conversation's id, which {@code memvault show} takes to read the whole thread.
+   */
+  private static String conversationLine(Memory conversation, Memory matched, String snippet) {
     String title = oneLine(conversation.getConversation().getTitle());
     // The index marks matches as [word]; a prompt reads better without the marks.
     String excerpt = oneLine(snippet.replace("[", "").replace("]", ""));
@@ -233,8 +249,14 @@ public final class ContextBuilder {
     if (!excerpt.isEmpty() && !excerpt.equalsIgnoreCase(title)) {
       line.append(": ").append(shortened(excerpt));
     }
+    Timestamp said =
+        matched.getKind() == Kind.MESSAGE ? matched.getCreatedAt() : conversation.getCreatedAt();
+    String origin = origin(conversation.getSource(), said);
     return line.append(' ')
-        .append(origin(conversation.getSource(), conversation.getCreatedAt()))
+        .append(origin, 0, origin.length() - 1)
+        .append(", id ")
+        .append(conversation.getId())
+        .append(')')
         .toString();
   }
 

@@ -32,6 +32,9 @@ class ContextBuilderTest {
   @TempDir static Path shared;
   private static MemoryVault vault;
   private static ContextBuilder context;
+  private static String lisbonChat;
+  private static String budgetChat;
+  private static String museumChat;
 
   @BeforeAll
   static void fill() {
@@ -64,7 +67,7 @@ class ContextBuilderTest {
             "Trip ideas: " + "Porto Sintra Évora Faro ".repeat(40),
             "memvault",
             "2026-03-01"));
-    String chat =
+    lisbonChat =
         engine
             .add(
                 Memory.newBuilder()
@@ -80,9 +83,10 @@ class ContextBuilderTest {
             .setScope("personal")
             .setKind(Kind.MESSAGE)
             .setText("We planned a three day trip with tram 28 and pastéis.")
+            .setCreatedAt(day("2024-05-01"))
             .setMessage(
                 Message.newBuilder()
-                    .setConversationId(chat)
+                    .setConversationId(lisbonChat)
                     .setRole(Role.USER)
                     .addParts(
                         Part.newBuilder()
@@ -90,16 +94,68 @@ class ContextBuilderTest {
                             .setText("We planned a three day trip with tram 28 and pastéis.")))
             .build());
     engine.add(memory("health", Kind.PREFERENCE, "Vegetarian.", "memvault", "2026-10-10"));
-    engine.add(
-        Memory.newBuilder()
-            .setScope("personal")
-            .setKind(Kind.CONVERSATION)
-            .setConversation(Conversation.newBuilder().setTitle("Trip budget"))
-            .setText("Flights under 300 euros.")
-            .setSource(Source.newBuilder().setProvider("claude"))
-            .setCreatedAt(day("2025-02-02"))
-            .build());
+    budgetChat =
+        engine
+            .add(
+                Memory.newBuilder()
+                    .setScope("personal")
+                    .setKind(Kind.CONVERSATION)
+                    .setConversation(Conversation.newBuilder().setTitle("Trip budget"))
+                    .setText("Flights under 300 euros.")
+                    .setSource(Source.newBuilder().setProvider("claude"))
+                    .setCreatedAt(day("2025-02-02"))
+                    .build())
+            .getId();
+    museumChat =
+        engine
+            .add(
+                Memory.newBuilder()
+                    .setScope("personal")
+                    .setKind(Kind.CONVERSATION)
+                    .setConversation(Conversation.newBuilder().setTitle("Museum day"))
+                    .setSource(Source.newBuilder().setProvider("claude"))
+                    .setCreatedAt(day("2025-06-01"))
+                    .build())
+            .getId();
+    engine.add(museumMessage("We settled on the azulejo museum.", "", "2025-06-01"));
+    engine.add(museumMessage("Or the azulejo workshop, maybe?", "b1", "2025-06-02"));
     context = new ContextBuilder(vault);
+  }
+
+  private static Memory museumMessage(String text, String branch, String date) {
+    return Memory.newBuilder()
+        .setScope("personal")
+        .setKind(Kind.MESSAGE)
+        .setText(text)
+        .setCreatedAt(day(date))
+        .setMessage(
+            Message.newBuilder()
+                .setConversationId(museumChat)
+                .setRole(Role.USER)
+                .setBranch(branch)
+                .addParts(Part.newBuilder().setType(PartType.TEXT).setText(text)))
+        .build();
+  }
+
+  @Test
+  void build_matchOnVisibleThreadAndAbandonedBranch_excerptFromTheVisibleThreadWithIdAndDate() {
+    String block = context.build(ContextRequest.of("azulejo")).strip();
+
+    assertTrue(
+        block.endsWith(
+            "- \"Museum day\": We settled on the azulejo museum. (claude, 2025-06-01, id "
+                + museumChat
+                + ")"),
+        block);
+    assertFalse(block.contains("workshop"), block);
+  }
+
+  @Test
+  void build_matchOnlyOnAnAbandonedBranch_thatExcerptRatherThanNothing() {
+    String block = context.build(ContextRequest.of("workshop")).strip();
+
+    assertTrue(block.contains("Or the azulejo workshop, maybe?"), block);
+    assertTrue(block.contains("(claude, 2025-06-02, id " + museumChat + ")"), block);
   }
 
   @AfterAll
@@ -136,8 +192,12 @@ class ContextBuilderTest {
     assertEquals(
         Set.of(
             "- \"Lisbon in May\": We planned a three day trip with tram 28 and pastéis. (chatgpt,"
-                + " 2024-04-30)",
-            "- \"Trip budget\": Flights under 300 euros. (claude, 2025-02-02)"),
+                + " 2024-05-01, id "
+                + lisbonChat
+                + ")",
+            "- \"Trip budget\": Flights under 300 euros. (claude, 2025-02-02, id "
+                + budgetChat
+                + ")"),
         Set.copyOf(lines.subList(14, lines.size())));
     assertFalse(String.join("\n", lines).contains("Boiler"), "a note that does not match");
   }
