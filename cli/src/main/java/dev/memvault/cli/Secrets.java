@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,24 +93,41 @@ final class Secrets {
     return new String(read(RECOVERY_KEY, "Recovery key: ", false));
   }
 
+  /** Where a secret is typed: the console, or the controlling terminal behind redirections. */
+  private interface Prompt {
+    char[] readSecret(String prompt);
+  }
+
+  private Prompt terminal(String variable) {
+    if (context.console() != null) {
+      return prompt -> context.console().readPassword("%s", prompt);
+    }
+    Optional<TtyPrompt> tty =
+        context.console() == null && context.in() == System.in
+            ? TtyPrompt.open()
+            : Optional.empty();
+    if (tty.isPresent()) {
+      return tty.get()::readSecret;
+    }
+    throw new VaultException.InvalidInput(
+        "no terminal to ask for it: set "
+            + variable
+            + (variable.equals(PASSPHRASE) ? " or " + PASSPHRASE_COMMAND : "")
+            + " in the environment");
+  }
+
   private char[] read(String variable, String prompt, boolean confirm) {
     String fromEnvironment = context.environment().get(variable);
     if (fromEnvironment != null) {
       return fromEnvironment.toCharArray();
     }
-    if (context.console() == null) {
-      throw new VaultException.InvalidInput(
-          "no terminal to ask for it: set "
-              + variable
-              + (variable.equals(PASSPHRASE) ? " or " + PASSPHRASE_COMMAND : "")
-              + " in the environment");
-    }
-    char[] first = context.console().readPassword("%s", prompt);
+    Prompt terminal = terminal(variable);
+    char[] first = terminal.readSecret(prompt);
     if (first == null) {
       throw new VaultException.InvalidInput("no input; nothing was changed");
     }
     if (confirm) {
-      char[] second = context.console().readPassword("%s", "Repeat it: ");
+      char[] second = terminal.readSecret("Repeat it: ");
       boolean same = second != null && Arrays.equals(first, second);
       if (second != null) {
         Arrays.fill(second, '\0');
