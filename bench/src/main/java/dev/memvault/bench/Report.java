@@ -443,6 +443,21 @@ final class Report {
             result.shortPerSecond(),
             result.corpusPerSecond(),
             result.modelResidentBytes() / 1e6));
+    MeaningBenchmark.SyncedVector synced = result.syncedVector();
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Syncing vectors instead of making them on each device would cost, per memory,"
+                + " sealing a %d-byte record (%.1f µs) on the writer and opening it (%.1f µs) on"
+                + " every other device, against %.1f ms (a sentence) to %.1f ms (1 KiB) of model"
+                + " time per memory here; and %d more bytes per memory and revision in the log.",
+            synced.bytes(),
+            synced.sealMicros(),
+            synced.openMicros(),
+            1_000 / result.shortPerSecond(),
+            1_000 / result.corpusPerSecond(),
+            synced.bytes()));
     MeaningBenchmark.Latency latency = result.latency();
     line("");
     line(

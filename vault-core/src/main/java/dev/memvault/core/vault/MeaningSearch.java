@@ -154,7 +154,7 @@ final class MeaningSearch {
       }
     }
     MeaningUse.State state =
-        vectors.newerWithout(model) ? MeaningUse.State.USED_PARTLY : MeaningUse.State.USED;
+        vectors.newerWithoutVector() ? MeaningUse.State.USED_PARTLY : MeaningUse.State.USED;
     return new Found(MeaningUse.of(state), hits);
   }
 

@@ -58,13 +58,17 @@ public final class VectorRows {
     }
   }
 
-  /** Whether a live memory newer than every memory holding a vector of {@code model} exists. */
-  public boolean newerWithout(String model) throws SQLException {
+  /**
+   * Whether a live memory newer than every memory holding a vector exists. Asked at every search,
+   * so it reads two b-tree edges, not the table: the largest seq of memory_vectors with no WHERE
+   * clause (a condition on the model would make SQLite scan every row). Vectors of one model only
+   * are kept once indexing has stored a batch (VectorRows#deleteOtherModels).
+   */
+  public boolean newerWithoutVector() throws SQLException {
     PreparedStatement query =
         statements.get(
             "SELECT EXISTS (SELECT 1 FROM memories WHERE deleted = 0 AND seq >"
-                + " (SELECT coalesce(max(seq), 0) FROM memory_vectors WHERE model = ?))");
-    query.setString(1, model);
+                + " (SELECT coalesce(max(seq), 0) FROM memory_vectors))");
     try (ResultSet rows = query.executeQuery()) {
       return rows.next() && rows.getBoolean(1);
     }
