@@ -27,16 +27,25 @@ final class Secrets {
   private static final long COMMAND_SECONDS = 60;
 
   private final CliContext context;
+  private final String commandOption;
 
-  Secrets(CliContext context) {
+  /**
+   * @param commandOption the {@code --passphrase-command} given, or null: it comes before the
+   *     environment, as what is typed on the command line is the latest word
+   */
+  Secrets(CliContext context, String commandOption) {
     this.context = context;
+    this.commandOption = commandOption;
   }
 
   /** The passphrase of an existing vault. */
   char[] passphrase() {
+    if (commandOption != null) {
+      return fromCommand(commandOption, "--passphrase-command");
+    }
     String command = context.environment().get(PASSPHRASE_COMMAND);
     if (context.environment().get(PASSPHRASE) == null && command != null) {
-      return fromCommand(command);
+      return fromCommand(command, PASSPHRASE_COMMAND);
     }
     return read(PASSPHRASE, "Passphrase: ", false);
   }
@@ -45,7 +54,7 @@ final class Secrets {
    * The first line {@code command} prints, run by {@code sh -c} with this terminal's standard error
    * (for its own prompts); its exit code must be 0.
    */
-  private char[] fromCommand(String command) {
+  private char[] fromCommand(String command, String source) {
     Process process;
     try {
       process =
@@ -54,8 +63,7 @@ final class Secrets {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
     } catch (IOException e) {
-      throw new VaultException.InvalidInput(
-          PASSPHRASE_COMMAND + " could not be started: " + e.getMessage());
+      throw new VaultException.InvalidInput(source + " could not be started: " + e.getMessage());
     }
     try (BufferedReader out =
         new BufferedReader(
@@ -64,23 +72,22 @@ final class Secrets {
       if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new VaultException.InvalidInput(
-            PASSPHRASE_COMMAND + " did not finish within " + COMMAND_SECONDS + " seconds");
+            source + " did not finish within " + COMMAND_SECONDS + " seconds");
       }
       if (process.exitValue() != 0 || line == null || line.isEmpty()) {
         throw new VaultException.InvalidInput(
-            PASSPHRASE_COMMAND
+            source
                 + " printed no passphrase (exit code "
                 + process.exitValue()
                 + "); check the command");
       }
       return line.toCharArray();
     } catch (IOException e) {
-      throw new VaultException.InvalidInput(
-          PASSPHRASE_COMMAND + " could not be read: " + e.getMessage());
+      throw new VaultException.InvalidInput(source + " could not be read: " + e.getMessage());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new VaultException.InvalidInput(PASSPHRASE_COMMAND + " was interrupted");
+      throw new VaultException.InvalidInput(source + " was interrupted");
     }
   }
 

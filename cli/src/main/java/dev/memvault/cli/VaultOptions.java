@@ -25,6 +25,14 @@ final class VaultOptions {
       description = "The vault directory (default: $MEMVAULT_HOME, else ~/.memvault).")
   Path vault;
 
+  @Option(
+      names = "--passphrase-command",
+      paramLabel = "CMD",
+      description =
+          "Run CMD (with sh -c) and take the first line it prints as the passphrase, for a"
+              + " keychain or password manager (default: $MEMVAULT_PASSPHRASE_COMMAND).")
+  String passphraseCommand;
+
   /** The terminal of the {@code memvault} command line this command belongs to. */
   CliContext context() {
     return ((MemvaultCommand) command.root().userObject()).context;
@@ -35,7 +43,7 @@ final class VaultOptions {
   }
 
   Secrets secrets() {
-    return new Secrets(context());
+    return new Secrets(context(), passphraseCommand);
   }
 
   /** Tells of a one-time search index rebuild on stderr, for opening and restoring. */

@@ -466,6 +466,16 @@ class CliEndToEndTest {
     assertSuccess(listed);
     assertTrue(listed.out().contains("kept behind a password manager"), listed.out());
     assertFailure(refused, 1, "MEMVAULT_PASSPHRASE_COMMAND printed no passphrase (exit code 3)");
+
+    // The option comes before the environment: typed on the command line, it is the latest word.
+    CliRunner.Result byOption =
+        failing.run("list", "--passphrase-command", "printf '%s\\n' '" + PASSPHRASE + "'");
+    assertSuccess(byOption);
+    assertTrue(byOption.out().contains("kept behind a password manager"), byOption.out());
+    assertFailure(
+        viaCommand.run("list", "--passphrase-command", "exit 4"),
+        1,
+        "--passphrase-command printed no passphrase (exit code 4)");
   }
 
   @Test
