@@ -399,6 +399,9 @@ public final class ServerMain implements Callable<Integer> {
         postgresUrl != null
             ? "PostgreSQL store"
             : "embedded store at " + dataDirectory.toAbsolutePath().normalize();
+    store
+        .schemaMigration()
+        .ifPresent(migration -> out.println("memvault sync server store: " + migration.describe()));
     out.println(
         "memvault sync server listening on "
             + hostPort(address, server.port())

@@ -76,6 +76,11 @@ class ServerMainEndToEndTest {
     ServerProcess server = ServerProcess.start(temp.resolve("first.log"), Map.of(), embedded(data));
     processes.add(server);
     assertEquals("embedded store at " + data.toAbsolutePath().normalize(), server.storeDescription);
+    // What opening did to the store's schema, said before the listening line.
+    assertTrue(
+        server.earlierLines.stream()
+            .anyMatch(l -> l.matches("memvault sync server store: schema version \\d+, created")),
+        server.earlierLines.toString());
     assertEquals(
         "rw-------",
         PosixFilePermissions.toString(
@@ -130,6 +135,11 @@ class ServerMainEndToEndTest {
     ServerProcess restarted =
         ServerProcess.start(temp.resolve("second.log"), Map.of(), embedded(data));
     processes.add(restarted);
+    assertTrue(
+        restarted.earlierLines.stream()
+            .anyMatch(
+                l -> l.matches("memvault sync server store: schema version \\d+, up to date")),
+        restarted.earlierLines.toString());
     SyncServiceGrpc.SyncServiceBlockingStub again =
         ServerFixture.withToken(
             SyncServiceGrpc.newBlockingStub(channel(restarted.port)), token); // same secret
@@ -277,17 +287,22 @@ class ServerMainEndToEndTest {
     /** What the process printed on stdout after its listening line, as it prints it. */
     final BlockingQueue<String> laterLines;
 
+    /** What it printed before its listening line. */
+    final List<String> earlierLines;
+
     private ServerProcess(
         Process process,
         int port,
         int metricsPort,
         String storeDescription,
-        BlockingQueue<String> laterLines) {
+        BlockingQueue<String> laterLines,
+        List<String> earlierLines) {
       this.process = process;
       this.port = port;
       this.metricsPort = metricsPort;
       this.storeDescription = storeDescription;
       this.laterLines = laterLines;
+      this.earlierLines = earlierLines;
     }
 
     /** The next line printed, waiting for it at most {@code seconds}; null if none came. */
@@ -332,6 +347,7 @@ class ServerMainEndToEndTest {
       reader.setDaemon(true);
       reader.start();
       Integer metricsPort = null;
+      List<String> earlier = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         String line = lines.poll(100, TimeUnit.MILLISECONDS);
@@ -353,8 +369,10 @@ class ServerMainEndToEndTest {
               Integer.parseInt(listening.group(1)),
               metricsPort,
               listening.group(2),
-              lines);
+              lines,
+              earlier);
         }
+        earlier.add(line);
       }
       process.destroyForcibly();
       throw new AssertionError(

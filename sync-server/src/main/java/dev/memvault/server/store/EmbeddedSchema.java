@@ -107,7 +107,7 @@ final class EmbeddedSchema {
    *
    * @throws SQLException if the database is newer than this code understands
    */
-  static void migrate(Connection connection) throws SQLException {
+  static SchemaMigration migrate(Connection connection) throws SQLException {
     int version = currentVersion(connection);
     if (version > latestVersion()) {
       throw new SQLException(
@@ -132,6 +132,7 @@ final class EmbeddedSchema {
         }
       }
     }
+    return new SchemaMigration(version, latestVersion());
   }
 
   static int currentVersion(Connection connection) throws SQLException {

@@ -90,8 +90,9 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
       lockChannel = lock(directory);
       String url = "jdbc:sqlite:" + directory.resolve(DATABASE_FILE);
       Connection writer = connect(url, opened);
-      EmbeddedSchema.migrate(writer);
+      SchemaMigration migration = EmbeddedSchema.migrate(writer);
       EmbeddedSyncStore store = new EmbeddedSyncStore(directory, lockChannel, writer, limits);
+      store.migrated(migration);
       for (int i = 0; i < READERS; i++) {
         Connection reader = connect(url, opened);
         try (Statement statement = reader.createStatement()) {

@@ -59,6 +59,18 @@ abstract class JdbcSyncStore implements SyncStore {
    */
   private final AtomicLong totalBytesAtMost = new AtomicLong(-1);
 
+  /** What opening did to the schema; set once, right after the migration. */
+  private SchemaMigration migration;
+
+  void migrated(SchemaMigration value) {
+    migration = value;
+  }
+
+  @Override
+  public Optional<SchemaMigration> schemaMigration() {
+    return Optional.ofNullable(migration);
+  }
+
   JdbcSyncStore(StoreLimits limits) {
     this.limits = limits;
   }

@@ -115,7 +115,8 @@ final class PostgresSchema {
    *
    * @throws SQLException if the database is newer than this code understands
    */
-  static void migrate(Connection connection) throws SQLException {
+  static SchemaMigration migrate(Connection connection) throws SQLException {
+    SchemaMigration migration;
     connection.setAutoCommit(true);
     try (Statement statement = connection.createStatement()) {
       statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
@@ -125,6 +126,7 @@ final class PostgresSchema {
                 + " version integer PRIMARY KEY,"
                 + " applied_at timestamptz NOT NULL DEFAULT now())");
         int version = currentVersion(connection);
+        migration = new SchemaMigration(version, latestVersion());
         if (version > latestVersion()) {
           throw new SQLException(
               "the sync database has schema version "
@@ -156,6 +158,7 @@ final class PostgresSchema {
         statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
       }
     }
+    return migration;
   }
 
   static int currentVersion(Connection connection) throws SQLException {

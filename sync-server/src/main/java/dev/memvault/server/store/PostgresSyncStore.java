@@ -108,7 +108,7 @@ public final class PostgresSyncStore extends JdbcSyncStore {
 
   private static PostgresSyncStore migrated(PostgresSyncStore store) {
     try (Connection connection = store.dataSource.getConnection()) {
-      PostgresSchema.migrate(connection);
+      store.migrated(PostgresSchema.migrate(connection));
     } catch (SQLException e) {
       throw new StoreException("cannot bring the sync database's schema up to date", e);
     }

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  */
 public interface SyncStore extends AutoCloseable {
 
+  /** What opening this store did to its schema, when it has one. */
+  default Optional<SchemaMigration> schemaMigration() {
+    return Optional.empty();
+  }
+
   /**
    * Creates a vault with its first device, the first link of its device chain and, if given, its
    * recovery record, all at once. Returns false, changing nothing, if the vault exists (or the

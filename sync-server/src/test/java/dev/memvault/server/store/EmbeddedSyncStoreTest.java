@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -134,6 +135,35 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
     assertTrue(e.getCause().getMessage().contains("newer than this server"), e.getMessage());
     setSchemaVersion(EmbeddedSchema.latestVersion());
     store = openStore(LIMITS);
+  }
+
+  @Test
+  void open_newThenAgainThenFromThePreviousSchema_saysWhatItDidToTheSchema() throws Exception {
+    int latest = EmbeddedSchema.latestVersion();
+    assertEquals(Optional.of(new SchemaMigration(0, latest)), store.schemaMigration());
+    assertEquals(
+        "schema version " + latest + ", created", store.schemaMigration().get().describe());
+    store.close();
+    store = openStore(LIMITS);
+    assertEquals(
+        "schema version " + latest + ", up to date", store.schemaMigration().get().describe());
+    store.close();
+    store = null;
+    // The previous release's schema: its last step (grant_reads) not taken yet.
+    try (Connection raw =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dataDirectory.resolve(EmbeddedSyncStore.DATABASE_FILE));
+        Statement statement = raw.createStatement()) {
+      statement.execute("DROP TABLE grant_reads");
+    }
+    setSchemaVersion(latest - 1);
+
+    store = openStore(LIMITS);
+
+    assertEquals(
+        "schema migrated from version " + (latest - 1) + " to " + latest,
+        store.schemaMigration().get().describe());
+    store.registerVault(VAULT, device(1));
   }
 
   private void setSchemaVersion(int version) throws Exception {
