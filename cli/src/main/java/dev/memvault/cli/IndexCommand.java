@@ -35,7 +35,11 @@ final class IndexCommand implements Callable<Integer> {
         Progress progress = new Progress(context, context.console() != null);
         long indexed = opened.indexMeaning(progress);
         progress.finish();
-        context.out().printf("indexed %,d memories for search by meaning%n", indexed);
+        context
+            .out()
+            .printf(
+                "indexed %,d %s for search by meaning%n",
+                indexed, indexed == 1 ? "memory" : "memories");
       }
       MeaningIndexStatus now = opened.meaningIndexStatus();
       long live = now.indexed() + now.pending();

@@ -57,13 +57,17 @@ class IndexCliTest {
     assertSuccess(cli.run("add", "--scope", "home", "The boiler service is due in October."));
 
     CliRunner.Result status = cli.run("index", "--status");
-
     assertSuccess(status);
     assertTrue(status.out().contains("3 of 4 memories indexed for meaning"), status.out());
     assertTrue(status.out().contains("run 'memvault index' to index the other 1"), status.out());
     CliRunner.Result search = cli.run("search", "boiler");
     assertTrue(search.outLines().get(0).contains("boiler service"), search.out());
     assertTrue(search.err().contains("found by words only"), search.err());
+
+    CliRunner.Result one = cli.run("index");
+    assertSuccess(one);
+    assertTrue(one.out().contains("indexed 1 memory for search by meaning"), one.out());
+    assertTrue(one.out().contains("4 of 4 memories indexed for meaning"), one.out());
   }
 
   @Test

@@ -56,7 +56,11 @@ public final class BackgroundIndexer implements AutoCloseable {
     try {
       long indexed = vault.indexMeaning(MeaningIndexProgress.NONE);
       if (indexed > 0) {
-        log.println("memvault mcp: indexed " + indexed + " memories for search by meaning");
+        log.println(
+            "memvault mcp: indexed "
+                + indexed
+                + (indexed == 1 ? " memory" : " memories")
+                + " for search by meaning");
       }
     } catch (MeaningUnavailable e) {
       if (unavailableSaid.compareAndSet(false, true)) {
