@@ -17,6 +17,15 @@ final class CliRunner {
     List<String> outLines() {
       return out.isEmpty() ? List.of() : List.of(out.split("\n"));
     }
+
+    /** An import's summary without its closing "took" line, which must be there. */
+    String importSummary() {
+      String took = out.lines().reduce((first, last) -> last).orElse("");
+      if (!took.matches("  took: {10}\\d+\\.\\d s( \\([\\d,]+ messages/s\\))?")) {
+        throw new AssertionError("the last line says how long it took: " + out);
+      }
+      return out.substring(0, out.length() - took.length() - 1);
+    }
   }
 
   private final Path vault;

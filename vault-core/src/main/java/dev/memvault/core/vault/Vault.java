@@ -391,13 +391,13 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
    */
   public long indexMeaning(MeaningIndexProgress progress) {
     TextEmbedder embedder;
+    String model;
     long total;
     synchronized (this) {
       embedder = attachedEmbedder();
-      String model = embedder.modelId();
+      model = embedder.modelId();
       total = transactor.read(() -> meaningIndexing.pending(model));
     }
-    String model = embedder.modelId();
     long indexed = 0;
     boolean othersDropped = false;
     for (boolean messages : new boolean[] {false, true}) {
