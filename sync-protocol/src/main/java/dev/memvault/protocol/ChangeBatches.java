@@ -30,6 +30,8 @@ public final class ChangeBatches {
   private static final byte NODE_PREFIX = 0x01;
   private static final byte[] CHANGE_LABEL =
       SigningInputs.CHANGE_LABEL.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COMMITTED_CHANGE_LABEL =
+      CommittedPayloads.CHANGE_LABEL.getBytes(StandardCharsets.UTF_8);
 
   private ChangeBatches() {}
 
@@ -161,14 +163,21 @@ public final class ChangeBatches {
    * SigningInputs#change} (the signature is not part of it), hashed without copying the payload.
    */
   public static byte[] leafHash(byte[] vaultId, Change change) {
+    boolean committed = CommittedPayloads.isCommitted(change);
     MessageDigest digest = LogChain.sha256();
     digest.update(LEAF_PREFIX);
-    LogChain.field(digest, ByteBuffer.wrap(CHANGE_LABEL));
+    LogChain.field(digest, ByteBuffer.wrap(committed ? COMMITTED_CHANGE_LABEL : CHANGE_LABEL));
     LogChain.field(digest, ByteBuffer.wrap(vaultId));
     LogChain.field(digest, change.getChangeId().asReadOnlyByteBuffer());
     LogChain.field(digest, change.getDeviceId().asReadOnlyByteBuffer());
     LogChain.field(digest, change.getRecordId().asReadOnlyByteBuffer());
-    LogChain.field(digest, change.getPayload().asReadOnlyByteBuffer());
+    if (committed) {
+      LogChain.field(digest, change.getPayloadHash().asReadOnlyByteBuffer());
+      LogChain.field(
+          digest, ByteBuffer.allocate(Long.BYTES).putLong(0, change.getSupersedesThrough()));
+    } else {
+      LogChain.field(digest, change.getPayload().asReadOnlyByteBuffer());
+    }
     return digest.digest();
   }
 

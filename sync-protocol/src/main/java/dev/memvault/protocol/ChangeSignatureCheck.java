@@ -30,9 +30,12 @@ public final class ChangeSignatureCheck {
 
   /**
    * @param key the verifier of {@code change}'s device (its public keyset from the device chain)
-   * @throws GeneralSecurityException if the signature does not verify or the proof is malformed
+   * @throws GeneralSecurityException if the signature does not verify, the proof is malformed, or
+   *     the change breaks the rules of its form ({@link CommittedPayloads#check})
    */
   public void verify(PublicKeyVerify key, Change change) throws GeneralSecurityException {
+    // A committed change's signature covers its payload only through payload_hash.
+    CommittedPayloads.check(change);
     if (!change.hasBatch()) {
       key.verify(change.getSignature().toByteArray(), SigningInputs.change(vaultId, change));
       return;
@@ -63,6 +66,9 @@ public final class ChangeSignatureCheck {
         verify(key, change);
       }
       return;
+    }
+    for (Change change : changes) {
+      CommittedPayloads.check(change);
     }
     Change first = changes.get(0);
     verifyOnce(

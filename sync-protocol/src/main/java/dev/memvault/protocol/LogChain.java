@@ -42,20 +42,30 @@ public final class LogChain {
 
   /**
    * SHA-256 over the canonical encoding of (label, vault_id, seq, prev_hash, change_id, device_id,
-   * record_id, payload, signature), every part written as a 4-byte big-endian length and its bytes,
-   * seq as 8 big-endian bytes; for a change with a batch proof, followed by (leaf_index and
-   * leaf_count as two 4-byte big-endian numbers in one part, then each path hash as a part).
+   * record_id, payload, signature), or for a committed change ({@link CommittedPayloads}) of (its
+   * own label, ..., record_id, payload_hash, supersedes_through, signature), every part written as
+   * a 4-byte big-endian length and its bytes, seq as 8 big-endian bytes; for a change with a batch
+   * proof, followed by (leaf_index and leaf_count as two 4-byte big-endian numbers in one part,
+   * then each path hash as a part).
    */
   public static byte[] entryHash(byte[] vaultId, long seq, byte[] prevHash, Change change) {
+    boolean committed = CommittedPayloads.isCommitted(change);
     MessageDigest digest = sha256();
-    field(digest, ByteBuffer.wrap(ENTRY_LABEL.getBytes(StandardCharsets.UTF_8)));
+    String label = committed ? CommittedPayloads.ENTRY_LABEL : ENTRY_LABEL;
+    field(digest, ByteBuffer.wrap(label.getBytes(StandardCharsets.UTF_8)));
     field(digest, ByteBuffer.wrap(vaultId));
     field(digest, ByteBuffer.allocate(Long.BYTES).putLong(0, seq));
     field(digest, ByteBuffer.wrap(prevHash));
     field(digest, change.getChangeId().asReadOnlyByteBuffer());
     field(digest, change.getDeviceId().asReadOnlyByteBuffer());
     field(digest, change.getRecordId().asReadOnlyByteBuffer());
-    field(digest, change.getPayload().asReadOnlyByteBuffer());
+    if (committed) {
+      // The payload's hash stands for it, so the entry keeps its hash when the payload is dropped.
+      field(digest, change.getPayloadHash().asReadOnlyByteBuffer());
+      field(digest, ByteBuffer.allocate(Long.BYTES).putLong(0, change.getSupersedesThrough()));
+    } else {
+      field(digest, change.getPayload().asReadOnlyByteBuffer());
+    }
     field(digest, change.getSignature().asReadOnlyByteBuffer());
     if (change.hasBatch()) {
       // Only changes with a batch proof have these fields, so the entries of older changes keep
@@ -105,6 +115,12 @@ public final class LogChain {
                 + Long.toUnsignedString(expectedSeq)
                 + " does not follow the entry before it (prev_hash differs): the history was"
                 + " rewritten or forked");
+      }
+      try {
+        CommittedPayloads.check(entry.getChange());
+      } catch (GeneralSecurityException e) {
+        throw new BrokenChainException(
+            "entry " + Long.toUnsignedString(expectedSeq) + " was altered: " + e.getMessage());
       }
       byte[] actual = entryHash(vaultId, entry.getSeq(), expectedPrev, entry.getChange());
       if (!MessageDigest.isEqual(entry.getEntryHash().toByteArray(), actual)) {

@@ -19,6 +19,7 @@ import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
 import dev.memvault.proto.v1.SyncPayload;
 import dev.memvault.protocol.ChangeSignatureCheck;
+import dev.memvault.protocol.CommittedPayloads;
 import dev.memvault.protocol.DeviceChain;
 import dev.memvault.protocol.DeviceSignatureVerifier;
 import dev.memvault.protocol.ErrorReason;
@@ -163,6 +164,11 @@ public final class GrantReader implements AutoCloseable {
         session.pullGranted(PullRequest.newBuilder().setAfterSeq(0).build());
     while (pages.hasNext()) {
       for (LogEntry entry : pages.next().getEntriesList()) {
+        if (CommittedPayloads.isDropped(entry.getChange())) {
+          // A superseded revision: a later entry of the same memory, served too, replaces it. A
+          // provider cannot tell this from a server leaving a change out (threat model G-rows).
+          continue;
+        }
         RecordEnvelope envelope = verified(entry, chain, signatures, verifiers);
         Memory memory;
         try {

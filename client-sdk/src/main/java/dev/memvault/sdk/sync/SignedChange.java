@@ -5,10 +5,14 @@ import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.protocol.ChangeBatches;
+import dev.memvault.protocol.CommittedPayloads;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Queued local changes as this device pushes them: one batch, signed once with its key. */
+/**
+ * Queued local changes as this device pushes them: in the committed-payload form (each names what
+ * it supersedes), one batch, signed once with its key.
+ */
 public final class SignedChange {
   private SignedChange() {}
 
@@ -18,12 +22,14 @@ public final class SignedChange {
     List<Change> unsigned = new ArrayList<>(entries.size());
     for (OutboxEntry entry : entries) {
       unsigned.add(
-          Change.newBuilder()
-              .setChangeId(ByteString.copyFrom(entry.changeId()))
-              .setDeviceId(deviceId)
-              .setRecordId(ByteString.copyFrom(entry.recordId()))
-              .setPayload(ByteString.copyFrom(entry.payload()))
-              .build());
+          CommittedPayloads.commit(
+              Change.newBuilder()
+                  .setChangeId(ByteString.copyFrom(entry.changeId()))
+                  .setDeviceId(deviceId)
+                  .setRecordId(ByteString.copyFrom(entry.recordId()))
+                  .setPayload(ByteString.copyFrom(entry.payload()))
+                  .build(),
+              entry.supersedesThrough()));
     }
     return ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign);
   }

@@ -40,9 +40,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each page is checked before it is handed over: it extends the head verified so far (hash
  * chain), every change is by a member of the verified device chain (one the server added on its own
- * fails the whole pull; one by a device revoked before it is skipped), and every counted change
- * carries its device's valid signature. A failure is handed over in order, after the pages verified
- * before it, and ends the stream.
+ * fails the whole pull; one by a device revoked before it is skipped), every counted change carries
+ * its device's valid signature, and every payload the server dropped was released by a later change
+ * ({@link PayloadReleases}). A failure is handed over in order, after the pages verified before it,
+ * and ends the stream.
  */
 final class VerifiedPages implements AutoCloseable {
   /** One verified page: the changes to apply, and the cursor to save with them. */
@@ -164,6 +165,7 @@ final class VerifiedPages implements AutoCloseable {
     // One check for the whole pull: a batch's changes can span pages.
     ChangeSignatureCheck signatures = new ChangeSignatureCheck(vaultId);
     checkAnchor(anchors, start.seq(), start.headHash());
+    PayloadReleases releases = new PayloadReleases(start.awaitingRelease());
     SyncCursor cursor = start;
     Head head = null;
     Iterator<PullResponse> pages =
@@ -197,6 +199,11 @@ final class VerifiedPages implements AutoCloseable {
       }
       verifySignatures(counted, chain, verifiers, signatures);
       checkDeviceListsAgree(counted, chain);
+      for (LogEntry entry : counted) {
+        releases.see(entry);
+      }
+      LogEntry last = page.getEntries(page.getEntriesCount() - 1);
+      releases.checkPassed(last.getSeq());
       List<RemoteChange> changes = new ArrayList<>(counted.size());
       for (LogEntry entry : counted) {
         Change change = entry.getChange();
@@ -209,8 +216,10 @@ final class VerifiedPages implements AutoCloseable {
                 change.getRecordId().toByteArray(),
                 change.getPayload().toByteArray()));
       }
-      LogEntry last = page.getEntries(page.getEntriesCount() - 1);
-      cursor = cursor.withHead(last.getSeq(), last.getEntryHash().toByteArray());
+      cursor =
+          cursor
+              .withHead(last.getSeq(), last.getEntryHash().toByteArray())
+              .withAwaitingRelease(releases.awaiting());
       hand(new PageItem(new Page(changes, cursor)));
     }
     if (head != null

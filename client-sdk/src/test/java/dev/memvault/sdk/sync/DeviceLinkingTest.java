@@ -344,8 +344,8 @@ class DeviceLinkingTest {
       try (PreparedStatement select =
               db.prepareStatement(
                   "SELECT seq, prev_hash, change_id, device_id, record_id, signature,"
-                      + " batch_proof FROM log_entries WHERE vault_id = ? ORDER BY seq DESC"
-                      + " LIMIT 1");
+                      + " batch_proof, supersedes_through FROM log_entries WHERE vault_id = ?"
+                      + " ORDER BY seq DESC LIMIT 1");
           PreparedStatement earlier =
               db.prepareStatement(
                   "SELECT payload FROM log_entries WHERE vault_id = ? ORDER BY seq LIMIT 1")) {
@@ -359,25 +359,32 @@ class DeviceLinkingTest {
               .setDeviceId(ByteString.copyFrom(row.getBytes(4)))
               .setRecordId(ByteString.copyFrom(row.getBytes(5)))
               .setSignature(ByteString.copyFrom(row.getBytes(6)))
-              .setBatch(dev.memvault.proto.sync.v1.BatchProof.parseFrom(row.getBytes(7)));
+              .setBatch(dev.memvault.proto.sync.v1.BatchProof.parseFrom(row.getBytes(7)))
+              .setSupersedesThrough(row.getLong(8));
         }
         earlier.setBytes(1, vaultId);
         try (ResultSet row = earlier.executeQuery()) {
           row.next();
-          change.setPayload(ByteString.copyFrom(row.getBytes(1)));
+          ByteString payload = ByteString.copyFrom(row.getBytes(1));
+          // The payload and its hash both swapped: only the signature is left to tell.
+          change
+              .setPayload(payload)
+              .setPayloadHash(dev.memvault.protocol.CommittedPayloads.hashOf(payload));
         }
       }
       byte[] hash =
           dev.memvault.protocol.LogChain.entryHash(vaultId, last, prevHash, change.build());
       try (PreparedStatement update =
               db.prepareStatement(
-                  "UPDATE log_entries SET payload = ?, entry_hash = ? WHERE vault_id = ? AND seq = ?");
+                  "UPDATE log_entries SET payload = ?, payload_hash = ?, entry_hash = ?"
+                      + " WHERE vault_id = ? AND seq = ?");
           PreparedStatement head =
               db.prepareStatement("UPDATE vaults SET head_hash = ? WHERE vault_id = ?")) {
         update.setBytes(1, change.getPayload().toByteArray());
-        update.setBytes(2, hash);
-        update.setBytes(3, vaultId);
-        update.setLong(4, last);
+        update.setBytes(2, change.getPayloadHash().toByteArray());
+        update.setBytes(3, hash);
+        update.setBytes(4, vaultId);
+        update.setLong(5, last);
         assertEquals(1, update.executeUpdate());
         head.setBytes(1, hash);
         head.setBytes(2, vaultId);

@@ -94,6 +94,19 @@ final class EmbeddedSchema {
                 + " records_served INTEGER NOT NULL,"
                 + " reads INTEGER NOT NULL,"
                 + " PRIMARY KEY (vault_id, grant_id))",
+          },
+          new String[] {
+            // Changes in the committed-payload form (sync-server/LOG_FORMAT.md): the hash their
+            // signature and entry hash cover, the log position up to which they supersede earlier
+            // entries about their record, and, once a later change released an entry, that
+            // change's seq (the payload then empty). NULL and 0 for older changes.
+            "ALTER TABLE log_entries ADD COLUMN payload_hash BLOB",
+            "ALTER TABLE log_entries ADD COLUMN supersedes_through INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE log_entries ADD COLUMN payload_dropped_by INTEGER NOT NULL DEFAULT 0",
+            // Finds what a change releases without reading the vault's whole log; an entry
+            // leaves it once dropped.
+            "CREATE INDEX log_entries_droppable ON log_entries (vault_id, record_id, seq)"
+                + " WHERE payload_hash IS NOT NULL AND payload_dropped_by = 0",
           });
 
   private EmbeddedSchema() {}

@@ -166,6 +166,9 @@ public final class EmbeddedSyncStore extends JdbcSyncStore {
     // disk, at the cost of a copy of the pages it touches, at most a transaction's worth
     // (docs/PERFORMANCE.md).
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // A dropped payload (a superseded or forgotten revision) is overwritten with zeros in the
+    // database file, not left in a free page for whoever later reads the file.
+    config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     Connection connection = DriverManager.getConnection(url, config.toProperties());
     opened.add(connection);
     return connection;

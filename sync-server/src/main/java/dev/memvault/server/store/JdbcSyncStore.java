@@ -9,6 +9,7 @@ import dev.memvault.proto.sync.v1.GrantAccess;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.CommittedPayloads;
 import dev.memvault.protocol.LogChain;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -38,7 +39,7 @@ abstract class JdbcSyncStore implements SyncStore {
 
   static final String ENTRY_COLUMNS =
       "seq, prev_hash, entry_hash, change_id, device_id, record_id, payload, signature,"
-          + " accepted_at_ms, batch_proof";
+          + " accepted_at_ms, batch_proof, payload_hash, supersedes_through, payload_dropped_by";
 
   /** Work on a connection, inside a transaction or not as the caller of the work decides. */
   interface SqlWork<T> {
@@ -658,6 +659,7 @@ abstract class JdbcSyncStore implements SyncStore {
               }
               checkTotalBytes(connection, chain.freshBytes());
               insertEntries(connection, vaultId, chain.fresh());
+              storedBytes -= dropSuperseded(connection, vaultId, chain.fresh());
               Head grewTo =
                   Head.newBuilder()
                       .setSeq(chain.seq())
@@ -696,6 +698,48 @@ abstract class JdbcSyncStore implements SyncStore {
       throw new CapReachedException(Cap.TOTAL_BYTES);
     }
     totalBytesAtMost.set(total + freshBytes);
+  }
+
+  /**
+   * Drops the payloads that {@code appended} release: for each change with a {@code
+   * supersedes_through}, the committed entries before it about the same record, up to that seq,
+   * whose payloads are still here. Their hashes stay, so every chain still verifies; each names the
+   * releasing change's seq, which clients check. Returns the bytes dropped.
+   */
+  private static long dropSuperseded(Connection connection, byte[] vaultId, List<LogEntry> appended)
+      throws SQLException {
+    long dropped = 0;
+    for (LogEntry entry : appended) {
+      Change change = entry.getChange();
+      long through = Math.min(change.getSupersedesThrough(), entry.getSeq() - 1);
+      if (!CommittedPayloads.isCommitted(change) || through <= 0) {
+        continue;
+      }
+      String superseded =
+          " WHERE vault_id = ? AND record_id = ? AND seq <= ?"
+              + " AND payload_hash IS NOT NULL AND payload_dropped_by = 0";
+      try (PreparedStatement size =
+              connection.prepareStatement(
+                  "SELECT COALESCE(SUM(length(payload)), 0) FROM log_entries" + superseded);
+          PreparedStatement drop =
+              connection.prepareStatement(
+                  "UPDATE log_entries SET payload = ?, payload_dropped_by = ?" + superseded)) {
+        size.setBytes(1, vaultId);
+        size.setBytes(2, change.getRecordId().toByteArray());
+        size.setLong(3, through);
+        try (ResultSet rows = size.executeQuery()) {
+          rows.next();
+          dropped += rows.getLong(1);
+        }
+        drop.setBytes(1, new byte[0]);
+        drop.setLong(2, entry.getSeq());
+        drop.setBytes(3, vaultId);
+        drop.setBytes(4, change.getRecordId().toByteArray());
+        drop.setLong(5, through);
+        drop.executeUpdate();
+      }
+    }
+    return dropped;
   }
 
   /** Payload, signature and batch proof: what the quota counts. */
@@ -745,7 +789,7 @@ abstract class JdbcSyncStore implements SyncStore {
         connection.prepareStatement(
             "INSERT INTO log_entries (vault_id, "
                 + ENTRY_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (LogEntry entry : entries) {
         Change change = entry.getChange();
         insert.setBytes(1, vaultId);
@@ -760,6 +804,10 @@ abstract class JdbcSyncStore implements SyncStore {
         insert.setLong(10, entry.getAcceptedAtMs());
         // NULL for a change signed alone (by an older client): its entry has no proof to return.
         insert.setBytes(11, change.hasBatch() ? change.getBatch().toByteArray() : null);
+        boolean committed = CommittedPayloads.isCommitted(change);
+        insert.setBytes(12, committed ? change.getPayloadHash().toByteArray() : null);
+        insert.setLong(13, change.getSupersedesThrough());
+        insert.setLong(14, 0);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -933,12 +981,18 @@ abstract class JdbcSyncStore implements SyncStore {
             "the stored batch proof of log entry " + rows.getLong(1) + " is corrupt", e);
       }
     }
+    byte[] payloadHash = rows.getBytes(11);
+    if (payloadHash != null) {
+      change.setPayloadHash(ByteString.copyFrom(payloadHash));
+    }
+    change.setSupersedesThrough(rows.getLong(12));
     return LogEntry.newBuilder()
         .setSeq(rows.getLong(1))
         .setPrevHash(bytes(rows, 2))
         .setEntryHash(bytes(rows, 3))
         .setChange(change)
         .setAcceptedAtMs(rows.getLong(9))
+        .setPayloadDroppedBy(rows.getLong(13))
         .build();
   }
 

@@ -102,6 +102,19 @@ final class PostgresSchema {
                 + " records_served bigint NOT NULL,"
                 + " reads bigint NOT NULL,"
                 + " PRIMARY KEY (vault_id, grant_id))",
+          },
+          new String[] {
+            // Changes in the committed-payload form (sync-server/LOG_FORMAT.md): the hash their
+            // signature and entry hash cover, the log position up to which they supersede earlier
+            // entries about their record, and, once a later change released an entry, that
+            // change's seq (the payload then empty). NULL and 0 for older changes.
+            "ALTER TABLE log_entries ADD COLUMN payload_hash bytea",
+            "ALTER TABLE log_entries ADD COLUMN supersedes_through bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE log_entries ADD COLUMN payload_dropped_by bigint NOT NULL DEFAULT 0",
+            // Finds what a change releases without reading the vault's whole log; an entry
+            // leaves it once dropped.
+            "CREATE INDEX log_entries_droppable ON log_entries (vault_id, record_id, seq)"
+                + " WHERE payload_hash IS NOT NULL AND payload_dropped_by = 0",
           });
 
   private PostgresSchema() {}

@@ -149,12 +149,15 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
         "schema version " + latest + ", up to date", store.schemaMigration().get().describe());
     store.close();
     store = null;
-    // The previous release's schema: its last step (grant_reads) not taken yet.
+    // The previous release's schema: its last step (committed payloads) not taken yet.
     try (Connection raw =
             DriverManager.getConnection(
                 "jdbc:sqlite:" + dataDirectory.resolve(EmbeddedSyncStore.DATABASE_FILE));
         Statement statement = raw.createStatement()) {
-      statement.execute("DROP TABLE grant_reads");
+      statement.execute("DROP INDEX log_entries_droppable");
+      statement.execute("ALTER TABLE log_entries DROP COLUMN payload_dropped_by");
+      statement.execute("ALTER TABLE log_entries DROP COLUMN supersedes_through");
+      statement.execute("ALTER TABLE log_entries DROP COLUMN payload_hash");
     }
     setSchemaVersion(latest - 1);
 

@@ -15,11 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.proto.sync.v1.BatchProof;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.Device;
 import dev.memvault.proto.sync.v1.Head;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
+import dev.memvault.protocol.CommittedPayloads;
 import dev.memvault.protocol.LogChain;
 import dev.memvault.server.store.SyncStore.Appended;
 import dev.memvault.server.store.SyncStore.Cap;
@@ -359,6 +361,60 @@ abstract class SyncStoreContract {
     assertEquals(ACCEPTED_AT, all.get(0).getAcceptedAtMs());
     assertEquals(ACCEPTED_AT + 1, all.get(4).getAcceptedAtMs());
     assertEquals(headOf(all.get(4)), store.head(VAULT));
+  }
+
+  /** {@code change} in the committed-payload form, with a batch proof of one leaf. */
+  private static Change committed(Change change, long supersedesThrough) {
+    return CommittedPayloads.commit(change, supersedesThrough).toBuilder()
+        .setBatch(BatchProof.newBuilder().setLeafIndex(0).setLeafCount(1))
+        .build();
+  }
+
+  @Test
+  void append_changeSupersedingEarlierOnes_dropsTheirPayloadsAndKeepsTheirHashes() {
+    store.registerVault(VAULT, device(1));
+    // Changes 1, 8 and 15 are about one record; change 2 about another.
+    Change older = committed(change(1), 0);
+    Change otherRecord = committed(change(2), 0);
+    Change olderForm = change(8);
+    store.append(VAULT, List.of(older, otherRecord, olderForm), ACCEPTED_AT);
+    List<LogEntry> before = readAll(store, VAULT);
+    long bytesBefore = store.storedBytes(VAULT);
+    Change later = committed(change(15), 3);
+
+    store.append(VAULT, List.of(later), ACCEPTED_AT);
+
+    List<LogEntry> all = readAll(store, VAULT);
+    Change dropped = all.get(0).getChange();
+    assertTrue(dropped.getPayload().isEmpty());
+    assertEquals(older.getPayloadHash(), dropped.getPayloadHash());
+    assertEquals(4, all.get(0).getPayloadDroppedBy());
+    assertEquals(before.get(0).getEntryHash(), all.get(0).getEntryHash());
+    assertEquals(otherRecord, all.get(1).getChange());
+    assertEquals(olderForm, all.get(2).getChange(), "an older change's payload is never dropped");
+    assertEquals(0, all.get(2).getPayloadDroppedBy());
+    assertEquals(later, all.get(3).getChange());
+    assertVerifies(LogChain.emptyHead(), all, VAULT);
+    assertEquals(
+        bytesBefore + countedBytes(List.of(later)) - older.getPayload().size(),
+        store.storedBytes(VAULT));
+  }
+
+  @Test
+  void append_supersedesThroughItsOwnSeqOrPast_dropsOnlyEntriesBeforeIt() {
+    store.registerVault(VAULT, device(1));
+    Change first = committed(change(1), 0);
+    Change second = committed(change(8), 99);
+    Change third = committed(change(15), 0);
+
+    store.append(VAULT, List.of(first, second, third), ACCEPTED_AT);
+
+    List<LogEntry> all = readAll(store, VAULT);
+    assertEquals(2, all.get(0).getPayloadDroppedBy());
+    assertTrue(all.get(0).getChange().getPayload().isEmpty());
+    assertEquals(second, all.get(1).getChange(), "its own payload stays");
+    assertEquals(third, all.get(2).getChange(), "a later entry is never released by an earlier");
+    assertVerifies(LogChain.emptyHead(), all, VAULT);
   }
 
   @Test

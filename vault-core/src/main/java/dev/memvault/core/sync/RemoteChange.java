@@ -40,6 +40,14 @@ public record RemoteChange(
     return payload.clone();
   }
 
+  /**
+   * Whether the server dropped this change's payload because a later change superseded it; the
+   * caller has checked that a change by a member released it. Such a change is not applied.
+   */
+  public boolean payloadDropped() {
+    return payload.length == 0;
+  }
+
   @Override
   public String toString() {
     return "RemoteChange[" + payload.length + " bytes]";

@@ -1,20 +1,33 @@
 package dev.memvault.core.sync;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Where this device stands with its sync server: the server URL, the server identity pinned at
  * first contact (empty before), the seq of the last log entry applied and the hash of that entry,
- * the head this device verified last (32 zero bytes at seq 0).
+ * the head this device verified last (32 zero bytes at seq 0), and the entries up to there whose
+ * dropped payloads no entry applied so far has released ({@link DroppedPayload}): they travel with
+ * the head, so a pull cut short still checks them in the next one.
  */
-public record SyncCursor(String serverUrl, String serverId, long seq, byte[] headHash) {
+public record SyncCursor(
+    String serverUrl,
+    String serverId,
+    long seq,
+    byte[] headHash,
+    List<DroppedPayload> awaitingRelease) {
   public static final int HASH_LENGTH = 32;
 
   public SyncCursor {
     headHash = headHash.clone();
+    awaitingRelease = List.copyOf(awaitingRelease);
     if (headHash.length != HASH_LENGTH) {
       throw new IllegalArgumentException("a head hash has " + HASH_LENGTH + " bytes");
     }
+  }
+
+  public SyncCursor(String serverUrl, String serverId, long seq, byte[] headHash) {
+    this(serverUrl, serverId, seq, headHash, List.of());
   }
 
   /** A device that has never synced with {@code serverUrl}. */
@@ -28,11 +41,16 @@ public record SyncCursor(String serverUrl, String serverId, long seq, byte[] hea
   }
 
   public SyncCursor withHead(long newSeq, byte[] newHash) {
-    return new SyncCursor(serverUrl, serverId, newSeq, newHash);
+    return new SyncCursor(serverUrl, serverId, newSeq, newHash, awaitingRelease);
+  }
+
+  /** This cursor with {@code awaiting} as the dropped payloads still unexplained. */
+  public SyncCursor withAwaitingRelease(List<DroppedPayload> awaiting) {
+    return new SyncCursor(serverUrl, serverId, seq, headHash, awaiting);
   }
 
   public SyncCursor withServerId(String id) {
-    return new SyncCursor(serverUrl, id, seq, headHash);
+    return new SyncCursor(serverUrl, id, seq, headHash, awaitingRelease);
   }
 
   @Override
@@ -41,7 +59,8 @@ public record SyncCursor(String serverUrl, String serverId, long seq, byte[] hea
         && c.serverUrl.equals(serverUrl)
         && c.serverId.equals(serverId)
         && c.seq == seq
-        && Arrays.equals(c.headHash, headHash);
+        && Arrays.equals(c.headHash, headHash)
+        && c.awaitingRelease.equals(awaitingRelease);
   }
 
   @Override

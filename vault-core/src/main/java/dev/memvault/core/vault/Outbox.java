@@ -92,7 +92,10 @@ final class Outbox {
         after = row.seq();
         Optional<byte[]> payload = payloadOf(row);
         if (payload.isPresent()) {
-          ready.add(new OutboxEntry(row.seq(), row.changeId(), row.recordId(), payload.get()));
+          long supersedesThrough = row.isRevision() ? row.writtenAfter() : 0;
+          ready.add(
+              new OutboxEntry(
+                  row.seq(), row.changeId(), row.recordId(), payload.get(), supersedesThrough));
         } else {
           superseded.add(row.seq());
         }

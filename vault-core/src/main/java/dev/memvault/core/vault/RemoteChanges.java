@@ -85,8 +85,15 @@ final class RemoteChanges {
     int own = 0;
     for (RemoteChange change : changes) {
       checkpoints.verified(change);
-      if (Arrays.equals(change.deviceId(), deviceId)) {
+      boolean mine = Arrays.equals(change.deviceId(), deviceId);
+      if (mine) {
         outbox.confirm(change.changeId(), change.seq());
+      }
+      if (change.payloadDropped()) {
+        // Superseded by a later change of the log, which this batch or a later one applies.
+        continue;
+      }
+      if (mine) {
         if (Arrays.equals(change.recordId(), deviceId)) {
           // Filed under this device's id: its own checkpoint.
           checkpoints.receiveOwn(parse(change), change);

@@ -278,6 +278,7 @@ final class VaultReplica implements Replica {
               // Those changes count as delivered there, as every acknowledged change once did.
               syncRows.clearLogHashes();
               syncRows.dropAcknowledged();
+              syncRows.forgetWrittenAfter();
             }
             syncRows.putCursor(cursor);
             return null;

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Versioned schema migrations, tracked in SQLite's {@code user_version}. Each step runs in one
@@ -177,6 +179,13 @@ public final class Migrations {
             "INSERT OR REPLACE INTO vault_meta (name, value) VALUES ('"
                 + MetaRows.SEARCH_INDEX_STALE
                 + "', X'01')",
+          },
+          new String[] {
+            // The log position (the cursor's seq, 8 bytes big-endian) this device had applied
+            // when it wrote a queued revision: the revision supersedes every entry about its
+            // memory up to there, so the server may drop their payloads (docs/FORMAT.md 14.5).
+            // NULL for rows written before, which release nothing.
+            "ALTER TABLE outbox ADD COLUMN written_after BLOB",
           });
 
   private Migrations() {}
@@ -207,7 +216,9 @@ public final class Migrations {
       for (int step = version; step < STEPS.size(); step++) {
         try (Statement statement = connection.createStatement()) {
           for (String sql : STEPS.get(step)) {
-            statement.execute(sql);
+            if (!addsColumnThatExists(connection, sql)) {
+              statement.execute(sql);
+            }
           }
           statement.execute("PRAGMA user_version = " + (step + 1));
         }
@@ -219,6 +230,31 @@ public final class Migrations {
     } finally {
       connection.setAutoCommit(autoCommit);
     }
+  }
+
+  private static final Pattern ADD_COLUMN =
+      Pattern.compile("ALTER TABLE (\\w+) ADD COLUMN (\\w+) .*");
+
+  /**
+   * Whether {@code sql} adds a column the table already has: skipped, so that a step adding a
+   * column can run again like the {@code CREATE ... IF NOT EXISTS} steps (SQLite has no {@code ADD
+   * COLUMN IF NOT EXISTS}).
+   */
+  private static boolean addsColumnThatExists(Connection connection, String sql)
+      throws SQLException {
+    Matcher match = ADD_COLUMN.matcher(sql);
+    if (!match.matches()) {
+      return false;
+    }
+    try (Statement pragma = connection.createStatement();
+        ResultSet columns = pragma.executeQuery("PRAGMA table_info(" + match.group(1) + ")")) {
+      while (columns.next()) {
+        if (columns.getString("name").equals(match.group(2))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   public static int currentVersion(Connection connection) throws SQLException {

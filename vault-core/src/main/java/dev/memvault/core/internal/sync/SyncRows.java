@@ -1,6 +1,7 @@
 package dev.memvault.core.internal.sync;
 
 import dev.memvault.core.internal.store.StatementCache;
+import dev.memvault.core.sync.DroppedPayload;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.sync.SyncCursor;
 import java.nio.ByteBuffer;
@@ -23,6 +24,7 @@ public final class SyncRows {
   private static final String SERVER_ID = "server_id";
   private static final String CURSOR_SEQ = "cursor_seq";
   private static final String HEAD_HASH = "head_hash";
+  private static final String AWAITING_RELEASE = "awaiting_release";
 
   private final Connection connection;
   private final StatementCache statements;
@@ -42,8 +44,12 @@ public final class SyncRows {
     // Cached: one row per write of a batch or an import.
     PreparedStatement insert =
         statements.get(
-            "INSERT INTO outbox (change_id, record_id, payload, memory_id, revision, envelope_hash)"
-                + " VALUES (?, ?, X'', ?, ?, ?)");
+            "INSERT INTO outbox (change_id, record_id, payload, memory_id, revision,"
+                + " envelope_hash, written_after)"
+                + " VALUES (?, ?, X'', ?, ?, ?,"
+                + " (SELECT value FROM sync_state WHERE name = '"
+                + CURSOR_SEQ
+                + "'))");
     insert.setBytes(1, changeId);
     insert.setBytes(2, recordId);
     insert.setString(3, memoryId);
@@ -148,8 +154,8 @@ public final class SyncRows {
     List<OutboxRow> rows = new ArrayList<>();
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash"
-                + " FROM outbox o WHERE seq > ?"
+            "SELECT seq, change_id, record_id, payload, memory_id, revision, envelope_hash,"
+                + " written_after FROM outbox o WHERE seq > ?"
                 + " AND NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.outbox_seq = o.seq)"
                 + " ORDER BY seq LIMIT ?")) {
       query.setLong(1, afterSeq);
@@ -165,11 +171,17 @@ public final class SyncRows {
                   payload == null ? new byte[0] : payload,
                   result.getString(5),
                   result.getLong(6),
-                  result.getBytes(7)));
+                  result.getBytes(7),
+                  seqOf(result.getBytes(8))));
         }
       }
     }
     return rows;
+  }
+
+  /** A stored cursor seq (8 bytes, big-endian), or 0 for none. */
+  private static long seqOf(byte[] stored) {
+    return stored == null || stored.length != Long.BYTES ? 0 : ByteBuffer.wrap(stored).getLong();
   }
 
   public long pendingCount() throws SQLException {
@@ -305,8 +317,11 @@ public final class SyncRows {
     String serverId = get(SERVER_ID).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
     long seq = get(CURSOR_SEQ).map(v -> ByteBuffer.wrap(v).getLong()).orElse(0L);
     byte[] head = get(HEAD_HASH).orElse(new byte[SyncCursor.HASH_LENGTH]);
+    List<DroppedPayload> awaiting =
+        get(AWAITING_RELEASE).map(SyncRows::droppedPayloads).orElse(List.of());
     return Optional.of(
-        new SyncCursor(new String(url.get(), StandardCharsets.UTF_8), serverId, seq, head));
+        new SyncCursor(
+            new String(url.get(), StandardCharsets.UTF_8), serverId, seq, head, awaiting));
   }
 
   public void putCursor(SyncCursor cursor) throws SQLException {
@@ -314,6 +329,44 @@ public final class SyncRows {
     put(SERVER_ID, cursor.serverId().getBytes(StandardCharsets.UTF_8));
     put(CURSOR_SEQ, ByteBuffer.allocate(Long.BYTES).putLong(cursor.seq()).array());
     put(HEAD_HASH, cursor.headHash());
+    if (cursor.awaitingRelease().isEmpty()) {
+      delete(AWAITING_RELEASE);
+    } else {
+      put(AWAITING_RELEASE, encode(cursor.awaitingRelease()));
+    }
+  }
+
+  /** Each dropped payload as seq, droppedBy (8 bytes each, big-endian) and its 16-byte record. */
+  private static byte[] encode(List<DroppedPayload> dropped) {
+    ByteBuffer out = ByteBuffer.allocate(dropped.size() * (2 * Long.BYTES + 16));
+    for (DroppedPayload entry : dropped) {
+      out.putLong(entry.seq()).putLong(entry.droppedBy()).put(entry.recordId());
+    }
+    return out.array();
+  }
+
+  private static List<DroppedPayload> droppedPayloads(byte[] encoded) {
+    ByteBuffer in = ByteBuffer.wrap(encoded);
+    List<DroppedPayload> dropped = new ArrayList<>();
+    while (in.remaining() >= 2 * Long.BYTES + 16) {
+      long seq = in.getLong();
+      long droppedBy = in.getLong();
+      byte[] recordId = new byte[16];
+      in.get(recordId);
+      dropped.add(new DroppedPayload(seq, recordId, droppedBy));
+    }
+    return dropped;
+  }
+
+  /**
+   * Forgets the log positions queued rows were written after: they were positions in a log this
+   * device no longer follows, so they release nothing in the next one.
+   */
+  public void forgetWrittenAfter() throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE outbox SET written_after = NULL")) {
+      update.executeUpdate();
+    }
   }
 
   public Optional<byte[]> deviceKey(byte[] deviceId) throws SQLException {
@@ -353,6 +406,14 @@ public final class SyncRows {
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
       }
+    }
+  }
+
+  private void delete(String name) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM sync_state WHERE name = ?")) {
+      delete.setString(1, name);
+      delete.executeUpdate();
     }
   }
 
