@@ -31,11 +31,15 @@ import picocli.CommandLine.Option;
 /**
  * The {@code memvault-server} command: opens a store (embedded files or PostgreSQL), starts a
  * {@link SyncServer} on Netty, optionally a metrics endpoint, and runs until SIGTERM or SIGINT,
- * then shuts down gracefully. Prints one line when it is ready:
+ * then shuts down gracefully. Prints one line when it is ready and one when it has stopped:
  *
- * <pre>memvault sync server listening on HOST:PORT (embedded store at DIR)</pre>
+ * <pre>
+ * memvault sync server listening on HOST:PORT (embedded store at DIR)
+ * memvault sync server stopped
+ * </pre>
  *
- * <p>Exit codes: 0 after a clean shutdown; 1 if the server could not start (store, port, TLS
+ * <p>Exit codes: 143 (SIGTERM) or 130 (SIGINT), the JVM's 128 + the signal's number, after the
+ * graceful shutdown that the stop line reports; 1 if the server could not start (store, port, TLS
  * files); 2 for a usage error, including plaintext on a non-loopback address without {@code
  * --insecure}.
  */
@@ -52,6 +56,7 @@ public final class ServerMain implements Callable<Integer> {
 
   static final String VERSION = "0.1.0";
   static final int FAILED = 1;
+  static final String STOPPED = "memvault sync server stopped";
   private static final long MIB = 1024 * 1024;
 
   @Option(
@@ -391,6 +396,10 @@ public final class ServerMain implements Callable<Integer> {
                 metricsToStop.close();
               }
               server.close();
+              // Printed only once every call has ended and the store is closed: an operator (or
+              // systemd) that sees it knows nothing is left half-written.
+              out.println(STOPPED);
+              out.flush();
               stopped.countDown();
             },
             "memvault-shutdown");

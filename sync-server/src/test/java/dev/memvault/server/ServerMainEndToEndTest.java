@@ -159,9 +159,11 @@ class ServerMainEndToEndTest {
             + " no TLS (loopback)",
         restarted.nextLine(30));
 
-    // SIGTERM: a graceful shutdown, well within its grace period.
-    restarted.process.destroy();
+    // SIGTERM: a graceful shutdown, well within its grace period, then the stop line.
+    restarted.terminate();
+    assertEquals(ServerMain.STOPPED, restarted.nextLine(30));
     assertTrue(restarted.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+    assertEquals(128 + 15, restarted.process.exitValue());
   }
 
   @Test
@@ -210,9 +212,16 @@ class ServerMainEndToEndTest {
       LogChain.verifyExtends(LogChain.emptyHead(), watch.next(3, 1), device.vaultId);
       watch.cancel();
 
-      // SIGTERM: the Watch-free process shuts down cleanly and closes its pool.
-      first.process.destroy();
+      // SIGTERM: the Watch-free process shuts down cleanly, closes its pool, and says so.
+      assertEquals(
+          "memvault sync server "
+              + ServerMain.VERSION
+              + ": identity 'sync.test.example:7443' (devices pin it), no TLS (loopback)",
+          first.nextLine(30));
+      first.terminate();
+      assertEquals(ServerMain.STOPPED, first.nextLine(30));
       assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+      assertEquals(128 + 15, first.process.exitValue());
     } finally {
       stopEverything();
       processes.clear();
@@ -308,6 +317,16 @@ class ServerMainEndToEndTest {
     /** The next line printed, waiting for it at most {@code seconds}; null if none came. */
     String nextLine(long seconds) throws InterruptedException {
       return laterLines.poll(seconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends SIGTERM and leaves this side's end of the process's pipes open, so that what it prints
+     * while shutting down is still read. {@link Process#destroy()} sends the same signal but then
+     * closes those pipes here: the reader thread fails with "Stream closed" and never sees a line
+     * the process prints after the signal.
+     */
+    void terminate() {
+      process.toHandle().destroy();
     }
 
     /** Starts ServerMain with {@code storeArgs}, on 127.0.0.1 port 0, with metrics. */
