@@ -8,6 +8,8 @@ import dev.memvault.server.store.EmbeddedSyncStore;
 import dev.memvault.server.store.SyncStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -164,6 +166,16 @@ class ServerMainTest {
             + ", newer than this server understands ("
             + (newer - 1)
             + "); run a newer memvault server");
+  }
+
+  @Test
+  void listen_portInUse_failsWithExit1NamingTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String listen = "127.0.0.1:" + taken.getLocalPort();
+
+      assertEquals(1, run("--data", temp.toString(), "--listen", listen));
+      assertOneLineError("cannot listen on " + listen + ": ");
+    }
   }
 
   @Test
