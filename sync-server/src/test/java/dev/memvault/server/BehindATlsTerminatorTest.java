@@ -44,14 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's "Behind a load balancer or TLS terminator", as it says it: two server processes on
  * one PostgreSQL started with its flags ({@code --insecure} on a non-loopback address, one {@code
  * --server-id}), checked with the standard gRPC health client, and, where nginx is installed, the
- * nginx configuration the repository ships ({@code sync-server/deploy}) in front of both, TLS
+ * nginx configuration the repository ships ({@code sync-server/dist/nginx}) in front of both, TLS
  * ending there.
  */
 class BehindATlsTerminatorTest {
   /** The name devices use: the terminator's, not a replica's address. */
   private static final String SERVER_ID = "sync.example.com:443";
 
-  private static final Path NGINX_CONF = Path.of("deploy", "nginx-memvault-sync.conf");
+  private static final Path NGINX_CONF = Path.of("dist", "nginx", "memvault-sync.conf");
 
   @TempDir Path temp;
 

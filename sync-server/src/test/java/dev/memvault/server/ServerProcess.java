@@ -87,10 +87,18 @@ final class ServerProcess {
                 "--metrics-listen",
                 "127.0.0.1:0"));
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove(ServerMain.SECRET_ENV);
     builder.environment().putAll(env);
-    Process process = builder.start();
+    return launch(log, builder);
+  }
+
+  /**
+   * Starts the server {@code builder} describes (a java command, or the distribution's script) and
+   * waits for its listening line; its stderr goes to {@code log}.
+   */
+  static ServerProcess launch(Path log, ProcessBuilder builder) throws Exception {
+    Process process = builder.redirectError(log.toFile()).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader =
         new Thread(
