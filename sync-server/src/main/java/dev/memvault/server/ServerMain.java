@@ -19,11 +19,14 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,11 +34,15 @@ import picocli.CommandLine.Option;
 /**
  * The {@code memvault-server} command: opens a store (embedded files or PostgreSQL), starts a
  * {@link SyncServer} on Netty, optionally a metrics endpoint, and runs until SIGTERM or SIGINT,
- * then shuts down gracefully. Prints one line when it is ready:
+ * then shuts down gracefully. Prints one line when it is ready and one when it has stopped:
  *
- * <pre>memvault sync server listening on HOST:PORT (embedded store at DIR)</pre>
+ * <pre>
+ * memvault sync server listening on HOST:PORT (embedded store at DIR)
+ * memvault sync server stopped
+ * </pre>
  *
- * <p>Exit codes: 0 after a clean shutdown; 1 if the server could not start (store, port, TLS
+ * <p>Exit codes: 143 (SIGTERM) or 130 (SIGINT), the JVM's 128 + the signal's number, after the
+ * graceful shutdown that the stop line reports; 1 if the server could not start (store, port, TLS
  * files); 2 for a usage error, including plaintext on a non-loopback address without {@code
  * --insecure}.
  */
@@ -52,7 +59,11 @@ public final class ServerMain implements Callable<Integer> {
 
   static final String VERSION = "0.1.0";
   static final int FAILED = 1;
+  static final String STOPPED = "memvault sync server stopped";
   private static final long MIB = 1024 * 1024;
+
+  /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+  private static final Logger CONNECTION_POOL_LOG = Logger.getLogger("com.zaxxer.hikari");
 
   @Option(
       names = "--data",
@@ -240,6 +251,11 @@ public final class ServerMain implements Callable<Integer> {
       System.setProperty(
           "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
+    if (System.getProperty("java.util.logging.config.file") == null) {
+      // The pool's start and stop notes say nothing the server's own lines do not; its warnings
+      // (a database gone mid-run) still show.
+      CONNECTION_POOL_LOG.setLevel(Level.WARNING);
+    }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(run(args, System.getenv(), out, err));
@@ -391,6 +407,10 @@ public final class ServerMain implements Callable<Integer> {
                 metricsToStop.close();
               }
               server.close();
+              // Printed only once every call has ended and the store is closed: an operator (or
+              // systemd) that sees it knows nothing is left half-written.
+              out.println(STOPPED);
+              out.flush();
               stopped.countDown();
             },
             "memvault-shutdown");
@@ -436,11 +456,24 @@ public final class ServerMain implements Callable<Integer> {
       }
       return EmbeddedSyncStore.open(dataDirectory, limits.storeLimits());
     } catch (StoreException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new StartupException(FAILED, e.getMessage() + ": " + cause.getMessage());
+      throw new StartupException(FAILED, e.getMessage() + ": " + reason(e));
     } catch (IllegalStateException e) {
       throw new StartupException(FAILED, e.getMessage());
     }
+  }
+
+  /**
+   * Why the store could not open, in the database's words: the first SQLException among the causes
+   * (the driver's "Connection to HOST:PORT refused. Check that ...", "password authentication
+   * failed"), not the connection pool's wrapping of it.
+   */
+  private static String reason(StoreException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException) {
+        return cause.getMessage();
+      }
+    }
+    return (e.getCause() != null ? e.getCause() : e).getMessage();
   }
 
   /** --secret-file, else MEMVAULT_SERVER_SECRET, else (embedded only) DIR/server-secret. */

@@ -1,7 +1,6 @@
 package dev.memvault.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -18,23 +17,17 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -50,11 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * because the secret is kept in the data directory.
  */
 class ServerMainEndToEndTest {
-  private static final Pattern LISTENING =
-      Pattern.compile("memvault sync server listening on 127\\.0\\.0\\.1:(\\d+) \\((.+)\\)");
-  private static final Pattern METRICS =
-      Pattern.compile("memvault sync server metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
-
   @TempDir Path temp;
 
   private final List<ServerProcess> processes = new ArrayList<>();
@@ -159,9 +147,11 @@ class ServerMainEndToEndTest {
             + " no TLS (loopback)",
         restarted.nextLine(30));
 
-    // SIGTERM: a graceful shutdown, well within its grace period.
-    restarted.process.destroy();
+    // SIGTERM: a graceful shutdown, well within its grace period, then the stop line.
+    restarted.terminate();
+    assertEquals(ServerMain.STOPPED, restarted.nextLine(30));
     assertTrue(restarted.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+    assertEquals(128 + 15, restarted.process.exitValue());
   }
 
   @Test
@@ -210,9 +200,16 @@ class ServerMainEndToEndTest {
       LogChain.verifyExtends(LogChain.emptyHead(), watch.next(3, 1), device.vaultId);
       watch.cancel();
 
-      // SIGTERM: the Watch-free process shuts down cleanly and closes its pool.
-      first.process.destroy();
+      // SIGTERM: the Watch-free process shuts down cleanly, closes its pool, and says so.
+      assertEquals(
+          "memvault sync server "
+              + ServerMain.VERSION
+              + ": identity 'sync.test.example:7443' (devices pin it), no TLS (loopback)",
+          first.nextLine(30));
+      first.terminate();
+      assertEquals(ServerMain.STOPPED, first.nextLine(30));
       assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+      assertEquals(128 + 15, first.process.exitValue());
     } finally {
       stopEverything();
       processes.clear();
@@ -275,108 +272,5 @@ class ServerMainEndToEndTest {
         response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
         response.headers().toString());
     return response.body();
-  }
-
-  /** ServerMain in a child JVM with this test's class path. */
-  private static final class ServerProcess {
-    final Process process;
-    final int port;
-    final int metricsPort;
-    final String storeDescription;
-
-    /** What the process printed on stdout after its listening line, as it prints it. */
-    final BlockingQueue<String> laterLines;
-
-    /** What it printed before its listening line. */
-    final List<String> earlierLines;
-
-    private ServerProcess(
-        Process process,
-        int port,
-        int metricsPort,
-        String storeDescription,
-        BlockingQueue<String> laterLines,
-        List<String> earlierLines) {
-      this.process = process;
-      this.port = port;
-      this.metricsPort = metricsPort;
-      this.storeDescription = storeDescription;
-      this.laterLines = laterLines;
-      this.earlierLines = earlierLines;
-    }
-
-    /** The next line printed, waiting for it at most {@code seconds}; null if none came. */
-    String nextLine(long seconds) throws InterruptedException {
-      return laterLines.poll(seconds, TimeUnit.SECONDS);
-    }
-
-    /** Starts ServerMain with {@code storeArgs}, on 127.0.0.1 port 0, with metrics. */
-    static ServerProcess start(Path log, Map<String, String> env, List<String> storeArgs)
-        throws Exception {
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  ServerMain.class.getName(),
-                  "--listen",
-                  "127.0.0.1:0",
-                  "--metrics-listen",
-                  "127.0.0.1:0"));
-      command.addAll(storeArgs);
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
-      builder.environment().remove(ServerMain.SECRET_ENV);
-      builder.environment().putAll(env);
-      Process process = builder.start();
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader out =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                  }
-                } catch (IOException e) {
-                  // The process is gone.
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-      Integer metricsPort = null;
-      List<String> earlier = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline) {
-        String line = lines.poll(100, TimeUnit.MILLISECONDS);
-        if (line == null) {
-          if (!process.isAlive()) {
-            break;
-          }
-          continue;
-        }
-        Matcher metrics = METRICS.matcher(line);
-        if (metrics.matches()) {
-          metricsPort = Integer.parseInt(metrics.group(1));
-        }
-        Matcher listening = LISTENING.matcher(line);
-        if (listening.matches()) {
-          assertNotNull(metricsPort, "the metrics line comes first");
-          return new ServerProcess(
-              process,
-              Integer.parseInt(listening.group(1)),
-              metricsPort,
-              listening.group(2),
-              lines,
-              earlier);
-        }
-        earlier.add(line);
-      }
-      process.destroyForcibly();
-      throw new AssertionError(
-          "the server did not say it was listening; its log:\n" + Files.readString(log));
-    }
   }
 }

@@ -8,7 +8,13 @@ import dev.memvault.server.store.EmbeddedSyncStore;
 import dev.memvault.server.store.SyncStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +144,38 @@ class ServerMainTest {
       holder.close();
     }
     assertOneLineError("already open");
+  }
+
+  @Test
+  void data_ofANewerSchemaThanThisServer_refusedWithExit1SayingRunANewerServer() throws Exception {
+    EmbeddedSyncStore.open(temp, Limits.DEFAULTS.storeLimits()).close();
+    int newer;
+    try (Connection database =
+            DriverManager.getConnection("jdbc:sqlite:" + temp.resolve("sync.db"));
+        Statement statement = database.createStatement()) {
+      try (ResultSet version = statement.executeQuery("PRAGMA user_version")) {
+        newer = version.getInt(1) + 1;
+      }
+      statement.execute("PRAGMA user_version = " + newer); // as a newer server would leave it
+    }
+
+    assertEquals(1, run("--data", temp.toString(), "--listen", "127.0.0.1:0"));
+    assertOneLineError(
+        "has schema version "
+            + newer
+            + ", newer than this server understands ("
+            + (newer - 1)
+            + "); run a newer memvault server");
+  }
+
+  @Test
+  void listen_portInUse_failsWithExit1NamingTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String listen = "127.0.0.1:" + taken.getLocalPort();
+
+      assertEquals(1, run("--data", temp.toString(), "--listen", listen));
+      assertOneLineError("cannot listen on " + listen + ": ");
+    }
   }
 
   @Test

@@ -175,7 +175,7 @@ final class VerifiedPages implements AutoCloseable {
       PullResponse page = pages.next();
       head = page.getHead();
       if (Long.compareUnsigned(head.getSeq(), cursor.seq()) < 0) {
-        throw forked(start.seq());
+        throw wentBack(head.getSeq(), start.seq());
       }
       Head trusted =
           Head.newBuilder()
@@ -389,6 +389,16 @@ final class VerifiedPages implements AutoCloseable {
             + " of device "
             + HexFormat.of().formatHex(entry.getChange().getDeviceId().toByteArray())
             + "; refusing to sync");
+  }
+
+  private static VaultException wentBack(long headSeq, long verifiedSeq) {
+    return new VaultException.Corrupt(
+        "the sync server's log went back in time: it ends at seq "
+            + Long.toUnsignedString(headSeq)
+            + ", but this device verified it up to seq "
+            + Long.toUnsignedString(verifiedSeq)
+            + " (a restore from an older backup does this, or a server hiding changes);"
+            + " refusing to sync, nothing here changed: ask the server's operator");
   }
 
   private static VaultException forked(long verifiedSeq) {

@@ -346,12 +346,16 @@ class SyncClientTest {
     long verified = sync(laptop, server.url()).seq();
 
     server.restartOn(snapshot);
+    long restored = server.storedLog(laptop.replica().vaultIdBytes()).size();
     VaultException rolledBack =
         assertThrows(VaultException.class, () -> sync(laptop, server.url()));
     assertEquals(
-        "the sync server's history does not extend what this device verified before (seq "
+        "the sync server's log went back in time: it ends at seq "
+            + restored
+            + ", but this device verified it up to seq "
             + verified
-            + "); refusing to sync",
+            + " (a restore from an older backup does this, or a server hiding changes);"
+            + " refusing to sync, nothing here changed: ask the server's operator",
         rolledBack.getMessage());
 
     // The rolled-back server takes other writes and grows past what the laptop verified: a fork.
