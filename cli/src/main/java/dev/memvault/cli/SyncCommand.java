@@ -72,5 +72,15 @@ final class SyncCommand implements Callable<Integer> {
                 + " scope(s) from other devices); at log entry "
                 + report.seq());
     context.out().flush();
+    if (report.filesWentBack()) {
+      context
+          .err()
+          .println(
+              "note: this vault's files are older than this device's last sync (restored from a"
+                  + " copy?); "
+                  + report.ownTakenBack()
+                  + " change(s) this device made since were taken back from the sync server");
+      context.err().flush();
+    }
   }
 }

@@ -153,6 +153,46 @@ class SyncCliTest {
     assertFalse(Files.exists(temp.resolve("phone")));
   }
 
+  @Test
+  void sync_vaultFilesPutBackFromAnOlderCopy_noteSaysSoAndTheLaterMemoryComesBack()
+      throws Exception {
+    server = new ServerProcess(temp.resolve("server-data"), temp);
+    String url = server.url();
+    Path laptopDir = temp.resolve("laptop");
+    CliRunner laptop = new CliRunner(laptopDir, PASSPHRASE);
+    assertSuccess(laptop.run("init"));
+    assertSuccess(laptop.run("add", "--scope", "work", "before the copy"));
+    assertSuccess(laptop.run("sync", "--server", url));
+    Path copy = temp.resolve("older-copy");
+    Files.createDirectories(copy);
+    try (var files = Files.list(laptopDir)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(file.getFileName()));
+      }
+    }
+    assertSuccess(laptop.run("add", "--scope", "work", "after the copy"));
+    assertSuccess(laptop.run("sync"));
+    try (var files = Files.list(copy)) {
+      for (Path file : files.toList()) {
+        Files.copy(
+            file,
+            laptopDir.resolve(file.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    assertFalse(laptop.run("list").out().contains("after the copy"));
+
+    CliRunner.Result synced = laptop.run("sync");
+
+    assertSuccess(synced);
+    assertTrue(
+        synced.err().startsWith("note: this vault's files are older than this device's last sync"),
+        synced.err());
+    assertEquals(1, synced.err().lines().count(), synced.err());
+    assertTrue(laptop.run("list").out().contains("after the copy"));
+    assertEquals("", laptop.run("sync").err());
+  }
+
   private static boolean serverFilesContain(Path data, String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
     try (var files = Files.walk(data)) {

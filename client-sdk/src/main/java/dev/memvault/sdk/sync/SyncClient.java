@@ -673,6 +673,8 @@ public final class SyncClient implements AutoCloseable {
     int pulled = 0;
     int revisions = 0;
     int scopes = 0;
+    int ownTakenBack = 0;
+    boolean filesWentBack = false;
     try (VerifiedPages pages =
         VerifiedPages.start(
             sync, chain, start, vault.vaultIdBytes(), PULL_PAGE, vault.logAnchor())) {
@@ -703,6 +705,8 @@ public final class SyncClient implements AutoCloseable {
           pulled += batch.size() - applied.checkpoints();
           revisions += applied.revisions();
           scopes += applied.scopes();
+          ownTakenBack += applied.ownTakenBack();
+          filesWentBack |= applied.filesWentBack();
           batch = new ArrayList<>();
           batchCursor = null;
           pullListener.batchApplied(
@@ -725,7 +729,8 @@ public final class SyncClient implements AutoCloseable {
               + " withholds or lost changes); they are queued again and go out with the next"
               + " sync, nothing was lost on this device");
     }
-    return new SyncReport(pushed, pulled, revisions, scopes, cursor.seq());
+    return new SyncReport(
+        pushed, pulled, revisions, scopes, cursor.seq(), ownTakenBack, filesWentBack);
   }
 
   VaultException failure(StatusRuntimeException e) {

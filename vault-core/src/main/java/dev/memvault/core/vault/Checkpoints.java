@@ -94,6 +94,18 @@ final class Checkpoints {
     }
   }
 
+  /**
+   * Whether {@code payload} is a checkpoint made after the last sync these files recorded: the
+   * device made it after its files were in the state they are now, so they went back in time.
+   */
+  boolean madeAfterLastSync(SyncPayload payload) throws SQLException {
+    if (payload.getContentCase() != SyncPayload.ContentCase.CHECKPOINT) {
+      return false;
+    }
+    Optional<Long> lastSync = syncRows.lastSync();
+    return lastSync.isPresent() && payload.getCheckpoint().getMadeAtMs() > lastSync.get();
+  }
+
   /** The payload of this device's checkpoint of {@code cursor} and {@code chainHead}, now. */
   byte[] make(SyncCursor cursor, ChainHead chainHead) {
     return SyncPayload.newBuilder()

@@ -122,6 +122,11 @@ final class Outbox {
     syncRows.markAcknowledged(stored, logSeqs);
   }
 
+  /** Whether {@code changeId} is queued here, pushed or not: this device wrote it and knows it. */
+  boolean remembers(byte[] changeId) throws SQLException {
+    return syncRows.queued(changeId);
+  }
+
   /**
    * This device's own change, pulled at log position {@code seq}: confirms an acknowledged change
    * found where the server said it stored it.

@@ -83,9 +83,16 @@ final class RemoteChanges {
     int scopeChanges = 0;
     int checkpointsChecked = 0;
     int own = 0;
+    int ownTakenBack = 0;
+    boolean filesWentBack = false;
     for (RemoteChange change : changes) {
       checkpoints.verified(change);
       boolean mine = Arrays.equals(change.deviceId(), deviceId);
+      // A change this device wrote stays in its outbox until a pull sees it in the log. One that
+      // is not there was written by this device's files as they were later: they went back in
+      // time (restored from a copy), or the device follows a log it had left. Either way the
+      // change is applied like another device's, so nothing the device wrote is lost to it.
+      boolean remembered = mine && outbox.remembers(change.changeId());
       if (mine) {
         outbox.confirm(change.changeId(), change.seq());
       }
@@ -93,15 +100,20 @@ final class RemoteChanges {
         // Superseded by a later change of the log, which this batch or a later one applies.
         continue;
       }
-      if (mine) {
-        if (Arrays.equals(change.recordId(), deviceId)) {
-          // Filed under this device's id: its own checkpoint.
-          checkpoints.receiveOwn(parse(change), change);
-          checkpointsChecked++;
-          continue;
-        }
+      if (mine && Arrays.equals(change.recordId(), deviceId)) {
+        // Filed under this device's id: its own checkpoint.
+        SyncPayload payload = parse(change);
+        checkpoints.receiveOwn(payload, change);
+        filesWentBack |= !remembered && checkpoints.madeAfterLastSync(payload);
+        checkpointsChecked++;
+        continue;
+      }
+      if (remembered) {
         own++;
         continue;
+      }
+      if (mine) {
+        ownTakenBack++;
       }
       SyncPayload payload = parse(change);
       switch (payload.getContentCase()) {
@@ -121,7 +133,8 @@ final class RemoteChanges {
         default -> throw Failures.refusedChange("holds neither a revision nor a scope");
       }
     }
-    return new ApplyReport(revisions, scopeChanges, checkpointsChecked, own);
+    return new ApplyReport(
+        revisions, scopeChanges, checkpointsChecked, own, ownTakenBack, filesWentBack);
   }
 
   private static SyncPayload parse(RemoteChange change) {

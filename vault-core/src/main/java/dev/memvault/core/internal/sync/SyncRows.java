@@ -216,6 +216,15 @@ public final class SyncRows {
     }
   }
 
+  /** Whether a change with this id is in the outbox. */
+  public boolean queued(byte[] changeId) throws SQLException {
+    PreparedStatement query = statements.get("SELECT 1 FROM outbox WHERE change_id = ?");
+    query.setBytes(1, changeId);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next();
+    }
+  }
+
   /** The log position acknowledged for a pushed change, if it awaits its pull. */
   public Optional<Long> ackedSeq(byte[] changeId) throws SQLException {
     try (PreparedStatement query =
