@@ -24,6 +24,12 @@ final class Cut {
     return isCut(found, asked) ? found.subList(0, asked.limit()) : found;
   }
 
+  /** For a listing, which takes any limit. */
+  static String listNotice(long shown) {
+    return String.format(
+        java.util.Locale.ROOT, "%,d shown; more match: --limit N shows more", shown);
+  }
+
   static String notice(Selection asked) {
     return String.format(
         java.util.Locale.ROOT,

@@ -1,10 +1,8 @@
 package dev.memvault.cli;
 
 import dev.memvault.core.vault.Selection;
-import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MemoryVault;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,24 +27,33 @@ final class ListCommand implements Callable<Integer> {
     CliContext context = vault.context();
     // Checked before opening, so a typo costs no key derivation.
     Selection filters = selection.toSelection();
+    long limit = selection.limit;
+    long[] shown = {0};
+    boolean[] more = {false};
     try (MemoryVault opened = vault.open()) {
-      List<Memory> memories = opened.list(Cut.oneMore(filters));
-      boolean cut = Cut.isCut(memories, filters);
-      memories = Cut.shown(memories, filters);
-      for (Memory memory : memories) {
-        context
-            .out()
-            .println(
-                json
-                    ? MemoryJson.line(memory)
-                    : MemoryText.row(memory, MemoryText.preview(memory)));
-      }
-      if (memories.isEmpty() && !json) {
-        context.err().println("no memories");
-      }
-      if (cut) {
-        context.err().println(Cut.notice(filters));
-      }
+      // One more than asked, to tell the person when more match.
+      opened.list(
+          filters,
+          limit == Long.MAX_VALUE ? limit : limit + 1,
+          memory -> {
+            if (shown[0] == limit) {
+              more[0] = true;
+              return;
+            }
+            context
+                .out()
+                .println(
+                    json
+                        ? MemoryJson.line(memory)
+                        : MemoryText.row(memory, MemoryText.preview(memory)));
+            shown[0]++;
+          });
+    }
+    if (shown[0] == 0 && !json) {
+      context.err().println("no memories");
+    }
+    if (more[0]) {
+      context.err().println(Cut.listNotice(limit));
     }
     return Main.OK;
   }

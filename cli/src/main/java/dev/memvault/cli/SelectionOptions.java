@@ -39,14 +39,17 @@ final class SelectionOptions {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "50",
-      description = "At most N results (default: ${DEFAULT-VALUE}).")
-  int limit;
+      description =
+          "At most N results (default: ${DEFAULT-VALUE}); list takes any number and prints as it"
+              + " reads, search ranks up to 10,000.")
+  long limit;
 
+  /** The filters, with the limit a single read can take: {@code --limit} up to 10,000. */
   Selection toSelection() {
-    if (limit < 1 || limit > Selection.MAX_LIMIT) {
-      throw new Main.UsageException("--limit must be between 1 and " + Selection.MAX_LIMIT);
+    if (limit < 1) {
+      throw new Main.UsageException("--limit must be a positive number");
     }
-    Selection selection = Selection.all().limitedTo(limit);
+    Selection selection = Selection.all().limitedTo((int) Math.min(limit, Selection.MAX_LIMIT));
     if (scope != null) {
       selection = selection.inScope(scope);
     }

@@ -428,6 +428,22 @@ class CliEndToEndTest {
   }
 
   @Test
+  void list_limitPastTenThousand_listsEveryMatchAndZeroIsAUsageError() {
+    assertSuccess(cli.run("init"));
+    assertSuccess(cli.run("add", "kestrel one"));
+    assertSuccess(cli.run("add", "kestrel two"));
+
+    CliRunner.Result many = cli.run("list", "--limit", "20000000000");
+    CliRunner.Result zero = cli.run("list", "--limit", "0");
+
+    assertSuccess(many);
+    assertEquals(2, many.outLines().size(), many.out());
+    assertEquals("", many.err());
+    assertEquals(2, zero.exitCode());
+    assertTrue(zero.err().contains("--limit must be a positive number"), zero.err());
+  }
+
+  @Test
   void init_newDirectory_ownerOnlyAndANonEmptyOneRefused() throws IOException {
     assertSuccess(cli.run("init"));
     Path elsewhere = temp.resolve("documents");

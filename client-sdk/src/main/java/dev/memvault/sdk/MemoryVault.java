@@ -228,6 +228,14 @@ public final class MemoryVault implements AutoCloseable {
   }
 
   /**
+   * Hands {@code sink} up to {@code limit} memories of {@code filters} (its own limit ignored),
+   * most recently updated first, a page at a time: any number, without holding them all.
+   */
+  public void list(Selection filters, long limit, java.util.function.Consumer<Memory> sink) {
+    vault.list(filters, limit, sink);
+  }
+
+  /**
    * Search as a person types it, by words and, once the vault is indexed for meaning ({@link
    * #indexMeaning}), by meaning; best match first.
    */

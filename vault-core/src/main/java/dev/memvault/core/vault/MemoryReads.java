@@ -96,6 +96,21 @@ final class MemoryReads {
     return result;
   }
 
+  /** A listed memory and where the listing stands after it. */
+  record Listed(Memory memory, long updatedAtMillis, long seq) {}
+
+  /**
+   * Up to {@code selection.limit()} memories of {@link #list}'s order after the one at ({@code
+   * updatedAtMillis}, {@code seq}); {@code Long.MAX_VALUE} for both starts at the top.
+   */
+  List<Listed> listAfter(Selection selection, long updatedAtMillis, long seq) throws SQLException {
+    List<Listed> page = new ArrayList<>();
+    for (StoredMemory row : memories.listAfter(filter(selection), updatedAtMillis, seq)) {
+      page.add(new Listed(records.open(row), row.updatedAtMillis(), row.seq()));
+    }
+    return page;
+  }
+
   /** Every live memory with its history, in storage order (a conversation before its messages). */
   void exportAll(Consumer<List<Memory>> sink) throws SQLException {
     long after = 0;

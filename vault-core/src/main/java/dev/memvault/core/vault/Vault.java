@@ -341,6 +341,42 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
     return transactor.read(() -> reads.list(selection));
   }
 
+  /** How many memories {@link #list(Selection, long, Consumer)} reads and opens at a time. */
+  static final int LIST_PAGE = 500;
+
+  /**
+   * Hands {@code sink} up to {@code limit} memories of {@code filters} (its own limit ignored), in
+   * {@link #list(Selection)}'s order, a page at a time: any number, in memory for one page only.
+   * Each page is read on its own, so a memory written meanwhile may be left out or, if updated,
+   * seen where it stood; none is handed twice.
+   */
+  public void list(Selection filters, long limit, Consumer<Memory> sink) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    long handed = 0;
+    long updatedAt = Long.MAX_VALUE;
+    long seq = Long.MAX_VALUE;
+    while (handed < limit) {
+      Selection page = filters.limitedTo((int) Math.min(LIST_PAGE, limit - handed));
+      long afterUpdatedAt = updatedAt;
+      long afterSeq = seq;
+      List<MemoryReads.Listed> listed;
+      synchronized (this) {
+        listed = transactor.read(() -> reads.listAfter(page, afterUpdatedAt, afterSeq));
+      }
+      for (MemoryReads.Listed memory : listed) {
+        sink.accept(memory.memory());
+        handed++;
+        updatedAt = memory.updatedAtMillis();
+        seq = memory.seq();
+      }
+      if (listed.size() < page.limit()) {
+        return;
+      }
+    }
+  }
+
   /**
    * Search, best match first. The query is taken as a person typed it (docs/SEARCH.md): words match
    * in any of their forms ("restaurant" finds "restaurants"), stop words are dropped, memories with

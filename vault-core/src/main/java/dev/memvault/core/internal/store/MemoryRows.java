@@ -383,6 +383,31 @@ public final class MemoryRows {
     }
   }
 
+  /**
+   * The next page of {@link #list}'s order after the row at ({@code updatedAtMillis}, {@code seq}):
+   * up to {@code filter.limit()} live memories listed after it. Keyed by the position, not an
+   * offset, so each page costs the same however deep the listing goes.
+   */
+  public List<StoredMemory> listAfter(MemoryFilter filter, long updatedAtMillis, long seq)
+      throws SQLException {
+    Where where = where(filter, false);
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m WHERE "
+                + where.sql
+                + " AND (m.updated_at < ? OR (m.updated_at = ? AND m.seq < ?))"
+                + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?")) {
+      int next = where.bind(query, 1);
+      query.setLong(next, updatedAtMillis);
+      query.setLong(next + 1, updatedAtMillis);
+      query.setLong(next + 2, seq);
+      query.setInt(next + 3, filter.limit());
+      return readAll(query);
+    }
+  }
+
   /** Live messages of a conversation, in storage order. */
   public List<StoredMemory> messagesOf(String conversationId) throws SQLException {
     try (PreparedStatement query =
