@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Runs {@code import chatgpt}, {@code claude}, {@code gemini} and {@code grok}: imports the export,
@@ -151,17 +152,34 @@ final class ProviderImportReport {
     return summary.failures().stream().filter(f -> f.item().equals(item)).count();
   }
 
-  /** A one-line bar redrawn on stderr as the percentage of bytes read grows. */
+  /**
+   * A one-line bar redrawn on stderr as the percentage of bytes read grows, with the conversations
+   * read so far and their pace.
+   */
   static final class ProgressBar implements ImportProgress {
     private static final int WIDTH = 30;
 
     private final PrintWriter err;
     private final boolean terminal;
+    private final LongSupplier nanoTime;
+    private final long started;
     private int shownPercent = -1;
+    private int conversations;
 
     ProgressBar(PrintWriter err, boolean terminal) {
+      this(err, terminal, System::nanoTime);
+    }
+
+    ProgressBar(PrintWriter err, boolean terminal, LongSupplier nanoTime) {
       this.err = err;
       this.terminal = terminal;
+      this.nanoTime = nanoTime;
+      this.started = nanoTime.getAsLong();
+    }
+
+    @Override
+    public void conversationsRead(int count) {
+      conversations = count;
     }
 
     @Override
@@ -183,8 +201,21 @@ final class ProviderImportReport {
               + percent
               + "% of "
               + totalBytes / (1024 * 1024)
-              + " MB");
+              + " MB"
+              + pace());
       err.flush();
+    }
+
+    /** ", 1,234 conversations (310/s)", or nothing before the first conversation. */
+    private String pace() {
+      if (conversations == 0) {
+        return "";
+      }
+      double seconds = (nanoTime.getAsLong() - started) / 1e9;
+      String count = String.format(Locale.ROOT, ", %,d conversations", conversations);
+      return seconds <= 0
+          ? count
+          : count + String.format(Locale.ROOT, " (%,.0f/s)", conversations / seconds);
     }
 
     void finish() {

@@ -12,4 +12,10 @@ public interface ImportProgress {
    * @param totalBytes its size, or -1 when the archive does not say
    */
   void update(long bytesRead, long totalBytes);
+
+  /**
+   * After each conversation of the export, before {@link #update}: how many conversations this
+   * import has read so far (an export does not say how many it holds until it is read to its end).
+   */
+  default void conversationsRead(int count) {}
 }

@@ -140,6 +140,7 @@ public final class ProviderImporter {
         if (mapped.isPresent() && batch.add(number, mapped.get(), input.bytesRead())) {
           batch.flush(input.bytesRead());
         }
+        options.progress().conversationsRead(number);
         options.progress().update(input.bytesRead(), input.totalBytes());
       }
     } finally {

@@ -35,6 +35,7 @@ class ClaudeImportTest {
   private static ImportSummary first;
   private static ImportSummary fromZip;
   private static final List<List<Long>> progress = new ArrayList<>();
+  private static final List<Integer> conversationCounts = new ArrayList<>();
 
   @BeforeAll
   static void importTheFixtureThenItsZip() {
@@ -46,7 +47,18 @@ class ClaudeImportTest {
             Provider.CLAUDE,
             CLAUDE_ZIP,
             ImportOptions.defaults()
-                .withProgress((read, total) -> progress.add(List.of(read, total))));
+                .withProgress(
+                    new ImportProgress() {
+                      @Override
+                      public void update(long read, long total) {
+                        progress.add(List.of(read, total));
+                      }
+
+                      @Override
+                      public void conversationsRead(int count) {
+                        conversationCounts.add(count);
+                      }
+                    }));
   }
 
   @AfterAll
@@ -68,6 +80,7 @@ class ClaudeImportTest {
   void progress_isReportedPerConversation_inBytesOfTheJsonInsideTheZip() {
     assertEquals(2, progress.size());
     assertEquals(List.of(3891L, 3891L), progress.get(1));
+    assertEquals(List.of(1, 2), conversationCounts);
   }
 
   @Test
