@@ -97,6 +97,13 @@ final class ProviderImportReport {
               + " added, "
               + summary.messagesAlreadyPresent()
               + " already present");
+      if (summary.messagesOnOtherBranches() > 0) {
+        out.println(
+            "  branches:      "
+                + summary.messagesOnOtherBranches()
+                + (summary.messagesOnOtherBranches() == 1 ? " message" : " messages")
+                + " kept off the thread shown (edited prompts, regenerated answers)");
+      }
     }
     if (summary.projectsRead() > 0) {
       long projectFailures = failures(summary, "project");

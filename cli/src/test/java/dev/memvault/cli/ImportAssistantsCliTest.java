@@ -119,6 +119,8 @@ class ImportAssistantsCliTest {
             + " into scope 'grok':\n"
             + "  conversations: 2 read, 2 new, 0 updated, 0 already present, 0 failed\n"
             + "  messages:      6 added, 0 already present\n"
+            + "  branches:      1 message kept off the thread shown (edited prompts, regenerated"
+            + " answers)\n"
             + "  projects:      1 read\n"
             + "  instructions:  1 added\n",
         first.importSummary());

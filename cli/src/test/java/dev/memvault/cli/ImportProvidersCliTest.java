@@ -41,7 +41,9 @@ class ImportProvidersCliTest {
             + CHATGPT_ZIP
             + " into scope 'chats':\n"
             + "  conversations: 3 read, 3 new, 0 updated, 0 already present, 0 failed\n"
-            + "  messages:      12 added, 0 already present\n",
+            + "  messages:      12 added, 0 already present\n"
+            + "  branches:      2 messages kept off the thread shown (edited prompts, regenerated"
+            + " answers)\n",
         first.importSummary());
 
     CliRunner.Result again = cli.run("import", "chatgpt", CHATGPT_JSON.toString());

@@ -14,6 +14,8 @@ import java.util.List;
  * @param conversationsForgotten conversations left out because they were forgotten in the vault
  * @param messagesAdded messages written, alternates included
  * @param messagesAlreadyPresent messages of the file that the vault already held
+ * @param messagesOnOtherBranches of the messages read (added or present), those off the thread the
+ *     provider showed, kept as alternates: edited prompts, regenerated answers
  * @param instructionsAdded custom instructions and project instructions written as {@code
  *     INSTRUCTION} memories
  * @param projectsRead projects read from the export (Claude's {@code projects.json}, xAI's
@@ -37,6 +39,7 @@ public record ImportSummary(
     int conversationsForgotten,
     int messagesAdded,
     int messagesAlreadyPresent,
+    int messagesOnOtherBranches,
     int instructionsAdded,
     int projectsRead,
     int memoriesAdded,

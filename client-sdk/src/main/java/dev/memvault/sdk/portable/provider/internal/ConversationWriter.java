@@ -55,9 +55,16 @@ public final class ConversationWriter {
     FORGOTTEN
   }
 
-  /** The outcome of writing one conversation. */
+  /**
+   * The outcome of writing one conversation; {@code messagesOnOtherBranches} counts its messages
+   * (added or present) off the thread the provider showed: edited prompts, regenerated answers.
+   */
   public record Outcome(
-      State state, int messagesAdded, int messagesAlreadyPresent, int instructionsAdded) {}
+      State state,
+      int messagesAdded,
+      int messagesAlreadyPresent,
+      int instructionsAdded,
+      int messagesOnOtherBranches) {}
 
   /**
    * Writes the conversation; if anything fails, nothing of it was written.
@@ -110,7 +117,7 @@ public final class ConversationWriter {
     Outcome run() {
       Optional<SourceMatch> known = writes.findBySource(provider, conversation.externalId());
       if (known.isPresent() && known.get().forgotten()) {
-        return new Outcome(State.FORGOTTEN, 0, 0, 0);
+        return new Outcome(State.FORGOTTEN, 0, 0, 0, 0);
       }
       int instructionsAdded = writeInstructions();
       String conversationId;
@@ -131,12 +138,17 @@ public final class ConversationWriter {
         writeMessage(conversationId, message, stored.get(message.externalId()), known.isPresent());
       }
       if (known.isEmpty()) {
-        return new Outcome(State.ADDED, messagesAdded, messagesPresent, instructionsAdded);
+        return new Outcome(
+            State.ADDED, messagesAdded, messagesPresent, instructionsAdded, otherBranches());
       }
       boolean headerChanged = updateHeader(conversationId);
       State state =
           headerChanged || messagesAdded > 0 || messagesMoved > 0 ? State.UPDATED : State.UNCHANGED;
-      return new Outcome(state, messagesAdded, messagesPresent, instructionsAdded);
+      return new Outcome(state, messagesAdded, messagesPresent, instructionsAdded, otherBranches());
+    }
+
+    private int otherBranches() {
+      return (int) conversation.messages().stream().filter(m -> !m.visible()).count();
     }
 
     private int writeInstructions() {

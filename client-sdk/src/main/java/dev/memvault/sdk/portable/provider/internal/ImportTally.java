@@ -17,6 +17,7 @@ public final class ImportTally {
   private int unchanged;
   private int forgotten;
   private int messagesAdded;
+  private int messagesOnOtherBranches;
   private int messagesPresent;
   private int instructionsAdded;
   private int projectsRead;
@@ -72,6 +73,7 @@ public final class ImportTally {
     }
     messagesAdded += outcome.messagesAdded();
     messagesPresent += outcome.messagesAlreadyPresent();
+    messagesOnOtherBranches += outcome.messagesOnOtherBranches();
     instructionsAdded += outcome.instructionsAdded();
   }
 
@@ -94,6 +96,7 @@ public final class ImportTally {
         forgotten,
         messagesAdded,
         messagesPresent,
+        messagesOnOtherBranches,
         instructionsAdded,
         projectsRead,
         memoriesAdded,
