@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       PasswdCommand.class,
       RekeyCommand.class,
       RecoverCommand.class,
+      UnlockCommand.class,
+      LockCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       ContextCommand.class,
