@@ -155,8 +155,8 @@ final class SessionAgent {
   }
 
   private void answer(SocketChannel peer) {
-    try (peer;
-        SessionSocket.Deadline deadline = SessionSocket.deadline(peer)) {
+    SessionSocket.Deadline deadline = SessionSocket.deadline(peer, SessionSocket.AGENT_EXCHANGE);
+    try (peer) {
       // The two request bytes are read before the answer, even a refusal, so that closing leaves
       // nothing unread and the peer sees the answer rather than a reset.
       DataInputStream in = new DataInputStream(Channels.newInputStream(peer));
@@ -180,6 +180,8 @@ final class SessionAgent {
       }
     } catch (IOException e) {
       // A peer that hung up, sent garbage or ran out of time: nothing to answer.
+    } finally {
+      deadline.cancel();
     }
   }
 

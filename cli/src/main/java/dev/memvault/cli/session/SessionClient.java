@@ -82,8 +82,9 @@ public final class SessionClient {
     } catch (IOException e) {
       return Optional.empty();
     }
-    try (channel;
-        SessionSocket.Deadline deadline = SessionSocket.deadline(channel)) {
+    SessionSocket.Deadline deadline =
+        SessionSocket.deadline(channel, SessionSocket.CLIENT_EXCHANGE);
+    try (channel) {
       // Only this user's agent is believed: another's could hand over a key of its choosing.
       if (!SessionSocket.currentUser()
           .equals(channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user())) {
@@ -94,6 +95,8 @@ public final class SessionClient {
       return reading.read(SessionProtocol.Answer.readFrom(in), in);
     } catch (IOException e) {
       return Optional.empty();
+    } finally {
+      deadline.cancel();
     }
   }
 

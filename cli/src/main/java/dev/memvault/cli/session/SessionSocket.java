@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,8 +20,15 @@ import java.util.concurrent.TimeUnit;
 final class SessionSocket {
   static final String FILE_NAME = "agent.sock";
 
-  /** Longest a request or answer may take before the other side gives up on it. */
-  static final long EXCHANGE_SECONDS = 5;
+  /**
+   * Longest the agent gives a peer to send its two request bytes and take the answer: the agent
+   * answers one peer at a time, so one that says nothing is dropped well before another's wait
+   * ends.
+   */
+  static final Duration AGENT_EXCHANGE = Duration.ofSeconds(1);
+
+  /** Longest a command waits for the agent's answer, queueing behind other peers included. */
+  static final Duration CLIENT_EXCHANGE = Duration.ofSeconds(5);
 
   private static final ScheduledExecutorService DEADLINES =
       Executors.newSingleThreadScheduledExecutor(
@@ -45,10 +53,10 @@ final class SessionSocket {
   }
 
   /**
-   * Closes {@code channel} after {@link #EXCHANGE_SECONDS} unless the returned deadline is closed
-   * first: a peer that connects and says nothing cannot hold the other side.
+   * Closes {@code channel} after {@code limit} unless the returned deadline is cancelled first: a
+   * peer that connects and says nothing cannot hold the other side.
    */
-  static Deadline deadline(AutoCloseable channel) {
+  static Deadline deadline(AutoCloseable channel, Duration limit) {
     ScheduledFuture<?> timeout =
         DEADLINES.schedule(
             () -> {
@@ -58,14 +66,13 @@ final class SessionSocket {
                 // Closing is the point; a channel already closed is as good.
               }
             },
-            EXCHANGE_SECONDS,
-            TimeUnit.SECONDS);
+            limit.toMillis(),
+            TimeUnit.MILLISECONDS);
     return () -> timeout.cancel(false);
   }
 
   /** A pending close, cancelled when the exchange finished in time. */
-  interface Deadline extends AutoCloseable {
-    @Override
-    void close();
+  interface Deadline {
+    void cancel();
   }
 }

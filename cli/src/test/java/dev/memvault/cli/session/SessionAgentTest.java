@@ -152,6 +152,20 @@ class SessionAgentTest {
   }
 
   @Test
+  void key_silentPeerConnectedFirst_answeredOnceItIsDropped() throws Exception {
+    startAgent(SessionSocket.currentUser());
+    try (SocketChannel silent =
+        SocketChannel.open(UnixDomainSocketAddress.of(SessionSocket.of(vault)))) {
+      // The agent answers one peer at a time; this one says nothing, and is dropped at the
+      // exchange deadline rather than holding the agent for good.
+      SessionKey received = SessionClient.forVault(vault).key().orElseThrow();
+
+      assertArrayEquals(keyBytes, bytesOf(received));
+      assertEquals(-1, silent.read(ByteBuffer.allocate(1)), "the silent peer was disconnected");
+    }
+  }
+
+  @Test
   void key_socketOfADeadAgent_emptyAndSocketRemoved() throws Exception {
     Path socket = SessionSocket.of(vault);
     // A socket file nobody listens on, as a killed agent leaves behind.
