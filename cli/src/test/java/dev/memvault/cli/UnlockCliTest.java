@@ -39,6 +39,7 @@ class UnlockCliTest {
   @TempDir Path temp;
 
   private Path vault;
+  private String recoveryKey;
   private CliRunner withPassphrase;
   private CliRunner without;
 
@@ -47,7 +48,9 @@ class UnlockCliTest {
     vault = temp.resolve("vault");
     withPassphrase = new CliRunner(vault, PASSPHRASE).withoutTerminal();
     without = withPassphrase.withEnv("MEMVAULT_PASSPHRASE", null);
-    assertEquals(0, withPassphrase.run("init").exitCode());
+    CliRunner.Result created = withPassphrase.run("init");
+    assertEquals(0, created.exitCode(), created.err());
+    recoveryKey = CliRunner.recoveryKey(created.out());
   }
 
   @AfterEach
@@ -200,6 +203,21 @@ class UnlockCliTest {
   }
 
   @Test
+  void recover_whileUnlocked_endsSession() {
+    assertEquals(0, withPassphrase.run("unlock").exitCode());
+
+    CliRunner.Result recovered =
+        without
+            .withEnv("MEMVAULT_RECOVERY_KEY", recoveryKey)
+            .withEnv("MEMVAULT_NEW_PASSPHRASE", "a new passphrase: wren")
+            .run("recover");
+
+    assertEquals(0, recovered.exitCode(), recovered.err());
+    assertTrue(agent().isEmpty());
+    assertAsks(without.run("list"));
+  }
+
+  @Test
   void unlocked_passphraseGiven_passphraseWins() {
     assertEquals(0, withPassphrase.run("unlock").exitCode());
 
@@ -234,6 +252,19 @@ class UnlockCliTest {
     assertEquals(0, environment.length, "the agent runs with an empty environment");
     assertEquals(-1, indexOf(arguments, phrase));
     assertEquals(-1, indexOf(arguments, key));
+    // No heap dump of the key by a tool that attaches to the JVM.
+    Process dump =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(agent.pid()),
+                "GC.heap_dump",
+                temp.resolve("agent.hprof").toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(dump.waitFor(60, TimeUnit.SECONDS), said);
+    assertFalse(Files.exists(temp.resolve("agent.hprof")), said);
+    assertTrue(said.contains("AttachNotSupportedException"), said);
     // No file written since the unlock, in the vault or the temporary directory, holds the key.
     List<Path> written = new ArrayList<>();
     for (Path root : List.of(vault, Path.of(System.getProperty("java.io.tmpdir")))) {
