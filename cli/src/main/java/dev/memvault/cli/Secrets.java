@@ -129,8 +129,11 @@ final class Secrets {
     throw new VaultException.InvalidInput(
         "no terminal to ask for it: set "
             + variable
-            + (variable.equals(PASSPHRASE) ? " or " + PASSPHRASE_COMMAND : "")
-            + " in the environment");
+            + (variable.equals(PASSPHRASE)
+                ? " or "
+                    + PASSPHRASE_COMMAND
+                    + " in the environment, or run 'memvault unlock' first"
+                : " in the environment"));
   }
 
   private char[] read(String variable, String prompt, boolean confirm) {
