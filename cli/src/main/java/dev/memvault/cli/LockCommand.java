@@ -9,8 +9,9 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     name = "lock",
     description = {
-      "End the session 'memvault unlock' started, before its time is up.",
-      "The agent zeroes the key it held and exits; the next command asks for the passphrase."
+      "End an unlocked session before its time is up.",
+      "Ends the session 'memvault unlock' started: the agent zeroes the key it held and exits;",
+      "the next command asks for the passphrase."
     })
 final class LockCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;

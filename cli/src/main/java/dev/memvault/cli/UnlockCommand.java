@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     name = "unlock",
     description = {
-      "Type the passphrase once, then use the vault without it for a while.",
+      "Type the passphrase once, then work without it for a while.",
       "Checks the passphrase, then starts a background agent that holds the vault's key in"
           + " memory (never the passphrase, never on disk) and hands it to your own commands"
           + " until the time is up or 'memvault lock'. Meanwhile any program running as you can"
