@@ -95,6 +95,10 @@ public final class BenchMain {
     byte[] sqlCipherKey = new byte[32];
     new SecureRandom().nextBytes(sqlCipherKey);
 
+    Path cliJar = jarDirectory().resolve("../../cli/target/memvault.jar").normalize();
+    if (options.runs("startup")) {
+      StartupBenchmark.requireCliJar(cliJar);
+    }
     progress("building the corpus");
     Corpus corpus = new Corpus(options.seed(), Math.max(100_000, 10 * options.memories()), 1.0);
 
@@ -177,6 +181,12 @@ public final class BenchMain {
                   BenchMain::progress));
     }
 
+    Optional<StartupBenchmark.Result> startup = Optional.empty();
+    if (options.runs("startup")) {
+      progress("a CLI search on a small vault, unlocked, next to java -version");
+      startup = Optional.of(StartupBenchmark.run(root.resolve("startup"), cliJar, corpus));
+    }
+
     ZonedDateTime finished = ZonedDateTime.now();
     report.machine(
         started,
@@ -204,6 +214,7 @@ public final class BenchMain {
     keys.ifPresent(report::keys);
     grants.ifPresent(report::grants);
     meaning.ifPresent(report::meaning);
+    startup.ifPresent(report::startup);
     System.out.print(report);
     System.out.flush();
 

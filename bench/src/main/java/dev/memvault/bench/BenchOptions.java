@@ -24,10 +24,11 @@ record BenchOptions(
    * The parts of a run: adds (with the searches and opens on their data), envelope, import, buckets
    * (padding buckets of real records), keys (device revoke and rekey), grants (a provider's search
    * through a grant next to a local search), meaning (search by meaning: recall of the labelled
-   * sets, the model's cost, latency beside search by words).
+   * sets, the model's cost, latency beside search by words), startup (the wall time of a CLI
+   * search, unlocked, next to the JVM's own start).
    */
   static final Set<String> ALL_PARTS =
-      Set.of("adds", "envelope", "import", "buckets", "keys", "grants", "meaning");
+      Set.of("adds", "envelope", "import", "buckets", "keys", "grants", "meaning", "startup");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -52,7 +53,9 @@ record BenchOptions(
                              buckets of real records, with and without compression), keys
                              (device revoke and rekey through a real server), grants (a
                              provider's search through a grant), meaning (search by meaning:
-                             recall, the model's cost, latency) (default: all)
+                             recall, the model's cost, latency), startup (a CLI search from
+                             cli/target/memvault.jar, unlocked, next to java -version)
+                             (default: all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
       their options.
@@ -114,7 +117,9 @@ record BenchOptions(
         throw new IllegalArgumentException(
             "unknown part "
                 + part
-                + " in --parts (known: adds, envelope, import, buckets, keys, grants)");
+                + " in --parts (known: "
+                + String.join(", ", new java.util.TreeSet<>(ALL_PARTS))
+                + ")");
       }
     }
     return Set.copyOf(parts);

@@ -509,6 +509,57 @@ final class Report {
             samples.size()));
   }
 
+  /** Goal: a search unlocked within this of the JVM's own start. */
+  private static final double STARTUP_GOAL_MS = 300;
+
+  void startup(StartupBenchmark.Result result) {
+    line("");
+    line("## Command start-up: search on a small vault");
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "`memvault search WORD` from `cli/target/memvault.jar`, each run a new JVM (as `setsid"
+                + " -w java ...`), on a vault of %d memories, next to `java -version` in the same"
+                + " %d rounds (one unmeasured round first). Unlocked: `memvault unlock` ran once"
+                + " before; the AppCDS archive (%.1f MB) was made by one unlocked search run with"
+                + " `-XX:ArchiveClassesAtExit`.",
+            result.memories(),
+            result.javaVersion().size(),
+            result.archiveBytes() / 1e6));
+    line("");
+    line("| | median ms | min ms | max ms |");
+    line("| --- | ---: | ---: | ---: |");
+    spread("`java -version`", result.javaVersion());
+    spread("`search`, unlocked", result.searchUnlocked());
+    spread("`search`, unlocked, AppCDS archive", result.searchUnlockedCds());
+    spread("`search` given the passphrase (Argon2id included)", result.searchPassphrase());
+    double plain = (result.searchUnlocked().median() - result.javaVersion().median()) / 1e6;
+    double shared = (result.searchUnlockedCds().median() - result.javaVersion().median()) / 1e6;
+    line("");
+    line(
+        String.format(
+            Locale.ROOT,
+            "Unlocked search minus the JVM's start (medians): %.0f ms, %.0f ms with the AppCDS"
+                + " archive; goal within %.0f ms: %s, %s with the archive.",
+            plain,
+            shared,
+            STARTUP_GOAL_MS,
+            plain <= STARTUP_GOAL_MS ? "met" : "not met",
+            shared <= STARTUP_GOAL_MS ? "met" : "not met"));
+  }
+
+  private void spread(String what, Samples samples) {
+    line(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.0f | %.0f | %.0f |",
+            what,
+            samples.median() / 1e6,
+            samples.min() / 1e6,
+            samples.max() / 1e6));
+  }
+
   void keys(KeysBenchmark.Result result) {
     double small = result.revokeSmallNanos() / 1e9;
     double large = result.revokeLargeNanos() / 1e9;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
       "A portable, end-to-end encrypted memory vault for AI assistants.",
       "Memories are encrypted on this device with keys only you hold.",
       "",
-      "Passphrases come from MEMVAULT_PASSPHRASE or a prompt, never from arguments."
+      "Passphrases come from MEMVAULT_PASSPHRASE or a prompt, never from arguments;",
+      "'memvault unlock' asks once for a while."
     },
     subcommands = {
       InitCommand.class,
@@ -30,6 +31,8 @@ import picocli.CommandLine.Spec;
       PasswdCommand.class,
       RekeyCommand.class,
       RecoverCommand.class,
+      UnlockCommand.class,
+      LockCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       ContextCommand.class,

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Change the passphrase.",
       "Reads the current one from MEMVAULT_PASSPHRASE and the new one from",
-      "MEMVAULT_NEW_PASSPHRASE, or asks. Keys are re-wrapped; no memory is re-encrypted."
+      "MEMVAULT_NEW_PASSPHRASE, or asks, even while the vault is unlocked; ends the session.",
+      "Keys are re-wrapped; no memory is re-encrypted."
     })
 final class PasswdCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -20,10 +21,11 @@ final class PasswdCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliContext context = vault.context();
-    try (MemoryVault opened = vault.open()) {
+    try (MemoryVault opened = vault.openWithPassphrase()) {
       char[] next = vault.secrets().newPassphrase(Secrets.NEW_PASSPHRASE);
       try {
         opened.changePassphrase(next);
+        vault.endSession();
       } finally {
         Arrays.fill(next, '\0');
       }

@@ -39,6 +39,7 @@ final class RecoverCommand implements Callable<Integer> {
     String recoveryKey = secrets.recoveryKey();
     char[] next = secrets.newPassphrase(Secrets.NEW_PASSPHRASE);
     try {
+      vault.endSession();
       try (MemoryVault opened = MemoryVault.recover(directory, recoveryKey, next)) {
         context.out().println("passphrase reset for the vault at " + opened.directory());
       }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       "included, is re-encrypted) and a new recovery key, printed once. An old vault.header or",
       "backup with the old passphrase, and the old recovery key, open nothing written from now",
       "on. A vault that syncs then publishes a new key epoch to its other devices. Safe to",
-      "interrupt: the vault opens afterwards, as it was or rekeyed."
+      "interrupt: the vault opens afterwards, as it was or rekeyed. Asks for the passphrase even",
+      "while the vault is unlocked, and ends the session."
     })
 final class RekeyCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -36,6 +37,9 @@ final class RekeyCommand implements Callable<Integer> {
     Path directory = vault.directory();
     char[] passphrase = vault.secrets().passphrase();
     try {
+      // Before the keys change, so that no agent is left holding a root key that opens only the
+      // old header and old backups.
+      vault.endSession();
       String recoveryKey =
           MemoryVault.rekey(
               directory, passphrase, step -> context.err().println("memvault: " + step));

@@ -38,6 +38,16 @@ final class Secrets {
     this.commandOption = commandOption;
   }
 
+  /**
+   * Whether a passphrase was given for this command (the option, MEMVAULT_PASSPHRASE or
+   * MEMVAULT_PASSPHRASE_COMMAND): given, it is used rather than an unlocked session.
+   */
+  boolean given() {
+    return commandOption != null
+        || context.environment().get(PASSPHRASE) != null
+        || context.environment().get(PASSPHRASE_COMMAND) != null;
+  }
+
   /** The passphrase of an existing vault. */
   char[] passphrase() {
     if (commandOption != null) {
@@ -119,8 +129,11 @@ final class Secrets {
     throw new VaultException.InvalidInput(
         "no terminal to ask for it: set "
             + variable
-            + (variable.equals(PASSPHRASE) ? " or " + PASSPHRASE_COMMAND : "")
-            + " in the environment");
+            + (variable.equals(PASSPHRASE)
+                ? " or "
+                    + PASSPHRASE_COMMAND
+                    + " in the environment, or run 'memvault unlock' first"
+                : " in the environment"));
   }
 
   private char[] read(String variable, String prompt, boolean confirm) {

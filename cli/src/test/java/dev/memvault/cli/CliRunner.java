@@ -30,20 +30,35 @@ final class CliRunner {
 
   private final Path vault;
   private final Map<String, String> environment = new HashMap<>();
+  private boolean withoutTerminal;
 
   CliRunner(Path vault, String passphrase) {
     this.vault = vault;
-    environment.put("MEMVAULT_PASSPHRASE", passphrase);
+    if (passphrase != null) {
+      environment.put("MEMVAULT_PASSPHRASE", passphrase);
+    }
   }
 
   CliRunner withEnv(String name, String value) {
     CliRunner copy = new CliRunner(vault, environment.get("MEMVAULT_PASSPHRASE"));
     copy.environment.putAll(environment);
+    copy.withoutTerminal = withoutTerminal;
     if (value == null) {
       copy.environment.remove(name);
     } else {
       copy.environment.put(name, value);
     }
+    return copy;
+  }
+
+  /**
+   * A runner whose commands run in a new session without a controlling terminal ({@code setsid}),
+   * as a service's do: a command that must ask for a passphrase says so and fails, whether or not
+   * the test itself runs at a terminal.
+   */
+  CliRunner withoutTerminal() {
+    CliRunner copy = withEnv("MEMVAULT_PASSPHRASE", environment.get("MEMVAULT_PASSPHRASE"));
+    copy.withoutTerminal = true;
     return copy;
   }
 
@@ -81,6 +96,9 @@ final class CliRunner {
 
   private ProcessBuilder builder(Class<?> mainClass, String... args) {
     List<String> command = new ArrayList<>();
+    if (withoutTerminal) {
+      command.addAll(List.of("setsid", "-w"));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -19,12 +19,18 @@ import tools.jackson.databind.node.ObjectNode;
  * enum names, ISO-8601 UTC times. One object per memory, written on one line.
  */
 public final class MemoryJson {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  /**
+   * Built at first use, not when the class is: a text listing that only names kinds ({@link
+   * #kindName}) does not pay for starting Jackson.
+   */
+  private static final class Mapper {
+    static final JsonMapper INSTANCE = JsonMapper.builder().build();
+  }
 
   private MemoryJson() {}
 
   public static String line(Memory memory) {
-    return MAPPER.writeValueAsString(object(memory));
+    return Mapper.INSTANCE.writeValueAsString(object(memory));
   }
 
   public static String line(SearchResult result) {
@@ -32,16 +38,16 @@ public final class MemoryJson {
     node.put("snippet", result.snippet());
     // bm25 is lower-is-better; JSON readers expect a relevance where higher is better.
     node.put("score", -result.score());
-    return MAPPER.writeValueAsString(node);
+    return Mapper.INSTANCE.writeValueAsString(node);
   }
 
   /** Any small object (a scope listing, a summary) as one line. */
   public static String line(Map<String, Object> fields) {
-    return MAPPER.writeValueAsString(fields);
+    return Mapper.INSTANCE.writeValueAsString(fields);
   }
 
   public static ObjectNode object(Memory memory) {
-    ObjectNode node = MAPPER.createObjectNode();
+    ObjectNode node = Mapper.INSTANCE.createObjectNode();
     node.put("id", memory.getId());
     node.put("scope", memory.getScope());
     node.put("kind", kindName(memory.getKind()));

@@ -13,6 +13,7 @@ import dev.memvault.core.vault.ScopeSummary;
 import dev.memvault.core.vault.SearchReport;
 import dev.memvault.core.vault.SearchResult;
 import dev.memvault.core.vault.Selection;
+import dev.memvault.core.vault.SessionKey;
 import dev.memvault.core.vault.Vault;
 import dev.memvault.core.vault.VaultExport;
 import dev.memvault.core.vault.VaultTransactions;
@@ -104,6 +105,17 @@ public final class MemoryVault implements AutoCloseable {
   public static MemoryVault open(
       Path directory, char[] passphrase, Vault.RebuildProgress progress) {
     return new MemoryVault(Vault.open(directory, passphrase, progress));
+  }
+
+  /**
+   * Opens a vault with the {@link SessionKey} a session agent holds while the vault is unlocked.
+   *
+   * @throws VaultException.WrongKey if the key no longer opens the vault (rekeyed or replaced
+   *     since); the caller asks for the passphrase instead
+   */
+  public static MemoryVault openWithSessionKey(
+      Path directory, SessionKey key, Vault.RebuildProgress progress) {
+    return new MemoryVault(Vault.openWithSessionKey(directory, key, progress));
   }
 
   /**
@@ -283,6 +295,14 @@ public final class MemoryVault implements AutoCloseable {
   /** New writes to the scope use a fresh key; older memories stay readable. */
   public void rotateScopeKey(String scope) {
     vault.rotateScopeKey(scope);
+  }
+
+  /**
+   * A copy of what opens this vault without its passphrase, for {@code memvault unlock}'s agent;
+   * whoever holds it reads and writes the vault until it is rekeyed. Destroy it when done.
+   */
+  public SessionKey sessionKey() {
+    return vault.sessionKey();
   }
 
   /** Re-wraps the vault's keys under a new passphrase; no memory is re-encrypted. */

@@ -188,6 +188,31 @@ final class Unlock {
     return vault;
   }
 
+  /**
+   * Opens with the root key a session agent held; refuses a key that does not seal the header (the
+   * vault was rekeyed or replaced since the session began), so the caller asks for the passphrase
+   * instead, and a tampered header is then reported by the passphrase's open.
+   */
+  static Vault withSessionKey(
+      Path directory,
+      SessionKey key,
+      Clock clock,
+      SecureRandom random,
+      Vault.RebuildProgress progress) {
+    Optional<String> notice = VaultRekey.finishInterrupted(directory);
+    VaultHeader header = VaultKeys.readHeader(directory);
+    RootKey root = key.rootKey();
+    if (!HeaderIntegrity.verify(header, root)) {
+      throw new VaultException.WrongKey(
+          "the unlocked session does not open the vault at "
+              + directory
+              + " any more (rekeyed or replaced since)");
+    }
+    Vault vault = withRoot(directory, header, root, clock, random, progress);
+    vault.setOpenNotice(notice);
+    return vault;
+  }
+
   static Vault withRecovery(
       Path directory, String recoveryKeyText, Clock clock, SecureRandom random) {
     VaultRekey.finishInterrupted(directory);

@@ -169,6 +169,18 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
+   * Opens a vault with a {@link SessionKey} taken from it earlier ({@link #sessionKey()}), without
+   * its passphrase.
+   *
+   * @throws VaultException.WrongKey if the key does not open the vault as it is now (rekeyed or
+   *     replaced since); nothing is changed
+   * @throws VaultException.NotFound if there is no vault
+   */
+  public static Vault openWithSessionKey(Path directory, SessionKey key, RebuildProgress progress) {
+    return Unlock.withSessionKey(directory, key, Clock.systemUTC(), new SecureRandom(), progress);
+  }
+
+  /**
    * Opens a vault with its recovery key and sets a new passphrase; the old passphrase stops
    * working. The recovery key stays valid.
    *
@@ -243,6 +255,14 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
             rootKey);
     VaultHeaderFile.write(directory, changed);
     header = changed;
+  }
+
+  /**
+   * A copy of what opens this vault without its passphrase, for a session agent that keeps it
+   * unlocked for a while ({@link SessionKey}); the caller destroys it when done.
+   */
+  public SessionKey sessionKey() {
+    return SessionKey.of(rootKey);
   }
 
   /**

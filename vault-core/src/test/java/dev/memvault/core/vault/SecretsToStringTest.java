@@ -141,6 +141,19 @@ class SecretsToStringTest {
   }
 
   @Test
+  void sessionKey_toString_noKeyBytes() throws Exception {
+    try (Vault vault =
+        Vault.create(dir.resolve("session"), "to string: plover".toCharArray()).vault()) {
+      SessionKey key = vault.sessionKey();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      key.writeTo(bytes);
+      assertHidden(key.toString(), bytes.toByteArray());
+      assertHidden(key.toString(), raw(vault.rootKey().secret()));
+      assertTrue(key.toString().contains("redacted"), key.toString());
+    }
+  }
+
+  @Test
   void searchResult_toString_noMemoryText() {
     Memory memory =
         Drafts.note("work", "the secret plan is in the blue folder").toBuilder().setId("x").build();
