@@ -1,10 +1,12 @@
 package dev.memvault.sdk.portable.provider.internal;
 
+import java.io.EOFException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.ZipException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -64,12 +66,24 @@ public final class ConversationReader implements AutoCloseable {
       String itemName,
       String listField,
       Set<String> keptFields) {
-    this.parser = JSON.createParser(in);
     this.description = description;
     this.exportName = exportName;
     this.itemName = itemName;
     this.listField = listField;
     this.keptFields = Set.copyOf(keptFields);
+    this.parser = open(in);
+  }
+
+  /**
+   * A parser on {@code in}. Making one reads the first bytes (to tell the encoding), so a damaged
+   * zip entry can fail here already.
+   */
+  private JsonParser open(InputStream in) {
+    try {
+      return JSON.createParser(in);
+    } catch (JacksonException e) {
+      throw failure(e, false);
+    }
   }
 
   /** A file that is a list of items called {@code itemName} in messages, such as "entry". */
@@ -258,10 +272,22 @@ public final class ConversationReader implements AutoCloseable {
             : count == 0 ? "before the first " + itemName : "after " + itemName + " " + count;
     if (e instanceof JacksonIOException) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ZipException || cause instanceof EOFException) {
+        return new UnreadableExport(
+            description
+                + " is damaged ("
+                + (cause.getMessage() == null ? "it ends too soon" : cause.getMessage())
+                + "), "
+                + where
+                + ": download the export again",
+            e);
+      }
       return new UnreadableExport(
           "cannot read " + description + " (" + cause.getMessage() + "), " + where, e);
     }
-    String at = offset(e.getLocation() == null ? parser.currentLocation() : e.getLocation());
+    String at =
+        offset(
+            e.getLocation() != null || parser == null ? e.getLocation() : parser.currentLocation());
     if (e instanceof UnexpectedEndOfInputException) {
       return new UnreadableExport(
           description

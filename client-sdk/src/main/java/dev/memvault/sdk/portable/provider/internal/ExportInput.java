@@ -2,6 +2,7 @@ package dev.memvault.sdk.portable.provider.internal;
 
 import dev.memvault.core.VaultException;
 import dev.memvault.sdk.portable.provider.ExportFormatException;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,6 +132,9 @@ public final class ExportInput implements AutoCloseable {
       return Optional.of(
           new ExportInput(
               zip, zip.getInputStream(best), best.getSize(), best.getName() + " in " + path));
+    } catch (ZipException | EOFException e) {
+      closeQuietly(zip);
+      throw damaged(path, e);
     } catch (IOException e) {
       closeQuietly(zip);
       throw cannotRead(path.toString(), e);
@@ -143,14 +147,25 @@ public final class ExportInput implements AutoCloseable {
   private static ZipFile openZipFile(Path path) {
     try {
       return new ZipFile(path.toFile());
-    } catch (ZipException e) {
-      throw new ExportFormatException(
-          path + " is a damaged zip archive (" + e.getMessage() + "); download the export again",
-          null,
-          e);
+    } catch (ZipException | EOFException e) {
+      throw damaged(path, e);
     } catch (IOException e) {
       throw cannotRead(path.toString(), e);
     }
+  }
+
+  /**
+   * A zip whose structure is broken: {@link ZipFile} throws {@link ZipException}, or {@link
+   * EOFException} when an offset in it points past the end of the file.
+   */
+  private static ExportFormatException damaged(Path path, IOException e) {
+    String reason = e instanceof EOFException ? "it ends before its directory says" : reason(e);
+    return new ExportFormatException(
+        path + " is a damaged zip archive (" + reason + "); download the export again", null, e);
+  }
+
+  private static String reason(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** The shallowest match: some archives wrap the export in a folder. */
@@ -218,7 +233,7 @@ public final class ExportInput implements AutoCloseable {
   }
 
   static VaultException cannotRead(String what, IOException e) {
-    return new VaultException("cannot read " + what + ": " + e.getMessage(), e);
+    return new VaultException("cannot read " + what + ": " + reason(e), e);
   }
 
   /** The JSON bytes. Reading them counts towards {@link #bytesRead}. */
