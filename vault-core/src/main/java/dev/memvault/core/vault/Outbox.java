@@ -92,7 +92,9 @@ final class Outbox {
         after = row.seq();
         Optional<byte[]> payload = payloadOf(row);
         if (payload.isPresent()) {
-          long supersedesThrough = row.isRevision() ? row.writtenAfter() : 0;
+          // A memory's first revision has no earlier entry in any log to supersede; saying
+          // nothing spares the server a lookup per new memory.
+          long supersedesThrough = row.isRevision() && row.revision() > 1 ? row.writtenAfter() : 0;
           ready.add(
               new OutboxEntry(
                   row.seq(), row.changeId(), row.recordId(), payload.get(), supersedesThrough));
