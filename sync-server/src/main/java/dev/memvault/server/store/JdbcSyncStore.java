@@ -708,24 +708,27 @@ abstract class JdbcSyncStore implements SyncStore {
    */
   private static long dropSuperseded(Connection connection, byte[] vaultId, List<LogEntry> appended)
       throws SQLException {
+    if (appended.stream().allMatch(entry -> supersededThrough(entry) <= 0)) {
+      return 0; // a push of new memories: nothing to look up
+    }
+    String superseded =
+        " WHERE vault_id = ? AND record_id = ? AND seq <= ?"
+            + " AND payload_hash IS NOT NULL AND payload_dropped_by = 0";
     long dropped = 0;
-    for (LogEntry entry : appended) {
-      Change change = entry.getChange();
-      long through = Math.min(change.getSupersedesThrough(), entry.getSeq() - 1);
-      if (!CommittedPayloads.isCommitted(change) || through <= 0) {
-        continue;
-      }
-      String superseded =
-          " WHERE vault_id = ? AND record_id = ? AND seq <= ?"
-              + " AND payload_hash IS NOT NULL AND payload_dropped_by = 0";
-      try (PreparedStatement size =
-              connection.prepareStatement(
-                  "SELECT COALESCE(SUM(length(payload)), 0) FROM log_entries" + superseded);
-          PreparedStatement drop =
-              connection.prepareStatement(
-                  "UPDATE log_entries SET payload = ?, payload_dropped_by = ?" + superseded)) {
+    try (PreparedStatement size =
+            connection.prepareStatement(
+                "SELECT COALESCE(SUM(length(payload)), 0) FROM log_entries" + superseded);
+        PreparedStatement drop =
+            connection.prepareStatement(
+                "UPDATE log_entries SET payload = ?, payload_dropped_by = ?" + superseded)) {
+      for (LogEntry entry : appended) {
+        long through = supersededThrough(entry);
+        if (through <= 0) {
+          continue;
+        }
+        byte[] recordId = entry.getChange().getRecordId().toByteArray();
         size.setBytes(1, vaultId);
-        size.setBytes(2, change.getRecordId().toByteArray());
+        size.setBytes(2, recordId);
         size.setLong(3, through);
         try (ResultSet rows = size.executeQuery()) {
           rows.next();
@@ -734,12 +737,20 @@ abstract class JdbcSyncStore implements SyncStore {
         drop.setBytes(1, new byte[0]);
         drop.setLong(2, entry.getSeq());
         drop.setBytes(3, vaultId);
-        drop.setBytes(4, change.getRecordId().toByteArray());
+        drop.setBytes(4, recordId);
         drop.setLong(5, through);
         drop.executeUpdate();
       }
     }
     return dropped;
+  }
+
+  /** The last seq {@code entry} releases (never its own or later), or 0 for none. */
+  private static long supersededThrough(LogEntry entry) {
+    Change change = entry.getChange();
+    return CommittedPayloads.isCommitted(change)
+        ? Math.min(change.getSupersedesThrough(), entry.getSeq() - 1)
+        : 0;
   }
 
   /** Payload, signature and batch proof: what the quota counts. */

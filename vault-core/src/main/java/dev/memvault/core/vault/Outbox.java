@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -124,32 +125,33 @@ final class Outbox {
     syncRows.markAcknowledged(stored, logSeqs);
   }
 
-  /** Whether {@code changeId} is queued here, pushed or not: this device wrote it and knows it. */
-  boolean remembers(byte[] changeId) throws SQLException {
-    return syncRows.queued(changeId);
-  }
-
   /**
    * This device's own change, pulled at log position {@code seq}: confirms an acknowledged change
-   * found where the server said it stored it.
+   * found where the server said it stored it. Returns whether the change was queued here at all
+   * (false: these files no longer hold it).
    *
    * @throws dev.memvault.core.VaultException.Corrupt if the server acknowledged it elsewhere
    */
-  void confirm(byte[] changeId, long seq) throws SQLException {
-    Optional<Long> acked = syncRows.ackedSeq(changeId);
-    if (acked.isEmpty()) {
-      return;
+  boolean confirm(byte[] changeId, long seq) throws SQLException {
+    Optional<OptionalLong> queued = syncRows.queuedChange(changeId);
+    if (queued.isEmpty()) {
+      return false;
     }
-    if (acked.get() != seq) {
+    OptionalLong acked = queued.get();
+    if (acked.isEmpty()) {
+      return true;
+    }
+    if (acked.getAsLong() != seq) {
       throw Failures.refusedChange(
           "written by this device sits at log position "
               + seq
               + ", but the server acknowledged"
               + " it at "
-              + acked.get()
+              + acked.getAsLong()
               + " (a server that rewrites its log)");
     }
     syncRows.removeChange(changeId);
+    return true;
   }
 
   /**

@@ -92,10 +92,7 @@ final class RemoteChanges {
       // is not there was written by this device's files as they were later: they went back in
       // time (restored from a copy), or the device follows a log it had left. Either way the
       // change is applied like another device's, so nothing the device wrote is lost to it.
-      boolean remembered = mine && outbox.remembers(change.changeId());
-      if (mine) {
-        outbox.confirm(change.changeId(), change.seq());
-      }
+      boolean remembered = mine && outbox.confirm(change.changeId(), change.seq());
       if (change.payloadDropped()) {
         // Superseded by a later change of the log, which this batch or a later one applies.
         continue;

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads and writes the sync tables: outbox, sync_state and device_keys and the merge-state tables
@@ -216,25 +217,22 @@ public final class SyncRows {
     }
   }
 
-  /** Whether a change with this id is in the outbox. */
-  public boolean queued(byte[] changeId) throws SQLException {
-    PreparedStatement query = statements.get("SELECT 1 FROM outbox WHERE change_id = ?");
+  /**
+   * A change of the outbox, looked up by id: empty if none is queued under it; otherwise the log
+   * position acknowledged for it if it was pushed and awaits its pull.
+   */
+  public Optional<OptionalLong> queuedChange(byte[] changeId) throws SQLException {
+    PreparedStatement query =
+        statements.get(
+            "SELECT a.acked_seq FROM outbox o LEFT JOIN outbox_acks a ON a.outbox_seq = o.seq"
+                + " WHERE o.change_id = ?");
     query.setBytes(1, changeId);
     try (ResultSet rows = query.executeQuery()) {
-      return rows.next();
-    }
-  }
-
-  /** The log position acknowledged for a pushed change, if it awaits its pull. */
-  public Optional<Long> ackedSeq(byte[] changeId) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT a.acked_seq FROM outbox o JOIN outbox_acks a ON a.outbox_seq = o.seq"
-                + " WHERE o.change_id = ?")) {
-      query.setBytes(1, changeId);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+      if (!rows.next()) {
+        return Optional.empty();
       }
+      long acked = rows.getLong(1);
+      return Optional.of(rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(acked));
     }
   }
 
