@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
     name = "sync",
     description = {
       "Push local changes and pull other devices' through a sync server.",
-      "The server sees only ciphertext. The URL is remembered after the first sync."
+      "The server sees only ciphertext. The URL is remembered after the first sync.",
+      "After a sync server lied (two devices shown different histories), choose the device whose"
+          + " memories you trust and run `sync --server URL --start-over` on it (URL: the same"
+          + " server or another); then `sync --server URL --follow-new-log` on each other device."
     })
 final class SyncCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
@@ -31,9 +34,30 @@ final class SyncCommand implements Callable<Integer> {
           "Keep syncing: on every change on the server, and every 10 seconds, until stopped.")
   boolean watch;
 
+  @Option(
+      names = "--start-over",
+      description =
+          "Start the vault's log over at --server from this device: the device list it verified"
+              + " and its whole vault, published again as its own changes, replace whatever the"
+              + " server held of the vault. For after a detected lie; other devices then follow.")
+  boolean startOver;
+
+  @Option(
+      names = "--follow-new-log",
+      description =
+          "Follow a log another device started over at --server: forget the log this device"
+              + " verified and read the new one from its start. Its memories then win over this"
+              + " device's; changes not yet pushed still go out.")
+  boolean followNewLog;
+
   @Override
   public Integer call() {
     CliContext context = vault.context();
+    if ((startOver || followNewLog) && (server == null || watch || (startOver && followNewLog))) {
+      throw new Main.UsageException(
+          "--start-over and --follow-new-log each need --server URL, and go with neither --watch"
+              + " nor each other (see 'memvault sync --help')");
+    }
     try (MemoryVault opened = vault.open();
         SyncClient client =
             server == null ? SyncClient.connect(opened) : SyncClient.connect(opened, server)) {
@@ -50,6 +74,19 @@ final class SyncCommand implements Callable<Integer> {
                           + " s (nothing is lost meanwhile)");
               context.err().flush();
             });
+      } else if (startOver) {
+        SyncReport report = client.startOver();
+        print(context, report);
+        context
+            .out()
+            .println(
+                "started the vault's log over at "
+                    + server
+                    + " from this device; on each other device run: memvault sync --server "
+                    + server
+                    + " --follow-new-log");
+      } else if (followNewLog) {
+        print(context, client.followNewLog());
       } else {
         print(context, client.sync());
       }

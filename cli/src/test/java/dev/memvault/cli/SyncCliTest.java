@@ -11,11 +11,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole sync story as a person runs it, every command a real process over TCP on 127.0.0.1:
@@ -129,6 +131,62 @@ class SyncCliTest {
     for (String text : List.of("the laptop remembers this", "the phone adds this", "work")) {
       assertFalse(serverFilesContain(data, text), "server storage contains '" + text + "'");
     }
+  }
+
+  @Test
+  void sync_startOverOnAnotherServer_phoneRefusedUntilItFollowsThenHoldsTheLaptopsVault()
+      throws Exception {
+    server = new ServerProcess(temp.resolve("server-data"), temp);
+    CliRunner laptop = new CliRunner(temp.resolve("laptop"), PASSPHRASE);
+    assertSuccess(laptop.run("init"));
+    assertSuccess(laptop.run("add", "--scope", "work", "the laptop's account of things"));
+    assertSuccess(laptop.run("sync", "--server", server.url()));
+    CliRunner phone = new CliRunner(temp.resolve("phone"), "phone passphrase");
+    File linkLog = temp.resolve("link.err").toFile();
+    Process link = laptop.start(linkLog, "device", "link");
+    BufferedReader linkOut =
+        new BufferedReader(new InputStreamReader(link.getInputStream(), StandardCharsets.UTF_8));
+    assertSuccess(phone.run("join", "--server", server.url(), "--code", linkOut.readLine()));
+    assertTrue(link.waitFor(60, TimeUnit.SECONDS));
+    assertSuccess(phone.run("add", "--scope", "work", "the phone's own note"));
+
+    try (ServerProcess fresh = new ServerProcess(temp.resolve("fresh-data"), temp)) {
+      CliRunner.Result noServer = laptop.run("sync", "--start-over");
+      assertEquals(2, noServer.exitCode(), noServer.err());
+      assertEquals(1, noServer.err().lines().count(), noServer.err());
+      assertTrue(noServer.err().contains("--server URL"), noServer.err());
+
+      CliRunner.Result started = laptop.run("sync", "--server", fresh.url(), "--start-over");
+      assertSuccess(started);
+      assertTrue(
+          started.out().contains("memvault sync --server " + fresh.url() + " --follow-new-log"),
+          started.out());
+
+      CliRunner.Result refused = phone.run("sync", "--server", fresh.url());
+      assertEquals(1, refused.exitCode());
+      assertEquals(1, refused.err().lines().count(), refused.err());
+      assertTrue(refused.err().contains("started this vault's log over"), refused.err());
+      assertFalse(refused.err().contains("Exception"), refused.err());
+
+      assertSuccess(phone.run("sync", "--server", fresh.url(), "--follow-new-log"));
+      assertSuccess(laptop.run("sync"));
+      assertEquals(
+          List.of("the laptop's account of things", "the phone's own note"),
+          sortedTexts(laptop.run("list", "--json").out()));
+      assertEquals(
+          sortedTexts(laptop.run("list", "--json").out()),
+          sortedTexts(phone.run("list", "--json").out()));
+    }
+  }
+
+  /** The memory texts of {@code list --json} output (a JSON object per line), sorted. */
+  private static List<String> sortedTexts(String jsonLines) {
+    JsonMapper json = JsonMapper.builder().build();
+    List<String> texts = new ArrayList<>();
+    for (String line : jsonLines.lines().filter(l -> !l.isBlank()).toList()) {
+      texts.add(json.readTree(line).get("text").asString());
+    }
+    return texts.stream().sorted().toList();
   }
 
   @Test

@@ -174,6 +174,7 @@ public final class DeviceChain {
   private final long lastEpochSeq;
   private final RecoveryReplaced recoveryReplacement;
   private final byte[] headHash;
+  private final long logStartSeq;
 
   private DeviceChain(
       ByteString vaultId,
@@ -186,8 +187,10 @@ public final class DeviceChain {
       long lastEpochSeq,
       RecoveryReplaced recoveryReplacement,
       byte[] headHash,
-      Map<ByteString, Grant> grants) {
+      Map<ByteString, Grant> grants,
+      long logStartSeq) {
     this.vaultId = vaultId;
+    this.logStartSeq = logStartSeq;
     this.links = links;
     this.grants = grants;
     this.members = members;
@@ -213,7 +216,8 @@ public final class DeviceChain {
         0,
         null,
         LogChain.genesisHash(),
-        Map.of());
+        Map.of(),
+        0);
   }
 
   /**
@@ -308,6 +312,7 @@ public final class DeviceChain {
     long epochSeq = lastEpochSeq;
     RecoveryReplaced lastReplacement = recoveryReplacement;
     Map<ByteString, Grant> nextGrants = grants;
+    long logStart = logStartSeq;
     switch (link.getActionCase()) {
       case ADDED -> {
         DeviceAdded added = link.getAdded();
@@ -431,6 +436,22 @@ public final class DeviceChain {
         nextGrants.put(grant.grantId(), grant.resealed(updated.getScopesList()));
         nextGrants = Collections.unmodifiableMap(nextGrants);
       }
+      case LOG_STARTED_OVER -> {
+        if (link.getSignerDeviceId().isEmpty()) {
+          throw broken(seq, "starts the log over without the signature of a device");
+        }
+        if (link.getLogStartedOver().getPreviousLogHash().size() != 32) {
+          throw broken(seq, "starts the log over without the 32-byte hash of the log before");
+        }
+        // Cut-offs named positions of the log before; in the new log a revoked device's changes
+        // count nowhere.
+        for (Member member : members.values()) {
+          if (!member.active()) {
+            next.put(member.deviceId(), member.revoked(0, ByteString.EMPTY));
+          }
+        }
+        logStart = seq;
+      }
       default -> throw broken(seq, "neither adds nor revokes a device nor starts a key epoch");
     }
     List<SignedDeviceLink> longer = new ArrayList<>(links);
@@ -446,7 +467,8 @@ public final class DeviceChain {
         epochSeq,
         lastReplacement,
         linkHash(signed),
-        nextGrants);
+        nextGrants,
+        logStart);
   }
 
   /**
@@ -594,6 +616,14 @@ public final class DeviceChain {
   }
 
   /** The number of links, which is the seq of the last one (0 before the first). */
+  /**
+   * The seq of the last link that started the vault's log over ({@code LogStartedOver}), 0 if the
+   * log never started over: the log served now began with that link.
+   */
+  public long logStartSeq() {
+    return logStartSeq;
+  }
+
   public long headSeq() {
     return links.size();
   }

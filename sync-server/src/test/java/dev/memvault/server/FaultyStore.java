@@ -41,6 +41,16 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
+  public boolean startOver(
+      byte[] vaultId,
+      List<SignedDeviceLink> chain,
+      List<LinkEffect> effects,
+      Optional<RecoveryRecord> recovery,
+      long atMillis) {
+    return real.startOver(vaultId, chain, effects, recovery, atMillis);
+  }
+
+  @Override
   public boolean appendDeviceLink(
       byte[] vaultId, long seq, SignedDeviceLink link, LinkEffect effect) {
     return real.appendDeviceLink(vaultId, seq, link, effect);

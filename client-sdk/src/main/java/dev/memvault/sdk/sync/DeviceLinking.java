@@ -112,7 +112,7 @@ public final class DeviceLinking {
               .appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(link).build())
               .getChainList();
       DeviceChain linked = client.verifiedLinks(links);
-      vault.saveTrustedChainHead(new ChainHead(linked.headSeq(), linked.headHash()));
+      vault.trustChain(linked);
       postKeyPackage(request, linked);
       return HexFormat.of().formatHex(request.getDeviceId().toByteArray());
     } catch (StatusRuntimeException e) {

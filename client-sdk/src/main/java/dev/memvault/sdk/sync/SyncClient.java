@@ -2,6 +2,7 @@ package dev.memvault.sdk.sync;
 
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.memvault.core.VaultException;
 import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.ChainHead;
@@ -14,6 +15,7 @@ import dev.memvault.core.sync.SyncCursor;
 import dev.memvault.proto.sync.v1.AppendDeviceLinkRequest;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
+import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.GetChallengeResponse;
 import dev.memvault.proto.sync.v1.GetDeviceChainRequest;
 import dev.memvault.proto.sync.v1.GrantedScope;
@@ -43,6 +45,8 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -229,6 +233,16 @@ public final class SyncClient implements AutoCloseable {
    * @throws VaultException.Corrupt if the chain breaks a rule or lost what this device verified
    */
   DeviceChain verifiedChain(SyncServiceGrpc.SyncServiceBlockingStub sync) {
+    return verifiedChain(sync, false);
+  }
+
+  /**
+   * As {@link #verifiedChain(SyncServiceGrpc.SyncServiceBlockingStub)}; a chain in which another
+   * device started the log over since this device last verified it is refused unless {@code
+   * followingNewLog}, since the log this device verified is gone.
+   */
+  private DeviceChain verifiedChain(
+      SyncServiceGrpc.SyncServiceBlockingStub sync, boolean followingNewLog) {
     List<SignedDeviceLink> links =
         sync.getDeviceChain(GetDeviceChainRequest.getDefaultInstance()).getChainList();
     DeviceChain chain;
@@ -259,8 +273,134 @@ public final class SyncClient implements AutoCloseable {
       throw new VaultException(
           "this device was revoked from the vault by another device; it can no longer sync");
     }
-    vault.saveTrustedChainHead(new ChainHead(chain.headSeq(), chain.headHash()));
+    if (!followingNewLog
+        && trusted.isPresent()
+        && Long.compareUnsigned(chain.logStartSeq(), trusted.get().seq()) > 0) {
+      throw new VaultException(startedOverElsewhere(chain));
+    }
+    vault.trustChain(chain);
     return chain;
+  }
+
+  /** What a device says when another device started the log over since it last synced. */
+  private String startedOverElsewhere(DeviceChain chain) {
+    String by = "another device";
+    String when = "";
+    try {
+      DeviceLink link =
+          DeviceLink.parseFrom(chain.links().get((int) chain.logStartSeq() - 1).getLink());
+      by =
+          "device "
+              + HexFormat.of().formatHex(link.getSignerDeviceId().toByteArray()).substring(0, 8);
+      when = " on " + Instant.ofEpochMilli(link.getCreatedAtMs()).truncatedTo(ChronoUnit.SECONDS);
+    } catch (InvalidProtocolBufferException e) {
+      // The chain verified, so the link parses; say less rather than fail.
+    }
+    return by
+        + " started this vault's log over at "
+        + serverUrl
+        + when
+        + " (README, 'When the server lied'): the log this device verified is gone. If you trust"
+        + " that device's memories, run `memvault sync --server "
+        + serverUrl
+        + " --follow-new-log`; until then this device does not sync";
+  }
+
+  /**
+   * Starts the vault's log over at this client's server from this device, after a detected lie
+   * (README, "When the server lied"): uploads the device chain this device verified, with a link
+   * signed by this device that says the log starts over, which replaces whatever the server held of
+   * the vault; then publishes this device's whole vault (every scope, every memory, forgotten ones
+   * as tombstones) as new revisions of its own, and syncs. Other devices follow with {@link
+   * #followNewLog}.
+   *
+   * @return the sync that published the vault
+   * @throws VaultException if this device holds no whole verified device chain yet, or the server
+   *     refuses
+   */
+  public SyncReport startOver() {
+    List<SignedDeviceLink> links = vault.rememberedChain();
+    Optional<ChainHead> trusted = vault.trustedChainHead();
+    DeviceChain chain;
+    try {
+      chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
+    } catch (DeviceChain.BrokenDeviceChainException e) {
+      throw new VaultException.Corrupt(
+          "the device list this device kept fails its check (" + e.getMessage() + ")");
+    }
+    if (trusted.isEmpty()
+        || chain.headSeq() != trusted.get().seq()
+        || !MessageDigest.isEqual(chain.headHash(), trusted.get().hash())) {
+      throw new VaultException(
+          "this device does not hold the whole device list it verified (it has not synced since"
+              + " memvault was upgraded); start the log over from a device that has synced since,"
+              + " or sync this one once first");
+    }
+    Optional<SyncCursor> before = vault.syncCursor();
+    long previousSeq = before.map(SyncCursor::seq).orElse(0L);
+    byte[] previousHash =
+        before.filter(c -> c.seq() > 0).map(SyncCursor::headHash).orElse(LogChain.genesisHash());
+    DeviceSigningKey key = vault.deviceSigningKey();
+    SignedDeviceLink restart =
+        DeviceLinks.startsLogOver(
+            chain,
+            vault.deviceIdBytes(),
+            key,
+            previousSeq,
+            previousHash,
+            System.currentTimeMillis());
+    List<SignedDeviceLink> restarted = new ArrayList<>(links);
+    restarted.add(restart);
+    try {
+      AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
+      SyncCursor fresh = SyncCursor.start(serverUrl);
+      auth.registerVault(
+          RegisterVaultRequest.newBuilder()
+              .setProof(proof(auth, fresh, key))
+              .setSigningPublicKeyset(ByteString.copyFrom(key.publicKeyset()))
+              .setGenesis(links.get(0))
+              .setRootKeyByRecovery(ByteString.copyFrom(vault.rootKeyByRecovery()))
+              .addAllStartOverChain(restarted)
+              .build());
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+    vault.startLogOver(serverUrl);
+    try {
+      vault.trustChain(chain.extendedBy(restart, ClientSignatures.INSTANCE));
+    } catch (DeviceChain.BrokenDeviceChainException e) {
+      throw new IllegalStateException("this device's own link breaks its chain", e);
+    }
+    return sync();
+  }
+
+  /**
+   * Follows a log another device started over at this client's server (README, "When the server
+   * lied"): checks the server's device list as every sync does (it must hold what this device
+   * verified, and this device must be active in it), forgets the log this device verified before,
+   * and syncs from the start of the new one. Changes this device had not pushed yet stay queued and
+   * go out with this sync, and so do the memories the new log never names (the device that started
+   * it over never had them), as new revisions of this device. Interrupted, it can run again.
+   *
+   * @throws VaultException if the server's log never started over, or its device list fails
+   */
+  public SyncReport followNewLog() {
+    try {
+      SyncServiceGrpc.SyncServiceBlockingStub sync = signedIn();
+      DeviceChain chain = verifiedChain(sync, true);
+      if (chain.logStartSeq() == 0) {
+        throw new VaultException(
+            "the vault's log at "
+                + serverUrl
+                + " was never started over by a device; nothing to follow (run `memvault sync`)");
+      }
+      vault.followNewLog(serverUrl);
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+    SyncReport read = sync();
+    // The new log is read to its head: what it never named, its starter never had.
+    return vault.publishUnheard() > 0 ? sync() : read;
   }
 
   /** The vault's devices as the verified chain lists them, this device marked. */
@@ -324,7 +464,7 @@ public final class SyncClient implements AutoCloseable {
         sync.appendDeviceLink(AppendDeviceLinkRequest.newBuilder().setLink(link).build())
             .getChainList();
     DeviceChain after = verifiedLinks(appended);
-    vault.saveTrustedChainHead(new ChainHead(after.headSeq(), after.headHash()));
+    vault.trustChain(after);
     return after;
   }
 

@@ -36,8 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,10 +147,17 @@ class GrantsTest {
     read(acme, created.reference());
 
     VaultGrants.GrantInfo revoked = grants(CLOCK).revoke("acme");
-    String later = laptop.add(NewMemory.of("work", Kind.NOTE, "new codename zanzibar")).getId();
+    byte[] vaultId = created.reference().vaultId();
+    Set<ByteString> recordsBefore = revisionRecordIds(server.storedLog(vaultId));
+    laptop.add(NewMemory.of("work", Kind.NOTE, "new codename zanzibar"));
     try (SyncClient client = SyncClient.connect(laptop, server.url())) {
       client.sync();
     }
+    // The record id the server files it under is opaque; it is the one record that is new.
+    Set<ByteString> recordsAfter = revisionRecordIds(server.storedLog(vaultId));
+    recordsAfter.removeAll(recordsBefore);
+    assertEquals(1, recordsAfter.size());
+    ByteString later = recordsAfter.iterator().next();
 
     assertEquals(VaultGrants.State.REVOKED, revoked.state());
     VaultException refused =
@@ -158,7 +166,6 @@ class GrantsTest {
         "this grant was revoked or has expired; ask the person for a new one",
         refused.getMessage());
     // A server that hands the provider every stored byte gives it nothing written after.
-    byte[] vaultId = created.reference().vaultId();
     GrantCreated grant = grantLink(created.reference());
     GrantedKeys keys = GrantedKeys.open(vaultId, grant, acme);
     int opened = 0;
@@ -168,7 +175,7 @@ class GrantsTest {
       if (!payload.hasRevision()) {
         continue;
       }
-      String id = uuid(payload.getRevision().getRecordId());
+      ByteString id = payload.getRevision().getRecordId();
       try {
         keys.open(payload.getRevision());
         opened++;
@@ -314,16 +321,14 @@ class GrantsTest {
     }
   }
 
-  private static String uuid(ByteString bytes) {
-    String hex = HexFormat.of().formatHex(bytes.toByteArray());
-    return hex.substring(0, 8)
-        + "-"
-        + hex.substring(8, 12)
-        + "-"
-        + hex.substring(12, 16)
-        + "-"
-        + hex.substring(16, 20)
-        + "-"
-        + hex.substring(20);
+  private static Set<ByteString> revisionRecordIds(List<LogEntry> log) throws Exception {
+    Set<ByteString> ids = new HashSet<>();
+    for (LogEntry entry : log) {
+      SyncPayload payload = SyncPayload.parseFrom(entry.getChange().getPayload());
+      if (payload.hasRevision()) {
+        ids.add(payload.getRevision().getRecordId());
+      }
+    }
+    return ids;
   }
 }

@@ -16,7 +16,6 @@ import dev.memvault.server.limits.Limits;
 import dev.memvault.server.store.PostgresSyncStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -81,7 +79,7 @@ class SupersededPayloadsTest {
 
     server.stop();
     Path database = server.data().resolve("sync.db");
-    List<byte[]> revisions = payloads(sqlite(database), recordId(doomed));
+    List<byte[]> revisions = payloads(sqlite(database), recordId(laptop, doomed));
     assertEquals(1, revisions.size(), "the first wording went when the second superseded it");
     assertTrue(anyFileHolds(server.data(), revisions), "the check can see the second wording");
     server.start();
@@ -91,7 +89,8 @@ class SupersededPayloadsTest {
     server.stop();
 
     assertFalse(anyFileHolds(server.data(), revisions));
-    assertEquals(1, payloads(sqlite(database), recordId(doomed)).size(), "the tombstone alone");
+    assertEquals(
+        1, payloads(sqlite(database), recordId(laptop, doomed)).size(), "the tombstone alone");
     server.start();
     sync(phone, server.url());
     assertThrows(VaultException.UnknownItem.class, () -> phone.get(doomed.getId()));
@@ -114,7 +113,7 @@ class SupersededPayloadsTest {
       Memory doomed = laptop.add(NewMemory.of("health", Kind.FACT, "forget me on PostgreSQL"));
       laptop.add(NewMemory.of("work", Kind.NOTE, "stays"));
       sync(laptop, server.url());
-      List<byte[]> revisions = payloads(database.getConnection(), recordId(doomed));
+      List<byte[]> revisions = payloads(database.getConnection(), recordId(laptop, doomed));
       assertEquals(1, revisions.size());
       checkpoint(database);
       assertTrue(anyFileHolds(pgData.resolve("base"), revisions), "the check can see it");
@@ -128,7 +127,9 @@ class SupersededPayloadsTest {
       checkpoint(database);
 
       assertEquals(
-          1, payloads(database.getConnection(), recordId(doomed)).size(), "the tombstone alone");
+          1,
+          payloads(database.getConnection(), recordId(laptop, doomed)).size(),
+          "the tombstone alone");
       assertFalse(anyFileHolds(pgData.resolve("base"), revisions));
     }
   }
@@ -154,7 +155,7 @@ class SupersededPayloadsTest {
             db.prepareStatement(
                 "UPDATE log_entries SET payload = X'', payload_dropped_by ="
                     + " (SELECT max(seq) FROM log_entries) WHERE record_id = ?")) {
-      drop.setBytes(1, recordId(withheld));
+      drop.setBytes(1, recordId(laptop, withheld));
       assertEquals(1, drop.executeUpdate());
     }
     server.start();
@@ -181,7 +182,7 @@ class SupersededPayloadsTest {
     try (Connection db = sqlite(server.data().resolve("sync.db"));
         PreparedStatement drop =
             db.prepareStatement("UPDATE log_entries SET payload = X'' WHERE record_id = ?")) {
-      drop.setBytes(1, recordId(withheld));
+      drop.setBytes(1, recordId(laptop, withheld));
       assertEquals(1, drop.executeUpdate());
     }
     server.start();
@@ -239,12 +240,9 @@ class SupersededPayloadsTest {
     return all(vault).stream().map(Memory::getText).sorted().toList();
   }
 
-  private static byte[] recordId(Memory memory) {
-    UUID id = UUID.fromString(memory.getId());
-    return ByteBuffer.allocate(16)
-        .putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits())
-        .array();
+  /** The opaque id the server files the memory under. */
+  private static byte[] recordId(MemoryVault vault, Memory memory) {
+    return vault.replica().recordIdOf(memory.getId());
   }
 
   private static Connection sqlite(Path database) throws SQLException {

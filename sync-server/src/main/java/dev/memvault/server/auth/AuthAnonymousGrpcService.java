@@ -31,6 +31,7 @@ import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -170,6 +171,10 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
           if (!request.hasGenesis()) {
             throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
           }
+          if (request.getStartOverChainCount() > 0) {
+            startOver(request, vaultId, proof.getDeviceId(), keyset);
+            return session(tokens.issue(vaultId, deviceId));
+          }
           DeviceChain chain = chains.checkGenesis(vaultId, request.getGenesis(), first);
           Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
           if (chain.recoveryPublicKey().isPresent() && !request.getRootKeyByRecovery().isEmpty()) {
@@ -188,6 +193,58 @@ public final class AuthAnonymousGrpcService extends AuthServiceGrpc.AuthServiceI
           }
           return session(tokens.issue(vaultId, deviceId));
         });
+  }
+
+  /**
+   * Replaces the vault's log and device chain by an empty log and the chain a device uploads
+   * (RegisterVaultRequest.start_over_chain): every link checked from the first, the caller an
+   * active device of it with the keyset it signed in with and, where this server holds the vault,
+   * of the chain held too (a device revoked here cannot wipe the vault with an older chain).
+   */
+  private void startOver(
+      RegisterVaultRequest request, byte[] vaultId, ByteString deviceId, ByteString keyset) {
+    List<SignedDeviceLink> links = request.getStartOverChainList();
+    if (!links.get(0).equals(request.getGenesis())) {
+      throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
+    }
+    for (SignedDeviceLink link : links) {
+      if (link.getSerializedSize() > DeviceChains.MAX_LINK_BYTES) {
+        throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
+      }
+    }
+    DeviceChains.CheckedChain checked = chains.checkWhole(vaultId, links);
+    DeviceChain.Member caller = checked.chain().member(deviceId).orElseThrow(() -> unknownDevice());
+    if (!caller.active() || !caller.signingPublicKeyset().equals(keyset)) {
+      throw new RejectedException(ErrorReason.UNKNOWN_DEVICE);
+    }
+    DeviceChain held = chains.current(vaultId);
+    if (held.headSeq() > 0) {
+      DeviceChain.Member here = held.member(deviceId).orElseThrow(() -> unknownDevice());
+      if (!here.active()) {
+        throw new RejectedException(ErrorReason.DEVICE_REVOKED);
+      }
+    }
+    Optional<SyncStore.RecoveryRecord> recovery = Optional.empty();
+    if (checked.chain().recoveryPublicKey().isPresent()
+        && !request.getRootKeyByRecovery().isEmpty()) {
+      if (request.getRootKeyByRecovery().size() > MAX_WRAPPED_KEY_BYTES) {
+        throw new RejectedException(ErrorReason.MALFORMED_REQUEST);
+      }
+      recovery =
+          Optional.of(
+              new SyncStore.RecoveryRecord(
+                  checked.chain().recoveryPublicKey().get(),
+                  vaultId,
+                  request.getRootKeyByRecovery().toByteArray()));
+    }
+    if (!store.startOver(vaultId, links, checked.effects(), recovery, clock.millis())) {
+      // The recovery key is another vault's on this server.
+      throw new RejectedException(ErrorReason.VAULT_EXISTS);
+    }
+  }
+
+  private static RejectedException unknownDevice() {
+    return new RejectedException(ErrorReason.UNKNOWN_DEVICE);
   }
 
   @Override

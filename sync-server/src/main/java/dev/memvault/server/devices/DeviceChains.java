@@ -12,6 +12,8 @@ import dev.memvault.server.auth.DeviceKeys;
 import dev.memvault.server.errors.RejectedException;
 import dev.memvault.server.store.SyncStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The server's side of device chains (proto/README.md, "Device chain"): it checks every link with
@@ -90,31 +92,56 @@ public final class DeviceChains {
               : ErrorReason.BAD_DEVICE_LINK);
     }
     DeviceChain after = extend(before, signed);
-    SyncStore.LinkEffect effect =
-        switch (link.getActionCase()) {
-          case ADDED ->
-              new SyncStore.Adds(
-                  Device.newBuilder()
-                      .setDeviceId(link.getAdded().getDeviceId())
-                      .setSigningPublicKeyset(link.getAdded().getSigningPublicKeyset())
-                      .setRegisteredAtMs(clock.millis())
-                      .build());
-          case REVOKED ->
-              new SyncStore.Revokes(link.getRevoked().getDeviceId().toByteArray(), clock.millis());
-          case RECOVERY_REPLACED ->
-              new SyncStore.ReplacesRecovery(
-                  new SyncStore.RecoveryRecord(
-                      link.getRecoveryReplaced().getRecoveryPublicKey().toByteArray(),
-                      vaultId,
-                      link.getRecoveryReplaced().getRootKeyByRecovery().toByteArray()));
-          case EPOCH_STARTED, KEY_ANNOUNCED, GRANT_CREATED, GRANT_REVOKED, GRANT_KEYS_UPDATED ->
-              new SyncStore.NoDeviceChange();
-          default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
-        };
-    if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effect)) {
+    if (!store.appendDeviceLink(vaultId, link.getSeq(), signed, effectOf(vaultId, link))) {
       throw new RejectedException(ErrorReason.CHAIN_CONFLICT);
     }
     return after;
+  }
+
+  /** A whole chain, checked link by link from the first, with the effect of each link in order. */
+  public record CheckedChain(DeviceChain chain, List<SyncStore.LinkEffect> effects) {}
+
+  /**
+   * Checks a whole device chain that a device uploads to start its vault's log over.
+   *
+   * @throws RejectedException BAD_DEVICE_LINK if any link breaks a rule
+   */
+  public CheckedChain checkWhole(byte[] vaultId, List<SignedDeviceLink> links) {
+    DeviceChain chain = DeviceChain.empty(vaultId);
+    List<SyncStore.LinkEffect> effects = new ArrayList<>();
+    for (SignedDeviceLink signed : links) {
+      chain = extend(chain, signed);
+      effects.add(effectOf(vaultId, parse(signed)));
+    }
+    return new CheckedChain(chain, List.copyOf(effects));
+  }
+
+  private SyncStore.LinkEffect effectOf(byte[] vaultId, DeviceLink link) {
+    return switch (link.getActionCase()) {
+      case ADDED ->
+          new SyncStore.Adds(
+              Device.newBuilder()
+                  .setDeviceId(link.getAdded().getDeviceId())
+                  .setSigningPublicKeyset(link.getAdded().getSigningPublicKeyset())
+                  .setRegisteredAtMs(clock.millis())
+                  .build());
+      case REVOKED ->
+          new SyncStore.Revokes(link.getRevoked().getDeviceId().toByteArray(), clock.millis());
+      case RECOVERY_REPLACED ->
+          new SyncStore.ReplacesRecovery(
+              new SyncStore.RecoveryRecord(
+                  link.getRecoveryReplaced().getRecoveryPublicKey().toByteArray(),
+                  vaultId,
+                  link.getRecoveryReplaced().getRootKeyByRecovery().toByteArray()));
+      case EPOCH_STARTED,
+          KEY_ANNOUNCED,
+          GRANT_CREATED,
+          GRANT_REVOKED,
+          GRANT_KEYS_UPDATED,
+          LOG_STARTED_OVER ->
+          new SyncStore.NoDeviceChange();
+      default -> throw new RejectedException(ErrorReason.BAD_DEVICE_LINK);
+    };
   }
 
   private DeviceChain extend(DeviceChain chain, SignedDeviceLink signed) {

@@ -159,6 +159,76 @@ abstract class JdbcSyncStore implements SyncStore {
                 }));
   }
 
+  @Override
+  public boolean startOver(
+      byte[] vaultId,
+      List<SignedDeviceLink> chain,
+      List<LinkEffect> effects,
+      Optional<RecoveryRecord> recovery,
+      long atMillis) {
+    checkId("vault id", vaultId);
+    if (chain.isEmpty() || chain.size() != effects.size()) {
+      throw new IllegalArgumentException("a chain of at least one link, one effect per link");
+    }
+    return unlessUnchanged(
+        () ->
+            inTransaction(
+                "start a vault's log over",
+                connection -> {
+                  boolean existed = false;
+                  for (String table :
+                      List.of(
+                          "log_entries",
+                          "device_links",
+                          "devices",
+                          "recoveries",
+                          "pairings",
+                          "grant_reads",
+                          "vaults")) {
+                    try (PreparedStatement delete =
+                        connection.prepareStatement(
+                            "DELETE FROM " + table + " WHERE vault_id = ?")) {
+                      delete.setBytes(1, vaultId);
+                      int deleted = delete.executeUpdate();
+                      existed |= table.equals("vaults") && deleted > 0;
+                    }
+                  }
+                  try (PreparedStatement insert =
+                      connection.prepareStatement(
+                          "INSERT INTO vaults (vault_id, created_at_ms, head_seq, head_hash,"
+                              + " stored_bytes) VALUES (?, ?, 0, ?, 0)")) {
+                    insert.setBytes(1, vaultId);
+                    insert.setLong(2, atMillis);
+                    insert.setBytes(3, LogChain.genesisHash());
+                    insert.executeUpdate();
+                  }
+                  if (!existed
+                      && limits.maxVaults() != Long.MAX_VALUE
+                      && countVaults(connection) > limits.maxVaults()) {
+                    throw new CapReachedException(Cap.VAULTS);
+                  }
+                  Optional<RecoveryRecord> kept = recovery;
+                  for (int i = 0; i < chain.size(); i++) {
+                    insertLink(connection, vaultId, i + 1, chain.get(i));
+                    LinkEffect effect = effects.get(i);
+                    if (effect instanceof Adds adds) {
+                      checkId("device id", adds.device().getDeviceId().toByteArray());
+                      if (!insertDevice(connection, vaultId, adds.device())) {
+                        throw new Unchanged();
+                      }
+                    } else if (effect instanceof Revokes revokes) {
+                      markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
+                    } else if (effect instanceof ReplacesRecovery replaces) {
+                      kept = Optional.of(replaces.recovery());
+                    }
+                  }
+                  if (kept.isPresent() && !insertRecovery(connection, kept.get())) {
+                    throw new Unchanged();
+                  }
+                  return true;
+                }));
+  }
+
   private static long countVaults(Connection connection) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM vaults");
         ResultSet rows = select.executeQuery()) {

@@ -47,6 +47,23 @@ public interface SyncStore extends AutoCloseable {
   }
 
   /**
+   * Starts the vault's log over, for a device that re-uploads its own state after a detected lie:
+   * whatever the store held of the vault (log, device chain, devices, recovery record, pairings,
+   * grant reads) is replaced, in one transaction, by an empty log and {@code chain}, each link
+   * applied with its effect ({@code effects.get(i)} for {@code chain.get(i)}, the first adding the
+   * first device). {@code recovery} is stored unless a link replaced it. Returns false, changing
+   * nothing, if a recovery public key it would store is another vault's.
+   *
+   * @throws CapReachedException ({@link Cap#VAULTS}) if the vault is new and the store is full
+   */
+  boolean startOver(
+      byte[] vaultId,
+      List<SignedDeviceLink> chain,
+      List<LinkEffect> effects,
+      Optional<RecoveryRecord> recovery,
+      long atMillis);
+
+  /**
    * Appends link {@code seq} to the vault's device chain and applies its effect on the devices
    * (adds one, or revokes one), in one transaction. The caller has checked the link against the
    * chain's first {@code seq - 1} links; this stores it only if the chain still has exactly those.

@@ -214,6 +214,66 @@ abstract class SyncStoreContract {
   }
 
   @Test
+  void startOver_vaultWithLogAndChain_replacedByEmptyLogAndUploadedChain() {
+    store.registerVault(
+        VAULT,
+        device(1),
+        Optional.of(link(1)),
+        Optional.of(new SyncStore.RecoveryRecord(new byte[32], VAULT, new byte[] {1})));
+    store.appendDeviceLink(VAULT, 2, link(2), new SyncStore.Adds(device(2)));
+    store.append(VAULT, changes(1, 5), ACCEPTED_AT);
+    byte[] pairingId = new byte[8];
+    store.openPairing(pairingId, VAULT, deviceId(1), ACCEPTED_AT, ACCEPTED_AT + 600_000);
+
+    assertTrue(
+        store.startOver(
+            VAULT,
+            List.of(link(1), link(2), link(3), link(4)),
+            List.of(
+                new SyncStore.Adds(device(1)),
+                new SyncStore.Adds(device(2)),
+                new SyncStore.Revokes(deviceId(2), 42),
+                new SyncStore.NoDeviceChange()),
+            Optional.of(new SyncStore.RecoveryRecord(new byte[32], VAULT, new byte[] {2})),
+            ACCEPTED_AT));
+
+    assertEquals(List.of(), store.read(VAULT, 0, 100), "the log starts empty");
+    assertEquals(0, store.head(VAULT).getSeq());
+    assertEquals(0, store.storedBytes(VAULT));
+    assertEquals(List.of(link(1), link(2), link(3), link(4)), store.deviceChain(VAULT));
+    assertEquals(42, store.device(VAULT, deviceId(2)).orElseThrow().getRevokedAtMs());
+    assertArrayEquals(
+        new byte[] {2}, store.recovery(new byte[32]).orElseThrow().rootKeyByRecovery());
+    assertEquals(Optional.empty(), store.pairing(pairingId, ACCEPTED_AT), "slots closed");
+    assertEquals(
+        1, store.append(VAULT, changes(1, 1), ACCEPTED_AT).get(0).getSeq(), "numbered from 1");
+    assertVerifies(LogChain.emptyHead(), store.read(VAULT, 0, 100), VAULT);
+  }
+
+  @Test
+  void startOver_recoveryKeyOfAnotherVault_falseAndNothingChanged() {
+    byte[] taken = new byte[32];
+    store.registerVault(
+        vaultId(2),
+        device(2),
+        Optional.of(link(1)),
+        Optional.of(new SyncStore.RecoveryRecord(taken, vaultId(2), new byte[] {1})));
+    store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.empty());
+    store.append(VAULT, changes(1, 3), ACCEPTED_AT);
+
+    assertFalse(
+        store.startOver(
+            VAULT,
+            List.of(link(1)),
+            List.of(new SyncStore.Adds(device(1))),
+            Optional.of(new SyncStore.RecoveryRecord(taken, VAULT, new byte[] {2})),
+            ACCEPTED_AT));
+
+    assertEquals(3, store.read(VAULT, 0, 100).size());
+    assertArrayEquals(vaultId(2), store.recovery(taken).orElseThrow().vaultId());
+  }
+
+  @Test
   void appendDeviceLink_wrongSeq_falseAndNothingStored() {
     store.registerVault(VAULT, device(1), Optional.of(link(1)), Optional.empty());
 

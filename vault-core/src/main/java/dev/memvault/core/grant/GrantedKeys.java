@@ -94,8 +94,14 @@ public final class GrantedKeys {
     } catch (IllegalArgumentException e) {
       throw new GeneralSecurityException("not a memory id", e);
     }
-    if (!Arrays.equals(Uuid7.toBytes(id), recordId)
-        || memory.getRevision() != envelope.getRevision()) {
+    // A format-1 record id is the memory's UUID, checked here. A format-2 one is keyed under a key
+    // derived from the vault's root key, which a grant does not hold: the id inside the
+    // ciphertext is what the provider files the memory under, and only a holder of the scope key
+    // could have sealed it there, so a server still cannot file one memory's revision as another's.
+    boolean filedUnderItsId =
+        envelope.getFormatVersion() != RecordCipher.UUID_RECORD_ID
+            || Arrays.equals(Uuid7.toBytes(id), recordId);
+    if (!filedUnderItsId || memory.getRevision() != envelope.getRevision()) {
       throw new GeneralSecurityException("a memory filed under another id or revision");
     }
     return memory;

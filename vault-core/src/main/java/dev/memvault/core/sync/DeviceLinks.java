@@ -11,6 +11,7 @@ import dev.memvault.proto.sync.v1.GrantCreated;
 import dev.memvault.proto.sync.v1.GrantKeysUpdated;
 import dev.memvault.proto.sync.v1.GrantRevoked;
 import dev.memvault.proto.sync.v1.GrantedScope;
+import dev.memvault.proto.sync.v1.LogStartedOver;
 import dev.memvault.proto.sync.v1.RecoveryReplaced;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
 import dev.memvault.protocol.DeviceChain;
@@ -160,6 +161,29 @@ public final class DeviceLinks {
             link.setKeyAnnounced(
                 EncryptionKeyAnnounced.newBuilder()
                     .setEncryptionPublicKeyset(ByteString.copyFrom(encryptionPublicKeyset))));
+  }
+
+  /**
+   * The next link after {@code chain}: {@code signer} starts the vault's log over, having verified
+   * the log before up to {@code previousLogSeq} with entry hash {@code previousLogHash}.
+   */
+  public static SignedDeviceLink startsLogOver(
+      DeviceChain chain,
+      byte[] signerDeviceId,
+      DeviceSigningKey signerKey,
+      long previousLogSeq,
+      byte[] previousLogHash,
+      long nowMillis) {
+    return signedBy(
+        chain,
+        signerDeviceId,
+        signerKey,
+        nowMillis,
+        link ->
+            link.setLogStartedOver(
+                LogStartedOver.newBuilder()
+                    .setPreviousLogSeq(previousLogSeq)
+                    .setPreviousLogHash(ByteString.copyFrom(previousLogHash))));
   }
 
   /** The next link after {@code chain}: {@code signer} grants a provider access. */

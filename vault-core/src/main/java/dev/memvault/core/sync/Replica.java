@@ -68,6 +68,50 @@ public interface Replica {
    */
   int requeueUnconfirmed();
 
+  /**
+   * The record id the sync server files memory {@code memoryId} under (docs/FORMAT.md, section
+   * 6.6): its keyed record id, or its UUID for a memory first written in envelope format 1.
+   *
+   * @throws dev.memvault.core.VaultException.UnknownItem if the vault holds no such memory
+   */
+  byte[] recordIdOf(String memoryId);
+
+  /**
+   * Trusts {@code chain}, which this device has just verified or extended itself: its head becomes
+   * the trusted head, and its links are kept, so that the device can upload the whole chain when it
+   * starts the vault's log over.
+   */
+  void trustChain(DeviceChain chain);
+
+  /** The device chain this device verified, from its first link, as far as it kept it. */
+  List<SignedDeviceLink> rememberedChain();
+
+  /**
+   * Starts the vault's log over from this device at {@code serverUrl} (README, "When the server
+   * lied"), in one transaction: forgets where it stood with any log (positions, hashes, other
+   * devices' checkpoints, the position it was linked at) and queues its whole vault as new changes
+   * of its own: every scope, and every memory, forgotten ones as tombstones, as a new revision.
+   *
+   * @return how many memories were queued
+   */
+  int startLogOver(String serverUrl);
+
+  /**
+   * Follows a log that another device started over at {@code serverUrl}: forgets where this device
+   * stood with the log before (positions, hashes, checkpoints, the position it was linked at), so
+   * that the next sync reads the new log from its start. Changes not yet pushed stay queued.
+   */
+  void followNewLog(String serverUrl);
+
+  /**
+   * Once this device following a log that started over has read it to its head: publishes again, as
+   * new revisions of its own, the memories no change of the new log named (the device that started
+   * it over never had them), so that they reach the other devices too.
+   *
+   * @return how many memories were queued
+   */
+  int publishUnheard();
+
   /** Drops queued changes without pushing them (a tool that pushes them by other means). */
   void dropPending(List<OutboxEntry> entries);
 

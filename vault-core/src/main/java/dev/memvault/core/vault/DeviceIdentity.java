@@ -157,6 +157,11 @@ final class DeviceIdentity {
     return Optional.ofNullable(ChainHead.decode(meta.get(META_LOG_ANCHOR), deviceId));
   }
 
+  /** Forgets the log position this device was linked at: it names a log that starts over. */
+  void forgetLogAnchor() throws SQLException {
+    meta.delete(META_LOG_ANCHOR);
+  }
+
   Optional<ChainHead> trustedChainHead() throws SQLException {
     return Optional.ofNullable(ChainHead.decode(meta.get(META_CHAIN_HEAD), deviceId));
   }

@@ -153,7 +153,7 @@ final class MemoryWrites {
             .build();
     MemoryRules.validate(next);
     Scope scope = openScopes.byId(row.scopeId());
-    RecordEnvelope sealed = records.seal(scope, next);
+    RecordEnvelope sealed = records.sealNextOf(row, scope, next);
     memories.replaceCurrent(
         row,
         MemoryIndexing.of(current),
@@ -161,7 +161,7 @@ final class MemoryWrites {
         now.toEpochMilli(),
         sealed.toByteArray(),
         MemoryIndexing.of(next));
-    outbox.enqueueRevision(sealed);
+    outbox.enqueueRevision(next.getId(), sealed);
     return next;
   }
 
@@ -273,7 +273,7 @@ final class MemoryWrites {
             currentEnvelope.toByteArray(),
             MemoryRules.sourceKey(current)),
         MemoryIndexing.of(current));
-    outbox.enqueueRevision(currentEnvelope);
+    outbox.enqueueRevision(id, currentEnvelope);
     for (Memory earlier : revisions.subList(0, revisions.size() - 1)) {
       memories.insertRevision(
           id, earlier.getRevision(), records.seal(scope, earlier).toByteArray());
@@ -374,7 +374,7 @@ final class MemoryWrites {
                     .setExternalId(current.getSource().getExternalId()))
             .build();
     Scope scope = openScopes.byId(row.scopeId());
-    RecordEnvelope sealed = records.seal(scope, tombstone);
+    RecordEnvelope sealed = records.sealNextOf(row, scope, tombstone);
     memories.tombstone(
         row,
         Optional.of(MemoryIndexing.of(current)),
@@ -382,7 +382,7 @@ final class MemoryWrites {
         now.toEpochMilli(),
         sealed.toByteArray());
     syncRows.setPurgeHlc(row.id(), tombstone.getHlc());
-    outbox.enqueueRevision(sealed);
+    outbox.enqueueRevision(row.id(), sealed);
   }
 
   /** SQLite's constraint error (19) on the memories.id uniqueness, and no other. */

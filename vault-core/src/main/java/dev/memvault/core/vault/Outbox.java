@@ -12,7 +12,6 @@ import dev.memvault.core.vault.Scopes.Scope;
 import dev.memvault.proto.v1.RecordEnvelope;
 import dev.memvault.proto.v1.ScopeRecord;
 import dev.memvault.proto.v1.SyncPayload;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 /**
  * The local changes waiting for the sync server (docs/FORMAT.md, section 14). A queued revision is
@@ -53,12 +51,12 @@ final class Outbox {
     this.changeIds = changeIds;
   }
 
-  void enqueueRevision(RecordEnvelope envelope) throws SQLException {
-    byte[] recordId = envelope.getRecordId().toByteArray();
-    ByteBuffer idBytes = ByteBuffer.wrap(recordId);
-    String memoryId = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
+  void enqueueRevision(String memoryId, RecordEnvelope envelope) throws SQLException {
     enqueueRevision(
-        recordId, memoryId, envelope.getRevision(), envelopeHash(envelope.toByteArray()));
+        envelope.getRecordId().toByteArray(),
+        memoryId,
+        envelope.getRevision(),
+        envelopeHash(envelope.toByteArray()));
   }
 
   void enqueueRevision(byte[] recordId, String memoryId, long revision, byte[] envelopeHash)

@@ -15,16 +15,15 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
 import dev.memvault.proto.v1.SyncPayload;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Applies changes pulled from the sync server to this replica. The caller has verified the log
@@ -160,18 +159,22 @@ final class RemoteChanges {
       // reorders changes gets here.
       throw Failures.refusedChange("is in a scope this device has not received");
     }
-    ByteBuffer idBytes = envelope.getRecordId().asReadOnlyByteBuffer();
-    String id = new UUID(idBytes.getLong(), idBytes.getLong()).toString();
     byte[] envelopeBytes = envelope.toByteArray();
     Memory remote;
     try {
-      remote = records.open(scope, id, envelope.getRevision(), envelope);
+      remote = records.openArriving(scope, envelope);
       if (!remote.getDeleted()) {
         MemoryRules.validate(remote);
       }
     } catch (VaultException e) {
-      throw Failures.refusedChange("does not decrypt or is not a valid memory (" + id + ")");
+      throw Failures.refusedChange(
+          "does not decrypt, is not a valid memory or is filed under another memory's record id"
+              + " (record "
+              + HexFormat.of().formatHex(change.recordId())
+              + ")");
     }
+    String id = remote.getId();
+    syncRows.heard(id);
     requireNotAhead(remote.getHlc());
     hlc.receive(remote.getHlc());
     Optional<StoredMemory> existing = memories.find(id);

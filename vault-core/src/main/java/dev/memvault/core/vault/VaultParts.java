@@ -1,5 +1,6 @@
 package dev.memvault.core.vault;
 
+import dev.memvault.core.internal.crypto.RecordIds;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.store.EpochKeyRows;
 import dev.memvault.core.internal.store.MemoryRows;
@@ -50,9 +51,10 @@ record VaultParts(
     HybridClock hlc = new HybridClock(clock, syncRows.hlc());
     Transactor transactor =
         new Transactor(connection, database, memories, syncRows, hlc, openScopes);
-    Records records = new Records(vaultId, deviceId, openScopes);
     EpochKeys epochKeys = new EpochKeys(new EpochKeyRows(connection), rootKey, vaultId, deviceId);
     epochKeys.load();
+    Records records =
+        new Records(vaultId, deviceId, openScopes, RecordIds.of(epochKeys.original(), vaultId));
     Outbox outbox =
         new Outbox(syncRows, memories, openScopes, epochKeys, vaultId, new ChangeIds(random));
     ScopeCatalog scopes =
@@ -105,6 +107,8 @@ record VaultParts(
         new VaultReplica(
             vault,
             transactor,
+            memories,
+            new Republishing(memories, records, openScopes, outbox, syncRows, hlc),
             outbox,
             syncRows,
             checkpoints,

@@ -1,9 +1,13 @@
 package dev.memvault.core.vault;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.memvault.core.VaultException;
 import dev.memvault.core.grant.ProviderPublicKey;
 import dev.memvault.core.internal.crypto.GrantSeals;
 import dev.memvault.core.internal.crypto.RootKey;
+import dev.memvault.core.internal.store.MemoryRows;
+import dev.memvault.core.internal.store.StoredMemory;
 import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.ApplyReport;
 import dev.memvault.core.sync.ChainHead;
@@ -23,6 +27,7 @@ import dev.memvault.protocol.DeviceChain;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +47,8 @@ final class VaultReplica implements Replica {
   private final Vault vault;
   private final Object lock;
   private final Transactor transactor;
+  private final MemoryRows memories;
+  private final Republishing republishing;
   private final Outbox outbox;
   private final SyncRows syncRows;
   private final Checkpoints checkpoints;
@@ -59,6 +66,8 @@ final class VaultReplica implements Replica {
   VaultReplica(
       Vault vault,
       Transactor transactor,
+      MemoryRows memories,
+      Republishing republishing,
       Outbox outbox,
       SyncRows syncRows,
       Checkpoints checkpoints,
@@ -75,6 +84,8 @@ final class VaultReplica implements Replica {
     this.vault = vault;
     this.lock = vault;
     this.transactor = transactor;
+    this.memories = memories;
+    this.republishing = republishing;
     this.outbox = outbox;
     this.syncRows = syncRows;
     this.checkpoints = checkpoints;
@@ -152,6 +163,96 @@ final class VaultReplica implements Replica {
   @Override
   public byte[] vaultIdBytes() {
     return vaultId.clone();
+  }
+
+  @Override
+  public void trustChain(DeviceChain chain) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            List<SignedDeviceLink> links = chain.links();
+            long kept = syncRows.chainLinkCount();
+            if (links.size() > kept) {
+              List<byte[]> newer = new ArrayList<>();
+              for (SignedDeviceLink link : links.subList((int) kept, links.size())) {
+                newer.add(link.toByteArray());
+              }
+              syncRows.putChainLinks(kept + 1, newer);
+            }
+            identity.saveTrustedChainHead(new ChainHead(chain.headSeq(), chain.headHash()));
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public List<SignedDeviceLink> rememberedChain() {
+    synchronized (lock) {
+      return transactor.read(
+          () -> {
+            List<SignedDeviceLink> links = new ArrayList<>();
+            for (byte[] link : syncRows.chainLinks()) {
+              try {
+                links.add(SignedDeviceLink.parseFrom(link));
+              } catch (InvalidProtocolBufferException e) {
+                throw new VaultException.Corrupt(
+                    "the device list this device kept is damaged; sync with the server again");
+              }
+            }
+            return links;
+          });
+    }
+  }
+
+  @Override
+  public int startLogOver(String serverUrl) {
+    synchronized (lock) {
+      return transactor.inTransaction(
+          () -> {
+            forgetTheLogBefore(serverUrl);
+            return republishing.republishAll();
+          });
+    }
+  }
+
+  @Override
+  public void followNewLog(String serverUrl) {
+    synchronized (lock) {
+      transactor.inTransaction(
+          () -> {
+            forgetTheLogBefore(serverUrl);
+            syncRows.markAllUnheard();
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public int publishUnheard() {
+    synchronized (lock) {
+      return transactor.inTransaction(() -> republishing.republish(syncRows.takeUnheard()));
+    }
+  }
+
+  private void forgetTheLogBefore(String serverUrl) throws SQLException {
+    syncRows.clearLogHashes();
+    syncRows.dropAcknowledged();
+    syncRows.forgetWrittenAfter();
+    syncRows.clearCheckpoints();
+    identity.forgetLogAnchor();
+    syncRows.putCursor(SyncCursor.start(serverUrl));
+  }
+
+  @Override
+  public byte[] recordIdOf(String memoryId) {
+    synchronized (lock) {
+      StoredMemory row =
+          transactor
+              .read(() -> memories.find(memoryId))
+              .orElseThrow(
+                  () -> new VaultException.UnknownItem("no memory with id '" + memoryId + "'"));
+      return Records.parseEnvelope(memoryId, row.envelope()).getRecordId().toByteArray();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.crypto.tink.util.SecretBytes;
 import dev.memvault.core.internal.crypto.AssociatedData;
 import dev.memvault.core.internal.crypto.KeyWrap;
 import dev.memvault.core.internal.crypto.RecordCipher;
+import dev.memvault.core.internal.crypto.RecordIds;
 import dev.memvault.core.internal.crypto.RecoveryKey;
 import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.crypto.ScopeKeyset;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Direct access to a closed vault's files, as someone holding its recovery key could get it: the
@@ -172,9 +174,17 @@ public final class RawVault implements AutoCloseable {
             keyset(scopeName).aead(),
             envelope,
             vaultId(),
-            Uuid7.toBytes(Uuid7.parse(id)),
+            recordId(envelope.getFormatVersion(), id),
             envelope.getRevision());
     return Memory.parseFrom(plain);
+  }
+
+  /** The record id memory {@code id} is filed under in envelopes of {@code formatVersion}. */
+  public byte[] recordId(int formatVersion, String id) {
+    UUID uuid = Uuid7.parse(id);
+    return formatVersion == RecordCipher.UUID_RECORD_ID
+        ? RecordIds.uuidBytes(uuid)
+        : RecordIds.of(root, vaultId()).keyed(uuid);
   }
 
   /**

@@ -25,7 +25,17 @@ import java.util.zip.DataFormatException;
  * random is not tried), then padded to {@link Padme} buckets.
  */
 public final class RecordCipher {
-  public static final int FORMAT_VERSION = 1;
+  /** Format 1: the envelope's record id is the memory's UUID (docs/FORMAT.md, section 6.6). */
+  public static final int UUID_RECORD_ID = 1;
+
+  /**
+   * Format 2: the envelope's record id is a keyed hash of the memory's UUID ({@link RecordIds}).
+   */
+  public static final int KEYED_RECORD_ID = 2;
+
+  /** The format a new memory's envelopes get; a memory keeps the format of its first revision. */
+  public static final int FORMAT_VERSION = KEYED_RECORD_ID;
+
   private static final int LENGTH_PREFIX = 4;
 
   /** Bit 31 of the length prefix: the body is raw DEFLATE of the serialized memory. */
@@ -35,12 +45,26 @@ public final class RecordCipher {
 
   private RecordCipher() {}
 
+  /** Seals {@code memory} in an envelope of the current {@link #FORMAT_VERSION}. */
   public static RecordEnvelope seal(Aead scopeAead, RecordAddress address, byte[] memory)
       throws GeneralSecurityException {
+    return seal(scopeAead, FORMAT_VERSION, address, memory);
+  }
+
+  /**
+   * Seals {@code memory} in an envelope of {@code formatVersion}, whose record id the caller has
+   * put in {@code address} in that format's form.
+   */
+  public static RecordEnvelope seal(
+      Aead scopeAead, int formatVersion, RecordAddress address, byte[] memory)
+      throws GeneralSecurityException {
+    if (!isKnownFormat(formatVersion)) {
+      throw new IllegalArgumentException("no record format " + formatVersion);
+    }
     // RecordAddress hands out fresh copies, so the envelope can own them.
     RecordEnvelope.Builder envelope =
         RecordEnvelope.newBuilder()
-            .setFormatVersion(FORMAT_VERSION)
+            .setFormatVersion(formatVersion)
             .setVaultId(UnsafeByteOperations.unsafeWrap(address.vaultId()))
             .setScopeId(UnsafeByteOperations.unsafeWrap(address.scopeId()))
             .setRecordId(UnsafeByteOperations.unsafeWrap(address.recordId()))
@@ -86,6 +110,11 @@ public final class RecordCipher {
     return plaintext;
   }
 
+  /** True for the envelope formats this version reads: 1 and 2 differ only in the record id. */
+  public static boolean isKnownFormat(int formatVersion) {
+    return formatVersion == UUID_RECORD_ID || formatVersion == KEYED_RECORD_ID;
+  }
+
   /** The address an envelope claims for itself. */
   public static RecordAddress addressOf(RecordEnvelope envelope) {
     return new RecordAddress(
@@ -100,7 +129,8 @@ public final class RecordCipher {
    * Returns the serialized memory inside an envelope.
    *
    * @param expectedVaultId the vault the reader belongs to
-   * @param expectedRecordId the record the reader asked for
+   * @param expectedRecordId the record id the reader asked for, in the form of the envelope's
+   *     format
    * @param expectedRevision the revision the reader asked for
    * @throws GeneralSecurityException "decryption failed" for any mismatch or tampering, without
    *     saying which
@@ -112,7 +142,7 @@ public final class RecordCipher {
       byte[] expectedRecordId,
       long expectedRevision)
       throws GeneralSecurityException {
-    if (envelope.getFormatVersion() != FORMAT_VERSION
+    if (!isKnownFormat(envelope.getFormatVersion())
         || !envelope.getVaultId().equals(UnsafeByteOperations.unsafeWrap(expectedVaultId))
         || !envelope.getRecordId().equals(UnsafeByteOperations.unsafeWrap(expectedRecordId))
         || envelope.getRevision() != expectedRevision) {

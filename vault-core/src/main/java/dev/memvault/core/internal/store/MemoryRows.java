@@ -304,6 +304,25 @@ public final class MemoryRows {
     }
   }
 
+  /** Every memory, forgotten ones (tombstones) too, in storage order after {@code afterSeq}. */
+  public List<StoredMemory> pageWithTombstones(long afterSeq, int limit) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM memories m WHERE m.seq > ? ORDER BY m.seq LIMIT ?")) {
+      query.setLong(1, afterSeq);
+      query.setInt(2, limit);
+      return readAll(query);
+    }
+  }
+
+  /**
+   * Gives a memory's current content a new revision number and envelope: what it says, when it was
+   * last changed, its search index entries and its history stay as they are.
+   */
+  public void restamp(StoredMemory row, long revision, byte[] envelope) throws SQLException {
+    setCurrent(row.seq(), revision, row.updatedAtMillis(), envelope, row.deleted());
+  }
+
   /**
    * Live memories after {@code afterSeq} in storage order that hold no vector of {@code model}:
    * messages only, or everything but messages.

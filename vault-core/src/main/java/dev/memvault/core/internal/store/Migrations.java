@@ -186,6 +186,16 @@ public final class Migrations {
             // memory up to there, so the server may drop their payloads (docs/FORMAT.md 14.5).
             // NULL for rows written before, which release nothing.
             "ALTER TABLE outbox ADD COLUMN written_after BLOB",
+          },
+          new String[] {
+            // The device chain this device verified, link by link (a serialized
+            // SignedDeviceLink per seq), so that it can upload the whole chain when it starts the
+            // vault's log over on a server (README, "When the server lied").
+            "CREATE TABLE IF NOT EXISTS chain_links (seq INTEGER PRIMARY KEY, link BLOB NOT NULL)",
+            // While this device follows a log another device started over: the memories no
+            // change of the new log has named yet. What is left once the device has read the new
+            // log to its head, the other device never had; this device publishes it again.
+            "CREATE TABLE IF NOT EXISTS memories_unheard (id TEXT PRIMARY KEY) WITHOUT ROWID",
           });
 
   private Migrations() {}

@@ -1,41 +1,28 @@
 package dev.memvault.core.internal.sync;
 
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
 /**
- * Client change ids (16 bytes, the server's idempotency key): 12 random bytes drawn when the vault
- * opens, then a counter.
+ * Client change ids (16 bytes, the server's idempotency key): each one 16 fresh random bytes.
  *
- * <p>Fully random ids land at random places in every index keyed by them (the outbox's, and the
- * server's idempotency index), so each commit rewrites pages all over those indexes; ids that count
- * up from a prefix land at the end, one place per open vault. Unlike a timestamp, the layout tells
- * the server nothing it does not already see (it sees each push). The 96 random bits keep ids of
- * different opens apart: two opens sharing a prefix would need on the order of 2^48 opens.
+ * <p>A change id is sent to the sync server in the clear, so it must say nothing the server does
+ * not see anyway: no time, and nothing that ties one change to another. Ids that counted up from a
+ * prefix drawn per open vault would tell the server which pushes one run of memvault made. What
+ * random ids cost: each lands at a random place in the indexes keyed by it (the outbox's, which
+ * holds only changes not yet confirmed, and the server's, within one vault's part of it). Two ids
+ * collide with probability about n^2 / 2^129 for n ids.
  */
 public final class ChangeIds {
   private final SecureRandom random;
-  private byte[] prefix;
-  private int next;
 
   public ChangeIds(SecureRandom random) {
     this.random = random;
-    this.prefix = newPrefix(random);
   }
 
-  /** A change id never returned before by this instance, and unique across instances. */
-  public synchronized byte[] next() {
-    if (next == -1) {
-      // 2^32 ids under one prefix: start another rather than wrap around.
-      prefix = newPrefix(random);
-      next = 0;
-    }
-    return ByteBuffer.allocate(16).put(prefix).putInt(next++).array();
-  }
-
-  private static byte[] newPrefix(SecureRandom random) {
-    byte[] bytes = new byte[12];
-    random.nextBytes(bytes);
-    return bytes;
+  /** A fresh change id. */
+  public byte[] next() {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    return id;
   }
 }

@@ -96,6 +96,82 @@ public final class SyncRows {
     }
   }
 
+  /** Forgets every device's latest checkpoint: they name positions of a log that starts over. */
+  public void clearCheckpoints() throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device_checkpoints")) {
+      delete.executeUpdate();
+    }
+  }
+
+  /** Marks every memory as not yet named by the log being followed from its start. */
+  public void markAllUnheard() throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT OR IGNORE INTO memories_unheard (id) SELECT id FROM memories")) {
+      insert.executeUpdate();
+    }
+  }
+
+  /** A change of the log named memory {@code id}. */
+  public void heard(String id) throws SQLException {
+    PreparedStatement delete = statements.get("DELETE FROM memories_unheard WHERE id = ?");
+    delete.setString(1, id);
+    delete.executeUpdate();
+  }
+
+  /** The memories no change of the followed log named, and forgets them all. */
+  public List<String> takeUnheard() throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT id FROM memories_unheard ORDER BY id");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+    }
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM memories_unheard")) {
+      delete.executeUpdate();
+    }
+    return ids;
+  }
+
+  /** Keeps the links of the verified device chain from {@code firstSeq} on (serialized). */
+  public void putChainLinks(long firstSeq, List<byte[]> links) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO chain_links (seq, link) VALUES (?, ?)")) {
+      long seq = firstSeq;
+      for (byte[] link : links) {
+        insert.setLong(1, seq++);
+        insert.setBytes(2, link);
+        insert.executeUpdate();
+      }
+    }
+  }
+
+  /** How many links of the verified device chain are kept (they run from seq 1 without gaps). */
+  public long chainLinkCount() throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM chain_links");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** The kept links of the verified device chain, serialized, from seq 1 on. */
+  public List<byte[]> chainLinks() throws SQLException {
+    List<byte[]> links = new ArrayList<>();
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT link FROM chain_links ORDER BY seq");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        links.add(rows.getBytes(1));
+      }
+    }
+    return links;
+  }
+
   /** A device's latest checkpoint as this device saw it. */
   public record SeenCheckpoint(byte[] deviceId, long logSeq, long madeAtMillis, long atSeq) {}
 
