@@ -262,9 +262,10 @@ public final class ServerMain implements Callable<Integer> {
           "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
     if (System.getProperty("java.util.logging.config.file") == null) {
-      // The pool's start and stop notes say nothing the server's own lines do not; its warnings
-      // (a database gone mid-run) still show.
-      CONNECTION_POOL_LOG.setLevel(Level.WARNING);
+      // The pool's notes and warnings say nothing the server's own lines do not: a database gone
+      // mid-run is one line of the store's ("the sync database cannot be reached ..."), not a
+      // warning per broken connection. Its errors still show.
+      CONNECTION_POOL_LOG.setLevel(Level.SEVERE);
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
