@@ -19,12 +19,10 @@ final class ReplicaProcess implements AutoCloseable {
       Pattern.compile("memvault sync server listening on 127\\.0\\.0\\.1:(\\d+) .*");
 
   private final Process process;
-  private final Path log;
   private final int port;
 
-  private ReplicaProcess(Process process, Path log, int port) {
+  private ReplicaProcess(Process process, int port) {
     this.process = process;
-    this.log = log;
     this.port = port;
   }
 
@@ -56,7 +54,7 @@ final class ReplicaProcess implements AutoCloseable {
       for (String line : Files.readAllLines(log)) {
         Matcher listening = LISTENING.matcher(line);
         if (listening.matches()) {
-          return new ReplicaProcess(process, log, Integer.parseInt(listening.group(1)));
+          return new ReplicaProcess(process, Integer.parseInt(listening.group(1)));
         }
       }
       if (exited) {
@@ -70,11 +68,6 @@ final class ReplicaProcess implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + port;
-  }
-
-  /** What it printed, stdout and stderr together. */
-  String output() throws Exception {
-    return Files.readString(log);
   }
 
   /** SIGKILL: no shutdown hook, no graceful end of calls, no clean close of its pool. */
