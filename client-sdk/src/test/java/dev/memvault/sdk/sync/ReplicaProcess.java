@@ -78,14 +78,21 @@ final class ReplicaProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, then SIGKILL if the graceful shutdown does not end within 30 s. */
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.toHandle().destroy();
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.toHandle().destroy();
+    try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.toHandle().destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      process.toHandle().destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
