@@ -49,6 +49,14 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--capacity")) {
+      if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        System.out.print(CapacityBenchMain.USAGE);
+        return;
+      }
+      CapacityBenchMain.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("--sync")) {
       if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
         System.out.print(SyncBenchOptions.USAGE);

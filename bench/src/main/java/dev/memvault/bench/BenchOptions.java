@@ -58,7 +58,8 @@ record BenchOptions(
                              (default: all)
 
       bench/run --sync [options] runs the sync benchmarks instead; bench/run --sync --help lists
-      their options.
+      their options. bench/run --capacity [options]: the sync server's disk per 100,000 memories on
+      each store (bench/run --capacity --help).
       """;
 
   static BenchOptions parse(String[] args) {

@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -126,8 +127,17 @@ public final class ServerMain implements Callable<Integer> {
               + SECRET_ENV
               + ". Embedded default: DIR/"
               + SECRET_FILE
-              + ", created on first start.")
+              + ", created on first start. Every server on one store needs the same secret: the"
+              + " store keeps a check value of the first one and refuses a start with another.")
   Path secretFile;
+
+  @Option(
+      names = "--rotate-secret",
+      description =
+          "Accept this start's secret in place of the one the store was first started with (after"
+              + " a leak): stop every server on the store first, then start them all with the new"
+              + " one; devices sign in again.")
+  boolean rotateSecret;
 
   @Option(
       names = "--session-minutes",
@@ -252,9 +262,10 @@ public final class ServerMain implements Callable<Integer> {
           "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
     if (System.getProperty("java.util.logging.config.file") == null) {
-      // The pool's start and stop notes say nothing the server's own lines do not; its warnings
-      // (a database gone mid-run) still show.
-      CONNECTION_POOL_LOG.setLevel(Level.WARNING);
+      // The pool's notes and warnings say nothing the server's own lines do not: a database gone
+      // mid-run is one line of the store's ("the sync database cannot be reached ..."), not a
+      // warning per broken connection. Its errors still show.
+      CONNECTION_POOL_LOG.setLevel(Level.SEVERE);
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
@@ -357,6 +368,7 @@ public final class ServerMain implements Callable<Integer> {
     try {
       ServerSecret secret = secret(dataDirectory, random);
       identity = identity(store);
+      checkSecret(store, secret);
       ServerConfig config =
           ServerConfig.builder(identity, secret)
               .sessionTtl(Duration.ofMinutes(sessionMinutes))
@@ -538,6 +550,27 @@ public final class ServerMain implements Callable<Integer> {
               + stored);
     }
     return stored;
+  }
+
+  /**
+   * Refuses a secret other than the one the store was first started with: replicas holding
+   * different secrets would each refuse the challenges and sessions the other issued, and devices
+   * would fail at random. A store without a check value yet records this start's.
+   */
+  private void checkSecret(SyncStore store, ServerSecret secret) throws StartupException {
+    byte[] check = secret.check();
+    if (rotateSecret) {
+      store.replaceServerSecretCheck(check);
+      return;
+    }
+    if (!MessageDigest.isEqual(check, store.serverSecretCheck(check))) {
+      throw new StartupException(
+          FAILED,
+          "this server's secret is not the one its store was first started with: give every"
+              + " server on the store the same "
+              + SECRET_ENV
+              + " or --secret-file (--rotate-secret to replace it, every other server stopped)");
+    }
   }
 
   private static InetSocketAddress address(String option, String hostPort) throws StartupException {

@@ -139,6 +139,16 @@ final class FaultyStore implements SyncStore {
   }
 
   @Override
+  public byte[] serverSecretCheck(byte[] proposed) {
+    return real.serverSecretCheck(proposed);
+  }
+
+  @Override
+  public void replaceServerSecretCheck(byte[] check) {
+    real.replaceServerSecretCheck(check);
+  }
+
+  @Override
   public void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed) {
     real.recordGrantRead(vaultId, grantId, atMillis, recordsServed);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerStartRefusalsTest {
   private static final String SECRET = "7f".repeat(32);
+  private static final String OTHER_SECRET = "3c".repeat(32);
+  private static final String ANOTHER_SECRET =
+      "memvault-server: this server's secret is not the one its store was first started with:"
+          + " give every server on the store the same "
+          + ServerMain.SECRET_ENV
+          + " or --secret-file (--rotate-secret to replace it, every other server stopped)";
 
   @TempDir Path temp;
 
@@ -84,14 +91,87 @@ class ServerStartRefusalsTest {
     }
   }
 
+  @Test
+  void postgres_replicaWithAnotherSecret_oneLineAndExit1WhileTheFirstServes() throws Exception {
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      List<String> args = List.of("--postgres", url, "--postgres-user", "postgres");
+      ServerProcess first = ServerProcess.start(temp.resolve("first.log"), env(), args);
+      try {
+        Refusal refusal = refusal(env(OTHER_SECRET), args.toArray(String[]::new));
+
+        assertEquals(1, refusal.exitCode, refusal.output);
+        assertEquals(ANOTHER_SECRET, refusal.output.strip());
+        assertTrue(first.process.isAlive(), "the first replica keeps serving");
+      } finally {
+        first.terminate();
+        assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void postgres_storeFromBeforeCheckValues_nextStartRecordsItsSecretAndRefusesAnother()
+      throws Exception {
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      List<String> args = List.of("--postgres", url, "--postgres-user", "postgres");
+      ServerProcess first = ServerProcess.start(temp.resolve("first.log"), env(), args);
+      first.terminate();
+      assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+      try (Connection connection = postgres.getPostgresDatabase().getConnection();
+          Statement statement = connection.createStatement()) {
+        // What a deployment from before check values has: no check value kept.
+        statement.execute("DELETE FROM server_secret_check");
+      }
+
+      ServerProcess upgraded =
+          ServerProcess.start(temp.resolve("upgraded.log"), env(OTHER_SECRET), args);
+      upgraded.terminate();
+      assertTrue(upgraded.process.waitFor(30, TimeUnit.SECONDS));
+      Refusal refusal = refusal(env(SECRET), args.toArray(String[]::new));
+
+      assertEquals(1, refusal.exitCode, refusal.output);
+      assertEquals(ANOTHER_SECRET, refusal.output.strip());
+    }
+  }
+
+  @Test
+  void embedded_restartWithAnotherSecret_oneLineAndExit1UntilRotated() throws Exception {
+    List<String> args = List.of("--data", temp.resolve("data").toString());
+    ServerProcess first = ServerProcess.start(temp.resolve("first.log"), env(), args);
+    first.terminate();
+    assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+
+    Refusal refusal = refusal(env(OTHER_SECRET), args.toArray(String[]::new));
+
+    assertEquals(1, refusal.exitCode, refusal.output);
+    assertEquals(ANOTHER_SECRET, refusal.output.strip());
+    List<String> rotating = new ArrayList<>(args);
+    rotating.add("--rotate-secret");
+    ServerProcess rotated =
+        ServerProcess.start(temp.resolve("rotated.log"), env(OTHER_SECRET), rotating);
+    rotated.terminate();
+    assertTrue(rotated.process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, refusal(env(SECRET), args.toArray(String[]::new)).exitCode);
+  }
+
   private static java.util.Map<String, String> env() {
-    return java.util.Map.of(ServerMain.SECRET_ENV, SECRET);
+    return env(SECRET);
+  }
+
+  private static java.util.Map<String, String> env(String secret) {
+    return java.util.Map.of(ServerMain.SECRET_ENV, secret);
   }
 
   /** What a refused start printed, stdout and stderr together, and its exit code. */
   private record Refusal(int exitCode, String output) {}
 
   private Refusal refusal(String... args) throws Exception {
+    return refusal(env(), args);
+  }
+
+  private Refusal refusal(java.util.Map<String, String> env, String... args) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -103,11 +183,19 @@ class ServerStartRefusalsTest {
                 "--listen",
                 "127.0.0.1:0"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env());
+    // Into a file, not a pipe read to its end: a start that is wrongly not refused serves on,
+    // and the test must fail rather than wait for it.
+    Path output = Files.createTempFile(temp, "refusal", ".out");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().remove(ServerMain.SECRET_ENV);
+    builder.environment().putAll(env);
     Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "no exit; printed: " + output);
-    return new Refusal(process.exitValue(), output);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.toHandle().destroyForcibly();
+      process.waitFor();
+      throw new AssertionError("no exit; printed: " + Files.readString(output));
+    }
+    return new Refusal(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
   }
 }

@@ -127,6 +127,11 @@ public final class SyncClient implements AutoCloseable {
     return new SyncClient(vault.replica(), serverUrl, channel(serverUrl));
   }
 
+  /** A client of {@code replica}'s vault for {@code serverUrl} (tests act between its calls). */
+  static SyncClient connect(Replica replica, String serverUrl) {
+    return new SyncClient(replica, serverUrl, channel(serverUrl));
+  }
+
   /** A channel to {@code serverUrl}, checked as {@link #connect(MemoryVault, String)} says. */
   static ManagedChannel channel(String serverUrl) {
     URI uri;

@@ -23,8 +23,17 @@ final class Linking {
    * device shows a code and approves, the new device joins with the code and syncs once.
    */
   static DeviceJoin.Joined link(MemoryVault existing, String url, Path directory) throws Exception {
+    return link(existing, url, url, directory);
+  }
+
+  /**
+   * As {@link #link(MemoryVault, String, Path)}, the existing device approving through {@code
+   * approverUrl} and the new one joining through {@code url}: two replicas of one server.
+   */
+  static DeviceJoin.Joined link(
+      MemoryVault existing, String approverUrl, String url, Path directory) throws Exception {
     ExecutorService approver = Executors.newSingleThreadExecutor();
-    try (SyncClient client = SyncClient.connect(existing, url)) {
+    try (SyncClient client = SyncClient.connect(existing, approverUrl)) {
       DeviceLinking linking = DeviceLinking.start(client);
       Future<String> approved = approver.submit(() -> linking.approve(WAIT));
       // The code travels as text, as a person would type it.

@@ -1,5 +1,6 @@
 package dev.memvault.server.auth;
 
+import dev.memvault.protocol.CanonicalEncoding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ServerSecret {
   public static final int LENGTH = 32;
+  static final String CHECK_LABEL = "memvault.server.secret-check.v1";
   private static final String HMAC = "HmacSHA256";
 
   private final SecretKeySpec key;
@@ -110,6 +112,17 @@ public final class ServerSecret {
     }
     Set<PosixFilePermission> permissions = PosixFilePermissions.fromString("rw-------");
     return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
+  }
+
+  /**
+   * This secret's check value, HMAC-SHA256(secret, canonical("{@value #CHECK_LABEL}")): the same
+   * for every server holding the same secret, and kept in the store so that a replica given another
+   * secret is refused at start. It lets a reader of the store test a guessed secret and nothing
+   * more: a 32-byte random secret is not guessed. No token or challenge MAC is computed over this
+   * label, so the value signs nothing.
+   */
+  public byte[] check() {
+    return hmac(CanonicalEncoding.encode(CHECK_LABEL));
   }
 
   /** HMAC-SHA256 of {@code data} under the secret (32 bytes). */

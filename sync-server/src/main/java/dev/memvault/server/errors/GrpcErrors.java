@@ -60,6 +60,10 @@ public final class GrpcErrors {
    */
   public static StatusRuntimeException toStatusException(String where, Throwable failure) {
     ErrorReason reason = reasonFor(failure);
+    if (failure instanceof StoreException store && store.databaseUnreachable()) {
+      // The store logged the outage once; a line per refused call would bury the log.
+      return status(reason);
+    }
     if (reason == ErrorReason.STORE_UNAVAILABLE) {
       LOG.log(Level.WARNING, where + ": the store failed", redacted(failure));
     } else if (reason == ErrorReason.INTERNAL) {

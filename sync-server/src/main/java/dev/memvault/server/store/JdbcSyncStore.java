@@ -964,6 +964,44 @@ abstract class JdbcSyncStore implements SyncStore {
   }
 
   @Override
+  public byte[] serverSecretCheck(byte[] proposed) {
+    return inTransaction(
+        "keep the server secret's check value",
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO server_secret_check (id, check_value) VALUES (1, ?)"
+                      + " ON CONFLICT (id) DO NOTHING")) {
+            insert.setBytes(1, proposed);
+            insert.executeUpdate();
+          }
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT check_value FROM server_secret_check WHERE id = 1");
+              ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getBytes(1);
+          }
+        });
+  }
+
+  @Override
+  public void replaceServerSecretCheck(byte[] check) {
+    inTransaction(
+        "replace the server secret's check value",
+        connection -> {
+          try (PreparedStatement upsert =
+              connection.prepareStatement(
+                  "INSERT INTO server_secret_check (id, check_value) VALUES (1, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET check_value = excluded.check_value")) {
+            upsert.setBytes(1, check);
+            upsert.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed) {
     inTransaction(
         "record a grant's read",

@@ -43,6 +43,7 @@ final class PostgresNotifications implements AutoCloseable {
 
   private final ConnectionFactory factory;
   private final Listeners listeners;
+  private final DatabaseOutage outage;
   private final Thread thread;
   private volatile boolean stopping;
 
@@ -52,9 +53,11 @@ final class PostgresNotifications implements AutoCloseable {
   private OffsetDateTime lastAlive;
   private long lastCheckNanos;
 
-  private PostgresNotifications(ConnectionFactory factory, Listeners listeners) {
+  private PostgresNotifications(
+      ConnectionFactory factory, Listeners listeners, DatabaseOutage outage) {
     this.factory = factory;
     this.listeners = listeners;
+    this.outage = outage;
     this.thread = new Thread(this::run, APPLICATION_NAME);
     this.thread.setDaemon(true);
   }
@@ -63,9 +66,9 @@ final class PostgresNotifications implements AutoCloseable {
    * Starts listening. Returns once LISTEN is in effect, so every append that commits after this
    * returns is heard.
    */
-  static PostgresNotifications start(ConnectionFactory factory, Listeners listeners)
-      throws SQLException {
-    PostgresNotifications notifications = new PostgresNotifications(factory, listeners);
+  static PostgresNotifications start(
+      ConnectionFactory factory, Listeners listeners, DatabaseOutage outage) throws SQLException {
+    PostgresNotifications notifications = new PostgresNotifications(factory, listeners, outage);
     notifications.listen();
     notifications.thread.start();
     return notifications;
@@ -91,6 +94,7 @@ final class PostgresNotifications implements AutoCloseable {
 
   private void run() {
     long backoffMillis = 100;
+    boolean lostInOutage = false;
     while (!stopping) {
       try {
         if (connection == null) {
@@ -98,7 +102,10 @@ final class PostgresNotifications implements AutoCloseable {
           listen();
           catchUp(missedSince);
           backoffMillis = 100;
-          LOG.log(System.Logger.Level.INFO, "listening for sync log appends again");
+          outage.answered();
+          if (!lostInOutage) {
+            LOG.log(System.Logger.Level.INFO, "listening for sync log appends again");
+          }
         }
         PGNotification[] notices = pgConnection.getNotifications(POLL_MILLIS);
         if (notices != null) {
@@ -115,10 +122,15 @@ final class PostgresNotifications implements AutoCloseable {
         if (stopping) {
           break;
         }
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "lost the connection that listens for sync log appends; reconnecting",
-            e);
+        lostInOutage = DatabaseOutage.isUnreachable(e);
+        if (lostInOutage) {
+          outage.unreachable(e); // one line for the whole outage, said once by whoever meets it
+        } else {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "lost the connection that listens for sync log appends; reconnecting",
+              e);
+        }
         closeQuietly(connection);
         connection = null;
         try {

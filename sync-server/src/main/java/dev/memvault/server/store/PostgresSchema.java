@@ -115,6 +115,13 @@ final class PostgresSchema {
             // leaves it once dropped.
             "CREATE INDEX log_entries_droppable ON log_entries (vault_id, record_id, seq)"
                 + " WHERE payload_hash IS NOT NULL AND payload_dropped_by = 0",
+          },
+          new String[] {
+            // A keyed check value of the server secret (ServerSecret.check), kept from the first
+            // start that ran with this step: a replica started with another secret is refused
+            // instead of refusing the sessions its peers issued. Not the secret itself.
+            "CREATE TABLE server_secret_check ("
+                + " id integer PRIMARY KEY CHECK (id = 1), check_value bytea NOT NULL)",
           });
 
   private PostgresSchema() {}

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +38,13 @@ public final class PostgresSyncStore extends JdbcSyncStore {
   // same change id; the retry finds it).
   private static final Set<String> RETRIED_STATES = Set.of("40001", "40P01", "23505");
 
+  static final Duration CONNECTION_WAIT = Duration.ofSeconds(5);
+
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
   private final PostgresNotifications.ConnectionFactory listenerConnections;
   private final Object notificationsGuard = new Object();
+  private final DatabaseOutage outage = new DatabaseOutage();
   private PostgresNotifications notifications;
   private volatile boolean closed;
 
@@ -72,6 +76,10 @@ public final class PostgresSyncStore extends JdbcSyncStore {
     config.setPoolName("memvault-sync");
     config.setMaximumPoolSize(10);
     config.setMinimumIdle(2);
+    // How long a call waits for a connection: a database that is up hands one out within
+    // milliseconds, so past this it is unreachable and the call is answered UNAVAILABLE
+    // (STORE_UNAVAILABLE) rather than held for the pool's default 30 s.
+    config.setConnectionTimeout(CONNECTION_WAIT.toMillis());
     Properties listenerProperties = new Properties();
     if (user != null) {
       listenerProperties.setProperty("user", user);
@@ -127,6 +135,7 @@ public final class PostgresSyncStore extends JdbcSyncStore {
         try {
           T result = work.run(connection);
           connection.commit();
+          outage.answered();
           return result;
         } catch (SQLException | RuntimeException e) {
           try {
@@ -140,7 +149,7 @@ public final class PostgresSyncStore extends JdbcSyncStore {
         if (attempt < MAX_ATTEMPTS && RETRIED_STATES.contains(e.getSQLState())) {
           continue;
         }
-        throw new StoreException("cannot " + what + " in the sync database", e);
+        throw failed(what, e);
       }
     }
   }
@@ -149,10 +158,20 @@ public final class PostgresSyncStore extends JdbcSyncStore {
   <T> T reading(String what, SqlWork<T> work) {
     checkOpen();
     try (Connection connection = dataSource.getConnection()) {
-      return work.run(connection);
+      T result = work.run(connection);
+      outage.answered();
+      return result;
     } catch (SQLException e) {
-      throw new StoreException("cannot " + what + " in the sync database", e);
+      throw failed(what, e);
     }
+  }
+
+  private StoreException failed(String what, SQLException e) {
+    boolean unreachable = DatabaseOutage.isUnreachable(e);
+    if (unreachable) {
+      outage.unreachable(e);
+    }
+    return new StoreException("cannot " + what + " in the sync database", e, unreachable);
   }
 
   @Override
@@ -235,7 +254,7 @@ public final class PostgresSyncStore extends JdbcSyncStore {
       checkOpen();
       if (notifications == null) {
         try {
-          notifications = PostgresNotifications.start(listenerConnections, listeners);
+          notifications = PostgresNotifications.start(listenerConnections, listeners, outage);
         } catch (SQLException e) {
           throw new StoreException("cannot listen for appends to the sync database", e);
         }

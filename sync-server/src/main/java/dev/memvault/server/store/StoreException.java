@@ -8,7 +8,22 @@ package dev.memvault.server.store;
 public final class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final boolean databaseUnreachable;
+
   public StoreException(String message, Throwable cause) {
+    this(message, cause, false);
+  }
+
+  StoreException(String message, Throwable cause, boolean databaseUnreachable) {
     super(message, cause);
+    this.databaseUnreachable = databaseUnreachable;
+  }
+
+  /**
+   * Whether the database could not be reached: the store has then logged the outage once, and the
+   * failure needs no log line of its own.
+   */
+  public boolean databaseUnreachable() {
+    return databaseUnreachable;
   }
 }

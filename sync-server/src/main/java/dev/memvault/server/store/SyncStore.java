@@ -186,6 +186,20 @@ public interface SyncStore extends AutoCloseable {
    */
   String serverIdentity(String proposed);
 
+  /**
+   * The check value of the server secret kept in this store: the one stored by the first server
+   * that started on it (or on its schema from before check values were kept), which is {@code
+   * proposed} when none was stored before. A server whose own check value differs was given another
+   * secret than its replicas, and the sessions each issues would be refused by the other.
+   */
+  byte[] serverSecretCheck(byte[] proposed);
+
+  /**
+   * Replaces the kept check value with {@code check}: the secret was rotated, and every server on
+   * the store is about to run with the new one.
+   */
+  void replaceServerSecretCheck(byte[] check);
+
   /** Records one read by a grant's provider: when, and how many memory revisions it was served. */
   void recordGrantRead(byte[] vaultId, byte[] grantId, long atMillis, long recordsServed);
 

@@ -27,6 +27,19 @@ class ServerSecretTest {
   }
 
   @Test
+  void check_knownSecret_isHmacOfTheCanonicalLabel() {
+    // Python: hmac.new(bytes([0x7f]) * 32, struct.pack('>I', 31) + label, sha256).hexdigest()
+    ServerSecret secret = ServerSecret.fromHex("7f".repeat(32));
+
+    assertEquals(
+        "74fe66b98705e038b6b11e43275ad1b2b5949614a6916349cdd1f69ca42dbfb4",
+        HexFormat.of().formatHex(secret.check()));
+    assertFalse(
+        Arrays.equals(secret.check(), ServerSecret.fromHex("7e".repeat(32)).check()),
+        "another secret, another check value");
+  }
+
+  @Test
   void readOrCreate_firstStart_ownerOnlyFileAndSameSecretAfter() throws Exception {
     Path file = temp.resolve("server-secret");
     ServerSecret created = ServerSecret.readOrCreate(file, new SecureRandom());

@@ -1,6 +1,7 @@
 package dev.memvault.server.store;
 
 import static dev.memvault.server.store.Fixtures.device;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,15 +150,12 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
         "schema version " + latest + ", up to date", store.schemaMigration().get().describe());
     store.close();
     store = null;
-    // The previous release's schema: its last step (committed payloads) not taken yet.
+    // The previous release's schema: its last step (the secret's check value) not taken yet.
     try (Connection raw =
             DriverManager.getConnection(
                 "jdbc:sqlite:" + dataDirectory.resolve(EmbeddedSyncStore.DATABASE_FILE));
         Statement statement = raw.createStatement()) {
-      statement.execute("DROP INDEX log_entries_droppable");
-      statement.execute("ALTER TABLE log_entries DROP COLUMN payload_dropped_by");
-      statement.execute("ALTER TABLE log_entries DROP COLUMN supersedes_through");
-      statement.execute("ALTER TABLE log_entries DROP COLUMN payload_hash");
+      statement.execute("DROP TABLE server_secret_check");
     }
     setSchemaVersion(latest - 1);
 
@@ -167,6 +165,8 @@ class EmbeddedSyncStoreTest extends SyncStoreContract {
         "schema migrated from version " + (latest - 1) + " to " + latest,
         store.schemaMigration().get().describe());
     store.registerVault(VAULT, device(1));
+    // A store from before check values records the first one it is given.
+    assertArrayEquals(new byte[] {9}, store.serverSecretCheck(new byte[] {9}));
   }
 
   private void setSchemaVersion(int version) throws Exception {

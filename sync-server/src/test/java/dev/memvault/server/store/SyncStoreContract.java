@@ -114,6 +114,24 @@ abstract class SyncStoreContract {
     assertEquals("127.0.0.1:17501", reopen(LIMITS).serverIdentity("sync.example.org"));
   }
 
+  @Test
+  void serverSecretCheck_firstProposalKept_laterProposalsAndReopensGetIt() {
+    byte[] first = {1, 2, 3};
+
+    assertArrayEquals(first, store.serverSecretCheck(first));
+    assertArrayEquals(first, store.serverSecretCheck(new byte[] {4, 5, 6}));
+    assertArrayEquals(first, reopen(LIMITS).serverSecretCheck(new byte[] {7}));
+  }
+
+  @Test
+  void replaceServerSecretCheck_kept_laterProposalsGetTheReplacement() {
+    store.serverSecretCheck(new byte[] {1, 2, 3});
+
+    store.replaceServerSecretCheck(new byte[] {4, 5, 6});
+
+    assertArrayEquals(new byte[] {4, 5, 6}, reopen(LIMITS).serverSecretCheck(new byte[] {7}));
+  }
+
   // ------------------------------------------------------------------------------ grant reads
 
   @Test
