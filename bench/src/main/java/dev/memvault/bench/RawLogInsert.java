@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.Change;
 import dev.memvault.proto.sync.v1.LogEntry;
 import dev.memvault.proto.sync.v1.PushRequest;
+import dev.memvault.protocol.CommittedPayloads;
 import dev.memvault.protocol.LogChain;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,16 +17,17 @@ import java.util.List;
 /**
  * The push baseline: the rows the server stores for a device's pushes (same vault, device, change
  * and record ids, payloads, signatures, seqs and hashes), written into the server's own tables with
- * plain JDBC: one prepared INSERT, {@code addBatch} per row and one transaction per push, on one
- * connection. No gRPC, no signature checks, no idempotency lookups, no head row: what the store
- * itself costs. The tables are made by the real server (its migrations), in a database of their
- * own, so the baseline never contends with the server being measured.
+ * plain JDBC, every column the server writes: one prepared INSERT, {@code addBatch} per row and one
+ * transaction per push, on one connection. No gRPC, no signature checks, no idempotency lookups, no
+ * head row: what the store itself costs. The tables are made by the real server (its migrations),
+ * in a database of their own, so the baseline never contends with the server being measured.
  */
 final class RawLogInsert implements AutoCloseable {
   private static final String INSERT =
       "INSERT INTO log_entries (vault_id, seq, prev_hash, entry_hash, change_id, device_id,"
-          + " record_id, payload, signature, accepted_at_ms, batch_proof)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " record_id, payload, signature, accepted_at_ms, batch_proof, payload_hash,"
+          + " supersedes_through, payload_dropped_by)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
 
   /** One device's rows, chained from the genesis hash as the server chains them. */
   record DeviceRows(byte[] vaultId, List<List<LogEntry>> transactions) {}
@@ -112,6 +114,12 @@ final class RawLogInsert implements AutoCloseable {
           insert.setBytes(9, change.getSignature().toByteArray());
           insert.setLong(10, entry.getAcceptedAtMs());
           insert.setBytes(11, change.getBatch().toByteArray());
+          // Every column the server writes, so that the row enters the same indexes (a committed
+          // payload's row is in the partial index of payloads a later change may drop).
+          insert.setBytes(
+              12,
+              CommittedPayloads.isCommitted(change) ? change.getPayloadHash().toByteArray() : null);
+          insert.setLong(13, change.getSupersedesThrough());
           insert.addBatch();
           count++;
         }
