@@ -326,6 +326,11 @@ public final class SyncClient implements AutoCloseable {
   public SyncReport startOver() {
     List<SignedDeviceLink> links = vault.rememberedChain();
     Optional<ChainHead> trusted = vault.trustedChainHead();
+    if (trusted.isEmpty() || vault.syncCursor().isEmpty()) {
+      throw new VaultException(
+          "this device has never synced, so it holds no list of the vault's devices to start a"
+              + " log from: start the log over from a device that has synced");
+    }
     DeviceChain chain;
     try {
       chain = DeviceChain.verify(vault.vaultIdBytes(), links, ClientSignatures.INSTANCE);
@@ -333,8 +338,7 @@ public final class SyncClient implements AutoCloseable {
       throw new VaultException.Corrupt(
           "the device list this device kept fails its check (" + e.getMessage() + ")");
     }
-    if (trusted.isEmpty()
-        || chain.headSeq() != trusted.get().seq()
+    if (chain.headSeq() != trusted.get().seq()
         || !MessageDigest.isEqual(chain.headHash(), trusted.get().hash())) {
       throw new VaultException(
           "this device does not hold the whole device list it verified (it has not synced since"

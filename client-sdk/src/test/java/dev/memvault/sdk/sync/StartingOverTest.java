@@ -200,6 +200,19 @@ class StartingOverTest {
   }
 
   @Test
+  void startOver_deviceThatNeverSynced_refusedAndItsFirstSyncAsUsual() throws Exception {
+    RealServer server = server("server");
+    MemoryVault fresh = track(MemoryVault.create(dir.resolve("fresh"), PASSPHRASE).vault());
+    fresh.add(NewMemory.of("work", Kind.NOTE, "never synced"));
+
+    VaultException refused =
+        assertThrows(VaultException.class, () -> startOver(fresh, server.url()));
+
+    assertTrue(refused.getMessage().contains("has never synced"), refused.getMessage());
+    assertEquals(2, sync(fresh, server.url()).pushed(), "its scope and memory, as any first sync");
+  }
+
+  @Test
   void followNewLog_logNeverStartedOver_refusedAndNothingForgotten() throws Exception {
     RealServer server = server("server");
     MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
