@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a person waits for at the command line: the wall time of {@code memvault search} on a small
  * vault, as a process of its own from the CLI's jar, next to the JVM's own start ({@code java
- * -version}) in the same rounds: unlocked ({@code memvault unlock}), unlocked with an AppCDS
- * archive of the classes a search loads (made by one training run with {@code
+ * -version}) in the same rounds: unlocked ({@code memvault unlock}, which runs the search in the
+ * session agent), unlocked but in its own process ({@code MEMVAULT_NO_AGENT=1}), unlocked with an
+ * AppCDS archive of the classes a search loads (made by one training run with {@code
  * -XX:ArchiveClassesAtExit}), and given the passphrase (an Argon2id derivation included). Each
  * round runs every variant once, so that the load of the machine falls on all of them alike.
  */
@@ -32,6 +33,7 @@ final class StartupBenchmark {
       int memories,
       Samples javaVersion,
       Samples searchUnlocked,
+      Samples searchUnlockedOwnProcess,
       Samples searchUnlockedCds,
       Samples searchPassphrase,
       long archiveBytes) {}
@@ -78,23 +80,32 @@ final class StartupBenchmark {
 
       Samples javaVersion = new Samples();
       Samples unlocked = new Samples();
+      Samples ownProcess = new Samples();
       Samples unlockedCds = new Samples();
       Samples passphrase = new Samples();
       for (int round = -1; round < ROUNDS; round++) {
         // Round -1 warms the page cache for the jar and the vault; it is not counted.
         long version = timed(java, List.of("-version"), false, log);
         long plain = timed(java, search, false, log);
+        long own = timed(java, search, false, log, Map.of("MEMVAULT_NO_AGENT", "1"));
         long shared = timed(java, cds, false, log);
         long given = timed(java, search, true, log);
         if (round >= 0) {
           javaVersion.add(version);
           unlocked.add(plain);
+          ownProcess.add(own);
           unlockedCds.add(shared);
           passphrase.add(given);
         }
       }
       return new Result(
-          MEMORIES, javaVersion, unlocked, unlockedCds, passphrase, Files.size(archive));
+          MEMORIES,
+          javaVersion,
+          unlocked,
+          ownProcess,
+          unlockedCds,
+          passphrase,
+          Files.size(archive));
     } finally {
       timed(
           java,
@@ -121,6 +132,16 @@ final class StartupBenchmark {
    */
   private static long timed(String java, List<String> args, boolean withPassphrase, Path log)
       throws IOException, InterruptedException {
+    return timed(java, args, withPassphrase, log, Map.of());
+  }
+
+  private static long timed(
+      String java,
+      List<String> args,
+      boolean withPassphrase,
+      Path log,
+      Map<String, String> variables)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("setsid");
     command.add("-w");
@@ -136,6 +157,8 @@ final class StartupBenchmark {
     environment.remove("MEMVAULT_PASSPHRASE_COMMAND");
     environment.remove("MEMVAULT_HOME");
     environment.remove("JAVA_TOOL_OPTIONS");
+    environment.remove("MEMVAULT_NO_AGENT");
+    environment.putAll(variables);
     if (withPassphrase) {
       environment.put("MEMVAULT_PASSPHRASE", PASSPHRASE);
     }

@@ -17,6 +17,17 @@ public record CliContext(
     PrintWriter err,
     Console console) {
 
+  /**
+   * Set by the session agent for a command it runs for another process whose output is a terminal:
+   * the agent has no terminal of its own, and output is shaped as the asker would shape it.
+   */
+  public static final String TERMINAL_VARIABLE = "MEMVAULT_OUTPUT_IS_TERMINAL";
+
+  /** Whether output goes to a terminal (marks and colours are for people, not for pipes). */
+  public boolean outputIsTerminal() {
+    return console != null || "1".equals(environment.get(TERMINAL_VARIABLE));
+  }
+
   public static CliContext system() {
     return new CliContext(
         System.getenv(),

@@ -15,7 +15,7 @@ final class Highlighting {
 
   static String snippet(CliContext context, SearchResult result) {
     String snippet;
-    if (context.console() == null) {
+    if (!context.outputIsTerminal()) {
       snippet = result.plainSnippet();
     } else if (!context.environment().getOrDefault("NO_COLOR", "").isEmpty()) {
       snippet = result.snippet();

@@ -76,7 +76,7 @@ final class UnlockCommand implements Callable<Integer> {
         // A second unlock replaces the first: one agent per vault, with the latest length.
         session.lock();
         expiresAt = clock.instant().plus(length);
-        SessionAgentProcess.start(directory, key, expiresAt);
+        SessionAgentProcess.start(directory, key, expiresAt, UnlockAgentMain.class);
       } finally {
         key.destroy();
       }

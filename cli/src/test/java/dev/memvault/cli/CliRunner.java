@@ -32,6 +32,9 @@ final class CliRunner {
   private final Map<String, String> environment = new HashMap<>();
   private boolean withoutTerminal;
 
+  /** Where the JVM logs each class it loads, for a runner that starts as the jar does; or null. */
+  private Path classLoadLog;
+
   CliRunner(Path vault, String passphrase) {
     this.vault = vault;
     if (passphrase != null) {
@@ -43,6 +46,7 @@ final class CliRunner {
     CliRunner copy = new CliRunner(vault, environment.get("MEMVAULT_PASSPHRASE"));
     copy.environment.putAll(environment);
     copy.withoutTerminal = withoutTerminal;
+    copy.classLoadLog = classLoadLog;
     if (value == null) {
       copy.environment.remove(name);
     } else {
@@ -59,6 +63,16 @@ final class CliRunner {
   CliRunner withoutTerminal() {
     CliRunner copy = withEnv("MEMVAULT_PASSPHRASE", environment.get("MEMVAULT_PASSPHRASE"));
     copy.withoutTerminal = true;
+    return copy;
+  }
+
+  /**
+   * A runner whose commands start as the jar's do ({@link Launch}: handed to an unlocked vault's
+   * agent where they can be), the JVM logging every class it loads to {@code classLoadLog}.
+   */
+  CliRunner launched(Path classLoadLog) {
+    CliRunner copy = withEnv("MEMVAULT_PASSPHRASE", environment.get("MEMVAULT_PASSPHRASE"));
+    copy.classLoadLog = classLoadLog;
     return copy;
   }
 
@@ -91,7 +105,7 @@ final class CliRunner {
   }
 
   private ProcessBuilder builder(String... args) {
-    return builder(Main.class, args);
+    return builder(classLoadLog == null ? Main.class : Launch.class, args);
   }
 
   private ProcessBuilder builder(Class<?> mainClass, String... args) {
@@ -100,6 +114,9 @@ final class CliRunner {
       command.addAll(List.of("setsid", "-w"));
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (classLoadLog != null) {
+      command.add("-Xlog:class+load:file=" + classLoadLog);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());

@@ -118,6 +118,51 @@ class UnlockCliTest {
   }
 
   @Test
+  void launched_readOnlyCommandsWhileUnlocked_runInTheAgentWithTheirOwnOutputAndExitCodes()
+      throws Exception {
+    assertEquals(0, withPassphrase.run("add", "--scope", "garden", "the fig tree").exitCode());
+    String id = withPassphrase.run("list").out().split(" ")[0];
+    assertEquals(0, withPassphrase.run("unlock").exitCode());
+    Path handedOverLog = temp.resolve("handed-over.classes");
+    CliRunner handedOver = without.launched(handedOverLog);
+    CliRunner itself =
+        without.launched(temp.resolve("itself.classes")).withEnv("MEMVAULT_NO_AGENT", "1");
+
+    for (String[] command :
+        List.of(
+            new String[] {"search", "fig"},
+            new String[] {"list"},
+            new String[] {"show", id},
+            new String[] {"show", "no-such-memory"},
+            new String[] {"search", "--scpoe", "garden", "fig"})) {
+      CliRunner.Result there = handedOver.run(command);
+      CliRunner.Result here = itself.run(command);
+
+      String line = String.join(" ", command);
+      assertEquals(here.exitCode(), there.exitCode(), line);
+      assertEquals(here.out(), there.out(), line);
+      assertEquals(here.err(), there.err(), line);
+      assertTrue(
+          Files.readString(handedOverLog).contains("dev.memvault.cli.Launch"), "logged: " + line);
+      assertFalse(
+          Files.readString(handedOverLog).contains("dev.memvault.core."),
+          "the process that handed '" + line + "' over loaded none of the vault's code");
+    }
+    assertTrue(
+        Files.readString(temp.resolve("itself.classes")).contains("dev.memvault.core.vault.Vault"),
+        "the check would see the vault's code where it is loaded");
+    assertEquals(1, handedOver.run("show", "no-such-memory").exitCode());
+    assertEquals(2, handedOver.run("search", "--scpoe", "garden", "fig").exitCode());
+
+    assertEquals(0, without.run("lock").exitCode());
+    CliRunner.Result locked = handedOver.run("search", "fig");
+    assertAsks(locked);
+    assertTrue(
+        Files.readString(handedOverLog).contains("dev.memvault.core."),
+        "locked, the command runs in its own process");
+  }
+
+  @Test
   void unlock_wrongPassphrase_oneLineExitOneNoAgent() {
     CliRunner.Result refused =
         withPassphrase.withEnv("MEMVAULT_PASSPHRASE", "not the passphrase").run("unlock");

@@ -1,6 +1,7 @@
 package dev.memvault.cli.session;
 
 import dev.memvault.core.vault.SessionKey;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 
@@ -54,6 +56,11 @@ final class SessionAgent {
    */
   private final ByteBuffer wire = ByteBuffer.allocateDirect(ANSWER_BYTES + SessionKey.BYTES);
 
+  private final CommandRunner commands;
+
+  /** One command at a time: the vault is opened by each, and commands are rare and short. */
+  private final Semaphore commandSlot = new Semaphore(1);
+
   private ServerSocketChannel server;
   private Object socketFileKey;
 
@@ -63,12 +70,28 @@ final class SessionAgent {
    */
   SessionAgent(
       Path socket, SessionKey key, Instant expiresAt, Clock clock, UserPrincipal owner, long pid) {
+    this(socket, key, expiresAt, clock, owner, pid, null);
+  }
+
+  /**
+   * @param commands runs read-only commands for this user's processes ({@link
+   *     SessionProtocol#RUN}), so that they skip a cold start; null to decline every one
+   */
+  SessionAgent(
+      Path socket,
+      SessionKey key,
+      Instant expiresAt,
+      Clock clock,
+      UserPrincipal owner,
+      long pid,
+      CommandRunner commands) {
     this.socket = socket;
     this.key = key;
     this.expiresAt = expiresAt;
     this.clock = clock;
     this.owner = owner;
     this.pid = pid;
+    this.commands = commands;
   }
 
   /**
@@ -156,7 +179,8 @@ final class SessionAgent {
 
   private void answer(SocketChannel peer) {
     SessionSocket.Deadline deadline = SessionSocket.deadline(peer, SessionSocket.AGENT_EXCHANGE);
-    try (peer) {
+    boolean handedOver = false;
+    try {
       // The two request bytes are read before the answer, even a refusal, so that closing leaves
       // nothing unread and the peer sees the answer rather than a reset.
       DataInputStream in = new DataInputStream(Channels.newInputStream(peer));
@@ -177,11 +201,98 @@ final class SessionAgent {
         send(peer, SessionProtocol.UNLOCKED, true);
       } else if (request == SessionProtocol.STATUS) {
         send(peer, SessionProtocol.UNLOCKED, false);
+      } else if (request == SessionProtocol.RUN) {
+        CommandRequest command = CommandRequest.readFrom(in);
+        if (commands == null
+            || !Path.of(command.vaultDirectory()).equals(socket.getParent())
+            || !commandSlot.tryAcquire()) {
+          send(peer, SessionProtocol.DECLINED, false);
+          return;
+        }
+        send(peer, SessionProtocol.UNLOCKED, false);
+        deadline.cancel();
+        // Its own thread: the command asks this agent for the key like any other process.
+        Thread runner = new Thread(() -> run(peer, command), "memvault-session-command");
+        runner.setDaemon(true);
+        runner.start();
+        handedOver = true;
       }
     } catch (IOException e) {
       // A peer that hung up, sent garbage or ran out of time: nothing to answer.
     } finally {
       deadline.cancel();
+      if (!handedOver) {
+        closeQuietly(peer);
+      }
+    }
+  }
+
+  /** Runs a command for a peer and streams its output back; the peer's socket is closed after. */
+  private void run(SocketChannel peer, CommandRequest command) {
+    try (peer;
+        DataOutputStream frames =
+            new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(peer)))) {
+      int code =
+          commands.run(
+              socket.getParent(),
+              command.args(),
+              command.environment(),
+              command.terminal(),
+              new FrameStream(frames, SessionProtocol.OUT),
+              new FrameStream(frames, SessionProtocol.ERR));
+      synchronized (frames) {
+        frames.writeByte(SessionProtocol.EXIT);
+        frames.writeInt(code);
+        frames.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      // The peer went away, or the command failed past its own handling: the peer sees no exit
+      // frame and says so.
+    } finally {
+      commandSlot.release();
+    }
+  }
+
+  private static void closeQuietly(SocketChannel peer) {
+    try {
+      peer.close();
+    } catch (IOException ignored) {
+      // Closed is what was wanted.
+    }
+  }
+
+  /** One of a command's output streams, written to the peer as frames of its tag. */
+  private static final class FrameStream extends OutputStream {
+    private final DataOutputStream frames;
+    private final byte tag;
+
+    FrameStream(DataOutputStream frames, byte tag) {
+      this.frames = frames;
+      this.tag = tag;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (length == 0) {
+        return;
+      }
+      synchronized (frames) {
+        frames.writeByte(tag);
+        frames.writeInt(length);
+        frames.write(bytes, offset, length);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      synchronized (frames) {
+        frames.flush();
+      }
     }
   }
 

@@ -16,11 +16,19 @@ import java.time.Instant;
  * ends.
  */
 public final class SessionAgentMain {
-  static final String READY = "ready";
+  static final String READY = SessionProtocol.READY;
 
   private SessionAgentMain() {}
 
+  /** An agent that runs no commands for others; commands then open the vault themselves. */
   public static void main(String[] args) throws IOException {
+    serve(args, null);
+  }
+
+  /**
+   * Serves as {@link #main} does, running read-only commands with {@code commands} (null: none).
+   */
+  public static void serve(String[] args, CommandRunner commands) throws IOException {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     if (args.length != 2) {
       out.println("error: expected the socket path and the expiry");
@@ -35,7 +43,8 @@ public final class SessionAgentMain {
             Instant.ofEpochMilli(Long.parseLong(args[1])),
             Clock.systemUTC(),
             SessionSocket.currentUser(),
-            ProcessHandle.current().pid());
+            ProcessHandle.current().pid(),
+            commands);
     try {
       agent.bind();
     } catch (IOException e) {

@@ -17,19 +17,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Starts a vault's session agent ({@link SessionAgentMain}) as a process of its own that outlives
- * the command: in a new session without a controlling terminal ({@code setsid}, where there is
- * one), with an empty environment (so a MEMVAULT_PASSPHRASE the command was given is not kept), the
- * key written to its standard input and nothing else. Returns once the agent listens.
+ * Starts a vault's session agent (a main class that calls {@link SessionAgentMain#serve}) as a
+ * process of its own that outlives the command: in a new session without a controlling terminal
+ * ({@code setsid}, where there is one), with an empty environment (so a MEMVAULT_PASSPHRASE the
+ * command was given is not kept), the key written to its standard input and nothing else. Returns
+ * once the agent listens.
  */
 public final class SessionAgentProcess {
   /**
-   * A small heap for a process that holds 32 bytes; no attach (no heap dump of the key to a file by
-   * jcmd) and no perf data file.
+   * A heap for the read-only commands it runs for other processes (a search loads the embedding
+   * model once, then keeps it); no attach (no heap dump of the key to a file by jcmd) and no perf
+   * data file.
    */
   private static final List<String> JVM_OPTIONS =
       List.of(
-          "-Xmx32m",
+          "-Xmx384m",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
           "-XX:+DisableAttachMechanism",
@@ -47,7 +49,8 @@ public final class SessionAgentProcess {
    *
    * @throws VaultException if the agent could not start; its one-line reason is in the message
    */
-  public static void start(Path vaultDirectory, SessionKey key, Instant expiresAt) {
+  public static void start(
+      Path vaultDirectory, SessionKey key, Instant expiresAt, Class<?> agentMain) {
     List<String> command = new ArrayList<>();
     SETSID.stream()
         .filter(Files::isExecutable)
@@ -57,7 +60,7 @@ public final class SessionAgentProcess {
     command.addAll(JVM_OPTIONS);
     command.add("-cp");
     command.add(absoluteClassPath());
-    command.add(SessionAgentMain.class.getName());
+    command.add(agentMain.getName());
     command.add(SessionSocket.of(vaultDirectory).toString());
     command.add(Long.toString(expiresAt.toEpochMilli()));
     ProcessBuilder builder =

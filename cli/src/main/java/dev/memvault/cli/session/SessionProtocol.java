@@ -20,6 +20,17 @@ final class SessionProtocol {
   static final byte STATUS = 'S';
   static final byte LOCK = 'L';
 
+  /**
+   * Run a read-only command ({@link CommandRequest} follows) in the agent and stream its output
+   * back as frames: a tag ({@link #OUT}, {@link #ERR}), a length and the bytes; then {@link #EXIT}
+   * and the exit code.
+   */
+  static final byte RUN = 'C';
+
+  static final byte OUT = 1;
+  static final byte ERR = 2;
+  static final byte EXIT = 0;
+
   /** Answers. */
   static final byte UNLOCKED = 'U';
 
@@ -28,6 +39,12 @@ final class SessionProtocol {
 
   /** The asking process belongs to another user: nothing follows. */
   static final byte REFUSED = 'R';
+
+  /** A command runs already, or this one is not for this agent's vault: run it yourself. */
+  static final byte DECLINED = 'D';
+
+  /** Printed by the agent's process once it listens (SessionAgentProcess waits for it). */
+  static final String READY = "ready";
 
   private SessionProtocol() {}
 

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,6 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,10 +63,28 @@ class SessionAgentTest {
     }
   }
 
+  /** The commands the agent ran, with the directory it ran each on. */
+  private final List<String> ran = new CopyOnWriteArrayList<>();
+
+  /** Prints its arguments on out, "warning" on err, and exits with 3. */
+  private final CommandRunner echo =
+      (directory, args, environment, terminal, out, err) -> {
+        ran.add(directory + " " + String.join(" ", args) + " terminal=" + terminal);
+        try {
+          out.write(String.join(" ", args).getBytes(StandardCharsets.UTF_8));
+          err.write("warning".getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return 3;
+      };
+
   private void startAgent(UserPrincipal owner) throws Exception {
     new SecureRandom().nextBytes(keyBytes);
     key = SessionKey.readFrom(new ByteArrayInputStream(keyBytes.clone()));
-    agent = new SessionAgent(SessionSocket.of(vault), key, START.plus(LENGTH), clock, owner, 4242);
+    agent =
+        new SessionAgent(
+            SessionSocket.of(vault), key, START.plus(LENGTH), clock, owner, 4242, echo);
     agent.bind();
     serving = new Thread(agent::serve, "test-session-agent");
     serving.start();
@@ -84,6 +107,65 @@ class SessionAgentTest {
     SessionClient.Status status = client.status().orElseThrow();
     assertEquals(START.plus(LENGTH), status.expiresAt());
     assertEquals(4242, status.agentPid());
+  }
+
+  @Test
+  void run_ownUser_commandRunsInTheAgentItsOutputAndExitCodeRelayed() throws Exception {
+    startAgent(SessionSocket.currentUser());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    Optional<Integer> code =
+        SessionClient.forVault(vault)
+            .run(vault, List.of("search", "ferry"), Map.of(), true, out, err);
+
+    assertEquals(Optional.of(3), code);
+    assertEquals("search ferry", out.toString(StandardCharsets.UTF_8));
+    assertEquals("warning", err.toString(StandardCharsets.UTF_8));
+    assertEquals(List.of(vault.toAbsolutePath().normalize() + " search ferry terminal=true"), ran);
+  }
+
+  @Test
+  void run_processOfAnotherUser_refusedAndNothingRun() throws Exception {
+    UserPrincipal self = SessionSocket.currentUser();
+    startAgent(
+        FileSystems.getDefault()
+            .getUserPrincipalLookupService()
+            .lookupPrincipalByName(self.getName().equals("root") ? "nobody" : "root"));
+
+    Optional<Integer> code =
+        SessionClient.forVault(vault)
+            .run(
+                vault,
+                List.of("list"),
+                Map.of(),
+                false,
+                new ByteArrayOutputStream(),
+                new ByteArrayOutputStream());
+
+    assertEquals(Optional.empty(), code, "the command runs in its own process instead");
+    assertEquals(List.of(), ran);
+  }
+
+  @Test
+  void run_commandForAnotherVault_declinedAndNothingRun() throws Exception {
+    startAgent(SessionSocket.currentUser());
+    Path otherVault = Files.createDirectories(vault.resolve("elsewhere"));
+
+    // This agent's socket, asked to run a command on another directory's vault.
+    SessionClient client = SessionClient.forVault(vault);
+    Optional<Integer> code =
+        client.run(
+            otherVault,
+            List.of("list"),
+            Map.of(),
+            false,
+            new ByteArrayOutputStream(),
+            new ByteArrayOutputStream());
+
+    assertEquals(Optional.empty(), code);
+    assertEquals(List.of(), ran);
+    assertTrue(client.status().isPresent(), "the agent serves on");
   }
 
   @Test
