@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -85,7 +86,7 @@ final class ServerCapacityBenchmark {
     long residentRegistered = server.residentBytes();
     BenchMain.progress(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "registered in %.1f s; server resident %d MiB",
             registrationNanos / 1e9,
             residentRegistered >> 20));
@@ -101,6 +102,7 @@ final class ServerCapacityBenchmark {
           vault -> {
             ManagedChannel channel = DeviceSession.channel(server.port());
             channels.add(channel);
+            // A new vault's log is empty: watching after seq 0 waits for its first entry.
             DeviceSession.async(channel, vault.signIn(channel))
                 .watch(
                     WatchRequest.newBuilder().setAfterSeq(0).build(), idleObserver(streamErrors));
@@ -167,6 +169,7 @@ final class ServerCapacityBenchmark {
 
   private static List<RegisteredVault> register(ServerProcess server, int vaults) throws Exception {
     List<RegisteredVault> registered = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger count = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(SETUP_THREADS);
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -180,8 +183,9 @@ final class ServerCapacityBenchmark {
                     SecureRandom random = new SecureRandom();
                     for (int i = 0; i < share; i++) {
                       registered.add(RegisteredVault.register(channel, random));
-                      if (registered.size() % 1_000 == 0) {
-                        BenchMain.progress("  " + registered.size() + " vaults registered");
+                      int done = count.incrementAndGet();
+                      if (done % 1_000 == 0) {
+                        BenchMain.progress("  " + done + " vaults registered");
                       }
                     }
                   } finally {
