@@ -104,10 +104,32 @@ final class BenchDevice implements AutoCloseable {
    */
   void pushCopiesOf(List<PushRequest> templates, int times, Random random) {
     Replica engine = vault.replica();
-    DeviceSigningKey key = engine.deviceSigningKey();
-    byte[] vaultId = engine.vaultIdBytes();
-    ByteString deviceId = ByteString.copyFrom(engine.deviceIdBytes());
     pushes.clear();
+    pushes.addAll(
+        signedCopies(
+            templates,
+            times,
+            engine.vaultIdBytes(),
+            engine.deviceIdBytes(),
+            engine.deviceSigningKey(),
+            random));
+  }
+
+  /**
+   * Copies of {@code templates}, {@code times} over, as device {@code deviceId} of vault {@code
+   * vaultId} would push them: the templates' payloads under fresh change and record ids, signed as
+   * batches by {@code key}. The server never reads a payload, so to it a copy costs what its
+   * template costs.
+   */
+  static List<PushRequest> signedCopies(
+      List<PushRequest> templates,
+      int times,
+      byte[] vaultId,
+      byte[] deviceIdBytes,
+      DeviceSigningKey key,
+      Random random) {
+    ByteString deviceId = ByteString.copyFrom(deviceIdBytes);
+    List<PushRequest> copies = new ArrayList<>();
     for (int round = 0; round < times; round++) {
       for (PushRequest template : templates) {
         List<Change> unsigned = new ArrayList<>(template.getChangesCount());
@@ -120,13 +142,14 @@ final class BenchDevice implements AutoCloseable {
                   .setPayload(change.getPayload())
                   .build());
         }
-        pushes.add(
+        copies.add(
             PushRequest.newBuilder()
                 .addAllChanges(ChangeBatches.sign(vaultId, deviceId, unsigned, key::sign))
                 .setIdsOnly(true)
                 .build());
       }
     }
+    return copies;
   }
 
   /** Forgets what this device had to push (a warm-up device's copies, once pushed). */

@@ -1,6 +1,7 @@
 package dev.memvault.bench;
 
 import com.google.protobuf.ByteString;
+import dev.memvault.core.sync.DeviceSigningKey;
 import dev.memvault.core.sync.Replica;
 import dev.memvault.proto.sync.v1.AuthServiceGrpc;
 import dev.memvault.proto.sync.v1.AuthenticateRequest;
@@ -73,12 +74,37 @@ final class DeviceSession {
 
   /** Signs the vault's device in and returns the session header for the SyncService stubs. */
   static Metadata signIn(Channel channel, Replica vault) {
+    return signIn(channel, vault.vaultIdBytes(), vault.deviceIdBytes(), vault.deviceSigningKey());
+  }
+
+  /** Signs device {@code deviceId} of vault {@code vaultId} in with its key; the session header. */
+  static Metadata signIn(Channel channel, byte[] vaultId, byte[] deviceId, DeviceSigningKey key) {
     AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel);
-    ByteString vaultId = ByteString.copyFrom(vault.vaultIdBytes());
-    ByteString deviceId = ByteString.copyFrom(vault.deviceIdBytes());
+    return session(auth.authenticate(proof(auth, vaultId, deviceId, key)).getSessionToken());
+  }
+
+  /** The session header for {@code token}, as SyncClient sends it. */
+  static Metadata session(String token) {
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token);
+    return headers;
+  }
+
+  /**
+   * A fresh challenge of the server, signed by the device as SyncClient signs it: what Authenticate
+   * takes, and RegisterVault too.
+   */
+  static AuthenticateRequest proof(
+      AuthServiceGrpc.AuthServiceBlockingStub auth,
+      byte[] vaultId,
+      byte[] deviceId,
+      DeviceSigningKey key) {
     GetChallengeResponse challenge =
         auth.getChallenge(
-            GetChallengeRequest.newBuilder().setVaultId(vaultId).setDeviceId(deviceId).build());
+            GetChallengeRequest.newBuilder()
+                .setVaultId(ByteString.copyFrom(vaultId))
+                .setDeviceId(ByteString.copyFrom(deviceId))
+                .build());
     if (!SigningInputs.AUTHENTICATE_PURPOSE.equals(challenge.getPurpose())) {
       throw new IllegalStateException("the server asked to sign something other than a sign-in");
     }
@@ -86,21 +112,15 @@ final class DeviceSession {
         SigningInputs.authentication(
             challenge.getServerId(),
             challenge.getPurpose(),
-            vault.vaultIdBytes(),
-            vault.deviceIdBytes(),
+            vaultId,
+            deviceId,
             challenge.getNonce().toByteArray());
-    String token =
-        auth.authenticate(
-                AuthenticateRequest.newBuilder()
-                    .setVaultId(vaultId)
-                    .setDeviceId(deviceId)
-                    .setNonce(challenge.getNonce())
-                    .setSignature(ByteString.copyFrom(vault.deviceSigningKey().sign(signed)))
-                    .build())
-            .getSessionToken();
-    Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + token);
-    return headers;
+    return AuthenticateRequest.newBuilder()
+        .setVaultId(ByteString.copyFrom(vaultId))
+        .setDeviceId(ByteString.copyFrom(deviceId))
+        .setNonce(challenge.getNonce())
+        .setSignature(ByteString.copyFrom(key.sign(signed)))
+        .build();
   }
 
   static SyncServiceGrpc.SyncServiceBlockingStub blocking(Channel channel, Metadata session) {

@@ -75,7 +75,16 @@ final class MachineInfo {
 
   /** This process's resident set size (VmRSS), or 0 where the system does not say. */
   static long residentBytes() {
-    return procLine(Path.of("/proc/self/status"), "VmRSS")
+    return residentBytes(Path.of("/proc/self/status"));
+  }
+
+  /** Process {@code pid}'s resident set size (VmRSS), or 0 where the system does not say. */
+  static long residentBytes(long pid) {
+    return residentBytes(Path.of("/proc", Long.toString(pid), "status"));
+  }
+
+  private static long residentBytes(Path status) {
+    return procLine(status, "VmRSS")
         .map(value -> Long.parseLong(value.replace("kB", "").trim()) * 1024)
         .orElse(0L);
   }

@@ -165,7 +165,7 @@ final class PropagationBenchmark {
   }
 
   /** Polls the server's metrics until it reports {@code expected} open streams (or 2 minutes). */
-  private static long waitForStreams(ServerProcess server, long expected)
+  static long waitForStreams(ServerProcess server, long expected)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     long open;

@@ -14,6 +14,12 @@ final class Samples {
     values[size++] = value;
   }
 
+  void addAll(Samples other) {
+    for (int i = 0; i < other.size; i++) {
+      add(other.values[i]);
+    }
+  }
+
   int size() {
     return size;
   }

@@ -180,6 +180,11 @@ final class ServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** The server process's resident memory (VmRSS), or 0 where the system does not say. */
+  long residentBytes() {
+    return MachineInfo.residentBytes(process.pid());
+  }
+
   /** A gauge or counter from the server's Prometheus endpoint. */
   long metric(String name) throws IOException, InterruptedException {
     HttpResponse<String> response =

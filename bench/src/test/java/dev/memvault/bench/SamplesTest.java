@@ -25,4 +25,20 @@ class SamplesTest {
     assertEquals(7, samples.percentile(0.99));
     assertEquals(7, samples.median());
   }
+
+  @Test
+  void addAll_twoDevicesSamples_percentilesOverBoth() {
+    Samples first = new Samples();
+    Samples second = new Samples();
+    for (long value = 1; value <= 100; value++) {
+      (value % 2 == 0 ? first : second).add(value);
+    }
+    Samples all = new Samples();
+    all.addAll(first);
+    all.addAll(second);
+    assertEquals(100, all.size());
+    assertEquals(99, all.percentile(0.99));
+    assertEquals(100, all.max());
+    assertEquals(50, first.size());
+  }
 }
