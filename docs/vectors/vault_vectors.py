@@ -90,3 +90,41 @@ scope_id = hmac.new(hkdf(root, vault, 'memvault.v1 scope id'),
 show('scope_id(work)', scope_id)
 show('encrypted_name', gcm(root, bytes(range(0x10, 0x1c)), b'work',
                            canon('memvault.v1.scope-name', vault, scope)))
+
+# 11.11: a whole backup file (section 13) of that vault holding 11.1's memory in 11.2's envelope,
+# scope a0..af named "work" with 11.9's keyset, one tag; segment size 4096, one segment.
+envelope = bytes.fromhex(
+    '0801121000112233445566778899aabbccddeeff1a10a0a1a2a3a4a5a6a7a8a9aaabacadaeaf2210017f22e2'
+    '79b07cc398c4dc0c0c07398f28013210d0d1d2d3d4d5d6d7d8d9dadbdcdddedf3aa102011234567800010203'
+    '0405060708090a0b3a056c007da87491f574b2f0dddfe18cbaa61d245b2fce60c319d0f5759c0d3d7013f462'
+    '8b753846887e6a9b36c4a59b311d282886367e4256f1f4953c003a94af10dad998c443bcfc19ddc7717ffe15'
+    'c3c9e0fa28c868418953916314705733e2f4849a6f8c540d73c5f8cb0fd1a2902d8c1002a9046358fa1b6183'
+    '7161e04f751e54133885fcf6e035d36eda031213398cc90b8b627f645d755319d368bcfceea59de69172c5b4'
+    '21f35e262641fd733e6e6921d059d3068a524e3f86c72e8757ef995a1c1ef0eee7c88300f6166a12ca15441d'
+    '92f9697d792c7fa6b078e1c786cf37fe1854ec63fb727acb50bac05ddfb3ea8bd3be0eed4ac274d4983a7138'
+    '35e5d80f807193506e1d5d9020941c4d')
+encrypted_keyset = field(2, 2, gcm(root, bytes(range(0xf0, 0xfc)), keyset, keyset_ad))
+payload_salt = bytes(range(0x20, 0x40)); segment_size = 4096
+h = field(1, 0, 1) + field(2, 2, body) + field(3, 2, payload_salt) + field(4, 0, segment_size)
+millis = created_at * 1000
+records = [
+    field(1, 2, field(1, 2, b'vault_id') + field(2, 2, vault)),
+    field(2, 2, field(1, 2, scope) + field(2, 2, b'work') + field(3, 2, encrypted_keyset)
+          + field(4, 0, millis)),
+    field(3, 2, field(1, 0, 1) + field(2, 2, b'017f22e2-79b0-7cc3-98c4-dc0c0c07398f')
+          + field(3, 2, scope) + field(4, 0, 2) + field(6, 0, millis) + field(7, 0, millis)
+          + field(8, 0, 1) + field(10, 2, envelope)),
+    field(5, 2, field(1, 2, b'units') + field(2, 0, 1)),
+    field(7, 2, field(1, 0, 1) + field(2, 0, 1) + field(3, 0, 1) + field(5, 0, 1)),
+]
+plaintext = b''.join(u32(len(r)) + r for r in records)
+assert len(plaintext) <= segment_size - 40 - 16, 'one segment'
+payload_key = hkdf(root, payload_salt, 'memvault.v1 backup payload')
+show('payload_key', payload_key)
+ad = canon('memvault.v1.backup', h)
+stream_salt = bytes(range(0x40, 0x60)); nonce_prefix = bytes(range(0x60, 0x67))
+segment_key = HKDF(hashes.SHA256(), 32, stream_salt, ad).derive(payload_key)
+show('segment_key', segment_key)
+segment_0 = AESGCM(segment_key).encrypt(nonce_prefix + u32(0) + b'\x01', plaintext, None)
+backup = b'MVBACK01' + u32(len(h)) + h + bytes([0x28]) + stream_salt + nonce_prefix + segment_0
+show('backup', backup)

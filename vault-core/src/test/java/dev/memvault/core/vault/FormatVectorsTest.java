@@ -225,6 +225,26 @@ class FormatVectorsTest {
                 hex(values.get("encrypted_name"))));
   }
 
+  /**
+   * The backup written by hand restores through the reference restore: its clear header, payload
+   * key, segment key and records are the ones the code derives and reads.
+   */
+  @Test
+  void backup_section11_11_restoresToTheMemoryOfSection11_1() throws Exception {
+    Path file = dir.resolve("vector.mvbackup");
+    Files.write(file, hex(String.join("", codeBlocks("11.11 ").get(1))));
+
+    try (Vault restored =
+        Vault.restore(file, dir.resolve("restored"), DECOMPOSED_PASSPHRASE.toCharArray())) {
+      Memory memory = restored.get("017f22e2-79b0-7cc3-98c4-dc0c0c07398f");
+
+      assertEquals("work", memory.getScope());
+      assertEquals("Prefers metric units.", memory.getText());
+      assertEquals(List.of("units"), memory.getTagsList());
+      assertEquals(1645557742L, memory.getCreatedAt().getSeconds());
+    }
+  }
+
   private static RootKey rootKey() {
     return RootKey.of(
         com.google.crypto.tink.util.SecretBytes.copyFrom(ROOT_KEY, InsecureSecretKeyAccess.get()));
