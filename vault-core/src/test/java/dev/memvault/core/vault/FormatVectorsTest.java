@@ -18,24 +18,18 @@ import dev.memvault.core.internal.crypto.RootKey;
 import dev.memvault.core.internal.crypto.ScopeKeyset;
 import dev.memvault.core.internal.sync.ScopeIds;
 import dev.memvault.core.internal.sync.ScopeNames;
+import dev.memvault.core.testing.FormatDocument;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
 import dev.memvault.proto.v1.VaultHeader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and cryptography; protobuf bytes written by hand).
  */
 class FormatVectorsTest {
-  // Maven runs tests with the module directory (vault-core/) as the working directory.
-  private static final Path FORMAT_MD = Path.of("..", "docs", "FORMAT.md");
-  private static final Pattern LABELED = Pattern.compile("^(\\S(?:.*?\\S)?) {2,}(\\S.*)$");
-  private static final Pattern CONTINUED = Pattern.compile("^\\s+([0-9a-f][0-9a-f ]*)$");
   private static final HexFormat HEX = HexFormat.of();
   private static final byte[] VAULT_ID = HEX.parseHex("00112233445566778899aabbccddeeff");
   private static final byte[] DEVICE_ID = HEX.parseHex("d0d1d2d3d4d5d6d7d8d9dadbdcdddedf");
@@ -64,14 +54,7 @@ class FormatVectorsTest {
   /** "Café au lait" with the accent as a combining character: NFC must compose it. */
   private static final String DECOMPOSED_PASSPHRASE = "Cafe\u0301 au lait";
 
-  private static List<String> lines;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void readDocument() throws IOException {
-    lines = Files.readAllLines(FORMAT_MD, StandardCharsets.UTF_8);
-  }
 
   @Test
   void passphraseKey_section11_3_derivedFromTheDecomposedPassphrase() {
@@ -262,53 +245,14 @@ class FormatVectorsTest {
   }
 
   private static byte[] hex(String text) {
-    return HEX.parseHex(text.replace(" ", ""));
+    return FormatDocument.hex(text);
   }
 
-  /**
-   * The lines of each fenced code block of the section whose heading starts with {@code number}
-   * (such as "11.3 "), trailing blanks removed.
-   */
   private static List<List<String>> codeBlocks(String number) {
-    int at = 0;
-    while (!lines.get(at).startsWith("### " + number)) {
-      at++;
-    }
-    List<List<String>> blocks = new ArrayList<>();
-    List<String> block = null;
-    for (int i = at + 1; i < lines.size() && !lines.get(i).startsWith("#"); i++) {
-      String line = lines.get(i);
-      if (line.startsWith("```")) {
-        if (block == null) {
-          block = new ArrayList<>();
-        } else {
-          blocks.add(block);
-          block = null;
-        }
-      } else if (block != null) {
-        block.add(line.stripTrailing());
-      }
-    }
-    return blocks;
+    return FormatDocument.codeBlocks(number);
   }
 
-  /**
-   * A block of {@code label value} lines, where a value may go on in indented hex lines (the label
-   * is everything before the first run of two or more spaces).
-   */
   private static Map<String, String> labeled(List<String> block) {
-    Map<String, String> values = new LinkedHashMap<>();
-    String last = null;
-    for (String line : block) {
-      Matcher continued = CONTINUED.matcher(line);
-      Matcher labeled = LABELED.matcher(line);
-      if (last != null && continued.matches()) {
-        values.merge(last, continued.group(1).replace(" ", ""), String::concat);
-      } else if (labeled.matches()) {
-        last = labeled.group(1);
-        values.put(last, labeled.group(2).strip());
-      }
-    }
-    return values;
+    return FormatDocument.labeled(block);
   }
 }
