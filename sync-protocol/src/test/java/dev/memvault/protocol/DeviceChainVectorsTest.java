@@ -10,17 +10,10 @@ import com.google.protobuf.ByteString;
 import dev.memvault.proto.sync.v1.DeviceLink;
 import dev.memvault.proto.sync.v1.GrantRevoked;
 import dev.memvault.proto.sync.v1.SignedDeviceLink;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +26,6 @@ class DeviceChainVectorsTest {
       "0a10000102030405060708090a0b0c0d0e0f10051a20909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7"
           + "a8a9aaabacadaeaf3210202122232425262728292a2b2c2d2e2f3880e4ca91af3362120a1050515253545556"
           + "5758595a5b5c5d5e5f";
-
-  // Maven runs tests with the module directory (sync-protocol/) as the working directory.
-  private static final Path PROTO_README = Path.of("..", "proto", "README.md");
 
   /** Verifies signatures as the clients and the server do, with Tink's Ed25519. */
   private static final DeviceChain.Signatures TINK_SIGNATURES =
@@ -106,7 +96,7 @@ class DeviceChainVectorsTest {
   @Test
   void signedFirstLink_readmeVector_verifiesAsAFirstLinkWithThePrintedHash() throws Exception {
     SignatureConfig.register();
-    Map<String, String> printed = readmeValues("A signed first link");
+    Map<String, String> printed = ProtoReadmeVectors.values("A signed first link");
     HexFormat hex = HexFormat.of();
     SignedDeviceLink signed =
         SignedDeviceLink.newBuilder()
@@ -134,35 +124,5 @@ class DeviceChainVectorsTest {
           () -> DeviceChain.verify(vaultId, List.of(forged), TINK_SIGNATURES),
           field);
     }
-  }
-
-  /**
-   * The {@code label hex} values (a value may go on in indented lines) of the first code block
-   * after the paragraph of proto/README.md that starts with {@code paragraph}.
-   */
-  private static Map<String, String> readmeValues(String paragraph) throws IOException {
-    List<String> lines = Files.readAllLines(PROTO_README, StandardCharsets.UTF_8);
-    int at = 0;
-    while (!lines.get(at).startsWith(paragraph)) {
-      at++;
-    }
-    while (!lines.get(at).startsWith("```")) {
-      at++;
-    }
-    Pattern labeled = Pattern.compile("^(\\S+) +([0-9a-f]+)$");
-    Pattern continued = Pattern.compile("^\\s+([0-9a-f]+)$");
-    Map<String, String> values = new LinkedHashMap<>();
-    String last = null;
-    for (int i = at + 1; !lines.get(i).startsWith("```"); i++) {
-      Matcher more = continued.matcher(lines.get(i));
-      Matcher first = labeled.matcher(lines.get(i));
-      if (last != null && more.matches()) {
-        values.merge(last, more.group(1), String::concat);
-      } else if (first.matches()) {
-        last = first.group(1);
-        values.put(last, first.group(2));
-      }
-    }
-    return values;
   }
 }
