@@ -1,6 +1,7 @@
 package dev.memvault.cli;
 
 import dev.memvault.core.VaultException;
+import dev.memvault.sdk.MemoryVault;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -101,7 +102,10 @@ final class Secrets {
     }
   }
 
-  /** A passphrase being set: from {@code variable}, or typed twice. */
+  /**
+   * A passphrase being set: from {@code variable}, or typed twice. One too weak to set is refused
+   * as soon as it is read (before it is asked again, and before the command changes anything).
+   */
   char[] newPassphrase(String variable) {
     return read(variable, "New passphrase: ", true);
   }
@@ -136,17 +140,18 @@ final class Secrets {
                 : " in the environment"));
   }
 
-  private char[] read(String variable, String prompt, boolean confirm) {
+  private char[] read(String variable, String prompt, boolean chosen) {
     String fromEnvironment = context.environment().get(variable);
     if (fromEnvironment != null) {
-      return fromEnvironment.toCharArray();
+      return chosen ? strongEnough(fromEnvironment.toCharArray()) : fromEnvironment.toCharArray();
     }
     Prompt terminal = terminal(variable);
     char[] first = terminal.readSecret(prompt);
     if (first == null) {
       throw new VaultException.InvalidInput("no input; nothing was changed");
     }
-    if (confirm) {
+    if (chosen) {
+      strongEnough(first);
       char[] second = terminal.readSecret("Repeat it: ");
       boolean same = second != null && Arrays.equals(first, second);
       if (second != null) {
@@ -158,5 +163,16 @@ final class Secrets {
       }
     }
     return first;
+  }
+
+  /** {@code passphrase} if it may be set; else it is wiped and refused with the reason. */
+  private static char[] strongEnough(char[] passphrase) {
+    try {
+      MemoryVault.requireStrongEnough(passphrase);
+    } catch (VaultException.InvalidInput e) {
+      Arrays.fill(passphrase, '\0');
+      throw new VaultException.InvalidInput(e.getMessage() + "; nothing was changed");
+    }
+    return passphrase;
   }
 }

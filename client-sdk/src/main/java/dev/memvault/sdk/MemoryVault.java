@@ -42,7 +42,7 @@ import java.util.Optional;
  */
 public final class MemoryVault implements AutoCloseable {
   /** Shorter passphrases are refused when a passphrase is set. */
-  public static final int MIN_PASSPHRASE_CHARS = 8;
+  public static final int MIN_PASSPHRASE_CHARS = PassphraseStrength.MIN_CHARS;
 
   private final Vault vault;
 
@@ -371,11 +371,15 @@ public final class MemoryVault implements AutoCloseable {
     return "MemoryVault[" + vault.directory() + "]";
   }
 
-  /** Refuses a new passphrase shorter than {@link #MIN_PASSPHRASE_CHARS}. */
+  /**
+   * Refuses a new passphrase that is too short or too easy to guess ({@link PassphraseStrength}),
+   * saying why, before anything is written.
+   */
   public static void requireStrongEnough(char[] passphrase) {
-    if (passphrase == null || passphrase.length < MIN_PASSPHRASE_CHARS) {
-      throw new VaultException.InvalidInput(
-          "the passphrase is too short: use at least " + MIN_PASSPHRASE_CHARS + " characters");
-    }
+    PassphraseStrength.weakness(passphrase)
+        .ifPresent(
+            reason -> {
+              throw new VaultException.InvalidInput(reason);
+            });
   }
 }

@@ -94,7 +94,7 @@ class ChangeBatchesTest {
     return sha.digest();
   }
 
-  // Vectors from sync-server/LOG_FORMAT.md, computed there with Python's hashlib.
+  // Vectors read from sync-server/LOG_FORMAT.md, computed there with Python's hashlib.
   @Test
   void leafAndRoot_logFormatVectors_match() throws Exception {
     List<Change> changes = new ArrayList<>();
@@ -124,14 +124,14 @@ class ChangeBatchesTest {
             });
 
     assertEquals(
-        "5264d17a05f38dfd3fe1079d3c747c1e773a7db9e634bcf6789465732ed95d80",
+        LogFormatVectors.values("Test vectors", "leaf_hash (change 0)").get(0),
         HEX.formatHex(leaves.get(0)));
     assertEquals(
-        "10254c11bd7de614303512e5c885169dcaa8c498d536d3a60460d3f06577da98",
+        LogFormatVectors.values("Test vectors", "root").get(0),
         HEX.formatHex(ChangeBatches.rootOf(VAULT, signed.get(1))));
     assertEquals(1, signedInputs.size());
     assertEquals(
-        "b581cd45225e4b89106669e97ced6f9752f0b329277aa4f38eeb90a8890a0999",
+        LogFormatVectors.values("Test vectors", "SHA-256(signed bytes)").get(0),
         HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(signedInputs.get(0))));
     assertEquals(
         List.of(ByteString.copyFrom(leaves.get(0)), ByteString.copyFrom(leaves.get(2))),

@@ -13,7 +13,10 @@ import dev.memvault.proto.sync.v1.Change;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The signing inputs against vectors computed independently (SigningVectors). */
+/**
+ * The signing inputs against the vectors of proto/README.md ("Test vectors"), computed there
+ * independently with Python and read from the document.
+ */
 class SigningInputsTest {
   @Test
   void change_vector_matchesIndependentEncoding() {
@@ -27,13 +30,7 @@ class SigningInputsTest {
             .build();
 
     assertArrayEquals(
-        hex(
-            "000000176d656d7661756c742e73796e632e76312e6368616e6765"
-                + "00000010000102030405060708090a0b0c0d0e0f"
-                + "00000010101112131415161718191a1b1c1d1e1f"
-                + "00000010202122232425262728292a2b2c2d2e2f"
-                + "00000010303132333435363738393a3b3c3d3e3f"
-                + "0000000d6669727374207061796c6f6164"),
+        hex(ProtoReadmeVectors.values("vault_id `000102").get("change input")),
         SigningInputs.change(VAULT, change));
   }
 
@@ -45,14 +42,7 @@ class SigningInputsTest {
     }
 
     assertArrayEquals(
-        hex(
-            "000000156d656d7661756c742e73796e632e76312e61757468"
-                + "0000001573796e632e6578616d706c652e6f72673a37343433"
-                + "0000001d6d656d7661756c742e73796e632e76312f61757468656e746963617465"
-                + "00000010000102030405060708090a0b0c0d0e0f"
-                + "00000010202122232425262728292a2b2c2d2e2f"
-                + "00000028404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-                + "6061626364656667"),
+        hex(ProtoReadmeVectors.values("Same ids, server_id").get("auth input")),
         SigningInputs.authentication(
             "sync.example.org:7443", SigningInputs.AUTHENTICATE_PURPOSE, VAULT, DEVICE, nonce));
   }

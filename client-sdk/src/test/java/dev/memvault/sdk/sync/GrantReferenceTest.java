@@ -4,15 +4,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.memvault.core.VaultException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The grant reference's text (docs/FORMAT.md, section 7.8), against docs/vectors/grant_vectors.py.
  */
 class GrantReferenceTest {
-  private static final String VECTOR =
-      "mvg1.AAECAwQFBgcICQoLDA0OD1BRUlNUVVZXWFlaW1xdXl8AAAAAAAAAB4CBgoOEhYaHiImKi4yNjo-QkZKTlJWWl5iZmpucnZ6f";
+  private static final String VECTOR = printedReference();
+
+  /** The reference printed in docs/FORMAT.md section 7.8, read from the document. */
+  private static String printedReference() {
+    try {
+      // Maven runs tests with the module directory (client-sdk/) as the working directory.
+      List<String> lines = Files.readAllLines(Path.of("..", "docs", "FORMAT.md"));
+      int section =
+          lines.indexOf(
+              lines.stream().filter(l -> l.startsWith("### 7.8 ")).findFirst().orElseThrow());
+      // The vector's line, not the formula's: "reference" then the text itself.
+      return lines.subList(section, lines.size()).stream()
+          .filter(l -> l.matches("reference +mvg1\\.\\S+"))
+          .findFirst()
+          .orElseThrow()
+          .substring("reference".length())
+          .strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static byte[] hex(String hex) {
     return HexFormat.of().parseHex(hex);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Keyed record ids (docs/FORMAT.md, section 6.6) against the vector of section 11.7. */
+/** Keyed record ids (docs/FORMAT.md, section 6.6) against the vector of section 11.12. */
 class RecordIdsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final byte[] VAULT_ID = HEX.parseHex("00112233445566778899aabbccddeeff");
@@ -28,7 +28,7 @@ class RecordIdsTest {
 
   @Test
   void keyed_vectorFromFormatDocument_givesTheDocumentedIds() throws Exception {
-    List<String> blocks = codeBlocks("### 11.7 ");
+    List<String> blocks = codeBlocks("### 11.12 ");
     List<String> expected = blocks.get(1).lines().map(String::strip).toList();
 
     RecordIds ids = RecordIds.of(vectorRoot(), VAULT_ID);
