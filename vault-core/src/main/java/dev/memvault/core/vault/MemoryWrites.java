@@ -211,6 +211,16 @@ final class MemoryWrites {
     }
   }
 
+  /** Forgets every live memory of a scope, each as {@link #forget} does; returns how many. */
+  int forgetAllIn(byte[] scopeId) throws SQLException, GeneralSecurityException {
+    int forgotten = 0;
+    for (StoredMemory row : memories.liveIn(scopeId)) {
+      tombstone(row);
+      forgotten++;
+    }
+    return forgotten;
+  }
+
   /**
    * Stores a memory with its whole history exactly as given; false, storing nothing, if the id
    * exists. Only the current revision is pushed: the earlier ones stay on this device, as other

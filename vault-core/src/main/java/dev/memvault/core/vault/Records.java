@@ -14,7 +14,9 @@ import java.util.UUID;
 /**
  * Seals memory revisions into record envelopes under their scope's keyset, and opens them again,
  * checking that what decrypts is the revision the caller asked for: the same id, revision and
- * scope, written in this vault. Every failure to open is one {@code Corrupt} naming the memory.
+ * scope, written in this vault. Sealed memories name their scope by the name it was created with;
+ * opened ones by the name it has now. Every failure to open is one {@code Corrupt} naming the
+ * memory.
  */
 final class Records {
   private final byte[] vaultId;
@@ -36,7 +38,13 @@ final class Records {
             Uuid7.toBytes(UUID.fromString(memory.getId())),
             memory.getRevision(),
             deviceId);
-    return RecordCipher.seal(scope.keyset().aead(), address, memory.toByteArray());
+    // A memory carries the name its scope was created with, whatever the scope is called now:
+    // every device, also one that does not know of a rename, checks it against the same name.
+    Memory sealed =
+        memory.getScope().equals(scope.createdName())
+            ? memory
+            : memory.toBuilder().setScope(scope.createdName()).build();
+    return RecordCipher.seal(scope.keyset().aead(), address, sealed.toByteArray());
   }
 
   /** The current revision a stored row holds; a row moved to another scope fails here. */
@@ -63,10 +71,12 @@ final class Records {
       Memory memory = Memory.parseFrom(plain);
       if (!memory.getId().equals(id)
           || memory.getRevision() != revision
-          || !memory.getScope().equals(scope.name())) {
+          || !memory.getScope().equals(scope.createdName())) {
         throw Failures.tampered(id);
       }
-      return memory;
+      return memory.getScope().equals(scope.name())
+          ? memory
+          : memory.toBuilder().setScope(scope.name()).build();
     } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
       throw Failures.tampered(id);
     }

@@ -186,6 +186,18 @@ public final class Migrations {
             // memory up to there, so the server may drop their payloads (docs/FORMAT.md 14.5).
             // NULL for rows written before, which release nothing.
             "ALTER TABLE outbox ADD COLUMN written_after BLOB",
+          },
+          new String[] {
+            // A scope renamed or deleted (docs/FORMAT.md 14.2): the name it was created with,
+            // which its memories carry and its id derives from, and its naming (the name it
+            // claims now, whether it was deleted, the clock of that change). scopes.name is the
+            // name it is shown under. No row: never renamed nor deleted.
+            "CREATE TABLE IF NOT EXISTS scope_names ("
+                + " scope_id BLOB PRIMARY KEY,"
+                + " created_name TEXT NOT NULL,"
+                + " name TEXT NOT NULL,"
+                + " deleted INTEGER NOT NULL,"
+                + " name_hlc INTEGER NOT NULL)",
           });
 
   private Migrations() {}
