@@ -211,12 +211,17 @@ final class MemoryWrites {
     }
   }
 
-  /** Forgets every live memory of a scope, each as {@link #forget} does; returns how many. */
+  /**
+   * Forgets every live memory of a scope, each as {@link #forget} does; returns how many, a
+   * conversation counted once with its messages (as scope listings count).
+   */
   int forgetAllIn(byte[] scopeId) throws SQLException, GeneralSecurityException {
     int forgotten = 0;
     for (StoredMemory row : memories.liveIn(scopeId)) {
       tombstone(row);
-      forgotten++;
+      if (row.kind() != Kind.MESSAGE_VALUE) {
+        forgotten++;
+      }
     }
     return forgotten;
   }

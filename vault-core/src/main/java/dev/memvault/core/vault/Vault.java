@@ -630,7 +630,8 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   /**
    * Deletes a scope on every device (at their next sync). A scope holding live memories is refused
    * unless {@code force}, which forgets each of them as {@link #forget} does, in the same
-   * transaction. Returns how many memories were forgotten (messages included).
+   * transaction. Returns how many memories were forgotten, a conversation counted once with its
+   * messages, as {@link #scopes} counts.
    *
    * @throws VaultException.UnknownItem if no scope is called {@code name}
    * @throws VaultException.InvalidInput if it holds memories and {@code force} is false

@@ -292,13 +292,15 @@ class ScopeRenameTest {
     try (Vault vault = Vault.create(dir.resolve("v"), PASSPHRASE).vault()) {
       vault.add(Drafts.note("home", "stays"));
       Memory conversation = vault.add(Drafts.conversation("work", "a chat"));
-      vault.add(Drafts.message("work", conversation.getId(), 0, "a message"));
+      Memory message = vault.add(Drafts.message("work", conversation.getId(), 0, "a message"));
       vault.add(Drafts.note("work", "a note"));
 
-      assertEquals(3, vault.deleteScope("work", true));
+      assertEquals(
+          2, vault.deleteScope("work", true), "the conversation with its message, the note");
 
       assertEquals(List.of("home"), names(vault));
       assertEquals(List.of("home"), scopesOfAll(vault));
+      assertThrows(VaultException.UnknownItem.class, () -> vault.get(message.getId()));
       // Taking the name up again gives the deleted scope back, empty.
       vault.add(Drafts.note("work", "after the delete"));
       assertEquals(List.of("home", "work"), names(vault));
