@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  * JSON form of docs/FORMAT.md section 5, which the JSONL export's {@code revisions} use too
  * (lowerCamelCase names, enum value names such as {@code PREFERENCE}, {@code revision} as a decimal
  * string), with every field that has no presence written even when empty, so that a script finds
- * {@code tags} on every memory. Embedding values are left out: an embedding shows its {@code model}
- * and {@code dimension}. One object per memory, written on one line.
+ * {@code tags} on every memory. Left out: embedding values (an embedding shows its {@code model}
+ * and {@code dimension}) and the merge clock {@code hlc}, which differs between a memory and its
+ * copy imported into another vault. One object per memory, written on one line.
  */
 public final class MemoryJson {
   /**
@@ -50,16 +51,13 @@ public final class MemoryJson {
   }
 
   public static ObjectNode object(Memory memory) {
-    Memory shown = memory;
-    if (memory.getEmbeddingsCount() > 0) {
-      Memory.Builder withoutValues = memory.toBuilder();
-      for (int i = 0; i < withoutValues.getEmbeddingsCount(); i++) {
-        withoutValues.setEmbeddings(i, withoutValues.getEmbeddings(i).toBuilder().clearValues());
-      }
-      shown = withoutValues.build();
+    Memory.Builder shown = memory.toBuilder();
+    for (int i = 0; i < shown.getEmbeddingsCount(); i++) {
+      shown.setEmbeddings(i, shown.getEmbeddings(i).toBuilder().clearValues());
     }
     try {
       ObjectNode object = (ObjectNode) Json.MAPPER.readTree(Json.PRINTER.print(shown));
+      object.remove("hlc");
       for (JsonNode embedding : object.path("embeddings")) {
         ((ObjectNode) embedding).remove("values");
       }
