@@ -104,6 +104,12 @@ final class ProviderImportReport {
                 + (summary.messagesOnOtherBranches() == 1 ? " message" : " messages")
                 + " kept off the thread shown (edited prompts, regenerated answers)");
       }
+      if (!summary.partsSkipped().isEmpty()) {
+        out.println(
+            "  skipped:       "
+                + summary.describePartsSkipped()
+                + " (no text to keep; the vault holds at most their names)");
+      }
     }
     if (summary.projectsRead() > 0) {
       long projectFailures = failures(summary, "project");

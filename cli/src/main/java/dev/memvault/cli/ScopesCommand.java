@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "scopes",
     mixinStandardHelpOptions = true,
-    description = {"List scopes with how many memories each holds."})
+    description = {"List scopes with their memory counts; rename or delete one."},
+    subcommands = {ScopesRenameCommand.class, ScopesDeleteCommand.class})
 final class ScopesCommand implements Callable<Integer> {
   @Mixin VaultOptions vault;
 

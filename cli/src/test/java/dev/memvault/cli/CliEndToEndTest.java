@@ -74,11 +74,14 @@ class CliEndToEndTest {
     assertEquals(2, listed.size());
     JsonNode first = json(listed.get(1));
     for (String field :
-        List.of("id", "scope", "kind", "text", "tags", "created_at", "updated_at", "source")) {
+        List.of("id", "scope", "kind", "text", "tags", "createdAt", "updatedAt", "source")) {
       assertTrue(first.has(field), "list --json lacks " + field + ": " + first);
     }
     assertEquals("diet", first.get("tags").get(0).asString());
-    assertTrue(first.get("created_at").asString().endsWith("Z"));
+    assertTrue(first.get("createdAt").asString().endsWith("Z"));
+    // The names and enum spellings of the JSONL export (docs/FORMAT.md section 5).
+    assertEquals("PREFERENCE", first.get("kind").asString());
+    assertEquals("1", first.get("revision").asString());
     assertEquals(1, cli.run("list", "--tag", "diet").outLines().size());
     assertEquals(1, cli.run("list", "--kind", "note").outLines().size());
     assertEquals(0, cli.run("list", "--since", "2999-01-01").outLines().size());
@@ -585,9 +588,9 @@ class CliEndToEndTest {
         moved.err().contains("moved to scope 'health' as a fact under a new id"), moved.err());
     JsonNode after = json(cli.run("show", "--json", newId).out().strip());
     assertEquals("health", after.get("scope").asString());
-    assertEquals("fact", after.get("kind").asString());
+    assertEquals("FACT", after.get("kind").asString());
     assertEquals(List.of("food", "health"), strings(after.get("tags")));
-    assertEquals(shown.get("created_at").asString(), after.get("created_at").asString());
+    assertEquals(shown.get("createdAt").asString(), after.get("createdAt").asString());
     assertFailure(cli.run("show", id), 1, "forgotten");
 
     CliRunner.Result untagged = cli.run("update", newId, "--no-tags");

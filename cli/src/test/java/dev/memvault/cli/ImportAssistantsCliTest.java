@@ -121,6 +121,7 @@ class ImportAssistantsCliTest {
             + "  messages:      6 added, 0 already present\n"
             + "  branches:      1 message kept off the thread shown (edited prompts, regenerated"
             + " answers)\n"
+            + "  skipped:       1 image (no text to keep; the vault holds at most their names)\n"
             + "  projects:      1 read\n"
             + "  instructions:  1 added\n",
         first.importSummary());

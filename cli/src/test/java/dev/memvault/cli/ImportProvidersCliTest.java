@@ -43,7 +43,8 @@ class ImportProvidersCliTest {
             + "  conversations: 3 read, 3 new, 0 updated, 0 already present, 0 failed\n"
             + "  messages:      12 added, 0 already present\n"
             + "  branches:      2 messages kept off the thread shown (edited prompts, regenerated"
-            + " answers)\n",
+            + " answers)\n"
+            + "  skipped:       1 image (no text to keep; the vault holds at most their names)\n",
         first.importSummary());
 
     CliRunner.Result again = cli.run("import", "chatgpt", CHATGPT_JSON.toString());

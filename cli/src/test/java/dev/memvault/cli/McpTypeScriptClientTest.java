@@ -155,7 +155,7 @@ class McpTypeScriptClientTest {
     assertTrue(report.get("read").get("ok").asBoolean());
     assertEquals(
         added, report.get("searchAdded").get("json").get("results").get(0).get("id").asString());
-    assertEquals(2, report.get("update").get("json").get("memory").get("revision").asInt());
+    assertEquals("2", report.get("update").get("json").get("memory").get("revision").asString());
     assertEquals(
         "no memory with id '" + added + "'", report.get("getForgotten").get("text").asString());
     assertTrue(report.get("badArguments").get("isError").asBoolean());

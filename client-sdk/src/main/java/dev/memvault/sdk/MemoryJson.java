@@ -1,36 +1,40 @@
 package dev.memvault.sdk;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.memvault.core.vault.SearchResult;
-import dev.memvault.proto.v1.Embedding;
 import dev.memvault.proto.v1.Kind;
-import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
-import dev.memvault.proto.v1.Part;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON view of a memory that the CLI prints with {@code --json}: snake_case names, lowercase
- * enum names, ISO-8601 UTC times. One object per memory, written on one line.
+ * The JSON of a memory that the CLI prints with {@code --json} and the MCP server answers with: the
+ * JSON form of docs/FORMAT.md section 5, which the JSONL export's {@code revisions} use too
+ * (lowerCamelCase names, enum value names such as {@code PREFERENCE}, {@code revision} as a decimal
+ * string), with every field that has no presence written even when empty, so that a script finds
+ * {@code tags} on every memory. Left out: embedding values (an embedding shows its {@code model}
+ * and {@code dimension}) and the merge clock {@code hlc}, which differs between a memory and its
+ * copy imported into another vault. One object per memory, written on one line.
  */
 public final class MemoryJson {
   /**
    * Built at first use, not when the class is: a text listing that only names kinds ({@link
    * #kindName}) does not pay for starting Jackson.
    */
-  private static final class Mapper {
-    static final JsonMapper INSTANCE = JsonMapper.builder().build();
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    static final JsonFormat.Printer PRINTER =
+        JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
   }
 
   private MemoryJson() {}
 
   public static String line(Memory memory) {
-    return Mapper.INSTANCE.writeValueAsString(object(memory));
+    return Json.MAPPER.writeValueAsString(object(memory));
   }
 
   public static String line(SearchResult result) {
@@ -38,81 +42,34 @@ public final class MemoryJson {
     node.put("snippet", result.snippet());
     // bm25 is lower-is-better; JSON readers expect a relevance where higher is better.
     node.put("score", -result.score());
-    return Mapper.INSTANCE.writeValueAsString(node);
+    return Json.MAPPER.writeValueAsString(node);
   }
 
   /** Any small object (a scope listing, a summary) as one line. */
   public static String line(Map<String, Object> fields) {
-    return Mapper.INSTANCE.writeValueAsString(fields);
+    return Json.MAPPER.writeValueAsString(fields);
   }
 
   public static ObjectNode object(Memory memory) {
-    ObjectNode node = Mapper.INSTANCE.createObjectNode();
-    node.put("id", memory.getId());
-    node.put("scope", memory.getScope());
-    node.put("kind", kindName(memory.getKind()));
-    node.put("text", memory.getText());
-    ArrayNode tags = node.putArray("tags");
-    memory.getTagsList().forEach(tags::add);
-    ObjectNode attributes = node.putObject("attributes");
-    memory.getAttributesMap().entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(entry -> attributes.put(entry.getKey(), entry.getValue()));
-    ObjectNode source = node.putObject("source");
-    source.put("provider", memory.getSource().getProvider());
-    source.put("model", memory.getSource().getModel());
-    source.put("app", memory.getSource().getApp());
-    source.put("external_id", memory.getSource().getExternalId());
-    node.put("created_at", iso(memory.getCreatedAt()));
-    node.put("updated_at", iso(memory.getUpdatedAt()));
-    node.put("revision", memory.getRevision());
-    if (memory.getLinksCount() > 0) {
-      ArrayNode links = node.putArray("links");
-      for (Link link : memory.getLinksList()) {
-        links.addObject().put("target_id", link.getTargetId()).put("relation", link.getRelation());
+    Memory.Builder shown = memory.toBuilder();
+    for (int i = 0; i < shown.getEmbeddingsCount(); i++) {
+      shown.setEmbeddings(i, shown.getEmbeddings(i).toBuilder().clearValues());
+    }
+    try {
+      ObjectNode object = (ObjectNode) Json.MAPPER.readTree(Json.PRINTER.print(shown));
+      object.remove("hlc");
+      for (JsonNode embedding : object.path("embeddings")) {
+        ((ObjectNode) embedding).remove("values");
       }
+      return object;
+    } catch (InvalidProtocolBufferException e) {
+      // Only Any fields can fail to print, and Memory has none.
+      throw new IllegalStateException("a memory could not be written as JSON", e);
     }
-    if (memory.getEmbeddingsCount() > 0) {
-      ArrayNode embeddings = node.putArray("embeddings");
-      for (Embedding embedding : memory.getEmbeddingsList()) {
-        ObjectNode e = embeddings.addObject();
-        e.put("model", embedding.getModel());
-        e.put("dimension", embedding.getDimension());
-      }
-    }
-    if (memory.hasConversation()) {
-      node.putObject("conversation")
-          .put("title", memory.getConversation().getTitle())
-          .put("message_count", memory.getConversation().getMessageCount());
-    }
-    if (memory.hasMessage()) {
-      ObjectNode message = node.putObject("message");
-      message.put("conversation_id", memory.getMessage().getConversationId());
-      message.put("position", memory.getMessage().getPosition());
-      message.put("role", memory.getMessage().getRole().name().toLowerCase(Locale.ROOT));
-      message.put("author", memory.getMessage().getAuthor());
-      message.put("branch", memory.getMessage().getBranch());
-      ArrayNode parts = message.putArray("parts");
-      for (Part part : memory.getMessage().getPartsList()) {
-        ObjectNode p = parts.addObject();
-        p.put("type", part.getType().name().toLowerCase(Locale.ROOT));
-        p.put("text", part.getText());
-        if (!part.getName().isEmpty()) {
-          p.put("name", part.getName());
-        }
-        if (!part.getFileName().isEmpty()) {
-          p.put("file_name", part.getFileName());
-        }
-      }
-    }
-    return node;
   }
 
+  /** A kind as the text listing shows it: lowercase ({@code preference}), "unknown" if newer. */
   public static String kindName(Kind kind) {
     return kind == Kind.UNRECOGNIZED ? "unknown" : kind.name().toLowerCase(Locale.ROOT);
-  }
-
-  static String iso(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
   }
 }

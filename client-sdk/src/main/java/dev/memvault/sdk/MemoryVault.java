@@ -292,6 +292,19 @@ public final class MemoryVault implements AutoCloseable {
     return vault.scopes();
   }
 
+  /** Renames a scope here and, at their next sync, on every device; see Vault#renameScope. */
+  public void renameScope(String from, String to) {
+    vault.renameScope(from, to);
+  }
+
+  /**
+   * Deletes a scope; one holding memories only with {@code force}, which forgets them. Returns how
+   * many memories were forgotten; see Vault#deleteScope.
+   */
+  public int deleteScope(String name, boolean force) {
+    return vault.deleteScope(name, force);
+  }
+
   /** New writes to the scope use a fresh key; older memories stay readable. */
   public void rotateScopeKey(String scope) {
     vault.rotateScopeKey(scope);

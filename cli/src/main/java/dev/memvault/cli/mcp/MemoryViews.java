@@ -6,7 +6,6 @@ import dev.memvault.proto.v1.Memory;
 import dev.memvault.sdk.MemoryJson;
 import dev.memvault.sdk.MessageBody;
 import java.util.List;
-import java.util.Locale;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,7 +38,7 @@ final class MemoryViews {
         shown
             .addObject()
             .put("id", message.getId())
-            .put("role", message.getMessage().getRole().name().toLowerCase(Locale.ROOT))
+            .put("role", message.getMessage().getRole().name())
             .put("text", MessageBody.of(message));
       }
       if (messages.size() > MAX_MESSAGES) {

@@ -272,7 +272,7 @@ class MemoryToolsTest {
     JsonNode found = json(call(tools, "get_memory", Map.of("id", id))).get("memory");
     JsonNode hits = json(call(tools, "search_memories", Map.of("query", "Kotlin")));
 
-    assertEquals("preference", found.get("kind").asString());
+    assertEquals("PREFERENCE", found.get("kind").asString());
     assertEquals("[\"coding\"]", found.get("tags").toString());
     assertEquals("memvault-mcp", found.get("source").get("app").asString());
     assertEquals(id, hits.get("results").get(0).get("id").asString());
@@ -301,7 +301,7 @@ class MemoryToolsTest {
     CallToolResult forget = call(tools, "forget_memory", Map.of("id", tabs));
     CallToolResult after = call(tools, "get_memory", Map.of("id", tabs));
 
-    assertEquals(2, updated.get("memory").get("revision").asInt());
+    assertEquals("2", updated.get("memory").get("revision").asString());
     assertEquals("{\"forgotten\":\"" + tabs + "\"}", text(forget));
     assertEquals("no memory with id '" + tabs + "'", text(after));
   }
@@ -314,7 +314,7 @@ class MemoryToolsTest {
 
     assertEquals("Lisbon in May", answer.get("memory").get("conversation").get("title").asString());
     assertEquals(message, answer.get("messages").get(0).get("id").asString());
-    assertEquals("user", answer.get("messages").get(0).get("role").asString());
+    assertEquals("USER", answer.get("messages").get(0).get("role").asString());
   }
 
   @Test

@@ -212,6 +212,21 @@ final class MemoryWrites {
   }
 
   /**
+   * Forgets every live memory of a scope, each as {@link #forget} does; returns how many, a
+   * conversation counted once with its messages (as scope listings count).
+   */
+  int forgetAllIn(byte[] scopeId) throws SQLException, GeneralSecurityException {
+    int forgotten = 0;
+    for (StoredMemory row : memories.liveIn(scopeId)) {
+      tombstone(row);
+      if (row.kind() != Kind.MESSAGE_VALUE) {
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
+  /**
    * Stores a memory with its whole history exactly as given; false, storing nothing, if the id
    * exists. Only the current revision is pushed: the earlier ones stay on this device, as other
    * devices keep only what reached them through sync (docs/FORMAT.md, section 14).

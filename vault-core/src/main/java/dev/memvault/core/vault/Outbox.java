@@ -10,6 +10,7 @@ import dev.memvault.core.internal.sync.SyncRows;
 import dev.memvault.core.sync.OutboxEntry;
 import dev.memvault.core.vault.Scopes.Scope;
 import dev.memvault.proto.v1.RecordEnvelope;
+import dev.memvault.proto.v1.ScopeNaming;
 import dev.memvault.proto.v1.ScopeRecord;
 import dev.memvault.proto.v1.SyncPayload;
 import java.security.GeneralSecurityException;
@@ -186,16 +187,27 @@ final class Outbox {
     // a scope key rotated before a revocation and pushed after it is not sealed under a key the
     // revoked device holds.
     RootKey epochKey = epochKeys.current();
-    ScopeRecord record =
+    ScopeRecord.Builder record =
         ScopeRecord.newBuilder()
             .setEpoch(epochKeys.currentEpoch())
             .setScopeId(ByteString.copyFrom(scope.id()))
             .setEncryptedName(
-                ByteString.copyFrom(ScopeNames.seal(epochKey, vaultId, scope.id(), scope.name())))
+                ByteString.copyFrom(
+                    ScopeNames.seal(epochKey, vaultId, scope.id(), scope.createdName())))
             .setEncryptedKeyset(
                 ByteString.copyFrom(scope.keyset().encrypt(epochKey, vaultId, scope.id())))
-            .setHlc(syncRows.scopeHlc(scope.id()))
-            .build();
+            .setHlc(syncRows.scopeHlc(scope.id()));
+    if (scope.naming().hlc() != 0) {
+      ScopeNaming naming =
+          ScopeNaming.newBuilder()
+              .setName(scope.naming().name())
+              .setDeleted(scope.naming().deleted())
+              .setHlc(scope.naming().hlc())
+              .build();
+      record.setSealedNaming(
+          ByteString.copyFrom(
+              ScopeNames.sealNaming(epochKey, vaultId, scope.id(), naming.toByteArray())));
+    }
     return Optional.of(SyncPayload.newBuilder().setScope(record).build().toByteArray());
   }
 

@@ -16,7 +16,9 @@ import java.util.UUID;
 /**
  * Seals memory revisions into record envelopes under their scope's keyset, and opens them again,
  * checking that what decrypts is the revision the caller asked for: the same id, revision and
- * scope, written in this vault. Every failure to open is one {@code Corrupt} naming the memory.
+ * scope, written in this vault. Sealed memories name their scope by the name it was created with;
+ * opened ones by the name it has now. Every failure to open is one {@code Corrupt} naming the
+ * memory.
  *
  * <p>A new memory's envelopes carry its keyed record id ({@link RecordIds}); a memory first sealed
  * with its UUID as record id (format 1) keeps that form for every later revision, so that all of a
@@ -58,7 +60,13 @@ final class Records {
             recordId(formatVersion, memory.getId()),
             memory.getRevision(),
             deviceId);
-    return RecordCipher.seal(scope.keyset().aead(), formatVersion, address, memory.toByteArray());
+    // A memory carries the name its scope was created with, whatever the scope is called now:
+    // every device, also one that does not know of a rename, checks it against the same name.
+    Memory sealed =
+        memory.getScope().equals(scope.createdName())
+            ? memory
+            : memory.toBuilder().setScope(scope.createdName()).build();
+    return RecordCipher.seal(scope.keyset().aead(), formatVersion, address, sealed.toByteArray());
   }
 
   /** The record id of memory {@code id} in envelopes of {@code formatVersion}. */
@@ -98,7 +106,7 @@ final class Records {
       throw Failures.tampered(claimed);
     }
     requireAddressed(memory, memory.getId(), envelope.getRevision(), scope);
-    return memory;
+    return named(memory, scope);
   }
 
   /** The current revision a stored row holds; a row moved to another scope fails here. */
@@ -124,19 +132,29 @@ final class Records {
               revision);
       Memory memory = Memory.parseFrom(plain);
       requireAddressed(memory, id, revision, scope);
-      return memory;
+      return named(memory, scope);
     } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
       throw Failures.tampered(id);
     }
   }
 
-  /** What decrypted is the revision it was opened as: its id, revision and scope. */
+  /**
+   * What decrypted is the revision it was opened as: its id, revision and scope (by the name the
+   * scope was created with, which sealed memories carry).
+   */
   private static void requireAddressed(Memory memory, String id, long revision, Scope scope) {
     if (!memory.getId().equals(id)
         || memory.getRevision() != revision
-        || !memory.getScope().equals(scope.name())) {
+        || !memory.getScope().equals(scope.createdName())) {
       throw Failures.tampered(id);
     }
+  }
+
+  /** The memory under the name its scope has now. */
+  private static Memory named(Memory memory, Scope scope) {
+    return memory.getScope().equals(scope.name())
+        ? memory
+        : memory.toBuilder().setScope(scope.name()).build();
   }
 
   static RecordEnvelope parseEnvelope(String id, byte[] bytes) {

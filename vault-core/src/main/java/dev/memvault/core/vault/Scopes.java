@@ -14,11 +14,54 @@ import java.util.Map;
  * a scope created inside a rolled-back transaction is forgotten with it.
  */
 final class Scopes {
-  /** A scope with its decrypted keyset. */
-  record Scope(byte[] id, String name, ScopeKeyset keyset) {
+  /**
+   * A scope with its decrypted keyset. {@code name} is what it is shown and looked up under; {@code
+   * createdName} is the name it was created with, which its sealed memories carry (its id derives
+   * from it); {@code naming} is what its last rename or delete set.
+   */
+  record Scope(byte[] id, String name, String createdName, ScopeKeyset keyset, Naming naming) {
+    /** A scope never renamed nor deleted. */
+    Scope(byte[] id, String name, ScopeKeyset keyset) {
+      this(id, name, name, keyset, Naming.initial(name));
+    }
+
+    Scope withKeyset(ScopeKeyset next) {
+      return new Scope(id, name, createdName, next, naming);
+    }
+
+    Scope withNaming(Naming next) {
+      return new Scope(id, name, createdName, keyset, next);
+    }
+
+    Scope shownAs(String shown) {
+      return new Scope(id, shown, createdName, keyset, naming);
+    }
+
     @Override
     public String toString() {
       return "Scope[" + name + ", " + keyset + "]";
+    }
+  }
+
+  /**
+   * The name a scope claims and whether it was deleted, with the clock of the rename or delete that
+   * set them (0: its creation). Of two namings the greater (hlc, name, deleted) wins.
+   */
+  record Naming(String name, boolean deleted, long hlc) {
+    static Naming initial(String createdName) {
+      return new Naming(createdName, false, 0);
+    }
+
+    boolean isAfter(Naming other) {
+      int byClock = Long.compareUnsigned(hlc, other.hlc);
+      if (byClock != 0) {
+        return byClock > 0;
+      }
+      int byName = name.compareTo(other.name);
+      if (byName != 0) {
+        return byName > 0;
+      }
+      return deleted && !other.deleted;
     }
   }
 
@@ -75,8 +118,20 @@ final class Scopes {
   }
 
   void put(Scope scope) {
+    Scope before = byId.put(HexFormat.of().formatHex(scope.id()), scope);
+    if (before != null && byName.get(before.name()) == before) {
+      byName.remove(before.name());
+    }
     byName.put(scope.name(), scope);
-    byId.put(HexFormat.of().formatHex(scope.id()), scope);
+  }
+
+  /** Every open scope, by name. */
+  List<Scope> all() {
+    List<Scope> all = new ArrayList<>();
+    for (String name : names()) {
+      all.add(byName.get(name));
+    }
+    return all;
   }
 
   /** A copy of the current state, for {@link #restore}. */

@@ -612,6 +612,52 @@ public final class Vault implements VaultTransactions, VaultExport, AutoCloseabl
   }
 
   /**
+   * Renames a scope on every device (at their next sync): its id, keys and memories stay, so grants
+   * of it go on reading it. Two devices renaming one scope end with the later rename
+   * (docs/FORMAT.md, section 14.2).
+   *
+   * @throws VaultException.UnknownItem if no scope is called {@code from}
+   * @throws VaultException.InvalidInput if {@code to} is not a valid scope name or is taken
+   */
+  public synchronized void renameScope(String from, String to) {
+    transactor.inTransaction(
+        () -> {
+          scopes.rename(from, to);
+          return null;
+        });
+  }
+
+  /**
+   * Deletes a scope on every device (at their next sync). A scope holding live memories is refused
+   * unless {@code force}, which forgets each of them as {@link #forget} does, in the same
+   * transaction. Returns how many memories were forgotten, a conversation counted once with its
+   * messages, as {@link #scopes} counts.
+   *
+   * @throws VaultException.UnknownItem if no scope is called {@code name}
+   * @throws VaultException.InvalidInput if it holds memories and {@code force} is false
+   */
+  public synchronized int deleteScope(String name, boolean force) {
+    return transactor.inTransaction(
+        () -> {
+          byte[] scopeId = scopes.existing(name).id();
+          long held = memories.countLive(scopeId);
+          if (held > 0 && !force) {
+            throw new VaultException.InvalidInput(
+                "scope '"
+                    + name
+                    + "' holds "
+                    + held
+                    + (held == 1 ? " memory" : " memories")
+                    + "; nothing was deleted. --force deletes it and forgets them as 'forget'"
+                    + " does, on every device at its next sync");
+          }
+          int forgotten = writes.forgetAllIn(scopeId);
+          scopes.delete(name);
+          return forgotten;
+        });
+  }
+
+  /**
    * Adds a new primary key to a scope's keyset: later writes use it, existing records still decrypt
    * under their own keys.
    */

@@ -9,10 +9,12 @@ public final class JsonlFormat {
   public static final String FORMAT = "memvault.v1";
 
   /**
-   * The layout version this code writes. Readers accept any version of {@link #FORMAT} from 1 up:
-   * later versions only add members, which readers ignore.
+   * The layout version this code writes: 2, where a memory line carries {@code binary} only when
+   * the JSON form of one of its revisions loses something (version 1 carried it on every line).
+   * Readers accept any version of {@link #FORMAT} from 1 up: later versions only add members, which
+   * readers ignore, or leave out what a reader can do without.
    */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /**
    * Longest line the reader accepts, in characters. One memory with all its revisions is one line;

@@ -96,17 +96,56 @@ final class RecordCodec {
         });
   }
 
+  /**
+   * A memory line as layout version 2 writes it: each revision once, in its JSON form, and the
+   * {@code binary} member only when the JSON form of a revision of the line loses something (a
+   * field or a part this code does not know, which the binary form keeps byte for byte).
+   */
   static String record(List<Memory> revisions) {
+    List<String> json = new ArrayList<>(revisions.size());
+    boolean lossless = true;
+    for (Memory revision : revisions) {
+      String text = json(revision);
+      json.add(text);
+      lossless = lossless && readsBackAs(text, revision);
+    }
+    return record(revisions, json, !lossless);
+  }
+
+  /** A memory line with {@code binary}, as layout version 1 wrote every line. */
+  static String recordWithBinary(List<Memory> revisions) {
+    return record(revisions, revisions.stream().map(RecordCodec::json).toList(), true);
+  }
+
+  /** True when the JSON form parses back to the very same revision, unknown fields included. */
+  private static boolean readsBackAs(String json, Memory revision) {
+    if (!revision.getUnknownFields().asMap().isEmpty()) {
+      return false;
+    }
+    Memory.Builder parsed = Memory.newBuilder();
+    try {
+      PARSER.merge(json, parsed);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return false;
+    }
+    return parsed.build().equals(revision);
+  }
+
+  private static String record(List<Memory> revisions, List<String> json, boolean withBinary) {
     return write(
         generator -> {
           generator.writeStartObject();
           generator.writeStringProperty(ID_MEMBER, revisions.get(0).getId());
           generator.writeName(REVISIONS_MEMBER);
           generator.writeStartArray();
-          for (Memory revision : revisions) {
-            generator.writeRawValue(json(revision));
+          for (String revision : json) {
+            generator.writeRawValue(revision);
           }
           generator.writeEndArray();
+          if (!withBinary) {
+            generator.writeEndObject();
+            return;
+          }
           generator.writeName(BINARY_MEMBER);
           generator.writeStartArray();
           for (Memory revision : revisions) {

@@ -1,6 +1,10 @@
 package dev.memvault.sdk.portable.provider;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What an import did. Every conversation read from the file is counted exactly once: as added,
@@ -26,6 +30,9 @@ import java.util.List;
  * @param memoriesUpdated of those, memories already in the vault whose text the export changed (a
  *     project document edited since the last import)
  * @param memoriesAlreadyPresent of those, memories the vault already held unchanged
+ * @param partsSkipped of the messages added, parts whose content the vault does not hold (images,
+ *     audio, files the export only points to; attachments without extracted text; parts of types
+ *     the importer does not know), per kind
  * @param failures conversations (or projects) that could not be imported; none of their data was
  *     written
  */
@@ -45,10 +52,21 @@ public record ImportSummary(
     int memoriesAdded,
     int memoriesUpdated,
     int memoriesAlreadyPresent,
+    Map<SkippedPart, Integer> partsSkipped,
     List<Failure> failures) {
 
   public ImportSummary {
+    Map<SkippedPart, Integer> inOrder = new EnumMap<>(SkippedPart.class);
+    inOrder.putAll(partsSkipped);
+    partsSkipped = Collections.unmodifiableMap(inOrder);
     failures = List.copyOf(failures);
+  }
+
+  /** "3 images, 1 audio file", in the order of {@link SkippedPart}; empty when none. */
+  public String describePartsSkipped() {
+    return partsSkipped.entrySet().stream()
+        .map(entry -> entry.getKey().count(entry.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   /**

@@ -56,6 +56,7 @@ class GrokImportTest {
               Part.newBuilder()
                   .setType(PartType.ASSET)
                   .setFileName("users/x/generated/img-1.png")
+                  .setMediaType("image/*")
                   .build()),
           thread.get(2).getMessage().getPartsList());
       assertEquals("grok-4", thread.get(2).getSource().getModel());

@@ -8,6 +8,7 @@ import dev.memvault.proto.v1.BackupRecord;
 import dev.memvault.proto.v1.BackupRevision;
 import dev.memvault.proto.v1.BackupScope;
 import dev.memvault.proto.v1.BackupTag;
+import dev.memvault.proto.v1.ScopeNaming;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,18 +70,26 @@ final class BackupRows {
     }
     try (PreparedStatement query =
             db.prepareStatement(
-                "SELECT scope_id, name, keyset, created_at FROM scopes ORDER BY scope_id");
+                "SELECT s.scope_id, s.name, s.keyset, s.created_at, n.created_name, n.name,"
+                    + " n.deleted, n.name_hlc FROM scopes s"
+                    + " LEFT JOIN scope_names n ON n.scope_id = s.scope_id ORDER BY s.scope_id");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
-        sink.accept(
-            BackupRecord.newBuilder()
-                .setScope(
-                    BackupScope.newBuilder()
-                        .setScopeId(bytes(rows.getBytes(1)))
-                        .setName(rows.getString(2))
-                        .setKeyset(bytes(rows.getBytes(3)))
-                        .setCreatedAt(rows.getLong(4)))
-                .build());
+        BackupScope.Builder row =
+            BackupScope.newBuilder()
+                .setScopeId(bytes(rows.getBytes(1)))
+                .setName(rows.getString(2))
+                .setKeyset(bytes(rows.getBytes(3)))
+                .setCreatedAt(rows.getLong(4));
+        if (rows.getString(5) != null) {
+          row.setCreatedName(rows.getString(5))
+              .setNaming(
+                  ScopeNaming.newBuilder()
+                      .setName(rows.getString(6))
+                      .setDeleted(rows.getInt(7) != 0)
+                      .setHlc(rows.getLong(8)));
+        }
+        sink.accept(BackupRecord.newBuilder().setScope(row).build());
         end.setScopes(end.getScopes() + 1);
       }
     }
@@ -152,6 +161,7 @@ final class BackupRows {
   static final class Inserter implements AutoCloseable {
     private final PreparedStatement meta;
     private final PreparedStatement scope;
+    private final PreparedStatement naming;
     private final PreparedStatement memory;
     private final PreparedStatement revision;
     private final PreparedStatement tag;
@@ -162,6 +172,10 @@ final class BackupRows {
       scope =
           db.prepareStatement(
               "INSERT INTO scopes (scope_id, name, keyset, created_at) VALUES (?, ?, ?, ?)");
+      naming =
+          db.prepareStatement(
+              "INSERT INTO scope_names (scope_id, created_name, name, deleted, name_hlc)"
+                  + " VALUES (?, ?, ?, ?, ?)");
       memory =
           db.prepareStatement(
               "INSERT INTO memories (seq, id, scope_id, kind, conversation_id, created_at,"
@@ -190,6 +204,15 @@ final class BackupRows {
           scope.setBytes(3, row.getKeyset().toByteArray());
           scope.setLong(4, row.getCreatedAt());
           scope.executeUpdate();
+          if (row.hasNaming()) {
+            naming.setBytes(1, row.getScopeId().toByteArray());
+            naming.setString(
+                2, row.getCreatedName().isEmpty() ? row.getName() : row.getCreatedName());
+            naming.setString(3, row.getNaming().getName());
+            naming.setInt(4, row.getNaming().getDeleted() ? 1 : 0);
+            naming.setLong(5, row.getNaming().getHlc());
+            naming.executeUpdate();
+          }
           counts.setScopes(counts.getScopes() + 1);
         }
         case MEMORY -> {
@@ -242,7 +265,7 @@ final class BackupRows {
     @Override
     public void close() throws SQLException {
       for (PreparedStatement statement :
-          new PreparedStatement[] {meta, scope, memory, revision, tag}) {
+          new PreparedStatement[] {meta, scope, naming, memory, revision, tag}) {
         statement.close();
       }
     }

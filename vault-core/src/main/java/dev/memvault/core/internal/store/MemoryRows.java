@@ -555,6 +555,18 @@ public final class MemoryRows {
         + " ORDER BY m.updated_at DESC, m.seq DESC LIMIT ?";
   }
 
+  /** Every live memory of a scope, messages included, in storage order. */
+  public List<StoredMemory> liveIn(byte[] scopeId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM memories m WHERE m.scope_id = ? AND m.deleted = 0 ORDER BY m.seq")) {
+      query.setBytes(1, scopeId);
+      return readAll(query);
+    }
+  }
+
   /** Live memories per scope id, messages not counted. */
   public long countLive(byte[] scopeId) throws SQLException {
     try (PreparedStatement query =

@@ -188,6 +188,18 @@ public final class Migrations {
             "ALTER TABLE outbox ADD COLUMN written_after BLOB",
           },
           new String[] {
+            // A scope renamed or deleted (docs/FORMAT.md 14.2): the name it was created with,
+            // which its memories carry and its id derives from, and its naming (the name it
+            // claims now, whether it was deleted, the clock of that change). scopes.name is the
+            // name it is shown under. No row: never renamed nor deleted.
+            "CREATE TABLE IF NOT EXISTS scope_names ("
+                + " scope_id BLOB PRIMARY KEY,"
+                + " created_name TEXT NOT NULL,"
+                + " name TEXT NOT NULL,"
+                + " deleted INTEGER NOT NULL,"
+                + " name_hlc INTEGER NOT NULL)",
+          },
+          new String[] {
             // The device chain this device verified, link by link (a serialized
             // SignedDeviceLink per seq), so that it can upload the whole chain when it starts the
             // vault's log over on a server (README, "When the server lied").

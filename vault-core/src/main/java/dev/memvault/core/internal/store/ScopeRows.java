@@ -46,6 +46,57 @@ public final class ScopeRows {
     }
   }
 
+  /**
+   * A renamed or deleted scope's names: {@code createdName} (its memories carry it, its id derives
+   * from it) and the naming it claims now; {@code nameHlc} orders concurrent renames.
+   */
+  public record StoredNaming(
+      byte[] scopeId, String createdName, String name, boolean deleted, long nameHlc) {}
+
+  /** The namings of every renamed or deleted scope. */
+  public List<StoredNaming> namings() throws SQLException {
+    List<StoredNaming> namings = new ArrayList<>();
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT scope_id, created_name, name, deleted, name_hlc FROM scope_names");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        namings.add(
+            new StoredNaming(
+                rows.getBytes(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getInt(4) != 0,
+                rows.getLong(5)));
+      }
+    }
+    return namings;
+  }
+
+  public void putNaming(StoredNaming naming) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO scope_names (scope_id, created_name, name, deleted, name_hlc)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      upsert.setBytes(1, naming.scopeId());
+      upsert.setString(2, naming.createdName());
+      upsert.setString(3, naming.name());
+      upsert.setInt(4, naming.deleted() ? 1 : 0);
+      upsert.setLong(5, naming.nameHlc());
+      upsert.executeUpdate();
+    }
+  }
+
+  /** Sets the name a scope is shown under (unique among scopes). */
+  public void updateName(byte[] scopeId, String name) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE scopes SET name = ? WHERE scope_id = ?")) {
+      update.setString(1, name);
+      update.setBytes(2, scopeId);
+      update.executeUpdate();
+    }
+  }
+
   public void updateKeyset(byte[] scopeId, byte[] encryptedKeyset) throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement("UPDATE scopes SET keyset = ? WHERE scope_id = ?")) {

@@ -33,6 +33,32 @@ public final class ScopeNames {
     }
   }
 
+  /** Seals a serialized {@code ScopeNaming} of this scope (docs/FORMAT.md, section 14). */
+  public static byte[] sealNaming(RootKey root, byte[] vaultId, byte[] scopeId, byte[] naming)
+      throws GeneralSecurityException {
+    return root.aead().encrypt(naming, namingData(vaultId, scopeId));
+  }
+
+  /**
+   * @throws GeneralSecurityException "decryption failed" if it was not sealed under this root key
+   *     for this vault and scope
+   */
+  public static byte[] openNaming(RootKey root, byte[] vaultId, byte[] scopeId, byte[] sealed)
+      throws GeneralSecurityException {
+    try {
+      return root.aead().decrypt(sealed, namingData(vaultId, scopeId));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new GeneralSecurityException("decryption failed");
+    }
+  }
+
+  private static byte[] namingData(byte[] vaultId, byte[] scopeId) {
+    return AssociatedData.labeled("memvault.v1.scope-naming")
+        .bytes(vaultId)
+        .bytes(scopeId)
+        .encode();
+  }
+
   private static byte[] associatedData(byte[] vaultId, byte[] scopeId) {
     return AssociatedData.labeled("memvault.v1.scope-name").bytes(vaultId).bytes(scopeId).encode();
   }

@@ -11,6 +11,7 @@ import static dev.memvault.sdk.portable.provider.internal.JsonFields.stringOrEmp
 import dev.memvault.proto.v1.Part;
 import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Role;
+import dev.memvault.sdk.portable.provider.SkippedPart;
 import dev.memvault.sdk.portable.provider.internal.ConversationMapper;
 import dev.memvault.sdk.portable.provider.internal.ConversationProblem;
 import dev.memvault.sdk.portable.provider.internal.ImportedConversation;
@@ -43,6 +44,13 @@ public final class ChatGptConversationMapper implements ConversationMapper {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> INSTRUCTION_FIELDS =
       List.of("about_user_message", "about_model_message");
+
+  /** Asset pointers whose content type says what they point to, and the media range it names. */
+  private static final Map<String, String> ASSET_KINDS =
+      Map.of(
+          "image_asset_pointer", "image/*",
+          "audio_asset_pointer", "audio/*",
+          "video_container_asset_pointer", "video/*");
 
   /** A node of {@code mapping}. */
   private record Node(String id, String parent, JsonNode message) {}
@@ -188,7 +196,8 @@ public final class ChatGptConversationMapper implements ConversationMapper {
     String roleName = author == null ? null : string(author, "role", path + ".author");
     String authorName = author == null ? "" : stringOrEmpty(author, "name", path + ".author");
     Role role = role(roleName);
-    List<Part> parts = parts(message, role, authorName, path);
+    List<SkippedPart> dropped = new ArrayList<>();
+    List<Part> parts = parts(message, role, authorName, path, dropped);
     if (parts.isEmpty()) {
       return null;
     }
@@ -199,7 +208,8 @@ public final class ChatGptConversationMapper implements ConversationMapper {
         authorName,
         parts,
         metadata == null ? "" : stringOrEmpty(metadata, "model_slug", path + ".metadata"),
-        epochSeconds(message, "create_time", path));
+        epochSeconds(message, "create_time", path),
+        dropped);
   }
 
   private static Role role(String name) {
@@ -220,7 +230,8 @@ public final class ChatGptConversationMapper implements ConversationMapper {
     }
   }
 
-  private static List<Part> parts(JsonNode message, Role role, String author, String path) {
+  private static List<Part> parts(
+      JsonNode message, Role role, String author, String path, List<SkippedPart> dropped) {
     JsonNode content = object(message, "content", path);
     List<Part> parts = new ArrayList<>();
     if (content == null) {
@@ -306,6 +317,9 @@ public final class ChatGptConversationMapper implements ConversationMapper {
       addIfText(
           parts,
           Part.newBuilder().setType(PartType.TEXT).setText(stringOrEmpty(content, "text", at)));
+      if (parts.isEmpty()) {
+        dropped.add(SkippedPart.UNKNOWN);
+      }
       return parts;
     }
     String recipient = stringOrEmpty(message, "recipient", path);
@@ -333,7 +347,12 @@ public final class ChatGptConversationMapper implements ConversationMapper {
       if (item.isString()) {
         addIfText(parts, Part.newBuilder().setType(PartType.TEXT).setText(item.stringValue()));
       } else if (item.isObject()) {
-        objectPart(item, itemPath).ifPresent(parts::add);
+        Optional<Part> part = objectPart(item, itemPath);
+        if (part.isPresent()) {
+          parts.add(part.get());
+        } else {
+          dropped.add(SkippedPart.UNKNOWN);
+        }
       }
     }
     return parts;
@@ -349,6 +368,10 @@ public final class ChatGptConversationMapper implements ConversationMapper {
               .setFileName(pointer)
               .setSizeBytes(size(item, "size_bytes", path));
       String mediaType = string(item, "mime_type", path);
+      if (mediaType == null) {
+        // The pointer's content type names the kind only: a media range says as much.
+        mediaType = ASSET_KINDS.get(stringOrEmpty(item, "content_type", path));
+      }
       if (mediaType != null) {
         asset.setMediaType(mediaType);
       }

@@ -9,6 +9,7 @@ import static dev.memvault.sdk.portable.provider.internal.JsonFields.stringOrEmp
 import dev.memvault.proto.v1.Part;
 import dev.memvault.proto.v1.PartType;
 import dev.memvault.proto.v1.Role;
+import dev.memvault.sdk.portable.provider.SkippedPart;
 import dev.memvault.sdk.portable.provider.internal.ConversationMapper;
 import dev.memvault.sdk.portable.provider.internal.ConversationProblem;
 import dev.memvault.sdk.portable.provider.internal.ImportedConversation;
@@ -94,6 +95,7 @@ public final class ClaudeConversationMapper implements ConversationMapper {
       throw new ConversationProblem(path + " has no 'uuid'");
     }
     List<Part> parts = new ArrayList<>();
+    List<SkippedPart> dropped = new ArrayList<>();
     JsonNode blocks = array(message, "content", path);
     if (blocks != null) {
       int index = 0;
@@ -102,7 +104,12 @@ public final class ClaudeConversationMapper implements ConversationMapper {
         if (!block.isObject()) {
           throw new ConversationProblem(at + " is not an object");
         }
-        block(block, at).ifPresent(parts::add);
+        Optional<Part> part = block(block, at);
+        if (part.isPresent()) {
+          parts.add(part.get());
+        } else if (!KNOWN_BLOCKS.contains(stringOrEmpty(block, "type", at))) {
+          dropped.add(droppedKind(stringOrEmpty(block, "type", at)));
+        }
       }
     }
     boolean hasText = parts.stream().anyMatch(part -> part.getType() == PartType.TEXT);
@@ -155,7 +162,25 @@ public final class ClaudeConversationMapper implements ConversationMapper {
         "",
         parts,
         "",
-        isoTime(message, "created_at", path));
+        isoTime(message, "created_at", path),
+        dropped);
+  }
+
+  private static final Set<String> KNOWN_BLOCKS =
+      Set.of("text", "thinking", "tool_use", "tool_result");
+
+  /** What a block of a type this importer does not know, left without text, was. */
+  private static SkippedPart droppedKind(String type) {
+    if (type.equals("image")) {
+      return SkippedPart.IMAGE;
+    }
+    if (type.equals("audio") || type.equals("voice_note")) {
+      return SkippedPart.AUDIO;
+    }
+    if (type.equals("document") || type.equals("file")) {
+      return SkippedPart.FILE;
+    }
+    return SkippedPart.UNKNOWN;
   }
 
   private static Optional<Part> block(JsonNode block, String path) {

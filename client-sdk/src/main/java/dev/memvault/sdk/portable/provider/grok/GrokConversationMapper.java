@@ -207,7 +207,11 @@ public final class GrokConversationMapper implements ConversationMapper {
           throw new ConversationProblem(at + " is not a string");
         }
         parts.add(
-            Part.newBuilder().setType(PartType.ASSET).setFileName(image.stringValue()).build());
+            Part.newBuilder()
+                .setType(PartType.ASSET)
+                .setFileName(image.stringValue())
+                .setMediaType("image/*")
+                .build());
       }
     }
     JsonNode citations = array(response, "cited_web_search_results", path);

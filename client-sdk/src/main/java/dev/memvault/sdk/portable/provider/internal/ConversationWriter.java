@@ -11,11 +11,14 @@ import dev.memvault.proto.v1.Kind;
 import dev.memvault.proto.v1.Link;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.Message;
+import dev.memvault.proto.v1.Part;
 import dev.memvault.proto.v1.Source;
+import dev.memvault.sdk.portable.provider.SkippedPart;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +67,12 @@ public final class ConversationWriter {
       int messagesAdded,
       int messagesAlreadyPresent,
       int instructionsAdded,
-      int messagesOnOtherBranches) {}
+      int messagesOnOtherBranches,
+      Map<SkippedPart, Integer> partsSkipped) {
+    public Outcome {
+      partsSkipped = Map.copyOf(partsSkipped);
+    }
+  }
 
   /**
    * Writes the conversation; if anything fails, nothing of it was written.
@@ -108,6 +116,7 @@ public final class ConversationWriter {
     private int messagesAdded;
     private int messagesPresent;
     private int messagesMoved;
+    private final Map<SkippedPart, Integer> partsSkipped = new EnumMap<>(SkippedPart.class);
 
     Transaction(Writes writes, ImportedConversation conversation) {
       this.writes = writes;
@@ -117,7 +126,7 @@ public final class ConversationWriter {
     Outcome run() {
       Optional<SourceMatch> known = writes.findBySource(provider, conversation.externalId());
       if (known.isPresent() && known.get().forgotten()) {
-        return new Outcome(State.FORGOTTEN, 0, 0, 0, 0);
+        return new Outcome(State.FORGOTTEN, 0, 0, 0, 0, Map.of());
       }
       int instructionsAdded = writeInstructions();
       String conversationId;
@@ -139,12 +148,28 @@ public final class ConversationWriter {
       }
       if (known.isEmpty()) {
         return new Outcome(
-            State.ADDED, messagesAdded, messagesPresent, instructionsAdded, otherBranches());
+            State.ADDED,
+            messagesAdded,
+            messagesPresent,
+            instructionsAdded,
+            otherBranches(),
+            partsSkipped);
       }
       boolean headerChanged = updateHeader(conversationId);
       State state =
           headerChanged || messagesAdded > 0 || messagesMoved > 0 ? State.UPDATED : State.UNCHANGED;
-      return new Outcome(state, messagesAdded, messagesPresent, instructionsAdded, otherBranches());
+      return new Outcome(
+          state, messagesAdded, messagesPresent, instructionsAdded, otherBranches(), partsSkipped);
+    }
+
+    /** Counted for messages added only, so that importing an export again counts nothing. */
+    private void countSkipped(MessageContent content) {
+      for (Part part : content.parts()) {
+        SkippedPart.of(part).ifPresent(kind -> partsSkipped.merge(kind, 1, Integer::sum));
+      }
+      for (SkippedPart kind : content.dropped()) {
+        partsSkipped.merge(kind, 1, Integer::sum);
+      }
     }
 
     private int otherBranches() {
@@ -228,6 +253,7 @@ public final class ConversationWriter {
       if (stored == null) {
         writes.add(draft(id, message, layout, alternateOf));
         messagesAdded++;
+        countSkipped(message.content());
         return;
       }
       messagesPresent++;

@@ -2,9 +2,12 @@ package dev.memvault.sdk.portable.provider.internal;
 
 import dev.memvault.sdk.portable.provider.ImportSummary;
 import dev.memvault.sdk.portable.provider.Provider;
+import dev.memvault.sdk.portable.provider.SkippedPart;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** Counts kept while importing one export, turned into its {@link ImportSummary}. */
 public final class ImportTally {
@@ -24,6 +27,7 @@ public final class ImportTally {
   private int memoriesAdded;
   private int memoriesUpdated;
   private int memoriesPresent;
+  private final Map<SkippedPart, Integer> partsSkipped = new EnumMap<>(SkippedPart.class);
 
   public ImportTally(Provider provider, String scope) {
     this.provider = provider;
@@ -75,6 +79,7 @@ public final class ImportTally {
     messagesPresent += outcome.messagesAlreadyPresent();
     messagesOnOtherBranches += outcome.messagesOnOtherBranches();
     instructionsAdded += outcome.instructionsAdded();
+    outcome.partsSkipped().forEach((kind, n) -> partsSkipped.merge(kind, n, Integer::sum));
   }
 
   /** What writing standalone memories did. */
@@ -102,6 +107,7 @@ public final class ImportTally {
         memoriesAdded,
         memoriesUpdated,
         memoriesPresent,
+        partsSkipped,
         // Conversations are written in batches, so failures arrive out of file order.
         failures.stream()
             .sorted(
