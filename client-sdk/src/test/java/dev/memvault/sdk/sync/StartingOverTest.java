@@ -181,6 +181,32 @@ class StartingOverTest {
   }
 
   @Test
+  void startOver_withARenamedAndADeletedScope_aDeviceLinkedAfterwardsHoldsTheSameVault()
+      throws Exception {
+    RealServer first = server("first-server");
+    MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());
+    laptop.add(NewMemory.of("work", Kind.NOTE, "renamed along with its scope"));
+    laptop.add(NewMemory.of("health", Kind.NOTE, "deleted with its scope"));
+    laptop.add(NewMemory.of("home", Kind.NOTE, "untouched"));
+    sync(laptop, first.url());
+    laptop.renameScope("work", "job");
+    laptop.deleteScope("health", true);
+
+    RealServer fresh = server("fresh-server");
+    startOver(laptop, fresh.url());
+    MemoryVault tablet = track(Linking.link(laptop, fresh.url(), dir.resolve("tablet")).vault());
+
+    assertEquals(List.of("renamed along with its scope", "untouched"), texts(tablet));
+    assertEquals(texts(laptop), texts(tablet));
+    assertEquals(
+        List.of("job"),
+        tablet.list(Selection.all()).stream()
+            .filter(m -> m.getText().startsWith("renamed"))
+            .map(Memory::getScope)
+            .toList());
+  }
+
+  @Test
   void startOver_byARevokedDevice_refusedAndTheLogKept() throws Exception {
     RealServer server = server("server");
     MemoryVault laptop = track(MemoryVault.create(dir.resolve("laptop"), PASSPHRASE).vault());

@@ -4,6 +4,7 @@ import dev.memvault.core.internal.store.MemoryRows;
 import dev.memvault.core.internal.store.StoredMemory;
 import dev.memvault.core.internal.sync.HybridClock;
 import dev.memvault.core.internal.sync.SyncRows;
+import dev.memvault.core.vault.Scopes.Scope;
 import dev.memvault.proto.v1.Memory;
 import dev.memvault.proto.v1.RecordEnvelope;
 import java.security.GeneralSecurityException;
@@ -48,8 +49,9 @@ final class Republishing {
 
   /** Queues the whole vault; returns how many memories. Runs inside the caller's transaction. */
   int republishAll() throws SQLException, GeneralSecurityException {
-    for (String name : openScopes.names()) {
-      outbox.enqueueScope(openScopes.existing(name));
+    // Every scope, deleted ones too: a forgotten memory's tombstone names its scope.
+    for (Scope scope : openScopes.everyById()) {
+      outbox.enqueueScope(scope);
     }
     int count = 0;
     long after = 0;

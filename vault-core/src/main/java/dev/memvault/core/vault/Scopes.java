@@ -125,6 +125,11 @@ final class Scopes {
     byName.put(scope.name(), scope);
   }
 
+  /** Every open scope, by id: deleted ones and one whose name another scope took too. */
+  List<Scope> everyById() {
+    return new ArrayList<>(byId.values());
+  }
+
   /** Every open scope, by name. */
   List<Scope> all() {
     List<Scope> all = new ArrayList<>();
