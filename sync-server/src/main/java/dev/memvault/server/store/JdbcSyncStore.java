@@ -207,22 +207,15 @@ abstract class JdbcSyncStore implements SyncStore {
                       && countVaults(connection) > limits.maxVaults()) {
                     throw new CapReachedException(Cap.VAULTS);
                   }
-                  Optional<RecoveryRecord> kept = recovery;
+                  boolean recoveryReplaced = false;
                   for (int i = 0; i < chain.size(); i++) {
                     insertLink(connection, vaultId, i + 1, chain.get(i));
-                    LinkEffect effect = effects.get(i);
-                    if (effect instanceof Adds adds) {
-                      checkId("device id", adds.device().getDeviceId().toByteArray());
-                      if (!insertDevice(connection, vaultId, adds.device())) {
-                        throw new Unchanged();
-                      }
-                    } else if (effect instanceof Revokes revokes) {
-                      markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
-                    } else if (effect instanceof ReplacesRecovery replaces) {
-                      kept = Optional.of(replaces.recovery());
-                    }
+                    applyLinkEffect(connection, vaultId, effects.get(i));
+                    recoveryReplaced |= effects.get(i) instanceof ReplacesRecovery;
                   }
-                  if (kept.isPresent() && !insertRecovery(connection, kept.get())) {
+                  if (!recoveryReplaced
+                      && recovery.isPresent()
+                      && !insertRecovery(connection, recovery.get())) {
                     throw new Unchanged();
                   }
                   return true;
@@ -357,18 +350,27 @@ abstract class JdbcSyncStore implements SyncStore {
                     return false;
                   }
                   insertLink(connection, vaultId, seq, link);
-                  if (effect instanceof Adds adds) {
-                    checkId("device id", adds.device().getDeviceId().toByteArray());
-                    if (!insertDevice(connection, vaultId, adds.device())) {
-                      throw new Unchanged();
-                    }
-                  } else if (effect instanceof Revokes revokes) {
-                    markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
-                  } else if (effect instanceof ReplacesRecovery replaces) {
-                    replaceRecovery(connection, vaultId, replaces.recovery());
-                  }
+                  applyLinkEffect(connection, vaultId, effect);
                   return true;
                 }));
+  }
+
+  /**
+   * What a device link does to the sign-in table and the recovery record; a device added twice
+   * undoes the whole transaction ({@link Unchanged}).
+   */
+  private static void applyLinkEffect(Connection connection, byte[] vaultId, LinkEffect effect)
+      throws SQLException {
+    if (effect instanceof Adds adds) {
+      checkId("device id", adds.device().getDeviceId().toByteArray());
+      if (!insertDevice(connection, vaultId, adds.device())) {
+        throw new Unchanged();
+      }
+    } else if (effect instanceof Revokes revokes) {
+      markRevoked(connection, vaultId, revokes.deviceId(), revokes.atMillis());
+    } else if (effect instanceof ReplacesRecovery replaces) {
+      replaceRecovery(connection, vaultId, replaces.recovery());
+    }
   }
 
   /** The vault's recovery record is the new key's alone; a key taken by another vault is not. */

@@ -51,8 +51,9 @@ public interface SyncStore extends AutoCloseable {
    * whatever the store held of the vault (log, device chain, devices, recovery record, pairings,
    * grant reads) is replaced, in one transaction, by an empty log and {@code chain}, each link
    * applied with its effect ({@code effects.get(i)} for {@code chain.get(i)}, the first adding the
-   * first device). {@code recovery} is stored unless a link replaced it. Returns false, changing
-   * nothing, if a recovery public key it would store is another vault's.
+   * first device, as {@link #appendDeviceLink} applies them). {@code recovery} is stored unless a
+   * link replaced it. Returns false, changing nothing, if {@code recovery}'s public key is another
+   * vault's (a replaced key taken by another vault is not stored, as when its link is appended).
    *
    * @throws CapReachedException ({@link Cap#VAULTS}) if the vault is new and the store is full
    */
